@@ -1,0 +1,179 @@
+//! Money, prices and quantities: exact decimals in Rust, integers of fixed minor units in
+//! SQLite (so `SUM()` in SQL stays exact).
+//!
+//! Scales: money totals carry 2 decimals (cents), unit prices 4 (so 0.0125 per gram can be
+//! priced), quantities 3 (weighed goods in grams of a kilo). Rounding to a scale is always
+//! explicit and half away from zero, the rule shop tills and tax offices use.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Why text or a number could not become an amount.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("'{0}' is not a number")]
+    NotANumber(String),
+    #[error("'{value}' has more than {max} decimals")]
+    TooManyDecimals { value: String, max: u32 },
+    #[error("'{0}' is too large")]
+    OutOfRange(String),
+}
+
+macro_rules! fixed_point {
+    ($(#[$doc:meta])* $name:ident, $scale:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(Decimal);
+
+        impl $name {
+            /// Decimals kept, and the power of ten of the minor unit stored in SQLite.
+            pub const SCALE: u32 = $scale;
+            pub const ZERO: Self = Self(Decimal::ZERO);
+
+            /// From the integer stored in the database.
+            pub fn from_minor(minor: i64) -> Self {
+                Self(Decimal::new(minor, Self::SCALE))
+            }
+
+            /// To the integer stored in the database. Exact, because every value of this
+            /// type already has at most `SCALE` decimals.
+            pub fn to_minor(self) -> Result<i64, AmountError> {
+                let out_of_range = || AmountError::OutOfRange(self.0.to_string());
+                let scaled = self.0.checked_mul(Decimal::from(10_i64.pow(Self::SCALE))).ok_or_else(out_of_range)?;
+                i64::try_from(scaled.trunc()).map_err(|_| out_of_range())
+            }
+
+            /// Rounds any decimal to this scale, half away from zero.
+            pub fn round_from(value: Decimal) -> Self {
+                Self(value.round_dp_with_strategy(Self::SCALE, RoundingStrategy::MidpointAwayFromZero))
+            }
+
+            /// Exact conversion: refuses a value with more decimals than the scale rather
+            /// than rounding what a user typed behind their back.
+            pub fn exact(value: Decimal) -> Result<Self, AmountError> {
+                let normalized = value.normalize();
+                if normalized.scale() > Self::SCALE {
+                    return Err(AmountError::TooManyDecimals { value: value.to_string(), max: Self::SCALE });
+                }
+                let this = Self(normalized);
+                this.to_minor()?;
+                Ok(this)
+            }
+
+            /// Parses what a person or a spreadsheet wrote: `12.5`, `-3`, or `12,5` with a
+            /// decimal comma when there is no dot.
+            pub fn parse(text: &str) -> Result<Self, AmountError> {
+                let trimmed = text.trim();
+                let dotted = if trimmed.contains('.') { trimmed.to_string() } else { trimmed.replacen(',', ".", 1) };
+                let value = Decimal::from_str(&dotted).map_err(|_| AmountError::NotANumber(text.to_string()))?;
+                Self::exact(value)
+            }
+
+            pub fn value(self) -> Decimal {
+                self.0
+            }
+
+            pub fn is_zero(self) -> bool {
+                self.0.is_zero()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut shown = self.0;
+                shown.rescale(Self::SCALE);
+                write!(f, "{shown}")
+            }
+        }
+
+        impl std::ops::Add for $name {
+            type Output = Self;
+            fn add(self, rhs: Self) -> Self {
+                Self(self.0 + rhs.0)
+            }
+        }
+
+        impl std::ops::Sub for $name {
+            type Output = Self;
+            fn sub(self, rhs: Self) -> Self {
+                Self(self.0 - rhs.0)
+            }
+        }
+    };
+}
+
+fixed_point!(
+    /// An amount of money in the shop's currency, to the cent.
+    Money,
+    2
+);
+fixed_point!(
+    /// A unit price; may carry more decimals than a total.
+    Price,
+    4
+);
+fixed_point!(
+    /// A quantity of a product; decimals for goods sold by weight or length.
+    Quantity,
+    3
+);
+
+impl Price {
+    /// A line amount: price times quantity, rounded to the cent once, per line.
+    pub fn times(self, quantity: Quantity) -> Money {
+        Money::round_from(self.0 * quantity.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn rounds_half_away_from_zero_per_line() {
+        let price = Price::parse("0.125").unwrap();
+        assert_eq!(price.times(Quantity::parse("1").unwrap()).to_string(), "0.13");
+        let negative = Price::parse("-0.125").unwrap();
+        assert_eq!(negative.times(Quantity::parse("1").unwrap()).to_string(), "-0.13");
+        let weighed = Price::parse("3.99").unwrap().times(Quantity::parse("0.375").unwrap());
+        assert_eq!(weighed.to_string(), "1.50");
+    }
+
+    #[test]
+    fn parse_accepts_decimal_comma_and_refuses_garbage() {
+        assert_eq!(Money::parse("12,5").unwrap().to_minor().unwrap(), 1250);
+        assert_eq!(Money::parse(" -7 ").unwrap().to_minor().unwrap(), -700);
+        assert!(matches!(Money::parse("12,5O"), Err(AmountError::NotANumber(_))));
+        assert!(matches!(Money::parse("1.005"), Err(AmountError::TooManyDecimals { max: 2, .. })));
+        assert!(matches!(Money::parse("99999999999999999999"), Err(AmountError::OutOfRange(_))));
+    }
+
+    #[test]
+    fn display_always_shows_the_scale() {
+        assert_eq!(Money::from_minor(5).to_string(), "0.05");
+        assert_eq!(Quantity::parse("2").unwrap().to_string(), "2.000");
+    }
+
+    proptest! {
+        #[test]
+        fn minor_units_round_trip(minor in -1_000_000_000_000i64..1_000_000_000_000i64) {
+            prop_assert_eq!(Money::from_minor(minor).to_minor().unwrap(), minor);
+            prop_assert_eq!(Price::from_minor(minor).to_minor().unwrap(), minor);
+        }
+
+        #[test]
+        fn sum_in_minor_units_equals_decimal_sum(values in proptest::collection::vec(-1_000_000i64..1_000_000, 0..50)) {
+            let decimal_sum = values.iter().fold(Money::ZERO, |acc, v| acc + Money::from_minor(*v));
+            prop_assert_eq!(decimal_sum.to_minor().unwrap(), values.iter().sum::<i64>());
+        }
+
+        #[test]
+        fn displayed_text_parses_back(minor in -1_000_000_000i64..1_000_000_000) {
+            let money = Money::from_minor(minor);
+            prop_assert_eq!(Money::parse(&money.to_string()).unwrap(), money);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Text as the terminal will show it: control characters made visible and harmless, and
+//! widths measured in terminal columns (a CJK character takes two).
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Replaces control characters (C0, DEL, C1) with visible stand-ins, so data can never send
+/// an escape sequence to the terminal. Newlines and tabs become a space-like marker too:
+/// a list cell is one line.
+pub fn display_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\n' | '\r' | '\t' => ' ',
+                c if is_unsafe(c) => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// True when the text holds a character that has no business in a one-line field.
+pub fn has_control_chars(text: &str) -> bool {
+    text.chars().any(|c| c.is_control())
+}
+
+/// Columns the text takes in a terminal.
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Cuts text to at most `max` columns, ending with `…` when something was cut. Never splits
+/// a wide character across the limit.
+pub fn truncate(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_never_reach_the_terminal() {
+        let hostile = "Evil\u{1b}[2J\u{7}Corp\u{9b}31m";
+        let safe = display_safe(hostile);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
+        assert!(safe.contains("Evil") && safe.contains("Corp"));
+    }
+
+    #[test]
+    fn plain_text_is_not_copied() {
+        assert!(matches!(display_safe("张伟 Müller"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn truncation_counts_columns_not_chars() {
+        assert_eq!(width("张伟"), 4);
+        assert_eq!(truncate("张伟伟伟", 5), "张伟…");
+        assert_eq!(truncate("Zoë", 3), "Zoë");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert!(width(&truncate("伟伟伟", 4)) <= 4);
+    }
+}

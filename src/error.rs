@@ -1,0 +1,163 @@
+//! The errors a shop owner can meet, each saying what happened and what to do next.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::domain::customer::{FieldError, Problem};
+use crate::i18n::{t, tf};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem in an imported file, pinned to its line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// 1-based line in the file as a text editor counts it (the header is line 1).
+    pub line: u64,
+    /// Column name, empty for a problem with the whole line.
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = crate::domain::text::truncate(&crate::domain::text::display_safe(&self.value), 60);
+        if self.column.is_empty() {
+            write!(f, "{}", tf("csv.line_error", &[("line", &self.line), ("message", &self.message)]))
+        } else {
+            write!(
+                f,
+                "{}",
+                tf(
+                    "csv.cell_error",
+                    &[("line", &self.line), ("column", &self.column), ("value", &value), ("message", &self.message)]
+                )
+            )
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    Sqlite(#[from] rusqlite::Error),
+    Busy,
+    NotADatabase {
+        path: PathBuf,
+    },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    FolderMissing {
+        folder: PathBuf,
+    },
+    CannotOpen {
+        path: PathBuf,
+        reason: String,
+    },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Migration(String),
+    /// Someone else saved the record after it was opened here.
+    Conflict {
+        what: String,
+    },
+    NotFound {
+        what: String,
+    },
+    Invalid(Vec<FieldError>),
+    InUse {
+        what: String,
+    },
+    Import {
+        errors: Vec<LineError>,
+        more: usize,
+    },
+    Config {
+        path: PathBuf,
+        reason: String,
+    },
+    NotAllowed {
+        needed: crate::domain::user::Role,
+    },
+    BadArgument(String),
+}
+
+impl Error {
+    /// Maps SQLite's "database is locked" to a message that says to retry.
+    pub fn from_sqlite(error: rusqlite::Error) -> Error {
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(rusqlite::ErrorCode::NotADatabase) => Error::NotADatabase { path: PathBuf::new() },
+            _ => Error::Sqlite(error),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Error::Sqlite(e) => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+                    t("err.busy").to_string()
+                }
+                _ => tf("err.sqlite", &[("detail", e)]),
+            },
+            Error::Busy => t("err.busy").to_string(),
+            Error::NotADatabase { path } => tf("err.not_a_database", &[("path", &path.display())]),
+            Error::NewerSchema { path, found, supported } => {
+                tf("err.newer_schema", &[("path", &path.display()), ("found", found), ("supported", supported)])
+            }
+            Error::FolderMissing { folder } => tf("err.folder_missing", &[("folder", &folder.display())]),
+            Error::CannotOpen { path, reason } => {
+                tf("err.cannot_open", &[("path", &path.display()), ("reason", reason)])
+            }
+            Error::Io { path, source } => tf("err.io", &[("path", &path.display()), ("reason", source)]),
+            Error::Migration(reason) => tf("err.migration", &[("reason", reason)]),
+            Error::Conflict { what } => tf("err.conflict", &[("what", what)]),
+            Error::NotFound { what } => tf("err.not_found", &[("what", what)]),
+            Error::Invalid(errors) => {
+                let parts: Vec<String> = errors.iter().map(describe_field_error).collect();
+                tf("err.invalid", &[("problems", &parts.join("; "))])
+            }
+            Error::InUse { what } => tf("err.in_use", &[("what", what)]),
+            Error::Import { errors, more } => {
+                let mut text = tf("err.import_refused", &[("count", &(errors.len() + more))]);
+                for e in errors {
+                    text.push('\n');
+                    text.push_str(&e.to_string());
+                }
+                if *more > 0 {
+                    text.push('\n');
+                    text.push_str(&tf("err.import_more", &[("count", more)]));
+                }
+                text
+            }
+            Error::Config { path, reason } => tf("err.config", &[("path", &path.display()), ("reason", reason)]),
+            Error::NotAllowed { needed } => tf("err.not_allowed", &[("role", needed)]),
+            Error::BadArgument(reason) => reason.clone(),
+        };
+        f.write_str(&text)
+    }
+}
+
+/// "email: needs an @ and a domain, e.g. name@example.com"
+pub fn describe_field_error(error: &FieldError) -> String {
+    format!("{}: {}", crate::i18n::field_label(error.field), describe_problem(&error.problem))
+}
+
+pub fn describe_problem(problem: &Problem) -> String {
+    match problem {
+        Problem::Required => t("problem.required").to_string(),
+        Problem::TooLong { max, len } => tf("problem.too_long", &[("max", max), ("len", len)]),
+        Problem::ControlCharacters => t("problem.control_chars").to_string(),
+        Problem::InvalidCode => t("problem.invalid_code").to_string(),
+        Problem::InvalidEmail => t("problem.invalid_email").to_string(),
+        Problem::InvalidPhone => t("problem.invalid_phone").to_string(),
+        Problem::UnknownTier { known } => tf("problem.unknown_tier", &[("known", &known.join(", "))]),
+        Problem::DuplicateCode => t("problem.duplicate_code").to_string(),
+    }
+}
