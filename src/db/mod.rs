@@ -1,0 +1,248 @@
+//! The repository: one concrete `Db` over SQLite, its migrations, and one module per table
+//! group, each with one row-mapping function that reads columns by name.
+
+pub mod audit;
+pub mod customers;
+pub mod meta;
+pub mod users;
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::{Error, Result};
+
+/// Ordered schema changes; the position in this list is the `user_version` it leads to.
+const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("migrations/001_init.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATION_LIST.len() as i64;
+
+/// How long a write waits for another session's write to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Db {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Db {
+    /// Opens (creating if missing, mode 0600) the database file and brings its schema up to
+    /// date. A file that is not SQLite, or was made by a newer shopdesk, is refused before
+    /// anything is written to it.
+    pub fn open(path: &Path) -> Result<Db> {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !folder.is_dir() {
+            return Err(Error::FolderMissing { folder: folder.to_path_buf() });
+        }
+        if !path.exists() {
+            create_private_file(path)?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| Error::CannotOpen { path: path.to_path_buf(), reason: e.to_string() })?;
+        Self::prepare(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private database in memory, with the real migrations: for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Db> {
+        Self::prepare(Connection::open_in_memory()?, None)
+    }
+
+    fn prepare(mut conn: Connection, path: Option<PathBuf>) -> Result<Db> {
+        let shown = path.clone().unwrap_or_default();
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Reading the schema version is the first touch: it fails on a file that is not a
+        // database, and it writes nothing, so a refused file stays byte-for-byte the same.
+        let found: i64 =
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => Error::NotADatabase { path: shown.clone() },
+                _ => Error::CannotOpen { path: shown.clone(), reason: e.to_string() },
+            })?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::NewerSchema { path: shown, found, supported: SCHEMA_VERSION });
+        }
+        if path.is_some() {
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .map_err(|e| Error::CannotOpen { path: shown.clone(), reason: e.to_string() })?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::CannotOpen { path: shown, reason: format!("journal mode stayed {mode}") });
+            }
+        }
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        Migrations::from_slice(MIGRATION_LIST).to_latest(&mut conn).map_err(|e| Error::Migration(e.to_string()))?;
+        Ok(Db { conn, path })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// For reads. Writes go through [`Db::write`].
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `work` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so
+    /// two sessions never both read, then both fail to upgrade to writing. Commits on `Ok`,
+    /// rolls back on `Err`.
+    pub fn write<T>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Error::from_sqlite)?;
+        let value = work(&tx)?;
+        tx.commit().map_err(Error::from_sqlite)?;
+        Ok(value)
+    }
+
+    /// Like [`Db::write`] but always rolls back: a dry run of exactly what would happen.
+    pub fn rehearse<T>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Error::from_sqlite)?;
+        let value = work(&tx)?;
+        tx.rollback().map_err(Error::from_sqlite)?;
+        Ok(value)
+    }
+
+    /// Changes whenever another connection commits to the file: a cheap way to notice that
+    /// the screen is stale.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// A consistent copy of the whole database while others keep working.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        if target.exists() {
+            return Err(Error::BadArgument(crate::i18n::tf("err.backup_exists", &[("path", &target.display())])));
+        }
+        let target_text = target.to_str().ok_or_else(|| Error::BadArgument(format!("{}", target.display())))?;
+        self.conn.execute("VACUUM INTO ?1", [target_text])?;
+        Ok(())
+    }
+
+    /// SQLite's own integrity and foreign-key checks; each problem as one line.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "{} row {} refers to a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for row in rows {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+}
+
+/// Creates an empty file only the owner can read: a shop's customers are nobody else's
+/// business on a shared server.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::CannotOpen { path: path.to_path_buf(), reason: e.to_string() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        Migrations::from_slice(MIGRATION_LIST).validate().unwrap();
+    }
+
+    #[test]
+    fn a_new_file_is_private_and_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        let db = Db::open(&path).unwrap();
+        let mode: String = db.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = db.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_the_file_left_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE t(x); PRAGMA user_version = 99;").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Db::open(&path).err().unwrap();
+        assert!(matches!(err, Error::NewerSchema { found: 99, .. }), "{err:?}");
+        assert!(err.to_string().contains("newer"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, "this is a shopping list, not a database\n".repeat(100)).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let err = Db::open(&path).err().unwrap();
+        assert!(matches!(err, Error::NotADatabase { .. }), "{err:?}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_missing_folder_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no/such/folder/shop.db");
+        let err = Db::open(&path).err().unwrap();
+        assert!(matches!(err, Error::FolderMissing { .. }));
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        Db::open(&path).unwrap();
+        let db = Db::open(&path).unwrap();
+        let version: i64 = db.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let mut db = Db::open_in_memory().unwrap();
+        let result: Result<()> = db.write(|tx| {
+            tx.execute("INSERT INTO counters (name, next) VALUES ('x', 1)", [])?;
+            Err(Error::Busy)
+        });
+        assert!(result.is_err());
+        let n: i64 = db.conn().query_row("SELECT COUNT(*) FROM counters", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+    }
+}
