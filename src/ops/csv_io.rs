@@ -1,0 +1,247 @@
+//! CSV as spreadsheets write it: UTF-8 with or without BOM, `,` `;` or tab, quoted fields,
+//! CRLF. Reading pins every problem to a line; writing neutralises formula injection.
+
+use std::io::Write;
+
+use crate::error::{Error, LineError, Result};
+use crate::i18n::{t, tf};
+
+/// How many errors one refused import lists; the rest are counted.
+pub const MAX_REPORTED_ERRORS: usize = 100;
+
+/// A whole file, read and split, with each record's line number.
+#[derive(Debug)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub records: Vec<Record>,
+    pub delimiter: u8,
+}
+
+#[derive(Debug)]
+pub struct Record {
+    /// 1-based line where the record starts.
+    pub line: u64,
+    pub fields: Vec<String>,
+}
+
+/// Collects line errors up to the limit, counting the rest.
+#[derive(Debug, Default)]
+pub struct Errors {
+    pub list: Vec<LineError>,
+    pub more: usize,
+}
+
+impl Errors {
+    pub fn push(&mut self, line: u64, column: &str, value: &str, message: String) {
+        if self.list.len() < MAX_REPORTED_ERRORS {
+            self.list.push(LineError { line, column: column.to_string(), value: value.to_string(), message });
+        } else {
+            self.more += 1;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<()> {
+        if self.list.is_empty() { Ok(()) } else { Err(Error::Import { errors: self.list, more: self.more }) }
+    }
+}
+
+/// Reads a file's bytes into a table, or refuses it with every structural error found.
+pub fn read_table(bytes: &[u8]) -> Result<Table> {
+    let text = decode(bytes)?;
+    if let Some(line) = unclosed_quote_line(text) {
+        let mut errors = Errors::default();
+        errors.push(line, "", "", t("csv.unclosed_quote").to_string());
+        errors.into_result()?;
+    }
+    let delimiter = detect_delimiter(text);
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(text.as_bytes());
+    let mut errors = Errors::default();
+    let mut headers = Vec::new();
+    let mut records = Vec::new();
+    let (mut counted_to, mut line_at) = (0usize, 1u64);
+    for (index, result) in reader.records().enumerate() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                let byte = e.position().map(|p| p.byte() as usize).unwrap_or(0).min(text.len());
+                let line = text.as_bytes()[..byte].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+                errors.push(line, "", "", tf("csv.unreadable", &[("reason", &e)]));
+                break;
+            }
+        };
+        // The csv crate miscounts lines with CRLF endings; count newlines up to the record's
+        // first byte instead, incrementally so a large file stays linear.
+        let mut byte = record.position().map(|p| p.byte() as usize).unwrap_or(counted_to).min(text.len());
+        // With CRLF the reported start is the LF that ends the previous line.
+        while text.as_bytes().get(byte).is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            byte += 1;
+        }
+        line_at += text.as_bytes()[counted_to.min(byte)..byte].iter().filter(|b| **b == b'\n').count() as u64;
+        counted_to = counted_to.max(byte);
+        let line = line_at;
+        let fields: Vec<String> = record.iter().map(|f| unneutralise(f).to_string()).collect();
+        if index == 0 {
+            headers = fields.iter().map(|h| h.trim().to_lowercase()).collect();
+            continue;
+        }
+        if fields.len() == 1 && fields[0].trim().is_empty() {
+            continue; // a blank line, as spreadsheets leave at the end
+        }
+        if fields.len() != headers.len() {
+            errors.push(line, "", "", tf("csv.field_count", &[("found", &fields.len()), ("expected", &headers.len())]));
+            continue;
+        }
+        records.push(Record { line, fields });
+    }
+    if headers.is_empty() && errors.is_empty() {
+        errors.push(1, "", "", t("csv.empty").to_string());
+    }
+    errors.into_result()?;
+    Ok(Table { headers, records, delimiter })
+}
+
+/// UTF-8, with a BOM stripped. Bad bytes are refused naming the line they are on.
+fn decode(bytes: &[u8]) -> Result<&str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        Error::Import {
+            errors: vec![LineError {
+                line,
+                column: String::new(),
+                value: String::new(),
+                message: t("csv.not_utf8").to_string(),
+            }],
+            more: 0,
+        }
+    })
+}
+
+/// The separator used in the header line: the most frequent of `,` `;` and tab outside
+/// quotes. A single-column file is comma-separated.
+fn detect_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (d, n) in counts.iter_mut() {
+                if *d == b {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map(|(d, _)| *d).unwrap_or(b',')
+}
+
+/// True for `'*` followed by a character that starts a spreadsheet formula.
+fn formula_like(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(['=', '+', '-', '@'])
+}
+
+/// Cells a spreadsheet would run as a formula get a leading `'`. Cells that already start
+/// with quotes before such a character get one more, so [`unneutralise`] is an exact inverse.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(cell) { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
+}
+
+/// Reverses [`neutralise`] on import.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// The line where a quote opens that is never closed, if any. The csv reader would silently
+/// take the rest of the file as one field.
+fn unclosed_quote_line(text: &str) -> Option<u64> {
+    let mut line = 1;
+    let mut opened_at = None;
+    for b in text.bytes() {
+        match b {
+            b'"' => opened_at = if opened_at.is_some() { None } else { Some(line) },
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    opened_at
+}
+
+/// A CSV writer that neutralises every cell.
+pub struct SafeWriter<W: Write> {
+    inner: csv::Writer<W>,
+}
+
+impl<W: Write> SafeWriter<W> {
+    pub fn new(out: W) -> Self {
+        SafeWriter { inner: csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out) }
+    }
+
+    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        self.inner
+            .write_record(cells.into_iter().map(|c| neutralise(c).into_owned()))
+            .map_err(|e| Error::Io { path: "-".into(), source: std::io::Error::other(e) })
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.inner.flush().map_err(|e| Error::Io { path: "-".into(), source: e })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err_lines(result: Result<Table>) -> Vec<LineError> {
+        match result {
+            Err(Error::Import { errors, .. }) => errors,
+            other => panic!("expected a refused import, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn spreadsheet_dialects() {
+        let semicolon = read_table("\u{feff}Code;Name\r\nC1;\"Müller; Zoë\"\r\nC2;张伟\r\n".as_bytes()).unwrap();
+        assert_eq!(semicolon.headers, vec!["code", "name"]);
+        assert_eq!(semicolon.records[0].fields, vec!["C1", "Müller; Zoë"]);
+        assert_eq!(semicolon.records[1].line, 3);
+        let tabs = read_table(b"code\tname\nC1\tAna\n\n").unwrap();
+        assert_eq!(tabs.records.len(), 1);
+        let multiline = read_table(b"code,notes\nC1,\"one\ntwo\"\nC2,x\n").unwrap();
+        assert_eq!(multiline.records[1].line, 4);
+    }
+
+    #[test]
+    fn structural_errors_name_the_line() {
+        let errors = err_lines(read_table(b"code,name\nC1,Ana\nC2,Bo,extra\n"));
+        assert_eq!(errors[0].line, 3);
+        let errors = err_lines(read_table(b"code,name\nC1,Ana\n\xff\xfe,x\n"));
+        assert_eq!(errors[0].line, 3);
+        let errors = err_lines(read_table(b""));
+        assert_eq!(errors[0].line, 1);
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_refused() {
+        let errors = err_lines(read_table(b"code,name\nC1,\"Ana\nC2,Bo\n"));
+        assert_eq!(errors[0].line, 2, "{errors:?}");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_restored() {
+        for cell in ["=1+1", "+86 10 1234", "-5", "@SUM(A1)", "'=already", "plain", "'quoted", "''x", "''=x", "'"] {
+            assert_eq!(unneutralise(&neutralise(cell)), cell);
+        }
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("plain"), "plain");
+    }
+}

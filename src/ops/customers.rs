@@ -1,0 +1,304 @@
+//! Customer use cases: create, edit, archive, delete, list, and CSV export and import.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::Connection;
+use strum::IntoEnumIterator;
+
+use super::csv_io::{self, Errors, SafeWriter};
+use super::{Session, WriteCtx};
+use crate::db::{self, customers as repo};
+use crate::domain::customer::{self, Customer, CustomerData, CustomerField, FieldError, Problem, generated_code};
+use crate::domain::ids::CustomerId;
+use crate::error::{Error, Result, describe_problem};
+use crate::i18n::tf;
+
+pub use crate::db::customers::{Anchor, CustomerRow, CustomerSort, ListQuery, RowKey};
+
+const CODE_COUNTER: &str = "customer_code";
+
+/// The columns of the CSV format, in order. See docs/csv.md.
+pub fn csv_columns() -> Vec<&'static str> {
+    CustomerField::iter().map(CustomerField::column).chain(["created", "archived"]).collect()
+}
+
+pub fn get(session: &Session, id: CustomerId) -> Result<Customer> {
+    repo::get(session.db.conn(), id)?.ok_or_else(|| Error::NotFound { what: id.to_string() })
+}
+
+pub fn window(session: &Session, query: &ListQuery, anchor: &Anchor, limit: usize) -> Result<Vec<CustomerRow>> {
+    repo::window(session.db.conn(), query, anchor, limit)
+}
+
+pub fn count(session: &Session, query: &ListQuery) -> Result<usize> {
+    repo::count(session.db.conn(), query)
+}
+
+pub fn tier_codes(session: &Session) -> Result<Vec<String>> {
+    db::meta::tier_codes(session.db.conn())
+}
+
+/// Validates against the shop's tiers and the codes already taken.
+fn checked(conn: &Connection, data: &CustomerData, editing: Option<CustomerId>) -> Result<CustomerData> {
+    let tiers = db::meta::tier_codes(conn)?;
+    let clean = customer::validate(data, &tiers).map_err(Error::Invalid)?;
+    if !clean.code.is_empty() && repo::code_taken(conn, &clean.code, editing)? {
+        return Err(Error::Invalid(vec![FieldError { field: CustomerField::Code, problem: Problem::DuplicateCode }]));
+    }
+    Ok(clean)
+}
+
+/// A free generated code: the counter's next value, skipping codes someone typed by hand.
+fn fresh_code(conn: &Connection) -> Result<String> {
+    loop {
+        let code = generated_code(db::meta::take_next(conn, CODE_COUNTER)?);
+        if !repo::code_taken(conn, &code, None)? {
+            return Ok(code);
+        }
+    }
+}
+
+fn insert(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    mut clean: CustomerData,
+    created: Option<&str>,
+    archived: Option<&str>,
+) -> Result<CustomerId> {
+    if clean.code.is_empty() {
+        clean.code = fresh_code(tx)?;
+    }
+    repo::insert(tx, &clean, created.unwrap_or(&ctx.now), archived)
+}
+
+pub fn create(session: &mut Session, data: &CustomerData) -> Result<Customer> {
+    let id = session.write(|tx, ctx| {
+        let clean = checked(tx, data, None)?;
+        let id = insert(tx, ctx, clean, None, None)?;
+        ctx.audit(tx, "create", "customer", Some(id.0), data.name.trim().to_string())?;
+        Ok(id)
+    })?;
+    get(session, id)
+}
+
+/// Saves an edit of the customer as it was at `version`.
+pub fn update(session: &mut Session, id: CustomerId, version: i64, data: &CustomerData) -> Result<Customer> {
+    session.write(|tx, ctx| {
+        let clean = checked(tx, data, Some(id))?;
+        repo::update(tx, id, version, &clean)?;
+        ctx.audit(tx, "update", "customer", Some(id.0), clean.code.clone())
+    })?;
+    get(session, id)
+}
+
+/// Archives (or with `archived == false` brings back) a customer.
+pub fn set_archived(session: &mut Session, id: CustomerId, version: i64, archived: bool) -> Result<Customer> {
+    session.write(|tx, ctx| {
+        repo::set_archived(tx, id, version, archived.then_some(ctx.now.as_str()))?;
+        ctx.audit(tx, if archived { "archive" } else { "unarchive" }, "customer", Some(id.0), String::new())
+    })?;
+    get(session, id)
+}
+
+/// Deletes a customer nothing refers to; otherwise says to archive instead.
+pub fn delete(session: &mut Session, id: CustomerId, version: i64) -> Result<()> {
+    session.write(|tx, ctx| {
+        let gone = repo::get(tx, id)?.map(|c| format!("{} {}", c.data.code, c.data.name)).unwrap_or_default();
+        repo::delete(tx, id, version)?;
+        ctx.audit(tx, "delete", "customer", Some(id.0), gone)
+    })
+}
+
+/// Writes every customer, archived included, in code order.
+pub fn export(session: &Session, out: impl Write) -> Result<usize> {
+    let mut writer = SafeWriter::new(out);
+    writer.row(csv_columns())?;
+    let mut n = 0;
+    repo::for_each(session.db.conn(), |c| {
+        let mut cells: Vec<&str> = CustomerField::iter().map(|f| c.data.get(f)).collect();
+        cells.push(&c.created_at);
+        cells.push(c.archived_at.as_deref().unwrap_or(""));
+        n += 1;
+        writer.row(cells)
+    })?;
+    writer.finish()?;
+    Ok(n)
+}
+
+/// What an import did, or with `--dry-run` would do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub dry_run: bool,
+}
+
+/// One line of a customer file, checked.
+struct Incoming {
+    line: u64,
+    data: CustomerData,
+    created: Option<String>,
+    archived: Option<String>,
+}
+
+/// Imports a customer CSV all-or-nothing. Customers are matched by code and updated; rows
+/// without a code are created with a generated one. Every error of the file is reported at
+/// once (up to a limit), each naming line, column and value; then nothing is written.
+pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    let table = csv_io::read_table(bytes)?;
+    let mut errors = Errors::default();
+    let columns = map_columns(&table.headers, &mut errors);
+    errors.into_result()?;
+
+    let tiers = tier_codes(session)?;
+    let mut errors = Errors::default();
+    let mut seen_codes: HashMap<String, u64> = HashMap::new();
+    let mut incoming = Vec::with_capacity(table.records.len());
+    for record in &table.records {
+        let mut data = CustomerData::default();
+        let mut created = None;
+        let mut archived = None;
+        for (slot, column) in record.fields.iter().zip(&columns) {
+            match column {
+                Column::Field(field) => data.set(*field, slot.clone()),
+                Column::Created => created = parse_time(record.line, "created", slot, &mut errors),
+                Column::Archived => archived = parse_time(record.line, "archived", slot, &mut errors),
+            }
+        }
+        match customer::validate(&data, &tiers) {
+            Ok(clean) => {
+                if !clean.code.is_empty() {
+                    let folded = clean.code.to_lowercase();
+                    if let Some(first) = seen_codes.insert(folded, record.line) {
+                        let message = tf("csv.duplicate_in_file", &[("line", &first)]);
+                        errors.push(record.line, "code", &clean.code, message);
+                    }
+                }
+                incoming.push(Incoming { line: record.line, data: clean, created, archived });
+            }
+            Err(problems) => {
+                for p in problems {
+                    errors.push(record.line, p.field.column(), data.get(p.field), describe_problem(&p.problem));
+                }
+            }
+        }
+    }
+    errors.into_result()?;
+
+    let apply = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
+        let mut report = ImportReport { dry_run, ..Default::default() };
+        for row in &incoming {
+            apply_row(tx, ctx, row, &mut report).map_err(|e| at_line(row.line, e))?;
+        }
+        ctx.audit(
+            tx,
+            "import",
+            "customer",
+            None,
+            format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged),
+        )?;
+        Ok(report)
+    };
+    if dry_run { session.rehearse(apply) } else { session.write(apply) }
+}
+
+/// Creates or updates the customer of one checked line.
+fn apply_row(tx: &Connection, ctx: &WriteCtx<'_>, row: &Incoming, report: &mut ImportReport) -> Result<()> {
+    let existing = if row.data.code.is_empty() { None } else { repo::find_by_code(tx, &row.data.code)? };
+    let Some(current) = existing else {
+        insert(tx, ctx, row.data.clone(), row.created.as_deref(), row.archived.as_deref())?;
+        report.created += 1;
+        return Ok(());
+    };
+    // The stored spelling of the code wins: codes match case-insensitively.
+    let data = CustomerData { code: current.data.code.clone(), ..row.data.clone() };
+    let archived_changed = current.archived_at.is_some() != row.archived.is_some();
+    if data == current.data && !archived_changed {
+        report.unchanged += 1;
+        return Ok(());
+    }
+    let mut version = current.version;
+    if data != current.data {
+        repo::update(tx, current.id, version, &data)?;
+        version += 1;
+    }
+    if archived_changed {
+        repo::set_archived(tx, current.id, version, row.archived.as_deref())?;
+    }
+    report.updated += 1;
+    Ok(())
+}
+
+/// An error while writing a line, pinned to that line.
+fn at_line(line: u64, error: Error) -> Error {
+    match error {
+        Error::Import { .. } => error,
+        other => Error::Import {
+            errors: vec![crate::error::LineError {
+                line,
+                column: String::new(),
+                value: String::new(),
+                message: other.to_string(),
+            }],
+            more: 0,
+        },
+    }
+}
+
+enum Column {
+    Field(CustomerField),
+    Created,
+    Archived,
+}
+
+fn map_columns(headers: &[String], errors: &mut Errors) -> Vec<Column> {
+    let mut columns = Vec::new();
+    let mut seen = Vec::new();
+    for header in headers {
+        let column = match header.as_str() {
+            "created" => Some(Column::Created),
+            "archived" => Some(Column::Archived),
+            other => CustomerField::from_column(other).map(Column::Field),
+        };
+        match column {
+            Some(c) => {
+                if seen.contains(header) {
+                    errors.push(1, header, header, crate::i18n::t("csv.duplicate_column").to_string());
+                }
+                seen.push(header.clone());
+                columns.push(c);
+            }
+            None => {
+                errors.push(1, header, header, tf("csv.unknown_column", &[("expected", &csv_columns().join(", "))]))
+            }
+        }
+    }
+    if !seen.iter().any(|h| h == "name") {
+        errors.push(1, "name", "", crate::i18n::t("csv.missing_name").to_string());
+    }
+    columns
+}
+
+/// Accepts RFC 3339 (`2026-03-01T09:30:00Z`) or a plain date; stores RFC 3339 UTC.
+fn parse_time(line: u64, column: &str, value: &str, errors: &mut Errors) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+        return Some(at.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Secs, true));
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return date.and_hms_opt(0, 0, 0).map(|t| t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true));
+    }
+    errors.push(line, column, value, crate::i18n::t("csv.bad_time").to_string());
+    None
+}
+
+/// The newest audit entries about one customer: who changed it and when.
+pub fn history(session: &Session, id: CustomerId, limit: usize) -> Result<Vec<crate::db::audit::AuditEntry>> {
+    db::audit::recent(session.db.conn(), Some(("customer", id.0)), limit)
+}

@@ -1,0 +1,19 @@
+//! The demo shop behind `--demo`: a realistic small business to try every screen on.
+
+use super::Session;
+use crate::db::customers as repo;
+use crate::error::Result;
+
+/// How many customers the demo shop has.
+pub const DEMO_CUSTOMERS: usize = 240;
+
+/// Fills an empty database with the demo shop; leaves a database that has customers alone,
+/// so whatever someone typed into the demo survives a restart.
+pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
+    let everyone = repo::ListQuery { include_archived: true, ..Default::default() };
+    if repo::count(session.db.conn(), &everyone)? > 0 {
+        return Ok(false);
+    }
+    super::synth::generate(session, DEMO_CUSTOMERS, 2026)?;
+    Ok(true)
+}
