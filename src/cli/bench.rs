@@ -1,0 +1,139 @@
+//! `shopdesk bench`: the DESIGN.md budgets measured on a generated shop. Drives the real
+//! `App` with key events and draws every frame into an off-screen buffer, so the figures
+//! are key-to-frame times of the interface minus the terminal's own output.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::ops::{self, Clock, Session};
+use crate::tui::app::App;
+use crate::tui::keymap::Keymap;
+use crate::tui::theme::Theme;
+
+pub fn run(db: Option<&Path>, customers: usize) -> Result<()> {
+    let (path, _cleanup) = match db {
+        Some(path) => (path.to_path_buf(), None),
+        None => {
+            let dir = std::env::temp_dir().join(format!("shopdesk-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+            let path = dir.join("bench.db");
+            let started = Instant::now();
+            let mut session = Session::start(Db::open(&path)?, "bench", Clock::System)?;
+            ops::synth::generate(&mut session, customers, 42)?;
+            println!("generated {customers} customers in {:.1} s", started.elapsed().as_secs_f64());
+            (path, Some(RemoveOnDrop(dir)))
+        }
+    };
+
+    let mut opens = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let (mut app, mut terminal) = open_app(&path, 80, 24)?;
+        draw(&mut terminal, &app)?;
+        opens.push(started.elapsed());
+        app.should_quit = true;
+    }
+    report("open to first frame (80x24)", &mut opens, Duration::from_millis(50));
+
+    let (mut app, mut terminal) = open_app(&path, 80, 24)?;
+    draw(&mut terminal, &app)?;
+    let down = key(KeyCode::Down);
+    let mut scrolling = Vec::new();
+    for _ in 0..2000 {
+        scrolling.push(timed(&mut app, &mut terminal, &down)?);
+    }
+    let page = key(KeyCode::PageDown);
+    for _ in 0..300 {
+        scrolling.push(timed(&mut app, &mut terminal, &page)?);
+    }
+    scrolling.push(timed(&mut app, &mut terminal, &key(KeyCode::End))?);
+    for _ in 0..300 {
+        scrolling.push(timed(&mut app, &mut terminal, &key(KeyCode::Up))?);
+    }
+    report("keystroke to frame, scrolling", &mut scrolling, Duration::from_millis(16));
+
+    let mut filtering = Vec::new();
+    timed(&mut app, &mut terminal, &key(KeyCode::Char('/')))?;
+    for text in ["müller", "张", "c0012", "zzzz"] {
+        for c in text.chars() {
+            filtering.push(timed(&mut app, &mut terminal, &key(KeyCode::Char(c)))?);
+        }
+        for _ in text.chars() {
+            filtering.push(timed(&mut app, &mut terminal, &key(KeyCode::Backspace))?);
+        }
+    }
+    report("keystroke to frame, filtering", &mut filtering, Duration::from_millis(16));
+
+    let (mut big, mut big_terminal) = open_app(&path, 160, 48)?;
+    draw(&mut big_terminal, &big)?;
+    let mut wide = Vec::new();
+    for _ in 0..500 {
+        wide.push(timed(&mut big, &mut big_terminal, &down)?);
+    }
+    report("keystroke to frame, scrolling (160x48)", &mut wide, Duration::from_millis(16));
+
+    match peak_rss_kib() {
+        Some(kib) => println!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0),
+        None => println!("peak resident memory: not available on this system"),
+    }
+    Ok(())
+}
+
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn open_app(path: &Path, width: u16, height: u16) -> Result<(App, Terminal<TestBackend>)> {
+    let session = Session::start(Db::open(path)?, "bench", Clock::System)?;
+    let keymap = Keymap::new(&Default::default())?;
+    let app = App::new(session, keymap, Theme::colour(), (width, height))?;
+    let terminal = Terminal::new(TestBackend::new(width, height)).map_err(|e| Error::BadArgument(e.to_string()))?;
+    Ok((app, terminal))
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, app: &App) -> Result<()> {
+    terminal.draw(|f| crate::tui::view::draw(f, app)).map_err(|e| Error::BadArgument(e.to_string()))?;
+    Ok(())
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn timed(app: &mut App, terminal: &mut Terminal<TestBackend>, event: &Event) -> Result<Duration> {
+    let started = Instant::now();
+    app.handle_event(event);
+    draw(terminal, app)?;
+    Ok(started.elapsed())
+}
+
+fn report(what: &str, samples: &mut [Duration], budget: Duration) {
+    samples.sort();
+    let at = |q: f64| samples.get(((samples.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{what:<40} p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms  (budget {} ms, n={})",
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(at(1.0)),
+        budget.as_millis(),
+        samples.len()
+    );
+}
+
+/// VmHWM from /proc: the most memory this process has held.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -1,0 +1,233 @@
+//! The command line: `shopdesk [--db PATH] [COMMAND]`. No command opens the interface;
+//! every command is headless and scriptable, with exit code 0 on success and one clear line
+//! on stderr otherwise.
+
+pub mod bench;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::user::Role;
+use crate::error::{Error, Result};
+use crate::i18n::{self, Lang, tf};
+use crate::ops::{self, Clock, Session};
+
+#[derive(Debug, Parser)]
+#[command(name = "shopdesk", version, about = "Keyboard-driven sales management for small shops")]
+pub struct Cli {
+    /// Database file (default: shopdesk.db in your data folder)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Use the demo shop (demo.db in your data folder), created with sample data on first use
+    #[arg(long, global = true, conflicts_with = "db")]
+    pub demo: bool,
+    /// Act as this user (default: your login name)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Language: en or zh-CN (default: config file, then your locale)
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a table as CSV (to a file, or to standard output)
+    Export {
+        table: TableName,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Read a CSV file into a table: all of it or nothing
+    Import {
+        table: TableName,
+        file: PathBuf,
+        /// Report what would change without changing anything
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Fill the database with a large deterministic synthetic shop, for benchmarks
+    Gen {
+        #[arg(long, default_value_t = 100_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Measure first frame, keystroke-to-frame and memory on a generated shop
+    Bench {
+        /// Customers to generate into a temporary database (ignored with --db)
+        #[arg(long, default_value_t = 100_000)]
+        customers: usize,
+    },
+    /// Copy the database to FILE while others keep working
+    Backup { file: PathBuf },
+    /// Check the database's integrity; exits non-zero naming each problem
+    Check,
+    /// List users, or give one a role (admins only)
+    Users {
+        #[command(subcommand)]
+        action: Option<UsersAction>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersAction {
+    /// Give NAME a role: clerk, manager or admin
+    SetRole { name: String, role: String },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TableName {
+    Customers,
+}
+
+/// Parses the command line and runs it; the return value is the process exit code.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "shopdesk: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let config_path = crate::paths::config_file();
+    let config = Config::load(config_path.as_deref())?;
+    i18n::set_lang(choose_lang(cli.lang.as_deref(), config.lang.as_deref())?);
+
+    let path = match (&cli.db, cli.demo) {
+        (Some(path), _) => path.clone(),
+        (None, true) => crate::paths::demo_db()?,
+        (None, false) => crate::paths::default_db()?,
+    };
+    if let Some(Command::Bench { customers }) = &cli.command {
+        return bench::run(cli.db.as_deref(), *customers);
+    }
+    let db = Db::open(&path).map_err(|e| with_path(e, &path))?;
+    let user = cli.user.clone().unwrap_or_else(os_user);
+    let mut session = Session::start(db, &user, Clock::System)?;
+    if cli.demo {
+        ops::demo::ensure_demo_data(&mut session)?;
+    }
+
+    match cli.command {
+        None => {
+            let keymap = crate::tui::keymap::Keymap::new(&config.keys)?;
+            let theme = crate::tui::theme::Theme::choose(config.theme.as_deref());
+            let app = crate::tui::app::App::new(session, keymap, theme, (80, 24))?;
+            crate::tui::run(app)
+        }
+        Some(Command::Export { table: TableName::Customers, output }) => {
+            let count = match &output {
+                Some(file) => {
+                    // Write beside the target, then rename: a failed export never leaves half a file.
+                    let partial = file.with_extension("partial");
+                    let out = std::fs::File::create(&partial)
+                        .map_err(|source| Error::Io { path: partial.clone(), source })?;
+                    let count = ops::customers::export(&session, std::io::BufWriter::new(out))?;
+                    std::fs::rename(&partial, file).map_err(|source| Error::Io { path: file.clone(), source })?;
+                    count
+                }
+                None => ops::customers::export(&session, std::io::stdout().lock())?,
+            };
+            if output.is_some() {
+                eprintln!("{}", tf("cli.exported", &[("count", &count)]));
+            }
+            Ok(())
+        }
+        Some(Command::Import { table: TableName::Customers, file, dry_run }) => {
+            let bytes = read_input(&file)?;
+            let report = ops::customers::import(&mut session, &bytes, dry_run)?;
+            let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
+            println!(
+                "{}",
+                tf(
+                    key,
+                    &[("created", &report.created), ("updated", &report.updated), ("unchanged", &report.unchanged)]
+                )
+            );
+            Ok(())
+        }
+        Some(Command::Gen { customers, seed }) => {
+            let added = ops::synth::generate(&mut session, customers, seed)?;
+            println!("{}", tf("cli.generated", &[("count", &added), ("path", &path.display())]));
+            Ok(())
+        }
+        Some(Command::Backup { file }) => {
+            session.db.backup_to(&file)?;
+            println!("{}", tf("cli.backed_up", &[("path", &file.display())]));
+            Ok(())
+        }
+        Some(Command::Check) => {
+            let problems = session.db.integrity_problems()?;
+            if problems.is_empty() {
+                println!("{}", tf("cli.check_ok", &[("path", &path.display())]));
+                Ok(())
+            } else {
+                for p in &problems {
+                    println!("{p}");
+                }
+                Err(Error::BadArgument(tf("cli.check_failed", &[("count", &problems.len())])))
+            }
+        }
+        Some(Command::Users { action: None }) => {
+            for (name, role) in crate::db::users::list(session.db.conn())? {
+                println!("{name}\t{role}");
+            }
+            Ok(())
+        }
+        Some(Command::Users { action: Some(UsersAction::SetRole { name, role }) }) => {
+            let role: Role = role.parse().map_err(Error::BadArgument)?;
+            session.set_role(&name, role)?;
+            println!("{}", tf("cli.role_set", &[("name", &name), ("role", &role)]));
+            Ok(())
+        }
+        Some(Command::Bench { .. }) => Ok(()),
+    }
+}
+
+/// `--lang`, then the config file, then the locale, then English.
+fn choose_lang(flag: Option<&str>, config: Option<&str>) -> Result<Lang> {
+    if let Some(flag) = flag {
+        return Lang::parse(flag).ok_or_else(|| Error::BadArgument(format!("--lang {flag}: use en or zh-CN")));
+    }
+    if let Some(lang) = config.and_then(Lang::parse) {
+        return Ok(lang);
+    }
+    let from_env =
+        ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+    Ok(from_env.or_else(sys_locale::get_locale).as_deref().and_then(Lang::parse).unwrap_or(Lang::En))
+}
+
+/// The login name: each SSH clerk is recorded as themselves.
+fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "operator".to_string())
+}
+
+fn read_input(file: &Path) -> Result<Vec<u8>> {
+    if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(|source| Error::Io { path: file.to_path_buf(), source })?;
+        return Ok(bytes);
+    }
+    std::fs::read(file).map_err(|source| Error::Io { path: file.to_path_buf(), source })
+}
+
+/// Errors from opening carry the path the user gave.
+fn with_path(error: Error, path: &Path) -> Error {
+    match error {
+        Error::NotADatabase { .. } => Error::NotADatabase { path: path.to_path_buf() },
+        other => other,
+    }
+}

@@ -1,0 +1,75 @@
+//! Everything a key can do. The only path from a key press to a change of state.
+
+use strum::{Display, EnumIter, EnumString, IntoStaticStr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, EnumIter, IntoStaticStr)]
+#[strum(serialize_all = "kebab-case")]
+pub enum Action {
+    Quit,
+    Help,
+    Palette,
+    NextTab,
+    PrevTab,
+    TabCustomers,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    First,
+    Last,
+    Open,
+    New,
+    Edit,
+    Filter,
+    SortNext,
+    SortReverse,
+    ToggleArchived,
+    Archive,
+    Delete,
+    Refresh,
+    Save,
+    NextField,
+    PrevField,
+    Accept,
+    Back,
+    Yes,
+    No,
+}
+
+impl Action {
+    /// What the action does, in the current language, for help and the palette.
+    pub fn describe(self) -> &'static str {
+        use crate::i18n::t;
+        match self {
+            Action::Quit => t("action.quit"),
+            Action::Help => t("action.help"),
+            Action::Palette => t("action.palette"),
+            Action::NextTab => t("action.next-tab"),
+            Action::PrevTab => t("action.prev-tab"),
+            Action::TabCustomers => t("action.tab-customers"),
+            Action::Down => t("action.down"),
+            Action::Up => t("action.up"),
+            Action::PageDown => t("action.page-down"),
+            Action::PageUp => t("action.page-up"),
+            Action::First => t("action.first"),
+            Action::Last => t("action.last"),
+            Action::Open => t("action.open"),
+            Action::New => t("action.new"),
+            Action::Edit => t("action.edit"),
+            Action::Filter => t("action.filter"),
+            Action::SortNext => t("action.sort-next"),
+            Action::SortReverse => t("action.sort-reverse"),
+            Action::ToggleArchived => t("action.toggle-archived"),
+            Action::Archive => t("action.archive"),
+            Action::Delete => t("action.delete"),
+            Action::Refresh => t("action.refresh"),
+            Action::Save => t("action.save"),
+            Action::NextField => t("action.next-field"),
+            Action::PrevField => t("action.prev-field"),
+            Action::Accept => t("action.accept"),
+            Action::Back => t("action.back"),
+            Action::Yes => t("action.yes"),
+            Action::No => t("action.no"),
+        }
+    }
+}

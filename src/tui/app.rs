@@ -1,0 +1,458 @@
+//! The application model and `apply`, the one place where an `Action` changes state.
+//! Drawing (`view`) only reads what is here.
+
+use ratatui::crossterm::event::{Event, KeyEventKind};
+use strum::IntoEnumIterator;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::action::Action;
+use super::customers::form::CustomerForm;
+use super::customers::{CustomersTab, Screen};
+use super::keymap::{Context, Key, Keymap};
+use super::overlay::{Confirm, Overlay, Palette, Pending};
+use super::theme::Theme;
+use crate::error::{Error, Result};
+use crate::i18n::{t, tf};
+use crate::ops::Session;
+use crate::ops::customers::{self, CustomerSort};
+
+/// The tabs that exist. Later modules add theirs here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
+pub enum Tab {
+    Customers,
+}
+
+impl Tab {
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Customers => t("tab.customers"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flash {
+    Info(String),
+    Error(String),
+}
+
+pub struct App {
+    pub session: Session,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub tab: Tab,
+    pub customers: CustomersTab,
+    pub overlay: Option<Overlay>,
+    pub flash: Option<Flash>,
+    /// Terminal size in columns and rows.
+    pub size: (u16, u16),
+    pub should_quit: bool,
+    /// The database file's name for the status bar.
+    pub db_label: String,
+    data_version: i64,
+}
+
+impl App {
+    pub fn new(session: Session, keymap: Keymap, theme: Theme, size: (u16, u16)) -> Result<App> {
+        let db_label = session
+            .db
+            .path()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ":memory:".to_string());
+        let data_version = session.db.data_version()?;
+        let mut app = App {
+            session,
+            keymap,
+            theme,
+            tab: Tab::Customers,
+            customers: CustomersTab::new(),
+            overlay: None,
+            flash: None,
+            size,
+            should_quit: false,
+            db_label,
+            data_version,
+        };
+        app.customers.list.capacity = super::view::list_capacity(size.1);
+        app.customers.list.reset(&app.session)?;
+        Ok(app)
+    }
+
+    /// The screen whose key bindings apply now.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => Context::Help,
+            Some(Overlay::Palette(_)) => Context::Palette,
+            Some(Overlay::Confirm(_)) => Context::Confirm,
+            None => self.screen_context(),
+        }
+    }
+
+    /// The context under any overlay.
+    pub fn screen_context(&self) -> Context {
+        match &self.customers.screen {
+            Screen::List if self.customers.filtering => Context::Filter,
+            Screen::List => Context::List,
+            Screen::Detail(_) => Context::Detail,
+            Screen::Form(_) => Context::Form,
+        }
+    }
+
+    /// Applies one terminal event. Called for every pending event before the next draw, so
+    /// type-ahead lands in the fields that were current when each key was typed.
+    pub fn handle_event(&mut self, event: &Event) {
+        match event {
+            Event::Key(key) if matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat) => {
+                let context = self.context();
+                let action = Key::from_event(key).and_then(|k| self.keymap.lookup(context, &k));
+                match action {
+                    Some(action) => self.apply(action),
+                    None if context.takes_text() => self.type_text(context, event),
+                    None => {}
+                }
+            }
+            Event::Resize(width, height) => self.resize(*width, *height),
+            Event::Paste(_) => self.type_text(self.context(), event),
+            _ => {}
+        }
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        let capacity = super::view::list_capacity(height);
+        let result = self.customers.list.set_capacity(&self.session, capacity);
+        self.report(result);
+    }
+
+    fn type_text(&mut self, context: Context, event: &Event) {
+        match context {
+            Context::Filter if self.customers.filter_input.handle_event(event).is_some_and(|c| c.value) => {
+                self.customers.list.query.filter = self.customers.filter_input.value().to_string();
+                let result = self.customers.list.reset(&self.session);
+                self.report(result);
+            }
+            Context::Form => {
+                if let Screen::Form(form) = &mut self.customers.screen
+                    && let Some(input) = form.focused_input()
+                {
+                    input.handle_event(event);
+                }
+            }
+            Context::Palette => {
+                if let Some(Overlay::Palette(palette)) = &mut self.overlay
+                    && palette.input.handle_event(event).is_some_and(|c| c.value)
+                {
+                    palette.selected = 0;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Re-reads what is on screen when another session has written to the file.
+    pub fn tick(&mut self) {
+        match self.session.db.data_version() {
+            Ok(version) if version != self.data_version => {
+                self.data_version = version;
+                let result = self.refresh();
+                self.report(result);
+            }
+            Ok(_) => {}
+            Err(e) => self.flash = Some(Flash::Error(e.to_string())),
+        }
+    }
+
+    fn refresh(&mut self) -> Result<()> {
+        self.customers.list.reload(&self.session)?;
+        if let Screen::Detail(current) = &self.customers.screen {
+            match customers::get(&self.session, current.id) {
+                Ok(fresh) => self.show_detail(fresh)?,
+                Err(Error::NotFound { .. }) => {
+                    self.customers.screen = Screen::List;
+                    self.flash = Some(Flash::Info(t("flash.customer_gone").to_string()));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn report(&mut self, result: Result<()>) {
+        if let Err(e) = result {
+            self.flash = Some(Flash::Error(e.to_string()));
+        }
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        if !matches!(action, Action::Help | Action::Palette) {
+            self.flash = None;
+        }
+        let result = self.dispatch(action);
+        self.report(result);
+    }
+
+    fn dispatch(&mut self, action: Action) -> Result<()> {
+        match (self.context(), action) {
+            (Context::Confirm, Action::Yes) => return self.confirmed(),
+            (Context::Confirm, _) => self.overlay = None,
+            (Context::Help, Action::Down) => self.scroll_help(1),
+            (Context::Help, Action::Up) => self.scroll_help(-1),
+            (Context::Help, _) => self.overlay = None,
+            (Context::Palette, Action::Down) => self.move_palette(1),
+            (Context::Palette, Action::Up) => self.move_palette(-1),
+            (Context::Palette, Action::Accept) => {
+                let chosen = match &self.overlay {
+                    Some(Overlay::Palette(p)) => p.entries(&self.keymap).get(p.selected).map(|e| e.action),
+                    _ => None,
+                };
+                self.overlay = None;
+                if let Some(action) = chosen {
+                    return self.dispatch(action);
+                }
+            }
+            (Context::Palette, _) => self.overlay = None,
+            (context, Action::Help) => self.overlay = Some(Overlay::Help { context, scroll: 0 }),
+            (context, Action::Palette) => self.overlay = Some(Overlay::Palette(Palette::new(context))),
+            (Context::Form, Action::Quit) if self.form_is_dirty() => {
+                self.ask(t("confirm.discard_and_quit").to_string(), Pending::Quit);
+            }
+            (_, Action::Quit) => self.should_quit = true,
+            (_, Action::Refresh) => {
+                self.refresh()?;
+                self.flash = Some(Flash::Info(t("flash.refreshed").to_string()));
+            }
+            (_, Action::TabCustomers | Action::NextTab | Action::PrevTab) => {
+                let tabs: Vec<Tab> = Tab::iter().collect();
+                let index = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let step = if action == Action::PrevTab { tabs.len() - 1 } else { 1 };
+                self.tab =
+                    if action == Action::TabCustomers { Tab::Customers } else { tabs[(index + step) % tabs.len()] };
+            }
+            (Context::Filter, Action::Accept) => self.customers.filtering = false,
+            (Context::Filter, Action::Back) => {
+                self.customers.filtering = false;
+                self.clear_filter()?;
+            }
+            (Context::List, action) => self.list_action(action)?,
+            (Context::Detail, action) => self.detail_action(action)?,
+            (Context::Form, action) => self.form_action(action)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn list_action(&mut self, action: Action) -> Result<()> {
+        let list = &mut self.customers.list;
+        let session = &self.session;
+        match action {
+            Action::Down => list.down(session)?,
+            Action::Up => list.up(session)?,
+            Action::PageDown => list.page_down(session)?,
+            Action::PageUp => list.page_up(session)?,
+            Action::First => list.first(session)?,
+            Action::Last => list.last(session)?,
+            Action::Open => {
+                if let Some(row) = list.selected_row() {
+                    let customer = customers::get(session, row.id)?;
+                    self.show_detail(customer)?;
+                }
+            }
+            Action::Edit => {
+                if let Some(row) = list.selected_row() {
+                    let customer = customers::get(session, row.id)?;
+                    self.customers.screen = Screen::Form(Box::new(CustomerForm::edit(&customer)));
+                }
+            }
+            Action::New => self.customers.screen = Screen::Form(Box::new(CustomerForm::new_customer())),
+            Action::Filter => self.customers.filtering = true,
+            Action::SortNext => {
+                let all: Vec<CustomerSort> = CustomerSort::iter().collect();
+                let index = all.iter().position(|s| *s == list.query.sort).unwrap_or(0);
+                list.query.sort = all[(index + 1) % all.len()];
+                list.reset(session)?;
+            }
+            Action::SortReverse => {
+                list.query.descending = !list.query.descending;
+                list.reset(session)?;
+            }
+            Action::ToggleArchived => {
+                list.query.include_archived = !list.query.include_archived;
+                list.reset(session)?;
+                let key = if list.query.include_archived { "flash.showing_archived" } else { "flash.hiding_archived" };
+                self.flash = Some(Flash::Info(t(key).to_string()));
+            }
+            Action::Archive => {
+                if let Some(row) = list.selected_row() {
+                    let customer = customers::get(session, row.id)?;
+                    self.toggle_archive(&customer)?;
+                }
+            }
+            Action::Delete => {
+                if let Some(row) = list.selected_row() {
+                    let customer = customers::get(session, row.id)?;
+                    self.ask_delete(&customer);
+                }
+            }
+            Action::Back => self.clear_filter()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn detail_action(&mut self, action: Action) -> Result<()> {
+        let Screen::Detail(customer) = &self.customers.screen else { return Ok(()) };
+        let customer = customer.as_ref().clone();
+        match action {
+            Action::Back => {
+                self.customers.screen = Screen::List;
+                self.customers.list.show(&self.session, customer.id)?;
+            }
+            Action::Edit => self.customers.screen = Screen::Form(Box::new(CustomerForm::edit(&customer))),
+            Action::New => self.customers.screen = Screen::Form(Box::new(CustomerForm::new_customer())),
+            Action::Archive => self.toggle_archive(&customer)?,
+            Action::Delete => self.ask_delete(&customer),
+            Action::Down | Action::Up => {
+                let list = &mut self.customers.list;
+                list.show(&self.session, customer.id)?;
+                if action == Action::Down {
+                    list.down(&self.session)?
+                } else {
+                    list.up(&self.session)?
+                }
+                if let Some(row) = list.selected_row() {
+                    let next = customers::get(&self.session, row.id)?;
+                    self.show_detail(next)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn form_action(&mut self, action: Action) -> Result<()> {
+        let Screen::Form(form) = &mut self.customers.screen else { return Ok(()) };
+        match action {
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::Save => return self.save_form(),
+            Action::Back if form.is_dirty() => self.ask(t("confirm.discard").to_string(), Pending::DiscardForm),
+            Action::Back => self.leave_form()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn form_is_dirty(&self) -> bool {
+        matches!(&self.customers.screen, Screen::Form(form) if form.is_dirty())
+    }
+
+    fn save_form(&mut self) -> Result<()> {
+        let Screen::Form(form) = &mut self.customers.screen else { return Ok(()) };
+        let data = form.data();
+        let saved = match form.editing {
+            Some((id, version)) => customers::update(&mut self.session, id, version, &data),
+            None => customers::create(&mut self.session, &data),
+        };
+        match saved {
+            Ok(customer) => {
+                let message = tf("flash.saved", &[("code", &customer.data.code), ("name", &customer.data.name)]);
+                self.customers.list.show(&self.session, customer.id)?;
+                self.show_detail(customer)?;
+                self.flash = Some(Flash::Info(message));
+            }
+            Err(Error::Invalid(errors)) => {
+                form.message = None;
+                form.show_errors(errors);
+                self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
+            }
+            Err(e) => {
+                form.message = Some(e.to_string());
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Leaves the form without saving: to the customer it edited, or the list.
+    fn leave_form(&mut self) -> Result<()> {
+        let editing = match &self.customers.screen {
+            Screen::Form(form) => form.editing,
+            _ => None,
+        };
+        match editing {
+            Some((id, _)) => match customers::get(&self.session, id) {
+                Ok(customer) => self.show_detail(customer)?,
+                Err(_) => self.customers.screen = Screen::List,
+            },
+            None => self.customers.screen = Screen::List,
+        }
+        Ok(())
+    }
+
+    fn show_detail(&mut self, customer: crate::domain::customer::Customer) -> Result<()> {
+        self.customers.history = customers::history(&self.session, customer.id, 5)?;
+        self.customers.screen = Screen::Detail(Box::new(customer));
+        Ok(())
+    }
+
+    fn toggle_archive(&mut self, customer: &crate::domain::customer::Customer) -> Result<()> {
+        let archive = customer.archived_at.is_none();
+        let updated = customers::set_archived(&mut self.session, customer.id, customer.version, archive)?;
+        let key = if archive { "flash.archived" } else { "flash.unarchived" };
+        self.flash = Some(Flash::Info(tf(key, &[("code", &updated.data.code)])));
+        self.customers.list.reload(&self.session)?;
+        if matches!(self.customers.screen, Screen::Detail(_)) {
+            self.show_detail(updated)?;
+        }
+        Ok(())
+    }
+
+    fn ask_delete(&mut self, customer: &crate::domain::customer::Customer) {
+        let message = tf("confirm.delete", &[("code", &customer.data.code), ("name", &customer.data.name)]);
+        self.ask(message, Pending::DeleteCustomer { id: customer.id, version: customer.version });
+    }
+
+    fn ask(&mut self, message: String, pending: Pending) {
+        self.overlay = Some(Overlay::Confirm(Confirm { message, pending }));
+    }
+
+    fn confirmed(&mut self) -> Result<()> {
+        let Some(Overlay::Confirm(confirm)) = self.overlay.take() else { return Ok(()) };
+        match confirm.pending {
+            Pending::DeleteCustomer { id, version } => {
+                customers::delete(&mut self.session, id, version)?;
+                self.customers.screen = Screen::List;
+                self.customers.list.reload(&self.session)?;
+                self.flash = Some(Flash::Info(t("flash.deleted").to_string()));
+            }
+            Pending::DiscardForm => self.leave_form()?,
+            Pending::Quit => self.should_quit = true,
+        }
+        Ok(())
+    }
+
+    fn clear_filter(&mut self) -> Result<()> {
+        if self.customers.list.query.filter.is_empty() && self.customers.filter_input.value().is_empty() {
+            return Ok(());
+        }
+        self.customers.filter_input.reset();
+        self.customers.list.query.filter.clear();
+        self.customers.list.reset(&self.session)
+    }
+
+    fn scroll_help(&mut self, delta: isize) {
+        if let Some(Overlay::Help { scroll, .. }) = &mut self.overlay {
+            *scroll = scroll.saturating_add_signed(delta);
+        }
+    }
+
+    fn move_palette(&mut self, delta: isize) {
+        if let Some(Overlay::Palette(palette)) = &mut self.overlay {
+            let count = palette.entries(&self.keymap).len();
+            if count > 0 {
+                palette.selected = (palette.selected as isize + delta).rem_euclid(count as isize) as usize;
+            }
+        }
+    }
+}

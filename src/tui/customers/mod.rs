@@ -1,0 +1,49 @@
+//! The Customers tab: a list, a detail view and a form, and what each key does there.
+
+pub mod form;
+pub mod list;
+pub mod view;
+
+use tui_input::Input;
+
+use crate::db::audit::AuditEntry;
+use crate::domain::customer::Customer;
+use form::CustomerForm;
+use list::CustomerList;
+
+/// Which of the tab's screens is showing.
+#[derive(Debug)]
+pub enum Screen {
+    List,
+    Detail(Box<Customer>),
+    Form(Box<CustomerForm>),
+}
+
+#[derive(Debug)]
+pub struct CustomersTab {
+    pub screen: Screen,
+    pub list: CustomerList,
+    /// True while typing into the filter line.
+    pub filtering: bool,
+    pub filter_input: Input,
+    /// Recent audit entries of the customer in the detail view.
+    pub history: Vec<AuditEntry>,
+}
+
+impl CustomersTab {
+    pub fn new() -> CustomersTab {
+        CustomersTab {
+            screen: Screen::List,
+            list: CustomerList::default(),
+            filtering: false,
+            filter_input: Input::default(),
+            history: Vec::new(),
+        }
+    }
+}
+
+impl Default for CustomersTab {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,297 @@
+//! Drawing the Customers tab: list, detail and form.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, Wrap};
+
+use super::Screen;
+use super::form::CustomerForm;
+use crate::domain::customer::{Customer, CustomerField};
+use crate::domain::text::{display_safe, truncate, width};
+use crate::error::describe_problem;
+use crate::i18n::{field_label, t, tf};
+use crate::ops::customers::{CustomerRow, CustomerSort};
+use crate::tui::app::App;
+use crate::tui::view::field_line;
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    match &app.customers.screen {
+        Screen::List => draw_list(frame, app, area),
+        Screen::Detail(customer) => draw_detail(frame, app, area, customer),
+        Screen::Form(form) => draw_form(frame, app, area, form),
+    }
+}
+
+fn sort_label(sort: CustomerSort) -> &'static str {
+    match sort {
+        CustomerSort::Name => field_label(CustomerField::Name),
+        CustomerSort::Code => field_label(CustomerField::Code),
+        CustomerSort::City => field_label(CustomerField::City),
+        CustomerSort::Region => field_label(CustomerField::Region),
+        CustomerSort::Tier => field_label(CustomerField::Tier),
+        CustomerSort::Created => t("field.created"),
+    }
+}
+
+/// A list column: what it shows and how wide it may be.
+struct Column {
+    title: &'static str,
+    /// Fixed width, or 0 to share the space left.
+    fixed: usize,
+    cell: fn(&CustomerRow) -> &str,
+}
+
+/// The columns that fit `width`: the essentials at 80 columns, more on wide terminals.
+fn columns(width: usize) -> Vec<Column> {
+    let mut columns = vec![
+        Column { title: field_label(CustomerField::Code), fixed: 8, cell: |r| &r.code },
+        Column { title: field_label(CustomerField::Name), fixed: 0, cell: |r| &r.name },
+    ];
+    if width >= 100 {
+        columns.push(Column { title: field_label(CustomerField::Company), fixed: 0, cell: |r| &r.company });
+    }
+    columns.push(Column { title: field_label(CustomerField::City), fixed: 11, cell: |r| &r.city });
+    if width >= 110 {
+        columns.push(Column { title: field_label(CustomerField::Region), fixed: 8, cell: |r| &r.region });
+    }
+    columns.push(Column { title: field_label(CustomerField::Tier), fixed: 4, cell: |r| &r.tier });
+    columns.push(Column { title: field_label(CustomerField::Phone), fixed: 16, cell: |r| &r.phone });
+    if width >= 140 {
+        columns.push(Column { title: field_label(CustomerField::Email), fixed: 0, cell: |r| &r.email });
+    }
+    columns
+}
+
+fn widths(columns: &[Column], total: usize) -> Vec<usize> {
+    let gaps = columns.len().saturating_sub(1);
+    let fixed: usize = columns.iter().map(|c| c.fixed).sum();
+    let flexible = columns.iter().filter(|c| c.fixed == 0).count().max(1);
+    let share = total.saturating_sub(fixed + gaps) / flexible;
+    columns.iter().map(|c| if c.fixed == 0 { share } else { c.fixed }).collect()
+}
+
+fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let tab = &app.customers;
+    let list = &tab.list;
+    let arrow = if list.query.descending { "↓" } else { "↑" };
+    let mut title =
+        tf("list.title", &[("count", &list.total), ("sort", &sort_label(list.query.sort)), ("arrow", &arrow)]);
+    if list.query.include_archived {
+        title.push_str(&format!(" · {}", t("list.with_archived")));
+    }
+    let block = Block::bordered().title(Span::styled(format!(" {title} "), theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [filter_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+
+    // The filter line: what is typed, with the cursor while typing.
+    let filter_text = tab.filter_input.value();
+    let filter_line = if tab.filtering || !filter_text.is_empty() {
+        let max = usize::from(filter_area.width).saturating_sub(4);
+        let scroll = tab.filter_input.visual_scroll(max);
+        let shown: String = filter_text.chars().skip(scroll).collect();
+        if tab.filtering {
+            let cursor = tab.filter_input.visual_cursor().saturating_sub(scroll);
+            frame.set_cursor_position((filter_area.x + 2 + u16::try_from(cursor).unwrap_or(0), filter_area.y));
+        }
+        Line::from(vec![Span::styled("/ ", theme.key), Span::raw(display_safe(&shown).into_owned())])
+    } else {
+        Line::styled(t("list.filter_hint"), theme.dim)
+    };
+    frame.render_widget(Paragraph::new(filter_line), filter_area);
+
+    let table_width = usize::from(table_area.width.saturating_sub(1));
+    let columns = columns(table_width);
+    let widths = widths(&columns, table_width);
+    if list.rows.is_empty() {
+        let message = if list.query.filter.is_empty() { t("list.empty") } else { t("list.no_match") };
+        frame.render_widget(Paragraph::new(Line::styled(message, theme.dim)).wrap(Wrap { trim: true }), table_area);
+        return;
+    }
+    let header = Row::new(columns.iter().zip(&widths).map(|(c, w)| truncate(c.title, *w))).style(theme.header);
+    let rows: Vec<Row<'_>> = list
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let cells = columns.iter().zip(&widths).map(|(c, w)| truncate(&display_safe((c.cell)(row)), *w));
+            let style = if i == list.selected {
+                theme.selected
+            } else if row.archived {
+                theme.archived
+            } else {
+                ratatui::style::Style::new()
+            };
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let constraints: Vec<Constraint> =
+        widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(0))).collect();
+    frame.render_widget(Table::new(rows, constraints).header(header).column_spacing(1), table_area);
+
+    let mut scrollbar = ScrollbarState::new(list.total).position(list.position());
+    frame.render_stateful_widget(
+        Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
+        area.inner(Margin { vertical: 1, horizontal: 0 }),
+        &mut scrollbar,
+    );
+    let position = format!(" {}/{} ", list.position() + 1, list.total);
+    let bottom = Rect {
+        x: area.x + area.width.saturating_sub(width(&position) as u16 + 2),
+        y: area.y + area.height - 1,
+        width: width(&position) as u16,
+        height: 1,
+    };
+    frame.render_widget(Paragraph::new(Span::styled(position, theme.dim)), bottom);
+}
+
+fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect, customer: &Customer) {
+    let theme = &app.theme;
+    let mut title = format!(" {} · {} ", display_safe(&customer.data.code), display_safe(&customer.data.name));
+    if customer.archived_at.is_some() {
+        title.push_str(&format!("[{}] ", t("detail.archived")));
+    }
+    let title = truncate(&title, usize::from(area.width.saturating_sub(4)));
+    let block = Block::bordered().title(Span::styled(title, theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let [fields_area, notes_area, history_area] =
+        Layout::vertical([Constraint::Length(8), Constraint::Min(2), Constraint::Length(4)]).areas(inner);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(fields_area);
+    let label_width = 13;
+    let column = |fields: &[CustomerField], rect: Rect| -> Vec<Line<'static>> {
+        fields
+            .iter()
+            .map(|f| {
+                field_line(
+                    field_label(*f),
+                    customer.data.get(*f),
+                    label_width,
+                    usize::from(rect.width),
+                    ratatui::style::Style::new(),
+                    theme.dim,
+                )
+            })
+            .collect()
+    };
+    use CustomerField as F;
+    let left_lines = column(&[F::Code, F::Name, F::Company, F::Contact, F::Title, F::Phone, F::Email], left);
+    let mut right_lines = column(&[F::Address, F::City, F::Region, F::Tier, F::Salesperson, F::TaxId], right);
+    let created = crate::tui::format::local_time(&customer.created_at);
+    right_lines.push(field_line(
+        t("field.created"),
+        &created,
+        label_width,
+        usize::from(right.width),
+        ratatui::style::Style::new(),
+        theme.dim,
+    ));
+    if let Some(archived) = &customer.archived_at {
+        let archived = crate::tui::format::local_time(archived);
+        right_lines.push(field_line(
+            t("detail.archived"),
+            &archived,
+            label_width,
+            usize::from(right.width),
+            theme.archived,
+            theme.dim,
+        ));
+    }
+    frame.render_widget(Paragraph::new(left_lines), left);
+    frame.render_widget(Paragraph::new(right_lines), right);
+
+    let notes: Vec<Line<'_>> = std::iter::once(Line::styled(field_label(F::Notes), theme.header))
+        .chain(customer.data.notes.lines().map(|l| Line::raw(display_safe(l).into_owned())))
+        .collect();
+    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
+
+    let mut history = vec![Line::styled(t("detail.history"), theme.header)];
+    for entry in &app.customers.history {
+        let when = crate::tui::format::local_time(&entry.at);
+        history.push(Line::styled(
+            truncate(
+                &display_safe(&format!("{when}  {}  {}", entry.user, entry.action)),
+                usize::from(history_area.width),
+            ),
+            theme.dim,
+        ));
+    }
+    frame.render_widget(Paragraph::new(history), history_area);
+}
+
+fn draw_form(frame: &mut Frame<'_>, app: &App, area: Rect, form: &CustomerForm) {
+    let theme = &app.theme;
+    let title = match form.editing {
+        Some(_) => tf("form.edit_title", &[("code", &display_safe(&form.data().code))]),
+        None => t("form.new_title").to_string(),
+    };
+    let block = Block::bordered().title(Span::styled(format!(" {} ", truncate(&title, 60)), theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let label_width: usize = 14;
+    let total = usize::from(inner.width);
+    let input_width = (total.saturating_sub(label_width + 2) * 3 / 5).clamp(10, 50);
+    let error_width = total.saturating_sub(label_width + input_width + 3);
+    let field_rows = u16::try_from(form.fields.len()).unwrap_or(u16::MAX);
+    let [fields_area, footer_area] =
+        Layout::vertical([Constraint::Length(field_rows), Constraint::Min(0)]).areas(inner);
+
+    for (index, (field, input)) in form.fields.iter().enumerate() {
+        let y = fields_area.y + u16::try_from(index).unwrap_or(0);
+        if y >= fields_area.y + fields_area.height {
+            break;
+        }
+        let row = Rect { x: fields_area.x, y, width: fields_area.width, height: 1 };
+        let focused = index == form.focus;
+        let marker = if field.required() { Span::styled("*", theme.required) } else { Span::raw(" ") };
+        let label = truncate(field_label(*field), label_width - 1);
+        let pad = label_width.saturating_sub(width(&label) + 1);
+        let scroll = input.visual_scroll(input_width);
+        let shown: String = input.value().chars().skip(scroll).collect();
+        let shown = truncate(&display_safe(&shown), input_width);
+        let fill = input_width.saturating_sub(width(&shown));
+        let input_style = if focused {
+            theme.focus
+        } else {
+            theme.dim.patch(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED))
+        };
+        let mut spans = vec![
+            marker,
+            Span::styled(
+                format!("{label}{} ", " ".repeat(pad)),
+                if focused { theme.key } else { ratatui::style::Style::new() },
+            ),
+            Span::styled(format!("{shown}{}", " ".repeat(fill)), input_style),
+        ];
+        if let Some(error) = form.error_for(*field) {
+            spans.push(Span::styled(
+                format!(" {}", truncate(&describe_problem(&error.problem), error_width)),
+                theme.error,
+            ));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), row);
+        if focused {
+            let cursor = input.visual_cursor().saturating_sub(scroll);
+            let x = row.x + u16::try_from(label_width + 1 + cursor).unwrap_or(0);
+            frame.set_cursor_position((x.min(row.x + row.width.saturating_sub(1)), y));
+        }
+    }
+
+    let mut footer = Vec::new();
+    if let Some(message) = &form.message {
+        footer.push(Line::styled(display_safe(message).into_owned(), theme.error));
+    }
+    let focused = form.focused_field();
+    if let Some(error) = form.error_for(focused) {
+        footer
+            .push(Line::styled(format!("{}: {}", field_label(focused), describe_problem(&error.problem)), theme.error));
+    } else if focused == CustomerField::Tier {
+        footer.push(Line::styled(t("form.tier_hint"), theme.dim));
+    }
+    footer.push(Line::styled(t("form.keys_hint"), theme.dim));
+    frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: true }), footer_area);
+}

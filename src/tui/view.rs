@@ -1,0 +1,235 @@
+//! Drawing: a pure function of the `App`. The frame is a tab bar, the current tab, a status
+//! bar, and any overlay on top.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Tabs, Wrap};
+use strum::IntoEnumIterator;
+
+use super::action::Action;
+use super::app::{App, Flash, Tab};
+use super::keymap::Context;
+use super::overlay::Overlay;
+use crate::domain::text::{display_safe, truncate, width};
+use crate::i18n::{t, tf};
+
+/// Smallest terminal the layout is designed for.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+/// Rows of customers that fit at a terminal height: everything but the tab bar, status bar,
+/// the list's borders, filter line and header.
+pub fn list_capacity(height: u16) -> usize {
+    usize::from(height.saturating_sub(6)).max(1)
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        draw_too_small(frame, area);
+        return;
+    }
+    let [tabs, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    draw_tabs(frame, app, tabs);
+    match app.tab {
+        Tab::Customers => super::customers::view::draw(frame, app, body),
+    }
+    draw_status(frame, app, status);
+    match &app.overlay {
+        Some(Overlay::Help { context, scroll }) => draw_help(frame, app, *context, *scroll),
+        Some(Overlay::Palette(_)) => draw_palette(frame, app),
+        Some(Overlay::Confirm(confirm)) => draw_confirm(frame, app, &confirm.message),
+        None => {}
+    }
+}
+
+fn draw_too_small(frame: &mut Frame<'_>, area: Rect) {
+    let text = tf(
+        "ui.too_small",
+        &[("width", &area.width), ("height", &area.height), ("min_width", &MIN_SIZE.0), ("min_height", &MIN_SIZE.1)],
+    );
+    let y = area.height / 2;
+    let line = Rect { x: area.x, y: area.y + y.saturating_sub(1), width: area.width, height: area.height.min(3) };
+    frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), line);
+}
+
+fn draw_tabs(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let titles: Vec<Line<'_>> =
+        Tab::iter().enumerate().map(|(i, tab)| Line::from(format!(" {} {} ", i + 1, tab.title()))).collect();
+    let selected = Tab::iter().position(|t| t == app.tab).unwrap_or(0);
+    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(10)]).areas(area);
+    frame.render_widget(
+        Tabs::new(titles)
+            .select(selected)
+            .style(app.theme.tab)
+            .highlight_style(app.theme.tab_active)
+            .divider("")
+            .padding("", " "),
+        left,
+    );
+    frame.render_widget(Paragraph::new(Span::styled("shopdesk ", app.theme.title)).right_aligned(), right);
+}
+
+fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let operator = &app.session.operator;
+    let left = format!(" {} │ {} ({}) ", display_safe(&app.db_label), operator.name, operator.role);
+    let left = truncate(&left, usize::from(area.width) / 2);
+    let right_width = usize::from(area.width).saturating_sub(width(&left));
+    let (right, style) = match &app.flash {
+        Some(Flash::Error(text)) => (first_line(text), theme.status.patch(theme.error)),
+        Some(Flash::Info(text)) => (first_line(text), theme.status),
+        None => (hints(app), theme.status),
+    };
+    let right = truncate(&display_safe(&right), right_width.saturating_sub(1));
+    let line = Line::from(vec![
+        Span::styled(left.clone(), theme.status.patch(theme.title)),
+        Span::styled(format!("{right:>w$} ", w = right_width.saturating_sub(1)), style),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(theme.status), area);
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").to_string()
+}
+
+/// The few keys that matter most on the current screen, from the live key map.
+fn hints(app: &App) -> String {
+    let context = app.context();
+    let wanted: &[Action] = match context {
+        Context::List => &[Action::New, Action::Open, Action::Filter, Action::Help, Action::Quit],
+        Context::Filter => &[Action::Accept, Action::Back],
+        Context::Detail => &[Action::Edit, Action::Archive, Action::Back, Action::Help],
+        Context::Form => &[Action::Save, Action::NextField, Action::Back, Action::Help],
+        Context::Palette => &[Action::Accept, Action::Back],
+        Context::Help => &[Action::Back],
+        Context::Confirm => &[Action::Yes, Action::No],
+        Context::Global => &[],
+    };
+    wanted
+        .iter()
+        .filter_map(|a| app.keymap.key_for(context, *a).map(|k| format!("{k} {}", a.describe())))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// A rectangle of at most `w` x `h` in the middle of `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+fn popup_block<'a>(app: &App, title: String) -> Block<'a> {
+    Block::bordered().title(Span::styled(format!(" {title} "), app.theme.title)).border_style(app.theme.title)
+}
+
+fn draw_help(frame: &mut Frame<'_>, app: &App, context: Context, scroll: usize) {
+    let area = centered(frame.area(), 76, frame.area().height.saturating_sub(2));
+    let mut lines = Vec::new();
+    for section in [context, Context::Global] {
+        if section == Context::Global && context.takes_text() {
+            lines.push(Line::styled(t("help.typing_note"), app.theme.dim));
+        }
+        lines.push(Line::styled(section.describe(), app.theme.header));
+        for (action, keys) in app.keymap.actions_of(section) {
+            let keys = truncate(&keys.join(", "), 20);
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<20} "), app.theme.key),
+                Span::raw(action.describe()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    let block = popup_block(app, tf("help.title", &[("screen", &context.describe())]));
+    let inner_height = usize::from(area.height.saturating_sub(2));
+    let scroll = scroll.min(lines.len().saturating_sub(inner_height));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block.title_bottom(Line::styled(format!(" {} ", t("help.footer")), app.theme.dim)))
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+}
+
+fn draw_palette(frame: &mut Frame<'_>, app: &App) {
+    let Some(Overlay::Palette(palette)) = &app.overlay else { return };
+    let full = frame.area();
+    let area = Rect { y: full.y + 2, ..centered(full, 64, 18.min(full.height.saturating_sub(4))) };
+    frame.render_widget(Clear, area);
+    let block = popup_block(app, t("palette.title").to_string());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [input_area, list_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let input_width = usize::from(input_area.width.saturating_sub(2));
+    let scroll = palette.input.visual_scroll(input_width);
+    let shown: String = palette.input.value().chars().skip(scroll).collect();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("> ", app.theme.key),
+            Span::raw(display_safe(&shown).into_owned()),
+        ])),
+        input_area,
+    );
+    let cursor_x = palette.input.visual_cursor().saturating_sub(scroll);
+    frame.set_cursor_position((input_area.x + 2 + u16::try_from(cursor_x).unwrap_or(0), input_area.y));
+
+    let entries = palette.entries(&app.keymap);
+    let key_width = 14;
+    let text_width = usize::from(list_area.width).saturating_sub(key_width + 2);
+    let items: Vec<ListItem<'_>> = entries
+        .iter()
+        .map(|e| {
+            let description = truncate(e.description, text_width);
+            let pad = text_width.saturating_sub(width(&description));
+            ListItem::new(Line::from(vec![
+                Span::raw(format!(" {description}{} ", " ".repeat(pad))),
+                Span::styled(truncate(&e.keys, key_width), app.theme.key),
+            ]))
+        })
+        .collect();
+    if items.is_empty() {
+        frame.render_widget(Paragraph::new(Span::styled(t("palette.none"), app.theme.dim)), list_area);
+        return;
+    }
+    let mut state = ListState::default().with_selected(Some(palette.selected.min(items.len() - 1)));
+    frame.render_stateful_widget(List::new(items).highlight_style(app.theme.selected), list_area, &mut state);
+}
+
+fn draw_confirm(frame: &mut Frame<'_>, app: &App, message: &str) {
+    let area = centered(frame.area(), 60, 7);
+    frame.render_widget(Clear, area);
+    let keys = format!(
+        "{} {}   {} {}",
+        app.keymap.key_for(Context::Confirm, Action::Yes).unwrap_or_default(),
+        Action::Yes.describe(),
+        app.keymap.key_for(Context::Confirm, Action::No).unwrap_or_default(),
+        Action::No.describe()
+    );
+    let text = vec![Line::raw(display_safe(message).into_owned()), Line::raw(""), Line::styled(keys, app.theme.key)];
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: true }).block(popup_block(app, t("confirm.title").to_string())),
+        area,
+    );
+}
+
+/// A label and value on one line, the value cut to fit.
+pub fn field_line<'a>(
+    label: &str,
+    value: &str,
+    label_width: usize,
+    total: usize,
+    value_style: Style,
+    label_style: Style,
+) -> Line<'a> {
+    let label = truncate(label, label_width);
+    let pad = label_width.saturating_sub(width(&label));
+    let value = truncate(&display_safe(value), total.saturating_sub(label_width + 1));
+    Line::from(vec![
+        Span::styled(format!("{label}{} ", " ".repeat(pad)), label_style),
+        Span::styled(value, value_style),
+    ])
+}
