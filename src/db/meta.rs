@@ -17,6 +17,16 @@ pub fn take_next(conn: &Connection, name: &str) -> Result<i64> {
     Ok(value)
 }
 
+/// Makes sure the counter will never hand out `value` or anything below it.
+pub fn raise_past(conn: &Connection, name: &str, value: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO counters (name, next) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET next = max(next, excluded.next)",
+    )?
+    .execute((name, value.saturating_add(1)))?;
+    Ok(())
+}
+
 pub fn peek_next(conn: &Connection, name: &str) -> Result<i64> {
     let next = conn.query_row("SELECT next FROM counters WHERE name = ?1", [name], |r| r.get(0)).optional()?;
     Ok(next.unwrap_or(1))

@@ -239,6 +239,16 @@ pub fn generated_code(sequence: i64) -> String {
     format!("C{sequence:06}")
 }
 
+/// The counter value behind a code in the generated form, so imported codes like
+/// `C000120` move the counter past them.
+pub fn generated_sequence(code: &str) -> Option<i64> {
+    let digits = code.strip_prefix('C')?;
+    if digits.len() < 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +324,8 @@ mod tests {
     fn generated_codes_sort_in_creation_order() {
         assert_eq!(generated_code(7), "C000007");
         assert!(generated_code(99) < generated_code(100));
+        assert_eq!(generated_sequence(&generated_code(42)), Some(42));
+        assert_eq!(generated_sequence("C12"), None);
+        assert_eq!(generated_sequence("CUST-000001"), None);
     }
 }

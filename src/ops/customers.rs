@@ -69,6 +69,8 @@ fn insert(
 ) -> Result<CustomerId> {
     if clean.code.is_empty() {
         clean.code = fresh_code(tx)?;
+    } else if let Some(sequence) = customer::generated_sequence(&clean.code) {
+        db::meta::raise_past(tx, CODE_COUNTER, sequence)?;
     }
     repo::insert(tx, &clean, created.unwrap_or(&ctx.now), archived)
 }
@@ -168,17 +170,14 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 Column::Archived => archived = parse_time(record.line, "archived", slot, &mut errors),
             }
         }
+        let code = data.code.trim();
+        if !code.is_empty()
+            && let Some(first) = seen_codes.insert(code.to_lowercase(), record.line)
+        {
+            errors.push(record.line, "code", code, tf("csv.duplicate_in_file", &[("line", &first)]));
+        }
         match customer::validate(&data, &tiers) {
-            Ok(clean) => {
-                if !clean.code.is_empty() {
-                    let folded = clean.code.to_lowercase();
-                    if let Some(first) = seen_codes.insert(folded, record.line) {
-                        let message = tf("csv.duplicate_in_file", &[("line", &first)]);
-                        errors.push(record.line, "code", &clean.code, message);
-                    }
-                }
-                incoming.push(Incoming { line: record.line, data: clean, created, archived });
-            }
+            Ok(clean) => incoming.push(Incoming { line: record.line, data: clean, created, archived }),
             Err(problems) => {
                 for p in problems {
                     errors.push(record.line, p.field.column(), data.get(p.field), describe_problem(&p.problem));

@@ -37,6 +37,25 @@ pub enum Action {
 }
 
 impl Action {
+    /// One or two words for the status bar's hints.
+    pub fn short(self) -> &'static str {
+        use crate::i18n::t;
+        match self {
+            Action::Quit => t("short.quit"),
+            Action::Help => t("short.help"),
+            Action::Open => t("short.open"),
+            Action::New => t("short.new"),
+            Action::Edit => t("short.edit"),
+            Action::Filter => t("short.filter"),
+            Action::Archive => t("short.archive"),
+            Action::Save => t("short.save"),
+            Action::NextField => t("short.next-field"),
+            Action::Accept => t("short.accept"),
+            Action::Back => t("short.back"),
+            other => other.describe(),
+        }
+    }
+
     /// What the action does, in the current language, for help and the palette.
     pub fn describe(self) -> &'static str {
         use crate::i18n::t;

@@ -1,7 +1,7 @@
 //! The application model and `apply`, the one place where an `Action` changes state.
 //! Drawing (`view`) only reads what is here.
 
-use ratatui::crossterm::event::{Event, KeyEventKind};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use strum::IntoEnumIterator;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -103,6 +103,17 @@ impl App {
     /// type-ahead lands in the fields that were current when each key was typed.
     pub fn handle_event(&mut self, event: &Event) {
         match event {
+            // Esc followed quickly by another key (type-ahead, or keys batched by a slow SSH
+            // link) reaches us as Alt+key. Unless Alt+key is bound, the clerk meant both keys.
+            Event::Key(key)
+                if key.modifiers.contains(KeyModifiers::ALT)
+                    && Key::from_event(key).and_then(|k| self.keymap.lookup(self.context(), &k)).is_none() =>
+            {
+                self.handle_event(&Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+                let mut plain = *key;
+                plain.modifiers.remove(KeyModifiers::ALT);
+                self.handle_event(&Event::Key(plain));
+            }
             Event::Key(key) if matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat) => {
                 let context = self.context();
                 let action = Key::from_event(key).and_then(|k| self.keymap.lookup(context, &k));

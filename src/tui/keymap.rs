@@ -174,6 +174,18 @@ impl FromStr for Key {
     }
 }
 
+/// Plain keys first, then named keys, then shifted letters, then chords: the order in which
+/// help lists a binding's keys, and the first is the one hints show.
+fn label_rank(label: &str) -> u8 {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        _ if label.starts_with("Ctrl-") || label.starts_with("Alt-") => 3,
+        (Some(c), None) if c.is_uppercase() => 2,
+        (Some(_), None) => 0,
+        _ => 1,
+    }
+}
+
 /// The effective bindings of every screen.
 #[derive(Debug, Clone)]
 pub struct Keymap {
@@ -230,6 +242,9 @@ impl Keymap {
             }
         }
         grouped.sort_by_key(|(a, _)| *a as usize);
+        for (_, keys) in &mut grouped {
+            keys.sort_by_key(|k| (label_rank(k), k.clone()));
+        }
         grouped
     }
 

@@ -110,7 +110,7 @@ fn hints(app: &App) -> String {
     };
     wanted
         .iter()
-        .filter_map(|a| app.keymap.key_for(context, *a).map(|k| format!("{k} {}", a.describe())))
+        .filter_map(|a| app.keymap.key_for(context, *a).map(|k| format!("{k} {}", a.short())))
         .collect::<Vec<_>>()
         .join("  ")
 }

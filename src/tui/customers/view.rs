@@ -131,12 +131,6 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
         widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(0))).collect();
     frame.render_widget(Table::new(rows, constraints).header(header).column_spacing(1), table_area);
 
-    let mut scrollbar = ScrollbarState::new(list.total).position(list.position());
-    frame.render_stateful_widget(
-        Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
-        area.inner(Margin { vertical: 1, horizontal: 0 }),
-        &mut scrollbar,
-    );
     let position = format!(" {}/{} ", list.position() + 1, list.total);
     let bottom = Rect {
         x: area.x + area.width.saturating_sub(width(&position) as u16 + 2),
@@ -145,6 +139,16 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
         height: 1,
     };
     frame.render_widget(Paragraph::new(Span::styled(position, theme.dim)), bottom);
+    if list.total <= list.rows.len() {
+        return;
+    }
+    let mut scrollbar =
+        ScrollbarState::new(list.total).viewport_content_length(list.rows.len()).position(list.position());
+    frame.render_stateful_widget(
+        Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
+        area.inner(Margin { vertical: 1, horizontal: 0 }),
+        &mut scrollbar,
+    );
 }
 
 fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect, customer: &Customer) {
@@ -209,6 +213,9 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect, customer: &Customer
     frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), notes_area);
 
     let mut history = vec![Line::styled(t("detail.history"), theme.header)];
+    if app.customers.history.is_empty() {
+        history.push(Line::styled(t("detail.no_history"), theme.dim));
+    }
     for entry in &app.customers.history {
         let when = crate::tui::format::local_time(&entry.at);
         history.push(Line::styled(

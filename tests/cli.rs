@@ -1,0 +1,210 @@
+//! The command line as a script would use it: exit codes, one clear line on stderr, and
+//! files that round-trip exactly.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn shopdesk(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("shopdesk").unwrap();
+    cmd.arg("--db").arg(db).arg("--user").arg("tester").arg("--lang").arg("en");
+    cmd
+}
+
+fn export(db: &Path) -> String {
+    let out = shopdesk(db).args(["export", "customers"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn import(db: &Path, file: &Path, extra: &[&str]) -> std::process::Output {
+    shopdesk(db).args(["import", "customers"]).arg(file).args(extra).output().unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn export_import_export_is_identical_and_a_second_import_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let first_db = dir.path().join("first.db");
+    let source = dir.path().join("source.csv");
+    std::fs::write(&source, common::CUSTOMERS_CSV.replace("Pays on time.", "\"=HYPERLINK(\"\"x\"\")\nsecond line\""))
+        .unwrap();
+    assert!(import(&first_db, &source, &[]).status.success());
+    shopdesk(&first_db).args(["gen", "--customers", "300", "--seed", "7"]).assert().success();
+    let exported = export(&first_db);
+    assert!(exported.contains("'=HYPERLINK"), "formula cells are neutralised");
+    assert!(exported.contains("'+49"), "phone numbers starting with + too");
+
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, &exported).unwrap();
+    let second_db = dir.path().join("second.db");
+    let out = import(&second_db, &file, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("305 created"));
+    assert_eq!(export(&second_db), exported, "round trip");
+
+    let again = import(&second_db, &file, &[]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 0 updated, 305 unchanged"));
+    assert_eq!(export(&second_db), exported);
+}
+
+#[test]
+fn import_matches_by_code_and_dry_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let file = dir.path().join("c.csv");
+    std::fs::write(&file, common::CUSTOMERS_CSV).unwrap();
+    assert!(import(&db, &file, &[]).status.success());
+    let before = export(&db);
+
+    let edits = "code;name;city\r\nc000001;Anna García;Potsdam\r\n;Brand New;Bonn\r\n";
+    std::fs::write(&file, format!("\u{feff}{edits}")).unwrap();
+    let dry = import(&db, &file, &["--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("would create 1, update 1"));
+    assert_eq!(export(&db), before, "a dry run writes nothing");
+
+    assert!(import(&db, &file, &[]).status.success());
+    let after = export(&db);
+    assert!(after.contains("C000001,Anna García,,,,,,,Potsdam"), "matched by code case-insensitively: {after}");
+    assert!(after.contains("C000006,Brand New"), "a row without a code gets the next code");
+    assert_eq!(after.lines().count(), before.lines().count() + 1);
+}
+
+/// Each malformed file: non-zero exit, every error naming line and column, nothing written.
+#[test]
+fn bad_files_are_refused_whole_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, common::CUSTOMERS_CSV).unwrap();
+    assert!(import(&db, &good, &[]).status.success());
+    let before = export(&db);
+
+    let huge = "x".repeat(10 * 1024 * 1024);
+    let long_name = "名".repeat(5000);
+    let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
+        ("wrong header", b"code,nmae\nC9,Ana\n".to_vec(), vec!["line 1, column nmae", "not a known column"]),
+        ("bad utf-8", b"code,name\nC9,Ana\nC10,\xff\xfeBad\n".to_vec(), vec!["line 3", "UTF-8"]),
+        ("unterminated quote", b"code,name\nC9,\"Ana\nC10,Bo\n".to_vec(), vec!["line 2", "never closed"]),
+        (
+            "10 MB field",
+            format!("code,name,notes\nC9,Ana,{huge}\n").into_bytes(),
+            vec!["line 2, column notes", "too long"],
+        ),
+        ("5000-char name", format!("code,name\nC9,{long_name}\n").into_bytes(), vec!["line 2, column name", "5000"]),
+        (
+            "several errors at once",
+            b"code,name,email,tier\nC9,Ana,ana.example.com,A\nC10,,b@example.com,Gold\nC9,Dup,,\n".to_vec(),
+            vec![
+                "line 2, column email: 'ana.example.com'",
+                "line 3, column name",
+                "line 3, column tier: 'Gold'",
+                "line 4, column code: 'C9' the same code is already on line 2",
+            ],
+        ),
+        ("extra field", b"code,name\nC9,Ana,extra\n".to_vec(), vec!["line 2", "3 fields"]),
+        ("empty file", Vec::new(), vec!["line 1", "empty"]),
+    ];
+    for (what, bytes, expected) in cases {
+        let file = dir.path().join("bad.csv");
+        std::fs::write(&file, bytes).unwrap();
+        let out = import(&db, &file, &[]);
+        assert!(!out.status.success(), "{what}: should fail");
+        let message = stderr(&out);
+        assert!(message.starts_with("shopdesk: Import refused, nothing was changed."), "{what}: {message}");
+        assert!(message.len() < 4000, "{what}: the message stays readable, not the 10 MB value");
+        for text in expected {
+            assert!(message.contains(text), "{what}: expected {text:?} in {message}");
+        }
+        assert_eq!(export(&db), before, "{what}: nothing changed");
+    }
+}
+
+#[test]
+fn database_paths_that_cannot_work_fail_clearly_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/shop.db");
+    let out = shopdesk(&missing).args(["export", "customers"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1);
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a database at all\n".repeat(200)).unwrap();
+    let before = std::fs::read(&text).unwrap();
+    let out = shopdesk(&text).args(["export", "customers"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("is not a shopdesk database"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&text).unwrap(), before);
+
+    let future = dir.path().join("future.db");
+    {
+        let conn = rusqlite::Connection::open(&future).unwrap();
+        conn.execute_batch("CREATE TABLE x(y); PRAGMA user_version = 999;").unwrap();
+    }
+    let before = std::fs::read(&future).unwrap();
+    let out = shopdesk(&future).args(["export", "customers"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("newer shopdesk"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&future).unwrap(), before, "byte-for-byte unchanged");
+
+    #[cfg(unix)]
+    if !is_root() {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = dir.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).unwrap();
+        let out = shopdesk(&locked.join("shop.db")).args(["export", "customers"]).output().unwrap();
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("Cannot open"), "{}", stderr(&out));
+    }
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    std::env::var("USER").is_ok_and(|u| u == "root")
+        || std::fs::metadata("/root").is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.uid() == 0 && std::fs::read_dir("/root").is_ok()
+        })
+}
+
+#[test]
+fn backup_check_and_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    shopdesk(&db).args(["gen", "--customers", "50"]).assert().success();
+    let copy = dir.path().join("copy.db");
+    shopdesk(&db).arg("backup").arg(&copy).assert().success();
+    assert_eq!(export(&copy), export(&db));
+    shopdesk(&db).arg("backup").arg(&copy).assert().failure();
+    shopdesk(&db).arg("check").assert().success();
+
+    let users = shopdesk(&db).arg("users").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&users.stdout), "tester\tadmin\n");
+    let mut clerk = Command::cargo_bin("shopdesk").unwrap();
+    clerk.arg("--db").arg(&db).args(["--user", "clara", "--lang", "en", "users", "set-role", "clara", "admin"]);
+    let out = clerk.output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("needs the admin role"), "{}", stderr(&out));
+    shopdesk(&db).args(["users", "set-role", "clara", "manager"]).assert().success();
+}
+
+#[test]
+fn chinese_messages_with_lang() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope/shop.db");
+    let out = Command::cargo_bin("shopdesk")
+        .unwrap()
+        .arg("--db")
+        .arg(&missing)
+        .args(["--lang", "zh-CN", "export", "customers"])
+        .output()
+        .unwrap();
+    assert!(stderr(&out).contains("不存在"), "{}", stderr(&out));
+}

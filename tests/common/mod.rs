@@ -1,0 +1,69 @@
+//! Shared helpers for the integration tests: a shop with known customers, an `App` on it,
+//! and rendering into an off-screen terminal.
+#![allow(dead_code)]
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use shopdesk::db::Db;
+use shopdesk::ops::{self, Clock, Session};
+use shopdesk::tui::app::App;
+use shopdesk::tui::keymap::Keymap;
+use shopdesk::tui::theme::Theme;
+
+pub const FIXED_NOW: &str = "2026-11-27T10:00:00Z";
+
+/// A small shop: Latin, accented and CJK names, one archived customer, one with a hostile
+/// control sequence in its company name.
+pub const CUSTOMERS_CSV: &str = "\
+code,name,company,contact,title,phone,email,address,city,region,tier,salesperson,tax_id,notes,created,archived
+C000001,Anna García,García Bakery,Anna García,Owner,+49 30 123456,anna@example.com,Hauptstraße 1,Berlin,East,VIP,alice,DE123456789,Pays on time.,2025-01-15T09:00:00Z,
+C000002,Zoë Müller,,,,+49 40 555 0101,zoe@example.de,Lindenweg 7,Hamburg,North,A,bruno,,,2025-02-01T09:00:00Z,
+C000003,张伟,张氏贸易有限公司,王芳,经理,+86 21 6123 4567,zhang.wei@example.cn,南京路 100 号,上海,East,B,chen,91310000MA1FL,每月初订货。,2025-03-10T09:00:00Z,
+C000004,Old Friend,Closed Shop,,,,,,Kassel,Central,C,dana,,,2024-05-05T09:00:00Z,2026-01-01T00:00:00Z
+C000005,Søren Nørgaard,Nørgaard Books,,,,soren@example.dk,,Kiel,North,,alice,,,2025-06-30T09:00:00Z,
+";
+
+pub fn session_with(csv: &str) -> Session {
+    let db = Db::open_in_memory().unwrap();
+    let mut session = Session::start(db, "tester", Clock::Fixed(FIXED_NOW.into())).unwrap();
+    ops::customers::import(&mut session, csv.as_bytes(), false).unwrap();
+    session
+}
+
+pub fn app(width: u16, height: u16) -> App {
+    app_on(session_with(CUSTOMERS_CSV), width, height)
+}
+
+pub fn app_on(session: Session, width: u16, height: u16) -> App {
+    let keymap = Keymap::new(&Default::default()).unwrap();
+    App::new(session, keymap, Theme::mono(), (width, height)).unwrap()
+}
+
+pub fn render(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| shopdesk::tui::view::draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+pub fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Types text one key event at a time, as a terminal delivers it.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.handle_event(&key(KeyCode::Char(c)));
+    }
+}
+
+pub fn press(app: &mut App, codes: &[KeyCode]) {
+    for code in codes {
+        app.handle_event(&key(*code));
+    }
+}

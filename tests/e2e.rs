@@ -1,0 +1,150 @@
+//! The real binary in a pseudo-terminal, typed at as a clerk would: no sleeps, the test
+//! waits until the expected text is on the (emulated) screen.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Terminal {
+    parser: vt100::Parser,
+    output: Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Terminal {
+    fn start(db: &Path, cols: u16, rows: u16) -> Terminal {
+        let pty = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_shopdesk"));
+        cmd.args(["--db", db.to_str().unwrap(), "--user", "clerk", "--lang", "en"]);
+        cmd.env("TERM", "xterm-256color");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let (tx, output) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        // Keep the master alive as long as the child runs.
+        std::mem::forget(pty.master);
+        Terminal {
+            parser: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
+            output,
+            writer,
+            child,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits until `text` is on screen; fails with the screen after 20 s.
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.screen().contains(text) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {text:?}; screen:\n{}", self.screen());
+            if let Ok(bytes) = self.output.recv_timeout(left.min(Duration::from_millis(200))) {
+                self.parser.process(&bytes);
+            }
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            assert!(Instant::now() < deadline, "shopdesk did not exit; screen:\n{}", self.screen());
+            if let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(100)) {
+                self.parser.process(&bytes);
+            }
+        }
+    }
+}
+
+fn export(db: &Path) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shopdesk"))
+        .args(["--db", db.to_str().unwrap(), "--user", "clerk", "export", "customers"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const CTRL_S: &str = "\x13";
+const TAB: &str = "\t";
+const ENTER: &str = "\r";
+
+#[test]
+fn a_clerk_creates_a_customer_with_the_keyboard_and_finds_it_in_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let mut term = Terminal::start(&db, 80, 24);
+    term.wait_for("No customers yet");
+    term.send("n");
+    term.wait_for("New customer");
+    term.send("Mei Ling 美玲");
+    term.send(TAB);
+    term.send("Jasmine Tea House");
+    term.send(&format!("{ENTER}{ENTER}{ENTER}"));
+    term.send("+86 21 5555 0000");
+    term.send(ENTER);
+    term.send("meiling@example.cn");
+    term.send(CTRL_S);
+    term.wait_for("Saved C000001");
+    term.wait_for("Jasmine Tea House");
+    term.send("\x1b");
+    term.wait_for("Customers · 1");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+
+    let csv = export(&db);
+    let line = csv.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with("C000001,Mei Ling 美玲,Jasmine Tea House,,,'+86 21 5555 0000,meiling@example.cn"),
+        "{csv}"
+    );
+}
+
+/// Everything typed in one burst, as a scanner or a fast typist on a slow link delivers it,
+/// far ahead of the screen: the result is exactly what was typed. (The burst starts once
+/// the first frame is up: before that the terminal is still in cooked mode, where the
+/// line discipline itself would swallow Ctrl-S as XOFF.)
+#[test]
+fn a_burst_of_type_ahead_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let mut term = Terminal::start(&db, 80, 24);
+    term.wait_for("No customers yet");
+    let mut burst = String::new();
+    for i in 1..=30 {
+        burst.push('n');
+        burst.push_str(&format!("Burst Customer {i}{TAB}Company {i}{CTRL_S}"));
+        burst.push('\x1b'); // back to the list, straight into the next 'n'
+    }
+    burst.push('q');
+    term.send(&burst);
+    assert_eq!(term.wait_exit(), 0);
+    let csv = export(&db);
+    for i in 1..=30 {
+        assert!(csv.contains(&format!("C{i:06},Burst Customer {i},Company {i},")), "{csv}");
+    }
+    assert_eq!(csv.lines().count(), 31, "{csv}");
+}

@@ -1,0 +1,168 @@
+//! The interface driven by key events as a clerk would type them, on real databases.
+
+mod common;
+
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+use shopdesk::db::Db;
+use shopdesk::domain::customer::CustomerData;
+use shopdesk::ops::{self, Clock, Session, customers};
+use shopdesk::tui::app::Flash;
+use shopdesk::tui::customers::Screen;
+
+fn find(session: &Session, code: &str) -> shopdesk::domain::customer::Customer {
+    let rows = customers::window(
+        session,
+        &customers::ListQuery { filter: code.into(), include_archived: true, ..Default::default() },
+        &customers::Anchor::Start,
+        10,
+    )
+    .unwrap();
+    customers::get(session, rows.iter().find(|r| r.code == code).unwrap().id).unwrap()
+}
+
+/// A burst of keys applied before any draw ends with exactly what was typed, each key in
+/// the field that was current when it was typed.
+#[test]
+fn type_ahead_lands_in_the_right_fields() {
+    let mut app = app(80, 24);
+    app.handle_event(&key(KeyCode::Char('n')));
+    type_text(&mut app, "Quick Typist");
+    app.handle_event(&key(KeyCode::Enter));
+    type_text(&mut app, "Fast Co");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter, KeyCode::Enter]);
+    type_text(&mut app, "+49 1234");
+    app.handle_event(&key(KeyCode::Enter));
+    type_text(&mut app, "q@example.com");
+    app.handle_event(&ctrl('s'));
+    // Typed straight on: back to the list, then filter for the new customer.
+    app.handle_event(&key(KeyCode::Esc));
+    app.handle_event(&key(KeyCode::Char('/')));
+    type_text(&mut app, "typist");
+    let Screen::List = app.customers.screen else { panic!("expected the list") };
+    assert_eq!(app.customers.list.total, 1);
+    let row = app.customers.list.selected_row().unwrap();
+    assert_eq!((row.name.as_str(), row.company.as_str(), row.phone.as_str()), ("Quick Typist", "Fast Co", "+49 1234"));
+    assert_eq!(row.email, "q@example.com");
+    assert_eq!(row.code, "C000006", "codes continue after the imported ones");
+}
+
+#[test]
+fn unsaved_changes_are_guarded_and_saved_edits_recorded() {
+    let mut app = app(80, 24);
+    app.handle_event(&key(KeyCode::Char('e')));
+    app.handle_event(&key(KeyCode::Tab));
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "Anna García-López");
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("Discard your unsaved changes?"));
+    app.handle_event(&key(KeyCode::Char('n')));
+    assert!(matches!(app.customers.screen, Screen::Form(_)), "answering no keeps the form");
+    app.handle_event(&ctrl('s'));
+    let Screen::Detail(customer) = &app.customers.screen else { panic!("saving opens the detail") };
+    assert_eq!(customer.data.name, "Anna García-López");
+    assert_eq!(customer.version, 2);
+    assert!(render(&app).contains("update"), "the history shows the edit");
+}
+
+/// Two sessions on one file: the second save of the same customer is refused with a
+/// message, and the first session's change survives.
+#[test]
+fn a_concurrent_edit_is_refused_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let mut first = Session::start(Db::open(&path).unwrap(), "alice", Clock::System).unwrap();
+    ops::customers::import(&mut first, CUSTOMERS_CSV.as_bytes(), false).unwrap();
+    let second = Session::start(Db::open(&path).unwrap(), "bruno", Clock::System).unwrap();
+    let mut app = app_on(second, 80, 24);
+
+    app.handle_event(&key(KeyCode::Char('e'))); // bruno opens Anna for editing
+    let anna = find(&first, "C000001");
+    let data = CustomerData { city: "Potsdam".into(), ..anna.data.clone() };
+    customers::update(&mut first, anna.id, anna.version, &data).unwrap(); // alice saves first
+
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    type_text(&mut app, " & Sons");
+    app.handle_event(&ctrl('s'));
+    assert!(matches!(app.customers.screen, Screen::Form(_)), "the form stays open");
+    assert!(matches!(&app.flash, Some(Flash::Error(m)) if m.contains("another session")), "{:?}", app.flash);
+    assert!(render(&app).contains("changed in another session"));
+    let stored = find(&first, "C000001");
+    assert_eq!((stored.data.city.as_str(), stored.data.company.as_str()), ("Potsdam", "García Bakery"));
+}
+
+/// What another session writes shows up without a restart.
+#[test]
+fn another_sessions_write_appears_on_the_next_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let mut writer = Session::start(Db::open(&path).unwrap(), "alice", Clock::System).unwrap();
+    ops::customers::import(&mut writer, CUSTOMERS_CSV.as_bytes(), false).unwrap();
+    let mut app = app_on(Session::start(Db::open(&path).unwrap(), "bruno", Clock::System).unwrap(), 80, 24);
+    assert_eq!(app.customers.list.total, 4);
+    customers::create(&mut writer, &CustomerData { name: "Aaron Newcomer".into(), ..Default::default() }).unwrap();
+    app.tick();
+    assert_eq!(app.customers.list.total, 5);
+    assert!(render(&app).contains("Aaron Newcomer"));
+}
+
+#[test]
+fn archive_hides_and_delete_asks_first() {
+    let mut app = app(80, 24);
+    assert_eq!(app.customers.list.total, 4);
+    app.handle_event(&key(KeyCode::Char('x')));
+    assert_eq!(app.customers.list.total, 3, "archived customers leave the list");
+    app.handle_event(&key(KeyCode::Char('a')));
+    assert_eq!(app.customers.list.total, 5, "and come back with a");
+    app.handle_event(&key(KeyCode::Char('D')));
+    app.handle_event(&key(KeyCode::Esc));
+    assert_eq!(app.customers.list.total, 5, "Esc answers no");
+    app.handle_event(&key(KeyCode::Char('D')));
+    app.handle_event(&key(KeyCode::Char('y')));
+    assert_eq!(app.customers.list.total, 4);
+    assert!(matches!(&app.flash, Some(Flash::Info(m)) if m.contains("deleted")));
+}
+
+#[test]
+fn control_characters_in_data_never_reach_the_terminal() {
+    let db = Db::open_in_memory().unwrap();
+    let mut session = Session::start(db, "t", Clock::Fixed(FIXED_NOW.into())).unwrap();
+    customers::create(&mut session, &CustomerData { name: "Plain".into(), ..Default::default() }).unwrap();
+    // Data from before validation existed, or written by another tool.
+    session
+        .db
+        .write(|tx| {
+            tx.execute("UPDATE customers SET name = 'Evil\u{1b}]0;pwned\u{7}\u{1b}[2J', company = 'Bell\u{7}Co'", [])?;
+            Ok(())
+        })
+        .unwrap();
+    let mut app = app_on(session, 80, 24);
+    let list = render(&app);
+    app.handle_event(&key(KeyCode::Enter));
+    let detail = render(&app);
+    for screen in [list, detail] {
+        assert!(!screen.chars().any(|c| c.is_control() && c != '\n'), "{screen:?}");
+        assert!(screen.contains("Evil"));
+    }
+}
+
+#[test]
+fn the_palette_runs_what_it_finds() {
+    let mut app = app(80, 24);
+    app.handle_event(&key(KeyCode::Char(':')));
+    type_text(&mut app, "new cust");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(matches!(app.customers.screen, Screen::Form(_)));
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn resizing_refills_the_list() {
+    let mut app = app(80, 24);
+    let session_rows = app.customers.list.rows.len();
+    app.resize(120, 40);
+    assert!(app.customers.list.capacity > 18);
+    assert_eq!(app.customers.list.rows.len(), session_rows, "all 4 fit either way");
+    app.resize(50, 10);
+    assert!(render(&app).contains("too small"));
+}
