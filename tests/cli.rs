@@ -70,7 +70,13 @@ fn import_matches_by_code_and_dry_run_changes_nothing() {
 
     assert!(import(&db, &file, &[]).status.success());
     let after = export(&db);
-    assert!(after.contains("C000001,Anna García,,,,,,,Potsdam"), "matched by code case-insensitively: {after}");
+    assert!(
+        after.contains("C000001,Anna García,García Bakery,Anna García,Owner,'+49 30 123456,anna@example.com,Hauptstraße 1,Potsdam,East,VIP"),
+        "matched by code case-insensitively, columns not in the file kept: {after}"
+    );
+    assert!(after.contains(
+        "C000004,Old Friend,Closed Shop,,,,,,Kassel,Central,C,dana,,,2024-05-05T09:00:00Z,2026-01-01T00:00:00Z"
+    ));
     assert!(after.contains("C000006,Brand New"), "a row without a code gets the next code");
     assert_eq!(after.lines().count(), before.lines().count() + 1);
 }
@@ -178,12 +184,16 @@ fn is_root() -> bool {
 fn backup_check_and_users() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
-    shopdesk(&db).args(["gen", "--customers", "50"]).assert().success();
+    shopdesk(&db).args(["gen", "--customers", "50", "--seed", "1"]).assert().success();
     let copy = dir.path().join("copy.db");
     shopdesk(&db).arg("backup").arg(&copy).assert().success();
     assert_eq!(export(&copy), export(&db));
     shopdesk(&db).arg("backup").arg(&copy).assert().failure();
     shopdesk(&db).arg("check").assert().success();
+    rusqlite::Connection::open(&db).unwrap().execute("UPDATE customer_counts SET active = active + 1", []).unwrap();
+    let out = shopdesk(&db).arg("check").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("customer_counts.active is"), "{out:?}");
 
     let users = shopdesk(&db).arg("users").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&users.stdout), "tester\tadmin\n");

@@ -166,3 +166,40 @@ fn resizing_refills_the_list() {
     app.resize(50, 10);
     assert!(render(&app).contains("too small"));
 }
+
+fn settle(app: &mut shopdesk::tui::app::App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.waiting() {
+        assert!(std::time::Instant::now() < deadline, "the background filter never answered");
+        std::thread::yield_now();
+        app.poll_background();
+    }
+}
+
+/// On a file the filter runs on a background thread; typing is not held up, the result
+/// arrives for the newest text only, and Esc wins over a search still running.
+#[test]
+fn filtering_a_file_database_runs_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let mut session = Session::start(Db::open(&path).unwrap(), "alice", Clock::System).unwrap();
+    ops::customers::import(&mut session, CUSTOMERS_CSV.as_bytes(), false).unwrap();
+    ops::synth::generate(&mut session, 3000, 9).unwrap();
+    let mut app = app_on(session, 80, 24);
+    let everyone = app.customers.list.total;
+
+    app.handle_event(&key(KeyCode::Char('/')));
+    type_text(&mut app, "garcía bak");
+    settle(&mut app);
+    assert_eq!(app.customers.list.query.filter, "garcía bak");
+    let names: Vec<_> = app.customers.list.rows.iter().map(|r| r.company.as_str()).collect();
+    assert!(names.contains(&"García Bakery"), "{names:?}");
+    assert!(render(&app).contains("Anna García"));
+
+    type_text(&mut app, "zzz");
+    app.handle_event(&key(KeyCode::Esc));
+    settle(&mut app);
+    app.poll_background();
+    assert_eq!(app.customers.list.query.filter, "");
+    assert_eq!(app.customers.list.total, everyone, "the stale search did not come back");
+}

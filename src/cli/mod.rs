@@ -167,7 +167,8 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Check) => {
-            let problems = session.db.integrity_problems()?;
+            let mut problems = session.db.integrity_problems()?;
+            problems.extend(crate::db::customers::count_problems(session.db.conn())?);
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));
                 Ok(())

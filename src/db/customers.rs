@@ -256,6 +256,25 @@ fn conditions(query: &ListQuery) -> (Vec<&'static str>, Vec<Box<dyn ToSql>>) {
 /// Up to `limit` rows at `anchor`, in display order. Only this window is read: the query is
 /// a range scan on the sort column's index, however deep into the list the window is.
 pub fn window(conn: &Connection, query: &ListQuery, anchor: &Anchor, limit: usize) -> Result<Vec<CustomerRow>> {
+    window_with(conn, query, anchor, limit, false)
+}
+
+/// Matches fewer than this are found faster by one sequential scan and a sort than by
+/// walking the sort index and visiting the table in random order until a page is full.
+pub const FEW_MATCHES: usize = 5_000;
+
+/// [`window`] by a sequential scan: for a filter known to match few rows.
+pub fn window_by_scan(conn: &Connection, query: &ListQuery, anchor: &Anchor, limit: usize) -> Result<Vec<CustomerRow>> {
+    window_with(conn, query, anchor, limit, true)
+}
+
+fn window_with(
+    conn: &Connection,
+    query: &ListQuery,
+    anchor: &Anchor,
+    limit: usize,
+    scan: bool,
+) -> Result<Vec<CustomerRow>> {
     let column = query.sort.column();
     let (mut clauses, mut params) = conditions(query);
     // Going backwards (Before, End) reads in reverse order, then flips the result.
@@ -276,9 +295,10 @@ pub fn window(conn: &Connection, query: &ListQuery, anchor: &Anchor, limit: usiz
     let descending = query.descending != backwards;
     let dir = if descending { "DESC" } else { "ASC" };
     let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let hint = if scan { "NOT INDEXED" } else { "" };
     let sql = format!(
         "SELECT id, code, name, company, city, region, tier, phone, email, archived_at, {column} AS sort_value
-         FROM customers {where_sql} ORDER BY {column} {dir}, id {dir} LIMIT ?"
+         FROM customers {hint} {where_sql} ORDER BY {column} {dir}, id {dir} LIMIT ?"
     );
     params.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -306,14 +326,46 @@ pub fn window(conn: &Connection, query: &ListQuery, anchor: &Anchor, limit: usiz
     Ok(rows)
 }
 
-/// How many customers the query shows.
+/// How many customers the query shows. Without a filter this is read from the counts the
+/// triggers keep, so it costs nothing however long the list.
 pub fn count(conn: &Connection, query: &ListQuery) -> Result<usize> {
+    if query.filter.trim().is_empty() {
+        let (active, archived) = stored_counts(conn)?;
+        let n = if query.include_archived { active + archived } else { active };
+        return Ok(usize::try_from(n).unwrap_or(0));
+    }
     let (clauses, params) = conditions(query);
     let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     let n: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM customers {where_sql}"))?
+        // A filter reads every row anyway: a plain sequential scan beats an index walk that
+        // visits the table in random order.
+        .prepare_cached(&format!("SELECT COUNT(*) FROM customers NOT INDEXED {where_sql}"))?
         .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
+}
+
+fn stored_counts(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached("SELECT active, archived FROM customer_counts WHERE id = 1")?
+        .query_row([], |r| Ok((r.get("active")?, r.get("archived")?)))?)
+}
+
+/// Where the kept counts disagree with the table, one line each (empty when they agree).
+pub fn count_problems(conn: &Connection) -> Result<Vec<String>> {
+    let (active, archived) = stored_counts(conn)?;
+    let (real_active, real_archived): (i64, i64) = conn.query_row(
+        "SELECT COUNT(*) FILTER (WHERE archived_at IS NULL), COUNT(*) FILTER (WHERE archived_at IS NOT NULL) FROM customers",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut problems = Vec::new();
+    if active != real_active {
+        problems.push(format!("customer_counts.active is {active} but {real_active} customers are active"));
+    }
+    if archived != real_archived {
+        problems.push(format!("customer_counts.archived is {archived} but {real_archived} customers are archived"));
+    }
+    Ok(problems)
 }
 
 #[cfg(test)]
@@ -402,6 +454,37 @@ mod tests {
         assert!(matches!(err, Error::Conflict { .. }), "{err:?}");
         let stored = get(db.conn(), id).unwrap().unwrap();
         assert_eq!((stored.data.city.as_str(), stored.version), ("Lisbon", 2));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+        /// Whatever sequence of inserts, archives, restores and deletes, the kept counts
+        /// equal a real count.
+        #[test]
+        fn kept_counts_follow_every_change(steps in proptest::collection::vec((0u8..4, 0usize..20), 1..60)) {
+            let mut db = Db::open_in_memory().unwrap();
+            let mut ids = Vec::new();
+            for (i, (op, pick)) in steps.into_iter().enumerate() {
+                match op {
+                    0 => ids.push(add(&mut db, &format!("C{i}"), "x", pick % 3 == 0)),
+                    _ if ids.is_empty() => {}
+                    1 | 2 => {
+                        let id = ids[pick % ids.len()];
+                        let version = get(db.conn(), id).unwrap().unwrap().version;
+                        let at = (op == 1).then_some("2026-01-01T00:00:00Z");
+                        db.write(|tx| set_archived(tx, id, version, at)).unwrap();
+                    }
+                    _ => {
+                        let id = ids.remove(pick % ids.len());
+                        let version = get(db.conn(), id).unwrap().unwrap().version;
+                        db.write(|tx| delete(tx, id, version)).unwrap();
+                    }
+                }
+            }
+            proptest::prop_assert!(count_problems(db.conn()).unwrap().is_empty());
+            let all = ListQuery { include_archived: true, ..Default::default() };
+            proptest::prop_assert_eq!(count(db.conn(), &all).unwrap(), ids.len());
+        }
     }
 
     #[test]

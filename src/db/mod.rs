@@ -16,7 +16,8 @@ use rusqlite_migration::{M, Migrations};
 use crate::error::{Error, Result};
 
 /// Ordered schema changes; the position in this list is the `user_version` it leads to.
-const MIGRATION_LIST: &[M<'static>] = &[M::up(include_str!("migrations/001_init.sql"))];
+const MIGRATION_LIST: &[M<'static>] =
+    &[M::up(include_str!("migrations/001_init.sql")), M::up(include_str!("migrations/002_customer_counts.sql"))];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATION_LIST.len() as i64;
@@ -45,6 +46,20 @@ impl Db {
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| Error::CannotOpen { path: path.to_path_buf(), reason: e.to_string() })?;
         Self::prepare(conn, Some(path.to_path_buf()))
+    }
+
+    /// A second, read-only connection to a file another `Db` has opened (and migrated):
+    /// for queries that run on a background thread while the first one keeps writing.
+    pub fn open_reader(path: &Path) -> Result<Db> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| Error::CannotOpen { path: path.to_path_buf(), reason: e.to_string() })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found != SCHEMA_VERSION {
+            return Err(Error::NewerSchema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
+        }
+        Ok(Db { conn, path: Some(path.to_path_buf()) })
     }
 
     /// A private database in memory, with the real migrations: for tests and benchmarks.

@@ -138,83 +138,98 @@ pub struct ImportReport {
     pub dry_run: bool,
 }
 
-/// One line of a customer file, checked.
-struct Incoming {
-    line: u64,
-    data: CustomerData,
-    created: Option<String>,
-    archived: Option<String>,
-}
-
-/// Imports a customer CSV all-or-nothing. Customers are matched by code and updated; rows
-/// without a code are created with a generated one. Every error of the file is reported at
-/// once (up to a limit), each naming line, column and value; then nothing is written.
+/// Imports a customer CSV all-or-nothing. Customers are matched by code and only the
+/// columns the file has are changed; rows without a code are created with a generated one.
+/// Every error of the file is reported at once (up to a limit), each naming line, column
+/// and value, and then nothing is written: the whole import is one transaction.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
     let table = csv_io::read_table(bytes)?;
     let mut errors = Errors::default();
     let columns = map_columns(&table.headers, &mut errors);
     errors.into_result()?;
-
-    let tiers = tier_codes(session)?;
-    let mut errors = Errors::default();
-    let mut seen_codes: HashMap<String, u64> = HashMap::new();
-    let mut incoming = Vec::with_capacity(table.records.len());
-    for record in &table.records {
-        let mut data = CustomerData::default();
-        let mut created = None;
-        let mut archived = None;
-        for (slot, column) in record.fields.iter().zip(&columns) {
-            match column {
-                Column::Field(field) => data.set(*field, slot.clone()),
-                Column::Created => created = parse_time(record.line, "created", slot, &mut errors),
-                Column::Archived => archived = parse_time(record.line, "archived", slot, &mut errors),
-            }
-        }
-        let code = data.code.trim();
-        if !code.is_empty()
-            && let Some(first) = seen_codes.insert(code.to_lowercase(), record.line)
-        {
-            errors.push(record.line, "code", code, tf("csv.duplicate_in_file", &[("line", &first)]));
-        }
-        match customer::validate(&data, &tiers) {
-            Ok(clean) => incoming.push(Incoming { line: record.line, data: clean, created, archived }),
-            Err(problems) => {
-                for p in problems {
-                    errors.push(record.line, p.field.column(), data.get(p.field), describe_problem(&p.problem));
-                }
-            }
-        }
-    }
-    errors.into_result()?;
-
-    let apply = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
-        let mut report = ImportReport { dry_run, ..Default::default() };
-        for row in &incoming {
-            apply_row(tx, ctx, row, &mut report).map_err(|e| at_line(row.line, e))?;
-        }
-        ctx.audit(
-            tx,
-            "import",
-            "customer",
-            None,
-            format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged),
-        )?;
-        Ok(report)
-    };
+    let apply = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| import_rows(tx, ctx, &table, &columns, dry_run);
     if dry_run { session.rehearse(apply) } else { session.write(apply) }
 }
 
+/// One line as the file gives it: only the columns it has.
+#[derive(Default)]
+struct Given {
+    fields: Vec<(CustomerField, String)>,
+    /// `None` when the file has no such column.
+    created: Option<Option<String>>,
+    archived: Option<Option<String>>,
+}
+
+fn import_rows(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    table: &csv_io::Table,
+    columns: &[Column],
+    dry_run: bool,
+) -> Result<ImportReport> {
+    let tiers = db::meta::tier_codes(tx)?;
+    let mut errors = Errors::default();
+    let mut seen_codes: HashMap<String, u64> = HashMap::new();
+    let mut report = ImportReport { dry_run, ..Default::default() };
+    for record in &table.records {
+        let line = record.line;
+        let mut given = Given::default();
+        for (value, column) in record.fields.iter().zip(columns) {
+            match column {
+                Column::Field(field) => given.fields.push((*field, value.clone())),
+                Column::Created => given.created = Some(parse_time(line, "created", value, &mut errors)),
+                Column::Archived => given.archived = Some(parse_time(line, "archived", value, &mut errors)),
+            }
+        }
+        let code = given.fields.iter().find(|(f, _)| *f == CustomerField::Code).map(|(_, v)| v.trim()).unwrap_or("");
+        if !code.is_empty()
+            && let Some(first) = seen_codes.insert(code.to_lowercase(), line)
+        {
+            errors.push(line, "code", code, tf("csv.duplicate_in_file", &[("line", &first)]));
+        }
+        let existing = if code.is_empty() { None } else { repo::find_by_code(tx, code)? };
+        // A matched customer keeps what the file does not mention.
+        let mut data = existing.as_ref().map(|c| c.data.clone()).unwrap_or_default();
+        for (field, value) in &given.fields {
+            data.set(*field, value.clone());
+        }
+        match customer::validate(&data, &tiers) {
+            Err(problems) => {
+                for p in problems {
+                    errors.push(line, p.field.column(), data.get(p.field), describe_problem(&p.problem));
+                }
+            }
+            // After the first error nothing more is written; the rest is only checked.
+            Ok(clean) if errors.is_empty() => {
+                apply_row(tx, ctx, existing, clean, &given, &mut report).map_err(|e| at_line(line, e))?;
+            }
+            Ok(_) => {}
+        }
+    }
+    errors.into_result()?;
+    let summary = format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged);
+    ctx.audit(tx, "import", "customer", None, summary)?;
+    Ok(report)
+}
+
 /// Creates or updates the customer of one checked line.
-fn apply_row(tx: &Connection, ctx: &WriteCtx<'_>, row: &Incoming, report: &mut ImportReport) -> Result<()> {
-    let existing = if row.data.code.is_empty() { None } else { repo::find_by_code(tx, &row.data.code)? };
+fn apply_row(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    existing: Option<Customer>,
+    clean: CustomerData,
+    given: &Given,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let archived = given.archived.clone().flatten();
     let Some(current) = existing else {
-        insert(tx, ctx, row.data.clone(), row.created.as_deref(), row.archived.as_deref())?;
+        insert(tx, ctx, clean, given.created.clone().flatten().as_deref(), archived.as_deref())?;
         report.created += 1;
         return Ok(());
     };
     // The stored spelling of the code wins: codes match case-insensitively.
-    let data = CustomerData { code: current.data.code.clone(), ..row.data.clone() };
-    let archived_changed = current.archived_at.is_some() != row.archived.is_some();
+    let data = CustomerData { code: current.data.code.clone(), ..clean };
+    let archived_changed = given.archived.is_some() && current.archived_at.is_some() != archived.is_some();
     if data == current.data && !archived_changed {
         report.unchanged += 1;
         return Ok(());
@@ -225,7 +240,7 @@ fn apply_row(tx: &Connection, ctx: &WriteCtx<'_>, row: &Incoming, report: &mut I
         version += 1;
     }
     if archived_changed {
-        repo::set_archived(tx, current.id, version, row.archived.as_deref())?;
+        repo::set_archived(tx, current.id, version, archived.as_deref())?;
     }
     report.updated += 1;
     Ok(())
@@ -275,7 +290,7 @@ fn map_columns(headers: &[String], errors: &mut Errors) -> Vec<Column> {
             }
         }
     }
-    if !seen.iter().any(|h| h == "name") {
+    if !seen.iter().any(|h| h == "name" || h == "code") {
         errors.push(1, "name", "", crate::i18n::t("csv.missing_name").to_string());
     }
     columns

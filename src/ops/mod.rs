@@ -4,6 +4,7 @@
 pub mod csv_io;
 pub mod customers;
 pub mod demo;
+pub mod search;
 pub mod synth;
 
 use chrono::{SecondsFormat, Utc};

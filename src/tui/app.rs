@@ -14,7 +14,8 @@ use super::theme::Theme;
 use crate::error::{Error, Result};
 use crate::i18n::{t, tf};
 use crate::ops::Session;
-use crate::ops::customers::{self, CustomerSort};
+use crate::ops::customers::{self, CustomerSort, ListQuery};
+use crate::ops::search::CustomerSearch;
 
 /// The tabs that exist. Later modules add theirs here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
@@ -47,6 +48,9 @@ pub struct App {
     /// Terminal size in columns and rows.
     pub size: (u16, u16),
     pub should_quit: bool,
+    /// Runs filters on a thread so typing never waits for a scan; `None` for a database in
+    /// memory, which has no second connection, and then filters run in line.
+    search: Option<CustomerSearch>,
     /// The database file's name for the status bar.
     pub db_label: String,
     data_version: i64,
@@ -61,6 +65,7 @@ impl App {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| ":memory:".to_string());
         let data_version = session.db.data_version()?;
+        let search = session.db.path().and_then(|path| CustomerSearch::start(path).ok());
         let mut app = App {
             session,
             keymap,
@@ -71,6 +76,7 @@ impl App {
             flash: None,
             size,
             should_quit: false,
+            search,
             db_label,
             data_version,
         };
@@ -139,8 +145,11 @@ impl App {
     fn type_text(&mut self, context: Context, event: &Event) {
         match context {
             Context::Filter if self.customers.filter_input.handle_event(event).is_some_and(|c| c.value) => {
-                self.customers.list.query.filter = self.customers.filter_input.value().to_string();
-                let result = self.customers.list.reset(&self.session);
+                let query = ListQuery {
+                    filter: self.customers.filter_input.value().to_string(),
+                    ..self.customers.list.query.clone()
+                };
+                let result = self.requery(query);
                 self.report(result);
             }
             Context::Form => {
@@ -158,6 +167,39 @@ impl App {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Shows the list for `query` from its start. A filtered query over a long list can take
+    /// longer than a keystroke may, so it goes to the search thread when there is one; the
+    /// window shown meanwhile stays consistent with its own (previous) query.
+    fn requery(&mut self, query: ListQuery) -> Result<()> {
+        match &mut self.search {
+            Some(search) if !query.filter.trim().is_empty() => {
+                search.request(query, self.customers.list.capacity);
+                Ok(())
+            }
+            search => {
+                if let Some(search) = search {
+                    search.cancel();
+                }
+                self.customers.list.query = query;
+                self.customers.list.reset(&self.session)
+            }
+        }
+    }
+
+    /// True while a filter is being run in the background.
+    pub fn waiting(&self) -> bool {
+        self.search.as_ref().is_some_and(CustomerSearch::waiting)
+    }
+
+    /// Takes in a background filter's result, if it has arrived.
+    pub fn poll_background(&mut self) {
+        let Some(found) = self.search.as_mut().and_then(CustomerSearch::poll) else { return };
+        match found.outcome {
+            Ok((rows, total)) => self.customers.list.show_found(found.query, rows, total),
+            Err(message) => self.flash = Some(Flash::Error(message)),
         }
     }
 
@@ -280,17 +322,17 @@ impl App {
             Action::SortNext => {
                 let all: Vec<CustomerSort> = CustomerSort::iter().collect();
                 let index = all.iter().position(|s| *s == list.query.sort).unwrap_or(0);
-                list.query.sort = all[(index + 1) % all.len()];
-                list.reset(session)?;
+                let query = ListQuery { sort: all[(index + 1) % all.len()], ..list.query.clone() };
+                self.requery(query)?;
             }
             Action::SortReverse => {
-                list.query.descending = !list.query.descending;
-                list.reset(session)?;
+                let query = ListQuery { descending: !list.query.descending, ..list.query.clone() };
+                self.requery(query)?;
             }
             Action::ToggleArchived => {
-                list.query.include_archived = !list.query.include_archived;
-                list.reset(session)?;
-                let key = if list.query.include_archived { "flash.showing_archived" } else { "flash.hiding_archived" };
+                let query = ListQuery { include_archived: !list.query.include_archived, ..list.query.clone() };
+                let key = if query.include_archived { "flash.showing_archived" } else { "flash.hiding_archived" };
+                self.requery(query)?;
                 self.flash = Some(Flash::Info(t(key).to_string()));
             }
             Action::Archive => {
@@ -448,8 +490,8 @@ impl App {
             return Ok(());
         }
         self.customers.filter_input.reset();
-        self.customers.list.query.filter.clear();
-        self.customers.list.reset(&self.session)
+        let query = ListQuery { filter: String::new(), ..self.customers.list.query.clone() };
+        self.requery(query)
     }
 
     fn scroll_help(&mut self, delta: isize) {

@@ -19,6 +19,8 @@ use app::App;
 
 /// How often an idle screen checks whether another session changed the file.
 const IDLE_POLL: Duration = Duration::from_millis(500);
+/// How often to look for a background result while one is due.
+const BACKGROUND_POLL: Duration = Duration::from_millis(10);
 
 /// Runs the interface until the user quits. The terminal is restored on return, on error
 /// and on panic (ratatui's hook), and every write has committed or rolled back by then.
@@ -38,7 +40,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
         if app.should_quit {
             return Ok(());
         }
-        if event::poll(IDLE_POLL).map_err(io)? {
+        // While a filter runs in the background, wake often to show its result promptly.
+        let timeout = if app.waiting() { BACKGROUND_POLL } else { IDLE_POLL };
+        if event::poll(timeout).map_err(io)? {
             // Apply every event already waiting before drawing again: a scanner's burst or
             // a fast typist's keys all land, in order, in the fields they were meant for.
             loop {
@@ -48,8 +52,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
                     break;
                 }
             }
-        } else {
+        } else if !app.waiting() {
             app.tick();
         }
+        app.poll_background();
     }
 }

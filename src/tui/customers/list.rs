@@ -19,6 +19,10 @@ pub struct CustomerList {
     pub total: usize,
     /// Rows that fit on screen.
     pub capacity: usize,
+    /// Whether rows may exist past the window's ends. When a fetch found nothing there, the
+    /// next key at that edge needs no query: a rare filter match would otherwise cost a scan.
+    more_below: bool,
+    more_above: bool,
 }
 
 impl CustomerList {
@@ -34,10 +38,18 @@ impl CustomerList {
     /// Back to the top with the current query: after a filter or sort change.
     pub fn reset(&mut self, session: &Session) -> Result<()> {
         self.total = customers::count(session, &self.query)?;
-        self.rows = customers::window(session, &self.query, &Anchor::Start, self.capacity)?;
+        self.first(session)
+    }
+
+    /// Shows a window found off the input loop for `query`.
+    pub fn show_found(&mut self, query: ListQuery, rows: Vec<CustomerRow>, total: usize) {
+        self.query = query;
+        self.rows = rows;
+        self.total = total;
         self.offset = 0;
         self.selected = 0;
-        Ok(())
+        self.more_above = false;
+        self.more_below = self.rows.len() == self.capacity;
     }
 
     /// Re-reads the window where it stands (after a write here or in another session),
@@ -53,6 +65,8 @@ impl CustomerList {
             self.offset = self.total.saturating_sub(self.rows.len());
         }
         self.offset = self.offset.min(self.total.saturating_sub(self.rows.len()));
+        self.more_above = true;
+        self.more_below = true;
         self.select_id_or_clamp(keep);
         Ok(())
     }
@@ -78,6 +92,8 @@ impl CustomerList {
         if rows.first().map(|r| r.id) == Some(id) {
             self.rows = rows;
             self.selected = 0;
+            self.more_above = true;
+            self.more_below = true;
             // Position unknown without counting; keep the estimate within bounds.
             self.offset = self.offset.min(self.total.saturating_sub(self.rows.len()));
         }
@@ -106,12 +122,16 @@ impl CustomerList {
             self.selected += 1;
             return Ok(());
         }
-        let Some(last) = self.rows.last() else { return Ok(()) };
+        let Some(last) = self.rows.last().filter(|_| self.more_below) else { return Ok(()) };
         let next = customers::window(session, &self.query, &Anchor::After(last.key.clone()), 1)?;
-        if let Some(row) = next.into_iter().next() {
-            self.rows.remove(0);
-            self.rows.push(row);
-            self.offset += 1;
+        match next.into_iter().next() {
+            Some(row) => {
+                self.rows.remove(0);
+                self.rows.push(row);
+                self.offset += 1;
+                self.more_above = true;
+            }
+            None => self.more_below = false,
         }
         Ok(())
     }
@@ -121,43 +141,56 @@ impl CustomerList {
             self.selected -= 1;
             return Ok(());
         }
-        let Some(first) = self.rows.first() else { return Ok(()) };
+        let Some(first) = self.rows.first().filter(|_| self.more_above) else { return Ok(()) };
         let previous = customers::window(session, &self.query, &Anchor::Before(first.key.clone()), 1)?;
-        if let Some(row) = previous.into_iter().next() {
-            self.rows.insert(0, row);
-            self.rows.truncate(self.capacity);
-            self.offset = self.offset.saturating_sub(1);
+        match previous.into_iter().next() {
+            Some(row) => {
+                self.rows.insert(0, row);
+                self.rows.truncate(self.capacity);
+                self.offset = self.offset.saturating_sub(1);
+                self.more_below = true;
+            }
+            None => {
+                self.more_above = false;
+                self.offset = 0;
+            }
         }
         Ok(())
     }
 
     pub fn page_down(&mut self, session: &Session) -> Result<()> {
-        let Some(last) = self.rows.last() else { return Ok(()) };
+        let Some(last) = self.rows.last().filter(|_| self.more_below) else {
+            self.selected = self.rows.len().saturating_sub(1);
+            return Ok(());
+        };
         let next = customers::window(session, &self.query, &Anchor::After(last.key.clone()), self.capacity)?;
         if next.len() == self.capacity {
             self.offset += self.rows.len();
             self.rows = next;
+            self.more_above = true;
         } else if !next.is_empty() {
             self.last(session)?;
-            return Ok(());
         } else {
+            self.more_below = false;
             self.selected = self.rows.len().saturating_sub(1);
         }
         Ok(())
     }
 
     pub fn page_up(&mut self, session: &Session) -> Result<()> {
-        let Some(first) = self.rows.first() else { return Ok(()) };
+        let Some(first) = self.rows.first().filter(|_| self.more_above) else {
+            self.selected = 0;
+            return Ok(());
+        };
         let previous = customers::window(session, &self.query, &Anchor::Before(first.key.clone()), self.capacity)?;
         if previous.len() == self.capacity {
             self.offset = self.offset.saturating_sub(previous.len());
             self.rows = previous;
+            self.more_below = true;
         } else {
-            self.rows = customers::window(session, &self.query, &Anchor::Start, self.capacity)?;
-            self.offset = 0;
-            if previous.is_empty() {
-                self.selected = 0;
-            }
+            let selected = if previous.is_empty() { 0 } else { self.selected };
+            self.first(session)?;
+            self.selected = selected.min(self.rows.len().saturating_sub(1));
         }
         Ok(())
     }
@@ -166,6 +199,8 @@ impl CustomerList {
         self.rows = customers::window(session, &self.query, &Anchor::Start, self.capacity)?;
         self.offset = 0;
         self.selected = 0;
+        self.more_above = false;
+        self.more_below = self.rows.len() == self.capacity;
         Ok(())
     }
 
@@ -173,6 +208,8 @@ impl CustomerList {
         self.rows = customers::window(session, &self.query, &Anchor::End, self.capacity)?;
         self.offset = self.total.saturating_sub(self.rows.len());
         self.selected = self.rows.len().saturating_sub(1);
+        self.more_below = false;
+        self.more_above = self.rows.len() == self.capacity;
         Ok(())
     }
 }

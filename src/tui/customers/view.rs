@@ -81,6 +81,9 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     if list.query.include_archived {
         title.push_str(&format!(" · {}", t("list.with_archived")));
     }
+    if app.waiting() {
+        title.push_str(&format!(" · {}", t("list.searching")));
+    }
     let block = Block::bordered().title(Span::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
