@@ -147,8 +147,8 @@ pub fn customer(rng: &mut Rng, n: i64) -> CustomerData {
         _ if cjk => format!("{}{}", name.chars().next().unwrap_or('新'), rng.pick(CJK_COMPANIES)),
         _ => format!("{} {}", rng.pick(FAMILY), rng.pick(COMPANY_WORDS)),
     };
-    let ascii_name: String = name.chars().filter(char::is_ascii_alphabetic).collect::<String>().to_lowercase();
-    let mailbox = if ascii_name.is_empty() { format!("kunde{n}") } else { ascii_name };
+    let ascii_name: String = name.chars().filter_map(plain_letter).collect();
+    let mailbox = if ascii_name.is_empty() { format!("kunde{n}") } else { format!("{ascii_name}{}", n % 1000) };
     CustomerData {
         code: generated_code(n),
         name,
@@ -156,7 +156,7 @@ pub fn customer(rng: &mut Rng, n: i64) -> CustomerData {
         title: if company.is_empty() { String::new() } else { rng.pick(TITLES).to_string() },
         company,
         phone: format!("+49 {} {}", 30 + rng.below(900), 100_000 + rng.below(900_000)),
-        email: format!("{mailbox}{}@example.com", n % 1000),
+        email: format!("{mailbox}@example.com"),
         address: format!("{} {}", rng.pick(STREETS), 1 + rng.below(120)),
         city: city.to_string(),
         region: region.to_string(),
@@ -165,6 +165,22 @@ pub fn customer(rng: &mut Rng, n: i64) -> CustomerData {
         tax_id: if rng.below(2) == 0 { format!("DE{}", 100_000_000 + rng.below(899_999_999)) } else { String::new() },
         notes: if rng.below(10) == 0 { rng.pick(NOTES).to_string() } else { String::new() },
     }
+}
+
+/// The letter a mailbox would use for `c`: accents dropped, other scripts left out.
+fn plain_letter(c: char) -> Option<char> {
+    let plain = match c.to_lowercase().next().unwrap_or(c) {
+        'á' | 'à' | 'â' | 'ä' | 'å' | 'ã' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' | 'ı' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'ø' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        'ß' => 's',
+        c => c,
+    };
+    plain.is_ascii_alphabetic().then_some(plain)
 }
 
 /// Adds `count` synthetic customers in one transaction, numbered after those already there.

@@ -86,7 +86,8 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let right = truncate(&display_safe(&right), right_width.saturating_sub(1));
     let line = Line::from(vec![
         Span::styled(left.clone(), theme.status.patch(theme.title)),
-        Span::styled(format!("{right:>w$} ", w = right_width.saturating_sub(1)), style),
+        // Padded by display width: a CJK character takes two columns but counts as one char.
+        Span::styled(format!("{}{right} ", " ".repeat(right_width.saturating_sub(1 + width(&right)))), style),
     ]);
     frame.render_widget(Paragraph::new(line).style(theme.status), area);
 }
@@ -122,6 +123,15 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
+/// Clears a window's area plus one column either side: a wide (CJK) character underneath
+/// whose right half the window would cover must not leave its left half standing.
+fn clear_for_popup(frame: &mut Frame<'_>, area: Rect) {
+    let full = frame.area();
+    let x = area.x.saturating_sub(1).max(full.x);
+    let right = (area.x + area.width + 1).min(full.x + full.width);
+    frame.render_widget(Clear, Rect { x, width: right - x, ..area });
+}
+
 fn popup_block<'a>(app: &App, title: String) -> Block<'a> {
     Block::bordered().title(Span::styled(format!(" {title} "), app.theme.title)).border_style(app.theme.title)
 }
@@ -146,7 +156,7 @@ fn draw_help(frame: &mut Frame<'_>, app: &App, context: Context, scroll: usize) 
     let block = popup_block(app, tf("help.title", &[("screen", &context.describe())]));
     let inner_height = usize::from(area.height.saturating_sub(2));
     let scroll = scroll.min(lines.len().saturating_sub(inner_height));
-    frame.render_widget(Clear, area);
+    clear_for_popup(frame, area);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block.title_bottom(Line::styled(format!(" {} ", t("help.footer")), app.theme.dim)))
@@ -159,7 +169,7 @@ fn draw_palette(frame: &mut Frame<'_>, app: &App) {
     let Some(Overlay::Palette(palette)) = &app.overlay else { return };
     let full = frame.area();
     let area = Rect { y: full.y + 2, ..centered(full, 64, 18.min(full.height.saturating_sub(4))) };
-    frame.render_widget(Clear, area);
+    clear_for_popup(frame, area);
     let block = popup_block(app, t("palette.title").to_string());
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -201,7 +211,7 @@ fn draw_palette(frame: &mut Frame<'_>, app: &App) {
 
 fn draw_confirm(frame: &mut Frame<'_>, app: &App, message: &str) {
     let area = centered(frame.area(), 60, 7);
-    frame.render_widget(Clear, area);
+    clear_for_popup(frame, area);
     let keys = format!(
         "{} {}   {} {}",
         app.keymap.key_for(Context::Confirm, Action::Yes).unwrap_or_default(),
@@ -227,7 +237,7 @@ pub fn field_line<'a>(
 ) -> Line<'a> {
     let label = truncate(label, label_width);
     let pad = label_width.saturating_sub(width(&label));
-    let value = truncate(&display_safe(value), total.saturating_sub(label_width + 1));
+    let value = truncate(&display_safe(value), total.saturating_sub(label_width + 2));
     Line::from(vec![
         Span::styled(format!("{label}{} ", " ".repeat(pad)), label_style),
         Span::styled(value, value_style),

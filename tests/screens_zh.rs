@@ -1,0 +1,22 @@
+//! The interface in Simplified Chinese. Its own test binary: the language is process-wide.
+//! Wide characters must line up, and a window over them must not leave half a character.
+
+mod common;
+
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+
+#[test]
+fn chinese_list_form_and_help_line_up() {
+    shopdesk::i18n::set_lang(shopdesk::i18n::Lang::ZhCn);
+    let filters = vec![(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]")];
+    let mut app = app(80, 24);
+    insta::with_settings!({filters => filters.clone()}, { insta::assert_snapshot!("zh_list_80x24", render(&app)); });
+    app.handle_event(&key(KeyCode::Char('?')));
+    let help = render(&app);
+    insta::with_settings!({filters => filters.clone()}, { insta::assert_snapshot!("zh_help_80x24", help); });
+    app.handle_event(&key(KeyCode::Esc));
+    app.handle_event(&key(KeyCode::Char('n')));
+    app.handle_event(&ctrl('s'));
+    insta::with_settings!({filters => filters}, { insta::assert_snapshot!("zh_form_errors_80x24", render(&app)); });
+}
