@@ -11,16 +11,20 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-use rusqlite_migration::{M, Migrations};
 
 use crate::error::{Error, Result};
 
-/// Ordered schema changes; the position in this list is the `user_version` it leads to.
-const MIGRATION_LIST: &[M<'static>] =
-    &[M::up(include_str!("migrations/001_init.sql")), M::up(include_str!("migrations/002_customer_counts.sql"))];
+/// Ordered schema changes; the position in this list (from 1) is the `user_version` it
+/// leads to. Never edit a migration that has shipped: add the next one.
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/001_init.sql"), include_str!("migrations/002_customer_counts.sql")];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = MIGRATION_LIST.len() as i64;
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Marks a file as shopdesk's (`PRAGMA application_id`, "SHOP" in ASCII), so another
+/// program's SQLite file is never mistaken for an empty shop and migrated.
+pub const APPLICATION_ID: i64 = 0x5348_4F50;
 
 /// How long a write waits for another session's write to finish before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -80,6 +84,11 @@ impl Db {
         if found > SCHEMA_VERSION {
             return Err(Error::NewerSchema { path: shown, found, supported: SCHEMA_VERSION });
         }
+        let application: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if application != APPLICATION_ID && (application != 0 || tables > 0) {
+            return Err(Error::NotADatabase { path: shown });
+        }
         if path.is_some() {
             let mode: String = conn
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -89,7 +98,7 @@ impl Db {
             }
         }
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
-        Migrations::from_slice(MIGRATION_LIST).to_latest(&mut conn).map_err(|e| Error::Migration(e.to_string()))?;
+        migrate(&mut conn)?;
         Ok(Db { conn, path })
     }
 
@@ -132,6 +141,8 @@ impl Db {
             return Err(Error::BadArgument(crate::i18n::tf("err.backup_exists", &[("path", &target.display())])));
         }
         let target_text = target.to_str().ok_or_else(|| Error::BadArgument(format!("{}", target.display())))?;
+        // VACUUM INTO accepts an empty file: create it private first, as the database is.
+        create_private_file(target)?;
         self.conn.execute("VACUUM INTO ?1", [target_text])?;
         Ok(())
     }
@@ -162,6 +173,23 @@ impl Db {
     }
 }
 
+/// Brings the schema to `SCHEMA_VERSION`, one migration per `BEGIN IMMEDIATE` transaction.
+/// The version is read again inside each transaction, so two sessions opening a new file at
+/// the same moment apply each migration once: the second waits, then finds it done.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let target = index as i64 + 1;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Error::from_sqlite)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current < target {
+            tx.execute_batch(sql).map_err(|e| Error::Migration(format!("{target:03}: {e}")))?;
+            tx.execute_batch(&format!("PRAGMA user_version = {target}; PRAGMA application_id = {APPLICATION_ID};"))?;
+        }
+        tx.commit().map_err(Error::from_sqlite)?;
+    }
+    Ok(())
+}
+
 /// Creates an empty file only the owner can read: a shop's customers are nobody else's
 /// business on a shared server.
 fn create_private_file(path: &Path) -> Result<()> {
@@ -184,8 +212,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn migrations_are_valid() {
-        Migrations::from_slice(MIGRATION_LIST).validate().unwrap();
+    fn migrations_apply_one_by_one_and_only_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        let db = Db::open(&path).unwrap();
+        let version: i64 = db.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let id: i64 = db.conn().query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+        assert_eq!((version, id), (SCHEMA_VERSION, APPLICATION_ID));
+        // A second session opening the same file at once finds every migration done.
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || Db::open(&path).map(|_| ()))
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap().unwrap();
+        }
+    }
+
+    #[test]
+    fn another_programs_sqlite_file_is_refused_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE notes(text); INSERT INTO notes VALUES ('mine');").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Db::open(&path).err().unwrap();
+        assert!(matches!(err, Error::NotADatabase { .. }), "{err:?}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     #[test]

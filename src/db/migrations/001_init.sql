@@ -8,7 +8,7 @@ CREATE TABLE users (
 
 -- Append-only record of every write: who, when, what.
 CREATE TABLE audit_log (
-    id        INTEGER PRIMARY KEY,
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
     at        TEXT NOT NULL,
     user_name TEXT NOT NULL,
     action    TEXT NOT NULL,
@@ -35,7 +35,7 @@ INSERT INTO tiers (code, name, rank) VALUES ('VIP', 'VIP', 1), ('A', 'A', 2), ('
 -- Text columns are NOT NULL with '' for "not given" so keyset paging never meets NULL.
 -- tier holds a tiers.code or ''; ops checks it against tiers (no FK: '' means none).
 CREATE TABLE customers (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     code        TEXT NOT NULL UNIQUE COLLATE NOCASE,
     name        TEXT NOT NULL COLLATE NOCASE,
     company     TEXT NOT NULL DEFAULT '',
