@@ -214,9 +214,10 @@ fn check_field(field: CustomerField, value: &str, known_tiers: &[String]) -> Opt
     }
 }
 
-/// Codes are typed and scanned: letters, digits and `- _ . /`, no spaces.
+/// Codes are typed and scanned: ASCII letters, digits and `- _ . /`, no spaces. ASCII only,
+/// so "the same code in another case" means the same thing to SQLite's NOCASE and to us.
 pub fn valid_code(code: &str) -> bool {
-    !code.is_empty() && code.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
 }
 
 fn valid_email(email: &str) -> bool {
@@ -243,7 +244,8 @@ pub fn generated_code(sequence: i64) -> String {
 /// `C000120` move the counter past them.
 pub fn generated_sequence(code: &str) -> Option<i64> {
     let digits = code.strip_prefix('C')?;
-    if digits.len() < 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+    // At most nine digits: the counter stays far from overflow whatever code is typed.
+    if !(6..=9).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
     digits.parse().ok()
@@ -327,5 +329,7 @@ mod tests {
         assert_eq!(generated_sequence(&generated_code(42)), Some(42));
         assert_eq!(generated_sequence("C12"), None);
         assert_eq!(generated_sequence("CUST-000001"), None);
+        assert_eq!(generated_sequence("C9223372036854775807"), None, "would overflow the counter");
+        assert!(!valid_code("Ä1"), "codes are ASCII");
     }
 }

@@ -52,12 +52,12 @@ impl Errors {
 /// Reads a file's bytes into a table, or refuses it with every structural error found.
 pub fn read_table(bytes: &[u8]) -> Result<Table> {
     let text = decode(bytes)?;
-    if let Some(line) = unclosed_quote_line(text) {
+    let delimiter = detect_delimiter(text);
+    if let Some(line) = unclosed_quote_line(text, delimiter) {
         let mut errors = Errors::default();
         errors.push(line, "", "", t("csv.unclosed_quote").to_string());
         errors.into_result()?;
     }
-    let delimiter = detect_delimiter(text);
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(text.as_bytes());
     let mut errors = Errors::default();
@@ -161,17 +161,40 @@ pub fn unneutralise(cell: &str) -> &str {
     }
 }
 
-/// The line where a quote opens that is never closed, if any. The csv reader would silently
-/// take the rest of the file as one field.
-fn unclosed_quote_line(text: &str) -> Option<u64> {
+/// The line where a quoted field opens and is never closed, if any: the csv reader would
+/// silently take the rest of the file as one field. Only a quote at the start of a field
+/// opens one; a quote inside an unquoted field (`12" pipe`) is just a character.
+fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
     let mut line = 1;
-    let mut opened_at = None;
-    for b in text.bytes() {
+    let mut at_field_start = true;
+    let mut opened_at: Option<u64> = None;
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if opened_at.is_some() {
+            match b {
+                b'"' if bytes.peek() == Some(&b'"') => {
+                    bytes.next();
+                }
+                b'"' => opened_at = None,
+                b'\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
         match b {
-            b'"' => opened_at = if opened_at.is_some() { None } else { Some(line) },
-            b'\n' => line += 1,
+            b'"' if at_field_start => opened_at = Some(line),
+            b'\n' => {
+                line += 1;
+                at_field_start = true;
+                continue;
+            }
+            b if b == delimiter => {
+                at_field_start = true;
+                continue;
+            }
             _ => {}
         }
+        at_field_start = false;
     }
     opened_at
 }
@@ -234,6 +257,15 @@ mod tests {
     fn an_unterminated_quote_is_refused() {
         let errors = err_lines(read_table(b"code,name\nC1,\"Ana\nC2,Bo\n"));
         assert_eq!(errors[0].line, 2, "{errors:?}");
+        let errors = err_lines(read_table(b"code,name\nC1,\"An \"\"a\"\" \nC2,Bo\n"));
+        assert_eq!(errors[0].line, 2, "an escaped quote does not close: {errors:?}");
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_text() {
+        let table = read_table(b"code,name\nC1,12\" pipe\nC2,\"say \"\"hi\"\"\"\n").unwrap();
+        assert_eq!(table.records[0].fields[1], "12\" pipe");
+        assert_eq!(table.records[1].fields[1], "say \"hi\"");
     }
 
     #[test]

@@ -36,6 +36,11 @@ pub fn count(session: &Session, query: &ListQuery) -> Result<usize> {
     repo::count(session.db.conn(), query)
 }
 
+/// How many rows of the query come before `key`: the position of a row found by key.
+pub fn position(session: &Session, query: &ListQuery, key: &RowKey) -> Result<usize> {
+    repo::position(session.db.conn(), query, key)
+}
+
 pub fn tier_codes(session: &Session) -> Result<Vec<String>> {
     db::meta::tier_codes(session.db.conn())
 }
@@ -171,6 +176,16 @@ fn import_rows(
     let mut errors = Errors::default();
     let mut seen_codes: HashMap<String, u64> = HashMap::new();
     let mut report = ImportReport { dry_run, ..Default::default() };
+    // Codes the file names are taken before any line without a code is given one: a new
+    // customer on line 2 must not get the code that line 3 names for someone else.
+    if let Some(code_column) = columns.iter().position(|c| matches!(c, Column::Field(CustomerField::Code))) {
+        for record in &table.records {
+            if let Some(sequence) = record.fields.get(code_column).and_then(|c| customer::generated_sequence(c.trim()))
+            {
+                db::meta::raise_past(tx, CODE_COUNTER, sequence)?;
+            }
+        }
+    }
     for record in &table.records {
         let line = record.line;
         let mut given = Given::default();
@@ -183,7 +198,7 @@ fn import_rows(
         }
         let code = given.fields.iter().find(|(f, _)| *f == CustomerField::Code).map(|(_, v)| v.trim()).unwrap_or("");
         if !code.is_empty()
-            && let Some(first) = seen_codes.insert(code.to_lowercase(), line)
+            && let Some(first) = seen_codes.insert(code.to_ascii_lowercase(), line)
         {
             errors.push(line, "code", code, tf("csv.duplicate_in_file", &[("line", &first)]));
         }
@@ -223,7 +238,9 @@ fn apply_row(
 ) -> Result<()> {
     let archived = given.archived.clone().flatten();
     let Some(current) = existing else {
-        insert(tx, ctx, clean, given.created.clone().flatten().as_deref(), archived.as_deref())?;
+        let name = clean.name.clone();
+        let id = insert(tx, ctx, clean, given.created.clone().flatten().as_deref(), archived.as_deref())?;
+        ctx.audit(tx, "import-create", "customer", Some(id.0), name)?;
         report.created += 1;
         return Ok(());
     };
@@ -242,6 +259,7 @@ fn apply_row(
     if archived_changed {
         repo::set_archived(tx, current.id, version, archived.as_deref())?;
     }
+    ctx.audit(tx, "import-update", "customer", Some(current.id.0), String::new())?;
     report.updated += 1;
     Ok(())
 }
@@ -315,4 +333,53 @@ fn parse_time(line: u64, column: &str, value: &str, errors: &mut Errors) -> Opti
 /// The newest audit entries about one customer: who changed it and when.
 pub fn history(session: &Session, id: CustomerId, limit: usize) -> Result<Vec<crate::db::audit::AuditEntry>> {
     db::audit::recent(session.db.conn(), Some(("customer", id.0)), limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use crate::ops::Clock;
+
+    fn session() -> Session {
+        Session::start(Db::open_in_memory().unwrap(), "t", Clock::Fixed("2026-01-01T00:00:00Z".into())).unwrap()
+    }
+
+    fn codes_and_names(session: &Session) -> Vec<(String, String)> {
+        let mut all = Vec::new();
+        repo::for_each(session.db.conn(), |c| {
+            all.push((c.data.code, c.data.name));
+            Ok(())
+        })
+        .unwrap();
+        all
+    }
+
+    /// A line without a code never takes the code a later line names.
+    #[test]
+    fn generated_codes_skip_codes_named_later_in_the_file() {
+        let mut s = session();
+        let report = import(&mut s, "code,name\n,Alice\nC000001,Bob\n".as_bytes(), false).unwrap();
+        assert_eq!((report.created, report.updated), (2, 0));
+        assert_eq!(codes_and_names(&s), vec![("C000001".into(), "Bob".into()), ("C000002".into(), "Alice".into())]);
+    }
+
+    #[test]
+    fn every_imported_customer_has_its_own_audit_row() {
+        let mut s = session();
+        import(&mut s, "code,name\nA1,Ann\nB1,Bo\n".as_bytes(), false).unwrap();
+        import(&mut s, "code,city\nA1,Bonn\n".as_bytes(), false).unwrap();
+        let ann = repo::find_by_code(s.db.conn(), "A1").unwrap().unwrap();
+        let actions: Vec<String> = history(&s, ann.id, 10).unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(actions, vec!["import-update", "import-create"]);
+    }
+
+    #[test]
+    fn a_dry_run_reports_without_writing() {
+        let mut s = session();
+        let report = import(&mut s, "code,name\nA1,Ann\n".as_bytes(), true).unwrap();
+        assert_eq!((report.created, report.dry_run), (1, true));
+        assert!(codes_and_names(&s).is_empty());
+        assert!(crate::db::audit::recent(s.db.conn(), Some(("customer", 1)), 5).unwrap().is_empty());
+    }
 }
