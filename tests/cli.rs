@@ -189,6 +189,11 @@ fn backup_check_and_users() {
     shopdesk(&db).arg("backup").arg(&copy).assert().success();
     assert_eq!(export(&copy), export(&db));
     shopdesk(&db).arg("backup").arg(&copy).assert().failure();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600, "backups are private");
+    }
     shopdesk(&db).arg("check").assert().success();
     rusqlite::Connection::open(&db).unwrap().execute("UPDATE customer_counts SET active = active + 1", []).unwrap();
     let out = shopdesk(&db).arg("check").output().unwrap();

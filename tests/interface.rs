@@ -203,3 +203,42 @@ fn filtering_a_file_database_runs_in_the_background() {
     assert_eq!(app.customers.list.query.filter, "");
     assert_eq!(app.customers.list.total, everyone, "the stale search did not come back");
 }
+
+/// Keys typed while a filter still runs act on the filter's result, not on the rows of the
+/// list before it: here a delete typed straight after the filter hits the filtered row.
+#[test]
+fn keys_typed_during_a_background_filter_act_on_its_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let mut session = Session::start(Db::open(&path).unwrap(), "alice", Clock::System).unwrap();
+    ops::customers::import(&mut session, CUSTOMERS_CSV.as_bytes(), false).unwrap();
+    ops::synth::generate(&mut session, 3000, 11).unwrap();
+    let mut app = app_on(session, 80, 24);
+    app.handle_event(&key(KeyCode::Char('/')));
+    type_text(&mut app, "zhang.wei@");
+    press(&mut app, &[KeyCode::Enter]);
+    app.handle_event(&key(KeyCode::Char('D')));
+    app.handle_event(&key(KeyCode::Char('y')));
+    let gone = customers::window(
+        &app.session,
+        &customers::ListQuery { filter: "zhang.wei@".into(), ..Default::default() },
+        &customers::Anchor::Start,
+        5,
+    )
+    .unwrap();
+    assert!(gone.is_empty(), "the filtered customer was the one deleted");
+    assert_eq!(app.customers.list.query.filter, "zhang.wei@", "the filter is still applied");
+}
+
+/// Alt+Backspace (ESC DEL from the terminal) deletes a word in a field; it is not Esc.
+#[test]
+fn alt_backspace_in_a_field_deletes_a_word() {
+    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let mut app = app(80, 24);
+    app.handle_event(&key(KeyCode::Char('n')));
+    type_text(&mut app, "Yellow Submarine");
+    app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::ALT)));
+    assert!(app.overlay.is_none(), "no discard question");
+    let Screen::Form(form) = &app.customers.screen else { panic!("still in the form") };
+    assert_eq!(form.data().name, "Yellow ");
+}

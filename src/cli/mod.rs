@@ -186,7 +186,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Users { action: Some(UsersAction::SetRole { name, role }) }) => {
-            let role: Role = role.parse().map_err(Error::BadArgument)?;
+            let role: Role = role.parse().map_err(|_| Error::BadArgument(tf("err.bad_role", &[("role", &role)])))?;
             session.set_role(&name, role)?;
             println!("{}", tf("cli.role_set", &[("name", &name), ("role", &role)]));
             Ok(())
@@ -198,7 +198,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// `--lang`, then the config file, then the locale, then English.
 fn choose_lang(flag: Option<&str>, config: Option<&str>) -> Result<Lang> {
     if let Some(flag) = flag {
-        return Lang::parse(flag).ok_or_else(|| Error::BadArgument(format!("--lang {flag}: use en or zh-CN")));
+        return Lang::parse(flag).ok_or_else(|| Error::BadArgument(tf("err.bad_lang", &[("lang", &flag)])));
     }
     if let Some(lang) = config.and_then(Lang::parse) {
         return Ok(lang);

@@ -344,6 +344,20 @@ pub fn count(conn: &Connection, query: &ListQuery) -> Result<usize> {
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
+/// How many rows of the query sort before `key`.
+pub fn position(conn: &Connection, query: &ListQuery, key: &RowKey) -> Result<usize> {
+    let column = query.sort.column();
+    let (mut clauses, mut params) = conditions(query);
+    let op = if query.descending { ">" } else { "<" };
+    let key_clause = format!("({column}, id) {op} (?, ?)");
+    clauses.push(&key_clause);
+    params.push(Box::new(key.value.clone()));
+    params.push(Box::new(key.id.0));
+    let sql = format!("SELECT COUNT(*) FROM customers WHERE {}", clauses.join(" AND "));
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 fn stored_counts(conn: &Connection) -> Result<(i64, i64)> {
     Ok(conn
         .prepare_cached("SELECT active, archived FROM customer_counts WHERE id = 1")?
@@ -360,10 +374,10 @@ pub fn count_problems(conn: &Connection) -> Result<Vec<String>> {
     )?;
     let mut problems = Vec::new();
     if active != real_active {
-        problems.push(format!("customer_counts.active is {active} but {real_active} customers are active"));
+        problems.push(crate::i18n::tf("check.active_count", &[("stored", &active), ("real", &real_active)]));
     }
     if archived != real_archived {
-        problems.push(format!("customer_counts.archived is {archived} but {real_archived} customers are archived"));
+        problems.push(crate::i18n::tf("check.archived_count", &[("stored", &archived), ("real", &real_archived)]));
     }
     Ok(problems)
 }

@@ -58,6 +58,19 @@ pub fn truncate(text: &str, max: usize) -> String {
     out
 }
 
+/// The text after its first `columns` terminal columns: what a field scrolled that far
+/// shows. A wide character straddling the edge is dropped whole.
+pub fn skip_columns(text: &str, columns: usize) -> &str {
+    let mut used = 0;
+    for (index, c) in text.char_indices() {
+        if used >= columns {
+            return &text[index..];
+        }
+        used += c.width().unwrap_or(0);
+    }
+    ""
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +95,8 @@ mod tests {
         assert_eq!(truncate("Zoë", 3), "Zoë");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert!(width(&truncate("伟伟伟", 4)) <= 4);
+        assert_eq!(skip_columns("长安街1号", 4), "街1号");
+        assert_eq!(skip_columns("长安街", 3), "街");
+        assert_eq!(skip_columns("abc", 5), "");
     }
 }

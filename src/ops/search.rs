@@ -22,6 +22,8 @@ struct Job {
 #[derive(Debug)]
 pub struct Found {
     pub generation: u64,
+    /// How many rows were asked for.
+    pub limit: usize,
     pub query: ListQuery,
     pub outcome: std::result::Result<(Vec<CustomerRow>, usize), String>,
 }
@@ -52,9 +54,10 @@ impl CustomerSearch {
     pub fn request(&mut self, query: ListQuery, limit: usize) -> u64 {
         self.latest += 1;
         self.waiting = true;
-        self.interrupt.interrupt();
-        // A send fails only when the thread has ended; `poll` then reports it.
+        // A send fails only when the thread has ended; `poll` then reports it. Queue the new
+        // job before interrupting the old, so the thread moves straight on to it.
         let _ = self.jobs.send(Job { generation: self.latest, query, limit });
+        self.interrupt.interrupt();
         self.latest
     }
 
@@ -84,8 +87,9 @@ impl CustomerSearch {
                     self.waiting = false;
                     return Some(Found {
                         generation: self.latest,
+                        limit: 0,
                         query: ListQuery::default(),
-                        outcome: Err("the search thread stopped".into()),
+                        outcome: Err(crate::i18n::t("err.search_stopped").to_string()),
                     });
                 }
                 Err(TryRecvError::Disconnected) => return None,
@@ -123,8 +127,12 @@ fn serve(reader: &Db, jobs: &Receiver<Job>, results: &Sender<Found>) {
                 retry = Some(job);
             }
             outcome => {
-                let found =
-                    Found { generation: job.generation, query: job.query, outcome: outcome.map_err(|e| e.to_string()) };
+                let found = Found {
+                    generation: job.generation,
+                    limit: job.limit,
+                    query: job.query,
+                    outcome: outcome.map_err(|e| e.to_string()),
+                };
                 if results.send(found).is_err() {
                     return;
                 }

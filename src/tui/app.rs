@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use strum::IntoEnumIterator;
-use tui_input::backend::crossterm::EventHandler;
+use tui_input::backend::crossterm::{EventHandler, to_input_request};
 
 use super::action::Action;
 use super::customers::form::CustomerForm;
@@ -113,7 +113,8 @@ impl App {
             // link) reaches us as Alt+key. Unless Alt+key is bound, the clerk meant both keys.
             Event::Key(key)
                 if key.modifiers.contains(KeyModifiers::ALT)
-                    && Key::from_event(key).and_then(|k| self.keymap.lookup(self.context(), &k)).is_none() =>
+                    && Key::from_event(key).and_then(|k| self.keymap.lookup(self.context(), &k)).is_none()
+                    && !(self.context().takes_text() && to_input_request(event).is_some()) =>
             {
                 self.handle_event(&Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
                 let mut plain = *key;
@@ -194,11 +195,32 @@ impl App {
         self.search.as_ref().is_some_and(CustomerSearch::waiting)
     }
 
+    /// Waits for the background filter's result and shows it.
+    fn finish_background(&mut self) -> Result<()> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.waiting() {
+            if std::time::Instant::now() > deadline {
+                return Err(Error::Busy);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            self.poll_background();
+        }
+        Ok(())
+    }
+
     /// Takes in a background filter's result, if it has arrived.
     pub fn poll_background(&mut self) {
         let Some(found) = self.search.as_mut().and_then(CustomerSearch::poll) else { return };
         match found.outcome {
-            Ok((rows, total)) => self.customers.list.show_found(found.query, rows, total),
+            Ok((rows, total)) => {
+                let capacity = self.customers.list.capacity;
+                self.customers.list.show_found(found.query, rows, total, found.limit);
+                if found.limit != capacity {
+                    // The screen was resized while the filter ran.
+                    let result = self.customers.list.reload(&self.session);
+                    self.report(result);
+                }
+            }
             Err(message) => self.flash = Some(Flash::Error(message)),
         }
     }
@@ -296,6 +318,10 @@ impl App {
     }
 
     fn list_action(&mut self, action: Action) -> Result<()> {
+        // Every list action works on what the newest filter shows: a key typed while that
+        // filter still runs (type-ahead, or keys batched by SSH) waits for its result
+        // rather than acting on the rows of the previous filter.
+        self.finish_background()?;
         let list = &mut self.customers.list;
         let session = &self.session;
         match action {

@@ -9,6 +9,7 @@ use strum::{Display, EnumIter, EnumString};
 
 use super::action::Action;
 use crate::error::{Error, Result};
+use crate::i18n::tf;
 
 /// A screen with its own bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Display, EnumString, EnumIter)]
@@ -165,7 +166,7 @@ impl FromStr for Key {
                     let index = NAMED
                         .iter()
                         .position(|(name, _)| *name == rest)
-                        .ok_or_else(|| format!("unknown key '{text}'"))?;
+                        .ok_or_else(|| tf("err.unknown_key", &[("key", &text)]))?;
                     KeyCodeOrd::Named(index as u8)
                 }
             }
@@ -207,11 +208,11 @@ impl Keymap {
 
     fn merge(&mut self, table: &BTreeMap<String, BTreeMap<String, String>>) -> std::result::Result<(), String> {
         for (screen, keys) in table {
-            let context = Context::from_str(screen).map_err(|_| format!("unknown screen '{screen}'"))?;
+            let context = Context::from_str(screen).map_err(|_| tf("err.unknown_screen", &[("screen", screen)]))?;
             let map = self.bindings.entry(context).or_default();
             for (key, action) in keys {
                 let key = Key::from_str(key)?;
-                let action = Action::from_str(action).map_err(|_| format!("unknown action '{action}'"))?;
+                let action = Action::from_str(action).map_err(|_| tf("err.unknown_action", &[("action", action)]))?;
                 map.insert(key, action);
             }
         }

@@ -176,11 +176,11 @@ fn draw_palette(frame: &mut Frame<'_>, app: &App) {
     let [input_area, list_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     let input_width = usize::from(input_area.width.saturating_sub(2));
     let scroll = palette.input.visual_scroll(input_width);
-    let shown: String = palette.input.value().chars().skip(scroll).collect();
+    let shown = crate::domain::text::skip_columns(palette.input.value(), scroll);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("> ", app.theme.key),
-            Span::raw(display_safe(&shown).into_owned()),
+            Span::raw(display_safe(shown).into_owned()),
         ])),
         input_area,
     );

@@ -42,14 +42,14 @@ impl CustomerList {
     }
 
     /// Shows a window found off the input loop for `query`.
-    pub fn show_found(&mut self, query: ListQuery, rows: Vec<CustomerRow>, total: usize) {
+    pub fn show_found(&mut self, query: ListQuery, rows: Vec<CustomerRow>, total: usize, asked_for: usize) {
         self.query = query;
         self.rows = rows;
         self.total = total;
         self.offset = 0;
         self.selected = 0;
         self.more_above = false;
-        self.more_below = self.rows.len() == self.capacity;
+        self.more_below = self.rows.len() == asked_for;
     }
 
     /// Re-reads the window where it stands (after a write here or in another session),
@@ -88,14 +88,13 @@ impl CustomerList {
             customers::CustomerSort::Created => customer.created_at,
         };
         let key = customers::RowKey { value, id };
-        let rows = customers::window(session, &self.query, &Anchor::From(key), self.capacity)?;
+        let rows = customers::window(session, &self.query, &Anchor::From(key.clone()), self.capacity)?;
         if rows.first().map(|r| r.id) == Some(id) {
             self.rows = rows;
             self.selected = 0;
             self.more_above = true;
             self.more_below = true;
-            // Position unknown without counting; keep the estimate within bounds.
-            self.offset = self.offset.min(self.total.saturating_sub(self.rows.len()));
+            self.offset = customers::position(session, &self.query, &key)?;
         }
         Ok(())
     }

@@ -94,12 +94,12 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let filter_line = if tab.filtering || !filter_text.is_empty() {
         let max = usize::from(filter_area.width).saturating_sub(4);
         let scroll = tab.filter_input.visual_scroll(max);
-        let shown: String = filter_text.chars().skip(scroll).collect();
+        let shown = crate::domain::text::skip_columns(filter_text, scroll);
         if tab.filtering {
             let cursor = tab.filter_input.visual_cursor().saturating_sub(scroll);
             frame.set_cursor_position((filter_area.x + 2 + u16::try_from(cursor).unwrap_or(0), filter_area.y));
         }
-        Line::from(vec![Span::styled("/ ", theme.key), Span::raw(display_safe(&shown).into_owned())])
+        Line::from(vec![Span::styled("/ ", theme.key), Span::raw(display_safe(shown).into_owned())])
     } else {
         Line::styled(t("list.filter_hint"), theme.dim)
     };
@@ -223,7 +223,7 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect, customer: &Customer
         let when = crate::tui::format::local_time(&entry.at);
         history.push(Line::styled(
             truncate(
-                &display_safe(&format!("{when}  {}  {}", entry.user, entry.action)),
+                &display_safe(&format!("{when}  {}  {}", entry.user, history_action(&entry.action))),
                 usize::from(history_area.width),
             ),
             theme.dim,
@@ -261,8 +261,8 @@ fn draw_form(frame: &mut Frame<'_>, app: &App, area: Rect, form: &CustomerForm) 
         let label = truncate(field_label(*field), label_width - 1);
         let pad = label_width.saturating_sub(width(&label) + 1);
         let scroll = input.visual_scroll(input_width);
-        let shown: String = input.value().chars().skip(scroll).collect();
-        let shown = truncate(&display_safe(&shown), input_width);
+        let shown = crate::domain::text::skip_columns(input.value(), scroll);
+        let shown = truncate(&display_safe(shown), input_width);
         let fill = input_width.saturating_sub(width(&shown));
         let input_style = if focused {
             theme.focus
@@ -304,4 +304,17 @@ fn draw_form(frame: &mut Frame<'_>, app: &App, area: Rect, form: &CustomerForm) 
     }
     footer.push(Line::styled(t("form.keys_hint"), theme.dim));
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: true }), footer_area);
+}
+
+/// An audit action as the history shows it.
+fn history_action(action: &str) -> &str {
+    match action {
+        "create" => t("history.create"),
+        "update" => t("history.update"),
+        "archive" => t("history.archive"),
+        "unarchive" => t("history.unarchive"),
+        "import-create" => t("history.import_create"),
+        "import-update" => t("history.import_update"),
+        other => other,
+    }
 }
