@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::domain::customer::{FieldError, Problem};
+use crate::domain::fields::{FieldError, Problem};
 use crate::i18n::{t, tf};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -83,6 +83,8 @@ pub enum Error {
     NotAllowed {
         needed: crate::domain::user::Role,
     },
+    /// A rule said no; the text says which and why.
+    Refused(String),
     BadArgument(String),
 }
 
@@ -138,7 +140,7 @@ impl fmt::Display for Error {
             }
             Error::Config { path, reason } => tf("err.config", &[("path", &path.display()), ("reason", reason)]),
             Error::NotAllowed { needed } => tf("err.not_allowed", &[("role", needed)]),
-            Error::BadArgument(reason) => reason.clone(),
+            Error::BadArgument(reason) | Error::Refused(reason) => reason.clone(),
         };
         f.write_str(&text)
     }
@@ -146,7 +148,7 @@ impl fmt::Display for Error {
 
 /// "email: needs an @ and a domain, e.g. name@example.com"
 pub fn describe_field_error(error: &FieldError) -> String {
-    format!("{}: {}", crate::i18n::field_label(error.field), describe_problem(&error.problem))
+    format!("{}: {}", crate::i18n::column_label(error.field), describe_problem(&error.problem))
 }
 
 pub fn describe_problem(problem: &Problem) -> String {
@@ -159,5 +161,8 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::InvalidPhone => t("problem.invalid_phone").to_string(),
         Problem::UnknownTier { known } => tf("problem.unknown_tier", &[("known", &known.join(", "))]),
         Problem::DuplicateCode => t("problem.duplicate_code").to_string(),
+        Problem::InvalidDate => t("problem.invalid_date").to_string(),
+        Problem::NotOneOf { allowed } => tf("problem.not_one_of", &[("allowed", &allowed.join(", "))]),
+        Problem::UnknownCustomer => t("problem.unknown_customer").to_string(),
     }
 }

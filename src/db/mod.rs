@@ -2,6 +2,7 @@
 //! group, each with one row-mapping function that reads columns by name.
 
 pub mod audit;
+pub mod crm;
 pub mod customers;
 pub mod meta;
 pub mod users;
@@ -16,8 +17,11 @@ use crate::error::{Error, Result};
 
 /// Ordered schema changes; the position in this list (from 1) is the `user_version` it
 /// leads to. Never edit a migration that has shipped: add the next one.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/001_init.sql"), include_str!("migrations/002_customer_counts.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_customer_counts.sql"),
+    include_str!("migrations/003_contacts_feedback.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -149,24 +149,7 @@ impl CustomerData {
     }
 }
 
-/// What is wrong with one field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    Required,
-    TooLong { max: usize, len: usize },
-    ControlCharacters,
-    InvalidCode,
-    InvalidEmail,
-    InvalidPhone,
-    UnknownTier { known: Vec<String> },
-    DuplicateCode,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: CustomerField,
-    pub problem: Problem,
-}
+pub use super::fields::{FieldError, Problem};
 
 /// Trims every field and checks it. Returns the cleaned data, or every problem found, so a
 /// form can mark all bad fields at once. `known_tiers` are the shop's tier codes.
@@ -177,7 +160,7 @@ pub fn validate(data: &CustomerData, known_tiers: &[String]) -> Result<CustomerD
         let raw = data.get(field);
         let value = if field == CustomerField::Notes { raw.trim_end().to_string() } else { raw.trim().to_string() };
         if let Some(problem) = check_field(field, &value, known_tiers) {
-            errors.push(FieldError { field, problem });
+            errors.push(FieldError { field: field.column(), problem });
         }
         clean.set(field, value);
     }
@@ -262,7 +245,7 @@ mod tests {
     fn problems(data: &CustomerData) -> Vec<(CustomerField, Problem)> {
         match validate(data, &tiers()) {
             Ok(_) => vec![],
-            Err(e) => e.into_iter().map(|e| (e.field, e.problem)).collect(),
+            Err(e) => e.into_iter().filter_map(|e| Some((CustomerField::from_column(e.field)?, e.problem))).collect(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Pure types and rules of the shop: no I/O, no database, no terminal.
 
+pub mod crm;
 pub mod customer;
+pub mod fields;
 pub mod ids;
 pub mod money;
 pub mod text;

@@ -119,6 +119,13 @@ pub fn field_label(field: crate::domain::customer::CustomerField) -> &'static st
     }
 }
 
+/// The label of a field named by its column, for any record; the column itself when the
+/// catalogue has no label for it.
+pub fn column_label(column: &'static str) -> &'static str {
+    let key = format!("field.{column}");
+    catalogue(lang()).get(&key).or_else(|| EN.get(&key)).map(String::as_str).unwrap_or(column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

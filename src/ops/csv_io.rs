@@ -199,6 +199,35 @@ fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
     opened_at
 }
 
+/// Maps a file's header to a record's known columns: `positions[i]` is where `known[i]`
+/// is in the file. Unknown and repeated columns, and missing `required` ones, are errors
+/// on line 1.
+pub fn map_header(headers: &[String], known: &[&'static str], required: &[&str]) -> Result<Vec<Option<usize>>> {
+    let mut errors = Errors::default();
+    let mut positions = vec![None; known.len()];
+    for (at, header) in headers.iter().enumerate() {
+        match known.iter().position(|k| k == header) {
+            Some(i) if positions[i].is_some() => errors.push(1, header, header, t("csv.duplicate_column").to_string()),
+            Some(i) => positions[i] = Some(at),
+            None => errors.push(1, header, header, tf("csv.unknown_column", &[("expected", &known.join(", "))])),
+        }
+    }
+    for name in required {
+        if known.iter().position(|k| k == name).and_then(|i| positions[i]).is_none() {
+            errors.push(1, name, "", tf("csv.missing_column", &[("column", name)]));
+        }
+    }
+    errors.into_result()?;
+    Ok(positions)
+}
+
+impl Record {
+    /// The cell of a mapped column, `None` when the file has no such column.
+    pub fn cell(&self, positions: &[Option<usize>], column: usize) -> Option<&str> {
+        positions.get(column).copied().flatten().and_then(|at| self.fields.get(at)).map(String::as_str)
+    }
+}
+
 /// A CSV writer that neutralises every cell.
 pub struct SafeWriter<W: Write> {
     inner: csv::Writer<W>,

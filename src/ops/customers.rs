@@ -50,7 +50,10 @@ fn checked(conn: &Connection, data: &CustomerData, editing: Option<CustomerId>) 
     let tiers = db::meta::tier_codes(conn)?;
     let clean = customer::validate(data, &tiers).map_err(Error::Invalid)?;
     if !clean.code.is_empty() && repo::code_taken(conn, &clean.code, editing)? {
-        return Err(Error::Invalid(vec![FieldError { field: CustomerField::Code, problem: Problem::DuplicateCode }]));
+        return Err(Error::Invalid(vec![FieldError {
+            field: CustomerField::Code.column(),
+            problem: Problem::DuplicateCode,
+        }]));
     }
     Ok(clean)
 }
@@ -211,7 +214,8 @@ fn import_rows(
         match customer::validate(&data, &tiers) {
             Err(problems) => {
                 for p in problems {
-                    errors.push(line, p.field.column(), data.get(p.field), describe_problem(&p.problem));
+                    let value = CustomerField::from_column(p.field).map(|f| data.get(f)).unwrap_or("");
+                    errors.push(line, p.field, value, describe_problem(&p.problem));
                 }
             }
             // After the first error nothing more is written; the rest is only checked.
@@ -320,14 +324,20 @@ fn parse_time(line: u64, column: &str, value: &str, errors: &mut Errors) -> Opti
     if value.is_empty() {
         return None;
     }
+    let parsed = parse_time_cell(value);
+    if parsed.is_none() {
+        errors.push(line, column, value, crate::i18n::t("csv.bad_time").to_string());
+    }
+    parsed
+}
+
+/// A time as stored (RFC 3339 UTC) from RFC 3339 or a plain date; `None` if neither.
+pub fn parse_time_cell(value: &str) -> Option<String> {
     if let Ok(at) = DateTime::parse_from_rfc3339(value) {
         return Some(at.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::Secs, true));
     }
-    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        return date.and_hms_opt(0, 0, 0).map(|t| t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true));
-    }
-    errors.push(line, column, value, crate::i18n::t("csv.bad_time").to_string());
-    None
+    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+    date.and_hms_opt(0, 0, 0).map(|t| t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
 /// The newest audit entries about one customer: who changed it and when.

@@ -1,6 +1,7 @@
 //! Use cases. Each write runs in one transaction, checks the domain rules and records an
 //! audit row; the TUI and the CLI call these and hold no business rules of their own.
 
+pub mod crm;
 pub mod csv_io;
 pub mod customers;
 pub mod demo;
@@ -27,6 +28,16 @@ impl Clock {
         match self {
             Clock::System => Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
             Clock::Fixed(at) => at.clone(),
+        }
+    }
+
+    /// Today's date where the shop is (the local time zone).
+    pub fn today(&self) -> chrono::NaiveDate {
+        match self {
+            Clock::System => chrono::Local::now().date_naive(),
+            Clock::Fixed(at) => chrono::DateTime::parse_from_rfc3339(at)
+                .map(|t| t.with_timezone(&chrono::Local).date_naive())
+                .unwrap_or_else(|_| chrono::Local::now().date_naive()),
         }
     }
 }

@@ -65,13 +65,13 @@ impl CustomerForm {
     }
 
     pub fn error_for(&self, field: CustomerField) -> Option<&FieldError> {
-        self.errors.iter().find(|e| e.field == field)
+        self.errors.iter().find(|e| e.field == field.column())
     }
 
     /// Marks the fields a save refused and moves to the first of them.
     pub fn show_errors(&mut self, errors: Vec<FieldError>) {
         if let Some(first) = errors.first()
-            && let Some(index) = self.fields.iter().position(|(f, _)| *f == first.field)
+            && let Some(index) = self.fields.iter().position(|(f, _)| f.column() == first.field)
         {
             self.focus = index;
         }

@@ -1,0 +1,96 @@
+//! What can be wrong with a typed or imported field, shared by every record's validation.
+
+use chrono::NaiveDate;
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong { max: usize, len: usize },
+    ControlCharacters,
+    InvalidCode,
+    InvalidEmail,
+    InvalidPhone,
+    UnknownTier { known: Vec<String> },
+    DuplicateCode,
+    InvalidDate,
+    NotOneOf { allowed: Vec<&'static str> },
+    UnknownCustomer,
+}
+
+/// A problem pinned to a field, named by its column (as in CSV files and the database).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+/// Trims `value` and checks the common rules: required, length, no control characters
+/// (newlines and tabs allowed when `multiline`).
+pub fn check_text(value: &str, required: bool, max_chars: usize, multiline: bool) -> Result<String, Problem> {
+    let value = if multiline { value.trim_end() } else { value.trim() };
+    if value.is_empty() {
+        return if required { Err(Problem::Required) } else { Ok(String::new()) };
+    }
+    let len = value.chars().count();
+    if len > max_chars {
+        return Err(Problem::TooLong { max: max_chars, len });
+    }
+    let bad = |c: char| c.is_control() && !(multiline && (c == '\n' || c == '\t'));
+    if value.chars().any(bad) {
+        return Err(Problem::ControlCharacters);
+    }
+    Ok(value.to_string())
+}
+
+/// A calendar date as people type it: `2026-12-24`. Empty is `None`.
+pub fn parse_date(value: &str) -> Result<Option<NaiveDate>, Problem> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map(Some).map_err(|_| Problem::InvalidDate)
+}
+
+/// Collects field problems while a record is checked.
+#[derive(Debug, Default)]
+pub struct Checker {
+    pub errors: Vec<FieldError>,
+}
+
+impl Checker {
+    /// Keeps the value, or records the problem and returns a default.
+    pub fn take<T: Default>(&mut self, field: &'static str, result: Result<T, Problem>) -> T {
+        result.unwrap_or_else(|problem| {
+            self.errors.push(FieldError { field, problem });
+            T::default()
+        })
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() { Ok(value) } else { Err(self.errors) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rules() {
+        assert_eq!(check_text("  a ", true, 5, false), Ok("a".into()));
+        assert_eq!(check_text(" ", true, 5, false), Err(Problem::Required));
+        assert_eq!(check_text("", false, 5, false), Ok(String::new()));
+        assert_eq!(check_text("abcdef", false, 5, false), Err(Problem::TooLong { max: 5, len: 6 }));
+        assert_eq!(check_text("a\nb", false, 5, false), Err(Problem::ControlCharacters));
+        assert_eq!(check_text("a\nb\n", false, 5, true), Ok("a\nb".into()));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2026-02-28"), Ok(NaiveDate::from_ymd_opt(2026, 2, 28)));
+        assert_eq!(parse_date(""), Ok(None));
+        assert_eq!(parse_date("2026-02-30"), Err(Problem::InvalidDate));
+        assert_eq!(parse_date("28.02.2026"), Err(Problem::InvalidDate));
+    }
+}

@@ -1,0 +1,587 @@
+//! Customer relationship use cases: log contacts and follow them up, record feedback and
+//! complaints and move them through their statuses; CSV for both.
+
+use std::io::Write;
+
+use rusqlite::Connection;
+
+use super::csv_io::{self, Errors, SafeWriter};
+use super::{Session, WriteCtx};
+use crate::db::crm::{self as repo, Contact, ContactRecord, Feedback, FeedbackRecord};
+use crate::db::{self, customers as customer_repo};
+use crate::domain::crm::{self, ContactInput, ContactKind, FeedbackInput, FeedbackKind, MoveRefused, Severity, Status};
+use crate::domain::fields::{FieldError, Problem, check_text, parse_date};
+use crate::domain::ids::CustomerId;
+use crate::error::{Error, Result, describe_problem};
+use crate::i18n::tf;
+
+const CONTACT_COUNTER: &str = "contact_code";
+const FEEDBACK_COUNTER: &str = "feedback_code";
+
+fn next_code(conn: &Connection, counter: &str, prefix: char, taken: impl Fn(&str) -> Result<bool>) -> Result<String> {
+    loop {
+        let code = format!("{prefix}{:06}", db::meta::take_next(conn, counter)?);
+        if !taken(&code)? {
+            return Ok(code);
+        }
+    }
+}
+
+/// Logs a call, e-mail, meeting, visit or note with the customer, now, by the operator.
+pub fn log_contact(session: &mut Session, customer: CustomerId, input: &ContactInput) -> Result<Contact> {
+    let data = crm::validate_contact(input).map_err(Error::Invalid)?;
+    let id = session.write(|tx, ctx| {
+        require_customer(tx, customer)?;
+        let code = next_code(tx, CONTACT_COUNTER, 'K', |c| Ok(repo::find_contact(tx, c)?.is_some()))?;
+        let follow_up = data.follow_up.map(|d| d.to_string());
+        let record = ContactRecord {
+            kind: data.kind,
+            at: &ctx.now,
+            user: &ctx.operator.name,
+            summary: &data.summary,
+            follow_up: follow_up.as_deref(),
+            done_at: None,
+        };
+        let id = repo::insert_contact(tx, &code, customer, &record)?;
+        ctx.audit(tx, "log-contact", "customer", Some(customer.0), format!("{code} {}", data.kind.as_str()))?;
+        Ok(id)
+    })?;
+    repo::get_contact(session.db.conn(), id)?.ok_or_else(|| Error::NotFound { what: id.to_string() })
+}
+
+fn require_customer(conn: &Connection, customer: CustomerId) -> Result<()> {
+    match customer_repo::get(conn, customer)? {
+        Some(_) => Ok(()),
+        None => Err(Error::NotFound { what: customer.to_string() }),
+    }
+}
+
+/// Marks a follow-up done.
+pub fn finish_follow_up(session: &mut Session, contact: &Contact) -> Result<()> {
+    session.write(|tx, ctx| {
+        repo::finish_follow_up(tx, contact.id, contact.version, &ctx.now)?;
+        ctx.audit(tx, "follow-up-done", "customer", Some(contact.customer_id.0), contact.code.clone())
+    })
+}
+
+pub fn recent_contacts(session: &Session, customer: CustomerId, limit: usize) -> Result<Vec<Contact>> {
+    repo::contacts_of(session.db.conn(), customer, limit)
+}
+
+/// Open follow-ups in date order, after `after` (date, id) or from the earliest.
+pub fn follow_ups(session: &Session, after: Option<(&str, i64)>, limit: usize) -> Result<Vec<Contact>> {
+    repo::open_follow_ups(session.db.conn(), after, limit)
+}
+
+pub fn follow_ups_before(session: &Session, before: (&str, i64), limit: usize) -> Result<Vec<Contact>> {
+    repo::open_follow_ups_before(session.db.conn(), before, limit)
+}
+
+/// Overdue, due today, upcoming.
+pub fn follow_up_counts(session: &Session) -> Result<(usize, usize, usize)> {
+    repo::follow_up_counts(session.db.conn(), &session.clock.today().to_string())
+}
+
+/// Records feedback or a complaint about the customer; it starts open.
+pub fn record_feedback(session: &mut Session, customer: CustomerId, input: &FeedbackInput) -> Result<Feedback> {
+    let data = crm::validate_feedback(input).map_err(Error::Invalid)?;
+    let id = session.write(|tx, ctx| {
+        require_customer(tx, customer)?;
+        let code = next_code(tx, FEEDBACK_COUNTER, 'F', |c| Ok(repo::find_feedback(tx, c)?.is_some()))?;
+        let record = FeedbackRecord {
+            order_ref: &data.order_ref,
+            kind: data.kind,
+            severity: data.severity,
+            status: Status::Open,
+            assignee: &data.assignee,
+            description: &data.description,
+            resolution: "",
+            opened_at: &ctx.now,
+            resolved_at: None,
+        };
+        let id = repo::insert_feedback(tx, &code, customer, &record)?;
+        ctx.audit(tx, "record-feedback", "customer", Some(customer.0), format!("{code} {}", data.kind.as_str()))?;
+        Ok(id)
+    })?;
+    repo::get_feedback(session.db.conn(), id)?.ok_or_else(|| Error::NotFound { what: id.to_string() })
+}
+
+/// Moves an item to `to`, as it was at its version. Resolving records the resolution and the
+/// time; reopening clears the time. Illegal moves are refused with the reason.
+pub fn move_feedback(session: &mut Session, item: &Feedback, to: Status, resolution: &str) -> Result<Feedback> {
+    let resolution = if resolution.trim().is_empty() { item.resolution.clone() } else { resolution.trim().to_string() };
+    crm::check_move(item.status, to, &resolution).map_err(|refused| match refused {
+        MoveRefused::NotAllowed { from, to } => Error::Refused(tf(
+            "crm.move_not_allowed",
+            &[("code", &item.code), ("from", &status_label(from)), ("to", &status_label(to))],
+        )),
+        MoveRefused::NeedsResolution => Error::Refused(tf("crm.needs_resolution", &[("code", &item.code)])),
+    })?;
+    session.write(|tx, ctx| {
+        let resolved_at = match to {
+            Status::Resolved => Some(ctx.now.as_str()),
+            Status::Closed => item.resolved_at.as_deref(),
+            _ => None,
+        };
+        let record = FeedbackRecord {
+            order_ref: &item.order_ref,
+            kind: item.kind,
+            severity: item.severity,
+            status: to,
+            assignee: &item.assignee,
+            description: &item.description,
+            resolution: &resolution,
+            opened_at: &item.opened_at,
+            resolved_at,
+        };
+        repo::update_feedback(tx, item.id, item.version, item.customer_id, &record)?;
+        ctx.audit(tx, "move-feedback", "customer", Some(item.customer_id.0), format!("{} {}", item.code, to.as_str()))
+    })?;
+    repo::get_feedback(session.db.conn(), item.id)?.ok_or_else(|| Error::NotFound { what: item.code.clone() })
+}
+
+/// The status in the current language.
+pub fn status_label(status: Status) -> &'static str {
+    use crate::i18n::t;
+    match status {
+        Status::Open => t("status.open"),
+        Status::InProgress => t("status.in_progress"),
+        Status::Resolved => t("status.resolved"),
+        Status::Closed => t("status.closed"),
+    }
+}
+
+pub fn open_feedback(session: &Session, limit: usize) -> Result<Vec<Feedback>> {
+    repo::open_feedback(session.db.conn(), limit)
+}
+
+pub fn open_feedback_count(session: &Session) -> Result<usize> {
+    repo::open_feedback_count(session.db.conn())
+}
+
+pub fn feedback_of(session: &Session, customer: CustomerId, limit: usize) -> Result<Vec<Feedback>> {
+    repo::feedback_of(session.db.conn(), customer, limit)
+}
+
+/// The CSV columns of contacts, in order. See docs/csv.md.
+pub const CONTACT_COLUMNS: &[&str] = &["code", "customer", "kind", "at", "user", "summary", "follow_up", "done"];
+/// The CSV columns of feedback and complaints, in order.
+pub const FEEDBACK_COLUMNS: &[&str] = &[
+    "code",
+    "customer",
+    "order_ref",
+    "kind",
+    "severity",
+    "status",
+    "assignee",
+    "description",
+    "resolution",
+    "opened",
+    "resolved",
+];
+
+pub fn export_contacts(session: &Session, out: impl Write) -> Result<usize> {
+    let mut writer = SafeWriter::new(out);
+    writer.row(CONTACT_COLUMNS.iter().copied())?;
+    let mut n = 0;
+    repo::for_each_contact(session.db.conn(), |c| {
+        n += 1;
+        writer.row([
+            c.code.as_str(),
+            &c.customer_code,
+            c.kind.as_str(),
+            &c.at,
+            &c.user,
+            &c.summary,
+            c.follow_up.as_deref().unwrap_or(""),
+            c.done_at.as_deref().unwrap_or(""),
+        ])
+    })?;
+    writer.finish()?;
+    Ok(n)
+}
+
+pub fn export_feedback(session: &Session, out: impl Write) -> Result<usize> {
+    let mut writer = SafeWriter::new(out);
+    writer.row(FEEDBACK_COLUMNS.iter().copied())?;
+    let mut n = 0;
+    repo::for_each_feedback(session.db.conn(), |f| {
+        n += 1;
+        writer.row([
+            f.code.as_str(),
+            &f.customer_code,
+            &f.order_ref,
+            f.kind.as_str(),
+            f.severity.as_str(),
+            f.status.as_str(),
+            &f.assignee,
+            &f.description,
+            &f.resolution,
+            &f.opened_at,
+            f.resolved_at.as_deref().unwrap_or(""),
+        ])
+    })?;
+    writer.finish()?;
+    Ok(n)
+}
+
+pub use super::customers::ImportReport;
+
+/// Reads one line's cells by column name, recording problems against the line.
+struct Line<'a> {
+    number: u64,
+    record: &'a csv_io::Record,
+    positions: &'a [Option<usize>],
+    columns: &'a [&'static str],
+}
+
+impl<'a> Line<'a> {
+    fn cell(&self, column: &str) -> Option<&'a str> {
+        let index = self.columns.iter().position(|c| *c == column)?;
+        self.record.cell(self.positions, index)
+    }
+
+    fn text(&self, errors: &mut Errors, column: &'static str, required: bool, max: usize, multiline: bool) -> String {
+        let value = self.cell(column).unwrap_or("");
+        check_text(value, required, max, multiline).unwrap_or_else(|p| {
+            errors.push(self.number, column, value, describe_problem(&p));
+            String::new()
+        })
+    }
+
+    fn choice<T>(
+        &self,
+        errors: &mut Errors,
+        column: &'static str,
+        parse: fn(&str) -> std::result::Result<T, Problem>,
+        default: T,
+    ) -> T {
+        match self.cell(column) {
+            None => default,
+            Some(value) => parse(value).unwrap_or_else(|p| {
+                errors.push(self.number, column, value, describe_problem(&p));
+                default
+            }),
+        }
+    }
+
+    /// A time cell: RFC 3339 or a plain date; `None` when empty or absent.
+    fn time(&self, errors: &mut Errors, column: &'static str) -> Option<String> {
+        let value = self.cell(column).unwrap_or("").trim();
+        if value.is_empty() {
+            return None;
+        }
+        super::customers::parse_time_cell(value).or_else(|| {
+            errors.push(self.number, column, value, crate::i18n::t("csv.bad_time").to_string());
+            None
+        })
+    }
+
+    fn date(&self, errors: &mut Errors, column: &'static str) -> Option<String> {
+        let value = self.cell(column).unwrap_or("");
+        parse_date(value).map(|d| d.map(|d| d.to_string())).unwrap_or_else(|p| {
+            errors.push(self.number, column, value, describe_problem(&p));
+            None
+        })
+    }
+
+    fn customer(&self, conn: &Connection, errors: &mut Errors) -> Result<Option<CustomerId>> {
+        let code = self.cell("customer").unwrap_or("").trim();
+        let found = customer_repo::find_by_code(conn, code)?.map(|c| c.id);
+        if found.is_none() {
+            errors.push(self.number, "customer", code, describe_problem(&Problem::UnknownCustomer));
+        }
+        Ok(found)
+    }
+}
+
+/// Runs an import of `table` all-or-nothing: every line is checked, each problem kept with
+/// its line; the first problem stops writing, and any problem rolls everything back.
+fn import_table(
+    session: &mut Session,
+    bytes: &[u8],
+    dry_run: bool,
+    columns: &'static [&'static str],
+    entity: &str,
+    mut apply: impl FnMut(&Connection, &WriteCtx<'_>, &Line<'_>, &mut Errors) -> Result<Outcome>,
+) -> Result<ImportReport> {
+    let table = csv_io::read_table(bytes)?;
+    let positions = csv_io::map_header(&table.headers, columns, &["customer"])?;
+    let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
+        let mut errors = Errors::default();
+        let mut report = ImportReport { dry_run, ..Default::default() };
+        let mut seen = std::collections::HashMap::new();
+        for record in &table.records {
+            let line = Line { number: record.line, record, positions: &positions, columns };
+            let code = line.cell("code").unwrap_or("").trim().to_ascii_lowercase();
+            if !code.is_empty()
+                && let Some(first) = seen.insert(code.clone(), record.line)
+            {
+                errors.push(record.line, "code", &code, tf("csv.duplicate_in_file", &[("line", &first)]));
+            }
+            match apply(tx, ctx, &line, &mut errors)? {
+                Outcome::Created => report.created += 1,
+                Outcome::Updated => report.updated += 1,
+                Outcome::Unchanged => report.unchanged += 1,
+                Outcome::Skipped => {}
+            }
+        }
+        errors.into_result()?;
+        let summary = format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged);
+        ctx.audit(tx, "import", entity, None, summary)?;
+        Ok(report)
+    };
+    if dry_run { session.rehearse(work) } else { session.write(work) }
+}
+
+/// What one imported line did.
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    /// Checked only: an earlier line had an error, so nothing more is written.
+    Skipped,
+}
+
+/// Imports contacts: matched by code, customers by their code. See docs/csv.md.
+pub fn import_contacts(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    import_table(session, bytes, dry_run, CONTACT_COLUMNS, "contact", |tx, ctx, line, errors| {
+        let customer = line.customer(tx, errors)?;
+        let kind = line.choice(errors, "kind", ContactKind::parse, ContactKind::Note);
+        let at = line.time(errors, "at").unwrap_or_else(|| ctx.now.clone());
+        let user = line.text(errors, "user", false, 64, false);
+        let user = if user.is_empty() { ctx.operator.name.clone() } else { user };
+        let summary = line.text(errors, "summary", true, 2000, true);
+        let follow_up = line.date(errors, "follow_up");
+        let done_at = line.time(errors, "done");
+        let code = line.text(errors, "code", false, 32, false);
+        // Once any line has a problem nothing more is written; the rest is only checked.
+        let (Some(customer), true) = (customer, errors.is_empty()) else { return Ok(Outcome::Skipped) };
+        let record = ContactRecord {
+            kind,
+            at: &at,
+            user: &user,
+            summary: &summary,
+            follow_up: follow_up.as_deref(),
+            done_at: done_at.as_deref(),
+        };
+        let existing = if code.is_empty() { None } else { repo::find_contact(tx, &code)? };
+        match existing {
+            None => {
+                let code = if code.is_empty() {
+                    next_code(tx, CONTACT_COUNTER, 'K', |c| Ok(repo::find_contact(tx, c)?.is_some()))?
+                } else {
+                    code
+                };
+                repo::insert_contact(tx, &code, customer, &record)?;
+                Ok(Outcome::Created)
+            }
+            Some(current) => {
+                let same = current.customer_id == customer
+                    && current.kind == kind
+                    && current.at == at
+                    && current.user == user
+                    && current.summary == summary
+                    && current.follow_up == follow_up
+                    && current.done_at == done_at;
+                if same {
+                    return Ok(Outcome::Unchanged);
+                }
+                repo::update_contact(tx, current.id, customer, &record)?;
+                Ok(Outcome::Updated)
+            }
+        }
+    })
+}
+
+/// Imports feedback and complaints: matched by code, customers by their code.
+pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    import_table(session, bytes, dry_run, FEEDBACK_COLUMNS, "feedback", |tx, ctx, line, errors| {
+        let customer = line.customer(tx, errors)?;
+        let kind = line.choice(errors, "kind", FeedbackKind::parse, FeedbackKind::Feedback);
+        let severity = line.choice(errors, "severity", Severity::parse, Severity::Low);
+        let status = line.choice(errors, "status", Status::parse, Status::Open);
+        let order_ref = line.text(errors, "order_ref", false, 40, false);
+        let assignee = line.text(errors, "assignee", false, 64, false);
+        let description = line.text(errors, "description", true, 4000, true);
+        let resolution = line.text(errors, "resolution", false, 4000, true);
+        let opened = line.time(errors, "opened").unwrap_or_else(|| ctx.now.clone());
+        let resolved = line.time(errors, "resolved");
+        let code = line.text(errors, "code", false, 32, false);
+        // Once any line has a problem nothing more is written; the rest is only checked.
+        let (Some(customer), true) = (customer, errors.is_empty()) else { return Ok(Outcome::Skipped) };
+        let record = FeedbackRecord {
+            order_ref: &order_ref,
+            kind,
+            severity,
+            status,
+            assignee: &assignee,
+            description: &description,
+            resolution: &resolution,
+            opened_at: &opened,
+            resolved_at: resolved.as_deref(),
+        };
+        let existing = if code.is_empty() { None } else { repo::find_feedback(tx, &code)? };
+        match existing {
+            None => {
+                let code = if code.is_empty() {
+                    next_code(tx, FEEDBACK_COUNTER, 'F', |c| Ok(repo::find_feedback(tx, c)?.is_some()))?
+                } else {
+                    code
+                };
+                repo::insert_feedback(tx, &code, customer, &record)?;
+                Ok(Outcome::Created)
+            }
+            Some(current) => {
+                let same = current.customer_id == customer
+                    && (current.order_ref.as_str(), current.kind, current.severity, current.status)
+                        == (order_ref.as_str(), kind, severity, status)
+                    && (current.assignee.as_str(), current.description.as_str(), current.resolution.as_str())
+                        == (assignee.as_str(), description.as_str(), resolution.as_str())
+                    && current.opened_at == opened
+                    && current.resolved_at == resolved;
+                if same {
+                    return Ok(Outcome::Unchanged);
+                }
+                repo::update_feedback(tx, current.id, current.version, customer, &record)?;
+                Ok(Outcome::Updated)
+            }
+        }
+    })
+}
+
+/// Field errors of a contact or feedback form, for the form to mark.
+pub fn field_errors(error: &Error) -> Option<&[FieldError]> {
+    match error {
+        Error::Invalid(errors) => Some(errors),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use crate::domain::customer::CustomerData;
+    use crate::ops::{Clock, customers};
+
+    fn shop() -> (Session, CustomerId) {
+        let db = Db::open_in_memory().unwrap();
+        let mut s = Session::start(db, "alice", Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap();
+        let ana = customers::create(&mut s, &CustomerData { name: "Ana".into(), ..Default::default() }).unwrap();
+        (s, ana.id)
+    }
+
+    fn call(summary: &str, follow_up: &str) -> ContactInput {
+        ContactInput { kind: "call".into(), summary: summary.into(), follow_up: follow_up.into() }
+    }
+
+    #[test]
+    fn follow_ups_are_listed_by_date_until_done() {
+        let (mut s, ana) = shop();
+        log_contact(&mut s, ana, &call("Wants a quote", "2026-11-30")).unwrap();
+        log_contact(&mut s, ana, &call("Paid late", "2026-11-20")).unwrap();
+        log_contact(&mut s, ana, &call("Just chatting", "")).unwrap();
+        let today = log_contact(&mut s, ana, &call("Call back", "2026-11-27")).unwrap();
+        assert_eq!(follow_up_counts(&s).unwrap(), (1, 1, 1));
+        let open: Vec<_> = follow_ups(&s, None, 10).unwrap().into_iter().map(|c| c.summary).collect();
+        assert_eq!(open, vec!["Paid late", "Call back", "Wants a quote"]);
+        finish_follow_up(&mut s, &today).unwrap();
+        assert_eq!(follow_up_counts(&s).unwrap(), (1, 0, 1));
+        assert!(matches!(finish_follow_up(&mut s, &today), Err(Error::Conflict { .. })), "stale version");
+        let recent = recent_contacts(&s, ana, 2).unwrap();
+        assert_eq!(recent.len(), 2);
+        assert_eq!(recent[0].user, "alice");
+    }
+
+    #[test]
+    fn a_customer_with_contacts_cannot_be_deleted_only_archived() {
+        let (mut s, ana) = shop();
+        log_contact(&mut s, ana, &call("Hello", "")).unwrap();
+        let err = customers::delete(&mut s, ana, 1).unwrap_err();
+        assert!(matches!(err, Error::InUse { .. }), "{err:?}");
+        customers::set_archived(&mut s, ana, 1, true).unwrap();
+    }
+
+    #[test]
+    fn feedback_moves_are_checked_and_recorded() {
+        let (mut s, ana) = shop();
+        let input = FeedbackInput {
+            kind: "complaint".into(),
+            severity: "high".into(),
+            description: "Broken jar in the delivery".into(),
+            ..Default::default()
+        };
+        let item = record_feedback(&mut s, ana, &input).unwrap();
+        assert_eq!((item.status, item.code.as_str()), (Status::Open, "F000001"));
+        let err = move_feedback(&mut s, &item, Status::Closed, "").unwrap_err();
+        assert!(err.to_string().contains("cannot go from open to closed"), "{err}");
+        let err = move_feedback(&mut s, &item, Status::Resolved, "").unwrap_err();
+        assert!(err.to_string().contains("needs a resolution"), "{err}");
+        let resolved = move_feedback(&mut s, &item, Status::Resolved, "Sent a new jar").unwrap();
+        assert_eq!(resolved.resolved_at.as_deref(), Some("2026-11-27T10:00:00Z"));
+        let stale = move_feedback(&mut s, &item, Status::InProgress, "");
+        assert!(matches!(stale, Err(Error::Conflict { .. })), "a copy from before the move is stale: {stale:?}");
+        let closed = move_feedback(&mut s, &resolved, Status::Closed, "").unwrap();
+        assert_eq!(open_feedback_count(&s).unwrap(), 0);
+        let reopened = move_feedback(&mut s, &closed, Status::Open, "").unwrap();
+        assert_eq!((reopened.status, reopened.resolved_at), (Status::Open, None));
+        assert_eq!(open_feedback(&s, 10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn contacts_and_feedback_round_trip_through_csv() {
+        let (mut s, ana) = shop();
+        log_contact(&mut s, ana, &call("=cmd|' /C calc'!A0", "2026-12-01")).unwrap();
+        log_contact(
+            &mut s,
+            ana,
+            &ContactInput { kind: "visit".into(), summary: "Two\nlines".into(), follow_up: String::new() },
+        )
+        .unwrap();
+        let fb = FeedbackInput {
+            kind: "feedback".into(),
+            severity: "low".into(),
+            description: "Loves the tea".into(),
+            ..Default::default()
+        };
+        record_feedback(&mut s, ana, &fb).unwrap();
+        let mut contacts = Vec::new();
+        export_contacts(&s, &mut contacts).unwrap();
+        let mut feedback = Vec::new();
+        export_feedback(&s, &mut feedback).unwrap();
+        let mut customers_csv = Vec::new();
+        customers::export(&s, &mut customers_csv).unwrap();
+
+        let mut other = Session::start(Db::open_in_memory().unwrap(), "bob", Clock::System).unwrap();
+        customers::import(&mut other, &customers_csv, false).unwrap();
+        let report = import_contacts(&mut other, &contacts, false).unwrap();
+        assert_eq!(report.created, 2);
+        import_feedback(&mut other, &feedback, false).unwrap();
+        let (mut again_contacts, mut again_feedback) = (Vec::new(), Vec::new());
+        export_contacts(&other, &mut again_contacts).unwrap();
+        export_feedback(&other, &mut again_feedback).unwrap();
+        assert_eq!(String::from_utf8(again_contacts).unwrap(), String::from_utf8(contacts.clone()).unwrap());
+        assert_eq!(again_feedback, feedback);
+        let second = import_contacts(&mut other, &contacts, false).unwrap();
+        assert_eq!((second.created, second.updated, second.unchanged), (0, 0, 2));
+    }
+
+    #[test]
+    fn contact_import_errors_name_line_and_column() {
+        let (mut s, _) = shop();
+        let file = "customer,kind,summary,follow_up\nC000001,call,ok,2026-12-01\nC999,fax,,soon\n";
+        let err = import_contacts(&mut s, file.as_bytes(), false).unwrap_err().to_string();
+        for expected in [
+            "line 3, column customer: 'C999'",
+            "line 3, column kind: 'fax'",
+            "line 3, column summary",
+            "line 3, column follow_up: 'soon'",
+        ] {
+            assert!(err.contains(expected), "{expected} in {err}");
+        }
+        assert!(follow_ups(&s, None, 10).unwrap().is_empty(), "nothing written");
+        let err = import_contacts(&mut s, b"kind,summary\ncall,x\n", false).unwrap_err().to_string();
+        assert!(err.contains("no customer column"), "{err}");
+    }
+}
