@@ -3,6 +3,7 @@
 //! on stderr otherwise.
 
 pub mod bench;
+pub mod report;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -51,6 +52,11 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print a report as a table, CSV or JSON
+    Report {
+        #[command(subcommand)]
+        what: ReportName,
+    },
     /// Fill the database with a large deterministic synthetic shop, for benchmarks
     Gen {
         #[arg(long, default_value_t = 100_000)]
@@ -84,6 +90,27 @@ pub enum UsersAction {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum TableName {
     Customers,
+    /// The contact log: calls, e-mails, meetings, visits, notes and their follow-ups
+    Contacts,
+    /// Feedback and complaints
+    Feedback,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportName {
+    /// Open follow-ups: overdue, due today and upcoming
+    FollowUps {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+}
+
+fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Result<usize> {
+    match table {
+        TableName::Customers => ops::customers::export(session, out),
+        TableName::Contacts => ops::crm::export_contacts(session, out),
+        TableName::Feedback => ops::crm::export_feedback(session, out),
+    }
 }
 
 /// Parses the command line and runs it; the return value is the process exit code.
@@ -125,27 +152,31 @@ pub fn run(cli: Cli) -> Result<()> {
             let app = crate::tui::app::App::new(session, keymap, theme, (80, 24))?;
             crate::tui::run(app)
         }
-        Some(Command::Export { table: TableName::Customers, output }) => {
+        Some(Command::Export { table, output }) => {
             let count = match &output {
                 Some(file) => {
                     // Write beside the target, then rename: a failed export never leaves half a file.
                     let partial = file.with_extension("partial");
                     let out = std::fs::File::create(&partial)
                         .map_err(|source| Error::Io { path: partial.clone(), source })?;
-                    let count = ops::customers::export(&session, std::io::BufWriter::new(out))?;
+                    let count = export_table(&session, table, &mut std::io::BufWriter::new(out))?;
                     std::fs::rename(&partial, file).map_err(|source| Error::Io { path: file.clone(), source })?;
                     count
                 }
-                None => ops::customers::export(&session, std::io::stdout().lock())?,
+                None => export_table(&session, table, &mut std::io::stdout().lock())?,
             };
             if output.is_some() {
                 eprintln!("{}", tf("cli.exported", &[("count", &count)]));
             }
             Ok(())
         }
-        Some(Command::Import { table: TableName::Customers, file, dry_run }) => {
+        Some(Command::Import { table, file, dry_run }) => {
             let bytes = read_input(&file)?;
-            let report = ops::customers::import(&mut session, &bytes, dry_run)?;
+            let report = match table {
+                TableName::Customers => ops::customers::import(&mut session, &bytes, dry_run)?,
+                TableName::Contacts => ops::crm::import_contacts(&mut session, &bytes, dry_run)?,
+                TableName::Feedback => ops::crm::import_feedback(&mut session, &bytes, dry_run)?,
+            };
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
             println!(
                 "{}",
@@ -156,6 +187,7 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Some(Command::Report { what: ReportName::FollowUps { format } }) => report::follow_ups(&session, format),
         Some(Command::Gen { customers, seed }) => {
             let added = ops::synth::generate(&mut session, customers, seed)?;
             println!("{}", tf("cli.generated", &[("count", &added), ("path", &path.display())]));

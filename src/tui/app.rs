@@ -154,7 +154,7 @@ impl App {
                 self.report(result);
             }
             Context::Form => {
-                if let Screen::Form(form) = &mut self.customers.screen
+                if let Some(form) = self.customers.screen.form_mut()
                     && let Some(input) = form.focused_input()
                 {
                     input.handle_event(event);
@@ -412,10 +412,10 @@ impl App {
     fn form_action(&mut self, action: Action) -> Result<()> {
         let Screen::Form(form) = &mut self.customers.screen else { return Ok(()) };
         match action {
-            Action::NextField => form.next_field(),
-            Action::PrevField => form.prev_field(),
+            Action::NextField => form.form.next_field(),
+            Action::PrevField => form.form.prev_field(),
             Action::Save => return self.save_form(),
-            Action::Back if form.is_dirty() => self.ask(t("confirm.discard").to_string(), Pending::DiscardForm),
+            Action::Back if form.form.is_dirty() => self.ask(t("confirm.discard").to_string(), Pending::DiscardForm),
             Action::Back => self.leave_form()?,
             _ => {}
         }
@@ -423,7 +423,7 @@ impl App {
     }
 
     fn form_is_dirty(&self) -> bool {
-        matches!(&self.customers.screen, Screen::Form(form) if form.is_dirty())
+        self.customers.screen.form().is_some_and(crate::tui::form::Form::is_dirty)
     }
 
     fn save_form(&mut self) -> Result<()> {
@@ -441,12 +441,11 @@ impl App {
                 self.flash = Some(Flash::Info(message));
             }
             Err(Error::Invalid(errors)) => {
-                form.message = None;
-                form.show_errors(errors);
+                form.form.show_errors(errors);
                 self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
             }
             Err(e) => {
-                form.message = Some(e.to_string());
+                form.form.message = Some(e.to_string());
                 return Err(e);
             }
         }

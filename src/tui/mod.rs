@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod customers;
+pub mod form;
 pub mod format;
 pub mod keymap;
 pub mod overlay;

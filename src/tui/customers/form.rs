@@ -1,80 +1,51 @@
-//! The create/edit form: one text input per field, inline errors, and a dirty check for
-//! the unsaved-changes guard.
+//! The customer create/edit form.
 
 use strum::IntoEnumIterator;
-use tui_input::Input;
 
-use crate::domain::customer::{Customer, CustomerData, CustomerField, FieldError};
+use crate::domain::customer::{Customer, CustomerData, CustomerField};
 use crate::domain::ids::CustomerId;
+use crate::i18n::{field_label, t, tf};
+use crate::tui::form::{Form, FormField};
 
 #[derive(Debug)]
 pub struct CustomerForm {
     /// The customer being edited and the version the edit is based on; `None` for new.
     pub editing: Option<(CustomerId, i64)>,
-    pub fields: Vec<(CustomerField, Input)>,
-    pub focus: usize,
-    pub errors: Vec<FieldError>,
-    /// A problem with the whole form (someone else saved first, the file is busy).
-    pub message: Option<String>,
-    original: CustomerData,
+    pub form: Form,
 }
 
 impl CustomerForm {
     pub fn new_customer() -> CustomerForm {
-        Self::from_data(None, CustomerData::default())
+        let form = Form::new(t("form.new_title").to_string(), fields(&CustomerData::default()));
+        // A new customer starts at the name: the code is usually generated.
+        CustomerForm { editing: None, form: form.focus_on(CustomerField::Name.column()) }
     }
 
     pub fn edit(customer: &Customer) -> CustomerForm {
-        Self::from_data(Some((customer.id, customer.version)), customer.data.clone())
-    }
-
-    fn from_data(editing: Option<(CustomerId, i64)>, data: CustomerData) -> CustomerForm {
-        let fields = CustomerField::iter().map(|f| (f, Input::new(data.get(f).to_string()))).collect();
-        // A new customer starts at the name: the code is usually generated.
-        let focus = if editing.is_none() { 1 } else { 0 };
-        CustomerForm { editing, fields, focus, errors: Vec::new(), message: None, original: data }
+        let title = tf("form.edit_title", &[("code", &customer.data.code)]);
+        CustomerForm { editing: Some((customer.id, customer.version)), form: Form::new(title, fields(&customer.data)) }
     }
 
     pub fn data(&self) -> CustomerData {
         let mut data = CustomerData::default();
-        for (field, input) in &self.fields {
-            data.set(*field, input.value().to_string());
+        for field in CustomerField::iter() {
+            data.set(field, self.form.value(field.column()).to_string());
         }
         data
     }
+}
 
-    pub fn is_dirty(&self) -> bool {
-        self.data() != self.original
-    }
-
-    pub fn focused_field(&self) -> CustomerField {
-        self.fields.get(self.focus).map(|(f, _)| *f).unwrap_or(CustomerField::Name)
-    }
-
-    pub fn focused_input(&mut self) -> Option<&mut Input> {
-        self.fields.get_mut(self.focus).map(|(_, i)| i)
-    }
-
-    pub fn next_field(&mut self) {
-        self.focus = (self.focus + 1) % self.fields.len().max(1);
-    }
-
-    pub fn prev_field(&mut self) {
-        let n = self.fields.len().max(1);
-        self.focus = (self.focus + n - 1) % n;
-    }
-
-    pub fn error_for(&self, field: CustomerField) -> Option<&FieldError> {
-        self.errors.iter().find(|e| e.field == field.column())
-    }
-
-    /// Marks the fields a save refused and moves to the first of them.
-    pub fn show_errors(&mut self, errors: Vec<FieldError>) {
-        if let Some(first) = errors.first()
-            && let Some(index) = self.fields.iter().position(|(f, _)| f.column() == first.field)
-        {
-            self.focus = index;
-        }
-        self.errors = errors;
-    }
+fn fields(data: &CustomerData) -> Vec<FormField> {
+    CustomerField::iter()
+        .map(|f| {
+            let field = FormField::new(f.column(), field_label(f), data.get(f));
+            match f {
+                _ if f.required() => field.required(),
+                CustomerField::Code => field.hint(t("form.code_hint")),
+                CustomerField::Tier => field.hint(t("form.tier_hint")),
+                CustomerField::Notes => field.hint(t("form.notes_hint")),
+                _ => field,
+            }
+        })
+        .collect()
 }

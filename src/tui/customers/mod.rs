@@ -19,6 +19,23 @@ pub enum Screen {
     Form(Box<CustomerForm>),
 }
 
+impl Screen {
+    /// The form on screen, if any, whatever record it edits.
+    pub fn form(&self) -> Option<&crate::tui::form::Form> {
+        match self {
+            Screen::Form(f) => Some(&f.form),
+            _ => None,
+        }
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut crate::tui::form::Form> {
+        match self {
+            Screen::Form(f) => Some(&mut f.form),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct CustomersTab {
     pub screen: Screen,

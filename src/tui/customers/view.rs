@@ -6,10 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, Wrap};
 
 use super::Screen;
-use super::form::CustomerForm;
 use crate::domain::customer::{Customer, CustomerField};
 use crate::domain::text::{display_safe, truncate, width};
-use crate::error::describe_problem;
 use crate::i18n::{field_label, t, tf};
 use crate::ops::customers::{CustomerRow, CustomerSort};
 use crate::tui::app::App;
@@ -19,7 +17,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
     match &app.customers.screen {
         Screen::List => draw_list(frame, app, area),
         Screen::Detail(customer) => draw_detail(frame, app, area, customer),
-        Screen::Form(form) => draw_form(frame, app, area, form),
+        Screen::Form(form) => crate::tui::form::draw(frame, &app.theme, area, &form.form),
     }
 }
 
@@ -230,80 +228,6 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect, customer: &Customer
         ));
     }
     frame.render_widget(Paragraph::new(history), history_area);
-}
-
-fn draw_form(frame: &mut Frame<'_>, app: &App, area: Rect, form: &CustomerForm) {
-    let theme = &app.theme;
-    let title = match form.editing {
-        Some(_) => tf("form.edit_title", &[("code", &display_safe(&form.data().code))]),
-        None => t("form.new_title").to_string(),
-    };
-    let block = Block::bordered().title(Span::styled(format!(" {} ", truncate(&title, 60)), theme.title));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-
-    let label_width: usize = 14;
-    let total = usize::from(inner.width);
-    let input_width = (total.saturating_sub(label_width + 2) * 3 / 5).clamp(10, 50);
-    let error_width = total.saturating_sub(label_width + input_width + 3);
-    let field_rows = u16::try_from(form.fields.len()).unwrap_or(u16::MAX);
-    let [fields_area, footer_area] =
-        Layout::vertical([Constraint::Length(field_rows), Constraint::Min(0)]).areas(inner);
-
-    for (index, (field, input)) in form.fields.iter().enumerate() {
-        let y = fields_area.y + u16::try_from(index).unwrap_or(0);
-        if y >= fields_area.y + fields_area.height {
-            break;
-        }
-        let row = Rect { x: fields_area.x, y, width: fields_area.width, height: 1 };
-        let focused = index == form.focus;
-        let marker = if field.required() { Span::styled("*", theme.required) } else { Span::raw(" ") };
-        let label = truncate(field_label(*field), label_width - 1);
-        let pad = label_width.saturating_sub(width(&label) + 1);
-        let scroll = input.visual_scroll(input_width);
-        let shown = crate::domain::text::skip_columns(input.value(), scroll);
-        let shown = truncate(&display_safe(shown), input_width);
-        let fill = input_width.saturating_sub(width(&shown));
-        let input_style = if focused {
-            theme.focus
-        } else {
-            theme.dim.patch(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED))
-        };
-        let mut spans = vec![
-            marker,
-            Span::styled(
-                format!("{label}{} ", " ".repeat(pad)),
-                if focused { theme.key } else { ratatui::style::Style::new() },
-            ),
-            Span::styled(format!("{shown}{}", " ".repeat(fill)), input_style),
-        ];
-        if let Some(error) = form.error_for(*field) {
-            spans.push(Span::styled(
-                format!(" {}", truncate(&describe_problem(&error.problem), error_width)),
-                theme.error,
-            ));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)), row);
-        if focused {
-            let cursor = input.visual_cursor().saturating_sub(scroll);
-            let x = row.x + u16::try_from(label_width + 1 + cursor).unwrap_or(0);
-            frame.set_cursor_position((x.min(row.x + row.width.saturating_sub(1)), y));
-        }
-    }
-
-    let mut footer = Vec::new();
-    if let Some(message) = &form.message {
-        footer.push(Line::styled(display_safe(message).into_owned(), theme.error));
-    }
-    let focused = form.focused_field();
-    if let Some(error) = form.error_for(focused) {
-        footer
-            .push(Line::styled(format!("{}: {}", field_label(focused), describe_problem(&error.problem)), theme.error));
-    } else if focused == CustomerField::Tier {
-        footer.push(Line::styled(t("form.tier_hint"), theme.dim));
-    }
-    footer.push(Line::styled(t("form.keys_hint"), theme.dim));
-    frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: true }), footer_area);
 }
 
 /// An audit action as the history shows it.
