@@ -148,3 +148,40 @@ fn a_burst_of_type_ahead_loses_nothing() {
     }
     assert_eq!(csv.lines().count(), 31, "{csv}");
 }
+
+/// The clerk opens a customer, logs a call with a follow-up for today, and finds it due in
+/// the follow-ups view.
+#[test]
+fn a_logged_call_with_a_follow_up_shows_up_as_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let csv = dir.path().join("c.csv");
+    std::fs::write(&csv, "code,name,city\nC000001,Lena Kraus,Bremen\n").unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_shopdesk"))
+        .args(["--db", db.to_str().unwrap(), "--user", "clerk", "import", "customers", csv.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let today = chrono::Local::now().date_naive().to_string();
+
+    let mut term = Terminal::start(&db, 80, 24);
+    term.wait_for("Lena Kraus");
+    term.send(ENTER);
+    term.wait_for("Recent contacts");
+    term.send("l");
+    term.wait_for("Log a contact with Lena Kraus");
+    term.send("Wants a quote for 200 jars");
+    term.send(TAB);
+    term.send(&today);
+    term.send(CTRL_S);
+    term.wait_for("Logged K000001");
+    term.wait_for("[today] Wants a quote");
+    term.send("F");
+    term.wait_for("Follow-ups · overdue 0 · today 1");
+    term.wait_for("Wants a quote for 200");
+    term.send("d");
+    term.wait_for("Follow-up with Lena Kraus done");
+    term.wait_for("No open follow-ups");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+}

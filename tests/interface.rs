@@ -62,7 +62,8 @@ fn unsaved_changes_are_guarded_and_saved_edits_recorded() {
     let Screen::Detail(customer) = &app.customers.screen else { panic!("saving opens the detail") };
     assert_eq!(customer.data.name, "Anna García-López");
     assert_eq!(customer.version, 2);
-    assert!(render(&app).contains("edited"), "the history shows the edit");
+    app.resize(120, 40);
+    assert!(render(&app).contains("edited"), "the history shows the edit on a taller screen");
 }
 
 /// Two sessions on one file: the second save of the same customer is refused with a

@@ -80,3 +80,37 @@ fn too_small_terminal_says_so() {
     assert!(screen.contains("Terminal too small"), "{screen}");
     assert!(screen.contains("80x24"), "{screen}");
 }
+
+fn both_sizes_crm(name: &str, steps: impl Fn(&mut shopdesk::tui::app::App)) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = app_on(session_with_crm(), w, h);
+        steps(&mut app);
+        snapshot(&format!("{name}_{w}x{h}"), render(&app));
+    }
+}
+
+#[test]
+fn customer_at_a_glance() {
+    both_sizes_crm("glance", |app| app.handle_event(&key(KeyCode::Enter)));
+}
+
+#[test]
+fn follow_ups_view() {
+    both_sizes_crm("follow_ups", |app| app.handle_event(&key(KeyCode::Char('F'))));
+}
+
+#[test]
+fn open_feedback_view() {
+    both_sizes_crm("feedback", |app| app.handle_event(&key(KeyCode::Char('C'))));
+}
+
+#[test]
+fn log_contact_form() {
+    both_sizes_crm("log_contact", |app| {
+        press(app, &[KeyCode::Enter, KeyCode::Char('l')]);
+        type_text(app, "Promised samples");
+        press(app, &[KeyCode::Tab]);
+        type_text(app, "next friday");
+        app.handle_event(&ctrl('s'));
+    });
+}

@@ -34,6 +34,15 @@ pub enum Action {
     Back,
     Yes,
     No,
+    LogContact,
+    RecordFeedback,
+    ShowFollowUps,
+    ShowFeedback,
+    Done,
+    StartWork,
+    Resolve,
+    Close,
+    Reopen,
 }
 
 impl Action {
@@ -52,6 +61,9 @@ impl Action {
             Action::NextField => t("short.next-field"),
             Action::Accept => t("short.accept"),
             Action::Back => t("short.back"),
+            Action::LogContact => t("short.log-contact"),
+            Action::Done => t("short.done"),
+            Action::Resolve => t("short.resolve"),
             other => other.describe(),
         }
     }
@@ -89,6 +101,15 @@ impl Action {
             Action::Back => t("action.back"),
             Action::Yes => t("action.yes"),
             Action::No => t("action.no"),
+            Action::LogContact => t("action.log-contact"),
+            Action::RecordFeedback => t("action.record-feedback"),
+            Action::ShowFollowUps => t("action.show-follow-ups"),
+            Action::ShowFeedback => t("action.show-feedback"),
+            Action::Done => t("action.done"),
+            Action::StartWork => t("action.start-work"),
+            Action::Resolve => t("action.resolve"),
+            Action::Close => t("action.close"),
+            Action::Reopen => t("action.reopen"),
         }
     }
 }

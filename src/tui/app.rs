@@ -6,8 +6,9 @@ use strum::IntoEnumIterator;
 use tui_input::backend::crossterm::{EventHandler, to_input_request};
 
 use super::action::Action;
+use super::customers::crm::Back;
 use super::customers::form::CustomerForm;
-use super::customers::{CustomersTab, Screen};
+use super::customers::{CustomersTab, Screen, Source};
 use super::keymap::{Context, Key, Keymap};
 use super::overlay::{Confirm, Overlay, Palette, Pending};
 use super::theme::Theme;
@@ -101,7 +102,9 @@ impl App {
             Screen::List if self.customers.filtering => Context::Filter,
             Screen::List => Context::List,
             Screen::Detail(_) => Context::Detail,
-            Screen::Form(_) => Context::Form,
+            Screen::Form(_) | Screen::Record(_) => Context::Form,
+            Screen::FollowUps => Context::FollowUps,
+            Screen::Feedback => Context::Feedback,
         }
     }
 
@@ -240,6 +243,7 @@ impl App {
 
     fn refresh(&mut self) -> Result<()> {
         self.customers.list.reload(&self.session)?;
+        self.reload_crm_views()?;
         if let Screen::Detail(current) = &self.customers.screen {
             match customers::get(&self.session, current.id) {
                 Ok(fresh) => self.show_detail(fresh)?,
@@ -311,7 +315,12 @@ impl App {
             }
             (Context::List, action) => self.list_action(action)?,
             (Context::Detail, action) => self.detail_action(action)?,
+            (Context::Form, action) if matches!(self.customers.screen, Screen::Record(_)) => {
+                self.record_form_action(action)?
+            }
             (Context::Form, action) => self.form_action(action)?,
+            (Context::FollowUps, action) => self.follow_ups_action(action)?,
+            (Context::Feedback, action) => self.feedback_action(action)?,
             _ => {}
         }
         Ok(())
@@ -335,8 +344,11 @@ impl App {
                 if let Some(row) = list.selected_row() {
                     let customer = customers::get(session, row.id)?;
                     self.show_detail(customer)?;
+                    self.customers.detail_source = Source::List;
                 }
             }
+            Action::ShowFollowUps => self.show_follow_ups()?,
+            Action::ShowFeedback => self.show_feedback()?,
             Action::Edit => {
                 if let Some(row) = list.selected_row() {
                     let customer = customers::get(session, row.id)?;
@@ -383,10 +395,18 @@ impl App {
         let Screen::Detail(customer) = &self.customers.screen else { return Ok(()) };
         let customer = customer.as_ref().clone();
         match action {
-            Action::Back => {
-                self.customers.screen = Screen::List;
-                self.customers.list.show(&self.session, customer.id)?;
-            }
+            Action::Back => match self.customers.detail_source {
+                Source::List => {
+                    self.customers.screen = Screen::List;
+                    self.customers.list.show(&self.session, customer.id)?;
+                }
+                Source::FollowUps => self.show_follow_ups()?,
+                Source::Feedback => self.show_feedback()?,
+            },
+            Action::LogContact => self.open_contact_form(customer.id, Back::Detail(customer.id))?,
+            Action::RecordFeedback => self.open_feedback_form(customer.id, Back::Detail(customer.id))?,
+            Action::ShowFollowUps => self.show_follow_ups()?,
+            Action::ShowFeedback => self.show_feedback()?,
             Action::Edit => self.customers.screen = Screen::Form(Box::new(CustomerForm::edit(&customer))),
             Action::New => self.customers.screen = Screen::Form(Box::new(CustomerForm::new_customer())),
             Action::Archive => self.toggle_archive(&customer)?,
@@ -417,6 +437,19 @@ impl App {
             Action::Save => return self.save_form(),
             Action::Back if form.form.is_dirty() => self.ask(t("confirm.discard").to_string(), Pending::DiscardForm),
             Action::Back => self.leave_form()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn record_form_action(&mut self, action: Action) -> Result<()> {
+        let Some(form) = self.customers.screen.form_mut() else { return Ok(()) };
+        match action {
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::Save => return self.save_record(),
+            Action::Back if form.is_dirty() => self.ask(t("confirm.discard").to_string(), Pending::DiscardForm),
+            Action::Back => self.leave_record()?,
             _ => {}
         }
         Ok(())
@@ -468,8 +501,9 @@ impl App {
         Ok(())
     }
 
-    fn show_detail(&mut self, customer: crate::domain::customer::Customer) -> Result<()> {
+    pub(crate) fn show_detail(&mut self, customer: crate::domain::customer::Customer) -> Result<()> {
         self.customers.history = customers::history(&self.session, customer.id, 5)?;
+        self.load_glance(customer.id)?;
         self.customers.screen = Screen::Detail(Box::new(customer));
         Ok(())
     }
@@ -491,7 +525,7 @@ impl App {
         self.ask(message, Pending::DeleteCustomer { id: customer.id, version: customer.version });
     }
 
-    fn ask(&mut self, message: String, pending: Pending) {
+    pub(crate) fn ask(&mut self, message: String, pending: Pending) {
         self.overlay = Some(Overlay::Confirm(Confirm { message, pending }));
     }
 
@@ -504,6 +538,7 @@ impl App {
                 self.customers.list.reload(&self.session)?;
                 self.flash = Some(Flash::Info(t("flash.deleted").to_string()));
             }
+            Pending::DiscardForm if matches!(self.customers.screen, Screen::Record(_)) => self.leave_record()?,
             Pending::DiscardForm => self.leave_form()?,
             Pending::Quit => self.should_quit = true,
         }

@@ -23,6 +23,8 @@ pub enum Context {
     Help,
     Palette,
     Confirm,
+    FollowUps,
+    Feedback,
 }
 
 impl Context {
@@ -42,6 +44,8 @@ impl Context {
             Context::Help => t("context.help"),
             Context::Palette => t("context.palette"),
             Context::Confirm => t("context.confirm"),
+            Context::FollowUps => t("context.follow-ups"),
+            Context::Feedback => t("context.feedback"),
         }
     }
 }

@@ -102,11 +102,13 @@ fn hints(app: &App) -> String {
     let wanted: &[Action] = match context {
         Context::List => &[Action::New, Action::Open, Action::Filter, Action::Help, Action::Quit],
         Context::Filter => &[Action::Accept, Action::Back],
-        Context::Detail => &[Action::Edit, Action::Archive, Action::Back, Action::Help],
+        Context::Detail => &[Action::Edit, Action::LogContact, Action::Back, Action::Help],
         Context::Form => &[Action::Save, Action::NextField, Action::Back, Action::Help],
         Context::Palette => &[Action::Accept, Action::Back],
         Context::Help => &[Action::Back],
         Context::Confirm => &[Action::Yes, Action::No],
+        Context::FollowUps => &[Action::Done, Action::Open, Action::LogContact, Action::Back, Action::Help],
+        Context::Feedback => &[Action::Resolve, Action::Open, Action::Back, Action::Help],
         Context::Global => &[],
     };
     wanted

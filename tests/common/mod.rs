@@ -31,6 +31,44 @@ pub fn session_with(csv: &str) -> Session {
     session
 }
 
+/// The small shop with a relationship history: contacts with follow-ups (one overdue, one
+/// today, one upcoming), a complaint and a piece of praise.
+pub fn session_with_crm() -> Session {
+    use shopdesk::domain::crm::{ContactInput, FeedbackInput};
+    let mut session = session_with(CUSTOMERS_CSV);
+    let id = |s: &Session, code: &str| shopdesk::db::customers::find_by_code(s.db.conn(), code).unwrap().unwrap().id;
+    let (anna, zhang) = (id(&session, "C000001"), id(&session, "C000003"));
+    let contact = |kind: &str, summary: &str, follow_up: &str| ContactInput {
+        kind: kind.into(),
+        summary: summary.into(),
+        follow_up: follow_up.into(),
+    };
+    for (customer, input) in [
+        (anna, contact("call", "Asked for the Christmas price list", "2026-11-25")),
+        (anna, contact("visit", "Tasted the new rye; wants 20 loaves weekly", "2026-11-27")),
+        (zhang, contact("email", "询问春节前的交货时间", "2026-12-03")),
+        (zhang, contact("note", "Prefers WeChat over e-mail", "")),
+    ] {
+        ops::crm::log_contact(&mut session, customer, &input).unwrap();
+    }
+    let complaint = FeedbackInput {
+        kind: "complaint".into(),
+        severity: "high".into(),
+        order_ref: "SO-1042".into(),
+        assignee: "bruno".into(),
+        description: "Two jars broken in the last delivery".into(),
+    };
+    ops::crm::record_feedback(&mut session, anna, &complaint).unwrap();
+    let praise = FeedbackInput {
+        kind: "feedback".into(),
+        severity: "low".into(),
+        description: "客户很喜欢新包装".into(),
+        ..Default::default()
+    };
+    ops::crm::record_feedback(&mut session, zhang, &praise).unwrap();
+    session
+}
+
 pub fn app(width: u16, height: u16) -> App {
     app_on(session_with(CUSTOMERS_CSV), width, height)
 }

@@ -1,5 +1,7 @@
 //! The Customers tab: a list, a detail view and a form, and what each key does there.
 
+pub mod crm;
+pub mod crm_view;
 pub mod form;
 pub mod list;
 pub mod view;
@@ -17,6 +19,19 @@ pub enum Screen {
     List,
     Detail(Box<Customer>),
     Form(Box<CustomerForm>),
+    /// Logging a contact, recording feedback, or resolving a complaint.
+    Record(Box<crm::RecordForm>),
+    FollowUps,
+    Feedback,
+}
+
+/// The view a customer's detail was opened from; Esc goes back there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Source {
+    #[default]
+    List,
+    FollowUps,
+    Feedback,
 }
 
 impl Screen {
@@ -24,6 +39,7 @@ impl Screen {
     pub fn form(&self) -> Option<&crate::tui::form::Form> {
         match self {
             Screen::Form(f) => Some(&f.form),
+            Screen::Record(r) => Some(&r.form),
             _ => None,
         }
     }
@@ -31,6 +47,7 @@ impl Screen {
     pub fn form_mut(&mut self) -> Option<&mut crate::tui::form::Form> {
         match self {
             Screen::Form(f) => Some(&mut f.form),
+            Screen::Record(r) => Some(&mut r.form),
             _ => None,
         }
     }
@@ -45,6 +62,11 @@ pub struct CustomersTab {
     pub filter_input: Input,
     /// Recent audit entries of the customer in the detail view.
     pub history: Vec<AuditEntry>,
+    /// Recent contacts and open feedback of the customer in the detail view.
+    pub glance: crm::Glance,
+    pub detail_source: Source,
+    pub follow_ups: crm::FollowUpsView,
+    pub feedback: crm::FeedbackView,
 }
 
 impl CustomersTab {
@@ -55,6 +77,10 @@ impl CustomersTab {
             filtering: false,
             filter_input: Input::default(),
             history: Vec::new(),
+            glance: crm::Glance::default(),
+            detail_source: Source::List,
+            follow_ups: crm::FollowUpsView::default(),
+            feedback: crm::FeedbackView::default(),
         }
     }
 }

@@ -18,6 +18,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Screen::List => draw_list(frame, app, area),
         Screen::Detail(customer) => draw_detail(frame, app, area, customer),
         Screen::Form(form) => crate::tui::form::draw(frame, &app.theme, area, &form.form),
+        Screen::Record(record) => crate::tui::form::draw(frame, &app.theme, area, &record.form),
+        Screen::FollowUps => super::crm_view::draw_follow_ups(frame, app, area),
+        Screen::Feedback => super::crm_view::draw_feedback(frame, app, area),
     }
 }
 
@@ -163,8 +166,19 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect, customer: &Customer
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let [fields_area, notes_area, history_area] =
-        Layout::vertical([Constraint::Length(8), Constraint::Min(2), Constraint::Length(4)]).areas(inner);
+    // At 80x24 the essentials: fields, recent contacts beside open feedback, notes. Taller
+    // terminals also get the change history.
+    let history_rows = if inner.height >= 30 { 7 } else { 0 };
+    let [fields_area, glance_area, notes_area, history_area] = Layout::vertical([
+        Constraint::Length(8),
+        Constraint::Min(4),
+        Constraint::Length(4),
+        Constraint::Length(history_rows),
+    ])
+    .areas(inner);
+    let [contacts_area, feedback_area] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).spacing(2).areas(glance_area);
+    super::crm_view::draw_glance(frame, app, contacts_area, feedback_area);
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(fields_area);
     let label_width = 13;
     let column = |fields: &[CustomerField], rect: Rect| -> Vec<Line<'static>> {
@@ -239,6 +253,10 @@ fn history_action(action: &str) -> &str {
         "unarchive" => t("history.unarchive"),
         "import-create" => t("history.import_create"),
         "import-update" => t("history.import_update"),
+        "log-contact" => t("history.log_contact"),
+        "follow-up-done" => t("history.follow_up_done"),
+        "record-feedback" => t("history.record_feedback"),
+        "move-feedback" => t("history.move_feedback"),
         other => other,
     }
 }

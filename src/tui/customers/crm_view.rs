@@ -1,0 +1,207 @@
+//! Drawing the relationship views: follow-ups, open feedback, and the customer's glance.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::domain::crm::{Due, Severity, due};
+use crate::domain::text::{display_safe, truncate};
+use crate::i18n::{t, tf};
+use crate::ops::crm::status_label;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+
+/// Column widths: fixed ones as given, the rest share what is left (0 = flexible).
+fn widths(fixed: &[usize], total: usize) -> Vec<usize> {
+    let gaps = fixed.len().saturating_sub(1);
+    let used: usize = fixed.iter().sum();
+    let flexible = fixed.iter().filter(|w| **w == 0).count().max(1);
+    let share = total.saturating_sub(used + gaps) / flexible;
+    fixed.iter().map(|w| if *w == 0 { share } else { *w }).collect()
+}
+
+fn table<'a>(
+    theme: &Theme,
+    titles: &[&str],
+    rows: Vec<Vec<String>>,
+    styles: Vec<Style>,
+    widths: &[usize],
+) -> Table<'a> {
+    let cut = |cells: Vec<String>| -> Vec<String> {
+        cells.iter().zip(widths).map(|(c, w)| truncate(&display_safe(c).replace('\n', " "), *w)).collect()
+    };
+    let header = Row::new(cut(titles.iter().map(|s| s.to_string()).collect())).style(theme.header);
+    let body: Vec<Row<'a>> = rows.into_iter().zip(styles).map(|(r, s)| Row::new(cut(r)).style(s)).collect();
+    let constraints: Vec<Constraint> =
+        widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(0))).collect();
+    Table::new(body, constraints).header(header).column_spacing(1).row_highlight_style(theme.selected)
+}
+
+fn due_text(date: Option<&str>, today: chrono::NaiveDate) -> (String, bool) {
+    let Some(date) = date.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else {
+        return (String::new(), false);
+    };
+    let when = due(date, today);
+    (crate::cli::report::describe_due(when), matches!(when, Due::Overdue { .. } | Due::Today))
+}
+
+pub fn draw_follow_ups(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let view = &app.customers.follow_ups;
+    let (overdue, today_count, upcoming) = view.counts;
+    let title = tf("crm.follow_ups_title", &[("overdue", &overdue), ("today", &today_count), ("upcoming", &upcoming)]);
+    let block = Block::bordered().title(Span::styled(format!(" {title} "), theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if view.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(t("crm.no_follow_ups"), theme.dim)).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let today = app.session.clock.today();
+    let total = usize::from(inner.width);
+    // At 80 columns the summary matters more than the exact date and who wrote it.
+    let wide = total >= 100;
+    let mut rows = Vec::new();
+    let mut styles = Vec::new();
+    for c in &view.rows {
+        let (when, urgent) = due_text(c.follow_up.as_deref(), today);
+        styles.push(if urgent { theme.error } else { Style::new() });
+        let mut row = vec![when];
+        if wide {
+            row.push(c.follow_up.clone().unwrap_or_default());
+        }
+        row.extend([c.customer_code.clone(), c.customer_name.clone(), c.kind.as_str().to_string(), c.summary.clone()]);
+        if wide {
+            row.push(c.user.clone());
+        }
+        rows.push(row);
+    }
+    let (titles, w) = if wide {
+        let titles = vec![
+            t("crm.due"),
+            t("crm.date"),
+            t("field.code"),
+            t("field.name"),
+            t("field.kind"),
+            t("field.summary"),
+            t("crm.by"),
+        ];
+        (titles, widths(&[12, 10, 8, 20, 7, 0, 8], total))
+    } else {
+        (
+            vec![t("crm.due"), t("field.code"), t("field.name"), t("field.kind"), t("field.summary")],
+            widths(&[12, 8, 14, 7, 0], total),
+        )
+    };
+    let mut state = TableState::default().with_selected(Some(view.selected));
+    frame.render_stateful_widget(table(theme, &titles, rows, styles, &w), inner, &mut state);
+}
+
+fn severity_style(theme: &Theme, severity: Severity) -> Style {
+    match severity {
+        Severity::Critical | Severity::High => theme.error,
+        Severity::Medium => Style::new(),
+        Severity::Low => theme.dim,
+    }
+}
+
+/// Whole days since an RFC 3339 time: "3 d".
+fn age(opened_at: &str, now: &str) -> String {
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+    match (parse(opened_at), parse(now)) {
+        (Some(a), Some(b)) => tf("crm.age_days", &[("days", &(b - a).num_days().max(0))]),
+        _ => String::new(),
+    }
+}
+
+pub fn draw_feedback(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let view = &app.customers.feedback;
+    let title = tf("crm.feedback_list_title", &[("count", &view.total)]);
+    let block = Block::bordered().title(Span::styled(format!(" {title} "), theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if view.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(t("crm.no_feedback"), theme.dim)).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let now = app.session.clock.now();
+    let total = usize::from(inner.width);
+    let wide = total >= 100;
+    let mut rows = Vec::new();
+    let mut styles = Vec::new();
+    for f in &view.rows {
+        styles.push(severity_style(theme, f.severity));
+        let mut row = vec![
+            f.severity.as_str().to_string(),
+            age(&f.opened_at, &now),
+            status_label(f.status).to_string(),
+            f.code.clone(),
+            f.customer_name.clone(),
+        ];
+        if wide {
+            row.push(f.kind.as_str().to_string());
+        }
+        row.push(f.description.clone());
+        if wide {
+            row.push(f.assignee.clone());
+        }
+        rows.push(row);
+    }
+    let mut titles = vec![t("field.severity"), t("crm.age"), t("field.status"), t("field.code"), t("field.customer")];
+    let w = if wide {
+        titles.extend([t("field.kind"), t("field.description"), t("field.assignee")]);
+        widths(&[8, 5, 11, 7, 20, 9, 0, 10], total)
+    } else {
+        titles.push(t("field.description"));
+        widths(&[8, 5, 11, 7, 14, 0], total)
+    };
+    let mut state = TableState::default().with_selected(Some(view.selected));
+    frame.render_stateful_widget(table(theme, &titles, rows, styles, &w), inner, &mut state);
+}
+
+/// The customer's recent contacts and open feedback, side by side, for the detail screen.
+pub fn draw_glance(frame: &mut Frame<'_>, app: &App, contacts_area: Rect, feedback_area: Rect) {
+    let theme = &app.theme;
+    let glance = &app.customers.glance;
+    let today = app.session.clock.today();
+    let mut lines = vec![Line::styled(t("crm.recent_contacts"), theme.header)];
+    if glance.contacts.is_empty() {
+        lines.push(Line::styled(t("crm.no_contacts"), theme.dim));
+    }
+    let width = usize::from(contacts_area.width);
+    for c in &glance.contacts {
+        let day = c.at.get(..10).unwrap_or(&c.at);
+        let mut text = format!("{day} {:<7} {}", c.kind.as_str(), c.summary.replace('\n', " "));
+        let style = match (c.follow_up.as_deref(), &c.done_at) {
+            (Some(date), None) => {
+                let (when, urgent) = due_text(Some(date), today);
+                text = format!("{day} {:<7} [{when}] {}", c.kind.as_str(), c.summary.replace('\n', " "));
+                if urgent { theme.error } else { Style::new() }
+            }
+            _ => Style::new(),
+        };
+        lines.push(Line::styled(truncate(&display_safe(&text), width), style));
+    }
+    frame.render_widget(Paragraph::new(lines), contacts_area);
+
+    let mut lines = vec![Line::styled(t("crm.open_feedback"), theme.header)];
+    if glance.feedback.is_empty() {
+        lines.push(Line::styled(t("crm.no_open_feedback"), theme.dim));
+    }
+    let width = usize::from(feedback_area.width);
+    for f in &glance.feedback {
+        let text =
+            format!("{} {} {}: {}", f.code, f.severity.as_str(), f.kind.as_str(), f.description.replace('\n', " "));
+        lines.push(Line::styled(truncate(&display_safe(&text), width), severity_style(theme, f.severity)));
+    }
+    frame.render_widget(Paragraph::new(lines), feedback_area);
+}
