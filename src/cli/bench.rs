@@ -16,7 +16,7 @@ use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 
-pub fn run(db: Option<&Path>, customers: usize) -> Result<()> {
+pub fn run(db: Option<&Path>, customers: usize, contacts: usize) -> Result<()> {
     let (path, _cleanup) = match db {
         Some(path) => (path.to_path_buf(), None),
         None => {
@@ -26,7 +26,12 @@ pub fn run(db: Option<&Path>, customers: usize) -> Result<()> {
             let started = Instant::now();
             let mut session = Session::start(Db::open(&path)?, "bench", Clock::System)?;
             ops::synth::generate(&mut session, customers, 42)?;
-            println!("generated {customers} customers in {:.1} s", started.elapsed().as_secs_f64());
+            ops::synth::generate_relationships(&mut session, contacts, contacts / 60, 42)?;
+            println!(
+                "generated {customers} customers, {contacts} contacts, {} feedback items in {:.1} s",
+                contacts / 60,
+                started.elapsed().as_secs_f64()
+            );
             (path, Some(RemoveOnDrop(dir)))
         }
     };
@@ -88,6 +93,21 @@ pub fn run(db: Option<&Path>, customers: usize) -> Result<()> {
         wide.push(timed(&mut big, &mut big_terminal, &down)?);
     }
     report("keystroke to frame, scrolling (160x48)", &mut wide, Duration::from_millis(16));
+
+    // The follow-ups view: open it, then walk down through it and open feedback.
+    let (mut crm, mut crm_terminal) = open_app(&path, 80, 24)?;
+    draw(&mut crm_terminal, &crm)?;
+    let mut views = vec![timed(&mut crm, &mut crm_terminal, &key(KeyCode::Char('F')))?];
+    let mut walking = Vec::new();
+    for _ in 0..1000 {
+        walking.push(timed(&mut crm, &mut crm_terminal, &down)?);
+    }
+    views.push(timed(&mut crm, &mut crm_terminal, &key(KeyCode::Char('C')))?);
+    for _ in 0..200 {
+        walking.push(timed(&mut crm, &mut crm_terminal, &down)?);
+    }
+    report("open follow-ups / open feedback view", &mut views, Duration::from_millis(16));
+    report("keystroke to frame, follow-ups/feedback", &mut walking, Duration::from_millis(16));
 
     match peak_rss_kib() {
         Some(kib) => println!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0),

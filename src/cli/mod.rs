@@ -61,6 +61,12 @@ pub enum Command {
     Gen {
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
+        /// Logged contacts spread over the customers (some with follow-ups)
+        #[arg(long, default_value_t = 0)]
+        contacts: usize,
+        /// Feedback items and complaints spread over the customers
+        #[arg(long, default_value_t = 0)]
+        feedback: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -69,6 +75,9 @@ pub enum Command {
         /// Customers to generate into a temporary database (ignored with --db)
         #[arg(long, default_value_t = 100_000)]
         customers: usize,
+        /// Contacts to generate with them
+        #[arg(long, default_value_t = 300_000)]
+        contacts: usize,
     },
     /// Copy the database to FILE while others keep working
     Backup { file: PathBuf },
@@ -135,8 +144,8 @@ pub fn run(cli: Cli) -> Result<()> {
         (None, true) => crate::paths::demo_db()?,
         (None, false) => crate::paths::default_db()?,
     };
-    if let Some(Command::Bench { customers }) = &cli.command {
-        return bench::run(cli.db.as_deref(), *customers);
+    if let Some(Command::Bench { customers, contacts }) = &cli.command {
+        return bench::run(cli.db.as_deref(), *customers, *contacts);
     }
     let db = Db::open(&path).map_err(|e| with_path(e, &path))?;
     let user = cli.user.clone().unwrap_or_else(os_user);
@@ -188,8 +197,9 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Report { what: ReportName::FollowUps { format } }) => report::follow_ups(&session, format),
-        Some(Command::Gen { customers, seed }) => {
+        Some(Command::Gen { customers, contacts, feedback, seed }) => {
             let added = ops::synth::generate(&mut session, customers, seed)?;
+            ops::synth::generate_relationships(&mut session, contacts, feedback, seed)?;
             println!("{}", tf("cli.generated", &[("count", &added), ("path", &path.display())]));
             Ok(())
         }

@@ -216,6 +216,13 @@ pub fn delete(conn: &Connection, id: CustomerId, expected_version: i64) -> Resul
     }
 }
 
+/// Every customer id, for generating data that refers to customers.
+pub fn all_ids(conn: &Connection) -> Result<Vec<CustomerId>> {
+    let mut stmt = conn.prepare("SELECT id FROM customers ORDER BY id")?;
+    let ids = stmt.query_map([], |r| Ok(CustomerId(r.get(0)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids)
+}
+
 /// Every customer in code order, archived included: the export.
 pub fn for_each(conn: &Connection, mut visit: impl FnMut(Customer) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare("SELECT * FROM customers ORDER BY code, id")?;

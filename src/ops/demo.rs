@@ -6,6 +6,10 @@ use crate::error::Result;
 
 /// How many customers the demo shop has.
 pub const DEMO_CUSTOMERS: usize = 240;
+/// Logged calls, e-mails, meetings, visits and notes, some with follow-ups.
+pub const DEMO_CONTACTS: usize = 600;
+/// Feedback items and complaints in every status.
+pub const DEMO_FEEDBACK: usize = 30;
 
 /// Fills an empty database with the demo shop; leaves a database that has customers alone,
 /// so whatever someone typed into the demo survives a restart.
@@ -15,5 +19,6 @@ pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
         return Ok(false);
     }
     super::synth::generate(session, DEMO_CUSTOMERS, 2026)?;
+    super::synth::generate_relationships(session, DEMO_CONTACTS, DEMO_FEEDBACK, 2026)?;
     Ok(true)
 }

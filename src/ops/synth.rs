@@ -208,6 +208,94 @@ pub fn generate(session: &mut Session, count: usize, seed: u64) -> Result<usize>
     })
 }
 
+const CONTACT_SUMMARIES: &[&str] = &[
+    "Asked for the new price list",
+    "Confirmed the delivery for Friday",
+    "Wants a quote for the spring range",
+    "Complained about a late delivery; apologised",
+    "Met at the trade fair; interested in bulk prices",
+    "Paid the open invoice by bank transfer",
+    "Visited the shop; tasted the new products",
+    "询问春节前的交货时间",
+    "Prefers to be called in the morning",
+    "Sent samples",
+];
+const FEEDBACK_TEXTS: &[&str] = &[
+    "Two jars broken in the last delivery",
+    "Invoice address was wrong",
+    "Delivery came a day late",
+    "Loves the new packaging",
+    "客户很喜欢新包装",
+    "Asked for a vegan option",
+    "Wrong item in the parcel",
+];
+
+/// Adds `contacts` logged contacts and `feedback` items spread over existing customers and
+/// the last year; about a third of contacts carry a follow-up from three weeks ago to a
+/// month ahead, and older follow-ups are mostly done.
+pub fn generate_relationships(session: &mut Session, contacts: usize, feedback: usize, seed: u64) -> Result<()> {
+    use crate::db::crm::{ContactRecord, FeedbackRecord};
+    use crate::domain::crm::{ContactKind, FeedbackKind, Severity, Status};
+    use strum::IntoEnumIterator;
+    let ids = repo::all_ids(session.db.conn())?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let today = session.clock.today();
+    session.write(|tx, ctx| {
+        let mut rng = Rng::new(seed.wrapping_mul(31));
+        let kinds: Vec<ContactKind> = ContactKind::iter().collect();
+        let day = |offset: i64| today + chrono::Duration::days(offset);
+        let at_time = |offset: i64| {
+            day(offset).and_hms_opt(10, 0, 0).map(|t| t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        };
+        for _ in 0..contacts {
+            let customer = ids[rng.below(ids.len())];
+            let logged = -(rng.below(365) as i64);
+            let at = at_time(logged).unwrap_or_else(|| ctx.now.clone());
+            let follow_up = (rng.below(3) == 0).then(|| logged + 2 + rng.below(50) as i64).filter(|d| *d >= -21);
+            let done = follow_up.filter(|d| *d < 0 && rng.below(4) != 0).and_then(|d| at_time(d));
+            let follow_up_text = follow_up.map(|d| day(d).to_string());
+            let record = ContactRecord {
+                kind: kinds[rng.below(kinds.len())],
+                at: &at,
+                user: rng.pick(SALESPEOPLE),
+                summary: rng.pick(CONTACT_SUMMARIES),
+                follow_up: follow_up_text.as_deref(),
+                done_at: done.as_deref(),
+            };
+            let code = format!("K{:06}", crate::db::meta::take_next(tx, "contact_code")?);
+            crate::db::crm::insert_contact(tx, &code, customer, &record)?;
+        }
+        let severities: Vec<Severity> = Severity::iter().collect();
+        for _ in 0..feedback {
+            let customer = ids[rng.below(ids.len())];
+            let opened = at_time(-(rng.below(120) as i64)).unwrap_or_else(|| ctx.now.clone());
+            let status = match rng.below(6) {
+                0 | 1 => Status::Open,
+                2 => Status::InProgress,
+                3 => Status::Resolved,
+                _ => Status::Closed,
+            };
+            let done = matches!(status, Status::Resolved | Status::Closed);
+            let record = FeedbackRecord {
+                order_ref: "",
+                kind: if rng.below(3) == 0 { FeedbackKind::Feedback } else { FeedbackKind::Complaint },
+                severity: severities[rng.below(severities.len())],
+                status,
+                assignee: rng.pick(SALESPEOPLE),
+                description: rng.pick(FEEDBACK_TEXTS),
+                resolution: if done { "Replaced the goods and apologised" } else { "" },
+                opened_at: &opened,
+                resolved_at: done.then_some(opened.as_str()),
+            };
+            let code = format!("F{:06}", crate::db::meta::take_next(tx, "feedback_code")?);
+            crate::db::crm::insert_feedback(tx, &code, customer, &record)?;
+        }
+        ctx.audit(tx, "generate", "contact", None, format!("{contacts} contacts, {feedback} feedback, seed {seed}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,9 +82,9 @@ pub struct FeedbackView {
     pub total: usize,
 }
 
-/// The longest list the open-feedback view shows; more is a sign to work the list down,
-/// and the title says how many there are in all.
-pub const FEEDBACK_SHOWN: usize = 1000;
+/// The longest list the open-feedback view shows: the most urgent first. More than this
+/// open at once is a sign to work the list down; the title says how many there are in all.
+pub const FEEDBACK_SHOWN: usize = 300;
 
 impl FeedbackView {
     pub fn reload(&mut self, session: &Session) -> Result<()> {

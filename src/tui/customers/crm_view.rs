@@ -122,7 +122,10 @@ fn age(opened_at: &str, now: &str) -> String {
 pub fn draw_feedback(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let view = &app.customers.feedback;
-    let title = tf("crm.feedback_list_title", &[("count", &view.total)]);
+    let mut title = tf("crm.feedback_list_title", &[("count", &view.total)]);
+    if view.total > view.rows.len() {
+        title.push_str(&tf("crm.feedback_shown", &[("shown", &view.rows.len())]));
+    }
     let block = Block::bordered().title(Span::styled(format!(" {title} "), theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -136,9 +139,12 @@ pub fn draw_feedback(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let now = app.session.clock.now();
     let total = usize::from(inner.width);
     let wide = total >= 100;
+    // Only the rows on screen are built: the selected one is kept in view.
+    let visible = usize::from(inner.height.saturating_sub(1)).max(1);
+    let first = (view.selected + 1).saturating_sub(visible);
     let mut rows = Vec::new();
     let mut styles = Vec::new();
-    for f in &view.rows {
+    for f in view.rows.iter().skip(first).take(visible) {
         styles.push(severity_style(theme, f.severity));
         let mut row = vec![
             f.severity.as_str().to_string(),
@@ -164,7 +170,7 @@ pub fn draw_feedback(frame: &mut Frame<'_>, app: &App, area: Rect) {
         titles.push(t("field.description"));
         widths(&[8, 5, 11, 7, 14, 0], total)
     };
-    let mut state = TableState::default().with_selected(Some(view.selected));
+    let mut state = TableState::default().with_selected(Some(view.selected - first));
     frame.render_stateful_widget(table(theme, &titles, rows, styles, &w), inner, &mut state);
 }
 
