@@ -254,7 +254,7 @@ pub fn generate_relationships(session: &mut Session, contacts: usize, feedback: 
             let logged = -(rng.below(365) as i64);
             let at = at_time(logged).unwrap_or_else(|| ctx.now.clone());
             let follow_up = (rng.below(3) == 0).then(|| logged + 2 + rng.below(50) as i64).filter(|d| *d >= -21);
-            let done = follow_up.filter(|d| *d < 0 && rng.below(4) != 0).and_then(|d| at_time(d));
+            let done = follow_up.filter(|d| *d < 0 && rng.below(4) != 0).and_then(&at_time);
             let follow_up_text = follow_up.map(|d| day(d).to_string());
             let record = ContactRecord {
                 kind: kinds[rng.below(kinds.len())],
