@@ -111,10 +111,17 @@ pub fn record_feedback(session: &mut Session, customer: CustomerId, input: &Feed
 pub fn move_feedback(session: &mut Session, item: &Feedback, to: Status, resolution: &str) -> Result<Feedback> {
     let resolution = if resolution.trim().is_empty() { item.resolution.clone() } else { resolution.trim().to_string() };
     crm::check_move(item.status, to, &resolution).map_err(|refused| match refused {
-        MoveRefused::NotAllowed { from, to } => Error::Refused(tf(
-            "crm.move_not_allowed",
-            &[("code", &item.code), ("from", &status_label(from)), ("to", &status_label(to))],
-        )),
+        MoveRefused::NotAllowed { from, to } => {
+            let hint = match (from, to) {
+                (Status::Open | Status::InProgress, Status::Closed) => crate::i18n::t("crm.hint_resolve_first"),
+                (Status::Closed, _) => crate::i18n::t("crm.hint_reopen_first"),
+                _ => crate::i18n::t("crm.hint_moves"),
+            };
+            Error::Refused(tf(
+                "crm.move_not_allowed",
+                &[("code", &item.code), ("from", &status_label(from)), ("to", &status_label(to)), ("hint", &hint)],
+            ))
+        }
         MoveRefused::NeedsResolution => Error::Refused(tf("crm.needs_resolution", &[("code", &item.code)])),
     })?;
     session.write(|tx, ctx| {
@@ -515,7 +522,7 @@ mod tests {
         let item = record_feedback(&mut s, ana, &input).unwrap();
         assert_eq!((item.status, item.code.as_str()), (Status::Open, "F000001"));
         let err = move_feedback(&mut s, &item, Status::Closed, "").unwrap_err();
-        assert!(err.to_string().contains("cannot go from open to closed"), "{err}");
+        assert_eq!(err.to_string(), "F000001: open → closed is not allowed. Resolve it first (v).");
         let err = move_feedback(&mut s, &item, Status::Resolved, "").unwrap_err();
         assert!(err.to_string().contains("needs a resolution"), "{err}");
         let resolved = move_feedback(&mut s, &item, Status::Resolved, "Sent a new jar").unwrap();

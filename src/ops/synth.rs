@@ -220,15 +220,15 @@ const CONTACT_SUMMARIES: &[&str] = &[
     "Prefers to be called in the morning",
     "Sent samples",
 ];
-const FEEDBACK_TEXTS: &[&str] = &[
+const COMPLAINT_TEXTS: &[&str] = &[
     "Two jars broken in the last delivery",
     "Invoice address was wrong",
     "Delivery came a day late",
-    "Loves the new packaging",
-    "客户很喜欢新包装",
-    "Asked for a vegan option",
     "Wrong item in the parcel",
+    "送货晚了两天",
 ];
+const PRAISE_TEXTS: &[&str] =
+    &["Loves the new packaging", "客户很喜欢新包装", "Asked for a vegan option", "Happy with the quick delivery"];
 
 /// Adds `contacts` logged contacts and `feedback` items spread over existing customers and
 /// the last year; about a third of contacts carry a follow-up from three weeks ago to a
@@ -278,13 +278,15 @@ pub fn generate_relationships(session: &mut Session, contacts: usize, feedback: 
                 _ => Status::Closed,
             };
             let done = matches!(status, Status::Resolved | Status::Closed);
+            // Praise is low severity; complaints range over all severities.
+            let praise = rng.below(3) == 0;
             let record = FeedbackRecord {
                 order_ref: "",
-                kind: if rng.below(3) == 0 { FeedbackKind::Feedback } else { FeedbackKind::Complaint },
-                severity: severities[rng.below(severities.len())],
+                kind: if praise { FeedbackKind::Feedback } else { FeedbackKind::Complaint },
+                severity: if praise { Severity::Low } else { severities[rng.below(severities.len())] },
                 status,
                 assignee: rng.pick(SALESPEOPLE),
-                description: rng.pick(FEEDBACK_TEXTS),
+                description: rng.pick(if praise { PRAISE_TEXTS } else { COMPLAINT_TEXTS }),
                 resolution: if done { "Replaced the goods and apologised" } else { "" },
                 opened_at: &opened,
                 resolved_at: done.then_some(opened.as_str()),
