@@ -223,3 +223,48 @@ fn chinese_messages_with_lang() {
         .unwrap();
     assert!(stderr(&out).contains("不存在"), "{}", stderr(&out));
 }
+
+#[test]
+fn relationship_tables_and_reports_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let customers = dir.path().join("c.csv");
+    std::fs::write(&customers, common::CUSTOMERS_CSV).unwrap();
+    assert!(import(&db, &customers, &[]).status.success());
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let contacts = write(
+        "k.csv",
+        "customer,kind,summary,follow_up\nC000001,call,Asked for prices,2020-01-02\nC000003,note,无需跟进,\n",
+    );
+    let out = shopdesk(&db).args(["import", "contacts"]).arg(&contacts).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let deals = write(
+        "p.csv",
+        "customer,title,stage,value,owner\nC000001,Wedding cakes,proposal,1200.50,alice\nC000002,Brunch,lead,300,bruno\n",
+    );
+    let out = shopdesk(&db).args(["import", "opportunities"]).arg(&deals).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = shopdesk(&db).args(["report", "follow-ups", "--format", "json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["customer"], "C000001");
+    assert_eq!(json[0]["follow_up"], "2020-01-02");
+    assert!(json[0]["due"].as_str().unwrap().starts_with("overdue"));
+    assert_eq!(json.as_array().unwrap().len(), 1, "only open follow-ups");
+
+    let out = shopdesk(&db).args(["report", "pipeline", "--format", "csv"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("proposal,Proposal,1,1200.50,50,600.25"), "{text}");
+    assert!(text.contains("open,Open pipeline,2,1500.50,,630.25"), "{text}");
+    let table = shopdesk(&db).args(["report", "pipeline"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&table.stdout).lines().next().unwrap().starts_with("stage"));
+
+    for table in ["contacts", "feedback", "opportunities"] {
+        let out = shopdesk(&db).args(["export", table]).output().unwrap();
+        assert!(out.status.success(), "{table}: {}", stderr(&out));
+    }
+}

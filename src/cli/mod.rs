@@ -103,12 +103,19 @@ pub enum TableName {
     Contacts,
     /// Feedback and complaints
     Feedback,
+    /// Sales opportunities
+    Opportunities,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ReportName {
     /// Open follow-ups: overdue, due today and upcoming
     FollowUps {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// The sales pipeline: deals, value and weighted value per stage
+    Pipeline {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
@@ -119,6 +126,7 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Customers => ops::customers::export(session, out),
         TableName::Contacts => ops::crm::export_contacts(session, out),
         TableName::Feedback => ops::crm::export_feedback(session, out),
+        TableName::Opportunities => ops::pipeline::export(session, out),
     }
 }
 
@@ -185,6 +193,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 TableName::Customers => ops::customers::import(&mut session, &bytes, dry_run)?,
                 TableName::Contacts => ops::crm::import_contacts(&mut session, &bytes, dry_run)?,
                 TableName::Feedback => ops::crm::import_feedback(&mut session, &bytes, dry_run)?,
+                TableName::Opportunities => ops::pipeline::import(&mut session, &bytes, dry_run)?,
             };
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
             println!(
@@ -197,6 +206,10 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Report { what: ReportName::FollowUps { format } }) => report::follow_ups(&session, format),
+        Some(Command::Report { what: ReportName::Pipeline { format } }) => {
+            let columns = ["stage", "name", "deals", "value", "probability", "weighted"];
+            report::print_rows(&columns, &ops::pipeline::report_rows(&session)?, format)
+        }
         Some(Command::Gen { customers, contacts, feedback, seed }) => {
             let added = ops::synth::generate(&mut session, customers, seed)?;
             ops::synth::generate_relationships(&mut session, contacts, feedback, seed)?;
@@ -211,6 +224,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Check) => {
             let mut problems = session.db.integrity_problems()?;
             problems.extend(crate::db::customers::count_problems(session.db.conn())?);
+            problems.extend(crate::db::pipeline::total_problems(session.db.conn())?);
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));
                 Ok(())

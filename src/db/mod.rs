@@ -5,6 +5,7 @@ pub mod audit;
 pub mod crm;
 pub mod customers;
 pub mod meta;
+pub mod pipeline;
 pub mod users;
 
 use std::fs::OpenOptions;
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_customer_counts.sql"),
     include_str!("migrations/003_contacts_feedback.sql"),
+    include_str!("migrations/004_opportunities_tiers.sql"),
 ];
 
 /// The schema version this build writes.

@@ -16,6 +16,10 @@ pub enum Problem {
     InvalidDate,
     NotOneOf { allowed: Vec<&'static str> },
     UnknownCustomer,
+    UnknownStage { known: Vec<String> },
+    InvalidAmount(String),
+    OutOfRange { min: i64, max: Option<i64> },
+    NeedsLostReason,
 }
 
 /// A problem pinned to a field, named by its column (as in CSV files and the database).

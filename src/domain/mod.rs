@@ -5,5 +5,6 @@ pub mod customer;
 pub mod fields;
 pub mod ids;
 pub mod money;
+pub mod pipeline;
 pub mod text;
 pub mod user;

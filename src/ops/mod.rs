@@ -5,6 +5,7 @@ pub mod crm;
 pub mod csv_io;
 pub mod customers;
 pub mod demo;
+pub mod pipeline;
 pub mod search;
 pub mod synth;
 
