@@ -243,3 +243,35 @@ fn alt_backspace_in_a_field_deletes_a_word() {
     let Screen::Form(form) = &app.customers.screen else { panic!("still in the form") };
     assert_eq!(form.data().name, "Yellow ");
 }
+
+/// On the board a deal moves a stage with >; moving to lost asks why first, and the totals
+/// follow.
+#[test]
+fn deals_move_across_the_board_and_losing_asks_why() {
+    let mut app = app_on(session_with_crm(), 120, 40);
+    let column = |app: &shopdesk::tui::app::App, stage: &str| {
+        app.customers.pipeline.columns.iter().find(|c| c.stage.code == stage).unwrap().clone()
+    };
+    press(&mut app, &[KeyCode::Char('P'), KeyCode::Right, KeyCode::Right]); // the proposal column
+    assert_eq!(app.customers.pipeline.selected().unwrap().title, "Christmas hampers");
+    app.handle_event(&key(KeyCode::Char('>')));
+    assert_eq!(column(&app, "negotiation").totals.count, 2);
+    assert!(render(&app).contains("moved to negotiation"));
+
+    // Follow the hampers: negotiation (soonest close first), then won, then lost.
+    press(&mut app, &[KeyCode::Right]);
+    assert_eq!(app.customers.pipeline.selected().unwrap().title, "Christmas hampers");
+    app.handle_event(&key(KeyCode::Char('>')));
+    assert!(render(&app).contains("won: 2400.00"));
+    press(&mut app, &[KeyCode::Right, KeyCode::Down]);
+    assert_eq!(app.customers.pipeline.selected().unwrap().title, "Christmas hampers");
+    app.handle_event(&key(KeyCode::Char('>')));
+    assert!(render(&app).contains("lost?"), "losing asks why first");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("say why it was lost"));
+    type_text(&mut app, "Chose a cheaper supplier");
+    app.handle_event(&ctrl('s'));
+    let lost = column(&app, "lost");
+    assert_eq!((lost.totals.count, lost.cards[0].lost_reason.as_str()), (1, "Chose a cheaper supplier"));
+    assert_eq!(column(&app, "won").totals.value.to_string(), "450.00");
+}

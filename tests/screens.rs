@@ -114,3 +114,19 @@ fn log_contact_form() {
         app.handle_event(&ctrl('s'));
     });
 }
+
+#[test]
+fn pipeline_board() {
+    both_sizes_crm("pipeline", |app| {
+        app.handle_event(&key(KeyCode::Char('P')));
+        press(app, &[KeyCode::Right, KeyCode::Right]);
+    });
+}
+
+#[test]
+fn opportunity_list_filtered() {
+    both_sizes_crm("opportunities", |app| {
+        press(app, &[KeyCode::Char('P'), KeyCode::Char('L'), KeyCode::Char('/')]);
+        type_text(app, "owner:alice");
+    });
+}

@@ -43,6 +43,13 @@ pub enum Action {
     Resolve,
     Close,
     Reopen,
+    ShowPipeline,
+    ShowOpportunities,
+    NewOpportunity,
+    NextColumn,
+    PrevColumn,
+    StageForward,
+    StageBack,
 }
 
 impl Action {
@@ -64,6 +71,8 @@ impl Action {
             Action::LogContact => t("short.log-contact"),
             Action::Done => t("short.done"),
             Action::Resolve => t("short.resolve"),
+            Action::StageForward => t("short.stage-forward"),
+            Action::NewOpportunity => t("short.new-opportunity"),
             other => other.describe(),
         }
     }
@@ -110,6 +119,13 @@ impl Action {
             Action::Resolve => t("action.resolve"),
             Action::Close => t("action.close"),
             Action::Reopen => t("action.reopen"),
+            Action::ShowPipeline => t("action.show-pipeline"),
+            Action::ShowOpportunities => t("action.show-opportunities"),
+            Action::NewOpportunity => t("action.new-opportunity"),
+            Action::NextColumn => t("action.next-column"),
+            Action::PrevColumn => t("action.prev-column"),
+            Action::StageForward => t("action.stage-forward"),
+            Action::StageBack => t("action.stage-back"),
         }
     }
 }

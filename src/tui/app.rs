@@ -105,6 +105,9 @@ impl App {
             Screen::Form(_) | Screen::Record(_) => Context::Form,
             Screen::FollowUps => Context::FollowUps,
             Screen::Feedback => Context::Feedback,
+            Screen::Pipeline => Context::Pipeline,
+            Screen::Opportunities if self.customers.filtering => Context::Filter,
+            Screen::Opportunities => Context::Opportunities,
         }
     }
 
@@ -148,6 +151,14 @@ impl App {
 
     fn type_text(&mut self, context: Context, event: &Event) {
         match context {
+            Context::Filter
+                if matches!(self.customers.screen, Screen::Opportunities)
+                    && self.customers.opportunity_filter.handle_event(event).is_some_and(|c| c.value) =>
+            {
+                let result = self.refilter_opportunities();
+                self.report(result);
+            }
+            Context::Filter if matches!(self.customers.screen, Screen::Opportunities) => {}
             Context::Filter if self.customers.filter_input.handle_event(event).is_some_and(|c| c.value) => {
                 let query = ListQuery {
                     filter: self.customers.filter_input.value().to_string(),
@@ -244,6 +255,7 @@ impl App {
     fn refresh(&mut self) -> Result<()> {
         self.customers.list.reload(&self.session)?;
         self.reload_crm_views()?;
+        self.reload_pipeline_views()?;
         if let Screen::Detail(current) = &self.customers.screen {
             match customers::get(&self.session, current.id) {
                 Ok(fresh) => self.show_detail(fresh)?,
@@ -309,6 +321,11 @@ impl App {
                     if action == Action::TabCustomers { Tab::Customers } else { tabs[(index + step) % tabs.len()] };
             }
             (Context::Filter, Action::Accept) => self.customers.filtering = false,
+            (Context::Filter, Action::Back) if matches!(self.customers.screen, Screen::Opportunities) => {
+                self.customers.filtering = false;
+                self.customers.opportunity_filter.reset();
+                self.refilter_opportunities()?;
+            }
             (Context::Filter, Action::Back) => {
                 self.customers.filtering = false;
                 self.clear_filter()?;
@@ -320,6 +337,8 @@ impl App {
             }
             (Context::Form, action) => self.form_action(action)?,
             (Context::FollowUps, action) => self.follow_ups_action(action)?,
+            (Context::Pipeline, action) => self.pipeline_action(action)?,
+            (Context::Opportunities, action) => self.opportunities_action(action)?,
             (Context::Feedback, action) => self.feedback_action(action)?,
             _ => {}
         }
@@ -349,6 +368,7 @@ impl App {
             }
             Action::ShowFollowUps => self.show_follow_ups()?,
             Action::ShowFeedback => self.show_feedback()?,
+            Action::ShowPipeline => self.show_pipeline()?,
             Action::Edit => {
                 if let Some(row) = list.selected_row() {
                     let customer = customers::get(session, row.id)?;
@@ -402,7 +422,11 @@ impl App {
                 }
                 Source::FollowUps => self.show_follow_ups()?,
                 Source::Feedback => self.show_feedback()?,
+                Source::Pipeline => self.show_pipeline()?,
+                Source::Opportunities => self.show_opportunities()?,
             },
+            Action::NewOpportunity => self.open_opportunity_form(customer.id, None, Back::Detail(customer.id))?,
+            Action::ShowPipeline => self.show_pipeline()?,
             Action::LogContact => self.open_contact_form(customer.id, Back::Detail(customer.id))?,
             Action::RecordFeedback => self.open_feedback_form(customer.id, Back::Detail(customer.id))?,
             Action::ShowFollowUps => self.show_follow_ups()?,

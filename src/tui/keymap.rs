@@ -25,6 +25,8 @@ pub enum Context {
     Confirm,
     FollowUps,
     Feedback,
+    Pipeline,
+    Opportunities,
 }
 
 impl Context {
@@ -46,6 +48,8 @@ impl Context {
             Context::Confirm => t("context.confirm"),
             Context::FollowUps => t("context.follow-ups"),
             Context::Feedback => t("context.feedback"),
+            Context::Pipeline => t("context.pipeline"),
+            Context::Opportunities => t("context.opportunities"),
         }
     }
 }

@@ -66,6 +66,23 @@ pub fn session_with_crm() -> Session {
         ..Default::default()
     };
     ops::crm::record_feedback(&mut session, zhang, &praise).unwrap();
+    use shopdesk::domain::pipeline::OpportunityInput;
+    let deal = |title: &str, stage: &str, value: &str, close: &str| OpportunityInput {
+        title: title.into(),
+        stage: stage.into(),
+        value: value.into(),
+        expected_close: close.into(),
+        owner: "alice".into(),
+        ..Default::default()
+    };
+    for (customer, input) in [
+        (anna, deal("Christmas hampers", "proposal", "2400.00", "2026-12-10")),
+        (anna, deal("Weekly rye", "lead", "960.00", "")),
+        (zhang, deal("春节礼盒", "negotiation", "5800.00", "2027-01-20")),
+        (zhang, deal("Office coffee", "won", "450.00", "2026-11-01")),
+    ] {
+        ops::pipeline::create(&mut session, customer, &input).unwrap();
+    }
     session
 }
 

@@ -106,6 +106,8 @@ impl FeedbackView {
 pub struct Glance {
     pub contacts: Vec<Contact>,
     pub feedback: Vec<Feedback>,
+    /// Deals still in an open stage.
+    pub deals: Vec<crate::db::pipeline::Opportunity>,
 }
 
 /// What a record form saves.
@@ -114,6 +116,8 @@ pub enum RecordKind {
     Contact { customer: CustomerId },
     Feedback { customer: CustomerId },
     Resolve { item: Box<Feedback> },
+    Opportunity { customer: CustomerId, editing: Option<Box<crate::db::pipeline::Opportunity>> },
+    LostReason { deal: Box<crate::db::pipeline::Opportunity>, stage: String },
 }
 
 /// Where a record form returns to when saved or left.
@@ -122,6 +126,8 @@ pub enum Back {
     Detail(CustomerId),
     FollowUps,
     Feedback,
+    Pipeline,
+    Opportunities,
 }
 
 #[derive(Debug)]
@@ -287,11 +293,38 @@ impl App {
         Ok(())
     }
 
-    /// Saves a contact, feedback or resolution form; field problems are marked inline.
+    /// Saves a record form (contact, feedback, resolution, opportunity, lost reason); field
+    /// problems are marked inline and the form stays.
     pub(crate) fn save_record(&mut self) -> Result<()> {
-        let Screen::Record(record) = &mut self.customers.screen else { return Ok(()) };
-        let form = &record.form;
-        let saved: Result<String> = match &record.kind {
+        // Taken off the screen while saving, so the save may use the whole app; it goes
+        // back unless the save succeeds.
+        let Screen::Record(mut record) = std::mem::replace(&mut self.customers.screen, Screen::List) else {
+            return Ok(());
+        };
+        let saved = self.save_record_kind(&record.kind, &record.form);
+        match saved {
+            Ok(message) => {
+                self.customers.screen = Screen::Record(record);
+                self.leave_record()?;
+                self.flash = Some(Flash::Info(message));
+                Ok(())
+            }
+            Err(Error::Invalid(errors)) => {
+                record.form.show_errors(errors);
+                self.customers.screen = Screen::Record(record);
+                self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
+                Ok(())
+            }
+            Err(e) => {
+                record.form.message = Some(e.to_string());
+                self.customers.screen = Screen::Record(record);
+                Err(e)
+            }
+        }
+    }
+
+    fn save_record_kind(&mut self, kind: &RecordKind, form: &Form) -> Result<String> {
+        match kind {
             RecordKind::Contact { customer } => {
                 let input = ContactInput {
                     kind: form.value("kind").to_string(),
@@ -318,22 +351,7 @@ impl App {
                     tf("flash.feedback_moved", &[("code", &f.code), ("status", &status)])
                 })
             }
-        };
-        match saved {
-            Ok(message) => {
-                self.leave_record()?;
-                self.flash = Some(Flash::Info(message));
-                Ok(())
-            }
-            Err(Error::Invalid(errors)) => {
-                record.form.show_errors(errors);
-                self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
-                Ok(())
-            }
-            Err(e) => {
-                record.form.message = Some(e.to_string());
-                Err(e)
-            }
+            RecordKind::Opportunity { .. } | RecordKind::LostReason { .. } => self.save_deal(kind, form),
         }
     }
 
@@ -347,6 +365,8 @@ impl App {
             }
             Back::FollowUps => self.show_follow_ups(),
             Back::Feedback => self.show_feedback(),
+            Back::Pipeline => self.show_pipeline(),
+            Back::Opportunities => self.show_opportunities(),
         }
     }
 
@@ -357,6 +377,17 @@ impl App {
                 .into_iter()
                 .filter(|f| f.status.is_open())
                 .collect(),
+            deals: {
+                let open: Vec<String> = crate::ops::pipeline::stages(&self.session)?
+                    .into_iter()
+                    .filter(|s| s.outcome == crate::domain::pipeline::Outcome::Open)
+                    .map(|s| s.code)
+                    .collect();
+                crate::ops::pipeline::of_customer(&self.session, customer)?
+                    .into_iter()
+                    .filter(|d| open.contains(&d.stage))
+                    .collect()
+            },
         };
         Ok(())
     }

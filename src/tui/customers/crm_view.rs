@@ -199,6 +199,8 @@ pub fn draw_glance(frame: &mut Frame<'_>, app: &App, contacts_area: Rect, feedba
     }
     frame.render_widget(Paragraph::new(lines), contacts_area);
 
+    let [feedback_area, deals_area] =
+        ratatui::layout::Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(feedback_area);
     let mut lines = vec![Line::styled(t("crm.open_feedback"), theme.header)];
     if glance.feedback.is_empty() {
         lines.push(Line::styled(t("crm.no_open_feedback"), theme.dim));
@@ -210,4 +212,14 @@ pub fn draw_glance(frame: &mut Frame<'_>, app: &App, contacts_area: Rect, feedba
         lines.push(Line::styled(truncate(&display_safe(&text), width), severity_style(theme, f.severity)));
     }
     frame.render_widget(Paragraph::new(lines), feedback_area);
+
+    let mut lines = vec![Line::styled(t("crm.open_deals"), theme.header)];
+    if glance.deals.is_empty() {
+        lines.push(Line::styled(t("crm.no_open_deals"), theme.dim));
+    }
+    for d in &glance.deals {
+        let text = format!("{} {} {}", d.stage, d.value, d.title);
+        lines.push(Line::styled(truncate(&display_safe(&text), width), Style::new()));
+    }
+    frame.render_widget(Paragraph::new(lines), deals_area);
 }

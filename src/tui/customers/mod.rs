@@ -4,6 +4,8 @@ pub mod crm;
 pub mod crm_view;
 pub mod form;
 pub mod list;
+pub mod pipeline;
+pub mod pipeline_view;
 pub mod view;
 
 use tui_input::Input;
@@ -23,6 +25,8 @@ pub enum Screen {
     Record(Box<crm::RecordForm>),
     FollowUps,
     Feedback,
+    Pipeline,
+    Opportunities,
 }
 
 /// The view a customer's detail was opened from; Esc goes back there.
@@ -32,6 +36,8 @@ pub enum Source {
     List,
     FollowUps,
     Feedback,
+    Pipeline,
+    Opportunities,
 }
 
 impl Screen {
@@ -67,6 +73,10 @@ pub struct CustomersTab {
     pub detail_source: Source,
     pub follow_ups: crm::FollowUpsView,
     pub feedback: crm::FeedbackView,
+    pub pipeline: pipeline::PipelineView,
+    pub opportunities: pipeline::OpportunityList,
+    /// The opportunity list's filter line.
+    pub opportunity_filter: Input,
 }
 
 impl CustomersTab {
@@ -81,6 +91,9 @@ impl CustomersTab {
             detail_source: Source::List,
             follow_ups: crm::FollowUpsView::default(),
             feedback: crm::FeedbackView::default(),
+            pipeline: pipeline::PipelineView::default(),
+            opportunities: pipeline::OpportunityList::default(),
+            opportunity_filter: Input::default(),
         }
     }
 }

@@ -21,6 +21,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Screen::Record(record) => crate::tui::form::draw(frame, &app.theme, area, &record.form),
         Screen::FollowUps => super::crm_view::draw_follow_ups(frame, app, area),
         Screen::Feedback => super::crm_view::draw_feedback(frame, app, area),
+        Screen::Pipeline => super::pipeline_view::draw_board(frame, app, area),
+        Screen::Opportunities => super::pipeline_view::draw_list(frame, app, area),
     }
 }
 
