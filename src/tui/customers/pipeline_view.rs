@@ -55,10 +55,9 @@ pub fn draw_board(frame: &mut Frame<'_>, app: &App, area: Rect) {
         if below > 0 {
             lines.push(Line::styled(truncate(&tf("pipeline.more_below", &[("count", &below)]), w), theme.dim));
         }
-        frame.render_widget(
-            Paragraph::new(lines).block(Block::new().borders(Borders::RIGHT).border_style(theme.dim)),
-            *rect,
-        );
+        // A rule between columns, none after the last (the frame has its own).
+        let borders = if i + 1 < view.columns.len() { Borders::RIGHT } else { Borders::NONE };
+        frame.render_widget(Paragraph::new(lines).block(Block::new().borders(borders).border_style(theme.dim)), *rect);
     }
 }
 
