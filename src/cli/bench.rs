@@ -27,9 +27,11 @@ pub fn run(db: Option<&Path>, customers: usize, contacts: usize) -> Result<()> {
             let mut session = Session::start(Db::open(&path)?, "bench", Clock::System)?;
             ops::synth::generate(&mut session, customers, 42)?;
             ops::synth::generate_relationships(&mut session, contacts, contacts / 60, 42)?;
+            ops::synth::generate_opportunities(&mut session, contacts / 6, 42)?;
             println!(
-                "generated {customers} customers, {contacts} contacts, {} feedback items in {:.1} s",
+                "generated {customers} customers, {contacts} contacts, {} feedback items, {} opportunities in {:.1} s",
                 contacts / 60,
+                contacts / 6,
                 started.elapsed().as_secs_f64()
             );
             (path, Some(RemoveOnDrop(dir)))
@@ -106,8 +108,20 @@ pub fn run(db: Option<&Path>, customers: usize, contacts: usize) -> Result<()> {
     for _ in 0..200 {
         walking.push(timed(&mut crm, &mut crm_terminal, &down)?);
     }
-    report("open follow-ups / open feedback view", &mut views, Duration::from_millis(16));
-    report("keystroke to frame, follow-ups/feedback", &mut walking, Duration::from_millis(16));
+    views.push(timed(&mut crm, &mut crm_terminal, &key(KeyCode::Char('P')))?);
+    for code in [KeyCode::Right, KeyCode::Right, KeyCode::Down, KeyCode::Down, KeyCode::Left, KeyCode::Up] {
+        for _ in 0..20 {
+            walking.push(timed(&mut crm, &mut crm_terminal, &key(code))?);
+        }
+    }
+    // From the first column each > moves the highlighted lead on to the next stage.
+    let mut moves = Vec::new();
+    for _ in 0..20 {
+        moves.push(timed(&mut crm, &mut crm_terminal, &key(KeyCode::Char('>')))?);
+    }
+    report("open follow-ups / feedback / board", &mut views, Duration::from_millis(16));
+    report("move a deal a stage (save + redraw)", &mut moves, Duration::from_millis(16));
+    report("keystroke to frame, follow-ups/feedback/board", &mut walking, Duration::from_millis(16));
 
     match peak_rss_kib() {
         Some(kib) => println!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0),

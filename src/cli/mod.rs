@@ -67,6 +67,9 @@ pub enum Command {
         /// Feedback items and complaints spread over the customers
         #[arg(long, default_value_t = 0)]
         feedback: usize,
+        /// Sales opportunities across all stages
+        #[arg(long, default_value_t = 0)]
+        opportunities: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -210,9 +213,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let columns = ["stage", "name", "deals", "value", "probability", "weighted"];
             report::print_rows(&columns, &ops::pipeline::report_rows(&session)?, format)
         }
-        Some(Command::Gen { customers, contacts, feedback, seed }) => {
+        Some(Command::Gen { customers, contacts, feedback, opportunities, seed }) => {
             let added = ops::synth::generate(&mut session, customers, seed)?;
             ops::synth::generate_relationships(&mut session, contacts, feedback, seed)?;
+            ops::synth::generate_opportunities(&mut session, opportunities, seed)?;
             println!("{}", tf("cli.generated", &[("count", &added), ("path", &path.display())]));
             Ok(())
         }

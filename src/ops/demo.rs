@@ -10,6 +10,8 @@ pub const DEMO_CUSTOMERS: usize = 240;
 pub const DEMO_CONTACTS: usize = 600;
 /// Feedback items and complaints in every status.
 pub const DEMO_FEEDBACK: usize = 30;
+/// Deals across every stage of the pipeline.
+pub const DEMO_OPPORTUNITIES: usize = 60;
 
 /// Fills an empty database with the demo shop; leaves a database that has customers alone,
 /// so whatever someone typed into the demo survives a restart.
@@ -20,5 +22,6 @@ pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
     }
     super::synth::generate(session, DEMO_CUSTOMERS, 2026)?;
     super::synth::generate_relationships(session, DEMO_CONTACTS, DEMO_FEEDBACK, 2026)?;
+    super::synth::generate_opportunities(session, DEMO_OPPORTUNITIES, 2026)?;
     Ok(true)
 }

@@ -298,6 +298,52 @@ pub fn generate_relationships(session: &mut Session, contacts: usize, feedback: 
     })
 }
 
+const DEAL_TITLES: &[&str] = &[
+    "Christmas hampers",
+    "Weekly bread delivery",
+    "Office coffee supply",
+    "Wedding catering",
+    "Spring range listing",
+    "Corporate gifts",
+    "春节礼盒",
+    "Shop fitting",
+    "Summer festival stand",
+];
+
+/// Adds `count` opportunities over existing customers, across all stages, with values from
+/// 50 to 20,000 and expected closes from two months ago to six months ahead.
+pub fn generate_opportunities(session: &mut Session, count: usize, seed: u64) -> Result<()> {
+    use crate::db::pipeline::{Record, insert};
+    use crate::domain::money::Money;
+    use crate::domain::pipeline::Outcome;
+    let ids = repo::all_ids(session.db.conn())?;
+    let stages = crate::db::pipeline::stages(session.db.conn())?;
+    if ids.is_empty() || stages.is_empty() || count == 0 {
+        return Ok(());
+    }
+    let today = session.clock.today();
+    session.write(|tx, ctx| {
+        let mut rng = Rng::new(seed.wrapping_mul(97));
+        for _ in 0..count {
+            let stage = &stages[rng.below(stages.len())];
+            let close = (today + chrono::Duration::days(rng.below(240) as i64 - 60)).to_string();
+            let record = Record {
+                title: rng.pick(DEAL_TITLES),
+                stage: &stage.code,
+                value: Money::from_minor(5_000 + (rng.below(200) as i64) * 10_000),
+                probability: stage.probability,
+                expected_close: &close,
+                owner: rng.pick(SALESPEOPLE),
+                next_step: if stage.outcome == Outcome::Open { "Call to follow up the offer" } else { "" },
+                lost_reason: if stage.outcome == Outcome::Lost { "Chose another supplier" } else { "" },
+            };
+            let code = format!("P{:06}", crate::db::meta::take_next(tx, "opportunity_code")?);
+            insert(tx, &code, ids[rng.below(ids.len())], &record, &ctx.now)?;
+        }
+        ctx.audit(tx, "generate", "opportunity", None, format!("{count} opportunities, seed {seed}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
