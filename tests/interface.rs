@@ -275,3 +275,17 @@ fn deals_move_across_the_board_and_losing_asks_why() {
     assert_eq!((lost.totals.count, lost.cards[0].lost_reason.as_str()), (1, "Chose a cheaper supplier"));
     assert_eq!(column(&app, "won").totals.value.to_string(), "450.00");
 }
+
+/// A manager edits a tier's terms on the tiers screen; the list shows the new discount.
+#[test]
+fn editing_a_tier_changes_its_terms() {
+    let mut app = app(80, 24);
+    press(&mut app, &[KeyCode::Char('T'), KeyCode::Down, KeyCode::Enter]); // tier A
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "6.5");
+    app.handle_event(&ctrl('s'));
+    let screen = render(&app);
+    assert!(screen.contains("Saved tier A"), "{screen}");
+    assert!(screen.contains("6.50 %"), "{screen}");
+}

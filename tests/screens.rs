@@ -130,3 +130,15 @@ fn opportunity_list_filtered() {
         type_text(app, "owner:alice");
     });
 }
+
+#[test]
+fn tiers_screen_and_form() {
+    both_sizes_crm("tiers", |app| {
+        press(app, &[KeyCode::Char('T'), KeyCode::Down, KeyCode::Enter]);
+        app.handle_event(&ctrl('u'));
+        press(app, &[KeyCode::Tab, KeyCode::Tab]);
+        app.handle_event(&ctrl('u'));
+        type_text(app, "12.345");
+        app.handle_event(&ctrl('s'));
+    });
+}

@@ -108,6 +108,8 @@ pub enum TableName {
     Feedback,
     /// Sales opportunities
     Opportunities,
+    /// Customer tiers and their terms (importing needs a manager)
+    Tiers,
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +132,7 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Contacts => ops::crm::export_contacts(session, out),
         TableName::Feedback => ops::crm::export_feedback(session, out),
         TableName::Opportunities => ops::pipeline::export(session, out),
+        TableName::Tiers => ops::tiers::export(session, out),
     }
 }
 
@@ -197,6 +200,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 TableName::Contacts => ops::crm::import_contacts(&mut session, &bytes, dry_run)?,
                 TableName::Feedback => ops::crm::import_feedback(&mut session, &bytes, dry_run)?,
                 TableName::Opportunities => ops::pipeline::import(&mut session, &bytes, dry_run)?,
+                TableName::Tiers => ops::tiers::import(&mut session, &bytes, dry_run)?,
             };
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
             println!(

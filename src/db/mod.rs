@@ -6,6 +6,7 @@ pub mod crm;
 pub mod customers;
 pub mod meta;
 pub mod pipeline;
+pub mod tiers;
 pub mod users;
 
 use std::fs::OpenOptions;

@@ -7,4 +7,5 @@ pub mod ids;
 pub mod money;
 pub mod pipeline;
 pub mod text;
+pub mod tier;
 pub mod user;

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod pipeline;
 pub mod search;
 pub mod synth;
+pub mod tiers;
 
 use chrono::{SecondsFormat, Utc};
 use rusqlite::Transaction;

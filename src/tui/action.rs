@@ -50,6 +50,7 @@ pub enum Action {
     PrevColumn,
     StageForward,
     StageBack,
+    ShowTiers,
 }
 
 impl Action {
@@ -126,6 +127,7 @@ impl Action {
             Action::PrevColumn => t("action.prev-column"),
             Action::StageForward => t("action.stage-forward"),
             Action::StageBack => t("action.stage-back"),
+            Action::ShowTiers => t("action.show-tiers"),
         }
     }
 }

@@ -106,6 +106,7 @@ impl App {
             Screen::FollowUps => Context::FollowUps,
             Screen::Feedback => Context::Feedback,
             Screen::Pipeline => Context::Pipeline,
+            Screen::Tiers => Context::Tiers,
             Screen::Opportunities if self.customers.filtering => Context::Filter,
             Screen::Opportunities => Context::Opportunities,
         }
@@ -338,6 +339,7 @@ impl App {
             (Context::Form, action) => self.form_action(action)?,
             (Context::FollowUps, action) => self.follow_ups_action(action)?,
             (Context::Pipeline, action) => self.pipeline_action(action)?,
+            (Context::Tiers, action) => self.tiers_action(action)?,
             (Context::Opportunities, action) => self.opportunities_action(action)?,
             (Context::Feedback, action) => self.feedback_action(action)?,
             _ => {}
@@ -369,6 +371,7 @@ impl App {
             Action::ShowFollowUps => self.show_follow_ups()?,
             Action::ShowFeedback => self.show_feedback()?,
             Action::ShowPipeline => self.show_pipeline()?,
+            Action::ShowTiers => self.show_tiers()?,
             Action::Edit => {
                 if let Some(row) = list.selected_row() {
                     let customer = customers::get(session, row.id)?;

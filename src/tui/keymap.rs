@@ -27,6 +27,7 @@ pub enum Context {
     Feedback,
     Pipeline,
     Opportunities,
+    Tiers,
 }
 
 impl Context {
@@ -50,6 +51,7 @@ impl Context {
             Context::Feedback => t("context.feedback"),
             Context::Pipeline => t("context.pipeline"),
             Context::Opportunities => t("context.opportunities"),
+            Context::Tiers => t("context.tiers"),
         }
     }
 }

@@ -118,6 +118,7 @@ pub enum RecordKind {
     Resolve { item: Box<Feedback> },
     Opportunity { customer: CustomerId, editing: Option<Box<crate::db::pipeline::Opportunity>> },
     LostReason { deal: Box<crate::db::pipeline::Opportunity>, stage: String },
+    Tier { editing: Option<Box<crate::domain::tier::Tier>> },
 }
 
 /// Where a record form returns to when saved or left.
@@ -128,6 +129,7 @@ pub enum Back {
     Feedback,
     Pipeline,
     Opportunities,
+    Tiers,
 }
 
 #[derive(Debug)]
@@ -352,6 +354,7 @@ impl App {
                 })
             }
             RecordKind::Opportunity { .. } | RecordKind::LostReason { .. } => self.save_deal(kind, form),
+            RecordKind::Tier { editing } => self.save_tier(editing.as_deref(), form),
         }
     }
 
@@ -367,6 +370,7 @@ impl App {
             Back::Feedback => self.show_feedback(),
             Back::Pipeline => self.show_pipeline(),
             Back::Opportunities => self.show_opportunities(),
+            Back::Tiers => self.show_tiers(),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod form;
 pub mod list;
 pub mod pipeline;
 pub mod pipeline_view;
+pub mod tiers;
 pub mod view;
 
 use tui_input::Input;
@@ -27,6 +28,7 @@ pub enum Screen {
     Feedback,
     Pipeline,
     Opportunities,
+    Tiers,
 }
 
 /// The view a customer's detail was opened from; Esc goes back there.
@@ -77,6 +79,7 @@ pub struct CustomersTab {
     pub opportunities: pipeline::OpportunityList,
     /// The opportunity list's filter line.
     pub opportunity_filter: Input,
+    pub tiers: tiers::TiersView,
 }
 
 impl CustomersTab {
@@ -94,6 +97,7 @@ impl CustomersTab {
             pipeline: pipeline::PipelineView::default(),
             opportunities: pipeline::OpportunityList::default(),
             opportunity_filter: Input::default(),
+            tiers: tiers::TiersView::default(),
         }
     }
 }
