@@ -118,6 +118,27 @@ pub fn code_taken(conn: &Connection, code: &str, except: Option<CustomerId>) -> 
     Ok(matches!(found, Some(id) if Some(CustomerId(id)) != except))
 }
 
+/// The editable columns in table order (then `search`), for INSERT and UPDATE alike.
+fn data_values<'a>(data: &'a CustomerData, search: &'a String) -> [&'a dyn ToSql; 15] {
+    [
+        &data.code,
+        &data.name,
+        &data.company,
+        &data.contact,
+        &data.title,
+        &data.phone,
+        &data.email,
+        &data.address,
+        &data.city,
+        &data.region,
+        &data.tier,
+        &data.salesperson,
+        &data.tax_id,
+        &data.notes,
+        search,
+    ]
+}
+
 /// Inserts a customer whose data has been validated and whose code is set.
 pub fn insert(
     conn: &Connection,
@@ -125,36 +146,22 @@ pub fn insert(
     created_at: &str,
     archived_at: Option<&str>,
 ) -> Result<CustomerId> {
+    let search = data.search_text();
     conn.prepare_cached(
         "INSERT INTO customers (code, name, company, contact, title, phone, email, address, city, region,
                                 tier, salesperson, tax_id, notes, search, created_at, archived_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
-    .execute(rusqlite::params![
-        data.code,
-        data.name,
-        data.company,
-        data.contact,
-        data.title,
-        data.phone,
-        data.email,
-        data.address,
-        data.city,
-        data.region,
-        data.tier,
-        data.salesperson,
-        data.tax_id,
-        data.notes,
-        data.search_text(),
-        created_at,
-        archived_at,
-    ])?;
+    .execute(params_from_iter(
+        data_values(data, &search).into_iter().chain([&created_at as &dyn ToSql, &archived_at]),
+    ))?;
     Ok(CustomerId(conn.last_insert_rowid()))
 }
 
 /// Saves an edit made on `expected_version`. Refused with `Conflict` when someone saved the
 /// customer in between, so nobody's change is silently overwritten.
 pub fn update(conn: &Connection, id: CustomerId, expected_version: i64, data: &CustomerData) -> Result<()> {
+    let search = data.search_text();
     let changed = conn
         .prepare_cached(
             "UPDATE customers SET code = ?1, name = ?2, company = ?3, contact = ?4, title = ?5, phone = ?6,
@@ -162,25 +169,9 @@ pub fn update(conn: &Connection, id: CustomerId, expected_version: i64, data: &C
                     tax_id = ?13, notes = ?14, search = ?15, version = version + 1
              WHERE id = ?16 AND version = ?17",
         )?
-        .execute(rusqlite::params![
-            data.code,
-            data.name,
-            data.company,
-            data.contact,
-            data.title,
-            data.phone,
-            data.email,
-            data.address,
-            data.city,
-            data.region,
-            data.tier,
-            data.salesperson,
-            data.tax_id,
-            data.notes,
-            data.search_text(),
-            id.0,
-            expected_version,
-        ])?;
+        .execute(params_from_iter(
+            data_values(data, &search).into_iter().chain([&id.0 as &dyn ToSql, &expected_version]),
+        ))?;
     ensure_one_changed(conn, id, changed, &data.code)
 }
 

@@ -333,12 +333,9 @@ fn import_table(
                 Outcome::Skipped => {}
             }
         }
-        errors.into_result()?;
-        let summary = format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged);
-        ctx.audit(tx, "import", entity, None, summary)?;
-        Ok(report)
+        csv_io::finish_import(tx, ctx, errors, report, entity)
     };
-    if dry_run { session.rehearse(work) } else { session.write(work) }
+    session.write_or_rehearse(dry_run, work)
 }
 
 /// What one imported line did.

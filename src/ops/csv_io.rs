@@ -228,6 +228,21 @@ impl Record {
     }
 }
 
+/// Ends an import: refuses it (rolling everything back) if any line had a problem, else
+/// records one audit row for the file and returns the report.
+pub fn finish_import(
+    tx: &rusqlite::Connection,
+    ctx: &super::WriteCtx<'_>,
+    errors: Errors,
+    report: super::customers::ImportReport,
+    entity: &str,
+) -> Result<super::customers::ImportReport> {
+    errors.into_result()?;
+    let summary = format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged);
+    ctx.audit(tx, "import", entity, None, summary)?;
+    Ok(report)
+}
+
 /// A CSV writer that neutralises every cell.
 pub struct SafeWriter<W: Write> {
     inner: csv::Writer<W>,

@@ -156,7 +156,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
     let columns = map_columns(&table.headers, &mut errors);
     errors.into_result()?;
     let apply = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| import_rows(tx, ctx, &table, &columns, dry_run);
-    if dry_run { session.rehearse(apply) } else { session.write(apply) }
+    session.write_or_rehearse(dry_run, apply)
 }
 
 /// One line as the file gives it: only the columns it has.

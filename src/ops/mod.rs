@@ -120,6 +120,15 @@ impl Session {
         self.db.rehearse(|tx| work(tx, &ctx))
     }
 
+    /// `write`, or with `dry_run` `rehearse`: an import that reports without writing.
+    pub fn write_or_rehearse<T>(
+        &mut self,
+        dry_run: bool,
+        work: impl FnOnce(&Transaction<'_>, &WriteCtx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        if dry_run { self.rehearse(work) } else { self.write(work) }
+    }
+
     pub fn require(&self, needed: Role) -> Result<()> {
         if self.operator.role.allows(needed) { Ok(()) } else { Err(Error::NotAllowed { needed }) }
     }

@@ -302,12 +302,9 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 }
             }
         }
-        errors.into_result()?;
-        let summary = format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged);
-        ctx.audit(tx, "import", "opportunity", None, summary)?;
-        Ok(report)
+        csv_io::finish_import(tx, ctx, errors, report, "opportunity")
     };
-    if dry_run { session.rehearse(work) } else { session.write(work) }
+    session.write_or_rehearse(dry_run, work)
 }
 
 /// The pipeline report: per stage the deals, value and weighted value, then the open total.

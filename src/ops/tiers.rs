@@ -131,12 +131,9 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 }
             }
         }
-        errors.into_result()?;
-        let summary = format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged);
-        ctx.audit(tx, "import", "tier", None, summary)?;
-        Ok(report)
+        csv_io::finish_import(tx, ctx, errors, report, "tier")
     };
-    if dry_run { session.rehearse(work) } else { session.write(work) }
+    session.write_or_rehearse(dry_run, work)
 }
 
 #[cfg(test)]
