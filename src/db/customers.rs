@@ -119,7 +119,7 @@ pub fn code_taken(conn: &Connection, code: &str, except: Option<CustomerId>) -> 
 }
 
 /// The editable columns in table order (then `search`), for INSERT and UPDATE alike.
-fn data_values<'a>(data: &'a CustomerData, search: &'a String) -> [&'a dyn ToSql; 15] {
+fn data_values<'a>(data: &'a CustomerData, search: &'a dyn ToSql) -> [&'a dyn ToSql; 15] {
     [
         &data.code,
         &data.name,
