@@ -110,6 +110,8 @@ pub enum TableName {
     Opportunities,
     /// Customer tiers and their terms (importing needs a manager)
     Tiers,
+    /// Pipeline stages: rename, re-rank or add (importing needs a manager)
+    Stages,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,6 +135,7 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Feedback => ops::crm::export_feedback(session, out),
         TableName::Opportunities => ops::pipeline::export(session, out),
         TableName::Tiers => ops::tiers::export(session, out),
+        TableName::Stages => ops::pipeline::export_stages(session, out),
     }
 }
 
@@ -201,6 +204,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 TableName::Feedback => ops::crm::import_feedback(&mut session, &bytes, dry_run)?,
                 TableName::Opportunities => ops::pipeline::import(&mut session, &bytes, dry_run)?,
                 TableName::Tiers => ops::tiers::import(&mut session, &bytes, dry_run)?,
+                TableName::Stages => ops::pipeline::import_stages(&mut session, &bytes, dry_run)?,
             };
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
             println!(

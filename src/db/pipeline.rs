@@ -21,6 +21,22 @@ pub fn stages(conn: &Connection) -> Result<Vec<Stage>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Adds or replaces a stage by its code (the name, rank, default probability, outcome).
+pub fn upsert_stage(conn: &Connection, stage: &Stage) -> Result<()> {
+    let outcome = match stage.outcome {
+        Outcome::Open => "open",
+        Outcome::Won => "won",
+        Outcome::Lost => "lost",
+    };
+    conn.prepare_cached(
+        "INSERT INTO stages (code, name, rank, probability, outcome) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, rank = excluded.rank,
+             probability = excluded.probability, outcome = excluded.outcome",
+    )?
+    .execute((&stage.code, &stage.name, stage.rank, stage.probability, outcome))?;
+    Ok(())
+}
+
 /// A stage's totals: how many deals, their value, their weighted value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Totals {

@@ -307,6 +307,87 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
     session.write_or_rehearse(dry_run, work)
 }
 
+pub const STAGE_COLUMNS: &[&str] = &["code", "name", "rank", "probability", "outcome"];
+
+fn outcome_text(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Open => "open",
+        Outcome::Won => "won",
+        Outcome::Lost => "lost",
+    }
+}
+
+pub fn export_stages(session: &Session, out: impl Write) -> Result<usize> {
+    let mut writer = SafeWriter::new(out);
+    writer.row(STAGE_COLUMNS.iter().copied())?;
+    let stages = stages(session)?;
+    for s in &stages {
+        let (rank, probability) = (s.rank.to_string(), s.probability.to_string());
+        writer.row([s.code.as_str(), &s.name, &rank, &probability, outcome_text(s.outcome)])?;
+    }
+    writer.finish()?;
+    Ok(stages.len())
+}
+
+/// Renames, re-ranks or adds stages (matched by code); a manager's setting.
+pub fn import_stages(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    session.require(crate::domain::user::Role::Manager)?;
+    let table = csv_io::read_table(bytes)?;
+    let positions =
+        csv_io::map_header(&table.headers, STAGE_COLUMNS, &["code", "name", "rank", "probability", "outcome"])?;
+    let current = stages(session)?;
+    session.write_or_rehearse(dry_run, |tx, ctx| {
+        let mut errors = Errors::default();
+        let mut report = ImportReport { dry_run, ..Default::default() };
+        for record in &table.records {
+            let cell = |c: &str| {
+                STAGE_COLUMNS.iter().position(|k| *k == c).and_then(|i| record.cell(&positions, i)).unwrap_or("")
+            };
+            let line = record.line;
+            let mut bad = |column: &'static str, problem: Problem| {
+                errors.push(line, column, cell(column), describe_problem(&problem))
+            };
+            let code = cell("code").trim().to_lowercase();
+            if !crate::domain::customer::valid_code(&code) {
+                bad("code", Problem::InvalidCode);
+            }
+            let name = crate::domain::fields::check_text(cell("name"), true, 40, false).unwrap_or_else(|p| {
+                bad("name", p);
+                String::new()
+            });
+            let rank = cell("rank").trim().parse::<i64>().ok().filter(|r| (1..=99).contains(r));
+            if rank.is_none() {
+                bad("rank", Problem::OutOfRange { min: 1, max: Some(99) });
+            }
+            let probability = cell("probability").trim().parse::<u8>().ok().filter(|p| *p <= 100);
+            if probability.is_none() {
+                bad("probability", Problem::OutOfRange { min: 0, max: Some(100) });
+            }
+            let outcome = match cell("outcome").trim() {
+                "open" => Some(Outcome::Open),
+                "won" => Some(Outcome::Won),
+                "lost" => Some(Outcome::Lost),
+                _ => None,
+            };
+            if outcome.is_none() {
+                bad("outcome", Problem::NotOneOf { allowed: vec!["open", "won", "lost"] });
+            }
+            let (Some(rank), Some(probability), Some(outcome), true) = (rank, probability, outcome, errors.is_empty())
+            else {
+                continue;
+            };
+            let stage = Stage { code, name, rank, probability, outcome };
+            match current.iter().find(|s| s.code.eq_ignore_ascii_case(&stage.code)) {
+                Some(same) if *same == Stage { code: same.code.clone(), ..stage.clone() } => report.unchanged += 1,
+                Some(_) => report.updated += 1,
+                None => report.created += 1,
+            }
+            repo::upsert_stage(tx, &stage)?;
+        }
+        csv_io::finish_import(tx, ctx, errors, report, "stage")
+    })
+}
+
 /// The pipeline report: per stage the deals, value and weighted value, then the open total.
 pub fn report_rows(session: &Session) -> Result<Vec<Vec<String>>> {
     let columns = board(session, &[], 0)?;
@@ -429,6 +510,14 @@ mod tests {
         export(&other, &mut again).unwrap();
         assert_eq!(String::from_utf8(again).unwrap(), String::from_utf8(file.clone()).unwrap());
         assert_eq!(import(&mut other, &file, false).unwrap().unchanged, 2);
+        let mut stages_file = Vec::new();
+        export_stages(&s, &mut stages_file).unwrap();
+        let text =
+            String::from_utf8(stages_file).unwrap().replace("Proposal", "Offer sent") + "tasting,Tasting,3,40,open\r\n";
+        let report = import_stages(&mut s, text.as_bytes(), false).unwrap();
+        assert_eq!((report.created, report.updated, report.unchanged), (1, 1, 5));
+        assert_eq!(stages(&s).unwrap().iter().find(|st| st.code == "proposal").unwrap().name, "Offer sent");
+        assert_eq!(board(&s, &[], 0).unwrap().len(), 7, "the new stage has a column");
         let bad = b"customer,title,stage,value\nC000001,x,maybe,abc\n";
         let err = import(&mut other, bad, false).unwrap_err().to_string();
         assert!(err.contains("line 2, column stage: 'maybe'") && err.contains("line 2, column value: 'abc'"), "{err}");
