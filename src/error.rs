@@ -169,5 +169,6 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::OutOfRange { min, max: Some(max) } => tf("problem.out_of_range", &[("min", min), ("max", max)]),
         Problem::OutOfRange { min, max: None } => tf("problem.at_least", &[("min", min)]),
         Problem::NeedsLostReason => t("problem.needs_lost_reason").to_string(),
+        Problem::MustBeEmptyWhileOpen => t("problem.empty_while_open").to_string(),
     }
 }

@@ -20,6 +20,7 @@ pub enum Problem {
     InvalidAmount(String),
     OutOfRange { min: i64, max: Option<i64> },
     NeedsLostReason,
+    MustBeEmptyWhileOpen,
 }
 
 /// A problem pinned to a field, named by its column (as in CSV files and the database).

@@ -109,7 +109,9 @@ pub fn record_feedback(session: &mut Session, customer: CustomerId, input: &Feed
 /// Moves an item to `to`, as it was at its version. Resolving records the resolution and the
 /// time; reopening clears the time. Illegal moves are refused with the reason.
 pub fn move_feedback(session: &mut Session, item: &Feedback, to: Status, resolution: &str) -> Result<Feedback> {
-    let resolution = if resolution.trim().is_empty() { item.resolution.clone() } else { resolution.trim().to_string() };
+    let resolution = if resolution.trim().is_empty() { item.resolution.clone() } else { resolution.to_string() };
+    let resolution = check_text(&resolution, false, 4000, true)
+        .map_err(|problem| Error::Invalid(vec![FieldError { field: "resolution", problem }]))?;
     crm::check_move(item.status, to, &resolution).map_err(|refused| match refused {
         MoveRefused::NotAllowed { from, to } => {
             let hint = match (from, to) {
@@ -187,22 +189,45 @@ pub const FEEDBACK_COLUMNS: &[&str] = &[
     "resolved",
 ];
 
+/// A contact as a CSV line, in `CONTACT_COLUMNS` order: the export, and what an import
+/// keeps for the columns its file does not have.
+fn contact_row(c: &Contact) -> Vec<String> {
+    vec![
+        c.code.clone(),
+        c.customer_code.clone(),
+        c.kind.as_str().to_string(),
+        c.at.clone(),
+        c.user.clone(),
+        c.summary.clone(),
+        c.follow_up.clone().unwrap_or_default(),
+        c.done_at.clone().unwrap_or_default(),
+    ]
+}
+
+/// A feedback item as a CSV line, in `FEEDBACK_COLUMNS` order.
+fn feedback_row(f: &Feedback) -> Vec<String> {
+    vec![
+        f.code.clone(),
+        f.customer_code.clone(),
+        f.order_ref.clone(),
+        f.kind.as_str().to_string(),
+        f.severity.as_str().to_string(),
+        f.status.as_str().to_string(),
+        f.assignee.clone(),
+        f.description.clone(),
+        f.resolution.clone(),
+        f.opened_at.clone(),
+        f.resolved_at.clone().unwrap_or_default(),
+    ]
+}
+
 pub fn export_contacts(session: &Session, out: impl Write) -> Result<usize> {
     let mut writer = SafeWriter::new(out);
     writer.row(CONTACT_COLUMNS.iter().copied())?;
     let mut n = 0;
     repo::for_each_contact(session.db.conn(), |c| {
         n += 1;
-        writer.row([
-            c.code.as_str(),
-            &c.customer_code,
-            c.kind.as_str(),
-            &c.at,
-            &c.user,
-            &c.summary,
-            c.follow_up.as_deref().unwrap_or(""),
-            c.done_at.as_deref().unwrap_or(""),
-        ])
+        writer.row(contact_row(&c).iter().map(String::as_str))
     })?;
     writer.finish()?;
     Ok(n)
@@ -214,19 +239,7 @@ pub fn export_feedback(session: &Session, out: impl Write) -> Result<usize> {
     let mut n = 0;
     repo::for_each_feedback(session.db.conn(), |f| {
         n += 1;
-        writer.row([
-            f.code.as_str(),
-            &f.customer_code,
-            &f.order_ref,
-            f.kind.as_str(),
-            f.severity.as_str(),
-            f.status.as_str(),
-            &f.assignee,
-            &f.description,
-            &f.resolution,
-            &f.opened_at,
-            f.resolved_at.as_deref().unwrap_or(""),
-        ])
+        writer.row(feedback_row(&f).iter().map(String::as_str))
     })?;
     writer.finish()?;
     Ok(n)
@@ -240,16 +253,20 @@ struct Line<'a> {
     record: &'a csv_io::Record,
     positions: &'a [Option<usize>],
     columns: &'a [&'static str],
+    /// The stored record this line updates, as a CSV line: a column the file does not
+    /// have keeps its stored value instead of falling back to a default.
+    stored: Option<Vec<String>>,
 }
 
 impl<'a> Line<'a> {
-    fn cell(&self, column: &str) -> Option<&'a str> {
+    fn cell(&self, column: &str) -> Option<&str> {
         let index = self.columns.iter().position(|c| *c == column)?;
-        self.record.cell(self.positions, index)
+        self.record.cell(self.positions, index).or_else(|| self.stored.as_ref()?.get(index).map(String::as_str))
     }
 
     fn text(&self, errors: &mut Errors, column: &'static str, required: bool, max: usize, multiline: bool) -> String {
-        let value = self.cell(column).unwrap_or("");
+        let value = self.cell(column).unwrap_or("").to_string();
+        let value = value.as_str();
         check_text(value, required, max, multiline).unwrap_or_else(|p| {
             errors.push(self.number, column, value, describe_problem(&p));
             String::new()
@@ -274,7 +291,8 @@ impl<'a> Line<'a> {
 
     /// A time cell: RFC 3339 or a plain date; `None` when empty or absent.
     fn time(&self, errors: &mut Errors, column: &'static str) -> Option<String> {
-        let value = self.cell(column).unwrap_or("").trim();
+        let value = self.cell(column).unwrap_or("").trim().to_string();
+        let value = value.as_str();
         if value.is_empty() {
             return None;
         }
@@ -285,7 +303,8 @@ impl<'a> Line<'a> {
     }
 
     fn date(&self, errors: &mut Errors, column: &'static str) -> Option<String> {
-        let value = self.cell(column).unwrap_or("");
+        let value = self.cell(column).unwrap_or("").to_string();
+        let value = value.as_str();
         parse_date(value).map(|d| d.map(|d| d.to_string())).unwrap_or_else(|p| {
             errors.push(self.number, column, value, describe_problem(&p));
             None
@@ -293,7 +312,8 @@ impl<'a> Line<'a> {
     }
 
     fn customer(&self, conn: &Connection, errors: &mut Errors) -> Result<Option<CustomerId>> {
-        let code = self.cell("customer").unwrap_or("").trim();
+        let code = self.cell("customer").unwrap_or("").trim().to_string();
+        let code = code.as_str();
         let found = customer_repo::find_by_code(conn, code)?.map(|c| c.id);
         if found.is_none() {
             errors.push(self.number, "customer", code, describe_problem(&Problem::UnknownCustomer));
@@ -310,6 +330,7 @@ fn import_table(
     dry_run: bool,
     columns: &'static [&'static str],
     entity: &str,
+    stored: impl Fn(&Connection, &str) -> Result<Option<Vec<String>>>,
     mut apply: impl FnMut(&Connection, &WriteCtx<'_>, &Line<'_>, &mut Errors) -> Result<Outcome>,
 ) -> Result<ImportReport> {
     let table = csv_io::read_table(bytes)?;
@@ -319,8 +340,10 @@ fn import_table(
         let mut report = ImportReport { dry_run, ..Default::default() };
         let mut seen = std::collections::HashMap::new();
         for record in &table.records {
-            let line = Line { number: record.line, record, positions: &positions, columns };
-            let code = line.cell("code").unwrap_or("").trim().to_ascii_lowercase();
+            let code_index = columns.iter().position(|c| *c == "code");
+            let code = code_index.and_then(|i| record.cell(&positions, i)).unwrap_or("").trim().to_string();
+            let line = Line { number: record.line, record, positions: &positions, columns, stored: stored(tx, &code)? };
+            let code = code.to_ascii_lowercase();
             if !code.is_empty()
                 && let Some(first) = seen.insert(code.clone(), record.line)
             {
@@ -349,7 +372,10 @@ enum Outcome {
 
 /// Imports contacts: matched by code, customers by their code. See docs/csv.md.
 pub fn import_contacts(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    import_table(session, bytes, dry_run, CONTACT_COLUMNS, "contact", |tx, ctx, line, errors| {
+    let stored = |tx: &Connection, code: &str| -> Result<Option<Vec<String>>> {
+        if code.is_empty() { Ok(None) } else { Ok(repo::find_contact(tx, code)?.as_ref().map(contact_row)) }
+    };
+    import_table(session, bytes, dry_run, CONTACT_COLUMNS, "contact", stored, |tx, ctx, line, errors| {
         let customer = line.customer(tx, errors)?;
         let kind = line.choice(errors, "kind", ContactKind::parse, ContactKind::Note);
         let at = line.time(errors, "at").unwrap_or_else(|| ctx.now.clone());
@@ -400,7 +426,10 @@ pub fn import_contacts(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
 
 /// Imports feedback and complaints: matched by code, customers by their code.
 pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    import_table(session, bytes, dry_run, FEEDBACK_COLUMNS, "feedback", |tx, ctx, line, errors| {
+    let stored = |tx: &Connection, code: &str| -> Result<Option<Vec<String>>> {
+        if code.is_empty() { Ok(None) } else { Ok(repo::find_feedback(tx, code)?.as_ref().map(feedback_row)) }
+    };
+    import_table(session, bytes, dry_run, FEEDBACK_COLUMNS, "feedback", stored, |tx, ctx, line, errors| {
         let customer = line.customer(tx, errors)?;
         let kind = line.choice(errors, "kind", FeedbackKind::parse, FeedbackKind::Feedback);
         let severity = line.choice(errors, "severity", Severity::parse, Severity::Low);
@@ -412,6 +441,18 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
         let opened = line.time(errors, "opened").unwrap_or_else(|| ctx.now.clone());
         let resolved = line.time(errors, "resolved");
         let code = line.text(errors, "code", false, 32, false);
+        // The same rules as moving an item by hand: resolved or closed items say how and
+        // when; open ones have no resolution time yet.
+        if matches!(status, Status::Resolved | Status::Closed) {
+            if resolution.is_empty() {
+                errors.push(line.number, "resolution", "", describe_problem(&Problem::Required));
+            }
+            if resolved.is_none() {
+                errors.push(line.number, "resolved", "", describe_problem(&Problem::Required));
+            }
+        } else if let Some(at) = &resolved {
+            errors.push(line.number, "resolved", at, describe_problem(&Problem::MustBeEmptyWhileOpen));
+        }
         // Once any line has a problem nothing more is written; the rest is only checked.
         let (Some(customer), true) = (customer, errors.is_empty()) else { return Ok(Outcome::Skipped) };
         let record = FeedbackRecord {
@@ -587,5 +628,50 @@ mod tests {
         assert!(follow_ups(&s, None, 10).unwrap().is_empty(), "nothing written");
         let err = import_contacts(&mut s, b"kind,summary\ncall,x\n", false).unwrap_err().to_string();
         assert!(err.contains("no customer column"), "{err}");
+    }
+
+    /// A file with only some columns changes only those: the rest of each matched record
+    /// keeps its stored value (no reset to defaults, no reopened complaints).
+    #[test]
+    fn partial_files_change_only_their_columns() {
+        let (mut s, ana) = shop();
+        let logged = log_contact(&mut s, ana, &call("Wants a quote", "2026-12-01")).unwrap();
+        let fb = FeedbackInput {
+            kind: "complaint".into(),
+            severity: "high".into(),
+            description: "Late".into(),
+            ..Default::default()
+        };
+        let item = record_feedback(&mut s, ana, &fb).unwrap();
+        let item = move_feedback(&mut s, &item, Status::Resolved, "Apologised").unwrap();
+        let closed = move_feedback(&mut s, &item, Status::Closed, "").unwrap();
+
+        let file = format!("code,customer,summary\n{},C000001,Wants a quote for 300 jars\n", logged.code);
+        assert_eq!(import_contacts(&mut s, file.as_bytes(), false).unwrap().updated, 1);
+        let after = repo::find_contact(s.db.conn(), &logged.code).unwrap().unwrap();
+        assert_eq!(after.summary, "Wants a quote for 300 jars");
+        assert_eq!((after.kind, after.at.as_str(), after.user.as_str()), (logged.kind, logged.at.as_str(), "alice"));
+        assert_eq!(after.follow_up.as_deref(), Some("2026-12-01"));
+
+        let file = format!("code,customer,assignee\n{},C000001,bruno\n", closed.code);
+        import_feedback(&mut s, file.as_bytes(), false).unwrap();
+        let after = repo::find_feedback(s.db.conn(), &closed.code).unwrap().unwrap();
+        assert_eq!(
+            (after.status, after.assignee.as_str(), after.resolution.as_str()),
+            (Status::Closed, "bruno", "Apologised")
+        );
+    }
+
+    #[test]
+    fn imported_feedback_obeys_the_status_rules() {
+        let (mut s, _) = shop();
+        let file = "customer,description,status,resolution,resolved\n\
+                    C000001,Late,resolved,,\n\
+                    C000001,Broken,open,,2026-11-01T00:00:00Z\n";
+        let err = import_feedback(&mut s, file.as_bytes(), false).unwrap_err().to_string();
+        for expected in ["line 2, column resolution", "line 2, column resolved", "line 3, column resolved"] {
+            assert!(err.contains(expected), "{expected} in {err}");
+        }
+        assert_eq!(open_feedback_count(&s).unwrap(), 0, "nothing written");
     }
 }

@@ -187,27 +187,32 @@ pub const COLUMNS: &[&str] = &[
     "updated",
 ];
 
+/// A deal as a CSV line, in `COLUMNS` order: the export, and what an import keeps for the
+/// columns its file does not have.
+fn row_of(o: &Opportunity) -> Vec<String> {
+    vec![
+        o.code.clone(),
+        o.customer_code.clone(),
+        o.title.clone(),
+        o.stage.clone(),
+        o.value.to_string(),
+        o.probability.to_string(),
+        o.expected_close.clone(),
+        o.owner.clone(),
+        o.next_step.clone(),
+        o.lost_reason.clone(),
+        o.created_at.clone(),
+        o.updated_at.clone(),
+    ]
+}
+
 pub fn export(session: &Session, out: impl Write) -> Result<usize> {
     let mut writer = SafeWriter::new(out);
     writer.row(COLUMNS.iter().copied())?;
     let mut n = 0;
     repo::for_each(session.db.conn(), |o| {
         n += 1;
-        let (value, probability) = (o.value.to_string(), o.probability.to_string());
-        writer.row([
-            o.code.as_str(),
-            &o.customer_code,
-            &o.title,
-            &o.stage,
-            &value,
-            &probability,
-            &o.expected_close,
-            &o.owner,
-            &o.next_step,
-            &o.lost_reason,
-            &o.created_at,
-            &o.updated_at,
-        ])
+        writer.row(row_of(&o).iter().map(String::as_str))
     })?;
     writer.finish()?;
     Ok(n)
@@ -226,10 +231,18 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
         let mut seen = std::collections::HashMap::new();
         for record in &table.records {
             let line = record.line;
-            let cell = |column: &str| {
-                COLUMNS.iter().position(|c| *c == column).and_then(|i| record.cell(&positions, i)).unwrap_or("")
+            let code_index = COLUMNS.iter().position(|c| *c == "code");
+            let code = code_index.and_then(|i| record.cell(&positions, i)).unwrap_or("").trim().to_string();
+            // A matched deal keeps what the file does not mention.
+            let stored = if code.is_empty() { None } else { repo::find(tx, &code)?.as_ref().map(row_of) };
+            let cell = |column: &str| -> String {
+                let Some(i) = COLUMNS.iter().position(|c| *c == column) else { return String::new() };
+                record
+                    .cell(&positions, i)
+                    .or_else(|| stored.as_ref().and_then(|row| row.get(i)).map(String::as_str))
+                    .unwrap_or("")
+                    .to_string()
             };
-            let code = cell("code").trim().to_string();
             if !code.is_empty()
                 && let Some(first) = seen.insert(code.to_ascii_lowercase(), line)
             {
@@ -237,23 +250,23 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
             }
             let customer = customer_repo::find_by_code(tx, cell("customer").trim())?.map(|c| c.id);
             if customer.is_none() {
-                errors.push(line, "customer", cell("customer"), describe_problem(&Problem::UnknownCustomer));
+                errors.push(line, "customer", &cell("customer"), describe_problem(&Problem::UnknownCustomer));
             }
             let input = OpportunityInput {
-                title: cell("title").to_string(),
-                stage: cell("stage").to_string(),
-                value: cell("value").to_string(),
-                probability: cell("probability").to_string(),
-                expected_close: cell("expected_close").to_string(),
-                owner: cell("owner").to_string(),
-                next_step: cell("next_step").to_string(),
-                lost_reason: cell("lost_reason").to_string(),
+                title: cell("title"),
+                stage: cell("stage"),
+                value: cell("value"),
+                probability: cell("probability"),
+                expected_close: cell("expected_close"),
+                owner: cell("owner"),
+                next_step: cell("next_step"),
+                lost_reason: cell("lost_reason"),
             };
             let data = match rules::validate_opportunity(&input, &stages) {
                 Ok(data) => data,
                 Err(problems) => {
                     for p in problems {
-                        errors.push(line, p.field, cell(p.field), describe_problem(&p.problem));
+                        errors.push(line, p.field, &cell(p.field), describe_problem(&p.problem));
                     }
                     continue;
                 }
@@ -261,7 +274,8 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
             let times: Vec<Option<String>> = ["created", "updated"]
                 .iter()
                 .map(|column| {
-                    let value = cell(column).trim();
+                    let value = cell(column);
+                    let value = value.trim();
                     if value.is_empty() {
                         return None;
                     }
@@ -521,5 +535,20 @@ mod tests {
         let bad = b"customer,title,stage,value\nC000001,x,maybe,abc\n";
         let err = import(&mut other, bad, false).unwrap_err().to_string();
         assert!(err.contains("line 2, column stage: 'maybe'") && err.contains("line 2, column value: 'abc'"), "{err}");
+    }
+
+    #[test]
+    fn a_partial_file_keeps_a_deals_other_fields() {
+        let (mut s, ana) = shop();
+        let mut a = deal("Hampers", "proposal", "2400");
+        a.owner = "alice".into();
+        let created = create(&mut s, ana, &a).unwrap();
+        let file = format!("code,customer,title,stage\n{},C000001,Hampers XL,proposal\n", created.code);
+        assert_eq!(import(&mut s, file.as_bytes(), false).unwrap().updated, 1);
+        let after = crate::db::pipeline::find(s.db.conn(), &created.code).unwrap().unwrap();
+        assert_eq!(
+            (after.title.as_str(), after.value.to_string().as_str(), after.owner.as_str()),
+            ("Hampers XL", "2400.00", "alice")
+        );
     }
 }
