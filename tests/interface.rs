@@ -244,28 +244,28 @@ fn alt_backspace_in_a_field_deletes_a_word() {
     assert_eq!(form.data().name, "Yellow ");
 }
 
-/// On the board a deal moves a stage with >; moving to lost asks why first, and the totals
-/// follow.
+/// On the board > moves a deal on through the open stages and the highlight follows it,
+/// so the next key acts on the same deal; w wins it; x loses it, asking why first.
 #[test]
 fn deals_move_across_the_board_and_losing_asks_why() {
     let mut app = app_on(session_with_crm(), 120, 40);
     let column = |app: &shopdesk::tui::app::App, stage: &str| {
         app.customers.pipeline.columns.iter().find(|c| c.stage.code == stage).unwrap().clone()
     };
+    let selected = |app: &shopdesk::tui::app::App| app.customers.pipeline.selected().unwrap().title.clone();
     press(&mut app, &[KeyCode::Char('P'), KeyCode::Right, KeyCode::Right]); // the proposal column
-    assert_eq!(app.customers.pipeline.selected().unwrap().title, "Christmas hampers");
+    assert_eq!(selected(&app), "Christmas hampers");
     app.handle_event(&key(KeyCode::Char('>')));
     assert_eq!(column(&app, "negotiation").totals.count, 2);
-    assert!(render(&app).contains("moved to negotiation"));
+    assert!(render(&app).contains("moved to Negotiation"));
+    assert_eq!(selected(&app), "Christmas hampers", "the highlight follows the deal");
+    app.handle_event(&key(KeyCode::Char('>')));
+    assert_eq!(column(&app, "won").totals.count, 1, "> never wins a deal by accident");
 
-    // Follow the hampers: negotiation (soonest close first), then won, then lost.
-    press(&mut app, &[KeyCode::Right]);
-    assert_eq!(app.customers.pipeline.selected().unwrap().title, "Christmas hampers");
-    app.handle_event(&key(KeyCode::Char('>')));
+    app.handle_event(&key(KeyCode::Char('w')));
     assert!(render(&app).contains("won: 2400.00"));
-    press(&mut app, &[KeyCode::Right, KeyCode::Down]);
-    assert_eq!(app.customers.pipeline.selected().unwrap().title, "Christmas hampers");
-    app.handle_event(&key(KeyCode::Char('>')));
+    assert_eq!(selected(&app), "Christmas hampers");
+    app.handle_event(&key(KeyCode::Char('x')));
     assert!(render(&app).contains("lost?"), "losing asks why first");
     app.handle_event(&ctrl('s'));
     assert!(render(&app).contains("say why it was lost"));
@@ -274,6 +274,13 @@ fn deals_move_across_the_board_and_losing_asks_why() {
     let lost = column(&app, "lost");
     assert_eq!((lost.totals.count, lost.cards[0].lost_reason.as_str()), (1, "Chose a cheaper supplier"));
     assert_eq!(column(&app, "won").totals.value.to_string(), "450.00");
+    assert_eq!(selected(&app), "Christmas hampers", "the highlight follows the deal to lost");
+    app.handle_event(&key(KeyCode::Char('<')));
+    assert_eq!(column(&app, "negotiation").totals.count, 2, "< from lost reopens in the last open stage");
+    assert_eq!(
+        (selected(&app), app.customers.pipeline.selected().unwrap().lost_reason.clone()),
+        ("Christmas hampers".into(), String::new())
+    );
 }
 
 /// A manager edits a tier's terms on the tiers screen; the list shows the new discount.

@@ -43,6 +43,13 @@ pub struct Totals {
     pub count: usize,
     pub value: Money,
     pub weighted: Money,
+    /// The exact weighted value in cents x percent, so totals of totals round only once.
+    pub weighted_raw: i64,
+}
+
+/// Cents x percent to money, rounded half away from zero once.
+pub fn weighted_money(raw: i64) -> Money {
+    Money::round_from(rust_decimal::Decimal::new(raw, 4))
 }
 
 /// Totals of every stage, from the table the triggers keep.
@@ -50,14 +57,14 @@ pub fn totals(conn: &Connection) -> Result<Vec<(String, Totals)>> {
     let mut stmt = conn.prepare_cached("SELECT stage, count, value, weighted FROM stage_totals")?;
     let rows = stmt.query_map([], |r| {
         // weighted is cents x percent: one division, rounded half away from zero.
-        let weighted: i64 = r.get("weighted")?;
-        let weighted = Money::round_from(rust_decimal::Decimal::new(weighted, 4));
+        let weighted_raw: i64 = r.get("weighted")?;
         Ok((
             r.get::<_, String>("stage")?,
             Totals {
                 count: usize::try_from(r.get::<_, i64>("count")?).unwrap_or(0),
                 value: Money::from_minor(r.get("value")?),
-                weighted,
+                weighted: weighted_money(weighted_raw),
+                weighted_raw,
             },
         ))
     })?;
@@ -194,12 +201,18 @@ pub fn find(conn: &Connection, code: &str) -> Result<Option<Opportunity>> {
 pub fn in_stage(conn: &Connection, stage: &str, offset: usize, limit: usize) -> Result<Vec<Opportunity>> {
     let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let rows = conn
-        .prepare_cached(&format!(
-            "{SELECT} WHERE o.stage = ?1 ORDER BY o.expected_close = '', o.expected_close, o.id LIMIT ?2 OFFSET ?3"
-        ))?
+        .prepare_cached(&format!("{SELECT} WHERE o.stage = ?1 ORDER BY o.expected_close, o.id LIMIT ?2 OFFSET ?3"))?
         .query_map((stage, to_i64(limit), to_i64(offset)), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// How many deals of the stage come before (close, id) in board order.
+pub fn position_in_stage(conn: &Connection, stage: &str, close: &str, id: i64) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM opportunities WHERE stage = ?1 AND (expected_close, id) < (?2, ?3)")?
+        .query_row((stage, close, id), |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// A customer's deals in stage order.
@@ -259,9 +272,7 @@ pub fn list(conn: &Connection, filter: &Filter, offset: usize, limit: usize) -> 
     params.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
     params.push(Box::new(i64::try_from(offset).unwrap_or(i64::MAX)));
     let rows = conn
-        .prepare_cached(&format!(
-            "{SELECT} WHERE {where_sql} ORDER BY o.expected_close = '', o.expected_close, o.id LIMIT ? OFFSET ?"
-        ))?
+        .prepare_cached(&format!("{SELECT} WHERE {where_sql} ORDER BY o.expected_close, o.id LIMIT ? OFFSET ?"))?
         .query_map(params_from_iter(params.iter()), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, usize::try_from(total).unwrap_or(0)))

@@ -96,13 +96,17 @@ pub fn validate_opportunity(input: &OpportunityInput, stages: &[Stage]) -> Resul
     })
 }
 
+/// The largest deal value accepted.
+pub const MAX_VALUE: i64 = 10_000_000_000;
+
 fn parse_value(text: &str) -> Result<Money, Problem> {
     if text.trim().is_empty() {
         return Ok(Money::ZERO);
     }
     let value = Money::parse(text).map_err(|e| Problem::InvalidAmount(e.to_string()))?;
-    if value.value().is_sign_negative() {
-        return Err(Problem::OutOfRange { min: 0, max: None });
+    // Ten billion keeps value x probability within SQLite's 64-bit integers.
+    if value.value().is_sign_negative() || value.value() > rust_decimal::Decimal::from(MAX_VALUE) {
+        return Err(Problem::OutOfRange { min: 0, max: Some(MAX_VALUE) });
     }
     Ok(value)
 }

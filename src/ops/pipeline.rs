@@ -111,11 +111,29 @@ pub fn move_to(session: &mut Session, current: &Opportunity, stage: &str, lost_r
     save(session, current, &data, "move-opportunity")
 }
 
-/// The stage before or after the deal's, in rank order.
+/// The open stage before or after the deal's, in rank order: `<` and `>` walk the
+/// pipeline, never into won or lost (those have their own keys). From won or lost, back
+/// reopens the deal in the last open stage.
 pub fn neighbour(stages: &[Stage], stage: &str, forward: bool) -> Option<String> {
-    let index = stages.iter().position(|s| s.code == stage)?;
-    let next = if forward { index.checked_add(1)? } else { index.checked_sub(1)? };
-    stages.get(next).map(|s| s.code.clone())
+    let open: Vec<&Stage> = stages.iter().filter(|s| s.outcome == Outcome::Open).collect();
+    match open.iter().position(|s| s.code == stage) {
+        Some(index) => {
+            let next = if forward { index.checked_add(1)? } else { index.checked_sub(1)? };
+            open.get(next).map(|s| s.code.clone())
+        }
+        None if !forward => open.last().map(|s| s.code.clone()),
+        None => None,
+    }
+}
+
+/// The first stage with this outcome (won or lost).
+pub fn stage_for(stages: &[Stage], outcome: Outcome) -> Option<String> {
+    stages.iter().find(|s| s.outcome == outcome).map(|s| s.code.clone())
+}
+
+/// Where a deal stands within its stage's column (for showing it after a move).
+pub fn position_in_stage(session: &Session, deal: &Opportunity) -> Result<usize> {
+    repo::position_in_stage(session.db.conn(), &deal.stage, &deal.expected_close, deal.id)
 }
 
 /// One board column.
@@ -141,11 +159,13 @@ pub fn board(session: &Session, offsets: &[usize], cards: usize) -> Result<Vec<C
 
 /// Open pipeline in all: deals, value and weighted value of the open stages.
 pub fn open_totals(columns: &[Column]) -> Totals {
-    columns.iter().filter(|c| c.stage.outcome == Outcome::Open).fold(Totals::default(), |acc, c| Totals {
+    let open = columns.iter().filter(|c| c.stage.outcome == Outcome::Open).fold(Totals::default(), |acc, c| Totals {
         count: acc.count + c.totals.count,
         value: acc.value + c.totals.value,
-        weighted: acc.weighted + c.totals.weighted,
-    })
+        weighted_raw: acc.weighted_raw + c.totals.weighted_raw,
+        weighted: Money::ZERO,
+    });
+    Totals { weighted: repo::weighted_money(open.weighted_raw), ..open }
 }
 
 /// `owner:alice stage:proposal month:2026-12 cakes` -> a filter.

@@ -51,6 +51,8 @@ pub enum Action {
     StageForward,
     StageBack,
     ShowTiers,
+    Win,
+    Lose,
 }
 
 impl Action {
@@ -128,6 +130,8 @@ impl Action {
             Action::StageForward => t("action.stage-forward"),
             Action::StageBack => t("action.stage-back"),
             Action::ShowTiers => t("action.show-tiers"),
+            Action::Win => t("action.win"),
+            Action::Lose => t("action.lose"),
         }
     }
 }

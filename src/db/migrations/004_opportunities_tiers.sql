@@ -23,7 +23,7 @@ CREATE TABLE opportunities (
     code           TEXT NOT NULL UNIQUE COLLATE NOCASE,
     customer_id    INTEGER NOT NULL REFERENCES customers (id),
     title          TEXT NOT NULL,
-    stage          TEXT NOT NULL REFERENCES stages (code) ON UPDATE CASCADE,
+    stage          TEXT NOT NULL COLLATE NOCASE REFERENCES stages (code) ON UPDATE CASCADE,
     value          INTEGER NOT NULL CHECK (value >= 0),
     probability    INTEGER NOT NULL CHECK (probability BETWEEN 0 AND 100),
     expected_close TEXT NOT NULL DEFAULT '',
@@ -41,7 +41,7 @@ CREATE INDEX opportunities_by_owner ON opportunities (owner, expected_close, id)
 -- Per stage: how many, their value, and value x probability (cents x percent), kept by
 -- triggers in the same transaction so the board's totals cost nothing.
 CREATE TABLE stage_totals (
-    stage    TEXT PRIMARY KEY REFERENCES stages (code) ON UPDATE CASCADE ON DELETE CASCADE,
+    stage    TEXT PRIMARY KEY COLLATE NOCASE REFERENCES stages (code) ON UPDATE CASCADE ON DELETE CASCADE,
     count    INTEGER NOT NULL DEFAULT 0,
     value    INTEGER NOT NULL DEFAULT 0,
     weighted INTEGER NOT NULL DEFAULT 0

@@ -306,10 +306,9 @@ impl App {
         let saved = self.save_record_kind(&record.kind, &record.form);
         match saved {
             Ok(message) => {
-                self.customers.screen = Screen::Record(record);
-                self.leave_record()?;
+                // The saved form is gone whatever happens next: it can never be saved twice.
                 self.flash = Some(Flash::Info(message));
-                Ok(())
+                self.go_back(record.back)
             }
             Err(Error::Invalid(errors)) => {
                 record.form.show_errors(errors);
@@ -361,7 +360,11 @@ impl App {
     /// Back from a record form to where it was opened.
     pub(crate) fn leave_record(&mut self) -> Result<()> {
         let Screen::Record(record) = &self.customers.screen else { return Ok(()) };
-        match record.back {
+        self.go_back(record.back)
+    }
+
+    fn go_back(&mut self, back: Back) -> Result<()> {
+        match back {
             Back::Detail(id) => {
                 let customer = crate::ops::customers::get(&self.session, id)?;
                 self.show_detail(customer)

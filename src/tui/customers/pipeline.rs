@@ -182,21 +182,53 @@ impl App {
         Ok(())
     }
 
-    /// Moves the deal one stage on or back; a lost stage first asks why.
-    fn move_deal(&mut self, deal: Opportunity, forward: bool, back: Back) -> Result<()> {
+    /// Moves the deal to `stage`; a lost stage first asks why. The board then shows the
+    /// deal where it went, so the next key acts on the same deal.
+    fn move_deal_to(&mut self, deal: Opportunity, stage: String, back: Back) -> Result<()> {
         let stages = pipeline::stages(&self.session)?;
-        let Some(stage) = pipeline::neighbour(&stages, &deal.stage, forward) else { return Ok(()) };
-        let target = stages.iter().find(|s| s.code == stage).map(|s| s.outcome);
-        if target == Some(Outcome::Lost) {
+        let Some(target) = stages.iter().find(|s| s.code == stage).cloned() else { return Ok(()) };
+        if target.outcome == Outcome::Lost {
             self.customers.screen = Screen::Record(Box::new(lost_reason_form(&deal, stage, back)));
             return Ok(());
         }
         let moved = pipeline::move_to(&mut self.session, &deal, &stage, "")?;
-        self.reload_pipeline_views()?;
-        let key = if target == Some(Outcome::Won) { "flash.deal_won" } else { "flash.deal_moved" };
-        self.flash =
-            Some(Flash::Info(tf(key, &[("code", &moved.code), ("stage", &moved.stage), ("value", &moved.value)])));
+        self.follow_deal(&moved)?;
+        let key = if target.outcome == Outcome::Won { "flash.deal_won" } else { "flash.deal_moved" };
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("code", &moved.code), ("stage", &target.name), ("value", &moved.value)];
+        self.flash = Some(Flash::Info(tf(key, &args)));
         Ok(())
+    }
+
+    /// Reloads the views with the deal highlighted in its (new) column.
+    pub(crate) fn follow_deal(&mut self, deal: &Opportunity) -> Result<()> {
+        let stages = pipeline::stages(&self.session)?;
+        if let Some(column) = stages.iter().position(|s| s.code == deal.stage) {
+            let position = pipeline::position_in_stage(&self.session, deal)?;
+            let view = &mut self.customers.pipeline;
+            view.offsets.resize(stages.len(), 0);
+            view.selected.resize(stages.len(), 0);
+            view.focus = column;
+            view.offsets[column] = position.saturating_sub(view.cards_per_column.saturating_sub(1));
+            view.selected[column] = position - view.offsets[column];
+        }
+        self.reload_pipeline_views()
+    }
+
+    fn step_deal(&mut self, deal: Opportunity, forward: bool, back: Back) -> Result<()> {
+        let stages = pipeline::stages(&self.session)?;
+        match pipeline::neighbour(&stages, &deal.stage, forward) {
+            Some(stage) => self.move_deal_to(deal, stage, back),
+            None => Ok(()),
+        }
+    }
+
+    fn close_deal(&mut self, deal: Opportunity, outcome: Outcome, back: Back) -> Result<()> {
+        let stages = pipeline::stages(&self.session)?;
+        match pipeline::stage_for(&stages, outcome) {
+            Some(stage) if stage != deal.stage => self.move_deal_to(deal, stage, back),
+            _ => Ok(()),
+        }
     }
 
     pub(crate) fn pipeline_action(&mut self, action: Action) -> Result<()> {
@@ -209,7 +241,13 @@ impl App {
             Action::PrevColumn => view.focus = view.focus.saturating_sub(1),
             Action::StageForward | Action::StageBack => {
                 if let Some(deal) = deal {
-                    self.move_deal(deal, action == Action::StageForward, Back::Pipeline)?;
+                    self.step_deal(deal, action == Action::StageForward, Back::Pipeline)?;
+                }
+            }
+            Action::Win | Action::Lose => {
+                if let Some(deal) = deal {
+                    let outcome = if action == Action::Win { Outcome::Won } else { Outcome::Lost };
+                    self.close_deal(deal, outcome, Back::Pipeline)?;
                 }
             }
             Action::Edit => {
@@ -241,7 +279,13 @@ impl App {
             Action::Filter => self.customers.filtering = true,
             Action::StageForward | Action::StageBack => {
                 if let Some(deal) = deal {
-                    self.move_deal(deal, action == Action::StageForward, Back::Opportunities)?;
+                    self.step_deal(deal, action == Action::StageForward, Back::Opportunities)?;
+                }
+            }
+            Action::Win | Action::Lose => {
+                if let Some(deal) = deal {
+                    let outcome = if action == Action::Win { Outcome::Won } else { Outcome::Lost };
+                    self.close_deal(deal, outcome, Back::Opportunities)?;
                 }
             }
             Action::Edit => {
@@ -300,8 +344,9 @@ impl App {
                     .map(|o| tf("flash.deal_saved", &[("code", &o.code)]))
             }
             RecordKind::LostReason { deal, stage } => {
-                pipeline::move_to(&mut self.session, deal, stage, form.value("lost_reason"))
-                    .map(|o| tf("flash.deal_moved", &[("code", &o.code), ("stage", &o.stage), ("value", &o.value)]))
+                let moved = pipeline::move_to(&mut self.session, deal, stage, form.value("lost_reason"))?;
+                self.follow_deal(&moved)?;
+                Ok(tf("flash.deal_moved", &[("code", &moved.code), ("stage", &moved.stage), ("value", &moved.value)]))
             }
             _ => Err(Error::BadArgument(String::new())),
         }
