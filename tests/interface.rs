@@ -296,3 +296,27 @@ fn editing_a_tier_changes_its_terms() {
     assert!(screen.contains("Saved tier A"), "{screen}");
     assert!(screen.contains("6.50 %"), "{screen}");
 }
+
+/// Esc on a view returns to the screen it was opened from, however it was reached.
+#[test]
+fn esc_returns_to_where_a_view_was_opened() {
+    let mut app = app_on(session_with_crm(), 80, 24);
+    app.handle_event(&key(KeyCode::Enter)); // Anna's page
+    app.handle_event(&key(KeyCode::Char('P')));
+    assert!(matches!(app.customers.screen, Screen::Pipeline));
+    app.handle_event(&key(KeyCode::Char('L')));
+    assert!(matches!(app.customers.screen, Screen::Opportunities));
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(matches!(app.customers.screen, Screen::Pipeline), "the list goes back to the board");
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(
+        matches!(&app.customers.screen, Screen::Detail(c) if c.data.name == "Anna García"),
+        "the board to the page"
+    );
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(matches!(app.customers.screen, Screen::List));
+    for _ in 0..20 {
+        press(&mut app, &[KeyCode::Char('F'), KeyCode::Char('C')]);
+    }
+    assert!(app.customers.view_back.len() <= 8, "hopping between views does not pile up");
+}

@@ -8,7 +8,7 @@ use tui_input::backend::crossterm::{EventHandler, to_input_request};
 use super::action::Action;
 use super::customers::crm::Back;
 use super::customers::form::CustomerForm;
-use super::customers::{CustomersTab, Screen, Source};
+use super::customers::{CustomersTab, Screen, Source, ViewBack};
 use super::keymap::{Context, Key, Keymap};
 use super::overlay::{Confirm, Overlay, Palette, Pending};
 use super::theme::Theme;
@@ -368,10 +368,10 @@ impl App {
                     self.customers.detail_source = Source::List;
                 }
             }
-            Action::ShowFollowUps => self.show_follow_ups()?,
-            Action::ShowFeedback => self.show_feedback()?,
-            Action::ShowPipeline => self.show_pipeline()?,
-            Action::ShowTiers => self.show_tiers()?,
+            Action::ShowFollowUps => self.enter_view(Self::show_follow_ups)?,
+            Action::ShowFeedback => self.enter_view(Self::show_feedback)?,
+            Action::ShowPipeline => self.enter_view(Self::show_pipeline)?,
+            Action::ShowTiers => self.enter_view(Self::show_tiers)?,
             Action::Edit => {
                 if let Some(row) = list.selected_row() {
                     let customer = customers::get(session, row.id)?;
@@ -429,11 +429,11 @@ impl App {
                 Source::Opportunities => self.show_opportunities()?,
             },
             Action::NewOpportunity => self.open_opportunity_form(customer.id, None, Back::Detail(customer.id))?,
-            Action::ShowPipeline => self.show_pipeline()?,
+            Action::ShowPipeline => self.enter_view(Self::show_pipeline)?,
             Action::LogContact => self.open_contact_form(customer.id, Back::Detail(customer.id))?,
             Action::RecordFeedback => self.open_feedback_form(customer.id, Back::Detail(customer.id))?,
-            Action::ShowFollowUps => self.show_follow_ups()?,
-            Action::ShowFeedback => self.show_feedback()?,
+            Action::ShowFollowUps => self.enter_view(Self::show_follow_ups)?,
+            Action::ShowFeedback => self.enter_view(Self::show_feedback)?,
             Action::Edit => self.customers.screen = Screen::Form(Box::new(CustomerForm::edit(&customer))),
             Action::New => self.customers.screen = Screen::Form(Box::new(CustomerForm::new_customer())),
             Action::Archive => self.toggle_archive(&customer)?,
@@ -480,6 +480,45 @@ impl App {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Opens a view, remembering the screen it was opened from for Esc.
+    pub(crate) fn enter_view(&mut self, show: fn(&mut App) -> Result<()>) -> Result<()> {
+        let from = match &self.customers.screen {
+            Screen::Detail(customer) => ViewBack::Detail(customer.id),
+            Screen::FollowUps => ViewBack::FollowUps,
+            Screen::Feedback => ViewBack::Feedback,
+            Screen::Pipeline => ViewBack::Pipeline,
+            Screen::Opportunities => ViewBack::Opportunities,
+            _ => ViewBack::List,
+        };
+        // A few levels are plenty; hopping between two views must not grow without end.
+        if self.customers.view_back.len() >= 8 {
+            self.customers.view_back.remove(0);
+        }
+        self.customers.view_back.push(from);
+        show(self)
+    }
+
+    /// Esc on a view: back to where it was opened from.
+    pub(crate) fn leave_view(&mut self) -> Result<()> {
+        match self.customers.view_back.pop().unwrap_or(ViewBack::List) {
+            ViewBack::List => {
+                self.customers.screen = Screen::List;
+                Ok(())
+            }
+            ViewBack::Detail(id) => match customers::get(&self.session, id) {
+                Ok(customer) => self.show_detail(customer),
+                Err(_) => {
+                    self.customers.screen = Screen::List;
+                    Ok(())
+                }
+            },
+            ViewBack::FollowUps => self.show_follow_ups(),
+            ViewBack::Feedback => self.show_feedback(),
+            ViewBack::Pipeline => self.show_pipeline(),
+            ViewBack::Opportunities => self.show_opportunities(),
+        }
     }
 
     fn form_is_dirty(&self) -> bool {

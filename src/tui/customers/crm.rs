@@ -23,12 +23,20 @@ pub struct FollowUpsView {
 }
 
 impl FollowUpsView {
+    /// Re-reads the window where it stands (from its first row on), keeping the highlight on
+    /// the same follow-up or, if that one is done, at the same place.
     pub fn reload(&mut self, session: &Session, capacity: usize) -> Result<()> {
         let keep = self.rows.get(self.selected).map(|c| c.id);
+        // (date, id - 1) is just before the first row: the window starts at that row.
+        let from = self.rows.first().map(|c| (c.follow_up.clone().unwrap_or_default(), c.id - 1));
         self.counts = crm::follow_up_counts(session)?;
-        self.rows = crm::follow_ups(session, None, capacity)?;
+        self.rows = crm::follow_ups(session, from.as_ref().map(|(d, i)| (d.as_str(), *i)), capacity)?;
+        if self.rows.len() < capacity && from.is_some() {
+            // Rows went away at the end: fill the window from the start.
+            self.rows = crm::follow_ups(session, None, capacity)?;
+        }
         self.more_below = self.rows.len() == capacity;
-        self.selected = keep.and_then(|id| self.rows.iter().position(|c| c.id == id)).unwrap_or(0);
+        self.selected = keep.and_then(|id| self.rows.iter().position(|c| c.id == id)).unwrap_or(self.selected);
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         Ok(())
     }
@@ -250,8 +258,8 @@ impl App {
                     self.open_contact_form(customer, Back::FollowUps)?;
                 }
             }
-            Action::ShowFeedback => self.show_feedback()?,
-            Action::Back => self.customers.screen = Screen::List,
+            Action::ShowFeedback => self.enter_view(Self::show_feedback)?,
+            Action::Back => self.leave_view()?,
             _ => {}
         }
         Ok(())
@@ -288,8 +296,8 @@ impl App {
                     self.customers.screen = Screen::Record(Box::new(RecordForm::resolve(&item)));
                 }
             }
-            Action::ShowFollowUps => self.show_follow_ups()?,
-            Action::Back => self.customers.screen = Screen::List,
+            Action::ShowFollowUps => self.enter_view(Self::show_follow_ups)?,
+            Action::Back => self.leave_view()?,
             _ => {}
         }
         Ok(())

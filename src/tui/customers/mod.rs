@@ -31,6 +31,17 @@ pub enum Screen {
     Tiers,
 }
 
+/// Where Esc on a relationship view returns to: the screen it was opened from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewBack {
+    List,
+    Detail(crate::domain::ids::CustomerId),
+    FollowUps,
+    Feedback,
+    Pipeline,
+    Opportunities,
+}
+
 /// The view a customer's detail was opened from; Esc goes back there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Source {
@@ -80,6 +91,8 @@ pub struct CustomersTab {
     /// The opportunity list's filter line.
     pub opportunity_filter: Input,
     pub tiers: tiers::TiersView,
+    /// Screens to return to from views opened one from another (newest last, a few deep).
+    pub view_back: Vec<ViewBack>,
 }
 
 impl CustomersTab {
@@ -98,6 +111,7 @@ impl CustomersTab {
             opportunities: pipeline::OpportunityList::default(),
             opportunity_filter: Input::default(),
             tiers: tiers::TiersView::default(),
+            view_back: Vec::new(),
         }
     }
 }

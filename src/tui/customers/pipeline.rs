@@ -26,6 +26,21 @@ pub struct PipelineView {
 impl PipelineView {
     pub fn reload(&mut self, session: &Session) -> Result<()> {
         self.columns = pipeline::board(session, &self.offsets, self.cards_per_column)?;
+        // Deals may have left a column another session changed: never show an empty page
+        // of a column that has deals.
+        let mut clamped = false;
+        for (i, column) in self.columns.iter().enumerate() {
+            let most = column.totals.count.saturating_sub(self.cards_per_column);
+            if let Some(offset) = self.offsets.get_mut(i)
+                && *offset > most
+            {
+                *offset = most;
+                clamped = true;
+            }
+        }
+        if clamped {
+            self.columns = pipeline::board(session, &self.offsets, self.cards_per_column)?;
+        }
         let n = self.columns.len();
         self.selected.resize(n, 0);
         self.offsets.resize(n, 0);
@@ -262,8 +277,8 @@ impl App {
                     self.customers.detail_source = super::Source::Pipeline;
                 }
             }
-            Action::ShowOpportunities => self.show_opportunities()?,
-            Action::Back => self.customers.screen = Screen::List,
+            Action::ShowOpportunities => self.enter_view(Self::show_opportunities)?,
+            Action::Back => self.leave_view()?,
             _ => {}
         }
         Ok(())
@@ -300,14 +315,14 @@ impl App {
                     self.customers.detail_source = super::Source::Opportunities;
                 }
             }
-            Action::ShowPipeline => self.show_pipeline()?,
+            Action::ShowPipeline => self.enter_view(Self::show_pipeline)?,
             Action::Back if !list.filter_text.is_empty() => {
                 list.filter_text.clear();
                 self.customers.opportunity_filter.reset();
                 list.offset = 0;
                 list.reload(&self.session, capacity)?;
             }
-            Action::Back => self.customers.screen = Screen::List,
+            Action::Back => self.leave_view()?,
             _ => {}
         }
         Ok(())

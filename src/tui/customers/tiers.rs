@@ -68,7 +68,7 @@ impl App {
                 }
             }
             Action::New => self.customers.screen = Screen::Record(Box::new(tier_form(None))),
-            Action::Back => self.customers.screen = Screen::List,
+            Action::Back => self.leave_view()?,
             _ => {}
         }
         Ok(())
