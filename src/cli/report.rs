@@ -5,11 +5,12 @@ use std::io::Write;
 
 use clap::ValueEnum;
 
-use crate::domain::crm::{Due, due};
+use crate::domain::crm::due;
 use crate::domain::text::{display_safe, width};
 use crate::error::{Error, Result};
-use crate::i18n::{t, tf};
-use crate::ops::{Session, crm};
+use crate::i18n::t;
+use crate::ops::Session;
+use crate::ops::crm::{self, describe_due};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -25,15 +26,6 @@ impl std::fmt::Display for Format {
             Format::Csv => "csv",
             Format::Json => "json",
         })
-    }
-}
-
-/// "overdue 3 d", "today", "in 2 d".
-pub fn describe_due(when: Due) -> String {
-    match when {
-        Due::Overdue { days } => tf("due.overdue", &[("days", &days)]),
-        Due::Today => t("due.today").to_string(),
-        Due::Upcoming { days } => tf("due.upcoming", &[("days", &days)]),
     }
 }
 

@@ -149,6 +149,20 @@ pub fn move_feedback(session: &mut Session, item: &Feedback, to: Status, resolut
     repo::get_feedback(session.db.conn(), item.id)?.ok_or_else(|| Error::NotFound { what: item.code.clone() })
 }
 
+/// When a follow-up is due, in words: "overdue 3 d", "today", "in 2 d".
+pub fn describe_due(when: crm::Due) -> String {
+    match when {
+        crm::Due::Overdue { days } => tf("due.overdue", &[("days", &days)]),
+        crm::Due::Today => crate::i18n::t("due.today").to_string(),
+        crm::Due::Upcoming { days } => tf("due.upcoming", &[("days", &days)]),
+    }
+}
+
+/// A customer's feedback and complaints that are still open.
+pub fn open_feedback_of(session: &Session, customer: CustomerId, limit: usize) -> Result<Vec<Feedback>> {
+    Ok(repo::feedback_of(session.db.conn(), customer, limit)?.into_iter().filter(|f| f.status.is_open()).collect())
+}
+
 /// The status in the current language.
 pub fn status_label(status: Status) -> &'static str {
     use crate::i18n::t;

@@ -192,6 +192,13 @@ pub fn of_customer(session: &Session, customer: CustomerId) -> Result<Vec<Opport
     repo::of_customer(session.db.conn(), customer)
 }
 
+/// A customer's deals still in an open stage.
+pub fn open_deals_of(session: &Session, customer: CustomerId) -> Result<Vec<Opportunity>> {
+    let open: Vec<String> =
+        stages(session)?.into_iter().filter(|s| s.outcome == Outcome::Open).map(|s| s.code).collect();
+    Ok(of_customer(session, customer)?.into_iter().filter(|d| open.contains(&d.stage)).collect())
+}
+
 pub const COLUMNS: &[&str] = &[
     "code",
     "customer",
@@ -370,7 +377,9 @@ pub fn import_stages(session: &mut Session, bytes: &[u8], dry_run: bool) -> Resu
     let positions =
         csv_io::map_header(&table.headers, STAGE_COLUMNS, &["code", "name", "rank", "probability", "outcome"])?;
     let current = stages(session)?;
+    let totals = repo::totals(session.db.conn())?;
     session.write_or_rehearse(dry_run, |tx, ctx| {
+        let mut seen = std::collections::HashMap::new();
         let mut errors = Errors::default();
         let mut report = ImportReport { dry_run, ..Default::default() };
         for record in &table.records {
@@ -410,6 +419,16 @@ pub fn import_stages(session: &mut Session, bytes: &[u8], dry_run: bool) -> Resu
             else {
                 continue;
             };
+            if let Some(first) = seen.insert(code.clone(), line) {
+                errors.push(line, "code", &code, tf("csv.duplicate_in_file", &[("line", &first)]));
+                continue;
+            }
+            let held = totals.iter().find(|(s, _)| s.eq_ignore_ascii_case(&code)).map(|(_, t)| t.count).unwrap_or(0);
+            let changes_outcome = current.iter().any(|s| s.code.eq_ignore_ascii_case(&code) && s.outcome != outcome);
+            if changes_outcome && held > 0 {
+                errors.push(line, "outcome", cell("outcome"), tf("pipeline.outcome_in_use", &[("count", &held)]));
+                continue;
+            }
             let stage = Stage { code, name, rank, probability, outcome };
             match current.iter().find(|s| s.code.eq_ignore_ascii_case(&stage.code)) {
                 Some(same) if *same == Stage { code: same.code.clone(), ..stage.clone() } => report.unchanged += 1,
@@ -552,6 +571,11 @@ mod tests {
         assert_eq!((report.created, report.updated, report.unchanged), (1, 1, 5));
         assert_eq!(stages(&s).unwrap().iter().find(|st| st.code == "proposal").unwrap().name, "Offer sent");
         assert_eq!(board(&s, &[], 0).unwrap().len(), 7, "the new stage has a column");
+        let err =
+            import_stages(&mut s, b"code,name,rank,probability,outcome\nnegotiation,Negotiation,4,75,lost\n", false)
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("line 2, column outcome") && err.contains("holds 1 deals"), "{err}");
         let bad = b"customer,title,stage,value\nC000001,x,maybe,abc\n";
         let err = import(&mut other, bad, false).unwrap_err().to_string();
         assert!(err.contains("line 2, column stage: 'maybe'") && err.contains("line 2, column value: 'abc'"), "{err}");

@@ -23,15 +23,22 @@ pub struct FormField {
     /// Shown under the form while the field has focus.
     pub hint: Option<String>,
     pub input: Input,
+    /// Shown but not typed into (a key others refer to).
+    pub read_only: bool,
 }
 
 impl FormField {
     pub fn new(column: &'static str, label: &'static str, value: &str) -> FormField {
-        FormField { column, label, required: false, hint: None, input: Input::new(value.to_string()) }
+        FormField { column, label, required: false, hint: None, input: Input::new(value.to_string()), read_only: false }
     }
 
     pub fn required(mut self) -> FormField {
         self.required = true;
+        self
+    }
+
+    pub fn read_only(mut self) -> FormField {
+        self.read_only = true;
         self
     }
 
@@ -72,8 +79,9 @@ impl Form {
         self.fields.iter().zip(&self.original).any(|(f, o)| f.input.value() != o)
     }
 
+    /// The focused field's input, unless that field is read-only.
     pub fn focused_input(&mut self) -> Option<&mut Input> {
-        self.fields.get_mut(self.focus).map(|f| &mut f.input)
+        self.fields.get_mut(self.focus).filter(|f| !f.read_only).map(|f| &mut f.input)
     }
 
     pub fn next_field(&mut self) {
@@ -130,8 +138,13 @@ pub fn draw(frame: &mut Frame<'_>, theme: &Theme, area: Rect, form: &Form) {
         let scroll = field.input.visual_scroll(input_width);
         let shown = truncate(&display_safe(skip_columns(field.input.value(), scroll)), input_width);
         let fill = input_width.saturating_sub(width(&shown));
-        let input_style =
-            if focused { theme.focus } else { theme.dim.patch(Style::new().add_modifier(Modifier::UNDERLINED)) };
+        let input_style = if field.read_only {
+            theme.dim
+        } else if focused {
+            theme.focus
+        } else {
+            theme.dim.patch(Style::new().add_modifier(Modifier::UNDERLINED))
+        };
         let mut spans = vec![
             marker,
             Span::styled(format!("{label}{} ", " ".repeat(pad)), if focused { theme.key } else { Style::new() }),

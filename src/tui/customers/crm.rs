@@ -388,21 +388,8 @@ impl App {
     pub(crate) fn load_glance(&mut self, customer: CustomerId) -> Result<()> {
         self.customers.glance = Glance {
             contacts: crm::recent_contacts(&self.session, customer, 5)?,
-            feedback: crm::feedback_of(&self.session, customer, 5)?
-                .into_iter()
-                .filter(|f| f.status.is_open())
-                .collect(),
-            deals: {
-                let open: Vec<String> = crate::ops::pipeline::stages(&self.session)?
-                    .into_iter()
-                    .filter(|s| s.outcome == crate::domain::pipeline::Outcome::Open)
-                    .map(|s| s.code)
-                    .collect();
-                crate::ops::pipeline::of_customer(&self.session, customer)?
-                    .into_iter()
-                    .filter(|d| open.contains(&d.stage))
-                    .collect()
-            },
+            feedback: crm::open_feedback_of(&self.session, customer, 5)?,
+            deals: crate::ops::pipeline::open_deals_of(&self.session, customer)?,
         };
         Ok(())
     }

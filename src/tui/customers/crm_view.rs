@@ -44,7 +44,7 @@ fn due_text(date: Option<&str>, today: chrono::NaiveDate) -> (String, bool) {
         return (String::new(), false);
     };
     let when = due(date, today);
-    (crate::cli::report::describe_due(when), matches!(when, Due::Overdue { .. } | Due::Today))
+    (crate::ops::crm::describe_due(when), matches!(when, Due::Overdue { .. } | Due::Today))
 }
 
 pub fn draw_follow_ups(frame: &mut Frame<'_>, app: &App, area: Rect) {

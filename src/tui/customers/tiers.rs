@@ -28,7 +28,7 @@ pub fn tier_form(editing: Option<&Tier>) -> RecordForm {
     let input = editing.map(tiers::input_of).unwrap_or_default();
     let field = |column: &'static str, value: &str| FormField::new(column, column_label(column), value);
     let code = match editing {
-        Some(_) => field("code", &input.code).hint(t("tiers.code_fixed")),
+        Some(_) => field("code", &input.code).read_only().hint(t("tiers.code_fixed")),
         None => field("code", &input.code).required().hint(t("tiers.code_hint")),
     };
     let fields = vec![
