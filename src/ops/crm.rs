@@ -163,6 +163,36 @@ pub fn open_feedback_of(session: &Session, customer: CustomerId, limit: usize) -
     Ok(repo::feedback_of(session.db.conn(), customer, limit)?.into_iter().filter(|f| f.status.is_open()).collect())
 }
 
+/// A contact kind in the current language.
+pub fn contact_kind_label(kind: ContactKind) -> &'static str {
+    use crate::i18n::t;
+    match kind {
+        ContactKind::Call => t("kind.call"),
+        ContactKind::Email => t("kind.email"),
+        ContactKind::Meeting => t("kind.meeting"),
+        ContactKind::Visit => t("kind.visit"),
+        ContactKind::Note => t("kind.note"),
+    }
+}
+
+pub fn feedback_kind_label(kind: FeedbackKind) -> &'static str {
+    use crate::i18n::t;
+    match kind {
+        FeedbackKind::Feedback => t("kind.feedback"),
+        FeedbackKind::Complaint => t("kind.complaint"),
+    }
+}
+
+pub fn severity_label(severity: Severity) -> &'static str {
+    use crate::i18n::t;
+    match severity {
+        Severity::Low => t("severity.low"),
+        Severity::Medium => t("severity.medium"),
+        Severity::High => t("severity.high"),
+        Severity::Critical => t("severity.critical"),
+    }
+}
+
 /// The status in the current language.
 pub fn status_label(status: Status) -> &'static str {
     use crate::i18n::t;

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 use crate::domain::crm::{Due, Severity, due};
 use crate::domain::text::{display_safe, truncate};
 use crate::i18n::{t, tf};
-use crate::ops::crm::status_label;
+use crate::ops::crm::{contact_kind_label, feedback_kind_label, severity_label, status_label};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
@@ -75,7 +75,12 @@ pub fn draw_follow_ups(frame: &mut Frame<'_>, app: &App, area: Rect) {
         if wide {
             row.push(c.follow_up.clone().unwrap_or_default());
         }
-        row.extend([c.customer_code.clone(), c.customer_name.clone(), c.kind.as_str().to_string(), c.summary.clone()]);
+        row.extend([
+            c.customer_code.clone(),
+            c.customer_name.clone(),
+            contact_kind_label(c.kind).to_string(),
+            c.summary.clone(),
+        ]);
         if wide {
             row.push(c.user.clone());
         }
@@ -147,14 +152,14 @@ pub fn draw_feedback(frame: &mut Frame<'_>, app: &App, area: Rect) {
     for f in view.rows.iter().skip(first).take(visible) {
         styles.push(severity_style(theme, f.severity));
         let mut row = vec![
-            f.severity.as_str().to_string(),
+            severity_label(f.severity).to_string(),
             age(&f.opened_at, &now),
             status_label(f.status).to_string(),
             f.code.clone(),
             f.customer_name.clone(),
         ];
         if wide {
-            row.push(f.kind.as_str().to_string());
+            row.push(feedback_kind_label(f.kind).to_string());
         }
         row.push(f.description.clone());
         if wide {
@@ -186,11 +191,11 @@ pub fn draw_glance(frame: &mut Frame<'_>, app: &App, contacts_area: Rect, feedba
     let width = usize::from(contacts_area.width);
     for c in &glance.contacts {
         let day = c.at.get(..10).unwrap_or(&c.at);
-        let mut text = format!("{day} {:<7} {}", c.kind.as_str(), c.summary.replace('\n', " "));
+        let mut text = format!("{day} {} {}", contact_kind_label(c.kind), c.summary.replace('\n', " "));
         let style = match (c.follow_up.as_deref(), &c.done_at) {
             (Some(date), None) => {
                 let (when, urgent) = due_text(Some(date), today);
-                text = format!("{day} {:<7} [{when}] {}", c.kind.as_str(), c.summary.replace('\n', " "));
+                text = format!("{day} {} [{when}] {}", contact_kind_label(c.kind), c.summary.replace('\n', " "));
                 if urgent { theme.error } else { Style::new() }
             }
             _ => Style::new(),
@@ -207,8 +212,13 @@ pub fn draw_glance(frame: &mut Frame<'_>, app: &App, contacts_area: Rect, feedba
     }
     let width = usize::from(feedback_area.width);
     for f in &glance.feedback {
-        let text =
-            format!("{} {} {}: {}", f.code, f.severity.as_str(), f.kind.as_str(), f.description.replace('\n', " "));
+        let text = format!(
+            "{} {} {}: {}",
+            f.code,
+            severity_label(f.severity),
+            feedback_kind_label(f.kind),
+            f.description.replace('\n', " ")
+        );
         lines.push(Line::styled(truncate(&display_safe(&text), width), severity_style(theme, f.severity)));
     }
     frame.render_widget(Paragraph::new(lines), feedback_area);
