@@ -539,27 +539,12 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
     })
 }
 
-/// Field errors of a contact or feedback form, for the form to mark.
-pub fn field_errors(error: &Error) -> Option<&[FieldError]> {
-    match error {
-        Error::Invalid(errors) => Some(errors),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::db::Db;
-    use crate::domain::customer::CustomerData;
+    use crate::ops::testing::shop;
     use crate::ops::{Clock, customers};
-
-    fn shop() -> (Session, CustomerId) {
-        let db = Db::open_in_memory().unwrap();
-        let mut s = Session::start(db, "alice", Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap();
-        let ana = customers::create(&mut s, &CustomerData { name: "Ana".into(), ..Default::default() }).unwrap();
-        (s, ana.id)
-    }
 
     fn call(summary: &str, follow_up: &str) -> ContactInput {
         ContactInput { kind: "call".into(), summary: summary.into(), follow_up: follow_up.into() }

@@ -146,6 +146,23 @@ impl Session {
     }
 }
 
+/// Fixtures shared by the use-case tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Clock, Session};
+    use crate::db::Db;
+    use crate::domain::customer::CustomerData;
+    use crate::domain::ids::CustomerId;
+
+    /// A shop in memory at a fixed time, run by alice (its admin), with one customer, Ana.
+    pub fn shop() -> (Session, CustomerId) {
+        let db = Db::open_in_memory().unwrap();
+        let mut s = Session::start(db, "alice", Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap();
+        let ana = super::customers::create(&mut s, &CustomerData { name: "Ana".into(), ..Default::default() }).unwrap();
+        (s, ana.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

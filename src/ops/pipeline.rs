@@ -478,15 +478,8 @@ pub fn weighted(opportunity: &Opportunity) -> Money {
 mod tests {
     use super::*;
     use crate::db::Db;
-    use crate::domain::customer::CustomerData;
+    use crate::ops::testing::shop;
     use crate::ops::{Clock, customers};
-
-    fn shop() -> (Session, CustomerId) {
-        let db = Db::open_in_memory().unwrap();
-        let mut s = Session::start(db, "alice", Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap();
-        let ana = customers::create(&mut s, &CustomerData { name: "Ana".into(), ..Default::default() }).unwrap();
-        (s, ana.id)
-    }
 
     fn deal(title: &str, stage: &str, value: &str) -> OpportunityInput {
         OpportunityInput { title: title.into(), stage: stage.into(), value: value.into(), ..Default::default() }
