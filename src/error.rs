@@ -165,7 +165,12 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::NotOneOf { allowed } => tf("problem.not_one_of", &[("allowed", &allowed.join(", "))]),
         Problem::UnknownCustomer => t("problem.unknown_customer").to_string(),
         Problem::UnknownStage { known } => tf("problem.unknown_stage", &[("known", &known.join(", "))]),
-        Problem::InvalidAmount(text) => tf("problem.invalid_amount", &[("text", text)]),
+        Problem::InvalidAmount(crate::domain::money::AmountError::TooManyDecimals { max, .. }) => {
+            tf("problem.too_many_decimals", &[("max", max)])
+        }
+        Problem::InvalidAmount(_) => t("problem.invalid_amount").to_string(),
+        Problem::NotAWholeNumber => t("problem.not_whole").to_string(),
+        Problem::TooManyDecimals { max } => tf("problem.too_many_decimals", &[("max", max)]),
         Problem::OutOfRange { min, max: Some(max) } => tf("problem.out_of_range", &[("min", min), ("max", max)]),
         Problem::OutOfRange { min, max: None } => tf("problem.at_least", &[("min", min)]),
         Problem::NeedsLostReason => t("problem.needs_lost_reason").to_string(),

@@ -320,3 +320,23 @@ fn esc_returns_to_where_a_view_was_opened() {
     }
     assert!(app.customers.view_back.len() <= 8, "hopping between views does not pile up");
 }
+
+/// A refusal too long for the 80-column status bar is shown whole above it, advice
+/// included, and resolved items stay in the view until they are closed.
+#[test]
+fn long_refusals_are_shown_whole_and_resolved_items_can_be_closed() {
+    let mut app = app_on(session_with_crm(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('C')));
+    app.handle_event(&key(KeyCode::Char('c'))); // close an open complaint: refused
+    let screen = render(&app);
+    assert!(screen.contains("Resolve it first (v)."), "{screen}");
+    app.handle_event(&key(KeyCode::Char('v')));
+    type_text(&mut app, "Sent two new jars");
+    app.handle_event(&key(KeyCode::Enter)); // Enter saves a one-field form
+    assert!(render(&app).contains("is now resolved"));
+    let resolved = app.customers.feedback.rows.iter().position(|f| f.description.contains("jars")).unwrap();
+    app.customers.feedback.selected = resolved;
+    app.handle_event(&key(KeyCode::Char('c')));
+    assert!(render(&app).contains("is now closed"), "{}", render(&app));
+    assert_eq!(app.customers.feedback.total, 1);
+}

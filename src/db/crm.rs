@@ -311,6 +311,28 @@ pub fn open_feedback(conn: &Connection, limit: usize) -> Result<Vec<Feedback>> {
     Ok(rows)
 }
 
+/// What still needs someone: open and in-progress items (most severe, oldest first), then
+/// resolved ones waiting to be closed.
+pub fn feedback_to_handle(conn: &Connection, limit: usize) -> Result<Vec<Feedback>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = conn
+        .prepare_cached(&format!(
+            "{FEEDBACK_SELECT} WHERE f.status IN ('open', 'in_progress', 'resolved')
+             ORDER BY f.status = 'resolved', {SEVERITY_WEIGHT}, f.opened_at, f.id LIMIT ?1"
+        ))?
+        .query_map([limit], feedback_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn feedback_to_handle_count(conn: &Connection) -> Result<usize> {
+    let n: i64 =
+        conn.query_row("SELECT COUNT(*) FROM feedback WHERE status IN ('open', 'in_progress', 'resolved')", [], |r| {
+            r.get(0)
+        })?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 pub fn open_feedback_count(conn: &Connection) -> Result<usize> {
     let n: i64 =
         conn.query_row("SELECT COUNT(*) FROM feedback WHERE status IN ('open', 'in_progress')", [], |r| r.get(0))?;

@@ -6,19 +6,36 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Required,
-    TooLong { max: usize, len: usize },
+    TooLong {
+        max: usize,
+        len: usize,
+    },
     ControlCharacters,
     InvalidCode,
     InvalidEmail,
     InvalidPhone,
-    UnknownTier { known: Vec<String> },
+    UnknownTier {
+        known: Vec<String>,
+    },
     DuplicateCode,
     InvalidDate,
-    NotOneOf { allowed: Vec<&'static str> },
+    NotOneOf {
+        allowed: Vec<&'static str>,
+    },
     UnknownCustomer,
-    UnknownStage { known: Vec<String> },
-    InvalidAmount(String),
-    OutOfRange { min: i64, max: Option<i64> },
+    UnknownStage {
+        known: Vec<String>,
+    },
+    /// Not an amount of money (the AmountError says why, e.g. too many decimals).
+    InvalidAmount(crate::domain::money::AmountError),
+    NotAWholeNumber,
+    TooManyDecimals {
+        max: u32,
+    },
+    OutOfRange {
+        min: i64,
+        max: Option<i64>,
+    },
     NeedsLostReason,
     MustBeEmptyWhileOpen,
 }

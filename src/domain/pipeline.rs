@@ -103,7 +103,7 @@ fn parse_value(text: &str) -> Result<Money, Problem> {
     if text.trim().is_empty() {
         return Ok(Money::ZERO);
     }
-    let value = Money::parse(text).map_err(|e| Problem::InvalidAmount(e.to_string()))?;
+    let value = Money::parse(text).map_err(Problem::InvalidAmount)?;
     // Ten billion keeps value x probability within SQLite's 64-bit integers.
     if value.value().is_sign_negative() || value.value() > rust_decimal::Decimal::from(MAX_VALUE) {
         return Err(Problem::OutOfRange { min: 0, max: Some(MAX_VALUE) });
@@ -116,7 +116,7 @@ fn parse_percent(text: &str, default: u8) -> Result<u8, Problem> {
     if text.is_empty() {
         return Ok(default);
     }
-    let n: i64 = text.parse().map_err(|_| Problem::InvalidAmount(text.to_string()))?;
+    let n: i64 = text.parse().map_err(|_| Problem::NotAWholeNumber)?;
     u8::try_from(n).ok().filter(|n| *n <= 100).ok_or(Problem::OutOfRange { min: 0, max: Some(100) })
 }
 

@@ -43,7 +43,7 @@ fn integer(text: &str, min: i64, max: i64, default: i64) -> Result<i64, Problem>
     if text.is_empty() {
         return Ok(default);
     }
-    let n: i64 = text.parse().map_err(|_| Problem::InvalidAmount(text.to_string()))?;
+    let n: i64 = text.parse().map_err(|_| Problem::NotAWholeNumber)?;
     if (min..=max).contains(&n) { Ok(n) } else { Err(Problem::OutOfRange { min, max: Some(max) }) }
 }
 
@@ -52,8 +52,12 @@ fn percent(text: &str) -> Result<Decimal, Problem> {
     if text.is_empty() {
         return Ok(Decimal::ZERO);
     }
-    let value = Decimal::from_str(&text).map_err(|_| Problem::InvalidAmount(text.clone()))?;
-    if value.normalize().scale() > 2 || value.is_sign_negative() || value > Decimal::from(100) {
+    let value = Decimal::from_str(&text)
+        .map_err(|_| Problem::InvalidAmount(crate::domain::money::AmountError::NotANumber(text.clone())))?;
+    if value.normalize().scale() > 2 {
+        return Err(Problem::TooManyDecimals { max: 2 });
+    }
+    if value.is_sign_negative() || value > Decimal::from(100) {
         return Err(Problem::OutOfRange { min: 0, max: Some(100) });
     }
     Ok(value.normalize())
@@ -74,7 +78,7 @@ pub fn validate_tier(input: &TierInput) -> Result<TierData, Vec<FieldError>> {
         if input.credit_limit.trim().is_empty() {
             Ok(Money::ZERO)
         } else {
-            Money::parse(&input.credit_limit).map_err(|e| Problem::InvalidAmount(e.to_string())).and_then(|m| {
+            Money::parse(&input.credit_limit).map_err(Problem::InvalidAmount).and_then(|m| {
                 if m.value().is_sign_negative() { Err(Problem::OutOfRange { min: 0, max: None }) } else { Ok(m) }
             })
         },

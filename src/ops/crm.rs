@@ -208,6 +208,11 @@ pub fn open_feedback(session: &Session, limit: usize) -> Result<Vec<Feedback>> {
     repo::open_feedback(session.db.conn(), limit)
 }
 
+/// Open, in-progress and resolved-but-not-closed items: the feedback view's list.
+pub fn feedback_to_handle(session: &Session, limit: usize) -> Result<(Vec<Feedback>, usize)> {
+    Ok((repo::feedback_to_handle(session.db.conn(), limit)?, repo::feedback_to_handle_count(session.db.conn())?))
+}
+
 pub fn open_feedback_count(session: &Session) -> Result<usize> {
     repo::open_feedback_count(session.db.conn())
 }

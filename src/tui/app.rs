@@ -171,8 +171,10 @@ impl App {
             Context::Form => {
                 if let Some(form) = self.customers.screen.form_mut()
                     && let Some(input) = form.focused_input()
+                    && input.handle_event(event).is_some_and(|c| c.value)
                 {
-                    input.handle_event(event);
+                    // What was said about the last save no longer applies to the new text.
+                    form.message = None;
                 }
             }
             Context::Palette => {
@@ -471,6 +473,8 @@ impl App {
 
     fn record_form_action(&mut self, action: Action) -> Result<()> {
         let Some(form) = self.customers.screen.form_mut() else { return Ok(()) };
+        // A one-field form (a resolution, a lost reason) is done when Enter leaves the field.
+        let action = if action == Action::NextField && form.fields.len() == 1 { Action::Save } else { action };
         match action {
             Action::NextField => form.next_field(),
             Action::PrevField => form.prev_field(),

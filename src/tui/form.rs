@@ -135,7 +135,8 @@ pub fn draw(frame: &mut Frame<'_>, theme: &Theme, area: Rect, form: &Form) {
         let marker = if field.required { Span::styled("*", theme.required) } else { Span::raw(" ") };
         let label = truncate(field.label, label_width - 1);
         let pad = label_width.saturating_sub(width(&label) + 1);
-        let scroll = field.input.visual_scroll(input_width);
+        // Only the field being typed in scrolls to its cursor; the others show their start.
+        let scroll = if focused { field.input.visual_scroll(input_width) } else { 0 };
         let shown = truncate(&display_safe(skip_columns(field.input.value(), scroll)), input_width);
         let fill = input_width.saturating_sub(width(&shown));
         let input_style = if field.read_only {

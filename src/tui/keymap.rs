@@ -262,7 +262,10 @@ impl Keymap {
     /// The first key label of `action` on `context` or globally, for hints.
     pub fn key_for(&self, context: Context, action: Action) -> Option<String> {
         [context, Context::Global].iter().find_map(|c| {
-            self.actions_of(*c).into_iter().find(|(a, _)| *a == action).and_then(|(_, keys)| keys.into_iter().next())
+            let (_, keys) = self.actions_of(*c).into_iter().find(|(a, _)| *a == action)?;
+            // A global printable key is text while typing; offer one that still acts.
+            let typing = *c == Context::Global && context.takes_text();
+            keys.into_iter().find(|k| !typing || k.chars().count() > 1)
         })
     }
 }

@@ -37,6 +37,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Tab::Customers => super::customers::view::draw(frame, app, body),
     }
     draw_status(frame, app, status);
+    draw_long_flash(frame, app, body);
     match &app.overlay {
         Some(Overlay::Help { context, scroll }) => draw_help(frame, app, *context, *scroll),
         Some(Overlay::Palette(_)) => draw_palette(frame, app),
@@ -72,11 +73,16 @@ fn draw_tabs(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Span::styled("shopdesk ", app.theme.title)).right_aligned(), right);
 }
 
-fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let theme = &app.theme;
+/// The status bar's left part: database and user.
+fn status_left(app: &App, total: u16) -> String {
     let operator = &app.session.operator;
     let left = format!(" {} │ {} ({}) ", display_safe(&app.db_label), operator.name, operator.role);
-    let left = truncate(&left, usize::from(area.width) / 2);
+    truncate(&left, usize::from(total) / 2)
+}
+
+fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let left = status_left(app, area.width);
     let right_width = usize::from(area.width).saturating_sub(width(&left));
     let (right, style) = match &app.flash {
         Some(Flash::Error(text)) => (first_line(text), theme.status.patch(theme.error)),
@@ -90,6 +96,30 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Span::styled(format!("{}{right} ", " ".repeat(right_width.saturating_sub(1 + width(&right)))), style),
     ]);
     frame.render_widget(Paragraph::new(line).style(theme.status), area);
+}
+
+/// A message longer than the status bar has room for is shown whole in a box above it,
+/// until the next key: advice at the end of a message must not be cut off.
+fn draw_long_flash(frame: &mut Frame<'_>, app: &App, body: Rect) {
+    let (text, style) = match &app.flash {
+        Some(Flash::Error(text)) => (text, app.theme.error),
+        Some(Flash::Info(text)) => (text, Style::new()),
+        None => return,
+    };
+    let room = usize::from(body.width).saturating_sub(width(&status_left(app, body.width)) + 1);
+    if width(text) <= room && !text.contains('\n') {
+        return;
+    }
+    let inner_width = usize::from(body.width.saturating_sub(4)).max(1);
+    let lines: usize = text.lines().map(|l| width(l).div_ceil(inner_width).max(1)).sum();
+    let height = u16::try_from(lines + 2).unwrap_or(u16::MAX).min(body.height / 2).max(3);
+    let area = Rect { x: body.x + 1, y: body.y + body.height - height, width: body.width.saturating_sub(2), height };
+    clear_for_popup(frame, area);
+    let block = Block::bordered().border_style(style);
+    frame.render_widget(
+        Paragraph::new(display_safe(text).into_owned()).style(style).wrap(Wrap { trim: true }).block(block),
+        area,
+    );
 }
 
 fn first_line(text: &str) -> String {
@@ -151,6 +181,15 @@ fn draw_help(frame: &mut Frame<'_>, app: &App, context: Context, scroll: usize) 
         }
         lines.push(Line::styled(section.describe(), app.theme.header));
         for (action, keys) in app.keymap.actions_of(section) {
+            // While typing, printable keys are text: list only what still acts.
+            let keys: Vec<String> = if section == Context::Global && context.takes_text() {
+                keys.into_iter().filter(|k| k.chars().count() > 1).collect()
+            } else {
+                keys
+            };
+            if keys.is_empty() {
+                continue;
+            }
             let keys = truncate(&keys.join(", "), 20);
             lines.push(Line::from(vec![
                 Span::styled(format!("  {keys:<20} "), app.theme.key),
@@ -165,6 +204,7 @@ fn draw_help(frame: &mut Frame<'_>, app: &App, context: Context, scroll: usize) 
     clear_for_popup(frame, area);
     frame.render_widget(
         Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
             .block(block.title_bottom(Line::styled(format!(" {} ", t("help.footer")), app.theme.dim)))
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         area,

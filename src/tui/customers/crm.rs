@@ -97,8 +97,7 @@ pub const FEEDBACK_SHOWN: usize = 300;
 impl FeedbackView {
     pub fn reload(&mut self, session: &Session) -> Result<()> {
         let keep = self.rows.get(self.selected).map(|f| f.id);
-        self.rows = crm::open_feedback(session, FEEDBACK_SHOWN)?;
-        self.total = crm::open_feedback_count(session)?;
+        (self.rows, self.total) = crm::feedback_to_handle(session, FEEDBACK_SHOWN)?;
         self.selected = keep.and_then(|id| self.rows.iter().position(|f| f.id == id)).unwrap_or(self.selected);
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         Ok(())
@@ -283,6 +282,12 @@ impl App {
                         Action::Close => Status::Closed,
                         _ => Status::Open,
                     };
+                    if item.status == to {
+                        let status = crm::status_label(to);
+                        self.flash =
+                            Some(Flash::Info(tf("flash.feedback_moved", &[("code", &item.code), ("status", &status)])));
+                        return Ok(());
+                    }
                     let moved = crm::move_feedback(&mut self.session, &item, to, "")?;
                     self.reload_crm_views()?;
                     self.flash = Some(Flash::Info(tf(

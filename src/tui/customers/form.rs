@@ -16,14 +16,17 @@ pub struct CustomerForm {
 
 impl CustomerForm {
     pub fn new_customer() -> CustomerForm {
-        let form = Form::new(t("form.new_title").to_string(), fields(&CustomerData::default()));
+        let form = Form::new(t("form.new_title").to_string(), fields(&CustomerData::default(), true));
         // A new customer starts at the name: the code is usually generated.
         CustomerForm { editing: None, form: form.focus_on(CustomerField::Name.column()) }
     }
 
     pub fn edit(customer: &Customer) -> CustomerForm {
         let title = tf("form.edit_title", &[("code", &customer.data.code)]);
-        CustomerForm { editing: Some((customer.id, customer.version)), form: Form::new(title, fields(&customer.data)) }
+        CustomerForm {
+            editing: Some((customer.id, customer.version)),
+            form: Form::new(title, fields(&customer.data, false)),
+        }
     }
 
     pub fn data(&self) -> CustomerData {
@@ -35,13 +38,13 @@ impl CustomerForm {
     }
 }
 
-fn fields(data: &CustomerData) -> Vec<FormField> {
+fn fields(data: &CustomerData, new: bool) -> Vec<FormField> {
     CustomerField::iter()
         .map(|f| {
             let field = FormField::new(f.column(), field_label(f), data.get(f));
             match f {
                 _ if f.required() => field.required(),
-                CustomerField::Code => field.hint(t("form.code_hint")),
+                CustomerField::Code if new => field.hint(t("form.code_hint")),
                 CustomerField::Tier => field.hint(t("form.tier_hint")),
                 CustomerField::Notes => field.hint(t("form.notes_hint")),
                 _ => field,
