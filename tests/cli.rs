@@ -135,10 +135,21 @@ fn bad_files_are_refused_whole_with_line_and_column() {
 fn database_paths_that_cannot_work_fail_clearly_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir/shop.db");
-    let out = shopdesk(&missing).args(["export", "customers"]).output().unwrap();
+    let csv = dir.path().join("c.csv");
+    std::fs::write(&csv, "name\nAna\n").unwrap();
+    let out = shopdesk(&missing).args(["import", "customers"]).arg(&csv).output().unwrap();
     assert!(!out.status.success());
     assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
     assert_eq!(stderr(&out).lines().count(), 1);
+
+    // Reading commands never create a database for a mistyped path.
+    let typo = dir.path().join("shpo.db");
+    for args in [&["check"][..], &["export", "customers"], &["report", "pipeline"]] {
+        let out = shopdesk(&typo).args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains("No database at"), "{}", stderr(&out));
+        assert!(!typo.exists(), "{args:?} created a file");
+    }
 
     let text = dir.path().join("notes.txt");
     std::fs::write(&text, "not a database at all\n".repeat(200)).unwrap();
@@ -221,7 +232,7 @@ fn chinese_messages_with_lang() {
         .args(["--lang", "zh-CN", "export", "customers"])
         .output()
         .unwrap();
-    assert!(stderr(&out).contains("不存在"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("没有数据库"), "{}", stderr(&out));
 }
 
 #[test]

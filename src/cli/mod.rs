@@ -144,6 +144,10 @@ pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not a failure of ours.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "shopdesk: {e}");
             std::process::ExitCode::FAILURE
@@ -164,6 +168,21 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(Command::Bench { customers, contacts }) = &cli.command {
         return bench::run(cli.db.as_deref(), *customers, *contacts);
     }
+    // Commands that only read never create a database: a mistyped --db is an error, not
+    // a new empty shop that "has no problems".
+    let reads_only = matches!(
+        cli.command,
+        Some(
+            Command::Export { .. }
+                | Command::Report { .. }
+                | Command::Check
+                | Command::Backup { .. }
+                | Command::Users { action: None }
+        )
+    );
+    if reads_only && !path.exists() {
+        return Err(Error::BadArgument(tf("err.no_database", &[("path", &path.display())])));
+    }
     let db = Db::open(&path).map_err(|e| with_path(e, &path))?;
     let user = cli.user.clone().unwrap_or_else(os_user);
     let mut session = Session::start(db, &user, Clock::System)?;
@@ -173,7 +192,10 @@ pub fn run(cli: Cli) -> Result<()> {
 
     match cli.command {
         None => {
-            let keymap = crate::tui::keymap::Keymap::new(&config.keys)?;
+            let keymap = crate::tui::keymap::Keymap::new(&config.keys).map_err(|e| match (e, &config_path) {
+                (Error::Config { reason, .. }, Some(path)) => Error::Config { path: path.clone(), reason },
+                (e, _) => e,
+            })?;
             let theme = crate::tui::theme::Theme::choose(config.theme.as_deref());
             let app = crate::tui::app::App::new(session, keymap, theme, (80, 24))?;
             crate::tui::run(app)
@@ -225,7 +247,14 @@ pub fn run(cli: Cli) -> Result<()> {
             let added = ops::synth::generate(&mut session, customers, seed)?;
             ops::synth::generate_relationships(&mut session, contacts, feedback, seed)?;
             ops::synth::generate_opportunities(&mut session, opportunities, seed)?;
-            println!("{}", tf("cli.generated", &[("count", &added), ("path", &path.display())]));
+            let counts: [(&str, &dyn std::fmt::Display); 5] = [
+                ("count", &added),
+                ("contacts", &contacts),
+                ("feedback", &feedback),
+                ("opportunities", &opportunities),
+                ("path", &path.display()),
+            ];
+            println!("{}", tf("cli.generated", &counts));
             Ok(())
         }
         Some(Command::Backup { file }) => {

@@ -148,6 +148,9 @@ impl Db {
             return Err(Error::BadArgument(crate::i18n::tf("err.backup_exists", &[("path", &target.display())])));
         }
         let target_text = target.to_str().ok_or_else(|| Error::BadArgument(format!("{}", target.display())))?;
+        if let Some(folder) = target.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
+            return Err(Error::FolderMissing { folder: folder.to_path_buf() });
+        }
         // VACUUM INTO accepts an empty file: create it private first, as the database is.
         create_private_file(target)?;
         self.conn.execute("VACUUM INTO ?1", [target_text])?;
