@@ -432,6 +432,7 @@ impl App {
             },
             Action::NewOpportunity => self.open_opportunity_form(customer.id, None, Back::Detail(customer.id))?,
             Action::ShowPipeline => self.enter_view(Self::show_pipeline)?,
+            Action::ShowTiers => self.enter_view(Self::show_tiers)?,
             Action::LogContact => self.open_contact_form(customer.id, Back::Detail(customer.id))?,
             Action::RecordFeedback => self.open_feedback_form(customer.id, Back::Detail(customer.id))?,
             Action::ShowFollowUps => self.enter_view(Self::show_follow_ups)?,

@@ -117,7 +117,8 @@ pub fn draw(frame: &mut Frame<'_>, theme: &Theme, area: Rect, form: &Form) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let label_width: usize = 14;
+    // Wide enough for the longest label (within reason), so labels are not cut.
+    let label_width = form.fields.iter().map(|f| width(f.label) + 2).max().unwrap_or(14).clamp(14, 20);
     let total = usize::from(inner.width);
     let input_width = (total.saturating_sub(label_width + 2) * 3 / 5).clamp(10, 50);
     let error_width = total.saturating_sub(label_width + input_width + 3);

@@ -160,8 +160,8 @@ fn lost_reason_form(deal: &Opportunity, stage: String, back: Back) -> RecordForm
 
 impl App {
     fn board_cards(&self) -> usize {
-        // Two lines a card under three header lines and a footer.
-        usize::from(self.size.1.saturating_sub(2 + 2 + 4) / 2).max(1)
+        // Two lines a card under four header lines and a "more" line each way.
+        usize::from(self.size.1.saturating_sub(2 + 2 + 4 + 2) / 2).max(1)
     }
 
     pub(crate) fn show_pipeline(&mut self) -> Result<()> {

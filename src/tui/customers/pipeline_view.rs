@@ -29,11 +29,11 @@ pub fn draw_board(frame: &mut Frame<'_>, app: &App, area: Rect) {
         let focused = i == view.focus;
         let w = usize::from(rect.width.saturating_sub(1));
         let head_style = if focused { theme.tab_active } else { theme.header };
+        // Name, count, value and weighted value each get their own line, so a narrow
+        // column cuts none of them.
         let mut lines = vec![
-            Line::styled(
-                truncate(&format!("{} ({})", display_safe(&column.stage.name), column.totals.count), w),
-                head_style,
-            ),
+            Line::styled(truncate(&display_safe(&column.stage.name), w), head_style),
+            Line::styled(truncate(&tf("pipeline.deals", &[("count", &column.totals.count)]), w), theme.dim),
             Line::styled(truncate(&column.totals.value.to_string(), w), theme.dim),
             Line::styled(truncate(&format!("~{}", column.totals.weighted), w), theme.dim),
         ];
