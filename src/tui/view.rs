@@ -84,10 +84,13 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let left = status_left(app, area.width);
     let right_width = usize::from(area.width).saturating_sub(width(&left));
+    let fits = |text: &str| width(text) < right_width && !text.contains('\n');
+    // A message too long for the bar is shown whole above it (draw_long_flash); the bar
+    // keeps its hints then rather than repeat the message cut off.
     let (right, style) = match &app.flash {
-        Some(Flash::Error(text)) => (first_line(text), theme.status.patch(theme.error)),
-        Some(Flash::Info(text)) => (first_line(text), theme.status),
-        None => (hints(app), theme.status),
+        Some(Flash::Error(text)) if fits(text) => (first_line(text), theme.status.patch(theme.error)),
+        Some(Flash::Info(text)) if fits(text) => (first_line(text), theme.status),
+        _ => (hints(app), theme.status),
     };
     let right = truncate(&display_safe(&right), right_width.saturating_sub(1));
     let line = Line::from(vec![
