@@ -340,3 +340,27 @@ fn long_refusals_are_shown_whole_and_resolved_items_can_be_closed() {
     assert!(render(&app).contains("is now closed"), "{}", render(&app));
     assert_eq!(app.customers.feedback.total, 1);
 }
+
+/// A manager renames a stage and adds one from the board; the board shows both.
+#[test]
+fn stages_can_be_renamed_and_added_from_the_board() {
+    let mut app = app_on(session_with_crm(), 120, 40);
+    press(&mut app, &[KeyCode::Char('P'), KeyCode::Char('S'), KeyCode::Enter]); // edit "lead"
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "Prospect");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("Saved stage Prospect"));
+    app.handle_event(&key(KeyCode::Char('n')));
+    type_text(&mut app, "tasting");
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "Tasting");
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "3");
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "40");
+    app.handle_event(&ctrl('s'));
+    app.handle_event(&key(KeyCode::Esc)); // back to the board
+    let screen = render(&app);
+    assert!(screen.contains("Prospect") && screen.contains("Tasting"), "{screen}");
+    assert_eq!(app.customers.pipeline.columns.len(), 7);
+}

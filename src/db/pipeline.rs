@@ -23,11 +23,7 @@ pub fn stages(conn: &Connection) -> Result<Vec<Stage>> {
 
 /// Adds or replaces a stage by its code (the name, rank, default probability, outcome).
 pub fn upsert_stage(conn: &Connection, stage: &Stage) -> Result<()> {
-    let outcome = match stage.outcome {
-        Outcome::Open => "open",
-        Outcome::Won => "won",
-        Outcome::Lost => "lost",
-    };
+    let outcome = stage.outcome.as_str();
     conn.prepare_cached(
         "INSERT INTO stages (code, name, rank, probability, outcome) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, rank = excluded.rank,

@@ -120,6 +120,62 @@ fn parse_percent(text: &str, default: u8) -> Result<u8, Problem> {
     u8::try_from(n).ok().filter(|n| *n <= 100).ok_or(Problem::OutOfRange { min: 0, max: Some(100) })
 }
 
+/// A stage as typed or imported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageInput {
+    pub code: String,
+    pub name: String,
+    pub rank: String,
+    pub probability: String,
+    pub outcome: String,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Open => "open",
+            Outcome::Won => "won",
+            Outcome::Lost => "lost",
+        }
+    }
+}
+
+/// Checks a stage: a lower-case code, a name, a rank 1-99, a default probability 0-100, and
+/// whether it is open, won or lost.
+pub fn validate_stage(input: &StageInput) -> Result<Stage, Vec<FieldError>> {
+    let mut check = Checker::default();
+    let code = input.code.trim().to_lowercase();
+    if !super::customer::valid_code(&code) {
+        check.errors.push(FieldError { field: "code", problem: Problem::InvalidCode });
+    }
+    let name = check.take("name", check_text(&input.name, true, 40, false));
+    let whole = |text: &str, min: i64, max: i64| -> Result<i64, Problem> {
+        let n: i64 = text.trim().parse().map_err(|_| Problem::NotAWholeNumber)?;
+        if (min..=max).contains(&n) { Ok(n) } else { Err(Problem::OutOfRange { min, max: Some(max) }) }
+    };
+    let rank = check.take("rank", whole(&input.rank, 1, 99));
+    let probability = check.take("probability", whole(&input.probability, 0, 100));
+    let outcome = match input.outcome.trim() {
+        "open" => Some(Outcome::Open),
+        "won" => Some(Outcome::Won),
+        "lost" => Some(Outcome::Lost),
+        _ => {
+            check.errors.push(FieldError {
+                field: "outcome",
+                problem: Problem::NotOneOf { allowed: vec!["open", "won", "lost"] },
+            });
+            None
+        }
+    };
+    check.finish(Stage {
+        code,
+        name,
+        rank,
+        probability: u8::try_from(probability).unwrap_or(0),
+        outcome: outcome.unwrap_or(Outcome::Open),
+    })
+}
+
 /// Value x probability, rounded to the cent: what the deal is worth today.
 pub fn weighted(value: Money, probability: u8) -> Money {
     Money::round_from(value.value() * rust_decimal::Decimal::from(probability) / rust_decimal::Decimal::from(100))

@@ -12,7 +12,7 @@ use crate::db::{self, customers as customer_repo};
 use crate::domain::fields::{FieldError, Problem};
 use crate::domain::ids::CustomerId;
 use crate::domain::money::Money;
-use crate::domain::pipeline::{self as rules, OpportunityData, OpportunityInput, Outcome, Stage};
+use crate::domain::pipeline::{self as rules, OpportunityData, OpportunityInput, Outcome, Stage, StageInput};
 use crate::error::{Error, Result, describe_problem};
 use crate::i18n::tf;
 
@@ -350,11 +350,37 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
 
 pub const STAGE_COLUMNS: &[&str] = &["code", "name", "rank", "probability", "outcome"];
 
-fn outcome_text(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Open => "open",
-        Outcome::Won => "won",
-        Outcome::Lost => "lost",
+/// Why a stage may not take this outcome: it holds deals and would turn them won or lost
+/// (or back) without anyone deciding so deal by deal.
+fn outcome_change_refused(current: &[Stage], totals: &[(String, Totals)], stage: &Stage) -> Option<String> {
+    let held = totals.iter().find(|(s, _)| s.eq_ignore_ascii_case(&stage.code)).map(|(_, t)| t.count).unwrap_or(0);
+    let changes = current.iter().any(|s| s.code.eq_ignore_ascii_case(&stage.code) && s.outcome != stage.outcome);
+    (changes && held > 0).then(|| tf("pipeline.outcome_in_use", &[("count", &held)]))
+}
+
+/// Renames, re-ranks or adds a stage (a manager's setting).
+pub fn save_stage(session: &mut Session, input: &StageInput) -> Result<Stage> {
+    session.require(crate::domain::user::Role::Manager)?;
+    let stage = rules::validate_stage(input).map_err(Error::Invalid)?;
+    let current = stages(session)?;
+    let totals = repo::totals(session.db.conn())?;
+    if let Some(reason) = outcome_change_refused(&current, &totals, &stage) {
+        return Err(Error::Refused(format!("{}: {reason}", stage.code)));
+    }
+    session.write(|tx, ctx| {
+        repo::upsert_stage(tx, &stage)?;
+        ctx.audit(tx, "save", "stage", None, format!("{} {}", stage.code, stage.name))
+    })?;
+    Ok(stage)
+}
+
+pub fn stage_input_of(stage: &Stage) -> StageInput {
+    StageInput {
+        code: stage.code.clone(),
+        name: stage.name.clone(),
+        rank: stage.rank.to_string(),
+        probability: stage.probability.to_string(),
+        outcome: stage.outcome.as_str().to_string(),
     }
 }
 
@@ -364,7 +390,7 @@ pub fn export_stages(session: &Session, out: impl Write) -> Result<usize> {
     let stages = stages(session)?;
     for s in &stages {
         let (rank, probability) = (s.rank.to_string(), s.probability.to_string());
-        writer.row([s.code.as_str(), &s.name, &rank, &probability, outcome_text(s.outcome)])?;
+        writer.row([s.code.as_str(), &s.name, &rank, &probability, s.outcome.as_str()])?;
     }
     writer.finish()?;
     Ok(stages.len())
@@ -387,49 +413,34 @@ pub fn import_stages(session: &mut Session, bytes: &[u8], dry_run: bool) -> Resu
                 STAGE_COLUMNS.iter().position(|k| *k == c).and_then(|i| record.cell(&positions, i)).unwrap_or("")
             };
             let line = record.line;
-            let mut bad = |column: &'static str, problem: Problem| {
-                errors.push(line, column, cell(column), describe_problem(&problem))
+            let input = StageInput {
+                code: cell("code").to_string(),
+                name: cell("name").to_string(),
+                rank: cell("rank").to_string(),
+                probability: cell("probability").to_string(),
+                outcome: cell("outcome").to_string(),
             };
-            let code = cell("code").trim().to_lowercase();
-            if !crate::domain::customer::valid_code(&code) {
-                bad("code", Problem::InvalidCode);
-            }
-            let name = crate::domain::fields::check_text(cell("name"), true, 40, false).unwrap_or_else(|p| {
-                bad("name", p);
-                String::new()
-            });
-            let rank = cell("rank").trim().parse::<i64>().ok().filter(|r| (1..=99).contains(r));
-            if rank.is_none() {
-                bad("rank", Problem::OutOfRange { min: 1, max: Some(99) });
-            }
-            let probability = cell("probability").trim().parse::<u8>().ok().filter(|p| *p <= 100);
-            if probability.is_none() {
-                bad("probability", Problem::OutOfRange { min: 0, max: Some(100) });
-            }
-            let outcome = match cell("outcome").trim() {
-                "open" => Some(Outcome::Open),
-                "won" => Some(Outcome::Won),
-                "lost" => Some(Outcome::Lost),
-                _ => None,
+            let stage = match rules::validate_stage(&input) {
+                Ok(stage) => stage,
+                Err(problems) => {
+                    for p in problems {
+                        errors.push(line, p.field, cell(p.field), describe_problem(&p.problem));
+                    }
+                    continue;
+                }
             };
-            if outcome.is_none() {
-                bad("outcome", Problem::NotOneOf { allowed: vec!["open", "won", "lost"] });
-            }
-            let (Some(rank), Some(probability), Some(outcome), true) = (rank, probability, outcome, errors.is_empty())
-            else {
+            if !errors.is_empty() {
                 continue;
-            };
+            }
+            let code = stage.code.clone();
             if let Some(first) = seen.insert(code.clone(), line) {
                 errors.push(line, "code", &code, tf("csv.duplicate_in_file", &[("line", &first)]));
                 continue;
             }
-            let held = totals.iter().find(|(s, _)| s.eq_ignore_ascii_case(&code)).map(|(_, t)| t.count).unwrap_or(0);
-            let changes_outcome = current.iter().any(|s| s.code.eq_ignore_ascii_case(&code) && s.outcome != outcome);
-            if changes_outcome && held > 0 {
-                errors.push(line, "outcome", cell("outcome"), tf("pipeline.outcome_in_use", &[("count", &held)]));
+            if let Some(problem) = outcome_change_refused(&current, &totals, &stage) {
+                errors.push(line, "outcome", cell("outcome"), problem);
                 continue;
             }
-            let stage = Stage { code, name, rank, probability, outcome };
             match current.iter().find(|s| s.code.eq_ignore_ascii_case(&stage.code)) {
                 Some(same) if *same == Stage { code: same.code.clone(), ..stage.clone() } => report.unchanged += 1,
                 Some(_) => report.updated += 1,

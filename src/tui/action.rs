@@ -53,6 +53,7 @@ pub enum Action {
     ShowTiers,
     Win,
     Lose,
+    ShowStages,
 }
 
 impl Action {
@@ -132,6 +133,7 @@ impl Action {
             Action::ShowTiers => t("action.show-tiers"),
             Action::Win => t("action.win"),
             Action::Lose => t("action.lose"),
+            Action::ShowStages => t("action.show-stages"),
         }
     }
 }

@@ -107,6 +107,7 @@ impl App {
             Screen::Feedback => Context::Feedback,
             Screen::Pipeline => Context::Pipeline,
             Screen::Tiers => Context::Tiers,
+            Screen::Stages => Context::Stages,
             Screen::Opportunities if self.customers.filtering => Context::Filter,
             Screen::Opportunities => Context::Opportunities,
         }
@@ -342,6 +343,7 @@ impl App {
             (Context::FollowUps, action) => self.follow_ups_action(action)?,
             (Context::Pipeline, action) => self.pipeline_action(action)?,
             (Context::Tiers, action) => self.tiers_action(action)?,
+            (Context::Stages, action) => self.stages_action(action)?,
             (Context::Opportunities, action) => self.opportunities_action(action)?,
             (Context::Feedback, action) => self.feedback_action(action)?,
             _ => {}

@@ -28,6 +28,7 @@ pub enum Context {
     Pipeline,
     Opportunities,
     Tiers,
+    Stages,
 }
 
 impl Context {
@@ -52,6 +53,7 @@ impl Context {
             Context::Pipeline => t("context.pipeline"),
             Context::Opportunities => t("context.opportunities"),
             Context::Tiers => t("context.tiers"),
+            Context::Stages => t("context.stages"),
         }
     }
 }

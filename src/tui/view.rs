@@ -142,7 +142,7 @@ fn hints(app: &App) -> String {
         Context::Confirm => &[Action::Yes, Action::No],
         Context::FollowUps => &[Action::Done, Action::Open, Action::LogContact, Action::Back, Action::Help],
         Context::Feedback => &[Action::Resolve, Action::Open, Action::Back, Action::Help],
-        Context::Tiers => &[Action::Edit, Action::New, Action::Back, Action::Help],
+        Context::Tiers | Context::Stages => &[Action::Edit, Action::New, Action::Back, Action::Help],
         Context::Pipeline | Context::Opportunities => {
             &[Action::StageForward, Action::Edit, Action::Open, Action::Back, Action::Help]
         }

@@ -126,6 +126,7 @@ pub enum RecordKind {
     Opportunity { customer: CustomerId, editing: Option<Box<crate::db::pipeline::Opportunity>> },
     LostReason { deal: Box<crate::db::pipeline::Opportunity>, stage: String },
     Tier { editing: Option<Box<crate::domain::tier::Tier>> },
+    Stage { editing: bool },
 }
 
 /// Where a record form returns to when saved or left.
@@ -137,6 +138,7 @@ pub enum Back {
     Pipeline,
     Opportunities,
     Tiers,
+    Stages,
 }
 
 #[derive(Debug)]
@@ -367,6 +369,7 @@ impl App {
             }
             RecordKind::Opportunity { .. } | RecordKind::LostReason { .. } => self.save_deal(kind, form),
             RecordKind::Tier { editing } => self.save_tier(editing.as_deref(), form),
+            RecordKind::Stage { .. } => self.save_stage(form),
         }
     }
 
@@ -387,6 +390,7 @@ impl App {
             Back::Pipeline => self.show_pipeline(),
             Back::Opportunities => self.show_opportunities(),
             Back::Tiers => self.show_tiers(),
+            Back::Stages => self.show_stages(),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod form;
 pub mod list;
 pub mod pipeline;
 pub mod pipeline_view;
+pub mod stages;
 pub mod tiers;
 pub mod view;
 
@@ -29,6 +30,7 @@ pub enum Screen {
     Pipeline,
     Opportunities,
     Tiers,
+    Stages,
 }
 
 /// Where Esc on a relationship view returns to: the screen it was opened from.
@@ -91,6 +93,7 @@ pub struct CustomersTab {
     /// The opportunity list's filter line.
     pub opportunity_filter: Input,
     pub tiers: tiers::TiersView,
+    pub stages: stages::StagesView,
     /// Screens to return to from views opened one from another (newest last, a few deep).
     pub view_back: Vec<ViewBack>,
 }
@@ -111,6 +114,7 @@ impl CustomersTab {
             opportunities: pipeline::OpportunityList::default(),
             opportunity_filter: Input::default(),
             tiers: tiers::TiersView::default(),
+            stages: stages::StagesView::default(),
             view_back: Vec::new(),
         }
     }

@@ -278,6 +278,7 @@ impl App {
                 }
             }
             Action::ShowOpportunities => self.enter_view(Self::show_opportunities)?,
+            Action::ShowStages => self.enter_view(Self::show_stages)?,
             Action::Back => self.leave_view()?,
             _ => {}
         }
