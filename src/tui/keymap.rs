@@ -193,8 +193,9 @@ fn label_rank(label: &str) -> u8 {
     let mut chars = label.chars();
     match (chars.next(), chars.next()) {
         _ if label.starts_with("Ctrl-") || label.starts_with("Alt-") => 3,
-        (Some(c), None) if c.is_uppercase() => 2,
-        (Some(_), None) => 0,
+        (Some(c), None) if c.is_ascii_uppercase() => 2,
+        // Arrows are shown as one symbol but are named keys, not characters.
+        (Some(c), None) if c.is_ascii_graphic() => 0,
         _ => 1,
     }
 }
