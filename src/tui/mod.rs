@@ -8,6 +8,7 @@ pub mod form;
 pub mod format;
 pub mod keymap;
 pub mod overlay;
+pub mod table;
 pub mod theme;
 pub mod view;
 

@@ -270,8 +270,9 @@ impl App {
         let view = &mut self.customers.feedback;
         let item = view.selected().cloned();
         match action {
-            Action::Down => view.selected = (view.selected + 1).min(view.rows.len().saturating_sub(1)),
-            Action::Up => view.selected = view.selected.saturating_sub(1),
+            Action::Down | Action::Up => {
+                crate::tui::table::move_selection(&mut view.selected, view.rows.len(), action);
+            }
             Action::Open => {
                 if let Some(item) = item {
                     self.open_customer_from(item.customer_id, Source::Feedback)?;

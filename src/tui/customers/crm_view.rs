@@ -1,43 +1,18 @@
 //! Drawing the relationship views: follow-ups, open feedback, and the customer's glance.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::crm::{Due, Severity, due};
 use crate::domain::text::{display_safe, truncate};
 use crate::i18n::{t, tf};
 use crate::ops::crm::{contact_kind_label, feedback_kind_label, severity_label, status_label};
 use crate::tui::app::App;
+use crate::tui::table::{self, table, widths};
 use crate::tui::theme::Theme;
-
-/// Column widths: fixed ones as given, the rest share what is left (0 = flexible).
-fn widths(fixed: &[usize], total: usize) -> Vec<usize> {
-    let gaps = fixed.len().saturating_sub(1);
-    let used: usize = fixed.iter().sum();
-    let flexible = fixed.iter().filter(|w| **w == 0).count().max(1);
-    let share = total.saturating_sub(used + gaps) / flexible;
-    fixed.iter().map(|w| if *w == 0 { share } else { *w }).collect()
-}
-
-fn table<'a>(
-    theme: &Theme,
-    titles: &[&str],
-    rows: Vec<Vec<String>>,
-    styles: Vec<Style>,
-    widths: &[usize],
-) -> Table<'a> {
-    let cut = |cells: Vec<String>| -> Vec<String> {
-        cells.iter().zip(widths).map(|(c, w)| truncate(&display_safe(c).replace('\n', " "), *w)).collect()
-    };
-    let header = Row::new(cut(titles.iter().map(|s| s.to_string()).collect())).style(theme.header);
-    let body: Vec<Row<'a>> = rows.into_iter().zip(styles).map(|(r, s)| Row::new(cut(r)).style(s)).collect();
-    let constraints: Vec<Constraint> =
-        widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(0))).collect();
-    Table::new(body, constraints).header(header).column_spacing(1).row_highlight_style(theme.selected)
-}
 
 fn due_text(date: Option<&str>, today: chrono::NaiveDate) -> (String, bool) {
     let Some(date) = date.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else {
@@ -103,8 +78,7 @@ pub fn draw_follow_ups(frame: &mut Frame<'_>, app: &App, area: Rect) {
             widths(&[12, 8, 14, 7, 0], total),
         )
     };
-    let mut state = TableState::default().with_selected(Some(view.selected));
-    frame.render_stateful_widget(table(theme, &titles, rows, styles, &w), inner, &mut state);
+    table::draw(frame, table(theme, &titles, rows, styles, &w), inner, view.selected);
 }
 
 fn severity_style(theme: &Theme, severity: Severity) -> Style {
@@ -175,8 +149,7 @@ pub fn draw_feedback(frame: &mut Frame<'_>, app: &App, area: Rect) {
         titles.push(t("field.description"));
         widths(&[8, 5, 11, 7, 14, 0], total)
     };
-    let mut state = TableState::default().with_selected(Some(view.selected - first));
-    frame.render_stateful_widget(table(theme, &titles, rows, styles, &w), inner, &mut state);
+    table::draw(frame, table(theme, &titles, rows, styles, &w), inner, view.selected - first);
 }
 
 /// The customer's recent contacts and open feedback, side by side, for the detail screen.
@@ -205,7 +178,7 @@ pub fn draw_glance(frame: &mut Frame<'_>, app: &App, contacts_area: Rect, feedba
     frame.render_widget(Paragraph::new(lines), contacts_area);
 
     let [feedback_area, deals_area] =
-        ratatui::layout::Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(feedback_area);
+        ratatui::layout::Layout::vertical([ratatui::layout::Constraint::Fill(1); 2]).areas(feedback_area);
     let mut lines = vec![Line::styled(t("crm.open_feedback"), theme.header)];
     if glance.feedback.is_empty() {
         lines.push(Line::styled(t("crm.no_open_feedback"), theme.dim));

@@ -4,12 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::domain::text::{display_safe, skip_columns, truncate};
 use crate::i18n::{column_label, t, tf};
 use crate::ops::pipeline::{open_totals, weighted};
 use crate::tui::app::App;
+use crate::tui::table;
 
 pub fn draw_board(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
@@ -92,9 +93,7 @@ pub fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let total = usize::from(table_area.width);
     let wide = total >= 110;
     let fixed: Vec<usize> = if wide { vec![7, 16, 0, 11, 11, 4, 11, 10, 8] } else { vec![7, 12, 0, 11, 11, 10] };
-    let gaps = fixed.len() - 1;
-    let flexible = total.saturating_sub(fixed.iter().sum::<usize>() + gaps);
-    let widths: Vec<usize> = fixed.iter().map(|w| if *w == 0 { flexible } else { *w }).collect();
+    let widths = table::widths(&fixed, total);
     let mut titles = vec![
         t("field.code"),
         t("field.customer"),
@@ -112,11 +111,7 @@ pub fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     } else {
         titles.push(column_label("expected_close"));
     }
-    let cut = |cells: Vec<String>| -> Vec<String> {
-        cells.iter().zip(&widths).map(|(c, w)| truncate(&display_safe(c), *w)).collect()
-    };
-    let header = Row::new(cut(titles.iter().map(|s| s.to_string()).collect())).style(theme.header);
-    let rows: Vec<Row<'_>> = list
+    let rows: Vec<Vec<String>> = list
         .rows
         .iter()
         .map(|o| {
@@ -132,12 +127,8 @@ pub fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
             } else {
                 cells.push(o.expected_close.clone());
             }
-            Row::new(cut(cells))
+            cells
         })
         .collect();
-    let constraints: Vec<Constraint> =
-        widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(0))).collect();
-    let table = Table::new(rows, constraints).header(header).column_spacing(1).row_highlight_style(theme.selected);
-    let mut state = TableState::default().with_selected(Some(list.selected));
-    frame.render_stateful_widget(table, table_area, &mut state);
+    table::draw(frame, table::table(theme, &titles, rows, Vec::new(), &widths), table_area, list.selected);
 }

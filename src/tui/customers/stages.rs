@@ -1,20 +1,20 @@
 //! The pipeline's stages: rename, re-rank, add (a manager's setting), from the board.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Row, Table, TableState};
+use ratatui::widgets::Block;
 
 use super::Screen;
 use super::crm::{Back, RecordForm, RecordKind};
 use crate::domain::pipeline::{Stage, StageInput};
-use crate::domain::text::{display_safe, truncate};
 use crate::error::Result;
 use crate::i18n::{column_label, t, tf};
 use crate::ops::pipeline;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::form::{Form, FormField};
+use crate::tui::table;
 
 #[derive(Debug, Default)]
 pub struct StagesView {
@@ -57,9 +57,10 @@ impl App {
 
     pub(crate) fn stages_action(&mut self, action: Action) -> Result<()> {
         let view = &mut self.customers.stages;
+        if table::move_selection(&mut view.selected, view.stages.len(), action) {
+            return Ok(());
+        }
         match action {
-            Action::Down => view.selected = (view.selected + 1).min(view.stages.len().saturating_sub(1)),
-            Action::Up => view.selected = view.selected.saturating_sub(1),
             Action::Edit | Action::Open => {
                 if let Some(stage) = view.stages.get(view.selected).cloned() {
                     self.customers.screen = Screen::Record(Box::new(stage_form(Some(&stage))));
@@ -99,26 +100,18 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         column_label("probability"),
         column_label("outcome"),
     ];
-    let cut = |cells: Vec<String>| -> Vec<String> {
-        cells.iter().zip(&widths).map(|(c, w)| truncate(&display_safe(c), *w)).collect()
-    };
-    let header = Row::new(cut(titles.iter().map(|s| s.to_string()).collect())).style(theme.header);
-    let rows: Vec<Row<'_>> = view
+    let rows: Vec<Vec<String>> = view
         .stages
         .iter()
         .map(|s| {
-            Row::new(cut(vec![
+            vec![
                 s.rank.to_string(),
                 s.code.clone(),
                 s.name.clone(),
                 format!("{} %", s.probability),
                 s.outcome.as_str().to_string(),
-            ]))
+            ]
         })
         .collect();
-    let constraints: Vec<Constraint> =
-        widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(0))).collect();
-    let table = Table::new(rows, constraints).header(header).column_spacing(1).row_highlight_style(theme.selected);
-    let mut state = TableState::default().with_selected(Some(view.selected));
-    frame.render_stateful_widget(table, inner, &mut state);
+    table::draw(frame, table::table(theme, &titles, rows, Vec::new(), &widths), inner, view.selected);
 }

@@ -1,13 +1,12 @@
 //! The tiers screen: the shop's segments with their terms, and their form.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Row, Table, TableState};
+use ratatui::widgets::Block;
 
 use super::Screen;
 use super::crm::{Back, RecordForm, RecordKind};
-use crate::domain::text::{display_safe, truncate};
 use crate::domain::tier::{Tier, TierInput};
 use crate::error::Result;
 use crate::i18n::{column_label, t, tf};
@@ -15,6 +14,7 @@ use crate::ops::tiers;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::form::{Form, FormField};
+use crate::tui::table;
 
 #[derive(Debug, Default)]
 pub struct TiersView {
@@ -59,9 +59,10 @@ impl App {
 
     pub(crate) fn tiers_action(&mut self, action: Action) -> Result<()> {
         let view = &mut self.customers.tiers;
+        if table::move_selection(&mut view.selected, view.tiers.len(), action) {
+            return Ok(());
+        }
         match action {
-            Action::Down => view.selected = (view.selected + 1).min(view.tiers.len().saturating_sub(1)),
-            Action::Up => view.selected = view.selected.saturating_sub(1),
             Action::Edit | Action::Open => {
                 if let Some(tier) = view.tiers.get(view.selected).cloned() {
                     self.customers.screen = Screen::Record(Box::new(tier_form(Some(&tier))));
@@ -104,11 +105,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         column_label("payment_days"),
         t("tiers.customers"),
     ];
-    let cut = |cells: Vec<String>| -> Vec<String> {
-        cells.iter().zip(&widths).map(|(c, w)| truncate(&display_safe(c), *w)).collect()
-    };
-    let header = Row::new(cut(titles.iter().map(|s| s.to_string()).collect())).style(theme.header);
-    let rows: Vec<Row<'_>> = view
+    let rows: Vec<Vec<String>> = view
         .tiers
         .iter()
         .map(|tier| {
@@ -117,7 +114,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 view.counts.iter().find(|(c, _)| c.eq_ignore_ascii_case(&d.code)).map(|(_, n)| *n).unwrap_or(0);
             let limit =
                 if d.credit_limit.is_zero() { t("tiers.no_limit").to_string() } else { d.credit_limit.to_string() };
-            Row::new(cut(vec![
+            vec![
                 d.rank.to_string(),
                 d.code.clone(),
                 d.name.clone(),
@@ -125,12 +122,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 limit,
                 d.payment_days.to_string(),
                 customers.to_string(),
-            ]))
+            ]
         })
         .collect();
-    let constraints: Vec<Constraint> =
-        widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(0))).collect();
-    let table = Table::new(rows, constraints).header(header).column_spacing(1).row_highlight_style(theme.selected);
-    let mut state = TableState::default().with_selected(Some(view.selected));
-    frame.render_stateful_widget(table, inner, &mut state);
+    table::draw(frame, table::table(theme, &titles, rows, Vec::new(), &widths), inner, view.selected);
 }

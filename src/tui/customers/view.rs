@@ -69,11 +69,7 @@ fn columns(width: usize) -> Vec<Column> {
 }
 
 fn widths(columns: &[Column], total: usize) -> Vec<usize> {
-    let gaps = columns.len().saturating_sub(1);
-    let fixed: usize = columns.iter().map(|c| c.fixed).sum();
-    let flexible = columns.iter().filter(|c| c.fixed == 0).count().max(1);
-    let share = total.saturating_sub(fixed + gaps) / flexible;
-    columns.iter().map(|c| if c.fixed == 0 { share } else { c.fixed }).collect()
+    crate::tui::table::widths(&columns.iter().map(|c| c.fixed).collect::<Vec<_>>(), total)
 }
 
 fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
