@@ -125,51 +125,40 @@ pub struct Record<'a> {
     pub lost_reason: &'a str,
 }
 
+/// The record's columns in table order (title .. lost_reason), for INSERT and UPDATE alike.
+fn record_values<'a>(r: &'a Record<'_>, value: &'a i64) -> [&'a dyn ToSql; 8] {
+    [&r.title, &r.stage, value, &r.probability, &r.expected_close, &r.owner, &r.next_step, &r.lost_reason]
+}
+
+fn minor(value: Money) -> Result<i64> {
+    value.to_minor().map_err(|e| Error::BadArgument(e.to_string()))
+}
+
 pub fn insert(conn: &Connection, code: &str, customer: CustomerId, r: &Record<'_>, at: &str) -> Result<i64> {
+    let value = minor(r.value)?;
+    let ids: [&dyn ToSql; 2] = [&code, &customer.0];
+    let times: [&dyn ToSql; 2] = [&at, &at];
     conn.prepare_cached(
         "INSERT INTO opportunities (code, customer_id, title, stage, value, probability, expected_close, owner,
                                     next_step, lost_reason, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
-    .execute(rusqlite::params![
-        code,
-        customer.0,
-        r.title,
-        r.stage,
-        r.value.to_minor().map_err(|e| Error::BadArgument(e.to_string()))?,
-        r.probability,
-        r.expected_close,
-        r.owner,
-        r.next_step,
-        r.lost_reason,
-        at
-    ])?;
+    .execute(params_from_iter(ids.into_iter().chain(record_values(r, &value)).chain(times)))?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Saves an edit made on `version`; a stale version is a conflict.
 pub fn update(conn: &Connection, id: i64, version: i64, customer: CustomerId, r: &Record<'_>, at: &str) -> Result<()> {
+    let value = minor(r.value)?;
+    let rest: [&dyn ToSql; 4] = [&customer.0, &at, &id, &version];
     let changed = conn
         .prepare_cached(
-            "UPDATE opportunities SET customer_id = ?1, title = ?2, stage = ?3, value = ?4, probability = ?5,
-                    expected_close = ?6, owner = ?7, next_step = ?8, lost_reason = ?9, updated_at = ?10,
+            "UPDATE opportunities SET title = ?1, stage = ?2, value = ?3, probability = ?4, expected_close = ?5,
+                    owner = ?6, next_step = ?7, lost_reason = ?8, customer_id = ?9, updated_at = ?10,
                     version = version + 1
              WHERE id = ?11 AND version = ?12",
         )?
-        .execute(rusqlite::params![
-            customer.0,
-            r.title,
-            r.stage,
-            r.value.to_minor().map_err(|e| Error::BadArgument(e.to_string()))?,
-            r.probability,
-            r.expected_close,
-            r.owner,
-            r.next_step,
-            r.lost_reason,
-            at,
-            id,
-            version
-        ])?;
+        .execute(params_from_iter(record_values(r, &value).into_iter().chain(rest)))?;
     if changed == 1 {
         return Ok(());
     }
