@@ -145,7 +145,9 @@ impl Outcome {
 pub fn validate_stage(input: &StageInput) -> Result<Stage, Vec<FieldError>> {
     let mut check = Checker::default();
     let code = input.code.trim().to_lowercase();
-    if !super::customer::valid_code(&code) {
+    if code.is_empty() {
+        check.errors.push(FieldError { field: "code", problem: Problem::Required });
+    } else if !super::customer::valid_code(&code) {
         check.errors.push(FieldError { field: "code", problem: Problem::InvalidCode });
     }
     let name = check.take("name", check_text(&input.name, true, 40, false));
