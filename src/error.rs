@@ -175,5 +175,14 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::OutOfRange { min, max: None } => tf("problem.at_least", &[("min", min)]),
         Problem::NeedsLostReason => t("problem.needs_lost_reason").to_string(),
         Problem::MustBeEmptyWhileOpen => t("problem.empty_while_open").to_string(),
+        Problem::NotWithLots => t("problem.not_with_lots").to_string(),
+        Problem::UnknownSupplier => t("problem.unknown_supplier").to_string(),
+        Problem::UnknownProduct => t("problem.unknown_product").to_string(),
+        Problem::UnknownWarehouse => t("problem.unknown_warehouse").to_string(),
+        Problem::BarcodeTaken { code, sku } => tf("problem.barcode_taken", &[("code", code), ("sku", sku)]),
+        Problem::NeedsZeroStock => t("problem.needs_zero_stock").to_string(),
+        Problem::MustBePositive => t("problem.must_be_positive").to_string(),
+        Problem::MustNotBeZero => t("problem.must_not_be_zero").to_string(),
+        Problem::NoLots => t("problem.no_lots").to_string(),
     }
 }

@@ -4,8 +4,11 @@
 pub mod audit;
 pub mod crm;
 pub mod customers;
+pub mod ledger;
 pub mod meta;
+pub mod paging;
 pub mod pipeline;
+pub mod products;
 pub mod tiers;
 pub mod users;
 
@@ -24,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_customer_counts.sql"),
     include_str!("migrations/003_contacts_feedback.sql"),
     include_str!("migrations/004_opportunities_tiers.sql"),
+    include_str!("migrations/005_stock.sql"),
 ];
 
 /// The schema version this build writes.

@@ -32,6 +32,7 @@ macro_rules! choice {
         }
     };
 }
+pub(crate) use choice;
 
 choice!(
     /// How the shop was in touch with the customer.

@@ -1,6 +1,7 @@
 //! What can be wrong with a typed or imported field, shared by every record's validation.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 /// What is wrong with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +39,21 @@ pub enum Problem {
     },
     NeedsLostReason,
     MustBeEmptyWhileOpen,
+    /// Lot-tracked products may not go below zero.
+    NotWithLots,
+    UnknownSupplier,
+    UnknownProduct,
+    UnknownWarehouse,
+    BarcodeTaken {
+        code: String,
+        sku: String,
+    },
+    /// Lot tracking can be switched only while the product has no stock.
+    NeedsZeroStock,
+    MustBePositive,
+    MustNotBeZero,
+    /// A lot given for a product that does not track lots.
+    NoLots,
 }
 
 /// A problem pinned to a field, named by its column (as in CSV files and the database).
@@ -72,6 +88,33 @@ pub fn parse_date(value: &str) -> Result<Option<NaiveDate>, Problem> {
         return Ok(None);
     }
     NaiveDate::parse_from_str(value, "%Y-%m-%d").map(Some).map_err(|_| Problem::InvalidDate)
+}
+
+/// A whole number in `min..=max`; empty is `default`.
+pub fn integer(text: &str, min: i64, max: i64, default: i64) -> Result<i64, Problem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(default);
+    }
+    let n: i64 = text.parse().map_err(|_| Problem::NotAWholeNumber)?;
+    if (min..=max).contains(&n) { Ok(n) } else { Err(Problem::OutOfRange { min, max: Some(max) }) }
+}
+
+/// A percentage 0-100 with at most two decimals (`7,5 %` reads 7.5); empty is zero.
+pub fn percent(text: &str) -> Result<Decimal, Problem> {
+    let text = text.trim().trim_end_matches('%').trim().replace(',', ".");
+    if text.is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    let value = <Decimal as std::str::FromStr>::from_str(&text)
+        .map_err(|_| Problem::InvalidAmount(crate::domain::money::AmountError::NotANumber(text.clone())))?;
+    if value.normalize().scale() > 2 {
+        return Err(Problem::TooManyDecimals { max: 2 });
+    }
+    if value.is_sign_negative() || value > Decimal::from(100) {
+        return Err(Problem::OutOfRange { min: 0, max: Some(100) });
+    }
+    Ok(value.normalize())
 }
 
 /// Collects field problems while a record is checked.

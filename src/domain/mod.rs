@@ -6,6 +6,7 @@ pub mod fields;
 pub mod ids;
 pub mod money;
 pub mod pipeline;
+pub mod stock;
 pub mod text;
 pub mod tier;
 pub mod user;

@@ -1,11 +1,9 @@
 //! Customer tiers: the shop's segments and the terms each one gets.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
 use super::customer::valid_code;
-use super::fields::{Checker, FieldError, Problem, check_text};
+use super::fields::{Checker, FieldError, Problem, check_text, integer, percent};
 use super::money::Money;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,31 +34,6 @@ pub struct TierInput {
     pub discount: String,
     pub credit_limit: String,
     pub payment_days: String,
-}
-
-fn integer(text: &str, min: i64, max: i64, default: i64) -> Result<i64, Problem> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(default);
-    }
-    let n: i64 = text.parse().map_err(|_| Problem::NotAWholeNumber)?;
-    if (min..=max).contains(&n) { Ok(n) } else { Err(Problem::OutOfRange { min, max: Some(max) }) }
-}
-
-fn percent(text: &str) -> Result<Decimal, Problem> {
-    let text = text.trim().trim_end_matches('%').trim().replace(',', ".");
-    if text.is_empty() {
-        return Ok(Decimal::ZERO);
-    }
-    let value = Decimal::from_str(&text)
-        .map_err(|_| Problem::InvalidAmount(crate::domain::money::AmountError::NotANumber(text.clone())))?;
-    if value.normalize().scale() > 2 {
-        return Err(Problem::TooManyDecimals { max: 2 });
-    }
-    if value.is_sign_negative() || value > Decimal::from(100) {
-        return Err(Problem::OutOfRange { min: 0, max: Some(100) });
-    }
-    Ok(value.normalize())
 }
 
 pub fn validate_tier(input: &TierInput) -> Result<TierData, Vec<FieldError>> {

@@ -5,12 +5,13 @@ use std::io::Write;
 
 use rusqlite::Connection;
 
-use super::csv_io::{self, Errors, SafeWriter};
-use super::{Session, WriteCtx};
+use super::Session;
+use super::csv_io::{Errors, SafeWriter};
+use super::csv_lines::{Line, Outcome, TableSpec, import_table};
 use crate::db::crm::{self as repo, Contact, ContactRecord, Feedback, FeedbackRecord};
 use crate::db::{self, customers as customer_repo};
 use crate::domain::crm::{self, ContactInput, ContactKind, FeedbackInput, FeedbackKind, MoveRefused, Severity, Status};
-use crate::domain::fields::{FieldError, Problem, check_text, parse_date};
+use crate::domain::fields::{FieldError, Problem, check_text};
 use crate::domain::ids::CustomerId;
 use crate::error::{Error, Result, describe_problem};
 use crate::i18n::tf;
@@ -296,127 +297,15 @@ pub fn export_feedback(session: &Session, out: impl Write) -> Result<usize> {
 
 pub use super::customers::ImportReport;
 
-/// Reads one line's cells by column name, recording problems against the line.
-struct Line<'a> {
-    number: u64,
-    record: &'a csv_io::Record,
-    positions: &'a [Option<usize>],
-    columns: &'a [&'static str],
-    /// The stored record this line updates, as a CSV line: a column the file does not
-    /// have keeps its stored value instead of falling back to a default.
-    stored: Option<Vec<String>>,
-}
-
-impl<'a> Line<'a> {
-    fn cell(&self, column: &str) -> Option<&str> {
-        let index = self.columns.iter().position(|c| *c == column)?;
-        self.record.cell(self.positions, index).or_else(|| self.stored.as_ref()?.get(index).map(String::as_str))
+/// The customer a line names by code, or a problem on its customer column.
+fn line_customer(line: &Line<'_>, conn: &Connection, errors: &mut Errors) -> Result<Option<CustomerId>> {
+    let code = line.cell("customer").unwrap_or("").trim().to_string();
+    let code = code.as_str();
+    let found = customer_repo::find_by_code(conn, code)?.map(|c| c.id);
+    if found.is_none() {
+        errors.push(line.number, "customer", code, describe_problem(&Problem::UnknownCustomer));
     }
-
-    fn text(&self, errors: &mut Errors, column: &'static str, required: bool, max: usize, multiline: bool) -> String {
-        let value = self.cell(column).unwrap_or("").to_string();
-        let value = value.as_str();
-        check_text(value, required, max, multiline).unwrap_or_else(|p| {
-            errors.push(self.number, column, value, describe_problem(&p));
-            String::new()
-        })
-    }
-
-    fn choice<T>(
-        &self,
-        errors: &mut Errors,
-        column: &'static str,
-        parse: fn(&str) -> std::result::Result<T, Problem>,
-        default: T,
-    ) -> T {
-        match self.cell(column) {
-            None => default,
-            Some(value) => parse(value).unwrap_or_else(|p| {
-                errors.push(self.number, column, value, describe_problem(&p));
-                default
-            }),
-        }
-    }
-
-    /// A time cell: RFC 3339 or a plain date; `None` when empty or absent.
-    fn time(&self, errors: &mut Errors, column: &'static str) -> Option<String> {
-        let value = self.cell(column).unwrap_or("").trim().to_string();
-        let value = value.as_str();
-        if value.is_empty() {
-            return None;
-        }
-        super::customers::parse_time_cell(value).or_else(|| {
-            errors.push(self.number, column, value, crate::i18n::t("csv.bad_time").to_string());
-            None
-        })
-    }
-
-    fn date(&self, errors: &mut Errors, column: &'static str) -> Option<String> {
-        let value = self.cell(column).unwrap_or("").to_string();
-        let value = value.as_str();
-        parse_date(value).map(|d| d.map(|d| d.to_string())).unwrap_or_else(|p| {
-            errors.push(self.number, column, value, describe_problem(&p));
-            None
-        })
-    }
-
-    fn customer(&self, conn: &Connection, errors: &mut Errors) -> Result<Option<CustomerId>> {
-        let code = self.cell("customer").unwrap_or("").trim().to_string();
-        let code = code.as_str();
-        let found = customer_repo::find_by_code(conn, code)?.map(|c| c.id);
-        if found.is_none() {
-            errors.push(self.number, "customer", code, describe_problem(&Problem::UnknownCustomer));
-        }
-        Ok(found)
-    }
-}
-
-/// Runs an import of `table` all-or-nothing: every line is checked, each problem kept with
-/// its line; the first problem stops writing, and any problem rolls everything back.
-fn import_table(
-    session: &mut Session,
-    bytes: &[u8],
-    dry_run: bool,
-    columns: &'static [&'static str],
-    entity: &str,
-    stored: impl Fn(&Connection, &str) -> Result<Option<Vec<String>>>,
-    mut apply: impl FnMut(&Connection, &WriteCtx<'_>, &Line<'_>, &mut Errors) -> Result<Outcome>,
-) -> Result<ImportReport> {
-    let table = csv_io::read_table(bytes)?;
-    let positions = csv_io::map_header(&table.headers, columns, &["customer"])?;
-    let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
-        let mut errors = Errors::default();
-        let mut report = ImportReport { dry_run, ..Default::default() };
-        let mut seen = std::collections::HashMap::new();
-        for record in &table.records {
-            let code_index = columns.iter().position(|c| *c == "code");
-            let code = code_index.and_then(|i| record.cell(&positions, i)).unwrap_or("").trim().to_string();
-            let line = Line { number: record.line, record, positions: &positions, columns, stored: stored(tx, &code)? };
-            let code = code.to_ascii_lowercase();
-            if !code.is_empty()
-                && let Some(first) = seen.insert(code.clone(), record.line)
-            {
-                errors.push(record.line, "code", &code, tf("csv.duplicate_in_file", &[("line", &first)]));
-            }
-            match apply(tx, ctx, &line, &mut errors)? {
-                Outcome::Created => report.created += 1,
-                Outcome::Updated => report.updated += 1,
-                Outcome::Unchanged => report.unchanged += 1,
-                Outcome::Skipped => {}
-            }
-        }
-        csv_io::finish_import(tx, ctx, errors, report, entity)
-    };
-    session.write_or_rehearse(dry_run, work)
-}
-
-/// What one imported line did.
-enum Outcome {
-    Created,
-    Updated,
-    Unchanged,
-    /// Checked only: an earlier line had an error, so nothing more is written.
-    Skipped,
+    Ok(found)
 }
 
 /// Imports contacts: matched by code, customers by their code. See docs/csv.md.
@@ -424,53 +313,60 @@ pub fn import_contacts(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
     let stored = |tx: &Connection, code: &str| -> Result<Option<Vec<String>>> {
         if code.is_empty() { Ok(None) } else { Ok(repo::find_contact(tx, code)?.as_ref().map(contact_row)) }
     };
-    import_table(session, bytes, dry_run, CONTACT_COLUMNS, "contact", stored, |tx, ctx, line, errors| {
-        let customer = line.customer(tx, errors)?;
-        let kind = line.choice(errors, "kind", ContactKind::parse, ContactKind::Note);
-        let at = line.time(errors, "at").unwrap_or_else(|| ctx.now.clone());
-        let user = line.text(errors, "user", false, 64, false);
-        let user = if user.is_empty() { ctx.operator.name.clone() } else { user };
-        let summary = line.text(errors, "summary", true, 2000, true);
-        let follow_up = line.date(errors, "follow_up");
-        let done_at = line.time(errors, "done");
-        let code = line.text(errors, "code", false, 32, false);
-        // Once any line has a problem nothing more is written; the rest is only checked.
-        let (Some(customer), true) = (customer, errors.is_empty()) else { return Ok(Outcome::Skipped) };
-        let record = ContactRecord {
-            kind,
-            at: &at,
-            user: &user,
-            summary: &summary,
-            follow_up: follow_up.as_deref(),
-            done_at: done_at.as_deref(),
-        };
-        let existing = if code.is_empty() { None } else { repo::find_contact(tx, &code)? };
-        match existing {
-            None => {
-                let code = if code.is_empty() {
-                    next_code(tx, CONTACT_COUNTER, 'K', |c| Ok(repo::find_contact(tx, c)?.is_some()))?
-                } else {
-                    code
-                };
-                repo::insert_contact(tx, &code, customer, &record)?;
-                Ok(Outcome::Created)
-            }
-            Some(current) => {
-                let same = current.customer_id == customer
-                    && current.kind == kind
-                    && current.at == at
-                    && current.user == user
-                    && current.summary == summary
-                    && current.follow_up == follow_up
-                    && current.done_at == done_at;
-                if same {
-                    return Ok(Outcome::Unchanged);
+    import_table(
+        session,
+        bytes,
+        dry_run,
+        &TableSpec { columns: CONTACT_COLUMNS, required: &["customer"], entity: "contact" },
+        stored,
+        |tx, ctx, line, errors| {
+            let customer = line_customer(line, tx, errors)?;
+            let kind = line.choice(errors, "kind", ContactKind::parse, ContactKind::Note);
+            let at = line.time(errors, "at").unwrap_or_else(|| ctx.now.clone());
+            let user = line.text(errors, "user", false, 64, false);
+            let user = if user.is_empty() { ctx.operator.name.clone() } else { user };
+            let summary = line.text(errors, "summary", true, 2000, true);
+            let follow_up = line.date(errors, "follow_up");
+            let done_at = line.time(errors, "done");
+            let code = line.text(errors, "code", false, 32, false);
+            // Once any line has a problem nothing more is written; the rest is only checked.
+            let (Some(customer), true) = (customer, errors.is_empty()) else { return Ok(Outcome::Skipped) };
+            let record = ContactRecord {
+                kind,
+                at: &at,
+                user: &user,
+                summary: &summary,
+                follow_up: follow_up.as_deref(),
+                done_at: done_at.as_deref(),
+            };
+            let existing = if code.is_empty() { None } else { repo::find_contact(tx, &code)? };
+            match existing {
+                None => {
+                    let code = if code.is_empty() {
+                        next_code(tx, CONTACT_COUNTER, 'K', |c| Ok(repo::find_contact(tx, c)?.is_some()))?
+                    } else {
+                        code
+                    };
+                    repo::insert_contact(tx, &code, customer, &record)?;
+                    Ok(Outcome::Created)
                 }
-                repo::update_contact(tx, current.id, customer, &record)?;
-                Ok(Outcome::Updated)
+                Some(current) => {
+                    let same = current.customer_id == customer
+                        && current.kind == kind
+                        && current.at == at
+                        && current.user == user
+                        && current.summary == summary
+                        && current.follow_up == follow_up
+                        && current.done_at == done_at;
+                    if same {
+                        return Ok(Outcome::Unchanged);
+                    }
+                    repo::update_contact(tx, current.id, customer, &record)?;
+                    Ok(Outcome::Updated)
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// Imports feedback and complaints: matched by code, customers by their code.
@@ -478,70 +374,77 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
     let stored = |tx: &Connection, code: &str| -> Result<Option<Vec<String>>> {
         if code.is_empty() { Ok(None) } else { Ok(repo::find_feedback(tx, code)?.as_ref().map(feedback_row)) }
     };
-    import_table(session, bytes, dry_run, FEEDBACK_COLUMNS, "feedback", stored, |tx, ctx, line, errors| {
-        let customer = line.customer(tx, errors)?;
-        let kind = line.choice(errors, "kind", FeedbackKind::parse, FeedbackKind::Feedback);
-        let severity = line.choice(errors, "severity", Severity::parse, Severity::Low);
-        let status = line.choice(errors, "status", Status::parse, Status::Open);
-        let order_ref = line.text(errors, "order_ref", false, 40, false);
-        let assignee = line.text(errors, "assignee", false, 64, false);
-        let description = line.text(errors, "description", true, 4000, true);
-        let resolution = line.text(errors, "resolution", false, 4000, true);
-        let opened = line.time(errors, "opened").unwrap_or_else(|| ctx.now.clone());
-        let resolved = line.time(errors, "resolved");
-        let code = line.text(errors, "code", false, 32, false);
-        // The same rules as moving an item by hand: resolved or closed items say how and
-        // when; open ones have no resolution time yet.
-        if matches!(status, Status::Resolved | Status::Closed) {
-            if resolution.is_empty() {
-                errors.push(line.number, "resolution", "", describe_problem(&Problem::Required));
-            }
-            if resolved.is_none() {
-                errors.push(line.number, "resolved", "", describe_problem(&Problem::Required));
-            }
-        } else if let Some(at) = &resolved {
-            errors.push(line.number, "resolved", at, describe_problem(&Problem::MustBeEmptyWhileOpen));
-        }
-        // Once any line has a problem nothing more is written; the rest is only checked.
-        let (Some(customer), true) = (customer, errors.is_empty()) else { return Ok(Outcome::Skipped) };
-        let record = FeedbackRecord {
-            order_ref: &order_ref,
-            kind,
-            severity,
-            status,
-            assignee: &assignee,
-            description: &description,
-            resolution: &resolution,
-            opened_at: &opened,
-            resolved_at: resolved.as_deref(),
-        };
-        let existing = if code.is_empty() { None } else { repo::find_feedback(tx, &code)? };
-        match existing {
-            None => {
-                let code = if code.is_empty() {
-                    next_code(tx, FEEDBACK_COUNTER, 'F', |c| Ok(repo::find_feedback(tx, c)?.is_some()))?
-                } else {
-                    code
-                };
-                repo::insert_feedback(tx, &code, customer, &record)?;
-                Ok(Outcome::Created)
-            }
-            Some(current) => {
-                let same = current.customer_id == customer
-                    && (current.order_ref.as_str(), current.kind, current.severity, current.status)
-                        == (order_ref.as_str(), kind, severity, status)
-                    && (current.assignee.as_str(), current.description.as_str(), current.resolution.as_str())
-                        == (assignee.as_str(), description.as_str(), resolution.as_str())
-                    && current.opened_at == opened
-                    && current.resolved_at == resolved;
-                if same {
-                    return Ok(Outcome::Unchanged);
+    import_table(
+        session,
+        bytes,
+        dry_run,
+        &TableSpec { columns: FEEDBACK_COLUMNS, required: &["customer"], entity: "feedback" },
+        stored,
+        |tx, ctx, line, errors| {
+            let customer = line_customer(line, tx, errors)?;
+            let kind = line.choice(errors, "kind", FeedbackKind::parse, FeedbackKind::Feedback);
+            let severity = line.choice(errors, "severity", Severity::parse, Severity::Low);
+            let status = line.choice(errors, "status", Status::parse, Status::Open);
+            let order_ref = line.text(errors, "order_ref", false, 40, false);
+            let assignee = line.text(errors, "assignee", false, 64, false);
+            let description = line.text(errors, "description", true, 4000, true);
+            let resolution = line.text(errors, "resolution", false, 4000, true);
+            let opened = line.time(errors, "opened").unwrap_or_else(|| ctx.now.clone());
+            let resolved = line.time(errors, "resolved");
+            let code = line.text(errors, "code", false, 32, false);
+            // The same rules as moving an item by hand: resolved or closed items say how and
+            // when; open ones have no resolution time yet.
+            if matches!(status, Status::Resolved | Status::Closed) {
+                if resolution.is_empty() {
+                    errors.push(line.number, "resolution", "", describe_problem(&Problem::Required));
                 }
-                repo::update_feedback(tx, current.id, current.version, customer, &record)?;
-                Ok(Outcome::Updated)
+                if resolved.is_none() {
+                    errors.push(line.number, "resolved", "", describe_problem(&Problem::Required));
+                }
+            } else if let Some(at) = &resolved {
+                errors.push(line.number, "resolved", at, describe_problem(&Problem::MustBeEmptyWhileOpen));
             }
-        }
-    })
+            // Once any line has a problem nothing more is written; the rest is only checked.
+            let (Some(customer), true) = (customer, errors.is_empty()) else { return Ok(Outcome::Skipped) };
+            let record = FeedbackRecord {
+                order_ref: &order_ref,
+                kind,
+                severity,
+                status,
+                assignee: &assignee,
+                description: &description,
+                resolution: &resolution,
+                opened_at: &opened,
+                resolved_at: resolved.as_deref(),
+            };
+            let existing = if code.is_empty() { None } else { repo::find_feedback(tx, &code)? };
+            match existing {
+                None => {
+                    let code = if code.is_empty() {
+                        next_code(tx, FEEDBACK_COUNTER, 'F', |c| Ok(repo::find_feedback(tx, c)?.is_some()))?
+                    } else {
+                        code
+                    };
+                    repo::insert_feedback(tx, &code, customer, &record)?;
+                    Ok(Outcome::Created)
+                }
+                Some(current) => {
+                    let same = current.customer_id == customer
+                        && (current.order_ref.as_str(), current.kind, current.severity, current.status)
+                            == (order_ref.as_str(), kind, severity, status)
+                        && (current.assignee.as_str(), current.description.as_str(), current.resolution.as_str())
+                            == (assignee.as_str(), description.as_str(), resolution.as_str())
+                        && current.opened_at == opened
+                        && current.resolved_at == resolved;
+                    if same {
+                        return Ok(Outcome::Unchanged);
+                    }
+                    repo::update_feedback(tx, current.id, current.version, customer, &record)?;
+                    Ok(Outcome::Updated)
+                }
+            }
+        },
+    )
 }
 
 #[cfg(test)]

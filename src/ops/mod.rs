@@ -3,10 +3,13 @@
 
 pub mod crm;
 pub mod csv_io;
+pub mod csv_lines;
 pub mod customers;
 pub mod demo;
+pub mod ledger;
 pub mod pipeline;
 pub mod search;
+pub mod stock;
 pub mod synth;
 pub mod tiers;
 

@@ -1,0 +1,493 @@
+//! Stock use cases: receive, adjust, scrap, return, count, transfer and write off expired
+//! lots. Each posts moves to the ledger in one transaction; the levels follow in the same
+//! statement (a trigger), and stock never goes below zero where that is not allowed.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::stock::invalid;
+use super::{Session, WriteCtx};
+use crate::db::ledger::{self as repo, Expiring, LowStock, NewMove};
+use crate::db::products::{self as products, Product, Warehouse};
+use crate::domain::fields::{Checker, FieldError, Problem, check_text, parse_date};
+use crate::domain::money::{Price, Quantity};
+use crate::domain::stock::{MoveKind, fefo, missing};
+use crate::error::{Error, Result};
+use crate::i18n::{t, tf};
+
+/// A move as typed in a form or a command: every field as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MoveForm {
+    /// SKU or barcode.
+    pub product: String,
+    /// Warehouse code; empty for the default warehouse.
+    pub warehouse: String,
+    pub quantity: String,
+    /// Empty for the product's cost price.
+    pub unit_cost: String,
+    pub lot: String,
+    pub expiry: String,
+    pub reference: String,
+    pub note: String,
+}
+
+/// A checked move, before it is posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveInput {
+    pub product: Product,
+    pub warehouse: Warehouse,
+    /// Positive: how much comes in or goes out, as the kind says. Adjustments are signed.
+    pub quantity: Quantity,
+    pub unit_cost: Option<Price>,
+    pub lot: String,
+    pub expiry: Option<NaiveDate>,
+    pub reference: String,
+    pub note: String,
+}
+
+/// Checks a typed move: the product and warehouse exist, the quantity fits the kind.
+pub fn parse_move(conn: &Connection, form: &MoveForm, kind: MoveKind) -> Result<MoveInput> {
+    let mut check = Checker::default();
+    let code = form.product.trim();
+    let product = if code.is_empty() {
+        check.errors.push(FieldError { field: "product", problem: Problem::Required });
+        None
+    } else {
+        let found = products::product_by_code(conn, code)?;
+        if found.is_none() {
+            check.errors.push(FieldError { field: "product", problem: Problem::UnknownProduct });
+        }
+        found
+    };
+    let warehouse = if form.warehouse.trim().is_empty() {
+        products::warehouses(conn)?.into_iter().next()
+    } else {
+        let found = products::warehouse_by_code(conn, &form.warehouse)?;
+        if found.is_none() {
+            check.errors.push(FieldError { field: "warehouse", problem: Problem::UnknownWarehouse });
+        }
+        found
+    };
+    let signed = kind == MoveKind::Adjustment;
+    let quantity = check.take(
+        "quantity",
+        Quantity::parse(&form.quantity)
+            .map_err(|e| if form.quantity.trim().is_empty() { Problem::Required } else { Problem::InvalidAmount(e) })
+            .and_then(|q| {
+                let ok = if signed { !q.is_zero() } else { q.value().is_sign_positive() && !q.is_zero() };
+                if ok {
+                    Ok(q)
+                } else if signed {
+                    Err(Problem::MustNotBeZero)
+                } else {
+                    Err(Problem::MustBePositive)
+                }
+            }),
+    );
+    let unit_cost = check.take(
+        "unit_cost",
+        if form.unit_cost.trim().is_empty() {
+            Ok(None)
+        } else {
+            Price::parse(&form.unit_cost).map_err(Problem::InvalidAmount).and_then(|p| {
+                if p.value().is_sign_negative() { Err(Problem::OutOfRange { min: 0, max: None }) } else { Ok(Some(p)) }
+            })
+        },
+    );
+    let lot = check.take("lot", check_text(&form.lot, false, 40, false));
+    let expiry = check.take("expiry", parse_date(&form.expiry));
+    let reference = check.take("reference", check_text(&form.reference, false, 64, false));
+    // An adjustment or scrap without a reason cannot be audited.
+    let note_required = matches!(kind, MoveKind::Adjustment | MoveKind::Scrap);
+    let note = check.take("note", check_text(&form.note, note_required, 500, false));
+    if let Some(p) = &product {
+        if p.data.tracks_lots && lot.is_empty() && kind.is_inbound() {
+            check.errors.push(FieldError { field: "lot", problem: Problem::Required });
+        }
+        if !p.data.tracks_lots && !lot.is_empty() {
+            check.errors.push(FieldError { field: "lot", problem: Problem::NoLots });
+        }
+    }
+    let data = check.finish((quantity, unit_cost, lot, expiry, reference, note)).map_err(Error::Invalid)?;
+    let (Some(product), Some(warehouse)) = (product, warehouse) else {
+        return Err(invalid("warehouse", Problem::UnknownWarehouse));
+    };
+    let (quantity, unit_cost, lot, expiry, reference, note) = data;
+    Ok(MoveInput { product, warehouse, quantity, unit_cost, lot, expiry, reference, note })
+}
+
+impl MoveKind {
+    /// Kinds that bring stock in (positive quantities).
+    pub fn is_inbound(self) -> bool {
+        matches!(self, MoveKind::Receipt | MoveKind::Return | MoveKind::TransferIn)
+    }
+}
+
+/// Adds stock: one move, into a lot for lot-tracked products.
+fn put_in(tx: &Connection, ctx: &WriteCtx<'_>, kind: MoveKind, m: &MoveInput) -> Result<()> {
+    let lot_id = lot_for(tx, &m.product, &m.lot, m.expiry)?;
+    repo::insert_move(
+        tx,
+        &NewMove {
+            at: &ctx.now,
+            user: &ctx.operator.name,
+            kind,
+            product_id: m.product.id,
+            warehouse_id: m.warehouse.id,
+            lot_id,
+            quantity: m.quantity,
+            unit_cost: m.unit_cost.unwrap_or(m.product.data.cost_price),
+            reference: &m.reference,
+            note: &m.note,
+        },
+    )?;
+    Ok(())
+}
+
+/// The lot a move goes into: found or created; `None` for products without lots.
+fn lot_for(tx: &Connection, product: &Product, code: &str, expiry: Option<NaiveDate>) -> Result<Option<i64>> {
+    if !product.data.tracks_lots {
+        return Ok(None);
+    }
+    if code.is_empty() {
+        return Err(invalid("lot", Problem::Required));
+    }
+    let expiry = expiry.map(|d| d.to_string()).unwrap_or_default();
+    match repo::lot(tx, product.id, code, &expiry)? {
+        Ok(id) => Ok(Some(id)),
+        Err(stored) => Err(Error::Refused(tf(
+            "stock.lot_expiry_differs",
+            &[("lot", &code), ("sku", &product.data.sku), ("stored", &stored), ("given", &expiry)],
+        ))),
+    }
+}
+
+/// Takes stock out: from the chosen lot, or the earliest-expiring lots first (FEFO) for
+/// lot-tracked products. Refused, naming product, warehouse and shortfall, when there is
+/// not enough and neither the product nor the warehouse allows going below zero.
+fn take_out(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    kind: MoveKind,
+    m: &MoveInput,
+) -> Result<Vec<(Option<i64>, Quantity)>> {
+    let product = &m.product;
+    let taken: Vec<(Option<i64>, Quantity)> = if product.data.tracks_lots {
+        let mut lots = repo::lots_in(tx, product.id, m.warehouse.id)?;
+        if !m.lot.is_empty() {
+            lots.retain(|l| l.code == m.lot);
+        }
+        match fefo(&lots, m.quantity) {
+            Ok(taken) => taken.into_iter().map(|(lot, q)| (Some(lot), q)).collect(),
+            Err(short) => return Err(not_enough(product, &m.warehouse, short, &m.lot)),
+        }
+    } else {
+        let on_hand = repo::level(tx, product.id, m.warehouse.id)?.map(|l| l.on_hand).unwrap_or_default();
+        if let Some(short) =
+            missing(on_hand, m.quantity, product.data.allow_negative || m.warehouse.data.allow_negative)
+        {
+            return Err(not_enough(product, &m.warehouse, short, ""));
+        }
+        vec![(None, m.quantity)]
+    };
+    for (lot_id, quantity) in &taken {
+        repo::insert_move(
+            tx,
+            &NewMove {
+                at: &ctx.now,
+                user: &ctx.operator.name,
+                kind,
+                product_id: product.id,
+                warehouse_id: m.warehouse.id,
+                lot_id: *lot_id,
+                quantity: Quantity::ZERO - *quantity,
+                unit_cost: m.unit_cost.unwrap_or(product.data.cost_price),
+                reference: &m.reference,
+                note: &m.note,
+            },
+        )?;
+    }
+    Ok(taken)
+}
+
+fn not_enough(product: &Product, warehouse: &Warehouse, short: Quantity, lot: &str) -> Error {
+    let what = if lot.is_empty() { product.data.sku.clone() } else { format!("{} lot {lot}", product.data.sku) };
+    Error::Refused(tf(
+        "stock.not_enough",
+        &[
+            ("what", &what),
+            ("name", &product.data.name),
+            ("warehouse", &warehouse.data.code),
+            ("missing", &short),
+            ("unit", &product.data.unit),
+        ],
+    ))
+}
+
+fn audit_move(tx: &Connection, ctx: &WriteCtx<'_>, kind: MoveKind, m: &MoveInput) -> Result<()> {
+    let detail = format!("{} {} {} {}", kind.as_str(), m.product.data.sku, m.warehouse.data.code, m.quantity);
+    ctx.audit(tx, "stock-move", "product", Some(m.product.id), detail)
+}
+
+/// Receives goods: all lines in one transaction (a delivery is booked whole or not at all).
+pub fn receive(session: &mut Session, lines: &[MoveInput]) -> Result<()> {
+    session.write(|tx, ctx| {
+        for line in lines {
+            put_in(tx, ctx, MoveKind::Receipt, line)?;
+            audit_move(tx, ctx, MoveKind::Receipt, line)?;
+        }
+        Ok(())
+    })
+}
+
+/// Posts one move of `kind`: a customer return (in), scrap (out), or an adjustment whose
+/// sign says which way.
+pub fn post(session: &mut Session, kind: MoveKind, m: &MoveInput) -> Result<()> {
+    session.write(|tx, ctx| {
+        if kind.is_inbound() || (kind == MoveKind::Adjustment && m.quantity.value().is_sign_positive()) {
+            put_in(tx, ctx, kind, m)?;
+        } else {
+            let out = MoveInput { quantity: Quantity::round_from(m.quantity.value().abs()), ..m.clone() };
+            take_out(tx, ctx, kind, &out)?;
+        }
+        audit_move(tx, ctx, kind, m)
+    })
+}
+
+/// One line of a count sheet: what was found on the shelf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountLine {
+    pub product: Product,
+    /// For lot-tracked products, the lot counted (created with `expiry` when new).
+    pub lot: String,
+    pub expiry: Option<NaiveDate>,
+    pub counted: Quantity,
+    pub unit_cost: Option<Price>,
+}
+
+/// What posting a count changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountDifference {
+    pub sku: String,
+    pub lot: String,
+    pub before: Quantity,
+    pub counted: Quantity,
+}
+
+/// The differences a count sheet would post, without posting them.
+pub fn count_differences(
+    conn: &Connection,
+    warehouse: &Warehouse,
+    lines: &[CountLine],
+) -> Result<Vec<CountDifference>> {
+    let mut out = Vec::new();
+    for line in lines {
+        let before = if line.product.data.tracks_lots {
+            repo::lots_in(conn, line.product.id, warehouse.id)?
+                .into_iter()
+                .find(|l| l.code == line.lot)
+                .map(|l| l.on_hand)
+                .unwrap_or_default()
+        } else {
+            repo::level(conn, line.product.id, warehouse.id)?.map(|l| l.on_hand).unwrap_or_default()
+        };
+        if before != line.counted {
+            out.push(CountDifference {
+                sku: line.product.data.sku.clone(),
+                lot: line.lot.clone(),
+                before,
+                counted: line.counted,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Posts a stocktake: every difference between the sheet and the books becomes a count
+/// move, all in one transaction. Counts of zero for what is not on the shelf are posted
+/// like any other.
+pub fn post_count(
+    session: &mut Session,
+    warehouse: &Warehouse,
+    lines: &[CountLine],
+    reference: &str,
+) -> Result<Vec<CountDifference>> {
+    session.write(|tx, ctx| post_count_in(tx, ctx, warehouse, lines, reference))
+}
+
+pub(crate) fn post_count_in(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    warehouse: &Warehouse,
+    lines: &[CountLine],
+    reference: &str,
+) -> Result<Vec<CountDifference>> {
+    let differences = count_differences(tx, warehouse, lines)?;
+    for line in lines {
+        if line.product.data.tracks_lots && line.lot.is_empty() {
+            return Err(invalid("lot", Problem::Required));
+        }
+        let Some(diff) = differences.iter().find(|d| d.sku == line.product.data.sku && d.lot == line.lot) else {
+            continue;
+        };
+        let lot_id = lot_for(tx, &line.product, &line.lot, line.expiry)?;
+        repo::insert_move(
+            tx,
+            &NewMove {
+                at: &ctx.now,
+                user: &ctx.operator.name,
+                kind: MoveKind::Count,
+                product_id: line.product.id,
+                warehouse_id: warehouse.id,
+                lot_id,
+                quantity: diff.counted - diff.before,
+                unit_cost: line.unit_cost.unwrap_or(line.product.data.cost_price),
+                reference,
+                note: "",
+            },
+        )?;
+    }
+    let detail = tf("stock.count_posted", &[("warehouse", &warehouse.data.code), ("count", &differences.len())]);
+    ctx.audit(tx, "stocktake", "warehouse", Some(warehouse.id), detail)?;
+    Ok(differences)
+}
+
+/// Writes off every lot that expired before `today`, in one transaction. Returns the
+/// lines written off.
+pub fn write_off_expired(session: &mut Session, today: NaiveDate) -> Result<Vec<Expiring>> {
+    let yesterday = today.pred_opt().unwrap_or(today).to_string();
+    session.write(|tx, ctx| {
+        let expired = repo::expiring(tx, &yesterday, usize::MAX)?;
+        for lot in &expired {
+            repo::insert_move(
+                tx,
+                &NewMove {
+                    at: &ctx.now,
+                    user: &ctx.operator.name,
+                    kind: MoveKind::Expiry,
+                    product_id: lot.product_id,
+                    warehouse_id: lot.warehouse_id,
+                    lot_id: Some(lot.lot_id),
+                    quantity: Quantity::ZERO - lot.on_hand,
+                    unit_cost: lot.unit_cost,
+                    reference: &lot.lot,
+                    note: &lot.expiry,
+                },
+            )?;
+        }
+        ctx.audit(tx, "write-off-expired", "stock", None, format!("{} lots", expired.len()))?;
+        Ok(expired)
+    })
+}
+
+/// Lots in stock that expire within `days` of `today` (expired ones included).
+pub fn expiring(session: &Session, today: NaiveDate, days: u32, limit: usize) -> Result<Vec<Expiring>> {
+    let until = today.checked_add_days(chrono::Days::new(u64::from(days))).unwrap_or(today).to_string();
+    repo::expiring(session.db.conn(), &until, limit)
+}
+
+pub fn low_stock(session: &Session, warehouse: Option<i64>, limit: usize) -> Result<Vec<LowStock>> {
+    repo::low_stock(session.db.conn(), warehouse, limit)
+}
+
+pub fn low_stock_count(session: &Session) -> Result<usize> {
+    repo::low_stock_count(session.db.conn())
+}
+
+/// One line of a transfer to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferInput {
+    pub product: Product,
+    pub quantity: Quantity,
+    pub lot: String,
+}
+
+/// Sends goods from one warehouse to another: they leave `from` now (FEFO for lots) and
+/// show as incoming at `to` until the transfer is received. Returns its code.
+pub fn send_transfer(
+    session: &mut Session,
+    from: &Warehouse,
+    to: &Warehouse,
+    lines: &[TransferInput],
+    note: &str,
+) -> Result<String> {
+    if from.id == to.id {
+        return Err(Error::Refused(t("stock.transfer_same").to_string()));
+    }
+    if lines.is_empty() {
+        return Err(Error::Refused(t("stock.transfer_empty").to_string()));
+    }
+    session.write(|tx, ctx| {
+        let code = format!("T{:06}", crate::db::meta::take_next(tx, "transfer_code")?);
+        let id = repo::insert_transfer(tx, &code, from.id, to.id, note, &ctx.now, &ctx.operator.name)?;
+        let mut number = 0;
+        for line in lines {
+            let out = MoveInput {
+                product: line.product.clone(),
+                warehouse: from.clone(),
+                quantity: line.quantity,
+                unit_cost: None,
+                lot: line.lot.clone(),
+                expiry: None,
+                reference: code.clone(),
+                note: String::new(),
+            };
+            for (lot_id, quantity) in take_out(tx, ctx, MoveKind::TransferOut, &out)? {
+                number += 1;
+                let stored = repo::TransferLine {
+                    product_id: line.product.id,
+                    sku: line.product.data.sku.clone(),
+                    lot_id,
+                    quantity,
+                    unit_cost: line.product.data.cost_price,
+                };
+                repo::insert_transfer_line(tx, id, number, &stored)?;
+                repo::add_incoming(tx, line.product.id, to.id, quantity)?;
+            }
+        }
+        let detail = format!("{code} {} -> {}", from.data.code, to.data.code);
+        ctx.audit(tx, "send-transfer", "transfer", Some(id), detail)?;
+        Ok(code)
+    })
+}
+
+/// Receives a transfer in full at its destination.
+pub fn receive_transfer(session: &mut Session, code: &str) -> Result<()> {
+    session.write(|tx, ctx| {
+        let transfer = repo::transfer(tx, code)?.ok_or_else(|| Error::NotFound { what: code.to_string() })?;
+        if !repo::mark_received(tx, transfer.id, &ctx.now, &ctx.operator.name)? {
+            return Err(Error::Refused(tf("stock.transfer_received", &[("code", &transfer.code)])));
+        }
+        for line in repo::transfer_lines(tx, transfer.id)? {
+            repo::insert_move(
+                tx,
+                &NewMove {
+                    at: &ctx.now,
+                    user: &ctx.operator.name,
+                    kind: MoveKind::TransferIn,
+                    product_id: line.product_id,
+                    warehouse_id: transfer.to_id,
+                    lot_id: line.lot_id,
+                    quantity: line.quantity,
+                    unit_cost: line.unit_cost,
+                    reference: &transfer.code,
+                    note: "",
+                },
+            )?;
+            repo::add_incoming(tx, line.product_id, transfer.to_id, Quantity::ZERO - line.quantity)?;
+        }
+        ctx.audit(tx, "receive-transfer", "transfer", Some(transfer.id), transfer.code.clone())
+    })
+}
+
+pub fn in_transit(session: &Session) -> Result<Vec<repo::Transfer>> {
+    repo::in_transit(session.db.conn())
+}
+
+/// Every difference between the kept levels and the ledger, one line each.
+pub fn check(session: &Session) -> Result<Vec<String>> {
+    repo::level_problems(session.db.conn())
+}
+
+#[cfg(test)]
+mod tests;

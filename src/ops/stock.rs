@@ -1,0 +1,219 @@
+//! Stock master data: products (with barcodes), suppliers and warehouses.
+
+use rusqlite::Connection;
+
+use super::Session;
+use crate::db::ledger::{self, Level, Move};
+use crate::db::products::{self as repo};
+pub use crate::db::products::{Product, ProductQuery, ProductRow, ProductSort, Supplier, Warehouse};
+use crate::domain::fields::{FieldError, Problem};
+use crate::domain::stock::{
+    ProductData, ProductInput, SupplierInput, WarehouseInput, flag_text, validate_product, validate_supplier,
+    validate_warehouse,
+};
+use crate::domain::user::Role;
+use crate::error::{Error, Result};
+use crate::i18n::tf;
+
+pub(crate) fn invalid(field: &'static str, problem: Problem) -> Error {
+    Error::Invalid(vec![FieldError { field, problem }])
+}
+
+pub fn product(session: &Session, id: i64) -> Result<Product> {
+    repo::product(session.db.conn(), id)?.ok_or_else(|| Error::NotFound { what: format!("product {id}") })
+}
+
+/// The product a typed or scanned code names: SKU or barcode.
+pub fn find_product(session: &Session, code: &str) -> Result<Option<Product>> {
+    repo::product_by_code(session.db.conn(), code)
+}
+
+pub fn product_window(
+    session: &Session,
+    query: &ProductQuery,
+    anchor: &crate::db::paging::Anchor,
+    limit: usize,
+) -> Result<Vec<ProductRow>> {
+    repo::product_window(session.db.conn(), query, anchor, limit)
+}
+
+pub fn product_count(session: &Session, query: &ProductQuery) -> Result<usize> {
+    repo::product_count(session.db.conn(), query)
+}
+
+/// A product's levels per warehouse and its newest moves: what its detail screen shows.
+pub fn product_detail(session: &Session, id: i64, moves: usize) -> Result<(Vec<Level>, Vec<Move>)> {
+    let conn = session.db.conn();
+    Ok((ledger::levels(conn, id)?, ledger::recent_moves(conn, id, moves)?))
+}
+
+pub fn input_of(product: &ProductData) -> ProductInput {
+    ProductInput {
+        sku: product.sku.clone(),
+        name: product.name.clone(),
+        category: product.category.clone(),
+        unit: product.unit.clone(),
+        sale_price: product.sale_price.to_string(),
+        cost_price: product.cost_price.to_string(),
+        tax_rate: product.tax_rate.to_string(),
+        reorder_point: product.reorder_point.to_string(),
+        reorder_qty: product.reorder_qty.to_string(),
+        lead_days: product.lead_days.to_string(),
+        supplier: product.supplier.clone(),
+        supplier_sku: product.supplier_sku.clone(),
+        supplier_price: product.supplier_price.to_string(),
+        tracks_lots: flag_text(product.tracks_lots).to_string(),
+        allow_negative: flag_text(product.allow_negative).to_string(),
+        barcodes: product.barcodes.join(" "),
+    }
+}
+
+/// Checks what only the database can tell: the supplier exists, the SKU and barcodes are
+/// free, and lot tracking changes only while the product has no stock. Returns the
+/// supplier's id.
+pub(crate) fn check_product_refs(
+    conn: &Connection,
+    current: Option<&Product>,
+    data: &ProductData,
+) -> Result<Option<i64>> {
+    let mut errors = Vec::new();
+    let supplier_id = if data.supplier.is_empty() {
+        None
+    } else {
+        match repo::supplier_by_code(conn, &data.supplier)? {
+            Some(s) => Some(s.id),
+            None => {
+                errors.push(FieldError { field: "supplier", problem: Problem::UnknownSupplier });
+                None
+            }
+        }
+    };
+    let id = current.map(|p| p.id);
+    if let Some(other) = repo::product_by_sku(conn, &data.sku)?
+        && Some(other.id) != id
+    {
+        errors.push(FieldError { field: "sku", problem: Problem::DuplicateCode });
+    }
+    for code in &data.barcodes {
+        if let Some(sku) = repo::barcode_owner(conn, code, id)? {
+            errors.push(FieldError { field: "barcodes", problem: Problem::BarcodeTaken { code: code.clone(), sku } });
+        }
+    }
+    if let Some(current) = current
+        && current.data.tracks_lots != data.tracks_lots
+        && ledger::levels(conn, current.id)?.iter().any(|l| !l.on_hand.is_zero())
+    {
+        errors.push(FieldError { field: "tracks_lots", problem: Problem::NeedsZeroStock });
+    }
+    if errors.is_empty() { Ok(supplier_id) } else { Err(Error::Invalid(errors)) }
+}
+
+/// Creates a product, or with `editing` saves an edit of it.
+pub fn save_product(session: &mut Session, editing: Option<&Product>, input: &ProductInput) -> Result<Product> {
+    let data = validate_product(input).map_err(Error::Invalid)?;
+    let id = session.write(|tx, ctx| {
+        let supplier_id = check_product_refs(tx, editing, &data)?;
+        let id = match editing {
+            Some(current) => {
+                repo::update_product(tx, current.id, current.version, &data, supplier_id, &ctx.now)?;
+                current.id
+            }
+            None => repo::insert_product(tx, &data, supplier_id, &ctx.now)?,
+        };
+        let action = if editing.is_some() { "update" } else { "create" };
+        ctx.audit(tx, action, "product", Some(id), format!("{} {}", data.sku, data.name))?;
+        Ok(id)
+    })?;
+    product(session, id)
+}
+
+pub fn set_product_archived(session: &mut Session, current: &Product, archive: bool) -> Result<Product> {
+    session.write(|tx, ctx| {
+        repo::set_product_archived(tx, current.id, current.version, archive.then_some(ctx.now.as_str()))?;
+        let action = if archive { "archive" } else { "unarchive" };
+        ctx.audit(tx, action, "product", Some(current.id), current.data.sku.clone())
+    })?;
+    product(session, current.id)
+}
+
+pub fn suppliers(session: &Session) -> Result<Vec<Supplier>> {
+    repo::suppliers(session.db.conn())
+}
+
+pub fn supplier_input(s: &Supplier) -> SupplierInput {
+    let d = &s.data;
+    SupplierInput {
+        code: d.code.clone(),
+        name: d.name.clone(),
+        contact: d.contact.clone(),
+        phone: d.phone.clone(),
+        email: d.email.clone(),
+        lead_days: d.lead_days.to_string(),
+        payment_days: d.payment_days.to_string(),
+    }
+}
+
+/// Creates a supplier or saves an edit of it (matched by code).
+pub fn save_supplier(session: &mut Session, input: &SupplierInput) -> Result<Supplier> {
+    let data = validate_supplier(input).map_err(Error::Invalid)?;
+    session.write(|tx, ctx| {
+        let id = match repo::supplier_by_code(tx, &data.code)? {
+            Some(current) => {
+                repo::update_supplier(tx, current.id, current.version, &data)?;
+                current.id
+            }
+            None => repo::insert_supplier(tx, &data)?,
+        };
+        ctx.audit(tx, "save", "supplier", Some(id), data.code.clone())
+    })?;
+    repo::supplier_by_code(session.db.conn(), &data.code)?.ok_or_else(|| Error::NotFound { what: data.code.clone() })
+}
+
+/// Every warehouse, the default first.
+pub fn warehouses(session: &Session) -> Result<Vec<Warehouse>> {
+    repo::warehouses(session.db.conn())
+}
+
+pub fn warehouse_input(w: &Warehouse) -> WarehouseInput {
+    WarehouseInput {
+        code: w.data.code.clone(),
+        name: w.data.name.clone(),
+        allow_negative: flag_text(w.data.allow_negative).to_string(),
+        is_default: flag_text(w.data.is_default).to_string(),
+    }
+}
+
+/// The warehouse a code names, or a refusal that lists the warehouses there are.
+pub fn warehouse_by_code(session: &Session, code: &str) -> Result<Warehouse> {
+    match repo::warehouse_by_code(session.db.conn(), code)? {
+        Some(w) => Ok(w),
+        None => {
+            let known: Vec<String> = warehouses(session)?.into_iter().map(|w| w.data.code).collect();
+            Err(Error::BadArgument(tf("stock.unknown_warehouse", &[("code", &code), ("known", &known.join(", "))])))
+        }
+    }
+}
+
+pub fn default_warehouse(session: &Session) -> Result<Warehouse> {
+    // The migration creates a default and edits can only move it, so there is one; a
+    // database edited by hand without one falls back to the first warehouse.
+    warehouses(session)?.into_iter().next().ok_or_else(|| Error::NotFound { what: "warehouse".into() })
+}
+
+/// Creates a warehouse or saves an edit of it (matched by code). A manager's job: it
+/// decides where stock may go below zero.
+pub fn save_warehouse(session: &mut Session, input: &WarehouseInput) -> Result<Warehouse> {
+    session.require(Role::Manager)?;
+    let data = validate_warehouse(input).map_err(Error::Invalid)?;
+    session.write(|tx, ctx| {
+        let id = match repo::warehouse_by_code(tx, &data.code)? {
+            Some(current) => {
+                repo::update_warehouse(tx, current.id, current.version, &data)?;
+                current.id
+            }
+            None => repo::insert_warehouse(tx, &data)?,
+        };
+        ctx.audit(tx, "save", "warehouse", Some(id), data.code.clone())
+    })?;
+    repo::warehouse_by_code(session.db.conn(), &data.code)?.ok_or_else(|| Error::NotFound { what: data.code.clone() })
+}
