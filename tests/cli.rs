@@ -279,3 +279,46 @@ fn relationship_tables_and_reports_from_the_command_line() {
         assert!(out.status.success(), "{table}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn stock_from_the_command_line_round_trips_and_refuses_going_below_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    shopdesk(&db).args(["gen", "--customers", "5", "--products", "40", "--moves", "600"]).assert().success();
+    let run = |args: &[&str]| shopdesk(&db).args(args).output().unwrap();
+    let text = |out: &std::process::Output| String::from_utf8_lossy(&out.stdout).into_owned();
+
+    let products = run(&["export", "products"]);
+    let sku = text(&products).lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+    let out = run(&["stock", "receive", &sku, "5", "--warehouse", "SHOP", "--lot", "LX", "--expiry", "2030-01-01"]);
+    let out = if out.status.success() { out } else { run(&["stock", "receive", &sku, "5", "--warehouse", "SHOP"]) };
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["stock", "scrap", &sku, "100000", "--reason", "flood", "--warehouse", "SHOP"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("missing"), "{}", stderr(&out));
+    let out = run(&["stock", "transfer", "--from", "SHOP", "--to", "MAIN", &format!("{sku}=2")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(run(&["check"]).status.success(), "levels equal the ledger with a transfer in transit");
+    assert!(run(&["stock", "receive-transfer", "T000001"]).status.success());
+
+    for table in ["suppliers", "products", "warehouses", "stock"] {
+        let exported = text(&run(&["export", table]));
+        let file = dir.path().join(format!("{table}.csv"));
+        std::fs::write(&file, &exported).unwrap();
+        let fresh = dir.path().join("fresh.db");
+        let out = shopdesk(&fresh).args(["import", table]).arg(&file).output().unwrap();
+        assert!(out.status.success(), "{table}: {}", stderr(&out));
+        let again = shopdesk(&fresh).args(["export", table]).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&again.stdout), exported, "{table} round trip");
+    }
+    let moves = text(&run(&["export", "moves"]));
+    assert!(moves.contains(",transfer_in,") && moves.contains(",-2.000,"), "negative numbers stay numbers");
+    let out = shopdesk(&db).args(["import", "moves", "-"]).output().unwrap();
+    assert!(!out.status.success());
+
+    for report in ["stock-levels", "low-stock", "expiring", "stock-valuation"] {
+        let out = run(&["report", report, "--format", "json"]);
+        assert!(out.status.success(), "{report}: {}", stderr(&out));
+        assert!(text(&out).starts_with('['), "{report}");
+    }
+}

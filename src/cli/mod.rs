@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod report;
+pub mod stock;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -70,6 +71,12 @@ pub enum Command {
         /// Sales opportunities across all stages
         #[arg(long, default_value_t = 0)]
         opportunities: usize,
+        /// Products in categories, with suppliers and barcodes
+        #[arg(long, default_value_t = 0)]
+        products: usize,
+        /// Stock moves of history over the products (needs --products)
+        #[arg(long, default_value_t = 0)]
+        moves: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -86,6 +93,11 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Check the database's integrity; exits non-zero naming each problem
     Check,
+    /// Book stock moves: receive, adjust, scrap, transfer, write off expired lots
+    Stock {
+        #[command(subcommand)]
+        action: stock::StockAction,
+    },
     /// List users, or give one a role (admins only)
     Users {
         #[command(subcommand)]
@@ -112,6 +124,16 @@ pub enum TableName {
     Tiers,
     /// Pipeline stages: rename, re-rank or add (importing needs a manager)
     Stages,
+    /// Products with prices, reorder points, supplier and barcodes
+    Products,
+    /// Suppliers (import them before products that name them)
+    Suppliers,
+    /// Warehouses (importing needs a manager)
+    Warehouses,
+    /// Stock on hand per warehouse and lot; importing posts counts (opening stock, stocktake)
+    Stock,
+    /// The stock ledger (export only)
+    Moves,
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +148,28 @@ pub enum ReportName {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
+    /// Every product's stock per warehouse: on hand, reserved, available, incoming
+    StockLevels {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// Products whose available + incoming stock is below the reorder point
+    LowStock {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// Lots expiring within DAYS (and those already expired)
+    Expiring {
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// Units and value of stock at cost per warehouse
+    StockValuation {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
 }
 
 fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Result<usize> {
@@ -136,6 +180,11 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Opportunities => ops::pipeline::export(session, out),
         TableName::Tiers => ops::tiers::export(session, out),
         TableName::Stages => ops::pipeline::export_stages(session, out),
+        TableName::Products => ops::stock_csv::export_products(session, out),
+        TableName::Suppliers => ops::stock_csv::export_suppliers(session, out),
+        TableName::Warehouses => ops::stock_csv::export_warehouses(session, out),
+        TableName::Stock => ops::stock_csv::export_stock(session, out),
+        TableName::Moves => ops::stock_csv::export_moves(session, out),
     }
 }
 
@@ -227,6 +276,16 @@ pub fn run(cli: Cli) -> Result<()> {
                 TableName::Opportunities => ops::pipeline::import(&mut session, &bytes, dry_run)?,
                 TableName::Tiers => ops::tiers::import(&mut session, &bytes, dry_run)?,
                 TableName::Stages => ops::pipeline::import_stages(&mut session, &bytes, dry_run)?,
+                TableName::Products => ops::stock_csv::import_products(&mut session, &bytes, dry_run)?,
+                TableName::Suppliers => ops::stock_csv::import_suppliers(&mut session, &bytes, dry_run)?,
+                TableName::Warehouses => ops::stock_csv::import_warehouses(&mut session, &bytes, dry_run)?,
+                TableName::Stock => {
+                    let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    ops::stock_csv::import_stock(&mut session, &bytes, dry_run, &reference)?
+                }
+                TableName::Moves => {
+                    return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
+                }
             };
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
             println!(
@@ -243,10 +302,27 @@ pub fn run(cli: Cli) -> Result<()> {
             let columns = ["stage", "name", "deals", "value", "probability", "weighted"];
             report::print_rows(&columns, &ops::pipeline::report_rows(&session)?, format)
         }
-        Some(Command::Gen { customers, contacts, feedback, opportunities, seed }) => {
+        Some(Command::Report { what: ReportName::StockLevels { format } }) => {
+            print_report(ops::stock_reports::levels(&session)?, format)
+        }
+        Some(Command::Report { what: ReportName::LowStock { format } }) => {
+            print_report(ops::stock_reports::low_stock(&session)?, format)
+        }
+        Some(Command::Report { what: ReportName::Expiring { days, format } }) => {
+            print_report(ops::stock_reports::expiring(&session, days)?, format)
+        }
+        Some(Command::Report { what: ReportName::StockValuation { format } }) => {
+            print_report(ops::stock_reports::valuation(&session)?, format)
+        }
+        Some(Command::Stock { action }) => stock::run(&mut session, action),
+        Some(Command::Gen { customers, contacts, feedback, opportunities, products, moves, seed }) => {
             let added = ops::synth::generate(&mut session, customers, seed)?;
             ops::synth::generate_relationships(&mut session, contacts, feedback, seed)?;
             ops::synth::generate_opportunities(&mut session, opportunities, seed)?;
+            if products > 0 {
+                let written = ops::synth_stock::generate_stock(&mut session, products, moves, seed)?;
+                println!("{}", tf("cli.generated_stock", &[("products", &products), ("moves", &written)]));
+            }
             let counts: [(&str, &dyn std::fmt::Display); 5] = [
                 ("count", &added),
                 ("contacts", &contacts),
@@ -266,6 +342,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut problems = session.db.integrity_problems()?;
             problems.extend(crate::db::customers::count_problems(session.db.conn())?);
             problems.extend(crate::db::pipeline::total_problems(session.db.conn())?);
+            problems.extend(ops::ledger::check(&session)?);
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));
                 Ok(())
@@ -290,6 +367,10 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Bench { .. }) => Ok(()),
     }
+}
+
+fn print_report((columns, rows): ops::stock_reports::Report, format: report::Format) -> Result<()> {
+    report::print_rows(columns, &rows, format)
 }
 
 /// `--lang`, then the config file, then the locale, then English.

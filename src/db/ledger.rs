@@ -161,6 +161,21 @@ pub fn levels(conn: &Connection, product_id: i64) -> Result<Vec<Level>> {
     Ok(rows)
 }
 
+/// Every active product's level in every warehouse, by SKU then warehouse.
+pub fn for_each_level(conn: &Connection, mut each: impl FnMut(&str, &str, &str, Level) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT l.*, w.code AS warehouse, p.sku, p.name, p.unit FROM stock_levels l
+         JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
+         WHERE p.archived_at IS NULL ORDER BY p.sku, w.is_default DESC, w.code",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (sku, name, unit): (String, String, String) = (row.get("sku")?, row.get("name")?, row.get("unit")?);
+        each(&sku, &name, &unit, level_from_row(row)?)?;
+    }
+    Ok(())
+}
+
 pub fn add_incoming(conn: &Connection, product_id: i64, warehouse_id: i64, delta: Quantity) -> Result<()> {
     conn.prepare_cached(
         "UPDATE stock_levels SET incoming = incoming + ?1 WHERE product_id = ?2 AND warehouse_id = ?3",
@@ -212,6 +227,14 @@ pub fn lot(conn: &Connection, product_id: i64, code: &str, expiry: &str) -> Resu
             Ok(Ok(conn.last_insert_rowid()))
         }
     }
+}
+
+/// The expiry stored for a product's lot, if the lot exists.
+pub fn lot_expiry(conn: &Connection, product_id: i64, code: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT expiry FROM lots WHERE product_id = ?1 AND code = ?2")?
+        .query_row((product_id, code), |r| r.get(0))
+        .optional()?)
 }
 
 /// A product's lots with stock in a warehouse.

@@ -54,6 +54,10 @@ pub enum Problem {
     MustNotBeZero,
     /// A lot given for a product that does not track lots.
     NoLots,
+    /// The lot exists with another expiry date.
+    LotExpires {
+        stored: String,
+    },
 }
 
 /// A problem pinned to a field, named by its column (as in CSV files and the database).

@@ -147,10 +147,25 @@ fn formula_like(cell: &str) -> bool {
     cell.trim_start_matches('\'').starts_with(['=', '+', '-', '@'])
 }
 
+/// A negative number such as `-3.500`: spreadsheets read it as a number, not a formula,
+/// so it is written as it is (quantities and corrections are often negative).
+fn negative_number(cell: &str) -> bool {
+    cell.strip_prefix('-').is_some_and(|digits| {
+        !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && digits.chars().filter(|c| *c == '.').count() <= 1
+            && !digits.starts_with('.')
+    })
+}
+
 /// Cells a spreadsheet would run as a formula get a leading `'`. Cells that already start
 /// with quotes before such a character get one more, so [`unneutralise`] is an exact inverse.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if formula_like(cell) { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
+    if formula_like(cell) && !negative_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// Reverses [`neutralise`] on import.
@@ -314,10 +329,28 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised_and_restored() {
-        for cell in ["=1+1", "+86 10 1234", "-5", "@SUM(A1)", "'=already", "plain", "'quoted", "''x", "''=x", "'"] {
+        for cell in [
+            "=1+1",
+            "+86 10 1234",
+            "-5",
+            "-3.500",
+            "'-3.500",
+            "-1-1",
+            "-.5",
+            "@SUM(A1)",
+            "'=already",
+            "plain",
+            "'quoted",
+            "''x",
+            "''=x",
+            "'",
+        ] {
             assert_eq!(unneutralise(&neutralise(cell)), cell);
         }
         assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(neutralise("plain"), "plain");
+        assert_eq!(neutralise("-3.500"), "-3.500", "a negative number stays a number");
+        assert_eq!(neutralise("-1-1"), "'-1-1");
+        assert_eq!(unneutralise("'-3.500"), "-3.500", "older exports still read back");
     }
 }

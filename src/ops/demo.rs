@@ -13,15 +13,27 @@ pub const DEMO_FEEDBACK: usize = 30;
 /// Deals across every stage of the pipeline.
 pub const DEMO_OPPORTUNITIES: usize = 60;
 
-/// Fills an empty database with the demo shop; leaves a database that has customers alone,
+/// Products in categories, with a history of moves in two warehouses.
+pub const DEMO_PRODUCTS: usize = 300;
+pub const DEMO_MOVES: usize = 8_000;
+
+/// Fills an empty database with the demo shop; leaves each module that has data alone,
 /// so whatever someone typed into the demo survives a restart.
 pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
+    let mut filled = false;
     let everyone = repo::ListQuery { include_archived: true, ..Default::default() };
-    if repo::count(session.db.conn(), &everyone)? > 0 {
-        return Ok(false);
+    if repo::count(session.db.conn(), &everyone)? == 0 {
+        super::synth::generate(session, DEMO_CUSTOMERS, 2026)?;
+        super::synth::generate_relationships(session, DEMO_CONTACTS, DEMO_FEEDBACK, 2026)?;
+        super::synth::generate_opportunities(session, DEMO_OPPORTUNITIES, 2026)?;
+        filled = true;
     }
-    super::synth::generate(session, DEMO_CUSTOMERS, 2026)?;
-    super::synth::generate_relationships(session, DEMO_CONTACTS, DEMO_FEEDBACK, 2026)?;
-    super::synth::generate_opportunities(session, DEMO_OPPORTUNITIES, 2026)?;
-    Ok(true)
+    // Each module's demo data arrives on its own, so a demo made by an older version gains
+    // the new tabs' data without losing what was typed into it.
+    let all_products = crate::db::products::ProductQuery { include_archived: true, ..Default::default() };
+    if crate::db::products::product_count(session.db.conn(), &all_products)? == 0 {
+        super::synth_stock::generate_stock(session, DEMO_PRODUCTS, DEMO_MOVES, 2026)?;
+        filled = true;
+    }
+    Ok(filled)
 }

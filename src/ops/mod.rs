@@ -10,7 +10,10 @@ pub mod ledger;
 pub mod pipeline;
 pub mod search;
 pub mod stock;
+pub mod stock_csv;
+pub mod stock_reports;
 pub mod synth;
+pub mod synth_stock;
 pub mod tiers;
 
 use chrono::{SecondsFormat, Utc};

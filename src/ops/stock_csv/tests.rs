@@ -1,0 +1,129 @@
+use super::*;
+use crate::db::Db;
+use crate::ops::{Clock, Session};
+
+const SUPPLIERS: &str = "code,name,contact,phone,email,lead_days,payment_days\r\n\
+    ACME,Acme Wholesale,Jo,'+49 30 1234,jo@acme.example,5,30\r\n\
+    NIHAO,你好食品,王芳,,,10,45\r\n";
+
+const PRODUCTS: &str = "sku,name,category,unit,sale_price,cost_price,tax_rate,reorder_point,reorder_qty,lead_days,\
+    supplier,supplier_sku,supplier_price,tracks_lots,allow_negative,barcodes,archived\r\n\
+    BOLT-8,Bolt M8,Hardware/Bolts,pcs,0.3500,0.1200,19,100.000,500.000,5,ACME,A-88,0.1100,no,no,4006381333931,no\r\n\
+    MILK-1,Milk 1 l,Food/Dairy,pcs,1.2900,0.8000,7,24.000,48.000,2,NIHAO,,0.0000,yes,no,,no\r\n\
+    RICE,大米 5 kg,Food/Grain,kg,2.4900,1.5000,7,0.000,0.000,0,,,0.0000,no,no,0012345 0099,yes\r\n";
+
+fn empty_shop() -> Session {
+    Session::start(Db::open_in_memory().unwrap(), "alice", Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap()
+}
+
+fn stocked_shop() -> Session {
+    let mut s = empty_shop();
+    import_suppliers(&mut s, SUPPLIERS.as_bytes(), false).unwrap();
+    import_products(&mut s, PRODUCTS.as_bytes(), false).unwrap();
+    s
+}
+
+fn export(s: &Session, f: fn(&Session, &mut Vec<u8>) -> Result<usize>) -> String {
+    let mut out = Vec::new();
+    f(s, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn products_and_suppliers_round_trip() {
+    let mut s = stocked_shop();
+    assert_eq!(export(&s, |s, o| export_suppliers(s, o)), SUPPLIERS);
+    assert_eq!(export(&s, |s, o| export_products(s, o)), PRODUCTS);
+    let again = import_products(&mut s, PRODUCTS.as_bytes(), false).unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
+    let rice = crate::db::products::product_by_code(s.db.conn(), "0099").unwrap().unwrap();
+    assert_eq!((rice.data.sku.as_str(), rice.archived), ("RICE", true), "found by barcode, archived kept");
+}
+
+#[test]
+fn a_partial_file_updates_only_its_columns() {
+    let mut s = stocked_shop();
+    let report = import_products(&mut s, b"sku;sale_price\nBOLT-8;0,40\n", false).unwrap();
+    assert_eq!(report.updated, 1);
+    let bolt = crate::db::products::product_by_sku(s.db.conn(), "BOLT-8").unwrap().unwrap();
+    assert_eq!((bolt.data.sale_price.to_string().as_str(), bolt.data.supplier.as_str()), ("0.4000", "ACME"));
+}
+
+#[test]
+fn every_bad_product_line_is_named_and_nothing_is_written() {
+    let mut s = stocked_shop();
+    let file = "sku,name,supplier,barcodes,sale_price\n\
+                NEW-1,Fine,ACME,,1\n\
+                NEW-2,,NOPE,4006381333931,-2\n\
+                NEW-1,Twice,,,1\n";
+    let Err(Error::Import { errors, .. }) = import_products(&mut s, file.as_bytes(), false) else { panic!() };
+    let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    assert_eq!(found, vec![(3, "name"), (3, "sale_price"), (4, "sku")], "{errors:?}");
+    assert!(crate::db::products::product_by_sku(s.db.conn(), "NEW-1").unwrap().is_none());
+    let file = "sku,name,supplier,barcodes\nNEW-3,X,NOPE,4006381333931\n";
+    let Err(Error::Import { errors, .. }) = import_products(&mut s, file.as_bytes(), false) else { panic!() };
+    let found: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+    assert_eq!(found, vec!["supplier", "barcodes"], "{errors:?}");
+    assert!(errors[1].to_string().contains("BOLT-8"), "names the product that has it: {}", errors[1]);
+}
+
+#[test]
+fn stock_counts_round_trip_into_a_new_shop() {
+    let mut s = stocked_shop();
+    let counts = "warehouse,sku,lot,expiry,quantity,unit_cost\r\n\
+                  MAIN,BOLT-8,,,250.000,0.1200\r\n\
+                  MAIN,MILK-1,L-0107,2027-01-07,12.000,0.8000\r\n\
+                  MAIN,MILK-1,L-1203,2026-12-03,6.000,0.8000\r\n\
+                  MAIN,RICE,,,12.500,1.5000\r\n";
+    let dry = import_stock(&mut s, counts.as_bytes(), true, "OPENING").unwrap();
+    assert_eq!((dry.updated, dry.dry_run), (4, true));
+    assert_eq!(export(&s, |s, o| export_stock(s, o)).lines().count(), 1, "a dry run writes nothing");
+    import_stock(&mut s, counts.as_bytes(), false, "OPENING").unwrap();
+    let exported = export(&s, |s, o| export_stock(s, o));
+    // Lots come out earliest expiry first.
+    assert!(exported.contains("MAIN,MILK-1,L-1203,2026-12-03,6.000,0.8000\r\nMAIN,MILK-1,L-0107"), "{exported}");
+    let second = import_stock(&mut s, exported.as_bytes(), false, "AGAIN").unwrap();
+    assert_eq!((second.updated, second.unchanged), (0, 4), "the same counts change nothing");
+
+    let mut fresh = stocked_shop();
+    import_stock(&mut fresh, exported.as_bytes(), false, "OPENING").unwrap();
+    assert_eq!(export(&fresh, |s, o| export_stock(s, o)), exported);
+    assert!(crate::ops::ledger::check(&fresh).unwrap().is_empty());
+    let moves = export(&fresh, |s, o| export_moves(s, o));
+    assert_eq!(moves.lines().filter(|l| l.contains(",count,")).count(), 4, "{moves}");
+}
+
+#[test]
+fn bad_count_lines_are_named() {
+    let mut s = stocked_shop();
+    import_stock(&mut s, b"warehouse,sku,lot,expiry,quantity\nMAIN,MILK-1,L1,2027-01-01,1\n", false, "").unwrap();
+    let file = "warehouse,sku,lot,expiry,quantity\n\
+                NOWHERE,BOLT-8,,,1\n\
+                MAIN,NOPE,,,x\n\
+                MAIN,MILK-1,,,1\n\
+                MAIN,BOLT-8,L9,,-1\n\
+                MAIN,MILK-1,L1,2027-02-02,1\n";
+    let Err(Error::Import { errors, .. }) = import_stock(&mut s, file.as_bytes(), false, "") else { panic!() };
+    let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    assert_eq!(
+        found,
+        vec![(2, "warehouse"), (3, "sku"), (3, "quantity"), (4, "lot"), (5, "quantity"), (5, "lot"), (6, "expiry")],
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn warehouses_round_trip_and_need_a_manager() {
+    let mut s = empty_shop();
+    let file = "code,name,allow_negative,is_default\r\nMAIN,Main warehouse,no,yes\r\nSHOP,Shop 店,yes,no\r\n";
+    import_warehouses(&mut s, file.as_bytes(), false).unwrap();
+    assert_eq!(export(&s, |s, o| export_warehouses(s, o)), file);
+    let moved = "code,is_default\nSHOP,yes\n";
+    import_warehouses(&mut s, moved.as_bytes(), false).unwrap();
+    let defaults: Vec<_> =
+        crate::db::products::warehouses(s.db.conn()).unwrap().into_iter().filter(|w| w.data.is_default).collect();
+    assert_eq!(defaults.len(), 1);
+    assert_eq!(defaults[0].data.code, "SHOP");
+    let mut clerk = Session::start(s.db, "clerk", Clock::System).unwrap();
+    assert!(matches!(import_warehouses(&mut clerk, file.as_bytes(), false), Err(Error::NotAllowed { .. })));
+}
