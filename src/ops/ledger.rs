@@ -240,6 +240,60 @@ pub fn receive(session: &mut Session, lines: &[MoveInput]) -> Result<()> {
     })
 }
 
+/// A delivery being booked line by line, as a clerk scans it: the same product (and lot)
+/// again adds to its line instead of making a second one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReceiptDraft {
+    pub lines: Vec<ReceiptLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptLine {
+    pub product: Product,
+    pub quantity: Quantity,
+    pub lot: String,
+    pub expiry: Option<NaiveDate>,
+}
+
+impl ReceiptDraft {
+    /// Adds `quantity` of a product (to its line when there is one); returns the line's index.
+    pub fn add(&mut self, product: Product, quantity: Quantity, lot: &str, expiry: Option<NaiveDate>) -> usize {
+        if let Some(index) = self.lines.iter().position(|l| l.product.id == product.id && l.lot == lot) {
+            let line = &mut self.lines[index];
+            line.quantity = line.quantity + quantity;
+            if expiry.is_some() {
+                line.expiry = expiry;
+            }
+            return index;
+        }
+        self.lines.push(ReceiptLine { product, quantity, lot: lot.to_string(), expiry });
+        self.lines.len() - 1
+    }
+
+    pub fn units(&self) -> Quantity {
+        self.lines.iter().fold(Quantity::ZERO, |sum, l| sum + l.quantity)
+    }
+
+    /// Books every line into `warehouse` in one transaction.
+    pub fn post(&self, session: &mut Session, warehouse: &Warehouse, reference: &str) -> Result<()> {
+        let inputs: Vec<MoveInput> = self
+            .lines
+            .iter()
+            .map(|l| MoveInput {
+                product: l.product.clone(),
+                warehouse: warehouse.clone(),
+                quantity: l.quantity,
+                unit_cost: None,
+                lot: l.lot.clone(),
+                expiry: l.expiry,
+                reference: reference.to_string(),
+                note: String::new(),
+            })
+            .collect();
+        receive(session, &inputs)
+    }
+}
+
 /// Posts one move of `kind`: a customer return (in), scrap (out), or an adjustment whose
 /// sign says which way.
 pub fn post(session: &mut Session, kind: MoveKind, m: &MoveInput) -> Result<()> {

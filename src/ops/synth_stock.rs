@@ -34,6 +34,27 @@ const CATALOGUE: &[(&str, &str, bool, &[&str])] = &[
     ("Garden", "kg", false, &["Potting soil", "Lawn seed", "Fertiliser", "Bark mulch"]),
 ];
 
+/// What tells one item from its neighbours on the shelf.
+const VARIANTS: &[&str] = &[
+    "",
+    "",
+    "Basic",
+    "Premium",
+    "Eco",
+    "Family pack",
+    "Mini",
+    "XL",
+    "Organic",
+    "Bulk",
+    "Value",
+    "Classic",
+    "Pro",
+    "Blue",
+    "Red",
+    "2-pack",
+    "精选",
+];
+
 const SUPPLIERS: &[(&str, &str)] = &[
     ("ACME", "Acme Wholesale"),
     ("NORDIC", "Nordic Foods AB"),
@@ -103,16 +124,17 @@ pub fn generate_stock(session: &mut Session, products: usize, moves: usize, seed
             let number = start + n as i64 + 1;
             let cost_cents = 20 + rng.below(4_000) as i64;
             let cost = Price::from_minor(cost_cents * 100);
-            let sale = Price::from_minor(cost_cents * 100 * (130 + rng.below(70) as i64) / 100);
+            // Marked up 30-100 % and ending in 9 cents, as shelf prices do.
+            let sale_cents = (cost_cents * (130 + rng.below(70) as i64) / 100) / 10 * 10 + 9;
+            let sale = Price::from_minor(sale_cents * 100);
             let weekly = 1 + rng.below(40) as i64;
             // Each category has its usual supplier, and a second one for some items.
             let (supplier_id, supplier_code) = &supplier_ids[(group + rng.below(4) / 3) % supplier_ids.len()];
             let data = ProductData {
                 sku: format!("{}-{number:05}", &category[..2].to_ascii_uppercase()),
-                name: if n < products.min(60) || rng.below(3) > 0 {
-                    item.to_string()
-                } else {
-                    format!("{item} #{number}")
+                name: match VARIANTS[rng.below(VARIANTS.len())] {
+                    "" => item.to_string(),
+                    variant => format!("{item} {variant}"),
                 },
                 category: category.to_string(),
                 unit: unit.to_string(),

@@ -54,6 +54,16 @@ pub enum Action {
     Win,
     Lose,
     ShowStages,
+    TabStock,
+    Receive,
+    Adjust,
+    Scrap,
+    ShowLowStock,
+    ShowExpiring,
+    WriteOffExpired,
+    RemoveLine,
+    Wider,
+    Narrower,
 }
 
 impl Action {
@@ -77,6 +87,11 @@ impl Action {
             Action::Resolve => t("short.resolve"),
             Action::StageForward => t("short.stage-forward"),
             Action::NewOpportunity => t("short.new-opportunity"),
+            Action::Receive => t("short.receive"),
+            Action::Adjust => t("short.adjust"),
+            Action::WriteOffExpired => t("short.write-off-expired"),
+            Action::Wider => t("short.wider"),
+            Action::RemoveLine => t("short.remove-line"),
             other => other.describe(),
         }
     }
@@ -134,6 +149,16 @@ impl Action {
             Action::Win => t("action.win"),
             Action::Lose => t("action.lose"),
             Action::ShowStages => t("action.show-stages"),
+            Action::TabStock => t("action.tab-stock"),
+            Action::Receive => t("action.receive"),
+            Action::Adjust => t("action.adjust"),
+            Action::Scrap => t("action.scrap"),
+            Action::ShowLowStock => t("action.show-low-stock"),
+            Action::ShowExpiring => t("action.show-expiring"),
+            Action::WriteOffExpired => t("action.write-off-expired"),
+            Action::RemoveLine => t("action.remove-line"),
+            Action::Wider => t("action.wider"),
+            Action::Narrower => t("action.narrower"),
         }
     }
 }

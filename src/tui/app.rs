@@ -22,12 +22,14 @@ use crate::ops::search::CustomerSearch;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
 pub enum Tab {
     Customers,
+    Stock,
 }
 
 impl Tab {
     pub fn title(self) -> &'static str {
         match self {
             Tab::Customers => t("tab.customers"),
+            Tab::Stock => t("tab.stock"),
         }
     }
 }
@@ -44,6 +46,7 @@ pub struct App {
     pub theme: Theme,
     pub tab: Tab,
     pub customers: CustomersTab,
+    pub stock: super::stock::StockTab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
     /// Terminal size in columns and rows.
@@ -73,6 +76,7 @@ impl App {
             theme,
             tab: Tab::Customers,
             customers: CustomersTab::new(),
+            stock: super::stock::StockTab::new(),
             overlay: None,
             flash: None,
             size,
@@ -83,6 +87,7 @@ impl App {
         };
         app.customers.list.capacity = super::view::list_capacity(size.1);
         app.customers.list.reset(&app.session)?;
+        app.stock.low_count = crate::ops::ledger::low_stock_count(&app.session)?;
         Ok(app)
     }
 
@@ -98,6 +103,9 @@ impl App {
 
     /// The context under any overlay.
     pub fn screen_context(&self) -> Context {
+        if self.tab == Tab::Stock {
+            return self.stock_context();
+        }
         match &self.customers.screen {
             Screen::List if self.customers.filtering => Context::Filter,
             Screen::List => Context::List,
@@ -149,9 +157,16 @@ impl App {
         let capacity = super::view::list_capacity(height);
         let result = self.customers.list.set_capacity(&self.session, capacity);
         self.report(result);
+        if !self.stock.products.rows.is_empty() {
+            let result = self.stock.products.set_capacity(&self.session, capacity);
+            self.report(result);
+        }
     }
 
     fn type_text(&mut self, context: Context, event: &Event) {
+        if self.tab == Tab::Stock && context != Context::Palette {
+            return self.stock_type_text(context, event);
+        }
         match context {
             Context::Filter
                 if matches!(self.customers.screen, Screen::Opportunities)
@@ -257,6 +272,11 @@ impl App {
     }
 
     fn refresh(&mut self) -> Result<()> {
+        if !self.stock.products.rows.is_empty() || self.tab == Tab::Stock {
+            self.refresh_stock()?;
+        } else {
+            self.stock.low_count = crate::ops::ledger::low_stock_count(&self.session)?;
+        }
         self.customers.list.reload(&self.session)?;
         self.reload_crm_views()?;
         self.reload_pipeline_views()?;
@@ -309,7 +329,7 @@ impl App {
             (Context::Palette, _) => self.overlay = None,
             (context, Action::Help) => self.overlay = Some(Overlay::Help { context, scroll: 0 }),
             (context, Action::Palette) => self.overlay = Some(Overlay::Palette(Palette::new(context))),
-            (Context::Form, Action::Quit) if self.form_is_dirty() => {
+            (Context::Form | Context::Receive, Action::Quit) if self.form_is_dirty() => {
                 self.ask(t("confirm.discard_and_quit").to_string(), Pending::Quit);
             }
             (_, Action::Quit) => self.should_quit = true,
@@ -317,13 +337,20 @@ impl App {
                 self.refresh()?;
                 self.flash = Some(Flash::Info(t("flash.refreshed").to_string()));
             }
-            (_, Action::TabCustomers | Action::NextTab | Action::PrevTab) => {
+            (_, Action::TabCustomers | Action::TabStock | Action::NextTab | Action::PrevTab) => {
                 let tabs: Vec<Tab> = Tab::iter().collect();
                 let index = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let step = if action == Action::PrevTab { tabs.len() - 1 } else { 1 };
-                self.tab =
-                    if action == Action::TabCustomers { Tab::Customers } else { tabs[(index + step) % tabs.len()] };
+                self.tab = match action {
+                    Action::TabCustomers => Tab::Customers,
+                    Action::TabStock => Tab::Stock,
+                    _ => tabs[(index + step) % tabs.len()],
+                };
+                if self.tab == Tab::Stock {
+                    self.enter_stock()?;
+                }
             }
+            (context, action) if self.tab == Tab::Stock => self.stock_dispatch(context, action)?,
             (Context::Filter, Action::Accept) => self.customers.filtering = false,
             (Context::Filter, Action::Back) if matches!(self.customers.screen, Screen::Opportunities) => {
                 self.customers.filtering = false;
@@ -529,6 +556,9 @@ impl App {
     }
 
     fn form_is_dirty(&self) -> bool {
+        if self.tab == Tab::Stock {
+            return self.stock_is_dirty();
+        }
         self.customers.screen.form().is_some_and(crate::tui::form::Form::is_dirty)
     }
 
@@ -611,6 +641,14 @@ impl App {
                 self.customers.list.reload(&self.session)?;
                 self.flash = Some(Flash::Info(t("flash.deleted").to_string()));
             }
+            Pending::DiscardForm if self.tab == Tab::Stock => {
+                if matches!(self.stock.screen, super::stock::StockScreen::Receive(_)) {
+                    self.leave_receiving();
+                } else {
+                    self.leave_stock_form()?;
+                }
+            }
+            Pending::WriteOffExpired => self.write_off_expired()?,
             Pending::DiscardForm if matches!(self.customers.screen, Screen::Record(_)) => self.leave_record()?,
             Pending::DiscardForm => self.leave_form()?,
             Pending::Quit => self.should_quit = true,

@@ -122,12 +122,15 @@ pub fn draw(frame: &mut Frame<'_>, theme: &Theme, area: Rect, form: &Form) {
     let total = usize::from(inner.width);
     let input_width = (total.saturating_sub(label_width + 2) * 3 / 5).clamp(10, 50);
     let error_width = total.saturating_sub(label_width + input_width + 3);
-    let field_rows = u16::try_from(form.fields.len()).unwrap_or(u16::MAX);
+    // Keep two lines for the hint and keys; a form taller than the rest scrolls to its focus.
+    let room = usize::from(inner.height.saturating_sub(2)).max(1);
+    let first = form.focus.saturating_sub(room - 1);
+    let field_rows = u16::try_from(form.fields.len().min(room)).unwrap_or(u16::MAX);
     let [fields_area, footer_area] =
         Layout::vertical([Constraint::Length(field_rows), Constraint::Min(0)]).areas(inner);
 
-    for (index, field) in form.fields.iter().enumerate() {
-        let y = fields_area.y + u16::try_from(index).unwrap_or(0);
+    for (index, field) in form.fields.iter().enumerate().skip(first) {
+        let y = fields_area.y + u16::try_from(index - first).unwrap_or(0);
         if y >= fields_area.y + fields_area.height {
             break;
         }

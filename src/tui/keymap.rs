@@ -29,12 +29,17 @@ pub enum Context {
     Opportunities,
     Tiers,
     Stages,
+    Products,
+    Product,
+    Receive,
+    LowStock,
+    Expiring,
 }
 
 impl Context {
     /// Screens where printable keys are text, not commands.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Filter | Context::Form | Context::Palette)
+        matches!(self, Context::Filter | Context::Form | Context::Palette | Context::Receive)
     }
 
     pub fn describe(self) -> &'static str {
@@ -54,6 +59,11 @@ impl Context {
             Context::Opportunities => t("context.opportunities"),
             Context::Tiers => t("context.tiers"),
             Context::Stages => t("context.stages"),
+            Context::Products => t("context.products"),
+            Context::Product => t("context.product"),
+            Context::Receive => t("context.receive"),
+            Context::LowStock => t("context.low-stock"),
+            Context::Expiring => t("context.expiring"),
         }
     }
 }

@@ -8,6 +8,8 @@ pub mod form;
 pub mod format;
 pub mod keymap;
 pub mod overlay;
+pub mod paged;
+pub mod stock;
 pub mod table;
 pub mod theme;
 pub mod view;

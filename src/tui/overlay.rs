@@ -24,6 +24,7 @@ pub enum Overlay {
 pub enum Pending {
     DeleteCustomer { id: CustomerId, version: i64 },
     DiscardForm,
+    WriteOffExpired,
     Quit,
 }
 

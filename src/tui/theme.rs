@@ -18,6 +18,8 @@ pub struct Theme {
     pub status: Style,
     pub focus: Style,
     pub required: Style,
+    /// Needs attention soon: low stock, lots about to expire.
+    pub warning: Style,
 }
 
 impl Theme {
@@ -36,6 +38,7 @@ impl Theme {
             status: Style::new().bg(Color::DarkGray).fg(Color::White),
             focus: Style::new().fg(Color::White).bg(Color::Rgb(40, 40, 90)),
             required: Style::new().fg(Color::LightRed),
+            warning: Style::new().fg(Color::LightYellow),
         }
     }
 
@@ -55,6 +58,7 @@ impl Theme {
             status: plain.add_modifier(Modifier::REVERSED),
             focus: plain.add_modifier(Modifier::UNDERLINED),
             required: plain.add_modifier(Modifier::BOLD),
+            warning: plain.add_modifier(Modifier::BOLD),
         }
     }
 

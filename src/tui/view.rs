@@ -35,6 +35,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     draw_tabs(frame, app, tabs);
     match app.tab {
         Tab::Customers => super::customers::view::draw(frame, app, body),
+        Tab::Stock => super::stock::view::draw(frame, app, body),
     }
     draw_status(frame, app, status);
     draw_long_flash(frame, app, body);
@@ -76,7 +77,10 @@ fn draw_tabs(frame: &mut Frame<'_>, app: &App, area: Rect) {
 /// The status bar's left part: database and user.
 fn status_left(app: &App, total: u16) -> String {
     let operator = &app.session.operator;
-    let left = format!(" {} │ {} ({}) ", display_safe(&app.db_label), operator.name, operator.role);
+    let mut left = format!(" {} │ {} ({}) ", display_safe(&app.db_label), operator.name, operator.role);
+    if app.stock.low_count > 0 {
+        left.push_str(&format!("│ {} ", tf("stock.status_low", &[("count", &app.stock.low_count)])));
+    }
     truncate(&left, usize::from(total) / 2)
 }
 
@@ -146,6 +150,11 @@ fn hints(app: &App) -> String {
         Context::Pipeline | Context::Opportunities => {
             &[Action::StageForward, Action::Edit, Action::Open, Action::Back, Action::Help]
         }
+        Context::Products => &[Action::Receive, Action::Open, Action::Filter, Action::Help, Action::Quit],
+        Context::Product => &[Action::Receive, Action::Adjust, Action::Edit, Action::Back, Action::Help],
+        Context::Receive => &[Action::Save, Action::RemoveLine, Action::Back, Action::Help],
+        Context::LowStock => &[Action::Receive, Action::Open, Action::Back, Action::Help],
+        Context::Expiring => &[Action::WriteOffExpired, Action::Wider, Action::Open, Action::Back],
         Context::Global => &[],
     };
     wanted

@@ -94,6 +94,21 @@ fn receipts_and_scrap_keep_levels_and_refuse_going_below_zero() {
 }
 
 #[test]
+fn scanning_the_same_product_again_adds_to_its_line() {
+    let (mut s, main, _) = stock_shop();
+    let bolt = stock::find_product(&s, "BOLT").unwrap().unwrap();
+    let milk = stock::find_product(&s, "MILK").unwrap().unwrap();
+    let mut draft = ReceiptDraft::default();
+    assert_eq!(draft.add(bolt.clone(), q("1"), "", None), 0);
+    assert_eq!(draft.add(milk.clone(), q("6"), "L1", None), 1);
+    assert_eq!(draft.add(bolt, q("1"), "", None), 0);
+    assert_eq!(draft.add(milk, q("2"), "L2", None), 2, "another lot is another line");
+    assert_eq!((draft.lines[0].quantity, draft.units()), (q("2"), q("10")));
+    draft.post(&mut s, &main, "DN-1").unwrap();
+    assert_eq!(on_hand(&s, "MILK", "MAIN"), q("8"));
+}
+
+#[test]
 fn typed_moves_are_checked_field_by_field() {
     let (s, _, _) = stock_shop();
     let form = MoveForm { product: "nope".into(), warehouse: "X".into(), quantity: "0".into(), ..Default::default() };

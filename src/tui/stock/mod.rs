@@ -1,0 +1,146 @@
+//! The Stock tab: products (keyset-paged, filtered), a product's levels, lots and moves,
+//! receiving by scanner, adjustments and scrap, the low-stock list and expiring lots.
+
+pub mod receive;
+pub mod view;
+
+use tui_input::Input;
+
+use crate::db::ledger::{Expiring, Level, LowStock, Move};
+use crate::db::paging::{Anchor, Key};
+use crate::domain::stock::LotStock;
+use crate::error::Result;
+use crate::ops::Session;
+use crate::ops::stock::{self, Product, ProductQuery, ProductRow};
+use crate::tui::form::Form;
+use crate::tui::paged::{PageSource, Paged};
+
+/// The product list's rows for its query.
+#[derive(Debug, Default)]
+pub struct ProductSource {
+    pub query: ProductQuery,
+}
+
+impl PageSource for ProductSource {
+    type Row = ProductRow;
+
+    fn key(row: &ProductRow) -> Key {
+        row.key.clone()
+    }
+
+    fn window(&self, session: &Session, anchor: &Anchor, limit: usize) -> Result<Vec<ProductRow>> {
+        stock::product_window(session, &self.query, anchor, limit)
+    }
+
+    fn count(&self, session: &Session) -> Result<usize> {
+        stock::product_count(session, &self.query)
+    }
+
+    fn position(&self, session: &Session, key: &Key) -> Result<usize> {
+        crate::db::products::product_position(session.db.conn(), &self.query, key)
+    }
+
+    fn key_of(&self, session: &Session, id: i64) -> Result<Option<Key>> {
+        crate::db::products::product_key(session.db.conn(), self.query.sort, id)
+    }
+}
+
+/// A product with what its detail screen shows.
+#[derive(Debug, Clone)]
+pub struct ProductDetail {
+    pub product: Product,
+    pub levels: Vec<Level>,
+    /// Lots in stock, with the warehouse each is in.
+    pub lots: Vec<(String, LotStock)>,
+    pub moves: Vec<Move>,
+}
+
+/// What a stock form saves.
+#[derive(Debug, Clone)]
+pub enum FormKind {
+    Product {
+        editing: Option<Box<Product>>,
+    },
+    /// An adjustment or scrap of a product.
+    Move(crate::domain::stock::MoveKind),
+}
+
+#[derive(Debug)]
+pub struct StockForm {
+    pub kind: FormKind,
+    pub form: Form,
+    /// The product whose detail to return to, if the form was opened from one.
+    pub back_to: Option<i64>,
+}
+
+#[derive(Debug)]
+pub enum StockScreen {
+    Products,
+    Product(Box<ProductDetail>),
+    Form(Box<StockForm>),
+    Receive(Box<receive::Receiving>),
+    LowStock,
+    Expiring,
+}
+
+/// Where Esc on a product's detail returns to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DetailFrom {
+    #[default]
+    Products,
+    LowStock,
+    Expiring,
+}
+
+/// How far ahead the expiring view looks, chosen with + and -.
+pub const EXPIRY_WINDOWS: &[u32] = &[7, 14, 30, 60, 90, 180, 365];
+/// Alert lists show the most urgent this many; their title says how many there are.
+pub const ALERT_ROWS: usize = 500;
+
+pub struct StockTab {
+    pub screen: StockScreen,
+    pub products: Paged<ProductSource>,
+    pub filtering: bool,
+    pub filter_input: Input,
+    pub detail_from: DetailFrom,
+    pub low: Vec<LowStock>,
+    pub low_selected: usize,
+    pub expiring: Vec<Expiring>,
+    pub expiring_selected: usize,
+    pub expiry_days: u32,
+    /// Product x warehouse pairs below their reorder point, for the status bar.
+    pub low_count: usize,
+}
+
+impl StockTab {
+    pub fn new() -> StockTab {
+        StockTab {
+            screen: StockScreen::Products,
+            products: Paged::new(ProductSource::default()),
+            filtering: false,
+            filter_input: Input::default(),
+            detail_from: DetailFrom::Products,
+            low: Vec::new(),
+            low_selected: 0,
+            expiring: Vec::new(),
+            expiring_selected: 0,
+            expiry_days: 30,
+            low_count: 0,
+        }
+    }
+
+    pub fn form(&self) -> Option<&Form> {
+        match &self.screen {
+            StockScreen::Form(f) => Some(&f.form),
+            _ => None,
+        }
+    }
+}
+
+impl Default for StockTab {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub mod actions;
