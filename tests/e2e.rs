@@ -185,3 +185,52 @@ fn a_logged_call_with_a_follow_up_shows_up_as_due() {
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
 }
+
+fn cli(db: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shopdesk"))
+        .args(["--db", db.to_str().unwrap(), "--user", "clerk", "--lang", "en"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A delivery arrives: the clerk opens the Stock tab and receives it with the scanner, all
+/// of it typed in one burst far ahead of the screen (30 scans of one barcode, a typed
+/// quantity for another product, a lot-tracked product with its lot and expiry), books
+/// it, and quits. The stock is exactly what was scanned.
+#[test]
+fn a_clerk_receives_a_delivery_by_scanning() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let products = dir.path().join("products.csv");
+    std::fs::write(
+        &products,
+        "sku,name,tracks_lots,barcodes\nBOLT-8,Bolt M8,no,4006381333931\nNUT-8,Nut M8,no,\nMILK-1,Milk 1 l,yes,\n",
+    )
+    .unwrap();
+    cli(&db, &["import", "products", products.to_str().unwrap()]);
+
+    let mut term = Terminal::start(&db, 80, 24);
+    term.wait_for("No customers yet");
+    term.send("2");
+    term.wait_for("Products · 3");
+    let mut burst = String::from("r");
+    for _ in 0..30 {
+        burst.push_str(&format!("4006381333931{ENTER}"));
+    }
+    burst.push_str(&format!("{TAB}24{ENTER}NUT-8{ENTER}"));
+    burst.push_str(&format!("MILK-1{ENTER}L-0107{ENTER}2027-01-07{ENTER}"));
+    burst.push_str(&format!("nut-8{ENTER}{CTRL_S}"));
+    term.send(&burst);
+    term.wait_for("Booked 3 lines (56 units) into MAIN");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+
+    let stock = cli(&db, &["export", "stock"]);
+    assert!(stock.contains("MAIN,BOLT-8,,,30.000,"), "{stock}");
+    assert!(stock.contains("MAIN,NUT-8,,,25.000,"), "{stock}");
+    assert!(stock.contains("MAIN,MILK-1,L-0107,2027-01-07,1.000,"), "{stock}");
+    assert!(cli(&db, &["check"]).contains("no problems"));
+}

@@ -218,7 +218,7 @@ fn not_enough(product: &Product, warehouse: &Warehouse, short: Quantity, lot: &s
             ("what", &what),
             ("name", &product.data.name),
             ("warehouse", &warehouse.data.code),
-            ("missing", &short),
+            ("missing", &short.value().normalize()),
             ("unit", &product.data.unit),
         ],
     ))

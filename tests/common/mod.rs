@@ -122,3 +122,33 @@ pub fn press(app: &mut App, codes: &[KeyCode]) {
         app.handle_event(&key(*code));
     }
 }
+
+/// Suppliers and products of a small shop: pieces, goods by weight, lot-tracked dairy with
+/// a CJK name, an archived product, and stock counted into two warehouses.
+pub const PRODUCTS_CSV: &str = "\
+sku,name,category,unit,sale_price,cost_price,tax_rate,reorder_point,reorder_qty,lead_days,supplier,supplier_sku,supplier_price,tracks_lots,allow_negative,barcodes,archived
+BOLT-8,Bolt M8,Hardware/Bolts,pcs,0.35,0.12,19,100,500,5,ACME,A-88,0.11,no,no,4006381333931,no
+MILK-1,Milk 1 l,Food/Dairy,pcs,1.29,0.80,7,24,48,2,DAIRY,,,yes,no,4001234567890,no
+RICE-5,大米 5 kg 东北珍珠米,Food/Grain,kg,2.49,1.50,7,10,50,7,DAIRY,,,no,no,,no
+TEA-G,Green tea 绿茶,Food/Drinks,pcs,3.99,2.10,7,0,0,3,,,,no,no,,no
+OLD-1,Discontinued widget,Hardware,pcs,9.99,5.00,19,0,0,0,,,,no,no,,yes
+";
+
+pub fn session_with_stock() -> Session {
+    let mut session = session_with(CUSTOMERS_CSV);
+    let suppliers = "code,name,lead_days\nACME,Acme Wholesale,5\nDAIRY,Valley Dairy,2\n";
+    ops::stock_csv::import_suppliers(&mut session, suppliers.as_bytes(), false).unwrap();
+    ops::stock_csv::import_products(&mut session, PRODUCTS_CSV.as_bytes(), false).unwrap();
+    let shop = "code,name\nSHOP,Shop floor\n";
+    ops::stock_csv::import_warehouses(&mut session, shop.as_bytes(), false).unwrap();
+    let counts = "warehouse,sku,lot,expiry,quantity\n\
+                  MAIN,BOLT-8,,,80\n\
+                  SHOP,BOLT-8,,,20\n\
+                  MAIN,MILK-1,L-1120,2026-11-20,3\n\
+                  MAIN,MILK-1,L-1201,2026-12-01,12\n\
+                  SHOP,MILK-1,L-1215,2026-12-15,6\n\
+                  MAIN,RICE-5,,,42.5\n\
+                  MAIN,TEA-G,,,7\n";
+    ops::stock_csv::import_stock(&mut session, counts.as_bytes(), false, "OPENING").unwrap();
+    session
+}

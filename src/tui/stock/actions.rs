@@ -5,6 +5,7 @@ use ratatui::crossterm::event::Event;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::receive::{Field, Receiving};
+use super::view::{price, qty};
 use super::{ALERT_ROWS, DetailFrom, EXPIRY_WINDOWS, FormKind, ProductDetail, StockForm, StockScreen};
 use crate::domain::stock::{MoveKind, ProductInput};
 use crate::error::{Error, Result};
@@ -22,7 +23,18 @@ use crate::tui::table;
 const DETAIL_MOVES: usize = 8;
 
 fn product_form(editing: Option<&Product>) -> StockForm {
-    let input = editing.map(|p| stock::input_of(&p.data)).unwrap_or_default();
+    // Numbers as people write them (4.50, 12), not at the stored scale (4.5000, 12.000).
+    let input = match editing {
+        Some(p) => ProductInput {
+            sale_price: price(p.data.sale_price),
+            cost_price: price(p.data.cost_price),
+            supplier_price: price(p.data.supplier_price),
+            reorder_point: qty(p.data.reorder_point),
+            reorder_qty: qty(p.data.reorder_qty),
+            ..stock::input_of(&p.data)
+        },
+        None => ProductInput::default(),
+    };
     let field = |column: &'static str, value: &str| FormField::new(column, column_label(column), value);
     let sku = match editing {
         Some(_) => field("sku", &input.sku).read_only().hint(t("stock.sku_fixed")),
@@ -461,7 +473,7 @@ impl App {
         self.stock.low_count = ledger::low_stock_count(&self.session)?;
         self.flash = Some(Flash::Info(tf(
             "receive.posted",
-            &[("lines", &lines), ("units", &super::view::qty(units)), ("warehouse", &warehouse.data.code)],
+            &[("lines", &lines), ("units", &qty(units)), ("warehouse", &warehouse.data.code)],
         )));
         Ok(())
     }

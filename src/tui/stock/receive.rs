@@ -26,7 +26,8 @@ pub enum Field {
 #[derive(Debug)]
 pub struct Receiving {
     pub scan: Input,
-    /// Quantity of the next scan; back to 1 after each.
+    /// Quantity of the next scan; empty means 1, and it empties again after each line, so
+    /// typing a quantity never appends to an old one.
     pub quantity: Input,
     pub lot: Input,
     pub expiry: Input,
@@ -45,7 +46,7 @@ impl Receiving {
     pub fn new(warehouse: &str) -> Receiving {
         Receiving {
             scan: Input::default(),
-            quantity: Input::new("1".into()),
+            quantity: Input::default(),
             lot: Input::default(),
             expiry: Input::default(),
             warehouse: Input::new(warehouse.to_string()),
@@ -183,7 +184,7 @@ impl Receiving {
         self.selected = self.draft.add(product, quantity, lot, expiry);
         let total = self.draft.lines[self.selected].quantity;
         self.message = Some((true, tf("receive.added", &[("sku", &sku), ("name", &name), ("quantity", &total)])));
-        self.quantity = Input::new("1".into());
+        self.quantity.reset();
         self.focus = Field::Scan;
     }
 

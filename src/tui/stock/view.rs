@@ -328,11 +328,19 @@ fn draw_receive(frame: &mut Frame<'_>, app: &App, area: Rect, r: &Receiving) {
         let input_width = usize::from(rect.width).saturating_sub(label_width + 2).max(4);
         let focused = r.focus == field;
         let scroll = if focused { input.visual_scroll(input_width) } else { 0 };
-        let shown = truncate(&display_safe(skip_columns(input.value(), scroll)), input_width);
+        let mut shown = truncate(&display_safe(skip_columns(input.value(), scroll)), input_width);
+        let placeholder = field == Field::Quantity && shown.is_empty();
+        if placeholder {
+            shown = "1".to_string();
+        }
         let fill = input_width.saturating_sub(width(&shown));
         let label = truncate(label, label_width);
         let pad = label_width.saturating_sub(width(&label));
-        let style = if focused { theme.focus } else { theme.dim };
+        let style = match (focused, placeholder) {
+            (true, true) => theme.focus.patch(theme.dim),
+            (true, false) => theme.focus,
+            _ => theme.dim,
+        };
         let line = Line::from(vec![
             Span::styled(format!("{label}{} ", " ".repeat(pad)), if focused { theme.key } else { Style::new() }),
             Span::styled(format!("{shown}{}", " ".repeat(fill)), style),

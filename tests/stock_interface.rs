@@ -1,0 +1,133 @@
+//! The Stock tab driven by keys on a real database file: several sessions, refusals,
+//! write-offs, and a product created and edited from the keyboard.
+
+mod common;
+
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+use shopdesk::db::Db;
+use shopdesk::ops::{Clock, Session, stock_csv};
+
+fn stock_of(session: &Session) -> String {
+    let mut out = Vec::new();
+    stock_csv::export_stock(session, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn file_shop(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("shop.db");
+    let mut s = Session::start(Db::open(&path).unwrap(), "owner", Clock::Fixed(FIXED_NOW.into())).unwrap();
+    stock_csv::import_suppliers(&mut s, b"code,name\nACME,Acme\nDAIRY,Dairy\n", false).unwrap();
+    stock_csv::import_products(&mut s, PRODUCTS_CSV.as_bytes(), false).unwrap();
+    stock_csv::import_stock(&mut s, b"warehouse,sku,quantity\nMAIN,TEA-G,2\n", false, "").unwrap();
+    path
+}
+
+#[test]
+fn a_receipt_in_one_session_shows_in_another_and_the_last_unit_goes_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_shop(dir.path());
+    let session = |user: &str| Session::start(Db::open(&path).unwrap(), user, Clock::Fixed(FIXED_NOW.into())).unwrap();
+    let mut first = app_on(session("alice"), 80, 24);
+    let mut second = app_on(session("bruno"), 80, 24);
+    for app in [&mut first, &mut second] {
+        app.handle_event(&key(KeyCode::Char('2')));
+        app.handle_event(&key(KeyCode::Char('/')));
+        type_text(app, "tea");
+        press(app, &[KeyCode::Enter, KeyCode::Enter]);
+    }
+    assert!(render(&second).contains("MAIN                2 "), "{}", render(&second));
+
+    // alice receives 5; bruno's screen shows it on his next tick.
+    first.handle_event(&key(KeyCode::Char('r')));
+    press(&mut first, &[KeyCode::Tab]);
+    type_text(&mut first, "5");
+    press(&mut first, &[KeyCode::Enter, KeyCode::Enter]);
+    first.handle_event(&ctrl('s'));
+    assert!(render(&first).contains("Booked 1 lines (5 units)"), "{}", render(&first));
+    second.tick();
+    assert!(render(&second).contains("MAIN                7 "), "{}", render(&second));
+
+    // Both scrap all seven; the second to save is refused and nothing goes below zero.
+    for app in [&mut first, &mut second] {
+        if !matches!(app.stock.screen, shopdesk::tui::stock::StockScreen::Product(_)) {
+            app.handle_event(&key(KeyCode::Enter));
+        }
+        app.handle_event(&key(KeyCode::Char('w')));
+        type_text(app, "7");
+        app.handle_event(&key(KeyCode::Enter));
+        type_text(app, "water damage");
+    }
+    first.handle_event(&ctrl('s'));
+    assert!(render(&first).contains("Scrap of TEA-G booked"), "{}", render(&first));
+    second.handle_event(&ctrl('s'));
+    assert!(render(&second).contains("7 pcs missing"), "{}", render(&second));
+    assert!(stock_of(&first.session).lines().count() == 1, "{}", stock_of(&first.session));
+    assert!(shopdesk::ops::ledger::check(&second.session).unwrap().is_empty());
+}
+
+#[test]
+fn expired_lots_are_written_off_after_a_yes() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('X')));
+    assert!(render(&app).contains("L-1120"));
+    app.handle_event(&key(KeyCode::Char('W')));
+    assert!(render(&app).contains("Write off 1 expired lots now?"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('n')));
+    assert!(render(&app).contains("L-1120"), "no changes nothing");
+    app.handle_event(&key(KeyCode::Char('W')));
+    app.handle_event(&key(KeyCode::Char('y')));
+    let screen = render(&app);
+    assert!(screen.contains("1 expired lots written off") && !screen.contains("L-1120"), "{screen}");
+    assert!(!stock_of(&app.session).contains("L-1120"));
+}
+
+#[test]
+fn a_product_is_created_and_its_price_changed_from_the_keyboard() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('n')));
+    type_text(&mut app, "SOAP-1");
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "Olive soap 橄榄皂");
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "Household / Soap");
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    type_text(&mut app, "4,50");
+    app.handle_event(&key(KeyCode::Tab));
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    type_text(&mut app, "4006381333931");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("is already the barcode of BOLT-8"), "{}", render(&app));
+    press(&mut app, &[KeyCode::Backspace, KeyCode::Backspace]);
+    app.handle_event(&ctrl('s'));
+    let screen = render(&app);
+    assert!(screen.contains("SOAP-1 · Olive soap 橄榄皂") && screen.contains("Household/Soap"), "{screen}");
+    assert!(screen.contains("4.50 (tax 0%)"), "{screen}");
+    app.handle_event(&key(KeyCode::Char('e')));
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+    press(&mut app, &[KeyCode::End, KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
+    type_text(&mut app, "4.95");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("4.95 (tax 0%)"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("Products · 5"), "{}", render(&app));
+}
+
+#[test]
+fn an_unknown_scan_is_named_and_nothing_is_booked_from_an_empty_delivery() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('r')));
+    type_text(&mut app, "0000000000000");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("0000000000000: no product has this SKU or barcode"), "{}", render(&app));
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("Nothing to book yet"), "{}", render(&app));
+    type_text(&mut app, "OLD-1");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("OLD-1 is archived"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("Products · 4"), "leaves without asking when nothing was scanned");
+}
