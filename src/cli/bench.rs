@@ -16,7 +16,7 @@ use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 
-pub fn run(db: Option<&Path>, customers: usize, contacts: usize) -> Result<()> {
+pub fn run(db: Option<&Path>, customers: usize, contacts: usize, (products, moves): (usize, usize)) -> Result<()> {
     let (path, _cleanup) = match db {
         Some(path) => (path.to_path_buf(), None),
         None => {
@@ -28,6 +28,8 @@ pub fn run(db: Option<&Path>, customers: usize, contacts: usize) -> Result<()> {
             ops::synth::generate(&mut session, customers, 42)?;
             ops::synth::generate_relationships(&mut session, contacts, contacts / 60, 42)?;
             ops::synth::generate_opportunities(&mut session, contacts / 6, 42)?;
+            let written = ops::synth_stock::generate_stock(&mut session, products, moves, 42)?;
+            println!("generated {products} products and {written} stock moves");
             println!(
                 "generated {customers} customers, {contacts} contacts, {} feedback items, {} opportunities in {:.1} s",
                 contacts / 60,
@@ -123,10 +125,83 @@ pub fn run(db: Option<&Path>, customers: usize, contacts: usize) -> Result<()> {
     report("move a deal a stage (save + redraw)", &mut moves, Duration::from_millis(16));
     report("keystroke to frame, follow-ups/feedback/board", &mut walking, Duration::from_millis(16));
 
+    stock(&path)?;
+
     match peak_rss_kib() {
         Some(kib) => println!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0),
         None => println!("peak resident memory: not available on this system"),
     }
+    Ok(())
+}
+
+/// The Stock tab: open it, scroll and filter products, open products, scan codes into a
+/// delivery and book it, open the low-stock and expiring lists.
+fn stock(path: &Path) -> Result<()> {
+    let (mut app, mut terminal) = open_app(path, 80, 24)?;
+    draw(&mut terminal, &app)?;
+    let mut opening = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('2')))?];
+    let mut walking = Vec::new();
+    for _ in 0..1000 {
+        walking.push(timed(&mut app, &mut terminal, &key(KeyCode::Down))?);
+    }
+    for _ in 0..100 {
+        walking.push(timed(&mut app, &mut terminal, &key(KeyCode::PageDown))?);
+    }
+    walking.push(timed(&mut app, &mut terminal, &key(KeyCode::End))?);
+    report("stock: open the tab", &mut opening, Duration::from_millis(50));
+    report("stock: keystroke to frame, products", &mut walking, Duration::from_millis(16));
+
+    let mut filtering = Vec::new();
+    timed(&mut app, &mut terminal, &key(KeyCode::Char('/')))?;
+    for text in ["milk", "bolt m8", "2000000001", "zzzz"] {
+        let keys = text.chars().map(|c| key(KeyCode::Char(c))).chain(text.chars().map(|_| key(KeyCode::Backspace)));
+        for event in keys.collect::<Vec<_>>() {
+            filtering.push(timed(&mut app, &mut terminal, &event)?);
+        }
+    }
+    timed(&mut app, &mut terminal, &key(KeyCode::Enter))?;
+    report("stock: keystroke to frame, filter", &mut filtering, Duration::from_millis(16));
+
+    let mut details = Vec::new();
+    for _ in 0..50 {
+        details.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
+        timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
+        timed(&mut app, &mut terminal, &key(KeyCode::Down))?;
+    }
+    report("stock: open a product (levels, moves)", &mut details, Duration::from_millis(16));
+
+    // Scanning: each code and Enter looks the barcode up and adds a line. Lot-tracked
+    // products would stop to ask for their lot, so the delivery is of the others.
+    let mut codes = Vec::new();
+    crate::db::products::for_each_product(app.session.db.conn(), |p| {
+        if !p.data.tracks_lots && codes.len() < 200 {
+            codes.extend(p.data.barcodes.first().cloned());
+        }
+        Ok(())
+    })?;
+    timed(&mut app, &mut terminal, &key(KeyCode::Char('r')))?;
+    let mut scans = Vec::new();
+    for code in &codes {
+        for c in code.chars() {
+            timed(&mut app, &mut terminal, &key(KeyCode::Char(c)))?;
+        }
+        scans.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
+    }
+    let save = Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let mut booking = vec![timed(&mut app, &mut terminal, &save)?];
+    report("stock: scan (lookup + line + frame)", &mut scans, Duration::from_millis(16));
+    if !matches!(app.stock.screen, crate::tui::stock::StockScreen::Products) {
+        return Err(Error::BadArgument("the benchmark's delivery was not booked".into()));
+    }
+    report("stock: book a 200-line delivery", &mut booking, Duration::from_millis(1000));
+
+    let mut low = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('L')))?];
+    let mut expiring = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('X')))?];
+    report("stock: open low stock (500 most short)", &mut low, Duration::from_millis(16));
+    report("stock: open expiring lots (30 days)", &mut expiring, Duration::from_millis(16));
+    let started = Instant::now();
+    let low = ops::ledger::low_stock_count(&app.session)?;
+    println!("{:<40} {:>8.3} ms   ({low} pairs)", "stock: low-stock count", started.elapsed().as_secs_f64() * 1000.0);
     Ok(())
 }
 

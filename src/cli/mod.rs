@@ -88,6 +88,12 @@ pub enum Command {
         /// Contacts to generate with them
         #[arg(long, default_value_t = 300_000)]
         contacts: usize,
+        /// Products to generate (in three warehouses)
+        #[arg(long, default_value_t = 10_000)]
+        products: usize,
+        /// Stock moves of history over the products
+        #[arg(long, default_value_t = 3_000_000)]
+        moves: usize,
     },
     /// Copy the database to FILE while others keep working
     Backup { file: PathBuf },
@@ -214,8 +220,8 @@ pub fn run(cli: Cli) -> Result<()> {
         (None, true) => crate::paths::demo_db()?,
         (None, false) => crate::paths::default_db()?,
     };
-    if let Some(Command::Bench { customers, contacts }) = &cli.command {
-        return bench::run(cli.db.as_deref(), *customers, *contacts);
+    if let Some(Command::Bench { customers, contacts, products, moves }) = &cli.command {
+        return bench::run(cli.db.as_deref(), *customers, *contacts, (*products, *moves));
     }
     // Commands that only read never create a database: a mistyped --db is an error, not
     // a new empty shop that "has no problems".

@@ -330,9 +330,9 @@ pub fn expiring(conn: &Connection, until: &str, limit: usize) -> Result<Vec<Expi
         .prepare_cached(
             "SELECT t.id AS lot_id, t.code AS lot, t.expiry, v.on_hand, v.warehouse_id, w.code AS warehouse,
                     p.id AS product_id, p.sku, p.name, p.unit, p.cost_price
-             FROM lots t JOIN lot_levels v ON v.lot_id = t.id JOIN products p ON p.id = t.product_id
-             JOIN warehouses w ON w.id = v.warehouse_id
-             WHERE t.expiry <> '' AND t.expiry <= ?1 AND v.on_hand > 0
+             FROM lot_levels v INDEXED BY lot_levels_in_stock JOIN lots t ON t.id = v.lot_id
+             JOIN products p ON p.id = t.product_id JOIN warehouses w ON w.id = v.warehouse_id
+             WHERE v.on_hand > 0 AND t.expiry <> '' AND t.expiry <= ?1
              ORDER BY t.expiry, p.sku, w.code LIMIT ?2",
         )?
         .query_map((until, i64::try_from(limit).unwrap_or(i64::MAX)), |r| {

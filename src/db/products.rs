@@ -287,12 +287,18 @@ pub fn product_window(
     }
     let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     let dir = window.direction;
+    // The levels are summed per row shown, by correlated lookups on the levels' primary
+    // key: a join with GROUP BY would sum every product before the sort could use its index.
+    let level = |expression: &str| format!("(SELECT sum({expression}) FROM stock_levels l WHERE l.product_id = p.id)");
     let sql = format!(
         "SELECT p.id, p.sku, p.name, p.category, p.unit, p.sale_price, p.archived_at, {sort} AS sort_value,
-                sum(l.on_hand) AS on_hand, sum(l.on_hand - l.reserved) AS available, sum(l.incoming) AS incoming,
-                count(*) FILTER (WHERE l.on_hand - l.reserved + l.incoming < l.reorder_point) AS low_in
-         FROM products p JOIN stock_levels l ON l.product_id = p.id
-         {where_sql} GROUP BY p.id ORDER BY {sort} {dir}, p.id {dir} LIMIT ?"
+                {} AS on_hand, {} AS available, {} AS incoming,
+                (SELECT count(*) FROM stock_levels l WHERE l.product_id = p.id
+                    AND l.on_hand - l.reserved + l.incoming < l.reorder_point) AS low_in
+         FROM products p {where_sql} ORDER BY {sort} {dir}, p.id {dir} LIMIT ?",
+        level("l.on_hand"),
+        level("l.on_hand - l.reserved"),
+        level("l.incoming"),
     );
     params.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut rows = conn

@@ -122,6 +122,8 @@ CREATE TABLE lot_levels (
     on_hand      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (lot_id, warehouse_id)
 ) STRICT, WITHOUT ROWID;
+-- Most lots ever received are long gone; the expiry list starts from those still in stock.
+CREATE INDEX lot_levels_in_stock ON lot_levels (lot_id, warehouse_id, on_hand) WHERE on_hand > 0;
 
 CREATE TRIGGER products_get_levels AFTER INSERT ON products BEGIN
     INSERT INTO stock_levels (product_id, warehouse_id, reorder_point, reorder_qty)
