@@ -140,6 +140,8 @@ pub enum TableName {
     Stock,
     /// The stock ledger (export only)
     Moves,
+    /// Purchase orders, one line per row (export only)
+    PurchaseOrders,
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +173,11 @@ pub enum ReportName {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
+    /// What to order now, per supplier, with the forecast behind each line
+    Replenishment {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
     /// Units and value of stock at cost per warehouse
     StockValuation {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -191,6 +198,7 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Warehouses => ops::stock_csv::export_warehouses(session, out),
         TableName::Stock => ops::stock_csv::export_stock(session, out),
         TableName::Moves => ops::stock_csv::export_moves(session, out),
+        TableName::PurchaseOrders => ops::purchasing::export(session, out),
     }
 }
 
@@ -289,7 +297,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     ops::stock_csv::import_stock(&mut session, &bytes, dry_run, &reference)?
                 }
-                TableName::Moves => {
+                TableName::Moves | TableName::PurchaseOrders => {
                     return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
                 }
             };
@@ -316,6 +324,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Report { what: ReportName::Expiring { days, format } }) => {
             print_report(ops::stock_reports::expiring(&session, days)?, format)
+        }
+        Some(Command::Report { what: ReportName::Replenishment { format } }) => {
+            print_report(ops::stock_reports::replenishment(&session)?, format)
         }
         Some(Command::Report { what: ReportName::StockValuation { format } }) => {
             print_report(ops::stock_reports::valuation(&session)?, format)

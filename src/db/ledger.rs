@@ -408,13 +408,19 @@ pub fn level_problems(conn: &Connection) -> Result<Vec<String>> {
             ],
         ));
     }
-    // Incoming is what is on its way: transfers sent and not yet received.
+    // Incoming is what is on its way: transfers sent and not yet received, and what open
+    // purchase orders still expect.
     let mut stmt = conn.prepare(
         "SELECT p.sku, w.code, l.incoming, coalesce(x.total, 0)
          FROM stock_levels l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
-         LEFT JOIN (SELECT t.to_id, x.product_id, SUM(x.quantity) AS total FROM transfers t
-                    JOIN transfer_lines x ON x.transfer_id = t.id WHERE t.status = 'sent' GROUP BY 1, 2) AS x
-             ON x.to_id = l.warehouse_id AND x.product_id = l.product_id
+         LEFT JOIN (SELECT warehouse_id, product_id, SUM(quantity) AS total FROM (
+                        SELECT t.to_id AS warehouse_id, x.product_id, x.quantity FROM transfers t
+                        JOIN transfer_lines x ON x.transfer_id = t.id WHERE t.status = 'sent'
+                        UNION ALL
+                        SELECT o.warehouse_id, x.product_id, x.quantity - x.received FROM purchase_orders o
+                        JOIN purchase_lines x ON x.po_id = o.id WHERE o.status IN ('sent', 'partly_received'))
+                    GROUP BY 1, 2) AS x
+             ON x.warehouse_id = l.warehouse_id AND x.product_id = l.product_id
          WHERE l.incoming <> coalesce(x.total, 0)",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)))?;

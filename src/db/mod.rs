@@ -9,6 +9,7 @@ pub mod meta;
 pub mod paging;
 pub mod pipeline;
 pub mod products;
+pub mod purchasing;
 pub mod tiers;
 pub mod users;
 
@@ -28,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_contacts_feedback.sql"),
     include_str!("migrations/004_opportunities_tiers.sql"),
     include_str!("migrations/005_stock.sql"),
+    include_str!("migrations/006_purchasing.sql"),
 ];
 
 /// The schema version this build writes.

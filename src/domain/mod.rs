@@ -6,6 +6,8 @@ pub mod fields;
 pub mod ids;
 pub mod money;
 pub mod pipeline;
+pub mod purchasing;
+pub mod replenish;
 pub mod stock;
 pub mod text;
 pub mod tier;

@@ -124,7 +124,7 @@ impl MoveKind {
 }
 
 /// Adds stock: one move, into a lot for lot-tracked products.
-fn put_in(tx: &Connection, ctx: &WriteCtx<'_>, kind: MoveKind, m: &MoveInput) -> Result<()> {
+pub(crate) fn put_in(tx: &Connection, ctx: &WriteCtx<'_>, kind: MoveKind, m: &MoveInput) -> Result<()> {
     let lot_id = lot_for(tx, &m.product, &m.lot, m.expiry)?;
     repo::insert_move(
         tx,
@@ -224,7 +224,7 @@ fn not_enough(product: &Product, warehouse: &Warehouse, short: Quantity, lot: &s
     ))
 }
 
-fn audit_move(tx: &Connection, ctx: &WriteCtx<'_>, kind: MoveKind, m: &MoveInput) -> Result<()> {
+pub(crate) fn audit_move(tx: &Connection, ctx: &WriteCtx<'_>, kind: MoveKind, m: &MoveInput) -> Result<()> {
     let detail = format!("{} {} {} {}", kind.as_str(), m.product.data.sku, m.warehouse.data.code, m.quantity);
     ctx.audit(tx, "stock-move", "product", Some(m.product.id), detail)
 }

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod demo;
 pub mod ledger;
 pub mod pipeline;
+pub mod purchasing;
 pub mod search;
 pub mod stock;
 pub mod stock_csv;

@@ -79,6 +79,50 @@ pub fn expiring(session: &Session, days: u32) -> Result<Report> {
     Ok((columns, rows))
 }
 
+/// What to order now and why, supplier by supplier.
+pub fn replenishment(session: &Session) -> Result<Report> {
+    let columns: &[&str] = &[
+        "supplier",
+        "warehouse",
+        "sku",
+        "name",
+        "weekly_forecast",
+        "lead_days",
+        "demand_over_lead",
+        "safety",
+        "reorder_point",
+        "reorder_qty",
+        "available_and_incoming",
+        "suggested",
+        "unit_cost",
+        "line_value",
+    ];
+    let rows = super::purchasing::plan(session, None)?
+        .into_iter()
+        .map(|r| {
+            let f = &r.figures;
+            let suggested = f.suggested.unwrap_or_default();
+            vec![
+                r.supplier,
+                r.warehouse,
+                r.sku,
+                r.name,
+                f.weekly_forecast.to_string(),
+                r.lead_days.to_string(),
+                f.demand_over_lead.to_string(),
+                f.safety.to_string(),
+                r.reorder_point.to_string(),
+                r.reorder_qty.to_string(),
+                f.position.to_string(),
+                suggested.to_string(),
+                r.unit_cost.to_string(),
+                r.unit_cost.times(suggested).to_string(),
+            ]
+        })
+        .collect();
+    Ok((columns, rows))
+}
+
 /// Units and value at cost per warehouse, and the total.
 pub fn valuation(session: &Session) -> Result<Report> {
     let columns: &[&str] = &["warehouse", "units", "value_at_cost"];

@@ -1,0 +1,53 @@
+-- Purchase orders to suppliers, and weekly sales per product and warehouse for the
+-- replenishment forecast.
+
+-- status: draft -> sent -> partly_received -> received; cancelled from any open state.
+CREATE TABLE purchase_orders (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    code         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    supplier_id  INTEGER NOT NULL REFERENCES suppliers (id),
+    warehouse_id INTEGER NOT NULL REFERENCES warehouses (id),
+    status       TEXT NOT NULL CHECK (status IN ('draft', 'sent', 'partly_received', 'received', 'cancelled')),
+    expected     TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    sent_at      TEXT,
+    closed_at    TEXT,
+    version      INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX purchase_orders_by_status ON purchase_orders (status, id);
+
+-- quantity and received in thousandths, unit_cost in ten-thousandths.
+CREATE TABLE purchase_lines (
+    po_id      INTEGER NOT NULL REFERENCES purchase_orders (id) ON DELETE CASCADE,
+    line       INTEGER NOT NULL,
+    product_id INTEGER NOT NULL REFERENCES products (id),
+    quantity   INTEGER NOT NULL CHECK (quantity > 0),
+    received   INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= quantity),
+    unit_cost  INTEGER NOT NULL DEFAULT 0 CHECK (unit_cost >= 0),
+    PRIMARY KEY (po_id, line)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX purchase_lines_by_product ON purchase_lines (product_id);
+
+-- Units shipped per product, warehouse and ISO week ('2026-W48'), kept by a trigger in
+-- the same statement as each shipment move: the forecast reads weeks, never the ledger.
+CREATE TABLE weekly_sales (
+    product_id   INTEGER NOT NULL REFERENCES products (id),
+    warehouse_id INTEGER NOT NULL REFERENCES warehouses (id),
+    week         TEXT NOT NULL,
+    shipped      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (product_id, warehouse_id, week)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER stock_moves_weekly_sales AFTER INSERT ON stock_moves WHEN NEW.kind = 'shipment' BEGIN
+    INSERT INTO weekly_sales (product_id, warehouse_id, week, shipped)
+        VALUES (NEW.product_id, NEW.warehouse_id,
+                strftime('%G-W%V', NEW.at),
+                -NEW.quantity)
+        ON CONFLICT (product_id, warehouse_id, week) DO UPDATE SET shipped = shipped + excluded.shipped;
+END;
+INSERT INTO weekly_sales (product_id, warehouse_id, week, shipped)
+    SELECT product_id, warehouse_id,
+           strftime('%G-W%V', at),
+           -SUM(quantity)
+    FROM stock_moves WHERE kind = 'shipment' GROUP BY 1, 2, 3;

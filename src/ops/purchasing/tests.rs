@@ -1,0 +1,125 @@
+use super::*;
+use crate::domain::stock::{ProductInput, SupplierInput};
+use crate::ops::Clock;
+use crate::ops::ledger::{self, MoveForm, ReceiptDraft, check};
+use crate::ops::stock::{self, save_product, save_supplier};
+use crate::ops::testing::shop;
+
+fn q(text: &str) -> Quantity {
+    Quantity::parse(text).unwrap()
+}
+
+/// ACME supplies TEA (no lots, lead time 14 days) and JAM (lots); TEA sold 10, 20, 10, 20
+/// units in the four weeks before 2026-11-27, from 100 received long before.
+fn purchasing_shop() -> Session {
+    let (mut s, _) = shop();
+    save_supplier(
+        &mut s,
+        &SupplierInput { code: "ACME".into(), name: "Acme".into(), lead_days: "14".into(), ..Default::default() },
+    )
+    .unwrap();
+    for (sku, lots) in [("TEA", "no"), ("JAM", "yes")] {
+        let input = ProductInput {
+            sku: sku.into(),
+            name: sku.into(),
+            supplier: "ACME".into(),
+            supplier_price: "1.25".into(),
+            tracks_lots: lots.into(),
+            ..Default::default()
+        };
+        save_product(&mut s, None, &input).unwrap();
+    }
+    let post = |s: &mut Session, at: &str, kind: MoveKind, quantity: &str| {
+        s.clock = Clock::Fixed(format!("{at}T12:00:00Z"));
+        let form =
+            MoveForm { product: "TEA".into(), quantity: quantity.into(), note: "x".into(), ..Default::default() };
+        let m = ledger::parse_move(s.db.conn(), &form, kind).unwrap();
+        if kind == MoveKind::Receipt { ledger::receive(s, &[m]).unwrap() } else { ledger::post(s, kind, &m).unwrap() }
+    };
+    post(&mut s, "2026-09-01", MoveKind::Receipt, "100");
+    for (day, sold) in [("2026-10-28", "10"), ("2026-11-04", "20"), ("2026-11-11", "10"), ("2026-11-18", "20")] {
+        post(&mut s, day, MoveKind::Shipment, sold);
+    }
+    s.clock = Clock::Fixed("2026-11-27T10:00:00Z".into());
+    s
+}
+
+#[test]
+fn the_weekly_summary_uses_iso_weeks_like_chrono() {
+    let (s, _) = shop();
+    for day in ["2026-11-27", "2027-01-01", "2026-12-31", "2021-01-03", "2020-12-31", "2024-12-30"] {
+        let sql: String = s.db.conn().query_row("SELECT strftime('%G-W%V', ?1)", [day], |r| r.get(0)).unwrap();
+        assert_eq!(sql, iso_week(NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()), "{day}");
+    }
+}
+
+#[test]
+fn the_plan_shows_its_figures_and_a_draft_order_goes_to_received() {
+    let mut s = purchasing_shop();
+    let rows = plan(&s, None).unwrap();
+    let tea: Vec<_> = rows.iter().filter(|r| r.sku == "TEA" && r.warehouse == "MAIN").collect();
+    assert_eq!(tea.len(), 1, "{rows:?}");
+    let f = &tea[0].figures;
+    // Eight weeks: four without sales, then 10, 20, 10, 20. Smoothed: 0 ... then
+    // 3, 8.1, 8.67, 12.069 -> 12.069 a week; two weeks' lead: 24.138.
+    assert_eq!((f.weekly_forecast, f.demand_over_lead), (q("12.069"), q("24.138")));
+    assert_eq!(f.position, q("40"));
+    // sd of [0,0,0,0,10,20,10,20] = 8.864; safety 1.65 * 8.864 * sqrt(2) = 20.684
+    assert_eq!(f.safety, q("20.684"));
+    assert_eq!(f.suggested, Some(q("5")), "target 44.822 - 40 rounded up to whole units");
+
+    let po = draft_from_plan(&mut s, &rows).unwrap();
+    let (_, lines) = get(&s, &po.code).unwrap();
+    assert_eq!((po.status, po.supplier.as_str(), lines.len()), (PoStatus::Draft, "ACME", 1));
+    set_line_quantity(&mut s, &po, 1, q("30")).unwrap();
+    let (po, lines) = get(&s, &po.code).unwrap();
+    assert_eq!((lines[0].quantity, value(&lines).to_string().as_str()), (q("30"), "37.50"));
+    send(&mut s, &po).unwrap();
+    assert!(plan(&s, None).unwrap().iter().all(|r| r.sku != "TEA" || r.warehouse != "MAIN"), "incoming covers it");
+    assert!(check(&s).unwrap().is_empty(), "{:?}", check(&s).unwrap());
+
+    let (po, _) = get(&s, &po.code).unwrap();
+    let tea = stock::find_product(&s, "TEA").unwrap().unwrap();
+    let jam = stock::find_product(&s, "JAM").unwrap().unwrap();
+    let mut part = ReceiptDraft::default();
+    part.add(tea.clone(), q("12"), "", None);
+    assert_eq!(receive(&mut s, &po, &part.lines).unwrap(), PoStatus::PartlyReceived);
+    assert!(check(&s).unwrap().is_empty(), "{:?}", check(&s).unwrap());
+    let (po, lines) = get(&s, &po.code).unwrap();
+    assert_eq!(lines[0].received, q("12"));
+
+    let mut too_much = ReceiptDraft::default();
+    too_much.add(tea.clone(), q("19"), "", None);
+    let err = receive(&mut s, &po, &too_much.lines).unwrap_err().to_string();
+    assert!(err.contains("30") && err.contains("12") && err.contains("19"), "{err}");
+    let mut stranger = ReceiptDraft::default();
+    stranger.add(jam, q("1"), "L1", None);
+    assert!(receive(&mut s, &po, &stranger.lines).unwrap_err().to_string().contains("JAM"));
+
+    let rest = remaining_delivery(&s, &po).unwrap();
+    assert_eq!(rest[0].quantity, q("18"));
+    assert_eq!(receive(&mut s, &po, &rest).unwrap(), PoStatus::Received);
+    let (po, _) = get(&s, &po.code).unwrap();
+    assert!(cancel(&mut s, &po, "late").is_err(), "a received order stays received");
+    assert!(check(&s).unwrap().is_empty());
+    let level = crate::db::ledger::level(s.db.conn(), tea.id, po.warehouse_id).unwrap().unwrap();
+    assert_eq!((level.on_hand, level.incoming), (q("70"), Quantity::ZERO));
+}
+
+#[test]
+fn cancelling_a_sent_order_takes_back_what_was_incoming() {
+    let mut s = purchasing_shop();
+    let rows = plan(&s, None).unwrap();
+    let po = draft_from_plan(&mut s, &rows).unwrap();
+    send(&mut s, &po).unwrap();
+    let (po, _) = get(&s, &po.code).unwrap();
+    assert!(send(&mut s, &po).is_err(), "sent once");
+    cancel(&mut s, &po, "supplier out of stock").unwrap();
+    assert!(check(&s).unwrap().is_empty());
+    let tea = stock::find_product(&s, "TEA").unwrap().unwrap();
+    let level = crate::db::ledger::level(s.db.conn(), tea.id, po.warehouse_id).unwrap().unwrap();
+    assert_eq!(level.incoming, Quantity::ZERO);
+    let mut out = Vec::new();
+    export(&s, &mut out).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains(",ACME,MAIN,cancelled,"));
+}
