@@ -131,3 +131,52 @@ fn an_unknown_scan_is_named_and_nothing_is_booked_from_an_empty_delivery() {
     app.handle_event(&key(KeyCode::Esc));
     assert!(render(&app).contains("Products · 4"), "leaves without asking when nothing was scanned");
 }
+
+#[test]
+fn a_code_typed_but_not_entered_is_booked_too_and_a_barcode_is_no_lot() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('r')));
+    type_text(&mut app, "MILK-1");
+    app.handle_event(&key(KeyCode::Enter));
+    type_text(&mut app, "4006381333931");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("is a product code, not a lot"), "{}", render(&app));
+    type_text(&mut app, "L-0301");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    type_text(&mut app, "BOLT-8");
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "7");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("Booked 2 lines (8 units)"), "{}", render(&app));
+    let stock = stock_of(&app.session);
+    assert!(stock.contains("MAIN,BOLT-8,,,87.000") && stock.contains("MAIN,MILK-1,L-0301,,1.000"), "{stock}");
+}
+
+#[test]
+fn the_plan_drafts_an_order_that_is_sent_and_received() {
+    let mut app = app_on(session_with_stock(), 120, 40);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('P')));
+    let screen = render(&app);
+    assert!(screen.contains("Replenishment plan") && screen.contains("BOLT-8"), "{screen}");
+    assert!(screen.contains("at least the reorder point 100"), "the figures behind the line: {screen}");
+    app.handle_event(&key(KeyCode::Char('o')));
+    let screen = render(&app);
+    assert!(screen.contains("PO000001") && screen.contains("draft"), "{screen}");
+    // Change the first line's quantity, then send.
+    app.handle_event(&key(KeyCode::Char('e')));
+    press(&mut app, &[KeyCode::End, KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
+    type_text(&mut app, "40");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("40 "), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('s')));
+    assert!(render(&app).contains("PO000001 sent to ACME"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('r')));
+    app.handle_event(&ctrl('o'));
+    app.handle_event(&ctrl('s'));
+    let screen = render(&app);
+    assert!(screen.contains("received") && screen.contains("Booked"), "{screen}");
+    assert!(stock_of(&app.session).contains("MAIN,BOLT-8,,,120.000"), "{}", stock_of(&app.session));
+    assert!(shopdesk::ops::ledger::check(&app.session).unwrap().is_empty());
+}

@@ -177,11 +177,16 @@ pub fn for_each_level(conn: &Connection, mut each: impl FnMut(&str, &str, &str, 
 }
 
 pub fn add_incoming(conn: &Connection, product_id: i64, warehouse_id: i64, delta: Quantity) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE stock_levels SET incoming = incoming + ?1 WHERE product_id = ?2 AND warehouse_id = ?3",
-    )?
-    .execute((minor(delta.to_minor())?, product_id, warehouse_id))?;
-    Ok(())
+    let changed = conn
+        .prepare_cached("UPDATE stock_levels SET incoming = incoming + ?1 WHERE product_id = ?2 AND warehouse_id = ?3")?
+        .execute((minor(delta.to_minor())?, product_id, warehouse_id))?;
+    // Every pair has a level row (the triggers make them); a missing one would let the
+    // figures drift from the documents, so the write stops instead.
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(crate::error::Error::NotFound { what: format!("stock level {product_id}/{warehouse_id}") })
+    }
 }
 
 /// Sets a warehouse's own reorder point and quantity for a product, or with `None` returns
@@ -242,7 +247,7 @@ pub fn lots_in(conn: &Connection, product_id: i64, warehouse_id: i64) -> Result<
     let rows = conn
         .prepare_cached(
             "SELECT t.id, t.code, t.expiry, v.on_hand FROM lots t JOIN lot_levels v ON v.lot_id = t.id
-             WHERE t.product_id = ?1 AND v.warehouse_id = ?2 AND v.on_hand <> 0 ORDER BY t.expiry, t.code",
+             WHERE t.product_id = ?1 AND v.warehouse_id = ?2 AND v.on_hand <> 0 ORDER BY t.expiry = '', t.expiry, t.code",
         )?
         .query_map((product_id, warehouse_id), |r| {
             Ok(LotStock {

@@ -133,6 +133,8 @@ fn barcodes(text: &str) -> Result<Vec<String>, Problem> {
     if codes.len() > MAX_BARCODES {
         return Err(Problem::TooLong { max: MAX_BARCODES, len: codes.len() });
     }
+    // Kept in order, as stored: the same set of codes is the same product data.
+    codes.sort();
     Ok(codes)
 }
 
@@ -313,7 +315,7 @@ mod tests {
         let data = validate_product(&good).unwrap();
         assert_eq!(data.category, "Food/Dairy/Cheese");
         assert_eq!((data.unit.as_str(), data.sale_price.to_string().as_str()), ("pcs", "12.5000"));
-        assert_eq!(data.barcodes, vec!["4006381333931", "200000000017"]);
+        assert_eq!(data.barcodes, vec!["200000000017", "4006381333931"]);
         let bad = ProductInput {
             sku: "a b".into(),
             sale_price: "-1".into(),

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use super::stock::invalid;
 use super::{Session, WriteCtx};
 use crate::db::ledger::{self as repo, Expiring, LowStock, NewMove};
+use crate::db::products as products_repo;
 use crate::db::products::{self as products, Product, Warehouse};
 use crate::domain::fields::{Checker, FieldError, Problem, check_text, parse_date};
 use crate::domain::money::{Price, Quantity};
@@ -54,8 +55,10 @@ pub fn parse_move(conn: &Connection, form: &MoveForm, kind: MoveKind) -> Result<
         None
     } else {
         let found = products::product_by_code(conn, code)?;
-        if found.is_none() {
-            check.errors.push(FieldError { field: "product", problem: Problem::UnknownProduct });
+        match &found {
+            None => check.errors.push(FieldError { field: "product", problem: Problem::UnknownProduct }),
+            Some(p) if p.archived => check.errors.push(FieldError { field: "product", problem: Problem::Archived }),
+            Some(_) => {}
         }
         found
     };
@@ -123,8 +126,23 @@ impl MoveKind {
     }
 }
 
+/// The move with its product and warehouse as they are now, inside the write: another
+/// session may have archived the product, or changed its lot tracking or what may go below
+/// zero, since the move was typed.
+fn current(tx: &Connection, m: &MoveInput) -> Result<MoveInput> {
+    let product = products_repo::product(tx, m.product.id)?
+        .ok_or_else(|| Error::NotFound { what: m.product.data.sku.clone() })?;
+    if product.archived {
+        return Err(Error::Refused(tf("stock.archived", &[("sku", &product.data.sku)])));
+    }
+    let warehouse = products_repo::warehouse(tx, m.warehouse.id)?
+        .ok_or_else(|| Error::NotFound { what: m.warehouse.data.code.clone() })?;
+    Ok(MoveInput { product, warehouse, ..m.clone() })
+}
+
 /// Adds stock: one move, into a lot for lot-tracked products.
 pub(crate) fn put_in(tx: &Connection, ctx: &WriteCtx<'_>, kind: MoveKind, m: &MoveInput) -> Result<()> {
+    let m = &current(tx, m)?;
     let lot_id = lot_for(tx, &m.product, &m.lot, m.expiry)?;
     repo::insert_move(
         tx,
@@ -171,6 +189,7 @@ fn take_out(
     kind: MoveKind,
     m: &MoveInput,
 ) -> Result<Vec<(Option<i64>, Quantity)>> {
+    let m = &current(tx, m)?;
     let product = &m.product;
     let taken: Vec<(Option<i64>, Quantity)> = if product.data.tracks_lots {
         let mut lots = repo::lots_in(tx, product.id, m.warehouse.id)?;
@@ -376,6 +395,14 @@ pub(crate) fn post_count_in(
     lines: &[CountLine],
     reference: &str,
 ) -> Result<Vec<CountDifference>> {
+    for (i, line) in lines.iter().enumerate() {
+        if lines[..i].iter().any(|l| l.product.id == line.product.id && l.lot == line.lot) {
+            return Err(Error::Refused(tf(
+                "stock.counted_twice",
+                &[("sku", &line.product.data.sku), ("lot", &line.lot)],
+            )));
+        }
+    }
     let differences = count_differences(tx, warehouse, lines)?;
     for line in lines {
         if line.product.data.tracks_lots && line.lot.is_empty() {
@@ -434,6 +461,12 @@ pub fn write_off_expired(session: &mut Session, today: NaiveDate) -> Result<Vec<
     })
 }
 
+/// How many lots in stock are past their expiry date: what a write-off would take.
+pub fn expired_count(session: &Session, today: NaiveDate) -> Result<usize> {
+    let yesterday = today.pred_opt().unwrap_or(today).to_string();
+    Ok(repo::expiring(session.db.conn(), &yesterday, usize::MAX)?.len())
+}
+
 /// Lots in stock that expire within `days` of `today` (expired ones included).
 pub fn expiring(session: &Session, today: NaiveDate, days: u32, limit: usize) -> Result<Vec<Expiring>> {
     let until = today.checked_add_days(chrono::Days::new(u64::from(days))).unwrap_or(today).to_string();
@@ -470,6 +503,9 @@ pub fn send_transfer(
     }
     if lines.is_empty() {
         return Err(Error::Refused(t("stock.transfer_empty").to_string()));
+    }
+    if let Some(line) = lines.iter().find(|l| l.quantity.is_zero() || l.quantity.value().is_sign_negative()) {
+        return Err(Error::Refused(tf("stock.transfer_quantity", &[("sku", &line.product.data.sku)])));
     }
     session.write(|tx, ctx| {
         let code = format!("T{:06}", crate::db::meta::take_next(tx, "transfer_code")?);

@@ -101,7 +101,9 @@ pub(crate) fn check_product_refs(
     }
     if let Some(current) = current
         && current.data.tracks_lots != data.tracks_lots
-        && ledger::levels(conn, current.id)?.iter().any(|l| !l.on_hand.is_zero())
+        && ledger::levels(conn, current.id)?
+            .iter()
+            .any(|l| !l.on_hand.is_zero() || !l.incoming.is_zero() || !l.reserved.is_zero())
     {
         errors.push(FieldError { field: "tracks_lots", problem: Problem::NeedsZeroStock });
     }

@@ -15,7 +15,7 @@ use super::stock::{check_product_refs, input_of, supplier_input, warehouse_input
 use super::{Session, WriteCtx};
 use crate::db::ledger as ledger_repo;
 use crate::db::products::{self as repo, Product, Warehouse};
-use crate::domain::fields::{Problem, parse_date};
+use crate::domain::fields::{Problem, check_text, parse_date};
 use crate::domain::money::{Price, Quantity};
 use crate::domain::stock::{
     ProductInput, SupplierInput, WarehouseInput, flag, flag_text, validate_product, validate_supplier,
@@ -23,7 +23,7 @@ use crate::domain::stock::{
 };
 use crate::domain::user::Role;
 use crate::error::{Error, Result, describe_problem};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 
 pub const PRODUCT_COLUMNS: &[&str] = &[
     "sku",
@@ -138,6 +138,14 @@ pub fn import_products(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
         };
         let (Some(data), true) = (data, errors.is_empty()) else { return Ok(Outcome::Skipped) };
         let current = repo::product_by_sku(tx, &data.sku)?;
+        let mut data = data;
+        // Codes match whatever their case; the stored spelling stays.
+        if let Some(p) = &current {
+            data.sku = p.data.sku.clone();
+        }
+        if let Some(s) = repo::supplier_by_code(tx, &data.supplier)? {
+            data.supplier = s.data.code;
+        }
         let supplier_id = match check_product_refs(tx, current.as_ref(), &data) {
             Ok(id) => id,
             Err(e) => {
@@ -257,6 +265,16 @@ pub fn import_warehouses(session: &mut Session, bytes: &[u8], dry_run: bool) -> 
                 repo::insert_warehouse(tx, &data)?;
                 Ok(Outcome::Created)
             }
+            Some(w) if w.data.is_default && !data.is_default => {
+                // The shop always has a default: it moves when another warehouse takes it.
+                errors.push(
+                    line.number,
+                    "is_default",
+                    line.cell("is_default").unwrap_or(""),
+                    t("stock.keeps_default").to_string(),
+                );
+                Ok(Outcome::Skipped)
+            }
             Some(w) if w.data == data => Ok(Outcome::Unchanged),
             Some(w) => {
                 repo::update_warehouse(tx, w.id, w.version, &data)?;
@@ -324,8 +342,13 @@ pub fn import_stock(session: &mut Session, bytes: &[u8], dry_run: bool, referenc
             if product.is_none() {
                 problem("sku", Problem::UnknownProduct);
             }
+            // Below zero only where the product or the warehouse allows it (as exported).
+            // A lot is a physical batch and never goes below zero.
+            let may_be_negative = product.as_ref().is_some_and(|p| !p.data.tracks_lots)
+                && (product.as_ref().is_some_and(|p| p.data.allow_negative)
+                    || warehouse.as_ref().is_some_and(|w| w.data.allow_negative));
             let counted = match Quantity::parse(cell("quantity")) {
-                Ok(q) if q.value().is_sign_negative() => {
+                Ok(q) if q.value().is_sign_negative() && !may_be_negative => {
                     problem("quantity", Problem::OutOfRange { min: 0, max: None });
                     None
                 }
@@ -337,18 +360,33 @@ pub fn import_stock(session: &mut Session, bytes: &[u8], dry_run: bool, referenc
             };
             let unit_cost = match cell("unit_cost") {
                 "" => None,
-                text => Price::parse(text).map_err(|e| problem("unit_cost", Problem::InvalidAmount(e))).ok(),
+                text => match Price::parse(text) {
+                    Ok(p) if p.value().is_sign_negative() => {
+                        problem("unit_cost", Problem::OutOfRange { min: 0, max: None });
+                        None
+                    }
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        problem("unit_cost", Problem::InvalidAmount(e));
+                        None
+                    }
+                },
             };
             let expiry = parse_date(cell("expiry")).unwrap_or_else(|p| {
                 problem("expiry", p);
                 None
             });
-            let lot = cell("lot").to_string();
+            let lot = check_text(cell("lot"), false, 40, false).unwrap_or_else(|p| {
+                problem("lot", p);
+                String::new()
+            });
             if let Some(p) = &product {
                 if p.data.tracks_lots && lot.is_empty() {
                     problem("lot", Problem::Required);
                 } else if !p.data.tracks_lots && !lot.is_empty() {
                     problem("lot", Problem::NoLots);
+                } else if !p.data.tracks_lots && expiry.is_some() {
+                    problem("expiry", Problem::NoLots);
                 } else if let (Some(stored), Some(given)) = (ledger_repo::lot_expiry(tx, p.id, &lot)?, expiry)
                     && stored != given.to_string()
                 {

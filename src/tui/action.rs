@@ -64,6 +64,12 @@ pub enum Action {
     RemoveLine,
     Wider,
     Narrower,
+    ShowPlan,
+    ShowOrders,
+    OrderSupplier,
+    SendOrder,
+    CancelOrder,
+    FillRemaining,
 }
 
 impl Action {
@@ -91,6 +97,8 @@ impl Action {
             Action::Adjust => t("short.adjust"),
             Action::WriteOffExpired => t("short.write-off-expired"),
             Action::Wider => t("short.wider"),
+            Action::OrderSupplier => t("short.order-supplier"),
+            Action::SendOrder => t("short.send-order"),
             Action::RemoveLine => t("short.remove-line"),
             other => other.describe(),
         }
@@ -159,6 +167,12 @@ impl Action {
             Action::RemoveLine => t("action.remove-line"),
             Action::Wider => t("action.wider"),
             Action::Narrower => t("action.narrower"),
+            Action::ShowPlan => t("action.show-plan"),
+            Action::ShowOrders => t("action.show-orders"),
+            Action::OrderSupplier => t("action.order-supplier"),
+            Action::SendOrder => t("action.send-order"),
+            Action::CancelOrder => t("action.cancel-order"),
+            Action::FillRemaining => t("action.fill-remaining"),
         }
     }
 }

@@ -643,12 +643,13 @@ impl App {
             }
             Pending::DiscardForm if self.tab == Tab::Stock => {
                 if matches!(self.stock.screen, super::stock::StockScreen::Receive(_)) {
-                    self.leave_receiving();
+                    self.leave_receiving()?;
                 } else {
                     self.leave_stock_form()?;
                 }
             }
             Pending::WriteOffExpired => self.write_off_expired()?,
+            Pending::CancelOrder => self.cancel_order()?,
             Pending::DiscardForm if matches!(self.customers.screen, Screen::Record(_)) => self.leave_record()?,
             Pending::DiscardForm => self.leave_form()?,
             Pending::Quit => self.should_quit = true,

@@ -34,6 +34,9 @@ pub enum Context {
     Receive,
     LowStock,
     Expiring,
+    Plan,
+    Orders,
+    Order,
 }
 
 impl Context {
@@ -64,6 +67,9 @@ impl Context {
             Context::Receive => t("context.receive"),
             Context::LowStock => t("context.low-stock"),
             Context::Expiring => t("context.expiring"),
+            Context::Plan => t("context.plan"),
+            Context::Orders => t("context.orders"),
+            Context::Order => t("context.order"),
         }
     }
 }

@@ -25,6 +25,7 @@ pub enum Pending {
     DeleteCustomer { id: CustomerId, version: i64 },
     DiscardForm,
     WriteOffExpired,
+    CancelOrder,
     Quit,
 }
 

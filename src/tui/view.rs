@@ -155,6 +155,9 @@ fn hints(app: &App) -> String {
         Context::Receive => &[Action::Save, Action::RemoveLine, Action::Back, Action::Help],
         Context::LowStock => &[Action::Receive, Action::Open, Action::Back, Action::Help],
         Context::Expiring => &[Action::WriteOffExpired, Action::Wider, Action::Open, Action::Back],
+        Context::Plan => &[Action::OrderSupplier, Action::Open, Action::Back, Action::Help],
+        Context::Orders => &[Action::Open, Action::Back, Action::Help],
+        Context::Order => &[Action::SendOrder, Action::Receive, Action::Edit, Action::Back, Action::Help],
         Context::Global => &[],
     };
     wanted

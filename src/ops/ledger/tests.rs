@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::domain::fields::Problem;
 use crate::domain::stock::{ProductInput, WarehouseInput};
 use crate::ops::stock::{self, save_product, save_warehouse};
 use crate::ops::testing::shop;
@@ -289,4 +290,51 @@ proptest! {
             prop_assert!(problems.is_empty(), "after step {} {:?}: {:?}", i, op, problems);
         }
     }
+}
+
+#[test]
+fn what_another_session_changed_meanwhile_decides_the_move() {
+    let (mut s, main, shop_floor) = stock_shop();
+    let typed = input(&s, MoveKind::Receipt, "BOLT", "", "3", "", "");
+    let bolt = stock::find_product(&s, "BOLT").unwrap().unwrap();
+    stock::set_product_archived(&mut s, &bolt, true).unwrap();
+    let err = receive(&mut s, &[typed]).unwrap_err().to_string();
+    assert!(err.contains("BOLT") && err.contains("archived"), "{err}");
+
+    // Lot tracking cannot be switched while stock is on its way.
+    receive_one(&mut s, "OIL", "", "5", "", "").unwrap();
+    let oil = stock::find_product(&s, "OIL").unwrap().unwrap();
+    send_transfer(
+        &mut s,
+        &main,
+        &shop_floor,
+        &[TransferInput { product: oil.clone(), quantity: q("5"), lot: String::new() }],
+        "",
+    )
+    .unwrap();
+    let lots = ProductInput { tracks_lots: "yes".into(), allow_negative: "no".into(), ..stock::input_of(&oil.data) };
+    let Err(Error::Invalid(errors)) = stock::save_product(&mut s, Some(&oil), &lots) else { panic!() };
+    assert_eq!(errors[0].problem, Problem::NeedsZeroStock);
+}
+
+#[test]
+fn transfers_and_counts_refuse_nonsense_lines() {
+    let (mut s, main, shop_floor) = stock_shop();
+    receive_one(&mut s, "MILK", "", "5", "L1", "2027-01-01").unwrap();
+    let milk = stock::find_product(&s, "MILK").unwrap().unwrap();
+    let line = |quantity: &str| TransferInput { product: milk.clone(), quantity: q(quantity), lot: String::new() };
+    assert!(send_transfer(&mut s, &main, &shop_floor, &[line("-5")], "").is_err());
+    assert!(send_transfer(&mut s, &main, &shop_floor, &[line("0")], "").is_err());
+    assert!(in_transit(&s).unwrap().is_empty(), "no empty transfer was recorded");
+    let bolt = stock::find_product(&s, "BOLT").unwrap().unwrap();
+    let count = |counted: &str| CountLine {
+        product: bolt.clone(),
+        lot: String::new(),
+        expiry: None,
+        counted: q(counted),
+        unit_cost: None,
+    };
+    let err = post_count(&mut s, &main, &[count("3"), count("4")], "").unwrap_err().to_string();
+    assert!(err.contains("twice"), "{err}");
+    assert!(check(&s).unwrap().is_empty());
 }

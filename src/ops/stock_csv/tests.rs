@@ -127,3 +127,26 @@ fn warehouses_round_trip_and_need_a_manager() {
     let mut clerk = Session::start(s.db, "clerk", Clock::System).unwrap();
     assert!(matches!(import_warehouses(&mut clerk, file.as_bytes(), false), Err(Error::NotAllowed { .. })));
 }
+
+#[test]
+fn negative_stock_and_untidy_product_files_round_trip() {
+    let mut s = stocked_shop();
+    import_products(&mut s, b"sku,name,allow_negative\nOWE,Owed goods,yes\n", false).unwrap();
+    let m = crate::ops::ledger::MoveForm {
+        product: "OWE".into(),
+        quantity: "-2".into(),
+        note: "sold ahead".into(),
+        ..Default::default()
+    };
+    let input = crate::ops::ledger::parse_move(s.db.conn(), &m, crate::domain::stock::MoveKind::Adjustment).unwrap();
+    crate::ops::ledger::post(&mut s, crate::domain::stock::MoveKind::Adjustment, &input).unwrap();
+    let exported = export(&s, |s, o| export_stock(s, o));
+    assert!(exported.contains("MAIN,OWE,,,-2.000,"), "{exported}");
+    let again = import_stock(&mut s, exported.as_bytes(), false, "").unwrap();
+    assert_eq!(again.updated, 0, "negative stock reads back where it is allowed");
+
+    // Barcodes in another order and codes in another case are the same product.
+    let untidy = "sku,name,supplier,barcodes\nbolt-8,Bolt M8,acme,4006381333931\nrice,大米 5 kg,,0099 0012345\n";
+    let report = import_products(&mut s, untidy.as_bytes(), false).unwrap();
+    assert_eq!((report.updated, report.unchanged), (0, 2), "{report:?}");
+}

@@ -80,6 +80,9 @@ fn move_form(kind: MoveKind, product: &Product, warehouse: &str) -> StockForm {
     ];
     if product.data.tracks_lots {
         fields.push(field("lot", "").hint(t("stock.lot_out_hint")));
+        if kind == MoveKind::Adjustment {
+            fields.push(field("expiry", "").hint(t("stock.expiry_in_hint")));
+        }
     }
     fields.push(field("note", "").required().hint(t("stock.reason_hint")));
     let key = if kind == MoveKind::Adjustment { "stock.adjust_title" } else { "stock.scrap_title" };
@@ -102,6 +105,9 @@ impl App {
             StockScreen::Receive(_) => Context::Receive,
             StockScreen::LowStock => Context::LowStock,
             StockScreen::Expiring => Context::Expiring,
+            StockScreen::Plan => Context::Plan,
+            StockScreen::Orders => Context::Orders,
+            StockScreen::Order => Context::Order,
         }
     }
 
@@ -126,6 +132,12 @@ impl App {
             }
             StockScreen::LowStock => self.load_low_stock()?,
             StockScreen::Expiring => self.load_expiring()?,
+            StockScreen::Orders => self.show_orders()?,
+            StockScreen::Order => {
+                if let Some(code) = self.stock.purchasing.order.as_ref().map(|(po, _)| po.code.clone()) {
+                    self.show_order(&code)?;
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -148,6 +160,9 @@ impl App {
             Context::Receive => self.receive_action(action)?,
             Context::LowStock => self.low_stock_action(action)?,
             Context::Expiring => self.expiring_action(action)?,
+            Context::Plan => self.plan_action(action)?,
+            Context::Orders => self.orders_action(action)?,
+            Context::Order => self.order_action(action)?,
             _ => {}
         }
         Ok(())
@@ -234,6 +249,8 @@ impl App {
             }
             Action::ShowLowStock => self.show_low_stock()?,
             Action::ShowExpiring => self.show_expiring()?,
+            Action::ShowPlan => self.show_plan()?,
+            Action::ShowOrders => self.show_orders()?,
             Action::Back if !self.stock.filter_input.value().is_empty() => {
                 self.stock.filter_input.reset();
                 self.requery_products()?;
@@ -340,10 +357,16 @@ impl App {
     }
 
     pub(crate) fn leave_stock_form(&mut self) -> Result<()> {
-        let back_to = match &self.stock.screen {
-            StockScreen::Form(form) => form.back_to,
-            _ => None,
+        let (back_to, order) = match &self.stock.screen {
+            StockScreen::Form(form) => match &form.kind {
+                FormKind::PoLine { code, .. } => (None, Some(code.clone())),
+                _ => (form.back_to, None),
+            },
+            _ => (None, None),
         };
+        if let Some(code) = order {
+            return self.show_order(&code);
+        }
         match back_to {
             Some(id) => self.show_product(id),
             None => {
@@ -356,6 +379,18 @@ impl App {
     fn save_stock_form(&mut self) -> Result<()> {
         let StockScreen::Form(form) = &mut self.stock.screen else { return Ok(()) };
         let value = |c: &str| form.form.value(c).to_string();
+        if let FormKind::PoLine { code, line } = form.kind.clone() {
+            let typed = value("quantity");
+            return match self.save_po_line(&code, line, &typed) {
+                Err(Error::Invalid(errors)) => {
+                    if let StockScreen::Form(form) = &mut self.stock.screen {
+                        form.form.show_errors(errors);
+                    }
+                    Ok(())
+                }
+                other => other,
+            };
+        }
         let saved: Result<(i64, String)> = match &form.kind {
             FormKind::Product { editing } => {
                 let input = ProductInput {
@@ -381,12 +416,14 @@ impl App {
                     (p.id, message)
                 })
             }
+            FormKind::PoLine { .. } => return Ok(()),
             FormKind::Move(kind) => {
                 let typed = MoveForm {
                     product: value("product"),
                     warehouse: value("warehouse"),
                     quantity: value("quantity"),
                     lot: value("lot"),
+                    expiry: value("expiry"),
                     note: value("note"),
                     ..Default::default()
                 };
@@ -401,6 +438,9 @@ impl App {
         };
         match saved {
             Ok((id, message)) => {
+                // Saved: the form goes first, so a failed refresh cannot invite a second save.
+                self.stock.screen = StockScreen::Products;
+                self.flash = Some(Flash::Info(message.clone()));
                 self.stock.products.show(&self.session, id)?;
                 self.stock.low_count = ledger::low_stock_count(&self.session)?;
                 self.show_product(id)?;
@@ -433,12 +473,28 @@ impl App {
             }
             Action::Up => receiving.selected = receiving.selected.saturating_sub(1),
             Action::RemoveLine => receiving.remove_selected(),
+            Action::FillRemaining => {
+                let Some(po) = receiving.po.clone() else { return Ok(()) };
+                for line in crate::ops::purchasing::remaining_delivery(&self.session, &po)? {
+                    let have = receiving
+                        .draft
+                        .lines
+                        .iter()
+                        .find(|l| l.product.id == line.product.id)
+                        .map(|l| l.quantity)
+                        .unwrap_or_default();
+                    let missing = line.quantity - have;
+                    if missing.value().is_sign_positive() && !missing.is_zero() {
+                        receiving.draft.add(line.product, missing, "", None);
+                    }
+                }
+            }
             Action::Save => return self.post_receipt(),
             Action::Back if receiving.cancel_pending() => {}
             Action::Back if receiving.is_dirty() => {
                 self.ask(t("confirm.discard_receipt").to_string(), Pending::DiscardForm)
             }
-            Action::Back => self.stock.screen = StockScreen::Products,
+            Action::Back => self.leave_receiving()?,
             _ => {}
         }
         Ok(())
@@ -447,7 +503,11 @@ impl App {
     fn post_receipt(&mut self) -> Result<()> {
         let StockScreen::Receive(receiving) = &mut self.stock.screen else { return Ok(()) };
         if receiving.pending.is_some() || !receiving.scan.value().trim().is_empty() {
-            // A code typed but not entered yet belongs on the delivery too.
+            // A code typed but not entered yet belongs on the delivery too, wherever the
+            // cursor went after typing it.
+            if receiving.pending.is_none() {
+                receiving.focus = Field::Scan;
+            }
             receiving.enter(&self.session)?;
             if receiving.pending.is_some() || matches!(receiving.message, Some((false, _))) {
                 return Ok(());
@@ -467,6 +527,17 @@ impl App {
         };
         let reference = receiving.reference.value().trim().to_string();
         let (lines, units) = (receiving.draft.lines.len(), receiving.draft.units());
+        if let Some(po) = receiving.po.clone() {
+            let draft = receiving.draft.clone();
+            crate::ops::purchasing::receive(&mut self.session, &po, &draft.lines)?;
+            self.show_order(&po.code)?;
+            self.stock.low_count = ledger::low_stock_count(&self.session)?;
+            self.flash = Some(Flash::Info(tf(
+                "receive.posted",
+                &[("lines", &lines), ("units", &qty(units)), ("warehouse", &po.warehouse)],
+            )));
+            return Ok(());
+        }
         receiving.draft.post(&mut self.session, &warehouse, &reference)?;
         self.stock.screen = StockScreen::Products;
         self.stock.products.reload(&self.session)?;
@@ -552,8 +623,7 @@ impl App {
             }
             Action::WriteOffExpired => {
                 let today = self.session.clock.today();
-                let expired =
-                    self.stock.expiring.iter().filter(|e| e.expiry.as_str() < today.to_string().as_str()).count();
+                let expired = ledger::expired_count(&self.session, today)?;
                 if expired == 0 {
                     self.flash = Some(Flash::Info(t("stock.nothing_expired").to_string()));
                 } else {
@@ -577,8 +647,19 @@ impl App {
         Ok(())
     }
 
-    pub(crate) fn leave_receiving(&mut self) {
-        self.stock.screen = StockScreen::Products;
+    /// Leaves receiving: back to the order it was for, or the product list.
+    pub(crate) fn leave_receiving(&mut self) -> Result<()> {
+        let po = match &self.stock.screen {
+            StockScreen::Receive(r) => r.po.as_ref().map(|po| po.code.clone()),
+            _ => None,
+        };
+        match po {
+            Some(code) => self.show_order(&code),
+            None => {
+                self.stock.screen = StockScreen::Products;
+                Ok(())
+            }
+        }
     }
 
     pub(crate) fn stock_is_dirty(&self) -> bool {

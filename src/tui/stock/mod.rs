@@ -1,6 +1,8 @@
 //! The Stock tab: products (keyset-paged, filtered), a product's levels, lots and moves,
 //! receiving by scanner, adjustments and scrap, the low-stock list and expiring lots.
 
+pub mod actions;
+pub mod purchasing;
 pub mod receive;
 pub mod view;
 
@@ -63,6 +65,11 @@ pub enum FormKind {
     },
     /// An adjustment or scrap of a product.
     Move(crate::domain::stock::MoveKind),
+    /// The quantity of a draft purchase order's line.
+    PoLine {
+        code: String,
+        line: i64,
+    },
 }
 
 #[derive(Debug)]
@@ -81,6 +88,9 @@ pub enum StockScreen {
     Receive(Box<receive::Receiving>),
     LowStock,
     Expiring,
+    Plan,
+    Orders,
+    Order,
 }
 
 /// Where Esc on a product's detail returns to.
@@ -110,6 +120,7 @@ pub struct StockTab {
     pub expiry_days: u32,
     /// Product x warehouse pairs below their reorder point, for the status bar.
     pub low_count: usize,
+    pub purchasing: purchasing::PurchasingViews,
 }
 
 impl StockTab {
@@ -126,6 +137,7 @@ impl StockTab {
             expiring_selected: 0,
             expiry_days: 30,
             low_count: 0,
+            purchasing: purchasing::PurchasingViews::default(),
         }
     }
 
@@ -142,5 +154,3 @@ impl Default for StockTab {
         Self::new()
     }
 }
-
-pub mod actions;

@@ -40,6 +40,8 @@ pub struct Receiving {
     pub pending: Option<Product>,
     /// What the last Enter did or why it was refused.
     pub message: Option<(bool, String)>,
+    /// The purchase order the goods arrive for, if any.
+    pub po: Option<crate::db::purchasing::PurchaseOrder>,
 }
 
 impl Receiving {
@@ -56,6 +58,7 @@ impl Receiving {
             selected: 0,
             pending: None,
             message: None,
+            po: None,
         }
     }
 
@@ -108,15 +111,17 @@ impl Receiving {
         match self.focus {
             Field::Scan => self.scan_entered(session),
             Field::Lot => {
-                self.focus = Field::Expiry;
+                if self.lot_acceptable(session) {
+                    self.focus = Field::Expiry;
+                }
                 Ok(())
             }
             Field::Expiry => {
-                self.add_pending();
+                self.add_pending(session);
                 Ok(())
             }
             Field::Quantity if self.pending.is_some() => {
-                self.add_pending();
+                self.add_pending(session);
                 Ok(())
             }
             _ => {
@@ -155,18 +160,43 @@ impl Receiving {
         Ok(())
     }
 
-    fn add_pending(&mut self) {
+    /// A lot was typed, and it is not a product's code: a scanner typing ahead puts the
+    /// next product's barcode where the lot belongs.
+    fn lot_acceptable(&mut self, session: &Session) -> bool {
+        let lot = self.lot.value().trim().to_string();
+        if lot.is_empty() {
+            self.refuse(Field::Lot, describe_problem(&Problem::Required));
+            return false;
+        }
+        if stock::find_product(session, &lot).ok().flatten().is_some() {
+            self.lot.reset();
+            self.refuse(Field::Lot, tf("receive.lot_is_product", &[("code", &lot)]));
+            return false;
+        }
+        true
+    }
+
+    fn add_pending(&mut self, session: &Session) {
         let Some(product) = self.pending.clone() else {
             self.focus = Field::Scan;
             return;
         };
-        let lot = self.lot.value().trim().to_string();
-        if lot.is_empty() {
-            return self.refuse(Field::Lot, describe_problem(&Problem::Required));
+        if !self.lot_acceptable(session) {
+            return;
         }
+        let lot = self.lot.value().trim().to_string();
         let expiry = match parse_date(self.expiry.value()) {
             Ok(date) => date,
             Err(p) => return self.refuse(Field::Expiry, describe_problem(&p)),
+        };
+        let stored = crate::db::ledger::lot_expiry(session.db.conn(), product.id, &lot).ok().flatten();
+        let expiry = match (stored, expiry) {
+            (Some(stored), Some(given)) if stored != given.to_string() => {
+                return self.refuse(Field::Expiry, describe_problem(&Problem::LotExpires { stored }));
+            }
+            // A known lot keeps the expiry it was received with.
+            (Some(stored), None) => parse_date(&stored).ok().flatten(),
+            (_, given) => given,
         };
         let quantity = match self.quantity_value() {
             Ok(q) => q,

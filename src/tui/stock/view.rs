@@ -25,6 +25,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         StockScreen::Receive(receiving) => draw_receive(frame, app, area, receiving),
         StockScreen::LowStock => draw_low_stock(frame, app, area),
         StockScreen::Expiring => draw_expiring(frame, app, area),
+        StockScreen::Plan => super::purchasing::draw_plan(frame, app, area),
+        StockScreen::Orders => super::purchasing::draw_orders(frame, app, area),
+        StockScreen::Order => super::purchasing::draw_order(frame, app, area),
     }
 }
 
