@@ -178,6 +178,18 @@ pub enum ReportName {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
+    /// Stock that has not sold for DAYS days, the most valuable first
+    SlowMovers {
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// Stock on hand by how long ago it arrived: 0-30, 31-90, 91-180, over 180 days
+    StockAgeing {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
     /// Units and value of stock at cost per warehouse
     StockValuation {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -327,6 +339,12 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Report { what: ReportName::Replenishment { format } }) => {
             print_report(ops::stock_reports::replenishment(&session)?, format)
+        }
+        Some(Command::Report { what: ReportName::SlowMovers { days, format } }) => {
+            print_report(ops::stock_reports::slow_movers_report(&session, days)?, format)
+        }
+        Some(Command::Report { what: ReportName::StockAgeing { format } }) => {
+            print_report(ops::stock_reports::ageing(&session)?, format)
         }
         Some(Command::Report { what: ReportName::StockValuation { format } }) => {
             print_report(ops::stock_reports::valuation(&session)?, format)

@@ -589,3 +589,83 @@ pub fn valuation(conn: &Connection) -> Result<Vec<(String, Quantity, rust_decima
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// Stock that has not sold since `cutoff` (an RFC 3339 time), the most valuable first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idle {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub warehouse_id: i64,
+    pub warehouse: String,
+    pub on_hand: Quantity,
+    pub cost: Price,
+    pub last_sold: Option<String>,
+    pub last_received: Option<String>,
+}
+
+pub fn idle_stock(conn: &Connection, cutoff: &str, limit: usize) -> Result<Vec<Idle>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT l.product_id, p.sku, p.name, p.unit, l.warehouse_id, w.code AS warehouse, l.on_hand,
+                    p.cost_price, l.last_sold, l.last_received
+             FROM stock_levels l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
+             WHERE l.on_hand > 0 AND p.archived_at IS NULL AND (l.last_sold IS NULL OR l.last_sold < ?1)
+             ORDER BY l.on_hand * p.cost_price DESC, p.sku LIMIT ?2",
+        )?
+        .query_map((cutoff, i64::try_from(limit).unwrap_or(i64::MAX)), |r| {
+            Ok(Idle {
+                product_id: r.get("product_id")?,
+                sku: r.get("sku")?,
+                name: r.get("name")?,
+                unit: r.get("unit")?,
+                warehouse_id: r.get("warehouse_id")?,
+                warehouse: r.get("warehouse")?,
+                on_hand: Quantity::from_minor(r.get("on_hand")?),
+                cost: Price::from_minor(r.get("cost_price")?),
+                last_sold: r.get("last_sold")?,
+                last_received: r.get("last_received")?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every product x warehouse with stock, for the ageing report.
+pub fn for_each_stocked(conn: &Connection, mut each: impl FnMut(Idle) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT l.product_id, p.sku, p.name, p.unit, l.warehouse_id, w.code AS warehouse, l.on_hand, p.cost_price,
+                l.last_sold, l.last_received
+         FROM stock_levels l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
+         WHERE l.on_hand > 0 ORDER BY p.sku, w.code",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        each(Idle {
+            product_id: r.get("product_id")?,
+            sku: r.get("sku")?,
+            name: r.get("name")?,
+            unit: r.get("unit")?,
+            warehouse_id: r.get("warehouse_id")?,
+            warehouse: r.get("warehouse")?,
+            on_hand: Quantity::from_minor(r.get("on_hand")?),
+            cost: Price::from_minor(r.get("cost_price")?),
+            last_sold: r.get("last_sold")?,
+            last_received: r.get("last_received")?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Stock that came in (any move with a positive quantity), newest first, as (time, units).
+pub fn inflows_newest_first(conn: &Connection, product_id: i64, warehouse_id: i64) -> Result<Vec<(String, Quantity)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, quantity FROM stock_moves WHERE product_id = ?1 AND warehouse_id = ?2 AND quantity > 0
+         ORDER BY id DESC",
+    )?;
+    let rows = stmt
+        .query_map((product_id, warehouse_id), |r| Ok((r.get(0)?, Quantity::from_minor(r.get(1)?))))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

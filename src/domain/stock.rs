@@ -271,6 +271,30 @@ pub fn fefo(lots: &[LotStock], wanted: Quantity) -> Result<Vec<(i64, Quantity)>,
     if left > Decimal::ZERO { Err(Quantity::round_from(left)) } else { Ok(taken) }
 }
 
+/// Days since stock arrived, in the buckets of an ageing report.
+pub const AGE_BUCKETS: [i64; 3] = [30, 90, 180];
+
+/// Splits what is on hand by how long ago it came in, assuming the oldest goes out first:
+/// what is left is the newest arrivals. `inflows` are (days ago, units), newest first;
+/// stock older than every recorded inflow counts as the oldest bucket.
+pub fn age(on_hand: Quantity, inflows: &[(i64, Quantity)]) -> [Quantity; 4] {
+    let mut buckets = [Decimal::ZERO; 4];
+    let mut left = on_hand.value();
+    for (days, units) in inflows {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        let take = left.min(units.value());
+        let bucket = AGE_BUCKETS.iter().position(|limit| days <= limit).unwrap_or(AGE_BUCKETS.len());
+        buckets[bucket] += take;
+        left -= take;
+    }
+    if left > Decimal::ZERO {
+        buckets[AGE_BUCKETS.len()] += left;
+    }
+    buckets.map(Quantity::round_from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +351,15 @@ mod tests {
         assert_eq!(fields, vec!["sku", "name", "sale_price", "reorder_qty", "tracks_lots"]);
         let lots_below_zero = ProductInput { tracks_lots: "yes".into(), allow_negative: "yes".into(), ..good };
         assert_eq!(validate_product(&lots_below_zero).unwrap_err()[0].problem, Problem::NotWithLots);
+    }
+
+    #[test]
+    fn ageing_keeps_the_newest_arrivals() {
+        // 25 on hand: 10 came 5 days ago, 10 came 40 days ago, 20 came 200 days ago.
+        let inflows = [(5, q("10")), (40, q("10")), (200, q("20"))];
+        assert_eq!(age(q("25"), &inflows), [q("10"), q("10"), q("0"), q("5")]);
+        assert_eq!(age(q("8"), &inflows), [q("8"), q("0"), q("0"), q("0")]);
+        assert_eq!(age(q("3"), &[]), [q("0"), q("0"), q("0"), q("3")], "older than any record");
     }
 
     #[test]

@@ -123,6 +123,98 @@ pub fn replenishment(session: &Session) -> Result<Report> {
     Ok((columns, rows))
 }
 
+/// A product with stock that has not sold for a while.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlowMover {
+    pub stock: crate::db::ledger::Idle,
+    /// Days since it last sold; `None` when it never has.
+    pub days_idle: Option<i64>,
+    pub value: Money,
+}
+
+fn days_since(time: &str, today: chrono::NaiveDate) -> Option<i64> {
+    let date = chrono::DateTime::parse_from_rfc3339(time).ok()?.date_naive();
+    Some((today - date).num_days())
+}
+
+/// Stock not sold for `days` days (or never), the most valuable first.
+pub fn slow_movers(session: &Session, days: u32, limit: usize) -> Result<Vec<SlowMover>> {
+    let today = session.clock.today();
+    let cutoff = today.checked_sub_days(chrono::Days::new(u64::from(days))).unwrap_or(today).to_string();
+    Ok(repo::idle_stock(session.db.conn(), &cutoff, limit)?
+        .into_iter()
+        .map(|stock| SlowMover {
+            days_idle: stock.last_sold.as_deref().and_then(|t| days_since(t, today)),
+            value: Money::round_from(stock.cost.value() * stock.on_hand.value()),
+            stock,
+        })
+        .collect())
+}
+
+pub fn slow_movers_report(session: &Session, days: u32) -> Result<Report> {
+    let columns: &[&str] = &[
+        "sku",
+        "name",
+        "warehouse",
+        "on_hand",
+        "unit",
+        "last_sold",
+        "days_without_sale",
+        "last_received",
+        "value_at_cost",
+    ];
+    let rows = slow_movers(session, days, usize::MAX)?
+        .into_iter()
+        .map(|m| {
+            let s = m.stock;
+            vec![
+                s.sku,
+                s.name,
+                s.warehouse,
+                s.on_hand.to_string(),
+                s.unit,
+                s.last_sold.unwrap_or_default(),
+                m.days_idle.map(|d| d.to_string()).unwrap_or_default(),
+                s.last_received.unwrap_or_default(),
+                m.value.to_string(),
+            ]
+        })
+        .collect();
+    Ok((columns, rows))
+}
+
+/// Stock on hand split by how long ago it arrived (oldest out first), with its value.
+pub fn ageing(session: &Session) -> Result<Report> {
+    let columns: &[&str] = &[
+        "sku",
+        "name",
+        "warehouse",
+        "on_hand",
+        "days_0_30",
+        "days_31_90",
+        "days_91_180",
+        "over_180_days",
+        "value_at_cost",
+    ];
+    let conn = session.db.conn();
+    let today = session.clock.today();
+    let mut rows = Vec::new();
+    repo::for_each_stocked(conn, |s| {
+        let inflows: Vec<(i64, crate::domain::money::Quantity)> =
+            repo::inflows_newest_first(conn, s.product_id, s.warehouse_id)?
+                .into_iter()
+                .map(|(at, units)| (days_since(&at, today).unwrap_or(0), units))
+                .collect();
+        let buckets = crate::domain::stock::age(s.on_hand, &inflows);
+        let mut row = vec![s.sku.clone(), s.name.clone(), s.warehouse.clone(), s.on_hand.to_string()];
+        row.extend(buckets.iter().map(ToString::to_string));
+        row.push(Money::round_from(s.cost.value() * s.on_hand.value()).to_string());
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok((columns, rows))
+}
+
 /// Units and value at cost per warehouse, and the total.
 pub fn valuation(session: &Session) -> Result<Report> {
     let columns: &[&str] = &["warehouse", "units", "value_at_cost"];

@@ -70,6 +70,7 @@ pub enum Action {
     SendOrder,
     CancelOrder,
     FillRemaining,
+    ShowSlowMovers,
 }
 
 impl Action {
@@ -97,6 +98,7 @@ impl Action {
             Action::Adjust => t("short.adjust"),
             Action::WriteOffExpired => t("short.write-off-expired"),
             Action::Wider => t("short.wider"),
+            Action::Narrower => t("short.narrower"),
             Action::OrderSupplier => t("short.order-supplier"),
             Action::SendOrder => t("short.send-order"),
             Action::RemoveLine => t("short.remove-line"),
@@ -173,6 +175,7 @@ impl Action {
             Action::SendOrder => t("action.send-order"),
             Action::CancelOrder => t("action.cancel-order"),
             Action::FillRemaining => t("action.fill-remaining"),
+            Action::ShowSlowMovers => t("action.show-slow-movers"),
         }
     }
 }

@@ -37,6 +37,7 @@ pub enum Context {
     Plan,
     Orders,
     Order,
+    SlowMovers,
 }
 
 impl Context {
@@ -70,6 +71,7 @@ impl Context {
             Context::Plan => t("context.plan"),
             Context::Orders => t("context.orders"),
             Context::Order => t("context.order"),
+            Context::SlowMovers => t("context.slow-movers"),
         }
     }
 }

@@ -51,3 +51,19 @@ INSERT INTO weekly_sales (product_id, warehouse_id, week, shipped)
            strftime('%G-W%V', at),
            -SUM(quantity)
     FROM stock_moves WHERE kind = 'shipment' GROUP BY 1, 2, 3;
+
+-- When each product last sold and was last received in each warehouse: what the slow
+-- movers report reads instead of searching the ledger.
+ALTER TABLE stock_levels ADD COLUMN last_sold TEXT;
+ALTER TABLE stock_levels ADD COLUMN last_received TEXT;
+CREATE TRIGGER stock_moves_last_dates AFTER INSERT ON stock_moves WHEN NEW.kind IN ('shipment', 'receipt') BEGIN
+    UPDATE stock_levels SET
+        last_sold = CASE WHEN NEW.kind = 'shipment' THEN max(coalesce(last_sold, ''), NEW.at) ELSE last_sold END,
+        last_received = CASE WHEN NEW.kind = 'receipt' THEN max(coalesce(last_received, ''), NEW.at) ELSE last_received END
+    WHERE product_id = NEW.product_id AND warehouse_id = NEW.warehouse_id;
+END;
+UPDATE stock_levels SET
+    last_sold = (SELECT max(at) FROM stock_moves m WHERE m.product_id = stock_levels.product_id
+                 AND m.warehouse_id = stock_levels.warehouse_id AND m.kind = 'shipment'),
+    last_received = (SELECT max(at) FROM stock_moves m WHERE m.product_id = stock_levels.product_id
+                     AND m.warehouse_id = stock_levels.warehouse_id AND m.kind = 'receipt');

@@ -123,3 +123,16 @@ fn cancelling_a_sent_order_takes_back_what_was_incoming() {
     export(&s, &mut out).unwrap();
     assert!(String::from_utf8(out).unwrap().contains(",ACME,MAIN,cancelled,"));
 }
+
+#[test]
+fn slow_movers_and_ageing_read_the_last_sale_and_the_arrivals() {
+    let s = purchasing_shop();
+    // TEA last sold on 2026-11-18: idle 9 days on 2026-11-27.
+    let week = crate::ops::stock_reports::slow_movers(&s, 7, 10).unwrap();
+    assert_eq!(week.len(), 1);
+    assert_eq!((week[0].stock.sku.as_str(), week[0].days_idle), ("TEA", Some(9)));
+    assert!(crate::ops::stock_reports::slow_movers(&s, 30, 10).unwrap().is_empty());
+    // 40 on hand, all from the receipt of 2026-09-01 (87 days ago): the 31-90 bucket.
+    let (_, rows) = crate::ops::stock_reports::ageing(&s).unwrap();
+    assert_eq!(rows[0][3..8], ["40.000", "0.000", "40.000", "0.000", "0.000"]);
+}

@@ -6,7 +6,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::receive::{Field, Receiving};
 use super::view::{price, qty};
-use super::{ALERT_ROWS, DetailFrom, EXPIRY_WINDOWS, FormKind, ProductDetail, StockForm, StockScreen};
+use super::{ALERT_ROWS, DetailFrom, EXPIRY_WINDOWS, FormKind, IDLE_WINDOWS, ProductDetail, StockForm, StockScreen};
 use crate::domain::stock::{MoveKind, ProductInput};
 use crate::error::{Error, Result};
 use crate::i18n::{column_label, t, tf};
@@ -108,6 +108,7 @@ impl App {
             StockScreen::Plan => Context::Plan,
             StockScreen::Orders => Context::Orders,
             StockScreen::Order => Context::Order,
+            StockScreen::SlowMovers => Context::SlowMovers,
         }
     }
 
@@ -133,6 +134,7 @@ impl App {
             StockScreen::LowStock => self.load_low_stock()?,
             StockScreen::Expiring => self.load_expiring()?,
             StockScreen::Orders => self.show_orders()?,
+            StockScreen::SlowMovers => self.show_slow_movers()?,
             StockScreen::Order => {
                 if let Some(code) = self.stock.purchasing.order.as_ref().map(|(po, _)| po.code.clone()) {
                     self.show_order(&code)?;
@@ -163,6 +165,7 @@ impl App {
             Context::Plan => self.plan_action(action)?,
             Context::Orders => self.orders_action(action)?,
             Context::Order => self.order_action(action)?,
+            Context::SlowMovers => self.slow_movers_action(action)?,
             _ => {}
         }
         Ok(())
@@ -251,6 +254,7 @@ impl App {
             Action::ShowExpiring => self.show_expiring()?,
             Action::ShowPlan => self.show_plan()?,
             Action::ShowOrders => self.show_orders()?,
+            Action::ShowSlowMovers => self.show_slow_movers()?,
             Action::Back if !self.stock.filter_input.value().is_empty() => {
                 self.stock.filter_input.reset();
                 self.requery_products()?;
@@ -290,6 +294,7 @@ impl App {
                 }
                 DetailFrom::LowStock => self.show_low_stock()?,
                 DetailFrom::Expiring => self.show_expiring()?,
+                DetailFrom::SlowMovers => self.show_slow_movers()?,
             },
             Action::Edit => self.stock.screen = StockScreen::Form(Box::new(product_form(Some(&product)))),
             Action::Receive => self.open_receiving(Some(&product))?,
@@ -631,6 +636,37 @@ impl App {
                 }
             }
             Action::ShowLowStock => self.show_low_stock()?,
+            Action::Back => self.stock.screen = StockScreen::Products,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn show_slow_movers(&mut self) -> Result<()> {
+        self.stock.slow = crate::ops::stock_reports::slow_movers(&self.session, self.stock.slow_days, ALERT_ROWS)?;
+        self.stock.slow_selected = self.stock.slow_selected.min(self.stock.slow.len().saturating_sub(1));
+        self.stock.screen = StockScreen::SlowMovers;
+        Ok(())
+    }
+
+    fn slow_movers_action(&mut self, action: Action) -> Result<()> {
+        if table::move_selection(&mut self.stock.slow_selected, self.stock.slow.len(), action) {
+            return Ok(());
+        }
+        match action {
+            Action::Open => {
+                if let Some(id) = self.stock.slow.get(self.stock.slow_selected).map(|m| m.stock.product_id) {
+                    self.stock.detail_from = DetailFrom::SlowMovers;
+                    self.show_product(id)?;
+                }
+            }
+            Action::Wider | Action::Narrower => {
+                let at = IDLE_WINDOWS.iter().position(|d| *d == self.stock.slow_days).unwrap_or(2);
+                let at =
+                    if action == Action::Wider { (at + 1).min(IDLE_WINDOWS.len() - 1) } else { at.saturating_sub(1) };
+                self.stock.slow_days = IDLE_WINDOWS[at];
+                self.show_slow_movers()?;
+            }
             Action::Back => self.stock.screen = StockScreen::Products,
             _ => {}
         }

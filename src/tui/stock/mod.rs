@@ -91,6 +91,7 @@ pub enum StockScreen {
     Plan,
     Orders,
     Order,
+    SlowMovers,
 }
 
 /// Where Esc on a product's detail returns to.
@@ -100,10 +101,13 @@ pub enum DetailFrom {
     Products,
     LowStock,
     Expiring,
+    SlowMovers,
 }
 
 /// How far ahead the expiring view looks, chosen with + and -.
 pub const EXPIRY_WINDOWS: &[u32] = &[7, 14, 30, 60, 90, 180, 365];
+/// Days without a sale the slow movers view can ask about.
+pub const IDLE_WINDOWS: &[u32] = &[30, 60, 90, 180, 365];
 /// Alert lists show the most urgent this many; their title says how many there are.
 pub const ALERT_ROWS: usize = 500;
 
@@ -121,6 +125,10 @@ pub struct StockTab {
     /// Product x warehouse pairs below their reorder point, for the status bar.
     pub low_count: usize,
     pub purchasing: purchasing::PurchasingViews,
+    pub slow: Vec<crate::ops::stock_reports::SlowMover>,
+    pub slow_selected: usize,
+    /// Days without a sale that make a product a slow mover.
+    pub slow_days: u32,
 }
 
 impl StockTab {
@@ -138,6 +146,9 @@ impl StockTab {
             expiry_days: 30,
             low_count: 0,
             purchasing: purchasing::PurchasingViews::default(),
+            slow: Vec::new(),
+            slow_selected: 0,
+            slow_days: 90,
         }
     }
 

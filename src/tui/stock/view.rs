@@ -28,6 +28,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         StockScreen::Plan => super::purchasing::draw_plan(frame, app, area),
         StockScreen::Orders => super::purchasing::draw_orders(frame, app, area),
         StockScreen::Order => super::purchasing::draw_order(frame, app, area),
+        StockScreen::SlowMovers => draw_slow_movers(frame, app, area),
     }
 }
 
@@ -491,4 +492,49 @@ fn draw_expiring(frame: &mut Frame<'_>, app: &App, area: Rect) {
         })
         .collect();
     table::draw(frame, table::table(theme, &titles, rows, styles, &widths), inner, tab.expiring_selected);
+}
+
+fn draw_slow_movers(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let tab = &app.stock;
+    let value = tab.slow.iter().fold(crate::domain::money::Money::ZERO, |sum, m| sum + m.value);
+    let title = tf("stock.slow_title", &[("days", &tab.slow_days), ("count", &tab.slow.len()), ("value", &value)]);
+    let block = titled_block(app, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if tab.slow.is_empty() {
+        return empty(frame, app, inner, t("stock.none_slow"));
+    }
+    let titles = [
+        column_label("sku"),
+        column_label("name"),
+        column_label("warehouse"),
+        t("stock.on_hand"),
+        t("stock.last_sold"),
+        t("stock.days_left"),
+        t("plan.value"),
+    ];
+    let widths = table::widths(&[10, 0, 9, 8, 10, 5, 10], usize::from(inner.width));
+    let rows = tab
+        .slow
+        .iter()
+        .map(|m| {
+            let s = &m.stock;
+            let sold = s
+                .last_sold
+                .as_deref()
+                .map(|t| t.get(..10).unwrap_or(t).to_string())
+                .unwrap_or_else(|| t("stock.never").to_string());
+            vec![
+                s.sku.clone(),
+                s.name.clone(),
+                s.warehouse.clone(),
+                qty(s.on_hand),
+                sold,
+                m.days_idle.map(|d| d.to_string()).unwrap_or_default(),
+                m.value.to_string(),
+            ]
+        })
+        .collect();
+    table::draw(frame, table::table(theme, &titles, rows, Vec::new(), &widths), inner, tab.slow_selected);
 }
