@@ -180,3 +180,33 @@ fn the_plan_drafts_an_order_that_is_sent_and_received() {
     assert!(stock_of(&app.session).contains("MAIN,BOLT-8,,,120.000"), "{}", stock_of(&app.session));
     assert!(shopdesk::ops::ledger::check(&app.session).unwrap().is_empty());
 }
+
+#[test]
+fn a_stocktake_by_scanner_posts_its_differences_after_a_yes() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('T')));
+    assert!(render(&app).contains("Stocktake MAIN · counted 0/"), "{}", render(&app));
+    // Count only Food: the category field reloads the sheet.
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+    type_text(&mut app, "food");
+    app.handle_event(&key(KeyCode::Enter));
+    let screen = render(&app);
+    assert!(screen.contains("RICE-5") && !screen.contains("BOLT-8"), "{screen}");
+    for _ in 0..3 {
+        type_text(&mut app, "TEA-G");
+        app.handle_event(&key(KeyCode::Enter));
+    }
+    assert!(render(&app).contains("TEA-G: counted 3."), "{}", render(&app));
+    // RICE-5, the line above, is typed in: 42.5 kg on the books and on the shelf.
+    app.handle_event(&key(KeyCode::Up));
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "42,5");
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("2 lines counted, 1 differ"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('y')));
+    assert!(render(&app).contains("Count posted: 1 differences booked in MAIN"), "{}", render(&app));
+    let stock = stock_of(&app.session);
+    assert!(stock.contains("MAIN,TEA-G,,,3.000"), "{stock}");
+}

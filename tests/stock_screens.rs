@@ -77,3 +77,23 @@ fn product_form_errors() {
         app.handle_event(&ctrl('s'));
     });
 }
+
+#[test]
+fn stocktake_and_purchasing() {
+    both_sizes("stocktake", |app| {
+        app.handle_event(&key(KeyCode::Char('T')));
+        type_text(app, "BOLT-8");
+        app.handle_event(&key(KeyCode::Enter));
+        type_text(app, "4006381333931");
+        app.handle_event(&key(KeyCode::Enter));
+    });
+    both_sizes("plan", |app| app.handle_event(&key(KeyCode::Char('P'))));
+    both_sizes("order", |app| {
+        app.handle_event(&key(KeyCode::Char('P')));
+        app.handle_event(&key(KeyCode::Char('o')));
+    });
+    both_sizes("slow_movers", |app| {
+        app.handle_event(&key(KeyCode::Char('M')));
+        app.handle_event(&key(KeyCode::Char('-')));
+    });
+}

@@ -396,6 +396,12 @@ pub(crate) fn post_count_in(
     reference: &str,
 ) -> Result<Vec<CountDifference>> {
     for (i, line) in lines.iter().enumerate() {
+        // A sheet made before another session switched a product's lot tracking counts
+        // the wrong thing: it is refused rather than posted.
+        let now = products_repo::product(tx, line.product.id)?;
+        if now.as_ref().is_none_or(|p| p.data.tracks_lots != line.product.data.tracks_lots) {
+            return Err(Error::Conflict { what: line.product.data.sku.clone() });
+        }
         if lines[..i].iter().any(|l| l.product.id == line.product.id && l.lot == line.lot) {
             return Err(Error::Refused(tf(
                 "stock.counted_twice",
@@ -431,6 +437,90 @@ pub(crate) fn post_count_in(
     let detail = tf("stock.count_posted", &[("warehouse", &warehouse.data.code), ("count", &differences.len())]);
     ctx.audit(tx, "stocktake", "warehouse", Some(warehouse.id), detail)?;
     Ok(differences)
+}
+
+/// A count sheet being filled in: the books' quantity of every product (and lot in stock)
+/// of a warehouse or category, and what was found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CountDraft {
+    pub lines: Vec<SheetLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetLine {
+    pub product: Product,
+    pub lot: String,
+    pub expiry: Option<NaiveDate>,
+    pub book: Quantity,
+    /// `None` until counted: lines nobody counted are not posted.
+    pub counted: Option<Quantity>,
+}
+
+impl CountDraft {
+    /// The sheet for `warehouse`: every active product under `category` (all when empty);
+    /// lot-tracked products get a line per lot in stock.
+    pub fn load(session: &Session, warehouse: &Warehouse, category: &str) -> Result<CountDraft> {
+        let conn = session.db.conn();
+        let mut lines = Vec::new();
+        products::for_each_product(conn, |product| {
+            if product.archived || !crate::domain::stock::in_category(&product.data.category, category) {
+                return Ok(());
+            }
+            if product.data.tracks_lots {
+                for lot in repo::lots_in(conn, product.id, warehouse.id)? {
+                    let expiry = crate::domain::fields::parse_date(&lot.expiry).ok().flatten();
+                    lines.push(SheetLine {
+                        product: product.clone(),
+                        lot: lot.code,
+                        expiry,
+                        book: lot.on_hand,
+                        counted: None,
+                    });
+                }
+            } else {
+                let book = repo::level(conn, product.id, warehouse.id)?.map(|l| l.on_hand).unwrap_or_default();
+                lines.push(SheetLine { product, lot: String::new(), expiry: None, book, counted: None });
+            }
+            Ok(())
+        })?;
+        Ok(CountDraft { lines })
+    }
+
+    /// A scan of one item: adds `quantity` to the product's line (its first lot line for
+    /// lot-tracked products). Returns the line, or `None` when the product is not on the sheet.
+    pub fn scan(&mut self, product: &Product, quantity: Quantity) -> Option<usize> {
+        let index = self.lines.iter().position(|l| l.product.id == product.id)?;
+        let line = &mut self.lines[index];
+        line.counted = Some(line.counted.unwrap_or_default() + quantity);
+        Some(index)
+    }
+
+    pub fn counted(&self) -> usize {
+        self.lines.iter().filter(|l| l.counted.is_some()).count()
+    }
+
+    /// Counted lines that differ from the books.
+    pub fn differences(&self) -> usize {
+        self.lines.iter().filter(|l| l.counted.is_some_and(|c| c != l.book)).count()
+    }
+
+    /// Posts what was counted (lines not counted stay as they are) in one transaction.
+    pub fn post(&self, session: &mut Session, warehouse: &Warehouse, reference: &str) -> Result<Vec<CountDifference>> {
+        let lines: Vec<CountLine> = self
+            .lines
+            .iter()
+            .filter_map(|l| {
+                l.counted.map(|counted| CountLine {
+                    product: l.product.clone(),
+                    lot: l.lot.clone(),
+                    expiry: l.expiry,
+                    counted,
+                    unit_cost: None,
+                })
+            })
+            .collect();
+        post_count(session, warehouse, &lines, reference)
+    }
 }
 
 /// Writes off every lot that expired before `today`, in one transaction. Returns the

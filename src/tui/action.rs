@@ -71,6 +71,7 @@ pub enum Action {
     CancelOrder,
     FillRemaining,
     ShowSlowMovers,
+    Stocktake,
 }
 
 impl Action {
@@ -176,6 +177,7 @@ impl Action {
             Action::CancelOrder => t("action.cancel-order"),
             Action::FillRemaining => t("action.fill-remaining"),
             Action::ShowSlowMovers => t("action.show-slow-movers"),
+            Action::Stocktake => t("action.stocktake"),
         }
     }
 }

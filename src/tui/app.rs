@@ -329,7 +329,7 @@ impl App {
             (Context::Palette, _) => self.overlay = None,
             (context, Action::Help) => self.overlay = Some(Overlay::Help { context, scroll: 0 }),
             (context, Action::Palette) => self.overlay = Some(Overlay::Palette(Palette::new(context))),
-            (Context::Form | Context::Receive, Action::Quit) if self.form_is_dirty() => {
+            (Context::Form | Context::Receive | Context::Count, Action::Quit) if self.form_is_dirty() => {
                 self.ask(t("confirm.discard_and_quit").to_string(), Pending::Quit);
             }
             (_, Action::Quit) => self.should_quit = true,
@@ -644,12 +644,15 @@ impl App {
             Pending::DiscardForm if self.tab == Tab::Stock => {
                 if matches!(self.stock.screen, super::stock::StockScreen::Receive(_)) {
                     self.leave_receiving()?;
+                } else if matches!(self.stock.screen, super::stock::StockScreen::Count(_)) {
+                    self.stock.screen = super::stock::StockScreen::Products;
                 } else {
                     self.leave_stock_form()?;
                 }
             }
             Pending::WriteOffExpired => self.write_off_expired()?,
             Pending::CancelOrder => self.cancel_order()?,
+            Pending::PostCount => self.post_count_sheet()?,
             Pending::DiscardForm if matches!(self.customers.screen, Screen::Record(_)) => self.leave_record()?,
             Pending::DiscardForm => self.leave_form()?,
             Pending::Quit => self.should_quit = true,

@@ -38,12 +38,13 @@ pub enum Context {
     Orders,
     Order,
     SlowMovers,
+    Count,
 }
 
 impl Context {
     /// Screens where printable keys are text, not commands.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Filter | Context::Form | Context::Palette | Context::Receive)
+        matches!(self, Context::Filter | Context::Form | Context::Palette | Context::Receive | Context::Count)
     }
 
     pub fn describe(self) -> &'static str {
@@ -72,6 +73,7 @@ impl Context {
             Context::Orders => t("context.orders"),
             Context::Order => t("context.order"),
             Context::SlowMovers => t("context.slow-movers"),
+            Context::Count => t("context.count"),
         }
     }
 }

@@ -26,6 +26,7 @@ pub enum Pending {
     DiscardForm,
     WriteOffExpired,
     CancelOrder,
+    PostCount,
     Quit,
 }
 

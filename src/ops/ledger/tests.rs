@@ -338,3 +338,24 @@ fn transfers_and_counts_refuse_nonsense_lines() {
     assert!(err.contains("twice"), "{err}");
     assert!(check(&s).unwrap().is_empty());
 }
+
+#[test]
+fn a_count_sheet_posts_only_what_was_counted() {
+    let (mut s, main, _) = stock_shop();
+    receive_one(&mut s, "BOLT", "", "10", "", "").unwrap();
+    receive_one(&mut s, "MILK", "", "4", "L1", "2027-01-01").unwrap();
+    receive_one(&mut s, "OIL", "", "2", "", "").unwrap();
+    let mut sheet = CountDraft::load(&s, &main, "").unwrap();
+    assert_eq!(sheet.lines.len(), 3, "BOLT, MILK lot L1, OIL");
+    let bolt = stock::find_product(&s, "BOLT").unwrap().unwrap();
+    for _ in 0..9 {
+        sheet.scan(&bolt, q("1"));
+    }
+    let milk_line = sheet.lines.iter().position(|l| l.lot == "L1").unwrap();
+    sheet.lines[milk_line].counted = Some(q("4"));
+    assert_eq!((sheet.counted(), sheet.differences()), (2, 1));
+    let posted = sheet.post(&mut s, &main, "T-1").unwrap();
+    assert_eq!(posted.len(), 1);
+    assert_eq!((on_hand(&s, "BOLT", "MAIN"), on_hand(&s, "OIL", "MAIN")), (q("9"), q("2")), "OIL was not counted");
+    assert!(check(&s).unwrap().is_empty());
+}

@@ -109,6 +109,7 @@ impl App {
             StockScreen::Orders => Context::Orders,
             StockScreen::Order => Context::Order,
             StockScreen::SlowMovers => Context::SlowMovers,
+            StockScreen::Count(_) => Context::Count,
         }
     }
 
@@ -166,6 +167,7 @@ impl App {
             Context::Orders => self.orders_action(action)?,
             Context::Order => self.order_action(action)?,
             Context::SlowMovers => self.slow_movers_action(action)?,
+            Context::Count => self.count_action(action)?,
             _ => {}
         }
         Ok(())
@@ -187,6 +189,9 @@ impl App {
             }
             (Context::Receive, StockScreen::Receive(receiving)) => {
                 receiving.input_mut().handle_event(event);
+            }
+            (Context::Count, StockScreen::Count(sheet)) => {
+                sheet.input_mut().handle_event(event);
             }
             _ => {}
         }
@@ -255,6 +260,7 @@ impl App {
             Action::ShowPlan => self.show_plan()?,
             Action::ShowOrders => self.show_orders()?,
             Action::ShowSlowMovers => self.show_slow_movers()?,
+            Action::Stocktake => self.open_count()?,
             Action::Back if !self.stock.filter_input.value().is_empty() => {
                 self.stock.filter_input.reset();
                 self.requery_products()?;
@@ -702,6 +708,7 @@ impl App {
         match &self.stock.screen {
             StockScreen::Form(form) => form.form.is_dirty(),
             StockScreen::Receive(r) => r.is_dirty(),
+            StockScreen::Count(sheet) => sheet.draft.counted() > 0,
             _ => false,
         }
     }

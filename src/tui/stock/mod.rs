@@ -2,6 +2,7 @@
 //! receiving by scanner, adjustments and scrap, the low-stock list and expiring lots.
 
 pub mod actions;
+pub mod count;
 pub mod purchasing;
 pub mod receive;
 pub mod view;
@@ -92,6 +93,7 @@ pub enum StockScreen {
     Orders,
     Order,
     SlowMovers,
+    Count(Box<count::CountSheet>),
 }
 
 /// Where Esc on a product's detail returns to.

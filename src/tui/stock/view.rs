@@ -29,6 +29,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         StockScreen::Orders => super::purchasing::draw_orders(frame, app, area),
         StockScreen::Order => super::purchasing::draw_order(frame, app, area),
         StockScreen::SlowMovers => draw_slow_movers(frame, app, area),
+        StockScreen::Count(sheet) => super::count::draw(frame, app, area, sheet),
     }
 }
 
