@@ -210,3 +210,28 @@ fn a_stocktake_by_scanner_posts_its_differences_after_a_yes() {
     let stock = stock_of(&app.session);
     assert!(stock.contains("MAIN,TEA-G,,,3.000"), "{stock}");
 }
+
+#[test]
+fn goods_are_sent_to_another_warehouse_and_received_there() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('t')));
+    assert!(render(&app).contains("Send to another warehouse"), "{}", render(&app));
+    for code in ["BOLT-8", "BOLT-8", "BOLT-8", "MILK-1"] {
+        type_text(&mut app, code);
+        app.handle_event(&key(KeyCode::Enter));
+    }
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("Transfer T000001 sent: 2 lines from MAIN to SHOP"), "{}", render(&app));
+    assert!(shopdesk::ops::ledger::check(&app.session).unwrap().is_empty());
+    app.handle_event(&key(KeyCode::Char('I')));
+    assert!(render(&app).contains("T000001"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('r')));
+    app.handle_event(&key(KeyCode::Char('y')));
+    assert!(render(&app).contains("Transfer T000001 received"), "{}", render(&app));
+    let stock = stock_of(&app.session);
+    // MILK-1 left MAIN from its earliest lot (L-1120, expiring first) and arrived with it.
+    assert!(stock.contains("SHOP,BOLT-8,,,23.000") && stock.contains("SHOP,MILK-1,L-1120,2026-11-20,1.000"), "{stock}");
+    assert!(stock.contains("MAIN,MILK-1,L-1120,2026-11-20,2.000"), "{stock}");
+    assert!(shopdesk::ops::ledger::check(&app.session).unwrap().is_empty());
+}

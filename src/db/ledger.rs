@@ -114,6 +114,8 @@ pub struct Level {
     pub incoming: Quantity,
     pub reorder_point: Quantity,
     pub reorder_qty: Quantity,
+    /// The warehouse has its own reorder point and quantity instead of the product's.
+    pub overridden: bool,
 }
 
 impl Level {
@@ -136,6 +138,7 @@ fn level_from_row(row: &Row<'_>) -> rusqlite::Result<Level> {
         incoming: Quantity::from_minor(row.get("incoming")?),
         reorder_point: Quantity::from_minor(row.get("reorder_point")?),
         reorder_qty: Quantity::from_minor(row.get("reorder_qty")?),
+        overridden: row.get("overridden")?,
     })
 }
 

@@ -138,6 +138,38 @@ pub fn set_product_archived(session: &mut Session, current: &Product, archive: b
     product(session, current.id)
 }
 
+/// Gives a warehouse its own reorder point and quantity for a product; both empty returns
+/// it to the product's defaults.
+pub fn set_reorder(
+    session: &mut Session,
+    product: &Product,
+    warehouse: &str,
+    point: &str,
+    quantity: &str,
+) -> Result<()> {
+    let warehouse = warehouse_by_code(session, warehouse)?;
+    let mut errors = Vec::new();
+    let mut parse = |field: &'static str, text: &str| {
+        crate::domain::stock::stock_quantity(text).unwrap_or_else(|problem| {
+            errors.push(FieldError { field, problem });
+            crate::domain::money::Quantity::ZERO
+        })
+    };
+    let values = (parse("reorder_point", point), parse("reorder_qty", quantity));
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let values = if point.trim().is_empty() && quantity.trim().is_empty() { None } else { Some(values) };
+    session.write(|tx, ctx| {
+        ledger::override_reorder(tx, product.id, warehouse.id, values)?;
+        let detail = match values {
+            Some((p, q)) => format!("{} {} {p} {q}", product.data.sku, warehouse.data.code),
+            None => format!("{} {} default", product.data.sku, warehouse.data.code),
+        };
+        ctx.audit(tx, "set-reorder", "product", Some(product.id), detail)
+    })
+}
+
 pub fn suppliers(session: &Session) -> Result<Vec<Supplier>> {
     repo::suppliers(session.db.conn())
 }

@@ -72,6 +72,9 @@ pub enum Action {
     FillRemaining,
     ShowSlowMovers,
     Stocktake,
+    Transfer,
+    ShowTransfers,
+    SetReorder,
 }
 
 impl Action {
@@ -178,6 +181,9 @@ impl Action {
             Action::FillRemaining => t("action.fill-remaining"),
             Action::ShowSlowMovers => t("action.show-slow-movers"),
             Action::Stocktake => t("action.stocktake"),
+            Action::Transfer => t("action.transfer"),
+            Action::ShowTransfers => t("action.show-transfers"),
+            Action::SetReorder => t("action.set-reorder"),
         }
     }
 }

@@ -653,6 +653,7 @@ impl App {
             Pending::WriteOffExpired => self.write_off_expired()?,
             Pending::CancelOrder => self.cancel_order()?,
             Pending::PostCount => self.post_count_sheet()?,
+            Pending::ReceiveTransfer(code) => self.receive_transfer(&code)?,
             Pending::DiscardForm if matches!(self.customers.screen, Screen::Record(_)) => self.leave_record()?,
             Pending::DiscardForm => self.leave_form()?,
             Pending::Quit => self.should_quit = true,

@@ -39,6 +39,7 @@ pub enum Context {
     Order,
     SlowMovers,
     Count,
+    Transfers,
 }
 
 impl Context {
@@ -74,6 +75,7 @@ impl Context {
             Context::Order => t("context.order"),
             Context::SlowMovers => t("context.slow-movers"),
             Context::Count => t("context.count"),
+            Context::Transfers => t("context.transfers"),
         }
     }
 }

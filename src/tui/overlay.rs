@@ -27,6 +27,7 @@ pub enum Pending {
     WriteOffExpired,
     CancelOrder,
     PostCount,
+    ReceiveTransfer(String),
     Quit,
 }
 

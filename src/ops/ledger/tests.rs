@@ -359,3 +359,19 @@ fn a_count_sheet_posts_only_what_was_counted() {
     assert_eq!((on_hand(&s, "BOLT", "MAIN"), on_hand(&s, "OIL", "MAIN")), (q("9"), q("2")), "OIL was not counted");
     assert!(check(&s).unwrap().is_empty());
 }
+
+#[test]
+fn a_warehouse_keeps_its_own_reorder_point_when_the_product_default_changes() {
+    let (mut s, _, _) = stock_shop();
+    let bolt = stock::find_product(&s, "BOLT").unwrap().unwrap();
+    stock::set_reorder(&mut s, &bolt, "SHOP", "0", "").unwrap();
+    let changed = ProductInput { reorder_point: "8".into(), ..stock::input_of(&bolt.data) };
+    let bolt = stock::save_product(&mut s, Some(&bolt), &changed).unwrap();
+    let (levels, _) = stock::product_detail(&s, bolt.id, 0).unwrap();
+    let point = |wh: &str| levels.iter().find(|l| l.warehouse == wh).map(|l| (l.reorder_point, l.overridden)).unwrap();
+    assert_eq!((point("MAIN"), point("SHOP")), ((q("8"), false), (q("0"), true)));
+    assert!(stock::set_reorder(&mut s, &bolt, "SHOP", "-1", "").is_err());
+    stock::set_reorder(&mut s, &bolt, "SHOP", "", "").unwrap();
+    let (levels, _) = stock::product_detail(&s, bolt.id, 0).unwrap();
+    assert!(levels.iter().all(|l| l.reorder_point == q("8") && !l.overridden), "back to the product's figures");
+}

@@ -110,6 +110,7 @@ impl App {
             StockScreen::Order => Context::Order,
             StockScreen::SlowMovers => Context::SlowMovers,
             StockScreen::Count(_) => Context::Count,
+            StockScreen::Transfers => Context::Transfers,
         }
     }
 
@@ -136,6 +137,7 @@ impl App {
             StockScreen::Expiring => self.load_expiring()?,
             StockScreen::Orders => self.show_orders()?,
             StockScreen::SlowMovers => self.show_slow_movers()?,
+            StockScreen::Transfers => self.show_transfers()?,
             StockScreen::Order => {
                 if let Some(code) = self.stock.purchasing.order.as_ref().map(|(po, _)| po.code.clone()) {
                     self.show_order(&code)?;
@@ -168,6 +170,7 @@ impl App {
             Context::Order => self.order_action(action)?,
             Context::SlowMovers => self.slow_movers_action(action)?,
             Context::Count => self.count_action(action)?,
+            Context::Transfers => self.transfers_action(action)?,
             _ => {}
         }
         Ok(())
@@ -261,6 +264,16 @@ impl App {
             Action::ShowOrders => self.show_orders()?,
             Action::ShowSlowMovers => self.show_slow_movers()?,
             Action::Stocktake => self.open_count()?,
+            Action::Transfer => {
+                let warehouse = stock::default_warehouse(&self.session)?;
+                let mut sending = Receiving::new(&warehouse.data.code);
+                sending.transfer = true;
+                if let Some(other) = stock::warehouses(&self.session)?.into_iter().find(|w| w.id != warehouse.id) {
+                    sending.reference = tui_input::Input::new(other.data.code);
+                }
+                self.stock.screen = StockScreen::Receive(Box::new(sending));
+            }
+            Action::ShowTransfers => self.show_transfers()?,
             Action::Back if !self.stock.filter_input.value().is_empty() => {
                 self.stock.filter_input.reset();
                 self.requery_products()?;
@@ -306,6 +319,27 @@ impl App {
             Action::Receive => self.open_receiving(Some(&product))?,
             Action::Adjust | Action::Scrap => self.open_move_form(action, &product)?,
             Action::Archive => self.toggle_product_archive(&product)?,
+            Action::SetReorder => {
+                let level = detail.levels.first().cloned().unwrap_or_default();
+                let field = |column: &'static str, value: &str| FormField::new(column, column_label(column), value);
+                let (point, quantity) = if level.overridden {
+                    (qty(level.reorder_point), qty(level.reorder_qty))
+                } else {
+                    Default::default()
+                };
+                let fields = vec![
+                    field("product", &product.data.sku).read_only(),
+                    field("warehouse", &level.warehouse).required().hint(t("stock.reorder_warehouse_hint")),
+                    field("reorder_point", &point).hint(t("stock.reorder_override_hint")),
+                    field("reorder_qty", &quantity).hint(t("stock.reorder_override_hint")),
+                ];
+                let title = tf("stock.reorder_title", &[("sku", &product.data.sku), ("name", &product.data.name)]);
+                self.stock.screen = StockScreen::Form(Box::new(StockForm {
+                    kind: FormKind::Reorder,
+                    form: Form::new(title, fields).focus_on("reorder_point"),
+                    back_to: Some(product.id),
+                }));
+            }
             Action::Down | Action::Up if self.stock.detail_from == DetailFrom::Products => {
                 let list = &mut self.stock.products;
                 list.show(&self.session, product.id)?;
@@ -428,6 +462,15 @@ impl App {
                 })
             }
             FormKind::PoLine { .. } => return Ok(()),
+            FormKind::Reorder => {
+                let id = form.back_to.unwrap_or_default();
+                stock::product(&self.session, id).and_then(|product| {
+                    let (warehouse, point, quantity) =
+                        (value("warehouse"), value("reorder_point"), value("reorder_qty"));
+                    stock::set_reorder(&mut self.session, &product, &warehouse, &point, &quantity)?;
+                    Ok((id, tf("stock.reorder_saved", &[("sku", &product.data.sku), ("warehouse", &warehouse)])))
+                })
+            }
             FormKind::Move(kind) => {
                 let typed = MoveForm {
                     product: value("product"),
@@ -538,6 +581,31 @@ impl App {
         };
         let reference = receiving.reference.value().trim().to_string();
         let (lines, units) = (receiving.draft.lines.len(), receiving.draft.units());
+        if receiving.transfer {
+            let to = match stock::warehouse_by_code(&self.session, receiving.reference.value()) {
+                Ok(w) => w,
+                Err(e) => {
+                    receiving.focus = Field::Reference;
+                    receiving.message = Some((false, e.to_string()));
+                    return Ok(());
+                }
+            };
+            let lines: Vec<ledger::TransferInput> = receiving
+                .draft
+                .lines
+                .iter()
+                .map(|l| ledger::TransferInput { product: l.product.clone(), quantity: l.quantity, lot: l.lot.clone() })
+                .collect();
+            let code = ledger::send_transfer(&mut self.session, &warehouse, &to, &lines, "")?;
+            self.stock.screen = StockScreen::Products;
+            self.stock.products.reload(&self.session)?;
+            self.stock.low_count = ledger::low_stock_count(&self.session)?;
+            self.flash = Some(Flash::Info(tf(
+                "transfer.sent",
+                &[("code", &code), ("lines", &lines.len()), ("from", &warehouse.data.code), ("to", &to.data.code)],
+            )));
+            return Ok(());
+        }
         if let Some(po) = receiving.po.clone() {
             let draft = receiving.draft.clone();
             crate::ops::purchasing::receive(&mut self.session, &po, &draft.lines)?;
@@ -645,6 +713,40 @@ impl App {
             Action::Back => self.stock.screen = StockScreen::Products,
             _ => {}
         }
+        Ok(())
+    }
+
+    fn show_transfers(&mut self) -> Result<()> {
+        self.stock.transfers = ledger::in_transit(&self.session)?;
+        self.stock.transfers_selected = self.stock.transfers_selected.min(self.stock.transfers.len().saturating_sub(1));
+        self.stock.screen = StockScreen::Transfers;
+        Ok(())
+    }
+
+    fn transfers_action(&mut self, action: Action) -> Result<()> {
+        if table::move_selection(&mut self.stock.transfers_selected, self.stock.transfers.len(), action) {
+            return Ok(());
+        }
+        match action {
+            Action::Receive | Action::Open => {
+                if let Some(t) = self.stock.transfers.get(self.stock.transfers_selected) {
+                    let question =
+                        tf("confirm.receive_transfer", &[("code", &t.code), ("from", &t.from), ("to", &t.to)]);
+                    self.ask(question, Pending::ReceiveTransfer(t.code.clone()));
+                }
+            }
+            Action::Back => self.stock.screen = StockScreen::Products,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(crate) fn receive_transfer(&mut self, code: &str) -> Result<()> {
+        ledger::receive_transfer(&mut self.session, code)?;
+        self.show_transfers()?;
+        self.stock.products.reload(&self.session)?;
+        self.stock.low_count = ledger::low_stock_count(&self.session)?;
+        self.flash = Some(Flash::Info(tf("transfer.received", &[("code", &code)])));
         Ok(())
     }
 

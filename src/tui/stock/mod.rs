@@ -71,6 +71,8 @@ pub enum FormKind {
         code: String,
         line: i64,
     },
+    /// A warehouse's own reorder point and quantity for a product.
+    Reorder,
 }
 
 #[derive(Debug)]
@@ -94,6 +96,7 @@ pub enum StockScreen {
     Order,
     SlowMovers,
     Count(Box<count::CountSheet>),
+    Transfers,
 }
 
 /// Where Esc on a product's detail returns to.
@@ -131,6 +134,9 @@ pub struct StockTab {
     pub slow_selected: usize,
     /// Days without a sale that make a product a slow mover.
     pub slow_days: u32,
+    /// Transfers sent and not yet received.
+    pub transfers: Vec<crate::db::ledger::Transfer>,
+    pub transfers_selected: usize,
 }
 
 impl StockTab {
@@ -151,6 +157,8 @@ impl StockTab {
             slow: Vec::new(),
             slow_selected: 0,
             slow_days: 90,
+            transfers: Vec::new(),
+            transfers_selected: 0,
         }
     }
 

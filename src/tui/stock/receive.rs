@@ -42,6 +42,10 @@ pub struct Receiving {
     pub message: Option<(bool, String)>,
     /// The purchase order the goods arrive for, if any.
     pub po: Option<crate::db::purchasing::PurchaseOrder>,
+    /// Sending goods to another warehouse instead of receiving them: the warehouse field
+    /// is where they leave from, the reference field where they go, and lots leave
+    /// earliest expiry first without being asked for.
+    pub transfer: bool,
 }
 
 impl Receiving {
@@ -59,6 +63,7 @@ impl Receiving {
             pending: None,
             message: None,
             po: None,
+            transfer: false,
         }
     }
 
@@ -147,7 +152,7 @@ impl Receiving {
             self.refuse(Field::Scan, tf("receive.archived", &[("sku", &product.data.sku)]));
             return Ok(());
         }
-        if product.data.tracks_lots {
+        if product.data.tracks_lots && !self.transfer {
             self.message = Some((true, tf("receive.lot_needed", &[("sku", &product.data.sku)])));
             self.pending = Some(product);
             self.focus = Field::Lot;

@@ -30,6 +30,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         StockScreen::Order => super::purchasing::draw_order(frame, app, area),
         StockScreen::SlowMovers => draw_slow_movers(frame, app, area),
         StockScreen::Count(sheet) => super::count::draw(frame, app, area, sheet),
+        StockScreen::Transfers => draw_transfers(frame, app, area),
     }
 }
 
@@ -237,7 +238,7 @@ fn draw_product(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &ProductDe
                 qty(l.reserved),
                 qty(l.available()),
                 qty(l.incoming),
-                format!("{} → {}", qty(l.reorder_point), qty(l.reorder_qty)),
+                format!("{} → {}{}", qty(l.reorder_point), qty(l.reorder_qty), if l.overridden { " *" } else { "" }),
             ]
         })
         .collect();
@@ -305,8 +306,8 @@ fn draw_product(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &ProductDe
 
 fn draw_receive(frame: &mut Frame<'_>, app: &App, area: Rect, r: &Receiving) {
     let theme = &app.theme;
-    let block =
-        titled_block(app, tf("receive.title", &[("lines", &r.draft.lines.len()), ("units", &qty(r.draft.units()))]));
+    let key = if r.transfer { "transfer.title" } else { "receive.title" };
+    let block = titled_block(app, tf(key, &[("lines", &r.draft.lines.len()), ("units", &qty(r.draft.units()))]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [fields_area, message_area, lines_area, keys_area] =
@@ -321,7 +322,13 @@ fn draw_receive(frame: &mut Frame<'_>, app: &App, area: Rect, r: &Receiving) {
         (Field::Quantity, column_label("quantity"), &r.quantity, left, 1),
         (Field::Lot, t("stock.lot"), &r.lot, left, 2),
         (Field::Warehouse, column_label("warehouse"), &r.warehouse, right, 0),
-        (Field::Reference, column_label("reference"), &r.reference, right, 1),
+        (
+            Field::Reference,
+            if r.transfer { t("transfer.to") } else { column_label("reference") },
+            &r.reference,
+            right,
+            1,
+        ),
         (Field::Expiry, column_label("expiry"), &r.expiry, right, 2),
     ];
     let label_width = 12;
@@ -538,4 +545,31 @@ fn draw_slow_movers(frame: &mut Frame<'_>, app: &App, area: Rect) {
         })
         .collect();
     table::draw(frame, table::table(theme, &titles, rows, Vec::new(), &widths), inner, tab.slow_selected);
+}
+
+fn draw_transfers(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let tab = &app.stock;
+    let block = titled_block(app, tf("transfer.list_title", &[("count", &tab.transfers.len())]));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if tab.transfers.is_empty() {
+        return empty(frame, app, inner, t("transfer.none"));
+    }
+    let titles = [t("transfer.code"), t("transfer.from"), t("transfer.to"), t("stock.when"), column_label("note")];
+    let widths = table::widths(&[9, 10, 10, 16, 0], usize::from(inner.width));
+    let rows = tab
+        .transfers
+        .iter()
+        .map(|x| {
+            vec![
+                x.code.clone(),
+                x.from.clone(),
+                x.to.clone(),
+                crate::tui::format::local_time(&x.sent_at),
+                x.note.clone(),
+            ]
+        })
+        .collect();
+    table::draw(frame, table::table(theme, &titles, rows, Vec::new(), &widths), inner, tab.transfers_selected);
 }
