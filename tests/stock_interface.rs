@@ -235,3 +235,26 @@ fn goods_are_sent_to_another_warehouse_and_received_there() {
     assert!(stock.contains("MAIN,MILK-1,L-1120,2026-11-20,2.000"), "{stock}");
     assert!(shopdesk::ops::ledger::check(&app.session).unwrap().is_empty());
 }
+
+#[test]
+fn suppliers_and_warehouses_are_kept_from_the_keyboard() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('S')));
+    assert!(render(&app).contains("Suppliers · 2"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('n')));
+    type_text(&mut app, "NIHAO");
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "你好食品");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("Suppliers · 3") && render(&app).contains("你好食品"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Esc));
+    app.handle_event(&key(KeyCode::Char('H')));
+    app.handle_event(&key(KeyCode::Char('n')));
+    type_text(&mut app, "WEST");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("required"), "a warehouse needs a name: {}", render(&app));
+    type_text(&mut app, "West depot"); // the cursor went to the field that needs it
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("Warehouses · 3"), "{}", render(&app));
+}

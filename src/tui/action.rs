@@ -75,6 +75,8 @@ pub enum Action {
     Transfer,
     ShowTransfers,
     SetReorder,
+    ShowSuppliers,
+    ShowWarehouses,
 }
 
 impl Action {
@@ -184,6 +186,8 @@ impl Action {
             Action::Transfer => t("action.transfer"),
             Action::ShowTransfers => t("action.show-transfers"),
             Action::SetReorder => t("action.set-reorder"),
+            Action::ShowSuppliers => t("action.show-suppliers"),
+            Action::ShowWarehouses => t("action.show-warehouses"),
         }
     }
 }

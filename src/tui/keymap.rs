@@ -40,6 +40,8 @@ pub enum Context {
     SlowMovers,
     Count,
     Transfers,
+    Suppliers,
+    Warehouses,
 }
 
 impl Context {
@@ -76,6 +78,8 @@ impl Context {
             Context::SlowMovers => t("context.slow-movers"),
             Context::Count => t("context.count"),
             Context::Transfers => t("context.transfers"),
+            Context::Suppliers => t("context.suppliers"),
+            Context::Warehouses => t("context.warehouses"),
         }
     }
 }

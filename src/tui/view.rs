@@ -157,6 +157,7 @@ fn hints(app: &App) -> String {
         Context::Expiring => &[Action::WriteOffExpired, Action::Wider, Action::Open, Action::Back],
         Context::Plan => &[Action::OrderSupplier, Action::Open, Action::Back, Action::Help],
         Context::Orders => &[Action::Open, Action::Back, Action::Help],
+        Context::Suppliers | Context::Warehouses => &[Action::Edit, Action::New, Action::Back, Action::Help],
         Context::Transfers => &[Action::Receive, Action::Back, Action::Help],
         Context::Count => &[Action::Save, Action::NextField, Action::Back, Action::Help],
         Context::SlowMovers => &[Action::Wider, Action::Narrower, Action::Open, Action::Back, Action::Help],

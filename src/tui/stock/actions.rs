@@ -111,6 +111,8 @@ impl App {
             StockScreen::SlowMovers => Context::SlowMovers,
             StockScreen::Count(_) => Context::Count,
             StockScreen::Transfers => Context::Transfers,
+            StockScreen::Suppliers => Context::Suppliers,
+            StockScreen::Warehouses => Context::Warehouses,
         }
     }
 
@@ -171,6 +173,8 @@ impl App {
             Context::SlowMovers => self.slow_movers_action(action)?,
             Context::Count => self.count_action(action)?,
             Context::Transfers => self.transfers_action(action)?,
+            Context::Suppliers => self.suppliers_action(action)?,
+            Context::Warehouses => self.warehouses_action(action)?,
             _ => {}
         }
         Ok(())
@@ -274,6 +278,8 @@ impl App {
                 self.stock.screen = StockScreen::Receive(Box::new(sending));
             }
             Action::ShowTransfers => self.show_transfers()?,
+            Action::ShowSuppliers => self.show_suppliers()?,
+            Action::ShowWarehouses => self.show_warehouses()?,
             Action::Back if !self.stock.filter_input.value().is_empty() => {
                 self.stock.filter_input.reset();
                 self.requery_products()?;
@@ -412,6 +418,11 @@ impl App {
         if let Some(code) = order {
             return self.show_order(&code);
         }
+        match &self.stock.screen {
+            StockScreen::Form(form) if matches!(form.kind, FormKind::Supplier) => return self.show_suppliers(),
+            StockScreen::Form(form) if matches!(form.kind, FormKind::Warehouse) => return self.show_warehouses(),
+            _ => {}
+        }
         match back_to {
             Some(id) => self.show_product(id),
             None => {
@@ -434,6 +445,32 @@ impl App {
                     Ok(())
                 }
                 other => other,
+            };
+        }
+        if matches!(form.kind, FormKind::Supplier | FormKind::Warehouse) {
+            let (kind, typed) =
+                (form.kind.clone(), std::mem::replace(&mut form.form, Form::new(String::new(), Vec::new())));
+            let result = self.save_master(&kind, &typed);
+            if result.is_err()
+                && let StockScreen::Form(form) = &mut self.stock.screen
+            {
+                form.form = typed;
+            }
+            return match result {
+                Err(Error::Invalid(errors)) => {
+                    if let StockScreen::Form(form) = &mut self.stock.screen {
+                        form.form.show_errors(errors);
+                    }
+                    self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
+                    Ok(())
+                }
+                Err(e) => {
+                    if let StockScreen::Form(form) = &mut self.stock.screen {
+                        form.form.message = Some(e.to_string());
+                    }
+                    Err(e)
+                }
+                Ok(()) => Ok(()),
             };
         }
         let saved: Result<(i64, String)> = match &form.kind {
@@ -462,6 +499,7 @@ impl App {
                 })
             }
             FormKind::PoLine { .. } => return Ok(()),
+            FormKind::Supplier | FormKind::Warehouse => return Ok(()),
             FormKind::Reorder => {
                 let id = form.back_to.unwrap_or_default();
                 stock::product(&self.session, id).and_then(|product| {

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod count;
+pub mod masters;
 pub mod purchasing;
 pub mod receive;
 pub mod view;
@@ -73,6 +74,8 @@ pub enum FormKind {
     },
     /// A warehouse's own reorder point and quantity for a product.
     Reorder,
+    Supplier,
+    Warehouse,
 }
 
 #[derive(Debug)]
@@ -97,6 +100,8 @@ pub enum StockScreen {
     SlowMovers,
     Count(Box<count::CountSheet>),
     Transfers,
+    Suppliers,
+    Warehouses,
 }
 
 /// Where Esc on a product's detail returns to.
@@ -137,6 +142,7 @@ pub struct StockTab {
     /// Transfers sent and not yet received.
     pub transfers: Vec<crate::db::ledger::Transfer>,
     pub transfers_selected: usize,
+    pub masters: masters::MastersView,
 }
 
 impl StockTab {
@@ -159,6 +165,7 @@ impl StockTab {
             slow_days: 90,
             transfers: Vec::new(),
             transfers_selected: 0,
+            masters: masters::MastersView::default(),
         }
     }
 

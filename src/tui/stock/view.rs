@@ -31,6 +31,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         StockScreen::SlowMovers => draw_slow_movers(frame, app, area),
         StockScreen::Count(sheet) => super::count::draw(frame, app, area, sheet),
         StockScreen::Transfers => draw_transfers(frame, app, area),
+        StockScreen::Suppliers => super::masters::draw_suppliers(frame, app, area),
+        StockScreen::Warehouses => super::masters::draw_warehouses(frame, app, area),
     }
 }
 
