@@ -291,7 +291,9 @@ impl App {
 
     pub(crate) fn show_product(&mut self, id: i64) -> Result<()> {
         let product = stock::product(&self.session, id)?;
-        let (levels, moves) = stock::product_detail(&self.session, id, DETAIL_MOVES)?;
+        // As many moves as the screen has room for under the fields, levels and lots.
+        let room = usize::from(self.size.1).saturating_sub(22).max(DETAIL_MOVES);
+        let (levels, moves) = stock::product_detail(&self.session, id, room)?;
         let lots = if product.data.tracks_lots {
             let mut lots = Vec::new();
             for level in &levels {

@@ -177,7 +177,7 @@ pub fn draw_suppliers(frame: &mut Frame<'_>, app: &App, area: Rect) {
         column_label("lead_days"),
         column_label("payment_days"),
     ];
-    let widths = table::widths(&[10, 0, 16, 16, 9, 9], usize::from(inner.width));
+    let widths = table::widths(&[8, 0, 12, 14, 9, 9], usize::from(inner.width));
     let rows = view
         .suppliers
         .iter()

@@ -198,7 +198,9 @@ pub fn draw_plan(frame: &mut Frame<'_>, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(t("plan.empty"), theme.dim)), inner);
         return;
     }
-    let [table_area, why_area] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+    // The explanation takes three lines at 80 columns, two on wider screens.
+    let why_rows = if inner.width < 100 { 3 } else { 2 };
+    let [table_area, why_area] = Layout::vertical([Constraint::Min(3), Constraint::Length(why_rows)]).areas(inner);
     let wide = inner.width >= 110;
     let mut titles = vec![
         column_label("supplier"),

@@ -118,6 +118,8 @@ fn draw_products(frame: &mut Frame<'_>, app: &App, area: Rect) {
     if wide {
         titles.insert(2, column_label("category"));
         fixed.insert(2, 22);
+        titles.insert(5, t("stock.incoming"));
+        fixed.insert(5, 10);
         titles.push(column_label("sale_price"));
         fixed.push(11);
     }
@@ -137,6 +139,7 @@ fn draw_products(frame: &mut Frame<'_>, app: &App, area: Rect) {
             let mut cells = vec![r.sku.clone(), r.name.clone(), qty(r.on_hand), qty(r.available), r.unit.clone()];
             if wide {
                 cells.insert(2, r.category.clone());
+                cells.insert(5, qty(r.incoming));
                 cells.push(price(r.sale_price));
             }
             cells
@@ -227,7 +230,7 @@ fn draw_product(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &ProductDe
         t("stock.reorder"),
     ];
     let total = usize::from(levels_area.width);
-    let widths = table::widths(&[0, 10, 10, 10, 10, 14], total);
+    let widths = table::widths(&[14, 10, 10, 10, 10, 0], total);
     let mut styles = Vec::new();
     let rows: Vec<Vec<String>> = detail
         .levels
@@ -251,7 +254,7 @@ fn draw_product(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &ProductDe
     if !detail.lots.is_empty() {
         let today = app.session.clock.today().to_string();
         let titles = [t("stock.lot"), column_label("expiry"), column_label("warehouse"), t("stock.on_hand")];
-        let widths = table::widths(&[16, 12, 0, 10], total);
+        let widths = table::widths(&[16, 12, 14, 0], total);
         let mut styles = Vec::new();
         let rows = detail
             .lots
@@ -308,8 +311,15 @@ fn draw_product(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &ProductDe
 
 fn draw_receive(frame: &mut Frame<'_>, app: &App, area: Rect, r: &Receiving) {
     let theme = &app.theme;
-    let key = if r.transfer { "transfer.title" } else { "receive.title" };
-    let block = titled_block(app, tf(key, &[("lines", &r.draft.lines.len()), ("units", &qty(r.draft.units()))]));
+    let key = match (&r.po, r.transfer) {
+        (_, true) => "transfer.title",
+        (Some(_), _) => "receive.po_title",
+        _ => "receive.title",
+    };
+    let code = r.po.as_ref().map(|po| po.code.as_str()).unwrap_or("");
+    let totals: [(&str, &dyn std::fmt::Display); 3] =
+        [("lines", &r.draft.lines.len()), ("units", &qty(r.draft.units())), ("code", &code)];
+    let block = titled_block(app, tf(key, &totals));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [fields_area, message_area, lines_area, keys_area] =
