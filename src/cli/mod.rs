@@ -140,7 +140,7 @@ pub enum TableName {
     Stock,
     /// The stock ledger (export only)
     Moves,
-    /// Purchase orders, one line per row (export only)
+    /// Purchase orders, one line per row (importing creates new ones; existing must match)
     PurchaseOrders,
 }
 
@@ -309,7 +309,8 @@ pub fn run(cli: Cli) -> Result<()> {
                     let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     ops::stock_csv::import_stock(&mut session, &bytes, dry_run, &reference)?
                 }
-                TableName::Moves | TableName::PurchaseOrders => {
+                TableName::PurchaseOrders => ops::purchasing::import(&mut session, &bytes, dry_run)?,
+                TableName::Moves => {
                     return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
                 }
             };

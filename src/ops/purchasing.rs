@@ -344,5 +344,175 @@ pub fn export(session: &Session, out: impl Write) -> Result<usize> {
     Ok(n)
 }
 
+/// One order as a file describes it, lines in file order.
+struct ImportedPo {
+    line: u64,
+    supplier_id: i64,
+    warehouse_id: i64,
+    status: PoStatus,
+    expected: String,
+    created: String,
+    lines: Vec<(i64, Quantity, Quantity, Price)>,
+}
+
+/// Imports purchase orders (history from another system, or orders drafted elsewhere):
+/// new orders are created as the file says, with what open ones still expect counted as
+/// incoming; an order that exists must be exactly as stored (an order's lines and receipts
+/// are changed by the use cases, not by a file). Received quantities are taken as history:
+/// they create no stock moves. All or nothing, every problem named by line and column.
+pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<super::customers::ImportReport> {
+    use super::csv_io::{self, Errors};
+    use crate::domain::fields::{Problem, parse_date};
+    use crate::error::describe_problem;
+    let table = csv_io::read_table(bytes)?;
+    let required = ["code", "supplier", "warehouse", "sku", "quantity"];
+    let positions = csv_io::map_header(&table.headers, PO_COLUMNS, &required)?;
+    let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<super::customers::ImportReport> {
+        let mut errors = Errors::default();
+        let mut orders: Vec<(String, ImportedPo)> = Vec::new();
+        for record in &table.records {
+            let cell = |c: &str| {
+                PO_COLUMNS.iter().position(|k| *k == c).and_then(|i| record.cell(&positions, i)).unwrap_or("").trim()
+            };
+            let mut problem =
+                |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
+            let code = cell("code").to_string();
+            if !crate::domain::customer::valid_code(&code) {
+                problem("code", Problem::InvalidCode);
+            }
+            let supplier = products::supplier_by_code(tx, cell("supplier"))?;
+            if supplier.is_none() {
+                problem("supplier", Problem::UnknownSupplier);
+            }
+            let warehouse = products::warehouse_by_code(tx, cell("warehouse"))?;
+            if warehouse.is_none() {
+                problem("warehouse", Problem::UnknownWarehouse);
+            }
+            let status = if cell("status").is_empty() { Ok(PoStatus::Draft) } else { PoStatus::parse(cell("status")) };
+            let status = status.unwrap_or_else(|p| {
+                problem("status", p);
+                PoStatus::Draft
+            });
+            let expected = parse_date(cell("expected")).map(|d| d.map(|d| d.to_string()).unwrap_or_default());
+            let expected = expected.unwrap_or_else(|p| {
+                problem("expected", p);
+                String::new()
+            });
+            let created = match cell("created") {
+                "" => ctx.now.clone(),
+                text => super::customers::parse_time_cell(text).unwrap_or_else(|| {
+                    errors.push(record.line, "created", text, crate::i18n::t("csv.bad_time").to_string());
+                    ctx.now.clone()
+                }),
+            };
+            let mut problem =
+                |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
+            let product = products::product_by_sku(tx, cell("sku"))?;
+            if product.is_none() {
+                problem("sku", Problem::UnknownProduct);
+            }
+            let quantity = crate::domain::stock::stock_quantity(cell("quantity"))
+                .and_then(|q| if q.is_zero() { Err(Problem::MustBePositive) } else { Ok(q) })
+                .unwrap_or_else(|p| {
+                    problem("quantity", p);
+                    Quantity::ZERO
+                });
+            let received = crate::domain::stock::stock_quantity(cell("received")).unwrap_or_else(|p| {
+                problem("received", p);
+                Quantity::ZERO
+            });
+            if received > quantity && !quantity.is_zero() {
+                problem("received", Problem::OutOfRange { min: 0, max: quantity.to_minor().ok().map(|q| q / 1000) });
+            }
+            let cost = match cell("unit_cost") {
+                "" => product.as_ref().map(|p| p.data.supplier_price).unwrap_or_default(),
+                text => match Price::parse(text) {
+                    Ok(p) if !p.value().is_sign_negative() => p,
+                    Ok(_) => {
+                        problem("unit_cost", Problem::OutOfRange { min: 0, max: None });
+                        Price::ZERO
+                    }
+                    Err(e) => {
+                        problem("unit_cost", Problem::InvalidAmount(e));
+                        Price::ZERO
+                    }
+                },
+            };
+            let (Some(supplier), Some(warehouse), Some(product)) = (supplier, warehouse, product) else { continue };
+            let line = (product.id, quantity, received, cost);
+            match orders.iter_mut().find(|(c, _)| c.eq_ignore_ascii_case(&code)) {
+                Some((_, po)) => {
+                    let same = (po.supplier_id, po.warehouse_id, po.status, &po.expected, &po.created)
+                        == (supplier.id, warehouse.id, status, &expected, &created);
+                    if !same {
+                        let text = crate::i18n::tf("po.import_header_differs", &[("line", &po.line)]);
+                        errors.push(record.line, "code", &code, text);
+                    }
+                    po.lines.push(line);
+                }
+                None => orders.push((
+                    code,
+                    ImportedPo {
+                        line: record.line,
+                        supplier_id: supplier.id,
+                        warehouse_id: warehouse.id,
+                        status,
+                        expected,
+                        created,
+                        lines: vec![line],
+                    },
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Import { errors: errors.list, more: errors.more });
+        }
+        let mut report = super::customers::ImportReport { dry_run, ..Default::default() };
+        for (code, po) in &orders {
+            if let Some(stored) = repo::po(tx, code)? {
+                let lines: Vec<(i64, Quantity, Quantity, Price)> = repo::lines(tx, stored.id)?
+                    .into_iter()
+                    .map(|l| (l.product_id, l.quantity, l.received, l.unit_cost))
+                    .collect();
+                let same =
+                    (stored.supplier_id, stored.warehouse_id, stored.status, &stored.expected, &stored.created_at)
+                        == (po.supplier_id, po.warehouse_id, po.status, &po.expected, &po.created)
+                        && lines == po.lines;
+                if same {
+                    report.unchanged += 1;
+                } else {
+                    let text = crate::i18n::tf("po.import_differs", &[("code", code)]);
+                    errors.push(po.line, "code", code, text);
+                }
+                continue;
+            }
+            let new = NewPo {
+                code,
+                supplier_id: po.supplier_id,
+                warehouse_id: po.warehouse_id,
+                status: po.status,
+                expected: &po.expected,
+                note: "",
+                at: &po.created,
+                by: &ctx.operator.name,
+            };
+            let id = repo::insert_po(tx, &new)?;
+            for (n, (product, quantity, received, cost)) in po.lines.iter().enumerate() {
+                repo::insert_line(tx, id, n as i64 + 1, *product, *quantity, *received, *cost)?;
+                if po.status.is_open() {
+                    ledger_repo::add_incoming(tx, *product, po.warehouse_id, *quantity - *received)?;
+                }
+            }
+            // Codes made here later must not collide with imported ones.
+            if let Some(number) = code.strip_prefix("PO").and_then(|n| n.parse::<i64>().ok()) {
+                crate::db::meta::raise_past(tx, "po_code", number)?;
+            }
+            report.created += 1;
+        }
+        super::csv_io::finish_import(tx, ctx, errors, report, "purchase_order")
+    };
+    session.write_or_rehearse(dry_run, work)
+}
+
 #[cfg(test)]
 mod tests;

@@ -136,3 +136,39 @@ fn slow_movers_and_ageing_read_the_last_sale_and_the_arrivals() {
     let (_, rows) = crate::ops::stock_reports::ageing(&s).unwrap();
     assert_eq!(rows[0][3..8], ["40.000", "0.000", "40.000", "0.000", "0.000"]);
 }
+
+#[test]
+fn purchase_orders_round_trip_and_an_existing_one_must_match() {
+    let mut s = purchasing_shop();
+    let rows = plan(&s, None).unwrap();
+    let po = draft_from_plan(&mut s, &rows).unwrap();
+    send(&mut s, &po).unwrap();
+    let (po, _) = get(&s, &po.code).unwrap();
+    let tea = stock::find_product(&s, "TEA").unwrap().unwrap();
+    let mut part = ReceiptDraft::default();
+    part.add(tea, q("2"), "", None);
+    receive(&mut s, &po, &part.lines).unwrap();
+    let mut file = Vec::new();
+    export(&s, &mut file).unwrap();
+    let text = String::from_utf8(file.clone()).unwrap();
+    assert!(text.contains("PO000001,ACME,MAIN,partly_received,,2026-11-27T10:00:00Z,TEA,5.000,2.000,1.2500"), "{text}");
+    assert_eq!(import(&mut s, &file, false).unwrap().unchanged, 1, "the same file changes nothing");
+    let changed = text.replace(",5.000,2.000,", ",6.000,2.000,");
+    let err = import(&mut s, changed.as_bytes(), false).unwrap_err().to_string();
+    assert!(err.contains("line 2, column code") && err.contains("differs"), "{err}");
+
+    // Into a shop with the same products: the same orders, and the same incoming stock.
+    let mut fresh = purchasing_shop();
+    let report = import(&mut fresh, &file, false).unwrap();
+    assert_eq!(report.created, 1);
+    let mut again = Vec::new();
+    export(&fresh, &mut again).unwrap();
+    assert_eq!(String::from_utf8(again).unwrap(), text);
+    assert!(check(&fresh).unwrap().is_empty(), "{:?}", check(&fresh).unwrap());
+    let rows = plan(&fresh, None).unwrap();
+    let next = draft_from_plan(&mut fresh, &rows);
+    assert!(next.map(|po| po.code != "PO000001").unwrap_or(true), "new codes follow the imported ones");
+    let bad = "code,supplier,warehouse,sku,quantity,received\nPO9,NOPE,MAIN,TEA,1,2\n";
+    let err = import(&mut fresh, bad.as_bytes(), false).unwrap_err().to_string();
+    assert!(err.contains("column supplier") && err.contains("column received"), "{err}");
+}
