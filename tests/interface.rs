@@ -192,7 +192,7 @@ fn filtering_a_file_database_runs_in_the_background() {
     app.handle_event(&key(KeyCode::Char('/')));
     type_text(&mut app, "garcía bak");
     settle(&mut app);
-    assert_eq!(app.customers.list.query.filter, "garcía bak");
+    assert_eq!(app.customers.list.source.query.filter, "garcía bak");
     let names: Vec<_> = app.customers.list.rows.iter().map(|r| r.company.as_str()).collect();
     assert!(names.contains(&"García Bakery"), "{names:?}");
     assert!(render(&app).contains("Anna García"));
@@ -201,7 +201,7 @@ fn filtering_a_file_database_runs_in_the_background() {
     app.handle_event(&key(KeyCode::Esc));
     settle(&mut app);
     app.poll_background();
-    assert_eq!(app.customers.list.query.filter, "");
+    assert_eq!(app.customers.list.source.query.filter, "");
     assert_eq!(app.customers.list.total, everyone, "the stale search did not come back");
 }
 
@@ -228,7 +228,7 @@ fn keys_typed_during_a_background_filter_act_on_its_result() {
     )
     .unwrap();
     assert!(gone.is_empty(), "the filtered customer was the one deleted");
-    assert_eq!(app.customers.list.query.filter, "zhang.wei@", "the filter is still applied");
+    assert_eq!(app.customers.list.source.query.filter, "zhang.wei@", "the filter is still applied");
 }
 
 /// Alt+Backspace (ESC DEL from the terminal) deletes a word in a field; it is not Esc.

@@ -179,7 +179,7 @@ impl App {
             Context::Filter if self.customers.filter_input.handle_event(event).is_some_and(|c| c.value) => {
                 let query = ListQuery {
                     filter: self.customers.filter_input.value().to_string(),
-                    ..self.customers.list.query.clone()
+                    ..self.customers.list.source.query.clone()
                 };
                 let result = self.requery(query);
                 self.report(result);
@@ -217,7 +217,7 @@ impl App {
                 if let Some(search) = search {
                     search.cancel();
                 }
-                self.customers.list.query = query;
+                self.customers.list.source.query = query;
                 self.customers.list.reset(&self.session)
             }
         }
@@ -247,7 +247,8 @@ impl App {
         match found.outcome {
             Ok((rows, total)) => {
                 let capacity = self.customers.list.capacity;
-                self.customers.list.show_found(found.query, rows, total, found.limit);
+                self.customers.list.source.query = found.query;
+                self.customers.list.show_found(rows, total, found.limit);
                 if found.limit != capacity {
                     // The screen was resized while the filter ran.
                     let result = self.customers.list.reload(&self.session);
@@ -413,16 +414,17 @@ impl App {
             Action::Filter => self.customers.filtering = true,
             Action::SortNext => {
                 let all: Vec<CustomerSort> = CustomerSort::iter().collect();
-                let index = all.iter().position(|s| *s == list.query.sort).unwrap_or(0);
-                let query = ListQuery { sort: all[(index + 1) % all.len()], ..list.query.clone() };
+                let index = all.iter().position(|s| *s == list.source.query.sort).unwrap_or(0);
+                let query = ListQuery { sort: all[(index + 1) % all.len()], ..list.source.query.clone() };
                 self.requery(query)?;
             }
             Action::SortReverse => {
-                let query = ListQuery { descending: !list.query.descending, ..list.query.clone() };
+                let query = ListQuery { descending: !list.source.query.descending, ..list.source.query.clone() };
                 self.requery(query)?;
             }
             Action::ToggleArchived => {
-                let query = ListQuery { include_archived: !list.query.include_archived, ..list.query.clone() };
+                let query =
+                    ListQuery { include_archived: !list.source.query.include_archived, ..list.source.query.clone() };
                 let key = if query.include_archived { "flash.showing_archived" } else { "flash.hiding_archived" };
                 self.requery(query)?;
                 self.flash = Some(Flash::Info(t(key).to_string()));
@@ -452,7 +454,7 @@ impl App {
             Action::Back => match self.customers.detail_source {
                 Source::List => {
                     self.customers.screen = Screen::List;
-                    self.customers.list.show(&self.session, customer.id)?;
+                    self.customers.list.show(&self.session, customer.id.0)?;
                 }
                 Source::FollowUps => self.show_follow_ups()?,
                 Source::Feedback => self.show_feedback()?,
@@ -472,7 +474,7 @@ impl App {
             Action::Delete => self.ask_delete(&customer),
             Action::Down | Action::Up => {
                 let list = &mut self.customers.list;
-                list.show(&self.session, customer.id)?;
+                list.show(&self.session, customer.id.0)?;
                 if action == Action::Down {
                     list.down(&self.session)?
                 } else {
@@ -572,7 +574,7 @@ impl App {
         match saved {
             Ok(customer) => {
                 let message = tf("flash.saved", &[("code", &customer.data.code), ("name", &customer.data.name)]);
-                self.customers.list.show(&self.session, customer.id)?;
+                self.customers.list.show(&self.session, customer.id.0)?;
                 self.show_detail(customer)?;
                 self.flash = Some(Flash::Info(message));
             }
@@ -662,11 +664,11 @@ impl App {
     }
 
     fn clear_filter(&mut self) -> Result<()> {
-        if self.customers.list.query.filter.is_empty() && self.customers.filter_input.value().is_empty() {
+        if self.customers.list.source.query.filter.is_empty() && self.customers.filter_input.value().is_empty() {
             return Ok(());
         }
         self.customers.filter_input.reset();
-        let query = ListQuery { filter: String::new(), ..self.customers.list.query.clone() };
+        let query = ListQuery { filter: String::new(), ..self.customers.list.source.query.clone() };
         self.requery(query)
     }
 

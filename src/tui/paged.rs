@@ -18,7 +18,7 @@ pub trait PageSource {
     fn key_of(&self, session: &Session, id: i64) -> Result<Option<Key>>;
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Paged<S: PageSource> {
     pub source: S,
     /// The visible window, in display order.
@@ -63,6 +63,16 @@ impl<S: PageSource> Paged<S> {
     pub fn reset(&mut self, session: &Session) -> Result<()> {
         self.total = self.source.count(session)?;
         self.first(session)
+    }
+
+    /// Shows a first window found off the input loop (for the source's current query).
+    pub fn show_found(&mut self, rows: Vec<S::Row>, total: usize, asked_for: usize) {
+        self.rows = rows;
+        self.total = total;
+        self.offset = 0;
+        self.selected = 0;
+        self.more_above = false;
+        self.more_below = self.rows.len() == asked_for;
     }
 
     /// Re-reads the window where it stands, keeping the highlighted row if it is still there.

@@ -102,7 +102,7 @@ impl CustomersTab {
     pub fn new() -> CustomersTab {
         CustomersTab {
             screen: Screen::List,
-            list: CustomerList::default(),
+            list: CustomerList::new(list::CustomerSource::default()),
             filtering: false,
             filter_input: Input::default(),
             history: Vec::new(),

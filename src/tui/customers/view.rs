@@ -76,10 +76,10 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let tab = &app.customers;
     let list = &tab.list;
-    let arrow = if list.query.descending { "↓" } else { "↑" };
+    let arrow = if list.source.query.descending { "↓" } else { "↑" };
     let mut title =
-        tf("list.title", &[("count", &list.total), ("sort", &sort_label(list.query.sort)), ("arrow", &arrow)]);
-    if list.query.include_archived {
+        tf("list.title", &[("count", &list.total), ("sort", &sort_label(list.source.query.sort)), ("arrow", &arrow)]);
+    if list.source.query.include_archived {
         title.push_str(&format!(" · {}", t("list.with_archived")));
     }
     if app.waiting() {
@@ -110,7 +110,7 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let columns = columns(table_width);
     let widths = widths(&columns, table_width);
     if list.rows.is_empty() {
-        let message = if list.query.filter.is_empty() { t("list.empty") } else { t("list.no_match") };
+        let message = if list.source.query.filter.is_empty() { t("list.empty") } else { t("list.no_match") };
         frame.render_widget(Paragraph::new(Line::styled(message, theme.dim)).wrap(Wrap { trim: true }), table_area);
         return;
     }
