@@ -362,11 +362,11 @@ pub fn expiring(conn: &Connection, until: &str, limit: usize) -> Result<Vec<Expi
     Ok(rows)
 }
 
-/// Every way the kept levels differ from the ledger, one line each.
-pub fn level_problems(conn: &Connection) -> Result<Vec<String>> {
-    let mut problems = Vec::new();
-    let mut stmt = conn.prepare(
-        "SELECT p.sku, w.code, coalesce(l.on_hand, 0), coalesce(m.total, 0)
+/// The checks `shopdesk check` runs on stock, each a query of the differences it finds
+/// (sku, warehouse, lot, kept, real) and the message naming one.
+const LEVEL_CHECKS: &[(&str, &str)] = &[
+    (
+        "SELECT p.sku, w.code AS warehouse, '' AS lot, coalesce(l.on_hand, 0) AS kept, coalesce(m.total, 0) AS real
          FROM (SELECT product_id, warehouse_id FROM stock_levels
                UNION SELECT product_id, warehouse_id FROM stock_moves) AS pair
          JOIN products p ON p.id = pair.product_id JOIN warehouses w ON w.id = pair.warehouse_id
@@ -374,22 +374,10 @@ pub fn level_problems(conn: &Connection) -> Result<Vec<String>> {
          LEFT JOIN (SELECT product_id, warehouse_id, SUM(quantity) AS total FROM stock_moves GROUP BY 1, 2) AS m
              ON m.product_id = pair.product_id AND m.warehouse_id = pair.warehouse_id
          WHERE l.product_id IS NULL OR coalesce(l.on_hand, 0) <> coalesce(m.total, 0)",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)))?;
-    for row in rows {
-        let (sku, warehouse, kept, real): (String, String, i64, i64) = row?;
-        problems.push(crate::i18n::tf(
-            "check.stock_level",
-            &[
-                ("sku", &sku),
-                ("warehouse", &warehouse),
-                ("kept", &Quantity::from_minor(kept)),
-                ("real", &Quantity::from_minor(real)),
-            ],
-        ));
-    }
-    let mut stmt = conn.prepare(
-        "SELECT p.sku, w.code, t.code, coalesce(v.on_hand, 0), coalesce(m.total, 0)
+        "check.stock_level",
+    ),
+    (
+        "SELECT p.sku, w.code AS warehouse, t.code AS lot, coalesce(v.on_hand, 0) AS kept, coalesce(m.total, 0) AS real
          FROM (SELECT lot_id, warehouse_id FROM lot_levels
                UNION SELECT lot_id, warehouse_id FROM stock_moves WHERE lot_id IS NOT NULL) AS pair
          JOIN lots t ON t.id = pair.lot_id JOIN products p ON p.id = t.product_id
@@ -399,27 +387,12 @@ pub fn level_problems(conn: &Connection) -> Result<Vec<String>> {
                     WHERE lot_id IS NOT NULL GROUP BY 1, 2) AS m
              ON m.lot_id = pair.lot_id AND m.warehouse_id = pair.warehouse_id
          WHERE coalesce(v.on_hand, 0) <> coalesce(m.total, 0)",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
-    })?;
-    for row in rows {
-        let (sku, warehouse, lot, kept, real): (String, String, String, i64, i64) = row?;
-        problems.push(crate::i18n::tf(
-            "check.lot_level",
-            &[
-                ("sku", &sku),
-                ("warehouse", &warehouse),
-                ("lot", &lot),
-                ("kept", &Quantity::from_minor(kept)),
-                ("real", &Quantity::from_minor(real)),
-            ],
-        ));
-    }
+        "check.lot_level",
+    ),
     // Incoming is what is on its way: transfers sent and not yet received, and what open
     // purchase orders still expect.
-    let mut stmt = conn.prepare(
-        "SELECT p.sku, w.code, l.incoming, coalesce(x.total, 0)
+    (
+        "SELECT p.sku, w.code AS warehouse, '' AS lot, l.incoming AS kept, coalesce(x.total, 0) AS real
          FROM stock_levels l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
          LEFT JOIN (SELECT warehouse_id, product_id, SUM(quantity) AS total FROM (
                         SELECT t.to_id AS warehouse_id, x.product_id, x.quantity FROM transfers t
@@ -430,33 +403,45 @@ pub fn level_problems(conn: &Connection) -> Result<Vec<String>> {
                     GROUP BY 1, 2) AS x
              ON x.warehouse_id = l.warehouse_id AND x.product_id = l.product_id
          WHERE l.incoming <> coalesce(x.total, 0)",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)))?;
-    for row in rows {
-        let (sku, warehouse, kept, real): (String, String, i64, i64) = row?;
-        problems.push(crate::i18n::tf(
-            "check.incoming",
-            &[
-                ("sku", &sku),
-                ("warehouse", &warehouse),
-                ("kept", &Quantity::from_minor(kept)),
-                ("real", &Quantity::from_minor(real)),
-            ],
-        ));
-    }
+        "check.incoming",
+    ),
     // Below zero where neither the product nor the warehouse allows it.
-    let mut stmt = conn.prepare(
-        "SELECT p.sku, w.code, l.on_hand FROM stock_levels l
+    (
+        "SELECT p.sku, w.code AS warehouse, '' AS lot, l.on_hand AS kept, 0 AS real FROM stock_levels l
          JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
          WHERE l.on_hand < 0 AND p.allow_negative = 0 AND w.allow_negative = 0",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
-    for row in rows {
-        let (sku, warehouse, on_hand): (String, String, i64) = row?;
-        problems.push(crate::i18n::tf(
-            "check.negative",
-            &[("sku", &sku), ("warehouse", &warehouse), ("on_hand", &Quantity::from_minor(on_hand))],
-        ));
+        "check.negative",
+    ),
+];
+
+/// Every way the kept levels differ from the ledger (or break its rules), one line each.
+pub fn level_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (sql, message) in LEVEL_CHECKS {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>("sku")?,
+                r.get::<_, String>("warehouse")?,
+                r.get::<_, String>("lot")?,
+                Quantity::from_minor(r.get("kept")?),
+                Quantity::from_minor(r.get("real")?),
+            ))
+        })?;
+        for row in rows {
+            let (sku, warehouse, lot, kept, real) = row?;
+            problems.push(crate::i18n::tf(
+                message,
+                &[
+                    ("sku", &sku),
+                    ("warehouse", &warehouse),
+                    ("lot", &lot),
+                    ("kept", &kept),
+                    ("real", &real),
+                    ("on_hand", &kept),
+                ],
+            ));
+        }
     }
     Ok(problems)
 }

@@ -529,26 +529,32 @@ pub fn write_off_expired(session: &mut Session, today: NaiveDate) -> Result<Vec<
     let yesterday = today.pred_opt().unwrap_or(today).to_string();
     session.write(|tx, ctx| {
         let expired = repo::expiring(tx, &yesterday, usize::MAX)?;
-        for lot in &expired {
-            repo::insert_move(
-                tx,
-                &NewMove {
-                    at: &ctx.now,
-                    user: &ctx.operator.name,
-                    kind: MoveKind::Expiry,
-                    product_id: lot.product_id,
-                    warehouse_id: lot.warehouse_id,
-                    lot_id: Some(lot.lot_id),
-                    quantity: Quantity::ZERO - lot.on_hand,
-                    unit_cost: lot.unit_cost,
-                    reference: &lot.lot,
-                    note: &lot.expiry,
-                },
-            )?;
-        }
+        write_off(tx, &ctx.now, &ctx.operator.name, &expired)?;
         ctx.audit(tx, "write-off-expired", "stock", None, format!("{} lots", expired.len()))?;
         Ok(expired)
     })
+}
+
+/// One expiry move per lot taking all of it out, the lot's code and expiry noted.
+pub(crate) fn write_off(tx: &Connection, at: &str, user: &str, lots: &[Expiring]) -> Result<()> {
+    for lot in lots {
+        repo::insert_move(
+            tx,
+            &NewMove {
+                at,
+                user,
+                kind: MoveKind::Expiry,
+                product_id: lot.product_id,
+                warehouse_id: lot.warehouse_id,
+                lot_id: Some(lot.lot_id),
+                quantity: Quantity::ZERO - lot.on_hand,
+                unit_cost: lot.unit_cost,
+                reference: &lot.lot,
+                note: &lot.expiry,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// How many lots in stock are past their expiry date: what a write-off would take.

@@ -248,24 +248,9 @@ pub fn generate_stock(session: &mut Session, products: usize, moves: usize, seed
         // Lots that expired over a week ago were written off, as a shop does; the rest stay
         // for the expiry screen to show.
         let week_ago = (today - Duration::days(7)).to_string();
-        for lot in ledger::expiring(tx, &week_ago, usize::MAX)? {
-            ledger::insert_move(
-                tx,
-                &NewMove {
-                    at: &format!("{today}T07:30:00Z"),
-                    user: &ctx.operator.name,
-                    kind: MoveKind::Expiry,
-                    product_id: lot.product_id,
-                    warehouse_id: lot.warehouse_id,
-                    lot_id: Some(lot.lot_id),
-                    quantity: Quantity::ZERO - lot.on_hand,
-                    unit_cost: lot.unit_cost,
-                    reference: &lot.lot,
-                    note: &lot.expiry,
-                },
-            )?;
-            written += 1;
-        }
+        let expired = ledger::expiring(tx, &week_ago, usize::MAX)?;
+        super::ledger::write_off(tx, &format!("{today}T07:30:00Z"), &ctx.operator.name, &expired)?;
+        written += expired.len();
         ctx.audit(tx, "generate", "stock", None, format!("{products} products, {written} moves"))?;
         Ok(written)
     })

@@ -24,6 +24,26 @@ pub struct MastersView {
     pub warehouses_selected: usize,
 }
 
+/// What a key on a master list leads to.
+enum MasterOpen {
+    Edit(usize),
+    New,
+    Back,
+    Stay,
+}
+
+fn master_action(selected: &mut usize, len: usize, action: Action) -> MasterOpen {
+    if table::move_selection(selected, len, action) {
+        return MasterOpen::Stay;
+    }
+    match action {
+        Action::Edit | Action::Open => MasterOpen::Edit(*selected),
+        Action::New => MasterOpen::New,
+        Action::Back => MasterOpen::Back,
+        _ => MasterOpen::Stay,
+    }
+}
+
 fn field(column: &'static str, value: &str) -> FormField {
     FormField::new(column, column_label(column), value)
 }
@@ -90,38 +110,43 @@ impl App {
 
     pub(crate) fn suppliers_action(&mut self, action: Action) -> Result<()> {
         let view = &mut self.stock.masters;
-        if table::move_selection(&mut view.suppliers_selected, view.suppliers.len(), action) {
-            return Ok(());
-        }
-        match action {
-            Action::Edit | Action::Open => {
-                if let Some(s) = view.suppliers.get(view.suppliers_selected) {
-                    self.stock.screen = StockScreen::Form(Box::new(supplier_form(Some(s))));
-                }
-            }
-            Action::New => self.stock.screen = StockScreen::Form(Box::new(supplier_form(None))),
-            Action::Back => self.stock.screen = StockScreen::Products,
-            _ => {}
-        }
+        let open = master_action(&mut view.suppliers_selected, view.suppliers.len(), action);
+        self.open_master(
+            open,
+            |app, index| app.stock.masters.suppliers.get(index).map(|s| supplier_form(Some(s))),
+            || supplier_form(None),
+        );
         Ok(())
     }
 
     pub(crate) fn warehouses_action(&mut self, action: Action) -> Result<()> {
         let view = &mut self.stock.masters;
-        if table::move_selection(&mut view.warehouses_selected, view.warehouses.len(), action) {
-            return Ok(());
-        }
-        match action {
-            Action::Edit | Action::Open => {
-                if let Some(w) = view.warehouses.get(view.warehouses_selected) {
-                    self.stock.screen = StockScreen::Form(Box::new(warehouse_form(Some(w))));
+        let open = master_action(&mut view.warehouses_selected, view.warehouses.len(), action);
+        self.open_master(
+            open,
+            |app, index| app.stock.masters.warehouses.get(index).map(|w| warehouse_form(Some(w))),
+            || warehouse_form(None),
+        );
+        Ok(())
+    }
+
+    /// Goes where a key on a master list asked: a form, or back to the products.
+    fn open_master(
+        &mut self,
+        open: MasterOpen,
+        existing: impl Fn(&App, usize) -> Option<StockForm>,
+        new: impl Fn() -> StockForm,
+    ) {
+        match open {
+            MasterOpen::Edit(index) => {
+                if let Some(form) = existing(self, index) {
+                    self.stock.screen = StockScreen::Form(Box::new(form));
                 }
             }
-            Action::New => self.stock.screen = StockScreen::Form(Box::new(warehouse_form(None))),
-            Action::Back => self.stock.screen = StockScreen::Products,
-            _ => {}
+            MasterOpen::New => self.stock.screen = StockScreen::Form(Box::new(new())),
+            MasterOpen::Back => self.stock.screen = StockScreen::Products,
+            MasterOpen::Stay => {}
         }
-        Ok(())
     }
 
     /// Saves the supplier or warehouse form; returns to its list.
