@@ -593,6 +593,21 @@ pub struct Idle {
     pub last_received: Option<String>,
 }
 
+fn idle_from_row(r: &Row<'_>) -> rusqlite::Result<Idle> {
+    Ok(Idle {
+        product_id: r.get("product_id")?,
+        sku: r.get("sku")?,
+        name: r.get("name")?,
+        unit: r.get("unit")?,
+        warehouse_id: r.get("warehouse_id")?,
+        warehouse: r.get("warehouse")?,
+        on_hand: Quantity::from_minor(r.get("on_hand")?),
+        cost: Price::from_minor(r.get("cost_price")?),
+        last_sold: r.get("last_sold")?,
+        last_received: r.get("last_received")?,
+    })
+}
+
 pub fn idle_stock(conn: &Connection, cutoff: &str, limit: usize) -> Result<Vec<Idle>> {
     let rows = conn
         .prepare_cached(
@@ -602,20 +617,7 @@ pub fn idle_stock(conn: &Connection, cutoff: &str, limit: usize) -> Result<Vec<I
              WHERE l.on_hand > 0 AND p.archived_at IS NULL AND (l.last_sold IS NULL OR l.last_sold < ?1)
              ORDER BY l.on_hand * p.cost_price DESC, p.sku LIMIT ?2",
         )?
-        .query_map((cutoff, i64::try_from(limit).unwrap_or(i64::MAX)), |r| {
-            Ok(Idle {
-                product_id: r.get("product_id")?,
-                sku: r.get("sku")?,
-                name: r.get("name")?,
-                unit: r.get("unit")?,
-                warehouse_id: r.get("warehouse_id")?,
-                warehouse: r.get("warehouse")?,
-                on_hand: Quantity::from_minor(r.get("on_hand")?),
-                cost: Price::from_minor(r.get("cost_price")?),
-                last_sold: r.get("last_sold")?,
-                last_received: r.get("last_received")?,
-            })
-        })?
+        .query_map((cutoff, i64::try_from(limit).unwrap_or(i64::MAX)), idle_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -630,18 +632,7 @@ pub fn for_each_stocked(conn: &Connection, mut each: impl FnMut(Idle) -> Result<
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        each(Idle {
-            product_id: r.get("product_id")?,
-            sku: r.get("sku")?,
-            name: r.get("name")?,
-            unit: r.get("unit")?,
-            warehouse_id: r.get("warehouse_id")?,
-            warehouse: r.get("warehouse")?,
-            on_hand: Quantity::from_minor(r.get("on_hand")?),
-            cost: Price::from_minor(r.get("cost_price")?),
-            last_sold: r.get("last_sold")?,
-            last_received: r.get("last_received")?,
-        })?;
+        each(idle_from_row(r)?)?;
     }
     Ok(())
 }
