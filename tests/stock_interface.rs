@@ -264,3 +264,19 @@ fn suppliers_and_warehouses_are_kept_from_the_keyboard() {
     app.handle_event(&ctrl('s'));
     assert!(render(&app).contains("Warehouses · 3"), "{}", render(&app));
 }
+
+#[test]
+fn a_name_typed_where_a_code_was_expected_offers_the_closest_products() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('r')));
+    type_text(&mut app, "gren tea");
+    app.handle_event(&key(KeyCode::Enter));
+    let screen = render(&app);
+    assert!(screen.contains("did you mean") && screen.contains("TEA-G"), "{screen}");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("TEA-G Green tea 绿茶: now 1 on this delivery"), "{}", render(&app));
+    type_text(&mut app, "xyzzy");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("xyzzy: no product has this SKU or barcode"), "{}", render(&app));
+}

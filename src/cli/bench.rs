@@ -187,6 +187,16 @@ fn stock(path: &Path) -> Result<()> {
         }
         scans.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
     }
+    // A name typed where a code was expected: a fuzzy search over every product's name.
+    let mut fuzzy = Vec::new();
+    for text in ["blt m8", "green tea", "papr a4", "zzzz"] {
+        for c in text.chars() {
+            timed(&mut app, &mut terminal, &key(KeyCode::Char(c)))?;
+        }
+        fuzzy.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
+        timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
+    }
+    report("stock: name typed, products offered", &mut fuzzy, Duration::from_millis(100));
     let save = Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let mut booking = vec![timed(&mut app, &mut terminal, &save)?];
     report("stock: scan (lookup + line + frame)", &mut scans, Duration::from_millis(16));

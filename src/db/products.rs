@@ -196,6 +196,17 @@ pub fn set_product_archived(conn: &Connection, id: i64, version: i64, at: Option
     if changed == 1 { Ok(()) } else { Err(Error::Conflict { what: format!("product {id}") }) }
 }
 
+/// The SKU and name of every active product, for a fuzzy search over all of them.
+pub fn for_each_name(conn: &Connection, mut each: impl FnMut(i64, &str, &str)) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT id, sku, name FROM products WHERE archived_at IS NULL")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, sku, name): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        each(id, &sku, &name);
+    }
+    Ok(())
+}
+
 pub fn for_each_product(conn: &Connection, mut each: impl FnMut(Product) -> Result<()>) -> Result<()> {
     let sql = format!("{PRODUCT_SELECT} ORDER BY p.sku");
     let mut stmt = conn.prepare(&sql)?;

@@ -41,6 +41,36 @@ pub fn product_count(session: &Session, query: &ProductQuery) -> Result<usize> {
     repo::product_count(session.db.conn(), query)
 }
 
+/// Active products whose SKU and name match `typed` fuzzily ("blt m8" finds "Bolt M8"),
+/// best first: for a name typed where a code was expected.
+pub fn fuzzy_products(session: &Session, typed: &str, limit: usize) -> Result<Vec<Product>> {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Config, Matcher, Utf32Str};
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let pattern = Pattern::parse(typed, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    // The best `limit` so far, worst on top, so each product costs a compare at most.
+    let mut best: BinaryHeap<Reverse<(u32, Reverse<i64>)>> = BinaryHeap::new();
+    let mut chars = Vec::new();
+    let mut text = String::new();
+    repo::for_each_name(session.db.conn(), |id, sku, name| {
+        text.clear();
+        text.push_str(sku);
+        text.push(' ');
+        text.push_str(name);
+        if let Some(score) = pattern.score(Utf32Str::new(&text, &mut chars), &mut matcher) {
+            best.push(Reverse((score, Reverse(id))));
+            if best.len() > limit {
+                best.pop();
+            }
+        }
+    })?;
+    let mut ranked: Vec<(u32, i64)> = best.into_iter().map(|Reverse((score, Reverse(id)))| (score, id)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.into_iter().map(|(_, id)| product(session, id)).collect()
+}
+
 /// A product's levels per warehouse and its newest moves: what its detail screen shows.
 pub fn product_detail(session: &Session, id: i64, moves: usize) -> Result<(Vec<Level>, Vec<Move>)> {
     let conn = session.db.conn();

@@ -558,6 +558,21 @@ impl App {
 
     fn receive_action(&mut self, action: Action) -> Result<()> {
         let StockScreen::Receive(receiving) = &mut self.stock.screen else { return Ok(()) };
+        // While products are offered for a typed name, ↑/↓ choose, Enter takes, Esc drops.
+        if !receiving.choices.is_empty() {
+            match action {
+                Action::Down | Action::Up => {
+                    receiving.move_choice(action == Action::Down);
+                }
+                Action::Accept => receiving.pick(),
+                Action::Back => {
+                    receiving.choices.clear();
+                    receiving.message = None;
+                }
+                _ => {}
+            }
+            return Ok(());
+        }
         match action {
             Action::Accept => receiving.enter(&self.session)?,
             Action::NextField => receiving.next_field(1),

@@ -12,6 +12,9 @@ use crate::ops::Session;
 use crate::ops::ledger::ReceiptDraft;
 use crate::ops::stock::{self, Product};
 
+/// Products offered for a typed name.
+const CHOICES: usize = 8;
+
 /// The fields of the receiving screen, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -42,6 +45,10 @@ pub struct Receiving {
     pub message: Option<(bool, String)>,
     /// The purchase order the goods arrive for, if any.
     pub po: Option<crate::db::purchasing::PurchaseOrder>,
+    /// Products a typed name may mean (nothing matched it as a code), to pick one with
+    /// ↑/↓ and Enter; empty when there is no question.
+    pub choices: Vec<Product>,
+    pub choice: usize,
     /// Sending goods to another warehouse instead of receiving them: the warehouse field
     /// is where they leave from, the reference field where they go, and lots leave
     /// earliest expiry first without being asked for.
@@ -63,6 +70,8 @@ impl Receiving {
             pending: None,
             message: None,
             po: None,
+            choices: Vec::new(),
+            choice: 0,
             transfer: false,
         }
     }
@@ -143,26 +152,54 @@ impl Receiving {
         }
         self.scan.reset();
         let Some(product) = stock::find_product(session, &code)? else {
-            let text =
-                tf("receive.unknown", &[("code", &code), ("problem", &describe_problem(&Problem::UnknownProduct))]);
+            // Not a code: perhaps a name. Offer the closest products to pick from.
+            self.choices = stock::fuzzy_products(session, &code, CHOICES)?;
+            self.choice = 0;
+            let text = if self.choices.is_empty() {
+                tf("receive.unknown", &[("code", &code), ("problem", &describe_problem(&Problem::UnknownProduct))])
+            } else {
+                tf("receive.pick", &[("code", &code)])
+            };
             self.refuse(Field::Scan, text);
             return Ok(());
         };
+        self.take(product);
+        Ok(())
+    }
+
+    /// ↑/↓ among the offered products; false when none are offered.
+    pub fn move_choice(&mut self, down: bool) -> bool {
+        if self.choices.is_empty() {
+            return false;
+        }
+        self.choice = if down { (self.choice + 1).min(self.choices.len() - 1) } else { self.choice.saturating_sub(1) };
+        true
+    }
+
+    /// Enter on an offered product: it is taken as if its code had been scanned.
+    pub fn pick(&mut self) {
+        let choices = std::mem::take(&mut self.choices);
+        if let Some(product) = choices.into_iter().nth(self.choice) {
+            self.message = None;
+            self.take(product);
+        }
+    }
+
+    /// A product scanned, typed or picked: a line, or first its lot.
+    fn take(&mut self, product: Product) {
         if product.archived {
-            self.refuse(Field::Scan, tf("receive.archived", &[("sku", &product.data.sku)]));
-            return Ok(());
+            return self.refuse(Field::Scan, tf("receive.archived", &[("sku", &product.data.sku)]));
         }
         if product.data.tracks_lots && !self.transfer {
             self.message = Some((true, tf("receive.lot_needed", &[("sku", &product.data.sku)])));
             self.pending = Some(product);
             self.focus = Field::Lot;
-            return Ok(());
+            return;
         }
         match self.quantity_value() {
             Ok(quantity) => self.add(product, quantity, "", None),
             Err(p) => self.refuse(Field::Quantity, describe_problem(&p)),
         }
-        Ok(())
     }
 
     /// A lot was typed, and it is not a product's code: a scanner typing ahead puts the
@@ -218,7 +255,10 @@ impl Receiving {
         let name = product.data.name.clone();
         self.selected = self.draft.add(product, quantity, lot, expiry);
         let total = self.draft.lines[self.selected].quantity;
-        self.message = Some((true, tf("receive.added", &[("sku", &sku), ("name", &name), ("quantity", &total)])));
+        self.message = Some((
+            true,
+            tf("receive.added", &[("sku", &sku), ("name", &name), ("quantity", &total.value().normalize())]),
+        ));
         self.quantity.reset();
         self.focus = Field::Scan;
     }

@@ -381,7 +381,13 @@ fn draw_receive(frame: &mut Frame<'_>, app: &App, area: Rect, r: &Receiving) {
         frame.render_widget(Paragraph::new(Line::styled(display_safe(text).into_owned(), style)), message_area);
     }
 
-    if r.draft.lines.is_empty() {
+    if !r.choices.is_empty() {
+        let titles = [column_label("sku"), column_label("name"), column_label("unit")];
+        let widths = table::widths(&[10, 0, 6], usize::from(lines_area.width));
+        let rows =
+            r.choices.iter().map(|p| vec![p.data.sku.clone(), p.data.name.clone(), p.data.unit.clone()]).collect();
+        table::draw(frame, table::table(theme, &titles, rows, Vec::new(), &widths), lines_area, r.choice);
+    } else if r.draft.lines.is_empty() {
         empty(frame, app, lines_area, t("receive.empty"));
     } else {
         let titles = [
