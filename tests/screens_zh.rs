@@ -20,3 +20,18 @@ fn chinese_list_form_and_help_line_up() {
     app.handle_event(&ctrl('s'));
     insta::with_settings!({filters => filters}, { insta::assert_snapshot!("zh_form_errors_80x24", render(&app)); });
 }
+
+#[test]
+fn chinese_stock_tab_lines_up() {
+    shopdesk::i18n::set_lang(shopdesk::i18n::Lang::ZhCn);
+    let filters = vec![(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]")];
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('2')));
+    insta::with_settings!({filters => filters.clone()}, { insta::assert_snapshot!("zh_stock_80x24", render(&app)); });
+    app.handle_event(&key(KeyCode::Char('r')));
+    type_text(&mut app, "RICE-5");
+    app.handle_event(&key(KeyCode::Enter));
+    type_text(&mut app, "MILK-1");
+    app.handle_event(&key(KeyCode::Enter));
+    insta::with_settings!({filters => filters}, { insta::assert_snapshot!("zh_receive_80x24", render(&app)); });
+}
