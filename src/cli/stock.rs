@@ -54,6 +54,21 @@ pub enum StockAction {
         #[arg(long)]
         lot: Option<String>,
     },
+    /// Take back goods a customer returned: they go into stock again
+    Return {
+        product: String,
+        quantity: String,
+        #[arg(long, short)]
+        warehouse: Option<String>,
+        /// Lot the goods belong to (lot-tracked products)
+        #[arg(long)]
+        lot: Option<String>,
+        /// The customer's order or credit note
+        #[arg(long)]
+        reference: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Send goods to another warehouse: LINES as SKU=QUANTITY
     Transfer {
         #[arg(long)]
@@ -117,6 +132,11 @@ pub fn run(session: &mut Session, action: StockAction) -> Result<()> {
         }
         StockAction::Adjust { product, quantity, reason, warehouse, lot } => {
             post(session, MoveKind::Adjustment, MoveForm { note: reason, ..form(product, quantity, warehouse, lot) })
+        }
+        StockAction::Return { product, quantity, warehouse, lot, reference, note } => {
+            let form =
+                MoveForm { reference: reference.unwrap_or_default(), note, ..form(product, quantity, warehouse, lot) };
+            post(session, MoveKind::Return, form)
         }
         StockAction::Scrap { product, quantity, reason, warehouse, lot } => {
             post(session, MoveKind::Scrap, MoveForm { note: reason, ..form(product, quantity, warehouse, lot) })

@@ -206,6 +206,16 @@ pub fn set_line_quantity(conn: &Connection, po_id: i64, line: i64, quantity: Qua
     Ok(())
 }
 
+/// Units of a product shipped from a warehouse in the weeks from `first` (`2026-W40`) on.
+pub fn shipped_since(conn: &Connection, product_id: i64, warehouse_id: i64, first: &str) -> Result<Quantity> {
+    let units: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(shipped), 0) FROM weekly_sales WHERE product_id = ?1 AND warehouse_id = ?2 AND week >= ?3",
+        )?
+        .query_row((product_id, warehouse_id, first), |r| r.get(0))?;
+    Ok(Quantity::from_minor(units))
+}
+
 /// Units shipped per week of a product in a warehouse, for weeks from `first` to `last`
 /// (`2026-W40`), as (week, units).
 pub fn weekly_sales(conn: &Connection, first: &str, last: &str) -> Result<Vec<(i64, i64, String, Quantity)>> {

@@ -130,6 +130,22 @@ pub struct SlowMover {
     /// Days since it last sold; `None` when it never has.
     pub days_idle: Option<i64>,
     pub value: Money,
+    /// How many days the stock lasts at the last 8 weeks' rate of sale; `None` when
+    /// nothing sold in them (it would last for ever).
+    pub days_of_cover: Option<i64>,
+}
+
+/// Days `on_hand` lasts when `sold` went in `days`.
+pub fn days_of_cover(
+    on_hand: crate::domain::money::Quantity,
+    sold: crate::domain::money::Quantity,
+    days: i64,
+) -> Option<i64> {
+    if sold.value() <= rust_decimal::Decimal::ZERO {
+        return None;
+    }
+    let per_day = sold.value() / rust_decimal::Decimal::from(days.max(1));
+    i64::try_from((on_hand.value() / per_day).floor()).ok()
 }
 
 fn days_since(time: &str, today: chrono::NaiveDate) -> Option<i64> {
@@ -141,14 +157,21 @@ fn days_since(time: &str, today: chrono::NaiveDate) -> Option<i64> {
 pub fn slow_movers(session: &Session, days: u32, limit: usize) -> Result<Vec<SlowMover>> {
     let today = session.clock.today();
     let cutoff = today.checked_sub_days(chrono::Days::new(u64::from(days))).unwrap_or(today).to_string();
-    Ok(repo::idle_stock(session.db.conn(), &cutoff, limit)?
+    let weeks = super::purchasing::history_weeks(today);
+    let first = weeks.first().cloned().unwrap_or_default();
+    let conn = session.db.conn();
+    repo::idle_stock(conn, &cutoff, limit)?
         .into_iter()
-        .map(|stock| SlowMover {
-            days_idle: stock.last_sold.as_deref().and_then(|t| days_since(t, today)),
-            value: Money::round_from(stock.cost.value() * stock.on_hand.value()),
-            stock,
+        .map(|stock| {
+            let sold = crate::db::purchasing::shipped_since(conn, stock.product_id, stock.warehouse_id, &first)?;
+            Ok(SlowMover {
+                days_idle: stock.last_sold.as_deref().and_then(|t| days_since(t, today)),
+                value: Money::round_from(stock.cost.value() * stock.on_hand.value()),
+                days_of_cover: days_of_cover(stock.on_hand, sold, 7 * weeks.len() as i64),
+                stock,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub fn slow_movers_report(session: &Session, days: u32) -> Result<Report> {
@@ -161,6 +184,7 @@ pub fn slow_movers_report(session: &Session, days: u32) -> Result<Report> {
         "last_sold",
         "days_without_sale",
         "last_received",
+        "days_of_cover",
         "value_at_cost",
     ];
     let rows = slow_movers(session, days, usize::MAX)?
@@ -176,6 +200,7 @@ pub fn slow_movers_report(session: &Session, days: u32) -> Result<Report> {
                 s.last_sold.unwrap_or_default(),
                 m.days_idle.map(|d| d.to_string()).unwrap_or_default(),
                 s.last_received.unwrap_or_default(),
+                m.days_of_cover.map(|d| d.to_string()).unwrap_or_default(),
                 m.value.to_string(),
             ]
         })

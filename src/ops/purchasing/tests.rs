@@ -131,6 +131,8 @@ fn slow_movers_and_ageing_read_the_last_sale_and_the_arrivals() {
     let week = crate::ops::stock_reports::slow_movers(&s, 7, 10).unwrap();
     assert_eq!(week.len(), 1);
     assert_eq!((week[0].stock.sku.as_str(), week[0].days_idle), ("TEA", Some(9)));
+    // 60 sold in the 8 weeks (56 days) before this one: 40 on hand last 37 days.
+    assert_eq!(week[0].days_of_cover, Some(37));
     assert!(crate::ops::stock_reports::slow_movers(&s, 30, 10).unwrap().is_empty());
     // 40 on hand, all from the receipt of 2026-09-01 (87 days ago): the 31-90 bucket.
     let (_, rows) = crate::ops::stock_reports::ageing(&s).unwrap();

@@ -538,9 +538,10 @@ fn draw_slow_movers(frame: &mut Frame<'_>, app: &App, area: Rect) {
         t("stock.on_hand"),
         t("stock.last_sold"),
         t("stock.days_left"),
+        t("stock.cover"),
         t("plan.value"),
     ];
-    let widths = table::widths(&[10, 0, 9, 8, 10, 5, 10], usize::from(inner.width));
+    let widths = table::widths(&[10, 0, 9, 8, 10, 5, 6, 10], usize::from(inner.width));
     let rows = tab
         .slow
         .iter()
@@ -558,6 +559,7 @@ fn draw_slow_movers(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 qty(s.on_hand),
                 sold,
                 m.days_idle.map(|d| d.to_string()).unwrap_or_default(),
+                m.days_of_cover.map(|d| d.to_string()).unwrap_or_else(|| "∞".to_string()),
                 m.value.to_string(),
             ]
         })
