@@ -303,16 +303,20 @@ pub fn low_stock(conn: &Connection, warehouse: Option<i64>, limit: usize) -> Res
     Ok(rows)
 }
 
+pub const LOW_COUNT_CAP: usize = 10_000;
+
 /// How many product x warehouse pairs are low: a range count on the shortfall index.
+/// Counted up to `LOW_COUNT_CAP`: the status bar says "10000+" rather than spend a second
+/// counting a million pairs of a shop that has not set its stock yet.
 pub fn low_stock_count(conn: &Connection) -> Result<usize> {
     let n: i64 = conn
         .prepare_cached(
-            "SELECT COUNT(*) FROM stock_levels l INDEXED BY stock_levels_shortfall
+            "SELECT COUNT(*) FROM (SELECT 1 FROM stock_levels l INDEXED BY stock_levels_shortfall
              JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
              WHERE l.on_hand - l.reserved + l.incoming - l.reorder_point < 0
-               AND p.archived_at IS NULL AND w.archived_at IS NULL",
+               AND p.archived_at IS NULL AND w.archived_at IS NULL LIMIT ?1)",
         )?
-        .query_row([], |r| r.get(0))?;
+        .query_row([i64::try_from(LOW_COUNT_CAP).unwrap_or(i64::MAX)], |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
 

@@ -276,8 +276,22 @@ fn product_conditions(query: &ProductQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>
         clauses.push("p.archived_at IS NULL".to_string());
     }
     for word in query.filter.split_whitespace() {
-        clauses.push("instr(p.search, ?) > 0".to_string());
-        params.push(Box::new(word.to_lowercase()));
+        let word = word.to_lowercase();
+        if word.chars().count() >= 3 {
+            // The trigram index finds the products containing the word; the phrase quotes
+            // keep FTS5 from reading the word as query syntax.
+            clauses.push("p.id IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)".to_string());
+            params.push(Box::new(format!("\"{}\"", word.replace('"', "\"\""))));
+        } else if word.contains(['%', '_', '\\']) {
+            clauses.push("instr(p.search, ?) > 0".to_string());
+            params.push(Box::new(word));
+        } else {
+            // One or two characters: the start of a SKU or name, which their indexes find;
+            // anywhere in the text would mean reading every product on each keystroke.
+            clauses.push("(p.name LIKE ? OR p.sku LIKE ?)".to_string());
+            params.push(Box::new(format!("{word}%")));
+            params.push(Box::new(format!("{word}%")));
+        }
     }
     (clauses, params)
 }
@@ -339,12 +353,41 @@ pub fn product_window(
 }
 
 pub fn product_count(conn: &Connection, query: &ProductQuery) -> Result<usize> {
+    if query.filter.trim().is_empty() {
+        let (active, archived) = stored_counts(conn)?;
+        let n = if query.include_archived { active + archived } else { active };
+        return Ok(usize::try_from(n).unwrap_or(0));
+    }
     let (clauses, params) = product_conditions(query);
     let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     let n: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM products p {where_sql}"))?
         .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Active and archived products as the triggers count them.
+fn stored_counts(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached("SELECT active, archived FROM product_counts WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, 0)))
+}
+
+/// How the kept product counts differ from a real count, one line each.
+pub fn count_problems(conn: &Connection) -> Result<Vec<String>> {
+    let kept = stored_counts(conn)?;
+    let real: (i64, i64) = conn.query_row(
+        "SELECT count(*) FILTER (WHERE archived_at IS NULL), count(*) FILTER (WHERE archived_at IS NOT NULL) FROM products",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if kept == real {
+        return Ok(Vec::new());
+    }
+    let shown = |(a, b): (i64, i64)| format!("{a}/{b}");
+    Ok(vec![crate::i18n::tf("check.product_counts", &[("kept", &shown(kept)), ("real", &shown(real))])])
 }
 
 /// The sort key of a product in `sort`, to open a list window at it.

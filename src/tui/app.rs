@@ -87,7 +87,6 @@ impl App {
         };
         app.customers.list.capacity = super::view::list_capacity(size.1);
         app.customers.list.reset(&app.session)?;
-        app.stock.low_count = crate::ops::ledger::low_stock_count(&app.session)?;
         Ok(app)
     }
 
@@ -260,6 +259,14 @@ impl App {
     }
 
     /// Re-reads what is on screen when another session has written to the file.
+    /// Loads what the first frame is not held up for: the low-stock count of the status bar.
+    pub fn load_deferred(&mut self) {
+        match crate::ops::ledger::low_stock_count(&self.session) {
+            Ok(count) => self.stock.low_count = count,
+            Err(e) => self.flash = Some(Flash::Error(e.to_string())),
+        }
+    }
+
     pub fn tick(&mut self) {
         match self.session.db.data_version() {
             Ok(version) if version != self.data_version => {

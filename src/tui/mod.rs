@@ -39,10 +39,16 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
     let io = |source| Error::Io { path: "terminal".into(), source };
     let size = terminal.size().map_err(io)?;
     app.resize(size.width, size.height);
+    let mut first_frame = true;
     loop {
         terminal.draw(|frame| view::draw(frame, app)).map_err(io)?;
         if app.should_quit {
             return Ok(());
+        }
+        if std::mem::take(&mut first_frame) {
+            // What the first frame can do without (the status bar's counts) comes right after.
+            app.load_deferred();
+            continue;
         }
         // While a filter runs in the background, wake often to show its result promptly.
         let timeout = if app.waiting() { BACKGROUND_POLL } else { IDLE_POLL };

@@ -79,7 +79,12 @@ fn status_left(app: &App, total: u16) -> String {
     let operator = &app.session.operator;
     let mut left = format!(" {} │ {} ({}) ", display_safe(&app.db_label), operator.name, operator.role);
     if app.stock.low_count > 0 {
-        left.push_str(&format!("│ {} ", tf("stock.status_low", &[("count", &app.stock.low_count)])));
+        let count = if app.stock.low_count >= crate::db::ledger::LOW_COUNT_CAP {
+            format!("{}+", crate::db::ledger::LOW_COUNT_CAP)
+        } else {
+            app.stock.low_count.to_string()
+        };
+        left.push_str(&format!("│ {} ", tf("stock.status_low", &[("count", &count)])));
     }
     truncate(&left, usize::from(total) / 2)
 }

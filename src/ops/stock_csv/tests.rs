@@ -150,3 +150,20 @@ fn negative_stock_and_untidy_product_files_round_trip() {
     let report = import_products(&mut s, untidy.as_bytes(), false).unwrap();
     assert_eq!((report.updated, report.unchanged), (0, 2), "{report:?}");
 }
+
+#[test]
+fn the_kept_product_counts_follow_creates_and_archives() {
+    let mut s = stocked_shop();
+    let count = |s: &Session, archived: bool| {
+        let query = crate::db::products::ProductQuery { include_archived: archived, ..Default::default() };
+        crate::db::products::product_count(s.db.conn(), &query).unwrap()
+    };
+    assert_eq!((count(&s, false), count(&s, true)), (2, 3), "RICE is archived");
+    import_products(&mut s, b"sku,archived\nRICE,no\nBOLT-8,yes\n", false).unwrap();
+    assert_eq!((count(&s, false), count(&s, true)), (2, 3));
+    import_products(&mut s, b"sku,name\nNEW,New thing\n", false).unwrap();
+    assert_eq!((count(&s, false), count(&s, true)), (3, 4));
+    assert!(crate::db::products::count_problems(s.db.conn()).unwrap().is_empty());
+    s.db.conn().execute("UPDATE product_counts SET active = 99", []).unwrap();
+    assert_eq!(crate::db::products::count_problems(s.db.conn()).unwrap().len(), 1);
+}
