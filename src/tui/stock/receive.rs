@@ -198,7 +198,11 @@ impl Receiving {
         }
         match self.quantity_value() {
             Ok(quantity) => self.add(product, quantity, "", None),
-            Err(p) => self.refuse(Field::Quantity, describe_problem(&p)),
+            Err(p) => {
+                // The code stays on the scan line: fix the quantity, Enter, Enter.
+                self.scan = Input::new(product.data.sku.clone());
+                self.refuse(Field::Quantity, describe_problem(&p));
+            }
         }
     }
 
