@@ -206,13 +206,33 @@ pub fn set_line_quantity(conn: &Connection, po_id: i64, line: i64, quantity: Qua
     Ok(())
 }
 
-/// Units of a product shipped from a warehouse in the weeks from `first` (`2026-W40`) on.
-pub fn shipped_since(conn: &Connection, product_id: i64, warehouse_id: i64, first: &str) -> Result<Quantity> {
+/// What draft orders hold per (product, warehouse): ordered soon, so the plan does not
+/// suggest it again.
+pub fn drafted(conn: &Connection) -> Result<Vec<(i64, i64, Quantity)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT x.product_id, o.warehouse_id, SUM(x.quantity) FROM purchase_orders o
+             JOIN purchase_lines x ON x.po_id = o.id WHERE o.status = 'draft' GROUP BY 1, 2",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, Quantity::from_minor(r.get(2)?))))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Units of a product shipped from a warehouse in the weeks `first` to `last` (`2026-W40`).
+pub fn shipped_between(
+    conn: &Connection,
+    product_id: i64,
+    warehouse_id: i64,
+    first: &str,
+    last: &str,
+) -> Result<Quantity> {
     let units: i64 = conn
         .prepare_cached(
-            "SELECT coalesce(sum(shipped), 0) FROM weekly_sales WHERE product_id = ?1 AND warehouse_id = ?2 AND week >= ?3",
+            "SELECT coalesce(sum(shipped), 0) FROM weekly_sales
+             WHERE product_id = ?1 AND warehouse_id = ?2 AND week BETWEEN ?3 AND ?4",
         )?
-        .query_row((product_id, warehouse_id, first), |r| r.get(0))?;
+        .query_row((product_id, warehouse_id, first, last), |r| r.get(0))?;
     Ok(Quantity::from_minor(units))
 }
 

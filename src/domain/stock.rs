@@ -89,6 +89,17 @@ pub fn in_category(category: &str, parent: &str) -> bool {
             && category[parent.len()..].starts_with('/')
 }
 
+/// Units goods are weighed or measured in (ordered in decimals); everything else is
+/// counted in whole pieces.
+pub fn sold_by_measure(unit: &str) -> bool {
+    const MEASURES: &[&str] = &[
+        "kg", "g", "mg", "t", "lb", "oz", "l", "ml", "cl", "m", "cm", "mm", "m2", "m3", "千克", "公斤", "克", "斤",
+        "升", "毫升", "米", "厘米",
+    ];
+    let unit = unit.trim().to_lowercase();
+    MEASURES.contains(&unit.as_str())
+}
+
 /// Yes/no as people and spreadsheets write it; empty is `default`.
 pub fn flag(text: &str, default: bool) -> Result<bool, Problem> {
     match text.trim().to_ascii_lowercase().as_str() {

@@ -486,13 +486,18 @@ impl CountDraft {
         Ok(CountDraft { lines })
     }
 
-    /// A scan of one item: adds `quantity` to the product's line (its first lot line for
-    /// lot-tracked products). Returns the line, or `None` when the product is not on the sheet.
-    pub fn scan(&mut self, product: &Product, quantity: Quantity) -> Option<usize> {
-        let index = self.lines.iter().position(|l| l.product.id == product.id)?;
+    /// A scan of one item: adds `quantity` to the product's line. Returns the line, or
+    /// `Err` with the product's first line when the scan cannot say which line it is: a
+    /// barcode does not name a lot, so lot-tracked products are counted by typing each lot's
+    /// count. `Ok(None)` when the product is not on the sheet.
+    pub fn scan(&mut self, product: &Product, quantity: Quantity) -> std::result::Result<Option<usize>, usize> {
+        let Some(index) = self.lines.iter().position(|l| l.product.id == product.id) else { return Ok(None) };
+        if product.data.tracks_lots {
+            return Err(index);
+        }
         let line = &mut self.lines[index];
         line.counted = Some(line.counted.unwrap_or_default() + quantity);
-        Some(index)
+        Ok(Some(index))
     }
 
     pub fn counted(&self) -> usize {

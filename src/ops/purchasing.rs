@@ -64,6 +64,11 @@ pub fn plan(session: &Session, warehouse: Option<i64>) -> Result<Vec<PlanRow>> {
         let Some(at) = weeks.iter().position(|w| *w == week) else { continue };
         sales.entry((product, wh)).or_insert_with(|| vec![Quantity::ZERO; weeks.len()])[at] = shipped;
     }
+    // Drafts are orders about to be sent: what they hold is not suggested again.
+    let mut drafted: HashMap<(i64, i64), Quantity> = HashMap::new();
+    for (product, wh, quantity) in repo::drafted(conn)? {
+        drafted.insert((product, wh), quantity);
+    }
     let suppliers: HashMap<String, (String, i64)> =
         products::suppliers(conn)?.into_iter().map(|s| (s.data.code, (s.data.name, s.data.lead_days))).collect();
     let mut rows = Vec::new();
@@ -81,10 +86,10 @@ pub fn plan(session: &Session, warehouse: Option<i64>) -> Result<Vec<PlanRow>> {
                 weekly_sales: sales.remove(&(product.id, level.warehouse_id)).unwrap_or_default(),
                 lead_days,
                 available: level.available(),
-                incoming: level.incoming,
+                incoming: level.incoming + drafted.get(&(product.id, level.warehouse_id)).copied().unwrap_or_default(),
                 reorder_point: level.reorder_point,
                 reorder_qty: level.reorder_qty,
-                whole_units: !matches!(product.data.unit.as_str(), "kg" | "g" | "l" | "m"),
+                whole_units: !crate::domain::stock::sold_by_measure(&product.data.unit),
             };
             let figures = replenish::plan(&input);
             if figures.suggested.is_none() {
@@ -213,16 +218,23 @@ pub fn value(lines: &[PurchaseLine]) -> Money {
 }
 
 /// Sends a draft: its lines now count as incoming stock at its warehouse.
+/// The order as it is now, inside the write: another session may have sent, received or
+/// cancelled it since it was read for the screen.
+fn current(tx: &rusqlite::Connection, po: &PurchaseOrder) -> Result<PurchaseOrder> {
+    repo::po(tx, &po.code)?.ok_or_else(|| Error::NotFound { what: po.code.clone() })
+}
+
 pub fn send(session: &mut Session, po: &PurchaseOrder) -> Result<()> {
-    po.status.check_send().map_err(|why| refused(po, why))?;
     session.write(|tx, ctx| {
+        let po = &current(tx, po)?;
+        po.status.check_send().map_err(|why| refused(po, why))?;
         let lines = repo::lines(tx, po.id)?;
         if lines.is_empty() {
             return Err(Error::Refused(tf("po.empty", &[("code", &po.code)])));
         }
         repo::set_status(tx, po, PoStatus::Sent, &ctx.now)?;
         for line in &lines {
-            ledger_repo::add_incoming(tx, line.product_id, po.warehouse_id, line.quantity)?;
+            ledger_repo::add_incoming(tx, line.product_id, po.warehouse_id, line.remaining())?;
         }
         ctx.audit(tx, "send-po", "purchase_order", Some(po.id), po.code.clone())
     })
@@ -230,8 +242,9 @@ pub fn send(session: &mut Session, po: &PurchaseOrder) -> Result<()> {
 
 /// Cancels an order; what it still expected is no longer incoming.
 pub fn cancel(session: &mut Session, po: &PurchaseOrder, reason: &str) -> Result<()> {
-    po.status.check_cancel().map_err(|why| refused(po, why))?;
     session.write(|tx, ctx| {
+        let po = &current(tx, po)?;
+        po.status.check_cancel().map_err(|why| refused(po, why))?;
         if po.status.is_open() {
             for line in repo::lines(tx, po.id)? {
                 ledger_repo::add_incoming(tx, line.product_id, po.warehouse_id, Quantity::ZERO - line.remaining())?;
@@ -244,8 +257,9 @@ pub fn cancel(session: &mut Session, po: &PurchaseOrder, reason: &str) -> Result
 
 /// Changes a draft line's quantity (zero removes it).
 pub fn set_line_quantity(session: &mut Session, po: &PurchaseOrder, line: i64, quantity: Quantity) -> Result<()> {
-    po.status.check_send().map_err(|why| refused(po, why))?;
     session.write(|tx, ctx| {
+        let po = &current(tx, po)?;
+        po.status.check_send().map_err(|why| refused(po, why))?;
         repo::set_line_quantity(tx, po.id, line, quantity)?;
         ctx.audit(tx, "change-po", "purchase_order", Some(po.id), format!("{} line {line} {quantity}", po.code))
     })
@@ -255,10 +269,15 @@ pub fn set_line_quantity(session: &mut Session, po: &PurchaseOrder, line: i64, q
 /// not exceed what it still expects. Receipt moves, received quantities, incoming stock
 /// and the order's status change in one transaction. Returns the new status.
 pub fn receive(session: &mut Session, po: &PurchaseOrder, delivery: &[ReceiptLine]) -> Result<PoStatus> {
-    po.status.check_receive().map_err(|why| refused(po, why))?;
     let warehouse = products::warehouse(session.db.conn(), po.warehouse_id)?
         .ok_or_else(|| Error::NotFound { what: po.warehouse.clone() })?;
-    session.write(|tx, ctx| receive_in(tx, ctx, po, &warehouse, delivery))
+    session.write(|tx, ctx| {
+        // Another clerk may have received part of it meanwhile: what is still expected is
+        // read here, inside the write, not taken from the screen.
+        let po = &current(tx, po)?;
+        po.status.check_receive().map_err(|why| refused(po, why))?;
+        receive_in(tx, ctx, po, &warehouse, delivery)
+    })
 }
 
 fn receive_in(
@@ -462,6 +481,27 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<supe
                         lines: vec![line],
                     },
                 )),
+            }
+        }
+        // An order's lines must agree with its status, and name each product once (a
+        // delivery is matched to the order by product).
+        for (code, po) in &orders {
+            let received: Vec<bool> = po.lines.iter().map(|(_, q, r, _)| !r.is_zero() && r >= q).collect();
+            let started = po.lines.iter().any(|(_, _, r, _)| !r.is_zero());
+            let fits = match po.status {
+                PoStatus::Draft | PoStatus::Sent => !started,
+                PoStatus::PartlyReceived => started && !received.iter().all(|r| *r),
+                PoStatus::Received => received.iter().all(|r| *r),
+                PoStatus::Cancelled => true,
+            };
+            if !fits {
+                let text = crate::i18n::tf("po.import_status", &[("code", code), ("status", &status_label(po.status))]);
+                errors.push(po.line, "received", "", text);
+            }
+            for (i, (product, ..)) in po.lines.iter().enumerate() {
+                if po.lines[..i].iter().any(|(p, ..)| p == product) {
+                    errors.push(po.line, "sku", code, crate::i18n::tf("po.import_twice", &[("code", code)]));
+                }
             }
         }
         if !errors.is_empty() {

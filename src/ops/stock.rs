@@ -217,14 +217,20 @@ pub fn supplier_input(s: &Supplier) -> SupplierInput {
     }
 }
 
-/// Creates a supplier or saves an edit of it (matched by code).
-pub fn save_supplier(session: &mut Session, input: &SupplierInput) -> Result<Supplier> {
-    let data = validate_supplier(input).map_err(Error::Invalid)?;
+/// Creates a supplier, or with `editing` saves an edit of it made at its version.
+pub fn save_supplier(session: &mut Session, editing: Option<&Supplier>, input: &SupplierInput) -> Result<Supplier> {
+    let mut data = validate_supplier(input).map_err(Error::Invalid)?;
+    if let Some(current) = editing {
+        data.code = current.data.code.clone();
+    }
     session.write(|tx, ctx| {
-        let id = match repo::supplier_by_code(tx, &data.code)? {
+        let id = match editing {
             Some(current) => {
                 repo::update_supplier(tx, current.id, current.version, &data)?;
                 current.id
+            }
+            None if repo::supplier_by_code(tx, &data.code)?.is_some() => {
+                return Err(invalid("code", Problem::DuplicateCode));
             }
             None => repo::insert_supplier(tx, &data)?,
         };
@@ -264,16 +270,26 @@ pub fn default_warehouse(session: &Session) -> Result<Warehouse> {
     warehouses(session)?.into_iter().next().ok_or_else(|| Error::NotFound { what: "warehouse".into() })
 }
 
-/// Creates a warehouse or saves an edit of it (matched by code). A manager's job: it
-/// decides where stock may go below zero.
-pub fn save_warehouse(session: &mut Session, input: &WarehouseInput) -> Result<Warehouse> {
+/// Creates a warehouse, or with `editing` saves an edit of it made at its version. A
+/// manager's job: it decides where stock may go below zero.
+pub fn save_warehouse(session: &mut Session, editing: Option<&Warehouse>, input: &WarehouseInput) -> Result<Warehouse> {
     session.require(Role::Manager)?;
-    let data = validate_warehouse(input).map_err(Error::Invalid)?;
+    let mut data = validate_warehouse(input).map_err(Error::Invalid)?;
+    if let Some(current) = editing {
+        data.code = current.data.code.clone();
+        if current.data.is_default && !data.is_default {
+            // The shop always has a default: it moves when another warehouse takes it.
+            return Err(Error::Refused(crate::i18n::t("stock.keeps_default").to_string()));
+        }
+    }
     session.write(|tx, ctx| {
-        let id = match repo::warehouse_by_code(tx, &data.code)? {
+        let id = match editing {
             Some(current) => {
                 repo::update_warehouse(tx, current.id, current.version, &data)?;
                 current.id
+            }
+            None if repo::warehouse_by_code(tx, &data.code)?.is_some() => {
+                return Err(invalid("code", Problem::DuplicateCode));
             }
             None => repo::insert_warehouse(tx, &data)?,
         };

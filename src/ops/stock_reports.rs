@@ -159,11 +159,13 @@ pub fn slow_movers(session: &Session, days: u32, limit: usize) -> Result<Vec<Slo
     let cutoff = today.checked_sub_days(chrono::Days::new(u64::from(days))).unwrap_or(today).to_string();
     let weeks = super::purchasing::history_weeks(today);
     let first = weeks.first().cloned().unwrap_or_default();
+    let last = weeks.last().cloned().unwrap_or_default();
     let conn = session.db.conn();
     repo::idle_stock(conn, &cutoff, limit)?
         .into_iter()
         .map(|stock| {
-            let sold = crate::db::purchasing::shipped_since(conn, stock.product_id, stock.warehouse_id, &first)?;
+            let sold =
+                crate::db::purchasing::shipped_between(conn, stock.product_id, stock.warehouse_id, &first, &last)?;
             Ok(SlowMover {
                 days_idle: stock.last_sold.as_deref().and_then(|t| days_since(t, today)),
                 value: Money::round_from(stock.cost.value() * stock.on_hand.value()),

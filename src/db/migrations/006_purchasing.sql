@@ -42,13 +42,16 @@ CREATE TABLE weekly_sales (
 CREATE TRIGGER stock_moves_weekly_sales AFTER INSERT ON stock_moves WHEN NEW.kind = 'shipment' BEGIN
     INSERT INTO weekly_sales (product_id, warehouse_id, week, shipped)
         VALUES (NEW.product_id, NEW.warehouse_id,
-                strftime('%G-W%V', NEW.at),
+                -- ISO week of the day: its Thursday decides the year (portable to SQLite before 3.46).
+                strftime('%Y', NEW.at, 'weekday 0', '-3 days') || '-W' ||
+                    printf('%02d', (strftime('%j', NEW.at, 'weekday 0', '-3 days') - 1) / 7 + 1),
                 -NEW.quantity)
         ON CONFLICT (product_id, warehouse_id, week) DO UPDATE SET shipped = shipped + excluded.shipped;
 END;
 INSERT INTO weekly_sales (product_id, warehouse_id, week, shipped)
     SELECT product_id, warehouse_id,
-           strftime('%G-W%V', at),
+           strftime('%Y', at, 'weekday 0', '-3 days') || '-W' ||
+               printf('%02d', (strftime('%j', at, 'weekday 0', '-3 days') - 1) / 7 + 1),
            -SUM(quantity)
     FROM stock_moves WHERE kind = 'shipment' GROUP BY 1, 2, 3;
 

@@ -11,7 +11,7 @@ use crate::ops::testing::shop;
 fn stock_shop() -> (Session, Warehouse, Warehouse) {
     let (mut s, _) = shop();
     let second = WarehouseInput { code: "SHOP".into(), name: "Shop floor".into(), ..Default::default() };
-    save_warehouse(&mut s, &second).unwrap();
+    save_warehouse(&mut s, None, &second).unwrap();
     for (sku, lots, negative) in [("BOLT", "no", "no"), ("MILK", "yes", "no"), ("OIL", "no", "yes")] {
         let input = ProductInput {
             sku: sku.into(),
@@ -349,8 +349,10 @@ fn a_count_sheet_posts_only_what_was_counted() {
     assert_eq!(sheet.lines.len(), 3, "BOLT, MILK lot L1, OIL");
     let bolt = stock::find_product(&s, "BOLT").unwrap().unwrap();
     for _ in 0..9 {
-        sheet.scan(&bolt, q("1"));
+        sheet.scan(&bolt, q("1")).unwrap();
     }
+    let milk = stock::find_product(&s, "MILK").unwrap().unwrap();
+    assert!(sheet.scan(&milk, q("1")).is_err(), "a barcode does not say which lot");
     let milk_line = sheet.lines.iter().position(|l| l.lot == "L1").unwrap();
     sheet.lines[milk_line].counted = Some(q("4"));
     assert_eq!((sheet.counted(), sheet.differences()), (2, 1));

@@ -15,6 +15,7 @@ fn purchasing_shop() -> Session {
     let (mut s, _) = shop();
     save_supplier(
         &mut s,
+        None,
         &SupplierInput { code: "ACME".into(), name: "Acme".into(), lead_days: "14".into(), ..Default::default() },
     )
     .unwrap();
@@ -48,7 +49,15 @@ fn purchasing_shop() -> Session {
 fn the_weekly_summary_uses_iso_weeks_like_chrono() {
     let (s, _) = shop();
     for day in ["2026-11-27", "2027-01-01", "2026-12-31", "2021-01-03", "2020-12-31", "2024-12-30"] {
-        let sql: String = s.db.conn().query_row("SELECT strftime('%G-W%V', ?1)", [day], |r| r.get(0)).unwrap();
+        let sql: String =
+            s.db.conn()
+                .query_row(
+                    "SELECT strftime('%Y', ?1, 'weekday 0', '-3 days') || '-W' ||
+                    printf('%02d', (strftime('%j', ?1, 'weekday 0', '-3 days') - 1) / 7 + 1)",
+                    [day],
+                    |r| r.get(0),
+                )
+                .unwrap();
         assert_eq!(sql, iso_week(NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()), "{day}");
     }
 }
@@ -173,4 +182,38 @@ fn purchase_orders_round_trip_and_an_existing_one_must_match() {
     let bad = "code,supplier,warehouse,sku,quantity,received\nPO9,NOPE,MAIN,TEA,1,2\n";
     let err = import(&mut fresh, bad.as_bytes(), false).unwrap_err().to_string();
     assert!(err.contains("column supplier") && err.contains("column received"), "{err}");
+}
+
+#[test]
+fn orders_are_read_afresh_inside_each_change() {
+    let mut s = purchasing_shop();
+    let rows = plan(&s, None).unwrap();
+    let stale = draft_from_plan(&mut s, &rows).unwrap();
+    assert!(
+        plan(&s, None).unwrap().iter().all(|r| r.sku != "TEA" || r.warehouse != "MAIN"),
+        "a draft is not suggested twice"
+    );
+    send(&mut s, &stale).unwrap();
+    // The screen's copy still says draft: changing a line is refused all the same.
+    assert!(set_line_quantity(&mut s, &stale, 1, q("99")).is_err());
+    let tea = stock::find_product(&s, "TEA").unwrap().unwrap();
+    let mut two = ReceiptDraft::default();
+    two.add(tea, q("2"), "", None);
+    // Two receipts from copies read before either: both book, neither conflicts.
+    receive(&mut s, &stale, &two.lines).unwrap();
+    receive(&mut s, &stale, &two.lines).unwrap();
+    let (po, lines) = get(&s, &stale.code).unwrap();
+    assert_eq!((po.status, lines[0].received), (PoStatus::PartlyReceived, q("4")));
+    assert!(check(&s).unwrap().is_empty());
+}
+
+#[test]
+fn imported_orders_must_agree_with_their_status() {
+    let mut s = purchasing_shop();
+    let file = "code,supplier,warehouse,status,sku,quantity,received\n\
+                PO7,ACME,MAIN,draft,TEA,5,1\n\
+                PO8,ACME,MAIN,sent,TEA,5,0\n\
+                PO8,ACME,MAIN,sent,TEA,2,0\n";
+    let err = import(&mut s, file.as_bytes(), false).unwrap_err().to_string();
+    assert!(err.contains("PO7") && err.contains("PO8"), "{err}");
 }

@@ -167,3 +167,19 @@ fn the_kept_product_counts_follow_creates_and_archives() {
     s.db.conn().execute("UPDATE product_counts SET active = 99", []).unwrap();
     assert_eq!(crate::db::products::count_problems(s.db.conn()).unwrap().len(), 1);
 }
+
+#[test]
+fn supplier_forms_never_overwrite_silently() {
+    let mut s = stocked_shop();
+    let acme = crate::ops::stock::suppliers(&s).unwrap().into_iter().find(|x| x.data.code == "ACME").unwrap();
+    let input = crate::ops::stock::supplier_input(&acme);
+    let Err(Error::Invalid(errors)) = crate::ops::stock::save_supplier(&mut s, None, &input) else { panic!() };
+    assert_eq!(errors[0].problem, Problem::DuplicateCode, "a new supplier with a code in use");
+    crate::ops::stock::save_supplier(&mut s, Some(&acme), &SupplierInput { name: "Acme 2".into(), ..input.clone() })
+        .unwrap();
+    let stale =
+        crate::ops::stock::save_supplier(&mut s, Some(&acme), &SupplierInput { name: "Acme 3".into(), ..input });
+    assert!(matches!(stale, Err(Error::Conflict { .. })), "saved meanwhile by someone else");
+    assert!(crate::domain::stock::sold_by_measure("KG") && crate::domain::stock::sold_by_measure("千克"));
+    assert!(!crate::domain::stock::sold_by_measure("pcs"));
+}

@@ -421,8 +421,10 @@ impl App {
             return self.show_order(&code);
         }
         match &self.stock.screen {
-            StockScreen::Form(form) if matches!(form.kind, FormKind::Supplier) => return self.show_suppliers(),
-            StockScreen::Form(form) if matches!(form.kind, FormKind::Warehouse) => return self.show_warehouses(),
+            StockScreen::Form(form) if matches!(form.kind, FormKind::Supplier { .. }) => return self.show_suppliers(),
+            StockScreen::Form(form) if matches!(form.kind, FormKind::Warehouse { .. }) => {
+                return self.show_warehouses();
+            }
             _ => {}
         }
         match back_to {
@@ -449,7 +451,7 @@ impl App {
                 other => other,
             };
         }
-        if matches!(form.kind, FormKind::Supplier | FormKind::Warehouse) {
+        if matches!(form.kind, FormKind::Supplier { .. } | FormKind::Warehouse { .. }) {
             let (kind, typed) =
                 (form.kind.clone(), std::mem::replace(&mut form.form, Form::new(String::new(), Vec::new())));
             let result = self.save_master(&kind, &typed);
@@ -501,7 +503,7 @@ impl App {
                 })
             }
             FormKind::PoLine { .. } => return Ok(()),
-            FormKind::Supplier | FormKind::Warehouse => return Ok(()),
+            FormKind::Supplier { .. } | FormKind::Warehouse { .. } => return Ok(()),
             FormKind::Reorder => {
                 let id = form.back_to.unwrap_or_default();
                 stock::product(&self.session, id).and_then(|product| {
@@ -563,6 +565,11 @@ impl App {
             match action {
                 Action::Down | Action::Up => {
                     receiving.move_choice(action == Action::Down);
+                }
+                // Text typed since the list appeared (a scanner running ahead) is a new scan.
+                Action::Accept if !receiving.scan.value().trim().is_empty() => {
+                    receiving.choices.clear();
+                    receiving.enter(&self.session)?;
                 }
                 Action::Accept => receiving.pick(),
                 Action::Back => {
@@ -665,6 +672,7 @@ impl App {
             let draft = receiving.draft.clone();
             crate::ops::purchasing::receive(&mut self.session, &po, &draft.lines)?;
             self.show_order(&po.code)?;
+            self.stock.products.reload(&self.session)?;
             self.stock.low_count = ledger::low_stock_count(&self.session)?;
             self.flash = Some(Flash::Info(tf(
                 "receive.posted",

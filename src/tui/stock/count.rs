@@ -101,22 +101,33 @@ impl CountSheet {
                     return Ok(());
                 };
                 match self.draft.scan(&product, Quantity::from_minor(1000)) {
-                    Some(index) => {
+                    Ok(Some(index)) => {
                         self.select(index);
                         let counted = self.draft.lines[index].counted.unwrap_or_default();
                         let text = tf("count.scanned", &[("sku", &product.data.sku), ("count", &qty(counted))]);
                         self.message = Some((true, text));
                     }
-                    None => self.message = Some((false, tf("count.not_on_sheet", &[("sku", &product.data.sku)]))),
+                    Ok(None) => self.message = Some((false, tf("count.not_on_sheet", &[("sku", &product.data.sku)]))),
+                    Err(index) => {
+                        self.select(index);
+                        self.focus = CountField::Count;
+                        self.message = Some((false, tf("count.lots_typed", &[("sku", &product.data.sku)])));
+                    }
                 }
             }
             CountField::Count => {
                 let typed = self.count.value().trim().to_string();
-                let Some(line) = self.draft.lines.get_mut(self.selected) else { return Ok(()) };
                 if typed.is_empty() {
                     self.message = Some((false, t("count.type_a_count").to_string()));
                     return Ok(());
                 }
+                if stock::find_product(session, &typed)?.is_some() {
+                    self.count.reset();
+                    self.focus = CountField::Scan;
+                    self.message = Some((false, tf("count.code_in_count", &[("code", &typed)])));
+                    return Ok(());
+                }
+                let Some(line) = self.draft.lines.get_mut(self.selected) else { return Ok(()) };
                 match crate::domain::stock::stock_quantity(&typed) {
                     Ok(q) => line.counted = Some(q),
                     Err(p) => {
@@ -125,8 +136,9 @@ impl CountSheet {
                     }
                 }
                 self.message = None;
-                // On to the next line, as on a paper sheet.
+                // On to the next line, as on a paper sheet; the scan line takes the next key.
                 self.select(self.selected + 1);
+                self.focus = CountField::Scan;
             }
             CountField::Warehouse | CountField::Category => self.reload(session)?,
         }
@@ -173,6 +185,11 @@ impl App {
             Action::PageDown => sheet.select(sheet.selected + 10),
             Action::PageUp => sheet.select(sheet.selected.saturating_sub(10)),
             Action::Save => {
+                // A count typed but not entered belongs on the sheet too.
+                if !sheet.count.value().trim().is_empty() {
+                    sheet.focus = CountField::Count;
+                    sheet.enter(&self.session)?;
+                }
                 let (counted, differences) = (sheet.draft.counted(), sheet.draft.differences());
                 if counted == 0 {
                     sheet.message = Some((false, t("count.nothing").to_string()));

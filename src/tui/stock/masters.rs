@@ -68,7 +68,11 @@ fn supplier_form(editing: Option<&Supplier>) -> StockForm {
         None => t("masters.new_supplier").to_string(),
     };
     let focus = if editing.is_some() { "name" } else { "code" };
-    StockForm { kind: FormKind::Supplier, form: Form::new(title, fields).focus_on(focus), back_to: None }
+    StockForm {
+        kind: FormKind::Supplier { editing: editing.cloned().map(Box::new) },
+        form: Form::new(title, fields).focus_on(focus),
+        back_to: None,
+    }
 }
 
 fn warehouse_form(editing: Option<&Warehouse>) -> StockForm {
@@ -88,7 +92,11 @@ fn warehouse_form(editing: Option<&Warehouse>) -> StockForm {
         None => t("masters.new_warehouse").to_string(),
     };
     let focus = if editing.is_some() { "name" } else { "code" };
-    StockForm { kind: FormKind::Warehouse, form: Form::new(title, fields).focus_on(focus), back_to: None }
+    StockForm {
+        kind: FormKind::Warehouse { editing: editing.cloned().map(Box::new) },
+        form: Form::new(title, fields).focus_on(focus),
+        back_to: None,
+    }
 }
 
 impl App {
@@ -153,7 +161,7 @@ impl App {
     pub(crate) fn save_master(&mut self, kind: &FormKind, form: &Form) -> Result<()> {
         let value = |c: &str| form.value(c).to_string();
         match kind {
-            FormKind::Supplier => {
+            FormKind::Supplier { editing } => {
                 let input = SupplierInput {
                     code: value("code"),
                     name: value("name"),
@@ -163,23 +171,24 @@ impl App {
                     lead_days: value("lead_days"),
                     payment_days: value("payment_days"),
                 };
-                let saved = stock::save_supplier(&mut self.session, &input)?;
+                let saved = stock::save_supplier(&mut self.session, editing.as_deref(), &input)?;
                 self.show_suppliers()?;
                 self.flash =
                     Some(Flash::Info(tf("flash.saved", &[("code", &saved.data.code), ("name", &saved.data.name)])));
             }
-            _ => {
+            FormKind::Warehouse { editing } => {
                 let input = WarehouseInput {
                     code: value("code"),
                     name: value("name"),
                     allow_negative: value("allow_negative"),
                     is_default: value("is_default"),
                 };
-                let saved = stock::save_warehouse(&mut self.session, &input)?;
+                let saved = stock::save_warehouse(&mut self.session, editing.as_deref(), &input)?;
                 self.show_warehouses()?;
                 self.flash =
                     Some(Flash::Info(tf("flash.saved", &[("code", &saved.data.code), ("name", &saved.data.name)])));
             }
+            _ => {}
         }
         Ok(())
     }

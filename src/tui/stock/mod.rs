@@ -74,8 +74,12 @@ pub enum FormKind {
     },
     /// A warehouse's own reorder point and quantity for a product.
     Reorder,
-    Supplier,
-    Warehouse,
+    Supplier {
+        editing: Option<Box<crate::db::products::Supplier>>,
+    },
+    Warehouse {
+        editing: Option<Box<crate::db::products::Warehouse>>,
+    },
 }
 
 #[derive(Debug)]

@@ -127,6 +127,7 @@ impl App {
             Action::SendOrder => {
                 purchasing::send(&mut self.session, &po)?;
                 self.show_order(&po.code)?;
+                self.stock.low_count = crate::ops::ledger::low_stock_count(&self.session)?;
                 self.flash = Some(Flash::Info(tf("po.sent_flash", &[("code", &po.code), ("supplier", &po.supplier)])));
             }
             Action::CancelOrder => self.ask(tf("confirm.cancel_po", &[("code", &po.code)]), Pending::CancelOrder),
@@ -169,6 +170,7 @@ impl App {
         let Some((po, _)) = self.stock.purchasing.order.clone() else { return Ok(()) };
         purchasing::cancel(&mut self.session, &po, "")?;
         self.show_order(&po.code)?;
+        self.stock.low_count = crate::ops::ledger::low_stock_count(&self.session)?;
         self.flash = Some(Flash::Info(tf("po.cancelled_flash", &[("code", &po.code)])));
         Ok(())
     }
