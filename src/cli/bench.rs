@@ -187,16 +187,22 @@ fn stock(path: &Path) -> Result<()> {
         }
         scans.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
     }
-    // A name typed where a code was expected: a fuzzy search over every product's name.
-    let mut fuzzy = Vec::new();
-    for text in ["blt m8", "green tea", "papr a4", "zzzz"] {
-        for c in text.chars() {
-            timed(&mut app, &mut terminal, &key(KeyCode::Char(c)))?;
+    // A name typed where a code was expected: the products containing its words are found
+    // by the index; a typo makes it read every product's name.
+    for (label, texts) in [
+        ("stock: name typed, products offered", ["green tea", "printer paper", "bolt m8"]),
+        ("stock: name with a typo, offered", ["gren tea", "prnter papr", "blt m8"]),
+    ] {
+        let mut fuzzy = Vec::new();
+        for text in texts {
+            for c in text.chars() {
+                timed(&mut app, &mut terminal, &key(KeyCode::Char(c)))?;
+            }
+            fuzzy.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
+            timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
         }
-        fuzzy.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
-        timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
+        report(label, &mut fuzzy, Duration::from_millis(100));
     }
-    report("stock: name typed, products offered", &mut fuzzy, Duration::from_millis(100));
     let save = Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let mut booking = vec![timed(&mut app, &mut terminal, &save)?];
     report("stock: scan (lookup + line + frame)", &mut scans, Duration::from_millis(16));

@@ -196,6 +196,33 @@ pub fn set_product_archived(conn: &Connection, id: i64, version: i64, at: Option
     if changed == 1 { Ok(()) } else { Err(Error::Conflict { what: format!("product {id}") }) }
 }
 
+/// The SKU and name of up to `limit` active products whose text contains every word of
+/// `filter` (through the trigram index): the likely candidates of a fuzzy search.
+pub fn for_each_name_matching(
+    conn: &Connection,
+    filter: &str,
+    limit: usize,
+    mut each: impl FnMut(i64, &str, &str),
+) -> Result<()> {
+    // Only words the trigram index can find narrow the candidates; short ones ("m8") are
+    // left to the ranking.
+    let words: Vec<&str> = filter.split_whitespace().filter(|w| w.chars().count() >= 3).collect();
+    if words.is_empty() {
+        return Ok(());
+    }
+    let query = ProductQuery { filter: words.join(" "), ..Default::default() };
+    let (clauses, mut params) = product_conditions(&query);
+    let sql = format!("SELECT p.id, p.sku, p.name FROM products p WHERE {} LIMIT ?", clauses.join(" AND "));
+    params.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(params.iter()))?;
+    while let Some(row) = rows.next()? {
+        let (id, sku, name): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        each(id, &sku, &name);
+    }
+    Ok(())
+}
+
 /// The SKU and name of every active product, for a fuzzy search over all of them.
 pub fn for_each_name(conn: &Connection, mut each: impl FnMut(i64, &str, &str)) -> Result<()> {
     let mut stmt = conn.prepare_cached("SELECT id, sku, name FROM products WHERE archived_at IS NULL")?;

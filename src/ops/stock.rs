@@ -41,6 +41,9 @@ pub fn product_count(session: &Session, query: &ProductQuery) -> Result<usize> {
     repo::product_count(session.db.conn(), query)
 }
 
+/// Products that contain every typed word, ranked for a fuzzy lookup before reading all.
+const CANDIDATES: usize = 500;
+
 /// Active products whose SKU and name match `typed` fuzzily ("blt m8" finds "Bolt M8"),
 /// best first: for a name typed where a code was expected.
 pub fn fuzzy_products(session: &Session, typed: &str, limit: usize) -> Result<Vec<Product>> {
@@ -54,7 +57,7 @@ pub fn fuzzy_products(session: &Session, typed: &str, limit: usize) -> Result<Ve
     let mut best: BinaryHeap<Reverse<(u32, Reverse<i64>)>> = BinaryHeap::new();
     let mut chars = Vec::new();
     let mut text = String::new();
-    repo::for_each_name(session.db.conn(), |id, sku, name| {
+    let mut rank = |best: &mut BinaryHeap<Reverse<(u32, Reverse<i64>)>>, id: i64, sku: &str, name: &str| {
         text.clear();
         text.push_str(sku);
         text.push(' ');
@@ -65,7 +68,13 @@ pub fn fuzzy_products(session: &Session, typed: &str, limit: usize) -> Result<Ve
                 best.pop();
             }
         }
-    })?;
+    };
+    // Most names are typed as they are written: the products containing every word are
+    // found by the index and ranked. Only a typo ("gren") reads every product.
+    repo::for_each_name_matching(session.db.conn(), typed, CANDIDATES, |id, sku, name| rank(&mut best, id, sku, name))?;
+    if best.is_empty() {
+        repo::for_each_name(session.db.conn(), |id, sku, name| rank(&mut best, id, sku, name))?;
+    }
     let mut ranked: Vec<(u32, i64)> = best.into_iter().map(|Reverse((score, Reverse(id)))| (score, id)).collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     ranked.into_iter().map(|(_, id)| product(session, id)).collect()
