@@ -289,6 +289,18 @@ impl ReceiptDraft {
         self.lines.len() - 1
     }
 
+    /// Tops the lines up to what is `expected` (products without lots): what an order
+    /// still expects, less what was already scanned of it.
+    pub fn fill_to(&mut self, expected: Vec<ReceiptLine>) {
+        for line in expected {
+            let have = self.lines.iter().find(|l| l.product.id == line.product.id).map(|l| l.quantity);
+            let missing = line.quantity - have.unwrap_or_default();
+            if missing.value() > rust_decimal::Decimal::ZERO {
+                self.add(line.product, missing, "", None);
+            }
+        }
+    }
+
     pub fn units(&self) -> Quantity {
         self.lines.iter().fold(Quantity::ZERO, |sum, l| sum + l.quantity)
     }

@@ -80,6 +80,24 @@ pub fn fuzzy_products(session: &Session, typed: &str, limit: usize) -> Result<Ve
     ranked.into_iter().map(|(_, id)| product(session, id)).collect()
 }
 
+pub fn product_position(session: &Session, query: &ProductQuery, key: &crate::db::paging::Key) -> Result<usize> {
+    repo::product_position(session.db.conn(), query, key)
+}
+
+pub fn product_key(session: &Session, sort: ProductSort, id: i64) -> Result<Option<crate::db::paging::Key>> {
+    repo::product_key(session.db.conn(), sort, id)
+}
+
+/// A product's lots with stock in a warehouse, earliest expiry first.
+pub fn lots_in(session: &Session, product: i64, warehouse: i64) -> Result<Vec<crate::domain::stock::LotStock>> {
+    ledger::lots_in(session.db.conn(), product, warehouse)
+}
+
+/// The expiry a product's lot was received with, if the lot exists.
+pub fn lot_expiry(session: &Session, product: i64, lot: &str) -> Result<Option<String>> {
+    ledger::lot_expiry(session.db.conn(), product, lot)
+}
+
 /// A product's levels per warehouse and its newest moves: what its detail screen shows.
 pub fn product_detail(session: &Session, id: i64, moves: usize) -> Result<(Vec<Level>, Vec<Move>)> {
     let conn = session.db.conn();

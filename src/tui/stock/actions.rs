@@ -297,7 +297,7 @@ impl App {
         let lots = if product.data.tracks_lots {
             let mut lots = Vec::new();
             for level in &levels {
-                for lot in crate::db::ledger::lots_in(self.session.db.conn(), id, level.warehouse_id)? {
+                for lot in stock::lots_in(&self.session, id, level.warehouse_id)? {
                     lots.push((level.warehouse.clone(), lot));
                 }
             }
@@ -591,19 +591,8 @@ impl App {
             Action::RemoveLine => receiving.remove_selected(),
             Action::FillRemaining => {
                 let Some(po) = receiving.po.clone() else { return Ok(()) };
-                for line in crate::ops::purchasing::remaining_delivery(&self.session, &po)? {
-                    let have = receiving
-                        .draft
-                        .lines
-                        .iter()
-                        .find(|l| l.product.id == line.product.id)
-                        .map(|l| l.quantity)
-                        .unwrap_or_default();
-                    let missing = line.quantity - have;
-                    if missing.value().is_sign_positive() && !missing.is_zero() {
-                        receiving.draft.add(line.product, missing, "", None);
-                    }
-                }
+                let expected = crate::ops::purchasing::remaining_delivery(&self.session, &po)?;
+                receiving.draft.fill_to(expected);
             }
             Action::Save => return self.post_receipt(),
             Action::Back if receiving.cancel_pending() => {}

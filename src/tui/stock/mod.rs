@@ -41,11 +41,11 @@ impl PageSource for ProductSource {
     }
 
     fn position(&self, session: &Session, key: &Key) -> Result<usize> {
-        crate::db::products::product_position(session.db.conn(), &self.query, key)
+        stock::product_position(session, &self.query, key)
     }
 
     fn key_of(&self, session: &Session, id: i64) -> Result<Option<Key>> {
-        crate::db::products::product_key(session.db.conn(), self.query.sort, id)
+        stock::product_key(session, self.query.sort, id)
     }
 }
 

@@ -235,7 +235,7 @@ impl Receiving {
             Ok(date) => date,
             Err(p) => return self.refuse(Field::Expiry, describe_problem(&p)),
         };
-        let stored = crate::db::ledger::lot_expiry(session.db.conn(), product.id, &lot).ok().flatten();
+        let stored = stock::lot_expiry(session, product.id, &lot).ok().flatten();
         let expiry = match (stored, expiry) {
             (Some(stored), Some(given)) if stored != given.to_string() => {
                 return self.refuse(Field::Expiry, describe_problem(&Problem::LotExpires { stored }));
