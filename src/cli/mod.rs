@@ -138,6 +138,8 @@ pub enum TableName {
     Warehouses,
     /// Stock on hand per warehouse and lot; importing posts counts (opening stock, stocktake)
     Stock,
+    /// Warehouses' own reorder points and quantities (where they differ from the product's)
+    ReorderPoints,
     /// The stock ledger (export only)
     Moves,
     /// Purchase orders, one line per row (importing creates new ones; existing must match)
@@ -210,6 +212,7 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Warehouses => ops::stock_csv::export_warehouses(session, out),
         TableName::Stock => ops::stock_csv::export_stock(session, out),
         TableName::Moves => ops::stock_csv::export_moves(session, out),
+        TableName::ReorderPoints => ops::stock_csv::export_reorder(session, out),
         TableName::PurchaseOrders => ops::purchasing::export(session, out),
     }
 }
@@ -310,6 +313,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     ops::stock_csv::import_stock(&mut session, &bytes, dry_run, &reference)?
                 }
                 TableName::PurchaseOrders => ops::purchasing::import(&mut session, &bytes, dry_run)?,
+                TableName::ReorderPoints => ops::stock_csv::import_reorder(&mut session, &bytes, dry_run)?,
                 TableName::Moves => {
                     return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
                 }

@@ -179,6 +179,21 @@ pub fn for_each_level(conn: &Connection, mut each: impl FnMut(&str, &str, &str, 
     Ok(())
 }
 
+/// Every warehouse's own reorder point and quantity, as (warehouse, sku, point, quantity).
+pub fn reorder_overrides(conn: &Connection) -> Result<Vec<(String, String, Quantity, Quantity)>> {
+    let rows = conn
+        .prepare(
+            "SELECT w.code, p.sku, l.reorder_point, l.reorder_qty FROM stock_levels l
+             JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
+             WHERE l.overridden = 1 ORDER BY p.sku, w.code",
+        )?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, Quantity::from_minor(r.get(2)?), Quantity::from_minor(r.get(3)?)))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 pub fn add_incoming(conn: &Connection, product_id: i64, warehouse_id: i64, delta: Quantity) -> Result<()> {
     let changed = conn
         .prepare_cached("UPDATE stock_levels SET incoming = incoming + ?1 WHERE product_id = ?2 AND warehouse_id = ?3")?

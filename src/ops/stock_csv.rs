@@ -414,6 +414,82 @@ pub fn import_stock(session: &mut Session, bytes: &[u8], dry_run: bool, referenc
     session.write_or_rehearse(dry_run, work)
 }
 
+pub const REORDER_COLUMNS: &[&str] = &["warehouse", "sku", "reorder_point", "reorder_qty"];
+
+/// The warehouses' own reorder points and quantities (where they differ from the product's).
+pub fn export_reorder(session: &Session, out: impl Write) -> Result<usize> {
+    let rows = ledger_repo::reorder_overrides(session.db.conn())?;
+    write_rows(
+        out,
+        REORDER_COLUMNS,
+        |each| rows.into_iter().try_for_each(each),
+        |(w, sku, point, qty)| vec![w.clone(), sku.clone(), point.to_string(), qty.to_string()],
+    )
+}
+
+/// Sets warehouses' own reorder points and quantities; both empty on a line returns that
+/// warehouse to the product's figures. Lines already as stored change nothing.
+pub fn import_reorder(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    use crate::domain::stock::stock_quantity;
+    let table = csv_io::read_table(bytes)?;
+    let positions = csv_io::map_header(&table.headers, REORDER_COLUMNS, &["warehouse", "sku"])?;
+    let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
+        let mut errors = Errors::default();
+        let mut report = ImportReport { dry_run, ..Default::default() };
+        let mut seen: HashMap<(i64, i64), u64> = HashMap::new();
+        for record in &table.records {
+            let cell = |c: &str| {
+                REORDER_COLUMNS
+                    .iter()
+                    .position(|k| *k == c)
+                    .and_then(|i| record.cell(&positions, i))
+                    .unwrap_or("")
+                    .trim()
+            };
+            let mut problem =
+                |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
+            let warehouse = repo::warehouse_by_code(tx, cell("warehouse"))?;
+            if warehouse.is_none() {
+                problem("warehouse", Problem::UnknownWarehouse);
+            }
+            let product = repo::product_by_sku(tx, cell("sku"))?;
+            if product.is_none() {
+                problem("sku", Problem::UnknownProduct);
+            }
+            let point = stock_quantity(cell("reorder_point")).unwrap_or_else(|p| {
+                problem("reorder_point", p);
+                Quantity::ZERO
+            });
+            let qty = stock_quantity(cell("reorder_qty")).unwrap_or_else(|p| {
+                problem("reorder_qty", p);
+                Quantity::ZERO
+            });
+            let (Some(warehouse), Some(product)) = (warehouse, product) else { continue };
+            if let Some(first) = seen.insert((warehouse.id, product.id), record.line) {
+                errors.push(record.line, "sku", cell("sku"), tf("csv.duplicate_in_file", &[("line", &first)]));
+            }
+            if !errors.is_empty() {
+                continue;
+            }
+            let wanted = if cell("reorder_point").is_empty() && cell("reorder_qty").is_empty() {
+                None
+            } else {
+                Some((point, qty))
+            };
+            let level = ledger_repo::level(tx, product.id, warehouse.id)?.unwrap_or_default();
+            let now = level.overridden.then_some((level.reorder_point, level.reorder_qty));
+            if now == wanted {
+                report.unchanged += 1;
+            } else {
+                ledger_repo::override_reorder(tx, product.id, warehouse.id, wanted)?;
+                report.updated += 1;
+            }
+        }
+        csv_io::finish_import(tx, ctx, errors, report, "reorder")
+    };
+    session.write_or_rehearse(dry_run, work)
+}
+
 pub const MOVE_COLUMNS: &[&str] =
     &["id", "at", "user", "kind", "sku", "warehouse", "lot", "expiry", "quantity", "unit_cost", "reference", "note"];
 

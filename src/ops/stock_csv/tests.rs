@@ -183,3 +183,22 @@ fn supplier_forms_never_overwrite_silently() {
     assert!(crate::domain::stock::sold_by_measure("KG") && crate::domain::stock::sold_by_measure("千克"));
     assert!(!crate::domain::stock::sold_by_measure("pcs"));
 }
+
+#[test]
+fn warehouse_reorder_points_round_trip() {
+    let mut s = stocked_shop();
+    import_warehouses(&mut s, b"code,name\nSHOP,Shop\n", false).unwrap();
+    let file = "warehouse,sku,reorder_point,reorder_qty\r\nSHOP,BOLT-8,10.000,40.000\r\nMAIN,MILK-1,0.000,0.000\r\n";
+    assert_eq!(import_reorder(&mut s, file.as_bytes(), false).unwrap().updated, 2);
+    let exported = export(&s, |s, o| export_reorder(s, o));
+    assert_eq!(
+        exported,
+        "warehouse,sku,reorder_point,reorder_qty\r\nSHOP,BOLT-8,10.000,40.000\r\nMAIN,MILK-1,0.000,0.000\r\n"
+    );
+    assert_eq!(import_reorder(&mut s, exported.as_bytes(), false).unwrap().unchanged, 2);
+    import_reorder(&mut s, b"warehouse,sku,reorder_point,reorder_qty\nSHOP,BOLT-8,,\n", false).unwrap();
+    assert_eq!(export(&s, |s, o| export_reorder(s, o)).lines().count(), 2, "back to the product's figures");
+    let bad = "warehouse,sku,reorder_point\nSHOP,NOPE,-1\n";
+    let Err(Error::Import { errors, .. }) = import_reorder(&mut s, bad.as_bytes(), false) else { panic!() };
+    assert_eq!(errors.iter().map(|e| e.column.as_str()).collect::<Vec<_>>(), vec!["sku", "reorder_point"]);
+}
