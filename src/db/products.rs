@@ -534,6 +534,23 @@ pub fn warehouse(conn: &Connection, id: i64) -> Result<Option<Warehouse>> {
 }
 
 /// Makes `id` the one default warehouse.
+pub fn set_warehouse_archived(conn: &Connection, id: i64, version: i64, at: Option<&str>) -> Result<()> {
+    let changed = conn
+        .prepare_cached("UPDATE warehouses SET archived_at = ?1, version = version + 1 WHERE id = ?2 AND version = ?3")?
+        .execute((at, id, version))?;
+    if changed == 1 { Ok(()) } else { Err(Error::Conflict { what: format!("warehouse {id}") }) }
+}
+
+/// Whether any stock is in, promised from or on its way to a warehouse.
+pub fn warehouse_holds_stock(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM stock_levels WHERE warehouse_id = ?1
+                            AND (on_hand <> 0 OR reserved <> 0 OR incoming <> 0))",
+        )?
+        .query_row([id], |r| r.get(0))?)
+}
+
 fn take_default(conn: &Connection, id: i64) -> Result<()> {
     conn.prepare_cached("UPDATE warehouses SET is_default = 0 WHERE is_default = 1 AND id <> ?1")?.execute([id])?;
     conn.prepare_cached("UPDATE warehouses SET is_default = 1 WHERE id = ?1")?.execute([id])?;

@@ -66,8 +66,10 @@ pub fn parse_move(conn: &Connection, form: &MoveForm, kind: MoveKind) -> Result<
         products::warehouses(conn)?.into_iter().next()
     } else {
         let found = products::warehouse_by_code(conn, &form.warehouse)?;
-        if found.is_none() {
-            check.errors.push(FieldError { field: "warehouse", problem: Problem::UnknownWarehouse });
+        match &found {
+            None => check.errors.push(FieldError { field: "warehouse", problem: Problem::UnknownWarehouse }),
+            Some(w) if w.archived => check.errors.push(FieldError { field: "warehouse", problem: Problem::Archived }),
+            Some(_) => {}
         }
         found
     };

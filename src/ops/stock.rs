@@ -266,6 +266,27 @@ pub fn save_supplier(session: &mut Session, editing: Option<&Supplier>, input: &
     repo::supplier_by_code(session.db.conn(), &data.code)?.ok_or_else(|| Error::NotFound { what: data.code.clone() })
 }
 
+/// Archives a warehouse (or brings it back). Only an empty one that is not the default: its
+/// stock would otherwise vanish from every list.
+pub fn set_warehouse_archived(session: &mut Session, warehouse: &Warehouse, archive: bool) -> Result<Warehouse> {
+    session.require(Role::Manager)?;
+    session.write(|tx, ctx| {
+        if archive {
+            if warehouse.data.is_default {
+                return Err(Error::Refused(tf("stock.archive_default", &[("code", &warehouse.data.code)])));
+            }
+            if repo::warehouse_holds_stock(tx, warehouse.id)? {
+                return Err(Error::Refused(tf("stock.archive_stocked", &[("code", &warehouse.data.code)])));
+            }
+        }
+        repo::set_warehouse_archived(tx, warehouse.id, warehouse.version, archive.then_some(ctx.now.as_str()))?;
+        let action = if archive { "archive" } else { "unarchive" };
+        ctx.audit(tx, action, "warehouse", Some(warehouse.id), warehouse.data.code.clone())
+    })?;
+    repo::warehouse(session.db.conn(), warehouse.id)?
+        .ok_or_else(|| Error::NotFound { what: warehouse.data.code.clone() })
+}
+
 /// Every warehouse, the default first.
 pub fn warehouses(session: &Session) -> Result<Vec<Warehouse>> {
     repo::warehouses(session.db.conn())
@@ -280,9 +301,11 @@ pub fn warehouse_input(w: &Warehouse) -> WarehouseInput {
     }
 }
 
-/// The warehouse a code names, or a refusal that lists the warehouses there are.
+/// The warehouse a code names, or a refusal that lists the warehouses there are. An
+/// archived warehouse takes no stock.
 pub fn warehouse_by_code(session: &Session, code: &str) -> Result<Warehouse> {
     match repo::warehouse_by_code(session.db.conn(), code)? {
+        Some(w) if w.archived => Err(Error::Refused(tf("stock.warehouse_archived", &[("code", &w.data.code)]))),
         Some(w) => Ok(w),
         None => {
             let known: Vec<String> = warehouses(session)?.into_iter().map(|w| w.data.code).collect();

@@ -377,3 +377,20 @@ fn a_warehouse_keeps_its_own_reorder_point_when_the_product_default_changes() {
     let (levels, _) = stock::product_detail(&s, bolt.id, 0).unwrap();
     assert!(levels.iter().all(|l| l.reorder_point == q("8") && !l.overridden), "back to the product's figures");
 }
+
+#[test]
+fn only_an_empty_warehouse_that_is_not_the_default_is_archived() {
+    let (mut s, main, shop_floor) = stock_shop();
+    assert!(stock::set_warehouse_archived(&mut s, &main, true).unwrap_err().to_string().contains("default"));
+    receive_one(&mut s, "BOLT", "SHOP", "1", "", "").unwrap();
+    let shop_floor = stock::warehouse_by_code(&s, &shop_floor.data.code).unwrap();
+    assert!(stock::set_warehouse_archived(&mut s, &shop_floor, true).unwrap_err().to_string().contains("holds"));
+    post_one(&mut s, MoveKind::Scrap, "BOLT", "SHOP", "1", "", "").unwrap();
+    let shop_floor = stock::warehouse_by_code(&s, "SHOP").unwrap();
+    let archived = stock::set_warehouse_archived(&mut s, &shop_floor, true).unwrap();
+    assert!(archived.archived);
+    let form =
+        MoveForm { product: "BOLT".into(), warehouse: "SHOP".into(), quantity: "1".into(), ..Default::default() };
+    assert!(parse_move(s.db.conn(), &form, MoveKind::Receipt).is_err(), "an archived warehouse takes no stock");
+    assert!(stock::warehouse_by_code(&s, "SHOP").is_err());
+}

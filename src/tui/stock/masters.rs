@@ -27,6 +27,7 @@ pub struct MastersView {
 /// What a key on a master list leads to.
 enum MasterOpen {
     Edit(usize),
+    Archive(usize),
     New,
     Back,
     Stay,
@@ -39,6 +40,7 @@ fn master_action(selected: &mut usize, len: usize, action: Action) -> MasterOpen
     match action {
         Action::Edit | Action::Open => MasterOpen::Edit(*selected),
         Action::New => MasterOpen::New,
+        Action::Archive => MasterOpen::Archive(*selected),
         Action::Back => MasterOpen::Back,
         _ => MasterOpen::Stay,
     }
@@ -130,6 +132,15 @@ impl App {
     pub(crate) fn warehouses_action(&mut self, action: Action) -> Result<()> {
         let view = &mut self.stock.masters;
         let open = master_action(&mut view.warehouses_selected, view.warehouses.len(), action);
+        if let MasterOpen::Archive(index) = open {
+            if let Some(w) = view.warehouses.get(index).cloned() {
+                let saved = stock::set_warehouse_archived(&mut self.session, &w, !w.archived)?;
+                let key = if saved.archived { "flash.archived" } else { "flash.unarchived" };
+                self.flash = Some(Flash::Info(tf(key, &[("code", &saved.data.code)])));
+                self.show_warehouses()?;
+            }
+            return Ok(());
+        }
         self.open_master(
             open,
             |app, index| app.stock.masters.warehouses.get(index).map(|w| warehouse_form(Some(w))),
@@ -152,6 +163,7 @@ impl App {
                 }
             }
             MasterOpen::New => self.stock.screen = StockScreen::Form(Box::new(new())),
+            MasterOpen::Archive(_) => {}
             MasterOpen::Back => self.stock.screen = StockScreen::Products,
             MasterOpen::Stay => {}
         }
@@ -243,12 +255,8 @@ pub fn draw_warehouses(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .iter()
         .map(|w| {
             let d = &w.data;
-            vec![
-                d.code.clone(),
-                d.name.clone(),
-                flag_text(d.allow_negative).to_string(),
-                flag_text(d.is_default).to_string(),
-            ]
+            let name = if w.archived { format!("{} [{}]", d.name, t("detail.archived")) } else { d.name.clone() };
+            vec![d.code.clone(), name, flag_text(d.allow_negative).to_string(), flag_text(d.is_default).to_string()]
         })
         .collect();
     table::draw(frame, table::table(&app.theme, &titles, rows, Vec::new(), &widths), inner, view.warehouses_selected);
