@@ -243,6 +243,11 @@ pub fn lot(conn: &Connection, product_id: i64, code: &str, expiry: &str) -> Resu
         .optional()?;
     match found {
         Some((id, stored)) if expiry.is_empty() || stored == expiry => Ok(Ok(id)),
+        // A lot first received without a date gets the one given now.
+        Some((id, stored)) if stored.is_empty() => {
+            conn.prepare_cached("UPDATE lots SET expiry = ?1 WHERE id = ?2")?.execute((expiry, id))?;
+            Ok(Ok(id))
+        }
         Some((_, stored)) => Ok(Err(stored)),
         None => {
             conn.prepare_cached("INSERT INTO lots (product_id, code, expiry) VALUES (?1, ?2, ?3)")?
@@ -633,7 +638,8 @@ pub fn idle_stock(conn: &Connection, cutoff: &str, limit: usize) -> Result<Vec<I
             "SELECT l.product_id, p.sku, p.name, p.unit, l.warehouse_id, w.code AS warehouse, l.on_hand,
                     p.cost_price, l.last_sold, l.last_received
              FROM stock_levels l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
-             WHERE l.on_hand > 0 AND p.archived_at IS NULL AND (l.last_sold IS NULL OR l.last_sold < ?1)
+             WHERE l.on_hand > 0 AND p.archived_at IS NULL
+               AND max(coalesce(l.last_sold, ''), coalesce(l.last_received, '')) < ?1
              ORDER BY l.on_hand * p.cost_price DESC, p.sku LIMIT ?2",
         )?
         .query_map((cutoff, i64::try_from(limit).unwrap_or(i64::MAX)), idle_from_row)?

@@ -26,6 +26,8 @@ pub enum PoRefused {
     NotOpen(PoStatus),
     /// More than ordered would be received on a line.
     OverReceipt { ordered: Quantity, received: Quantity, arriving: Quantity },
+    /// The same, for a named product.
+    OverReceiptOf { sku: String, ordered: Quantity, received: Quantity, arriving: Quantity },
 }
 
 impl PoStatus {

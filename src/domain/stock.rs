@@ -100,6 +100,15 @@ pub fn sold_by_measure(unit: &str) -> bool {
     MEASURES.contains(&unit.as_str())
 }
 
+/// A quantity fits the unit: goods counted in pieces come in whole numbers.
+pub fn fits_unit(unit: &str, quantity: Quantity) -> Result<Quantity, Problem> {
+    if sold_by_measure(unit) || quantity.value().fract().is_zero() {
+        Ok(quantity)
+    } else {
+        Err(Problem::NotAWholeNumber)
+    }
+}
+
 /// Yes/no as people and spreadsheets write it; empty is `default`.
 pub fn flag(text: &str, default: bool) -> Result<bool, Problem> {
     match text.trim().to_ascii_lowercase().as_str() {

@@ -113,6 +113,11 @@ pub fn parse_move(conn: &Connection, form: &MoveForm, kind: MoveKind) -> Result<
             check.errors.push(FieldError { field: "lot", problem: Problem::NoLots });
         }
     }
+    if let Some(p) = &product
+        && let Err(problem) = crate::domain::stock::fits_unit(&p.data.unit, quantity)
+    {
+        check.errors.push(FieldError { field: "quantity", problem });
+    }
     let data = check.finish((quantity, unit_cost, lot, expiry, reference, note)).map_err(Error::Invalid)?;
     let (Some(product), Some(warehouse)) = (product, warehouse) else {
         return Err(invalid("warehouse", Problem::UnknownWarehouse));

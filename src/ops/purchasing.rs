@@ -137,6 +137,16 @@ fn refused(po: &PurchaseOrder, why: PoRefused) -> Error {
         PoRefused::NotOpen(status) => {
             tf("po.not_open", &[("code", &po.code), ("status", &super::purchasing::status_label(status))])
         }
+        PoRefused::OverReceiptOf { sku, ordered, received, arriving } => tf(
+            "po.over_receipt_of",
+            &[
+                ("code", &po.code),
+                ("sku", &sku),
+                ("ordered", &ordered.value().normalize()),
+                ("received", &received.value().normalize()),
+                ("arriving", &arriving.value().normalize()),
+            ],
+        ),
         PoRefused::OverReceipt { ordered, received, arriving } => tf(
             "po.over_receipt",
             &[
@@ -295,7 +305,15 @@ fn receive_in(
                 &[("sku", &arriving.product.data.sku), ("code", &po.code)],
             )));
         };
-        check_arrival(line.quantity, line.received, arriving.quantity).map_err(|why| refused(po, why))?;
+        check_arrival(line.quantity, line.received, arriving.quantity).map_err(|_| {
+            let why = PoRefused::OverReceiptOf {
+                sku: line.sku.clone(),
+                ordered: line.quantity,
+                received: line.received,
+                arriving: arriving.quantity,
+            };
+            refused(po, why)
+        })?;
         let input = MoveInput {
             product: arriving.product.clone(),
             warehouse: warehouse.clone(),

@@ -388,6 +388,7 @@ pub fn import_stock(session: &mut Session, bytes: &[u8], dry_run: bool, referenc
                 } else if !p.data.tracks_lots && expiry.is_some() {
                     problem("expiry", Problem::NoLots);
                 } else if let (Some(stored), Some(given)) = (ledger_repo::lot_expiry(tx, p.id, &lot)?, expiry)
+                    && !stored.is_empty()
                     && stored != given.to_string()
                 {
                     problem("expiry", Problem::LotExpires { stored });

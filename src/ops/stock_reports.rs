@@ -156,7 +156,10 @@ fn days_since(time: &str, today: chrono::NaiveDate) -> Option<i64> {
 /// Stock not sold for `days` days (or never), the most valuable first.
 pub fn slow_movers(session: &Session, days: u32, limit: usize) -> Result<Vec<SlowMover>> {
     let today = session.clock.today();
-    let cutoff = today.checked_sub_days(chrono::Days::new(u64::from(days))).unwrap_or(today).to_string();
+    // Sold or received on the day N days ago or later: not idle for N days. Times are
+    // compared as text, so the cutoff is the day after.
+    let cutoff =
+        today.checked_sub_days(chrono::Days::new(u64::from(days).saturating_sub(1))).unwrap_or(today).to_string();
     let weeks = super::purchasing::history_weeks(today);
     let first = weeks.first().cloned().unwrap_or_default();
     let last = weeks.last().cloned().unwrap_or_default();

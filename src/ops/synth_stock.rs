@@ -166,7 +166,9 @@ pub fn generate_stock(session: &mut Session, products: usize, moves: usize, seed
         let per_day = (moves / days).max(1);
         for day in (0..days).rev() {
             let date = today - Duration::days(day as i64);
-            let at = format!("{date}T{:02}:{:02}:00Z", 8 + day % 9, day % 60);
+            // Today's history lies in the small hours, before anyone opens the demo.
+            let hour = if day == 0 { 0 } else { 8 + day % 9 };
+            let at = format!("{date}T{hour:02}:{:02}:00Z", day % 60);
             for _ in 0..per_day {
                 if written >= moves {
                     break;
@@ -222,7 +224,7 @@ pub fn generate_stock(session: &mut Session, products: usize, moves: usize, seed
                 ledger::insert_move(
                     tx,
                     &NewMove {
-                        at: &format!("{today}T12:00:00Z"),
+                        at: &format!("{today}T00:45:00Z"),
                         user: &ctx.operator.name,
                         kind: MoveKind::Shipment,
                         product_id: p.id,
@@ -249,7 +251,7 @@ pub fn generate_stock(session: &mut Session, products: usize, moves: usize, seed
         // for the expiry screen to show.
         let week_ago = (today - Duration::days(7)).to_string();
         let expired = ledger::expiring(tx, &week_ago, usize::MAX)?;
-        super::ledger::write_off(tx, &format!("{today}T07:30:00Z"), &ctx.operator.name, &expired)?;
+        super::ledger::write_off(tx, &format!("{today}T00:30:00Z"), &ctx.operator.name, &expired)?;
         written += expired.len();
         ctx.audit(tx, "generate", "stock", None, format!("{products} products, {written} moves"))?;
         Ok(written)

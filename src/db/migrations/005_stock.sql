@@ -129,9 +129,11 @@ CREATE TRIGGER products_get_levels AFTER INSERT ON products BEGIN
     INSERT INTO stock_levels (product_id, warehouse_id, reorder_point, reorder_qty)
         SELECT NEW.id, id, NEW.reorder_point, NEW.reorder_qty FROM warehouses;
 END;
+-- A warehouse opened later stocks nothing yet: its reorder points start at zero (its own),
+-- or every product would be 'low' there at once.
 CREATE TRIGGER warehouses_get_levels AFTER INSERT ON warehouses BEGIN
-    INSERT INTO stock_levels (product_id, warehouse_id, reorder_point, reorder_qty)
-        SELECT id, NEW.id, reorder_point, reorder_qty FROM products;
+    INSERT INTO stock_levels (product_id, warehouse_id, reorder_point, reorder_qty, overridden)
+        SELECT id, NEW.id, 0, 0, 1 FROM products;
 END;
 CREATE TRIGGER products_reorder_defaults AFTER UPDATE OF reorder_point, reorder_qty ON products BEGIN
     UPDATE stock_levels SET reorder_point = NEW.reorder_point, reorder_qty = NEW.reorder_qty

@@ -85,9 +85,9 @@ fn receipts_and_scrap_keep_levels_and_refuse_going_below_zero() {
     receive(&mut s, &[receipt]).unwrap();
     assert_eq!(on_hand(&s, "BOLT", "MAIN"), q("10"));
     post_one(&mut s, MoveKind::Scrap, "BOLT", "MAIN", "3", "", "").unwrap();
-    let err = post_one(&mut s, MoveKind::Scrap, "BOLT", "MAIN", "9.5", "", "").unwrap_err();
+    let err = post_one(&mut s, MoveKind::Scrap, "BOLT", "MAIN", "9", "", "").unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("BOLT") && text.contains("MAIN") && text.contains("2.5 pcs missing"), "{text}");
+    assert!(text.contains("BOLT") && text.contains("MAIN") && text.contains("2 pcs missing"), "{text}");
     assert_eq!(on_hand(&s, "BOLT", "MAIN"), q("7"), "a refused move leaves nothing behind");
     post_one(&mut s, MoveKind::Adjustment, "OIL", "MAIN", "-4", "", "").unwrap();
     assert_eq!(on_hand(&s, "OIL", "MAIN"), q("-4"), "OIL may go below zero");

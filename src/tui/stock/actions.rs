@@ -365,7 +365,12 @@ impl App {
     fn toggle_product_archive(&mut self, product: &Product) -> Result<()> {
         let archive = !product.archived;
         let updated = stock::set_product_archived(&mut self.session, product, archive)?;
-        let key = if archive { "flash.archived" } else { "flash.unarchived" };
+        let hidden = archive && !self.stock.products.source.query.include_archived;
+        let key = match (archive, hidden) {
+            (true, true) => "stock.archived_hidden",
+            (true, false) => "flash.archived",
+            (false, _) => "flash.unarchived",
+        };
         self.flash = Some(Flash::Info(tf(key, &[("code", &updated.data.sku)])));
         self.stock.products.reload(&self.session)?;
         if matches!(self.stock.screen, StockScreen::Product(_)) {

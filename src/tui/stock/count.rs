@@ -128,7 +128,9 @@ impl CountSheet {
                     return Ok(());
                 }
                 let Some(line) = self.draft.lines.get_mut(self.selected) else { return Ok(()) };
-                match crate::domain::stock::stock_quantity(&typed) {
+                match crate::domain::stock::stock_quantity(&typed)
+                    .and_then(|q| crate::domain::stock::fits_unit(&line.product.data.unit, q))
+                {
                     Ok(q) => line.counted = Some(q),
                     Err(p) => {
                         self.message = Some((false, describe_problem(&p)));

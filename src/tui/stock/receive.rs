@@ -196,7 +196,7 @@ impl Receiving {
             self.focus = Field::Lot;
             return;
         }
-        match self.quantity_value() {
+        match self.quantity_value().and_then(|q| crate::domain::stock::fits_unit(&product.data.unit, q)) {
             Ok(quantity) => self.add(product, quantity, "", None),
             Err(p) => {
                 // The code stays on the scan line: fix the quantity, Enter, Enter.
@@ -237,14 +237,15 @@ impl Receiving {
         };
         let stored = stock::lot_expiry(session, product.id, &lot).ok().flatten();
         let expiry = match (stored, expiry) {
-            (Some(stored), Some(given)) if stored != given.to_string() => {
+            (Some(stored), Some(given)) if !stored.is_empty() && stored != given.to_string() => {
                 return self.refuse(Field::Expiry, describe_problem(&Problem::LotExpires { stored }));
             }
             // A known lot keeps the expiry it was received with.
             (Some(stored), None) => parse_date(&stored).ok().flatten(),
             (_, given) => given,
         };
-        let quantity = match self.quantity_value() {
+        let quantity = match self.quantity_value().and_then(|q| crate::domain::stock::fits_unit(&product.data.unit, q))
+        {
             Ok(q) => q,
             Err(p) => return self.refuse(Field::Quantity, describe_problem(&p)),
         };
@@ -280,6 +281,7 @@ impl Receiving {
     }
 
     pub fn remove_selected(&mut self) {
+        self.message = None;
         if self.selected < self.draft.lines.len() {
             self.draft.lines.remove(self.selected);
             self.selected = self.selected.min(self.draft.lines.len().saturating_sub(1));
