@@ -102,6 +102,23 @@ fn line_problems(result: Result<()>, line: &Line<'_>, errors: &mut Errors) -> Re
     }
 }
 
+/// The checked record of a line, or `None` (its problems recorded) when it or an earlier
+/// line had any: once a file has a problem nothing more is written, only checked.
+fn validated<T>(
+    checked: std::result::Result<T, Vec<crate::domain::fields::FieldError>>,
+    line: &Line<'_>,
+    errors: &mut Errors,
+) -> Result<Option<T>> {
+    match checked {
+        Ok(data) if errors.is_empty() => Ok(Some(data)),
+        Ok(_) => Ok(None),
+        Err(problems) => {
+            line_problems(Err(Error::Invalid(problems)), line, errors)?;
+            Ok(None)
+        }
+    }
+}
+
 /// Imports products matched by SKU. Suppliers named must exist (import them first).
 pub fn import_products(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
     let stored = |tx: &Connection, sku: &str| -> Result<Option<Vec<String>>> {
@@ -129,14 +146,7 @@ pub fn import_products(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
             barcodes: cell("barcodes"),
         };
         let archived = line.choice(errors, "archived", |t| flag(t, false), false);
-        let data = match validate_product(&input) {
-            Ok(data) => Some(data),
-            Err(problems) => {
-                line_problems(Err(Error::Invalid(problems)), line, errors)?;
-                None
-            }
-        };
-        let (Some(data), true) = (data, errors.is_empty()) else { return Ok(Outcome::Skipped) };
+        let Some(data) = validated(validate_product(&input), line, errors)? else { return Ok(Outcome::Skipped) };
         let current = repo::product_by_sku(tx, &data.sku)?;
         let mut data = data;
         // Codes match whatever their case; the stored spelling stays.
@@ -202,14 +212,7 @@ pub fn import_suppliers(session: &mut Session, bytes: &[u8], dry_run: bool) -> R
             lead_days: cell("lead_days"),
             payment_days: cell("payment_days"),
         };
-        let data = match validate_supplier(&input) {
-            Ok(data) => Some(data),
-            Err(problems) => {
-                line_problems(Err(Error::Invalid(problems)), line, errors)?;
-                None
-            }
-        };
-        let (Some(data), true) = (data, errors.is_empty()) else { return Ok(Outcome::Skipped) };
+        let Some(data) = validated(validate_supplier(&input), line, errors)? else { return Ok(Outcome::Skipped) };
         match repo::supplier_by_code(tx, &data.code)? {
             None => {
                 repo::insert_supplier(tx, &data)?;
@@ -252,14 +255,7 @@ pub fn import_warehouses(session: &mut Session, bytes: &[u8], dry_run: bool) -> 
             allow_negative: cell("allow_negative"),
             is_default: cell("is_default"),
         };
-        let data = match validate_warehouse(&input) {
-            Ok(data) => Some(data),
-            Err(problems) => {
-                line_problems(Err(Error::Invalid(problems)), line, errors)?;
-                None
-            }
-        };
-        let (Some(data), true) = (data, errors.is_empty()) else { return Ok(Outcome::Skipped) };
+        let Some(data) = validated(validate_warehouse(&input), line, errors)? else { return Ok(Outcome::Skipped) };
         match repo::warehouse_by_code(tx, &data.code)? {
             None => {
                 repo::insert_warehouse(tx, &data)?;
