@@ -184,6 +184,7 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::MustBePositive => t("problem.must_be_positive").to_string(),
         Problem::MustNotBeZero => t("problem.must_not_be_zero").to_string(),
         Problem::NoLots => t("problem.no_lots").to_string(),
+        Problem::TooManyCodes { max } => tf("problem.too_many_codes", &[("max", max)]),
         Problem::Archived => t("problem.archived").to_string(),
         Problem::LotExpires { stored } => tf("problem.lot_expires", &[("stored", stored)]),
     }

@@ -54,6 +54,9 @@ pub enum Problem {
     MustNotBeZero,
     /// A lot given for a product that does not track lots.
     NoLots,
+    TooManyCodes {
+        max: usize,
+    },
     /// Archived records take no new stock moves.
     Archived,
     /// The lot exists with another expiry date.

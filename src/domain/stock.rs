@@ -151,7 +151,7 @@ fn barcodes(text: &str) -> Result<Vec<String>, Problem> {
         }
     }
     if codes.len() > MAX_BARCODES {
-        return Err(Problem::TooLong { max: MAX_BARCODES, len: codes.len() });
+        return Err(Problem::TooManyCodes { max: MAX_BARCODES });
     }
     // Kept in order, as stored: the same set of codes is the same product data.
     codes.sort();

@@ -664,7 +664,8 @@ pub fn send_transfer(
 /// Receives a transfer in full at its destination.
 pub fn receive_transfer(session: &mut Session, code: &str) -> Result<()> {
     session.write(|tx, ctx| {
-        let transfer = repo::transfer(tx, code)?.ok_or_else(|| Error::NotFound { what: code.to_string() })?;
+        let transfer =
+            repo::transfer(tx, code)?.ok_or_else(|| Error::BadArgument(tf("stock.no_transfer", &[("code", &code)])))?;
         if !repo::mark_received(tx, transfer.id, &ctx.now, &ctx.operator.name)? {
             return Err(Error::Refused(tf("stock.transfer_received", &[("code", &transfer.code)])));
         }

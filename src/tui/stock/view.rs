@@ -333,7 +333,13 @@ fn draw_receive(frame: &mut Frame<'_>, app: &App, area: Rect, r: &Receiving) {
         (Field::Scan, t("receive.scan"), &r.scan, left, 0),
         (Field::Quantity, column_label("quantity"), &r.quantity, left, 1),
         (Field::Lot, t("stock.lot"), &r.lot, left, 2),
-        (Field::Warehouse, column_label("warehouse"), &r.warehouse, right, 0),
+        (
+            Field::Warehouse,
+            if r.transfer { t("transfer.from") } else { column_label("warehouse") },
+            &r.warehouse,
+            right,
+            0,
+        ),
         (
             Field::Reference,
             if r.transfer { t("transfer.to") } else { column_label("reference") },
