@@ -324,7 +324,12 @@ impl App {
                 DetailFrom::SlowMovers => self.show_slow_movers()?,
             },
             Action::Edit => self.stock.screen = StockScreen::Form(Box::new(product_form(Some(&product)))),
-            Action::Receive => self.open_receiving(Some(&product))?,
+            Action::Receive => {
+                self.open_receiving(Some(&product))?;
+                if let StockScreen::Receive(r) = &mut self.stock.screen {
+                    r.back_to_product = Some(product.id);
+                }
+            }
             Action::Adjust | Action::Scrap => self.open_move_form(action, &product)?,
             Action::Archive => self.toggle_product_archive(&product)?,
             Action::SetReorder => {
@@ -674,9 +679,13 @@ impl App {
             )));
             return Ok(());
         }
+        let back_to_product = receiving.back_to_product;
         receiving.draft.post(&mut self.session, &warehouse, &reference)?;
         self.stock.screen = StockScreen::Products;
         self.stock.products.reload(&self.session)?;
+        if let Some(id) = back_to_product {
+            self.show_product(id)?;
+        }
         self.stock.low_count = ledger::low_stock_count(&self.session)?;
         self.flash = Some(Flash::Info(tf(
             "receive.posted",
@@ -850,13 +859,14 @@ impl App {
 
     /// Leaves receiving: back to the order it was for, or the product list.
     pub(crate) fn leave_receiving(&mut self) -> Result<()> {
-        let po = match &self.stock.screen {
-            StockScreen::Receive(r) => r.po.as_ref().map(|po| po.code.clone()),
-            _ => None,
+        let (po, product) = match &self.stock.screen {
+            StockScreen::Receive(r) => (r.po.as_ref().map(|po| po.code.clone()), r.back_to_product),
+            _ => (None, None),
         };
-        match po {
-            Some(code) => self.show_order(&code),
-            None => {
+        match (po, product) {
+            (Some(code), _) => self.show_order(&code),
+            (None, Some(id)) => self.show_product(id),
+            (None, None) => {
                 self.stock.screen = StockScreen::Products;
                 Ok(())
             }

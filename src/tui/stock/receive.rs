@@ -43,6 +43,8 @@ pub struct Receiving {
     pub pending: Option<Product>,
     /// What the last Enter did or why it was refused.
     pub message: Option<(bool, String)>,
+    /// The product whose screen receiving was opened from: Esc and booking return there.
+    pub back_to_product: Option<i64>,
     /// The purchase order the goods arrive for, if any.
     pub po: Option<crate::db::purchasing::PurchaseOrder>,
     /// Products a typed name may mean (nothing matched it as a code), to pick one with
@@ -69,6 +71,7 @@ impl Receiving {
             selected: 0,
             pending: None,
             message: None,
+            back_to_product: None,
             po: None,
             choices: Vec::new(),
             choice: 0,
