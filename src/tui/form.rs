@@ -183,3 +183,44 @@ pub fn draw(frame: &mut Frame<'_>, theme: &Theme, area: Rect, form: &Form) {
     footer.push(Line::styled(t("form.keys_hint"), theme.dim));
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: true }), footer_area);
 }
+
+/// One labelled input on one line, as the scan screens lay them out: the label, then the
+/// value cut to the room there is (scrolled to the cursor while focused), and the cursor.
+/// An empty input shows `placeholder` dimmed.
+pub fn draw_input_line(
+    frame: &mut Frame<'_>,
+    theme: &Theme,
+    area: Rect,
+    label: &str,
+    input: &Input,
+    focused: bool,
+    placeholder: &str,
+) {
+    let label_width = 12;
+    let input_width = usize::from(area.width).saturating_sub(label_width + 2).max(4);
+    let scroll = if focused { input.visual_scroll(input_width) } else { 0 };
+    let mut shown = truncate(&display_safe(skip_columns(input.value(), scroll)), input_width);
+    let placeholding = shown.is_empty() && !placeholder.is_empty();
+    if placeholding {
+        shown = placeholder.to_string();
+    }
+    let fill = input_width.saturating_sub(width(&shown));
+    let label = truncate(label, label_width);
+    let pad = label_width.saturating_sub(width(&label));
+    let style = match (focused, placeholding) {
+        (true, true) => theme.focus.patch(theme.dim),
+        (true, false) => theme.focus,
+        _ => theme.dim,
+    };
+    let line = Line::from(vec![
+        Span::styled(format!("{label}{} ", " ".repeat(pad)), if focused { theme.key } else { Style::new() }),
+        Span::styled(format!("{shown}{}", " ".repeat(fill)), style),
+    ]);
+    let row = Rect { height: 1, ..area };
+    frame.render_widget(Paragraph::new(line), row);
+    if focused {
+        let cursor = input.visual_cursor().saturating_sub(scroll);
+        let x = row.x + u16::try_from(label_width + 1 + cursor).unwrap_or(0);
+        frame.set_cursor_position((x.min(row.x + row.width.saturating_sub(1)), row.y));
+    }
+}

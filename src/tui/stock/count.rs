@@ -14,7 +14,7 @@ use super::view::qty;
 use crate::db::products::Warehouse;
 use crate::domain::fields::Problem;
 use crate::domain::money::Quantity;
-use crate::domain::text::{display_safe, skip_columns, truncate, width};
+use crate::domain::text::display_safe;
 use crate::error::{Result, describe_problem};
 use crate::i18n::{column_label, t, tf};
 use crate::ops::ledger::CountDraft;
@@ -257,24 +257,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect, sheet: &CountSheet) {
         (CountField::Warehouse, column_label("warehouse"), &sheet.warehouse_input, row(right, 0)),
         (CountField::Category, column_label("category"), &sheet.category_input, row(right, 1)),
     ] {
-        let label_width = 12;
-        let input_width = usize::from(rect.width).saturating_sub(label_width + 2).max(4);
-        let focused = sheet.focus == field;
-        let scroll = if focused { input.visual_scroll(input_width) } else { 0 };
-        let shown = truncate(&display_safe(skip_columns(input.value(), scroll)), input_width);
-        let fill = input_width.saturating_sub(width(&shown));
-        let label = truncate(label, label_width);
-        let pad = label_width.saturating_sub(width(&label));
-        let line = Line::from(vec![
-            Span::styled(format!("{label}{} ", " ".repeat(pad)), if focused { theme.key } else { Style::new() }),
-            Span::styled(format!("{shown}{}", " ".repeat(fill)), if focused { theme.focus } else { theme.dim }),
-        ]);
-        frame.render_widget(Paragraph::new(line), rect);
-        if focused {
-            let cursor = input.visual_cursor().saturating_sub(scroll);
-            let x = rect.x + u16::try_from(label_width + 1 + cursor).unwrap_or(0);
-            frame.set_cursor_position((x.min(rect.x + rect.width.saturating_sub(1)), rect.y));
-        }
+        crate::tui::form::draw_input_line(frame, theme, rect, label, input, sheet.focus == field, "");
     }
     if let Some((ok, text)) = &sheet.message {
         let style = if *ok { theme.dim } else { theme.error };

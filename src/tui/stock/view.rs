@@ -349,38 +349,13 @@ fn draw_receive(frame: &mut Frame<'_>, app: &App, area: Rect, r: &Receiving) {
         ),
         (Field::Expiry, column_label("expiry"), &r.expiry, right, 2),
     ];
-    let label_width = 12;
     for (field, label, input, rect, row) in fields {
         if matches!(field, Field::Lot | Field::Expiry) && !waiting {
             continue;
         }
-        let y = rect.y + row;
-        let input_width = usize::from(rect.width).saturating_sub(label_width + 2).max(4);
-        let focused = r.focus == field;
-        let scroll = if focused { input.visual_scroll(input_width) } else { 0 };
-        let mut shown = truncate(&display_safe(skip_columns(input.value(), scroll)), input_width);
-        let placeholder = field == Field::Quantity && shown.is_empty();
-        if placeholder {
-            shown = "1".to_string();
-        }
-        let fill = input_width.saturating_sub(width(&shown));
-        let label = truncate(label, label_width);
-        let pad = label_width.saturating_sub(width(&label));
-        let style = match (focused, placeholder) {
-            (true, true) => theme.focus.patch(theme.dim),
-            (true, false) => theme.focus,
-            _ => theme.dim,
-        };
-        let line = Line::from(vec![
-            Span::styled(format!("{label}{} ", " ".repeat(pad)), if focused { theme.key } else { Style::new() }),
-            Span::styled(format!("{shown}{}", " ".repeat(fill)), style),
-        ]);
-        frame.render_widget(Paragraph::new(line), Rect { x: rect.x, y, width: rect.width, height: 1 });
-        if focused {
-            let cursor = input.visual_cursor().saturating_sub(scroll);
-            let x = rect.x + u16::try_from(label_width + 1 + cursor).unwrap_or(0);
-            frame.set_cursor_position((x.min(rect.x + rect.width.saturating_sub(1)), y));
-        }
+        let area = Rect { y: rect.y + row, height: 1, ..rect };
+        let placeholder = if field == Field::Quantity { "1" } else { "" };
+        crate::tui::form::draw_input_line(frame, theme, area, label, input, r.focus == field, placeholder);
     }
     if let Some((ok, text)) = &r.message {
         let style = if *ok { theme.dim } else { theme.error };
