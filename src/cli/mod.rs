@@ -383,6 +383,7 @@ pub fn run(cli: Cli) -> Result<()> {
             problems.extend(crate::db::customers::count_problems(session.db.conn())?);
             problems.extend(crate::db::pipeline::total_problems(session.db.conn())?);
             problems.extend(ops::ledger::check(&session)?);
+            problems.extend(ops::orders::check_all(&session)?);
             problems.extend(crate::db::products::count_problems(session.db.conn())?);
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));

@@ -6,6 +6,7 @@ pub mod crm;
 pub mod customers;
 pub mod ledger;
 pub mod meta;
+pub mod orders;
 pub mod paging;
 pub mod pipeline;
 pub mod products;
@@ -30,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_opportunities_tiers.sql"),
     include_str!("migrations/005_stock.sql"),
     include_str!("migrations/006_purchasing.sql"),
+    include_str!("migrations/007_orders.sql"),
 ];
 
 /// The schema version this build writes.

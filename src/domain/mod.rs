@@ -5,6 +5,7 @@ pub mod customer;
 pub mod fields;
 pub mod ids;
 pub mod money;
+pub mod order;
 pub mod pipeline;
 pub mod purchasing;
 pub mod replenish;

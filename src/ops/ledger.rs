@@ -190,7 +190,7 @@ fn lot_for(tx: &Connection, product: &Product, code: &str, expiry: Option<NaiveD
 /// Takes stock out: from the chosen lot, or the earliest-expiring lots first (FEFO) for
 /// lot-tracked products. Refused, naming product, warehouse and shortfall, when there is
 /// not enough and neither the product nor the warehouse allows going below zero.
-fn take_out(
+pub(crate) fn take_out(
     tx: &Connection,
     ctx: &WriteCtx<'_>,
     kind: MoveKind,

@@ -1,0 +1,789 @@
+//! Sales orders, their lines, timeline and shipments, and the shop's settings.
+
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params_from_iter};
+use rust_decimal::Decimal;
+
+use super::paging::{Anchor, Key};
+use super::products::{basis_points, minor};
+use crate::domain::money::{Money, Price, Quantity};
+use crate::domain::order::OrderStatus;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub id: i64,
+    pub number: String,
+    pub customer_id: i64,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub status: OrderStatus,
+    pub warehouse_id: i64,
+    pub warehouse: String,
+    pub order_date: String,
+    pub ship_by: String,
+    pub salesperson: String,
+    pub region: String,
+    pub address: String,
+    pub note: String,
+    pub prices_include_tax: bool,
+    pub net: Money,
+    pub tax: Money,
+    pub gross: Money,
+    pub backorder: bool,
+    /// Why it was cancelled or rejected.
+    pub reason: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderLine {
+    pub line: i64,
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub quantity: Quantity,
+    pub unit_price: Price,
+    pub discount: Decimal,
+    pub tax_rate: Decimal,
+    pub amount: Money,
+    pub allocated: Quantity,
+    pub shipped: Quantity,
+}
+
+impl OrderLine {
+    /// What no shipment holds yet: waiting for stock.
+    pub fn backordered(&self) -> Quantity {
+        self.quantity - self.shipped - self.allocated
+    }
+}
+
+/// A line as written: the product and its pricing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLine {
+    pub product_id: i64,
+    pub quantity: Quantity,
+    pub unit_price: Price,
+    pub discount: Decimal,
+    pub tax_rate: Decimal,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub at: String,
+    pub user: String,
+    pub step: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shipment {
+    pub id: i64,
+    pub number: String,
+    pub order_id: i64,
+    pub warehouse_id: i64,
+    pub warehouse: String,
+    pub status: String,
+    pub carrier: String,
+    pub tracking: String,
+    pub created_at: String,
+    pub shipped_at: Option<String>,
+    pub delivered_on: Option<String>,
+    pub lines: Vec<ShipmentLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipmentLine {
+    pub order_line: i64,
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub quantity: Quantity,
+}
+
+/// The order header as written by entry and changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub customer_id: i64,
+    pub warehouse_id: i64,
+    pub order_date: String,
+    pub ship_by: String,
+    pub salesperson: String,
+    pub region: String,
+    pub address: String,
+    pub note: String,
+}
+
+const ORDER_SELECT: &str = "SELECT o.*, c.code AS customer_code, c.name AS customer_name, w.code AS warehouse
+    FROM orders o JOIN customers c ON c.id = o.customer_id JOIN warehouses w ON w.id = o.warehouse_id";
+
+fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
+    let status: String = row.get("status")?;
+    Ok(Order {
+        id: row.get("id")?,
+        number: row.get("number")?,
+        customer_id: row.get("customer_id")?,
+        customer_code: row.get("customer_code")?,
+        customer_name: row.get("customer_name")?,
+        // The CHECK constraint allows only known statuses.
+        status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Draft),
+        warehouse_id: row.get("warehouse_id")?,
+        warehouse: row.get("warehouse")?,
+        order_date: row.get("order_date")?,
+        ship_by: row.get("ship_by")?,
+        salesperson: row.get("salesperson")?,
+        region: row.get("region")?,
+        address: row.get("address")?,
+        note: row.get("note")?,
+        prices_include_tax: row.get("prices_include_tax")?,
+        net: Money::from_minor(row.get("net")?),
+        tax: Money::from_minor(row.get("tax")?),
+        gross: Money::from_minor(row.get("gross")?),
+        backorder: row.get("backorder")?,
+        reason: row.get("reason")?,
+        created_at: row.get("created_at")?,
+        created_by: row.get("created_by")?,
+        version: row.get("version")?,
+    })
+}
+
+pub fn order(conn: &Connection, id: i64) -> Result<Option<Order>> {
+    let sql = format!("{ORDER_SELECT} WHERE o.id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], order_from_row).optional()?)
+}
+
+pub fn order_by_number(conn: &Connection, number: &str) -> Result<Option<Order>> {
+    let sql = format!("{ORDER_SELECT} WHERE o.number = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([number.trim()], order_from_row).optional()?)
+}
+
+pub fn insert_order(
+    conn: &Connection,
+    number: &str,
+    header: &Header,
+    prices_include_tax: bool,
+    at: &str,
+    by: &str,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO orders (number, customer_id, status, warehouse_id, order_date, ship_by, salesperson, region,
+                             address, note, prices_include_tax, created_at, created_by, updated_at)
+         VALUES (?1, ?2, 'draft', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)",
+    )?
+    .execute((
+        number,
+        header.customer_id,
+        header.warehouse_id,
+        &header.order_date,
+        &header.ship_by,
+        &header.salesperson,
+        &header.region,
+        &header.address,
+        &header.note,
+        prices_include_tax,
+        at,
+        by,
+    ))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes the header if nobody saved the order since `version` was read.
+pub fn update_header(conn: &Connection, id: i64, version: i64, header: &Header, at: &str) -> Result<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE orders SET customer_id = ?3, warehouse_id = ?4, order_date = ?5, ship_by = ?6, salesperson = ?7,
+                region = ?8, address = ?9, note = ?10, updated_at = ?11, version = version + 1
+             WHERE id = ?1 AND version = ?2",
+        )?
+        .execute((
+            id,
+            version,
+            header.customer_id,
+            header.warehouse_id,
+            &header.order_date,
+            &header.ship_by,
+            &header.salesperson,
+            &header.region,
+            &header.address,
+            &header.note,
+            at,
+        ))?;
+    if changed == 0 {
+        return Err(Error::Conflict { what: format!("order {id}") });
+    }
+    Ok(())
+}
+
+/// Moves the order to `status` if nobody saved it since `version` was read; returns the
+/// new version.
+pub fn set_status(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    status: OrderStatus,
+    reason: &str,
+    at: &str,
+) -> Result<i64> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE orders SET status = ?3, reason = CASE WHEN ?4 = '' THEN reason ELSE ?4 END, updated_at = ?5,
+                version = version + 1
+             WHERE id = ?1 AND version = ?2",
+        )?
+        .execute((id, version, status.as_str(), reason, at))?;
+    if changed == 0 {
+        return Err(Error::Conflict { what: format!("order {id}") });
+    }
+    Ok(version + 1)
+}
+
+/// Stores the totals computed from the lines, and whether any line waits for stock.
+pub fn set_totals(conn: &Connection, id: i64, net: Money, tax: Money, gross: Money) -> Result<()> {
+    conn.prepare_cached("UPDATE orders SET net = ?2, tax = ?3, gross = ?4 WHERE id = ?1")?.execute((
+        id,
+        minor(net.to_minor())?,
+        minor(tax.to_minor())?,
+        minor(gross.to_minor())?,
+    ))?;
+    Ok(())
+}
+
+pub fn refresh_backorder(conn: &Connection, id: i64) -> Result<bool> {
+    let waiting: bool = conn
+        .prepare_cached(
+            "UPDATE orders SET backorder = status IN ('confirmed', 'partly_shipped') AND EXISTS (
+                SELECT 1 FROM order_lines l WHERE l.order_id = orders.id AND l.quantity > l.allocated + l.shipped)
+             WHERE id = ?1 RETURNING backorder",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    Ok(waiting)
+}
+
+const LINE_SELECT: &str = "SELECT l.*, p.sku, p.name, p.unit FROM order_lines l JOIN products p ON p.id = l.product_id";
+
+fn line_from_row(row: &Row<'_>) -> rusqlite::Result<OrderLine> {
+    Ok(OrderLine {
+        line: row.get("line")?,
+        product_id: row.get("product_id")?,
+        sku: row.get("sku")?,
+        name: row.get("name")?,
+        unit: row.get("unit")?,
+        quantity: Quantity::from_minor(row.get("quantity")?),
+        unit_price: Price::from_minor(row.get("unit_price")?),
+        discount: Decimal::new(row.get("discount_bp")?, 2).normalize(),
+        tax_rate: Decimal::new(row.get("tax_rate_bp")?, 2).normalize(),
+        amount: Money::from_minor(row.get("amount")?),
+        allocated: Quantity::from_minor(row.get("allocated")?),
+        shipped: Quantity::from_minor(row.get("shipped")?),
+    })
+}
+
+pub fn lines(conn: &Connection, order_id: i64) -> Result<Vec<OrderLine>> {
+    let sql = format!("{LINE_SELECT} WHERE l.order_id = ?1 ORDER BY l.line");
+    let rows = conn.prepare_cached(&sql)?.query_map([order_id], line_from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn insert_line(conn: &Connection, order_id: i64, line: i64, new: &NewLine) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO order_lines (order_id, line, product_id, quantity, unit_price, discount_bp, tax_rate_bp, amount)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute((
+        order_id,
+        line,
+        new.product_id,
+        minor(new.quantity.to_minor())?,
+        minor(new.unit_price.to_minor())?,
+        basis_points(new.discount)?,
+        basis_points(new.tax_rate)?,
+        minor(new.amount.to_minor())?,
+    ))?;
+    Ok(())
+}
+
+/// Rewrites a line's quantity and pricing, keeping what is allocated and shipped.
+pub fn update_line(conn: &Connection, order_id: i64, line: i64, new: &NewLine) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE order_lines SET quantity = ?3, unit_price = ?4, discount_bp = ?5, tax_rate_bp = ?6, amount = ?7
+         WHERE order_id = ?1 AND line = ?2",
+    )?
+    .execute((
+        order_id,
+        line,
+        minor(new.quantity.to_minor())?,
+        minor(new.unit_price.to_minor())?,
+        basis_points(new.discount)?,
+        basis_points(new.tax_rate)?,
+        minor(new.amount.to_minor())?,
+    ))?;
+    Ok(())
+}
+
+pub fn delete_line(conn: &Connection, order_id: i64, line: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1 AND line = ?2")?.execute((order_id, line))?;
+    Ok(())
+}
+
+pub fn add_event(conn: &Connection, order_id: i64, at: &str, user: &str, step: &str, detail: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO order_events (order_id, at, user, step, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute((order_id, at, user, step, detail))?;
+    Ok(())
+}
+
+pub fn events(conn: &Connection, order_id: i64) -> Result<Vec<Event>> {
+    let rows = conn
+        .prepare_cached("SELECT at, user, step, detail FROM order_events WHERE order_id = ?1 ORDER BY id")?
+        .query_map([order_id], |r| {
+            Ok(Event { at: r.get("at")?, user: r.get("user")?, step: r.get("step")?, detail: r.get("detail")? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn shipment_from_row(row: &Row<'_>) -> rusqlite::Result<Shipment> {
+    Ok(Shipment {
+        id: row.get("id")?,
+        number: row.get("number")?,
+        order_id: row.get("order_id")?,
+        warehouse_id: row.get("warehouse_id")?,
+        warehouse: row.get("warehouse")?,
+        status: row.get("status")?,
+        carrier: row.get("carrier")?,
+        tracking: row.get("tracking")?,
+        created_at: row.get("created_at")?,
+        shipped_at: row.get("shipped_at")?,
+        delivered_on: row.get("delivered_on")?,
+        lines: Vec::new(),
+    })
+}
+
+const SHIPMENT_SELECT: &str =
+    "SELECT s.*, w.code AS warehouse FROM shipments s JOIN warehouses w ON w.id = s.warehouse_id";
+
+fn with_lines(conn: &Connection, mut shipment: Shipment) -> Result<Shipment> {
+    shipment.lines = conn
+        .prepare_cached(
+            "SELECT l.order_line, l.product_id, l.quantity, p.sku, p.name, p.unit
+             FROM shipment_lines l JOIN products p ON p.id = l.product_id
+             WHERE l.shipment_id = ?1 ORDER BY l.order_line",
+        )?
+        .query_map([shipment.id], |r| {
+            Ok(ShipmentLine {
+                order_line: r.get("order_line")?,
+                product_id: r.get("product_id")?,
+                sku: r.get("sku")?,
+                name: r.get("name")?,
+                unit: r.get("unit")?,
+                quantity: Quantity::from_minor(r.get("quantity")?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(shipment)
+}
+
+pub fn shipments(conn: &Connection, order_id: i64) -> Result<Vec<Shipment>> {
+    let sql = format!("{SHIPMENT_SELECT} WHERE s.order_id = ?1 ORDER BY s.id");
+    let heads: Vec<Shipment> =
+        conn.prepare_cached(&sql)?.query_map([order_id], shipment_from_row)?.collect::<rusqlite::Result<_>>()?;
+    heads.into_iter().map(|s| with_lines(conn, s)).collect()
+}
+
+pub fn shipment_by_number(conn: &Connection, number: &str) -> Result<Option<Shipment>> {
+    let sql = format!("{SHIPMENT_SELECT} WHERE s.number = ?1");
+    let head = conn.prepare_cached(&sql)?.query_row([number.trim()], shipment_from_row).optional()?;
+    head.map(|s| with_lines(conn, s)).transpose()
+}
+
+pub fn insert_shipment(conn: &Connection, number: &str, order_id: i64, warehouse_id: i64, at: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO shipments (number, order_id, warehouse_id, status, created_at) VALUES (?1, ?2, ?3, 'open', ?4)",
+    )?
+    .execute((number, order_id, warehouse_id, at))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Sets how much of an order line an open shipment holds: adds, changes or (zero)
+/// removes its line. The triggers move the reservation with it.
+pub fn hold(conn: &Connection, shipment_id: i64, order_line: i64, product_id: i64, quantity: Quantity) -> Result<()> {
+    let quantity = minor(quantity.to_minor())?;
+    if quantity == 0 {
+        conn.prepare_cached("DELETE FROM shipment_lines WHERE shipment_id = ?1 AND order_line = ?2")?
+            .execute((shipment_id, order_line))?;
+    } else {
+        conn.prepare_cached(
+            "INSERT INTO shipment_lines (shipment_id, order_line, product_id, quantity) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (shipment_id, order_line) DO UPDATE SET quantity = excluded.quantity",
+        )?
+        .execute((shipment_id, order_line, product_id, quantity))?;
+    }
+    Ok(())
+}
+
+/// Leaves 'open' for 'shipped' or 'cancelled' (the triggers release the reservation),
+/// or records delivery.
+pub fn set_shipment_status(
+    conn: &Connection,
+    id: i64,
+    status: &str,
+    carrier: &str,
+    tracking: &str,
+    at: &str,
+) -> Result<()> {
+    match status {
+        "shipped" => conn
+            .prepare_cached(
+                "UPDATE shipments SET status = 'shipped', carrier = ?2, tracking = ?3, shipped_at = ?4 WHERE id = ?1",
+            )?
+            .execute((id, carrier, tracking, at))?,
+        "delivered" => conn
+            .prepare_cached("UPDATE shipments SET status = 'delivered', delivered_on = ?2 WHERE id = ?1")?
+            .execute((id, at))?,
+        _ => conn.prepare_cached("UPDATE shipments SET status = ?2 WHERE id = ?1")?.execute((id, status))?,
+    };
+    Ok(())
+}
+
+pub fn delete_empty_shipment(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM shipments WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM shipment_lines WHERE shipment_id = ?1)",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// What the customer owes on orders other than `except`: their confirmed and shipped
+/// orders' totals (the invoices module will replace this with open receivables).
+pub fn customer_owed(conn: &Connection, customer_id: i64, except: i64) -> Result<Money> {
+    let owed: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(gross), 0) FROM orders WHERE customer_id = ?1 AND id <> ?2
+               AND status IN ('awaiting_approval', 'confirmed', 'partly_shipped', 'shipped', 'delivered')",
+        )?
+        .query_row((customer_id, except), |r| r.get(0))?;
+    Ok(Money::from_minor(owed))
+}
+
+/// A customer's latest orders (newest first), for their detail and "repeat".
+pub fn customer_orders(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec<Order>> {
+    let sql = format!("{ORDER_SELECT} WHERE o.customer_id = ?1 ORDER BY o.id DESC LIMIT ?2");
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map((customer_id, i64::try_from(limit).unwrap_or(i64::MAX)), order_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Lifetime revenue (net) of a customer's orders that were not cancelled or left as drafts.
+pub fn customer_revenue(conn: &Connection, customer_id: i64) -> Result<Money> {
+    let net: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(net), 0) FROM orders WHERE customer_id = ?1
+               AND status NOT IN ('draft', 'awaiting_approval', 'cancelled')",
+        )?
+        .query_row([customer_id], |r| r.get(0))?;
+    Ok(Money::from_minor(net))
+}
+
+/// Which orders a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::EnumIter)]
+pub enum OrderView {
+    #[default]
+    All,
+    Drafts,
+    ToApprove,
+    ToShip,
+    Backorders,
+    Overdue,
+    Open,
+}
+
+impl OrderView {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            OrderView::All => "orders.view_all",
+            OrderView::Drafts => "orders.view_drafts",
+            OrderView::ToApprove => "orders.view_to_approve",
+            OrderView::ToShip => "orders.view_to_ship",
+            OrderView::Backorders => "orders.view_backorders",
+            OrderView::Overdue => "orders.view_overdue",
+            OrderView::Open => "orders.view_open",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OrderQuery {
+    pub view: OrderView,
+    /// An order number, or part of a customer's name or code.
+    pub filter: String,
+    pub customer_id: Option<i64>,
+    pub salesperson: String,
+    /// Order dates, inclusive, as YYYY-MM-DD; empty for open-ended.
+    pub from: String,
+    pub to: String,
+    /// Today, for the overdue view.
+    pub today: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRow {
+    pub id: i64,
+    pub number: String,
+    pub order_date: String,
+    pub ship_by: String,
+    pub customer: String,
+    pub status: OrderStatus,
+    pub gross: Money,
+    pub salesperson: String,
+    pub backorder: bool,
+}
+
+fn conditions(query: &OrderQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+    match query.view {
+        OrderView::All => {}
+        OrderView::Drafts => clauses.push("o.status = 'draft'".into()),
+        OrderView::ToApprove => clauses.push("o.status = 'awaiting_approval'".into()),
+        OrderView::ToShip => clauses.push(
+            "o.status IN ('confirmed', 'partly_shipped')
+             AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status = 'open')"
+                .into(),
+        ),
+        OrderView::Backorders => clauses.push("o.backorder = 1".into()),
+        OrderView::Overdue => {
+            clauses.push("o.status IN ('confirmed', 'partly_shipped') AND o.ship_by <> '' AND o.ship_by < ?".into());
+            params.push(Box::new(query.today.clone()));
+        }
+        OrderView::Open => clauses.push("o.status IN ('awaiting_approval', 'confirmed', 'partly_shipped')".into()),
+    }
+    let filter = query.filter.trim();
+    if !filter.is_empty() {
+        // An order number, or the orders of customers whose name or code holds the text.
+        clauses.push(
+            "(o.number LIKE ? ESCAPE '\\' OR o.customer_id IN
+                (SELECT id FROM customers WHERE search LIKE ? ESCAPE '\\'))"
+                .into(),
+        );
+        let escaped = filter.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        params.push(Box::new(format!("%{escaped}")));
+        params.push(Box::new(format!("%{escaped}%")));
+    }
+    if let Some(customer) = query.customer_id {
+        clauses.push("o.customer_id = ?".into());
+        params.push(Box::new(customer));
+    }
+    if !query.salesperson.trim().is_empty() {
+        clauses.push("o.salesperson = ?".into());
+        params.push(Box::new(query.salesperson.trim().to_string()));
+    }
+    if !query.from.is_empty() {
+        clauses.push("o.order_date >= ?".into());
+        params.push(Box::new(query.from.clone()));
+    }
+    if !query.to.is_empty() {
+        clauses.push("o.order_date <= ?".into());
+        params.push(Box::new(query.to.clone()));
+    }
+    (clauses, params)
+}
+
+/// A window of the list, newest first, keyed by id (the key's value is unused).
+pub fn window(conn: &Connection, query: &OrderQuery, anchor: &Anchor, limit: usize) -> Result<Vec<OrderRow>> {
+    let (mut clauses, mut params) = conditions(query);
+    let (condition, direction, backwards) = match anchor {
+        Anchor::Start => (None, "DESC", false),
+        Anchor::End => (None, "ASC", true),
+        Anchor::From(k) => (Some(("<=", k.id)), "DESC", false),
+        Anchor::After(k) => (Some(("<", k.id)), "DESC", false),
+        Anchor::Before(k) => (Some((">", k.id)), "ASC", true),
+    };
+    if let Some((op, id)) = condition {
+        clauses.push(format!("o.id {op} ?"));
+        params.push(Box::new(id));
+    }
+    let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let sql = format!(
+        "SELECT o.id, o.number, o.order_date, o.ship_by, o.status, o.gross, o.salesperson, o.backorder,
+                (SELECT name FROM customers c WHERE c.id = o.customer_id) AS customer
+         FROM orders o {where_sql} ORDER BY o.id {direction} LIMIT ?"
+    );
+    params.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
+    let mut rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(params.iter()), |r| {
+            let status: String = r.get("status")?;
+            Ok(OrderRow {
+                id: r.get("id")?,
+                number: r.get("number")?,
+                order_date: r.get("order_date")?,
+                ship_by: r.get("ship_by")?,
+                customer: r.get("customer")?,
+                status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Draft),
+                gross: Money::from_minor(r.get("gross")?),
+                salesperson: r.get("salesperson")?,
+                backorder: r.get("backorder")?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if backwards {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Counting a filtered million-row list exactly would cost more than a keystroke may;
+/// above this the list says "10000+".
+pub const COUNT_CAP: usize = 10_000;
+
+pub fn count(conn: &Connection, query: &OrderQuery) -> Result<usize> {
+    let plain = query.filter.trim().is_empty()
+        && query.customer_id.is_none()
+        && query.salesperson.trim().is_empty()
+        && query.from.is_empty()
+        && query.to.is_empty();
+    let stored = |statuses: &str| -> Result<usize> {
+        let sql = format!("SELECT coalesce(sum(count), 0) FROM order_counts WHERE status IN ({statuses})");
+        let n: i64 = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    };
+    match query.view {
+        OrderView::All if plain => {
+            return stored(
+                "'draft', 'awaiting_approval', 'confirmed', 'partly_shipped', 'shipped', 'delivered', 'closed', 'cancelled'",
+            );
+        }
+        OrderView::Drafts if plain => return stored("'draft'"),
+        OrderView::ToApprove if plain => return stored("'awaiting_approval'"),
+        OrderView::Open if plain => return stored("'awaiting_approval', 'confirmed', 'partly_shipped'"),
+        _ => {}
+    }
+    let (clauses, mut params) = conditions(query);
+    let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM orders o {where_sql} LIMIT ?)");
+    params.push(Box::new(i64::try_from(COUNT_CAP).unwrap_or(i64::MAX)));
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Rows of the list before `key` (newest first): where a row sits, for the scroll bar.
+pub fn position(conn: &Connection, query: &OrderQuery, key: &Key) -> Result<usize> {
+    let (mut clauses, mut params) = conditions(query);
+    clauses.push("o.id > ?".into());
+    params.push(Box::new(key.id));
+    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM orders o WHERE {} LIMIT ?)", clauses.join(" AND "));
+    params.push(Box::new(i64::try_from(COUNT_CAP).unwrap_or(i64::MAX)));
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+pub fn setting(conn: &Connection, key: &str) -> Result<String> {
+    let value: Option<String> =
+        conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?;
+    Ok(value.unwrap_or_default())
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute((key, value))?;
+    Ok(())
+}
+
+/// Orders for an export, oldest first.
+pub fn for_each_order(conn: &Connection, mut each: impl FnMut(Order) -> Result<()>) -> Result<()> {
+    let sql = format!("{ORDER_SELECT} ORDER BY o.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(order_from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// Every order line with its order's number, oldest order first.
+pub fn for_each_line(conn: &Connection, mut each: impl FnMut(&str, OrderLine) -> Result<()>) -> Result<()> {
+    let sql = "SELECT l.*, p.sku, p.name, p.unit, o.number FROM order_lines l
+               JOIN products p ON p.id = l.product_id JOIN orders o ON o.id = l.order_id
+               ORDER BY l.order_id, l.line";
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let number: String = row.get("number")?;
+        each(&number, line_from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// Reservations and allocations that differ from the open shipments that should make
+/// them, and order totals that differ from their lines: what `check` reports.
+pub fn problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT p.sku, w.code, l.reserved, coalesce(h.held, 0) FROM stock_levels l
+         JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
+         LEFT JOIN (SELECT sl.product_id, s.warehouse_id, sum(sl.quantity) AS held
+                    FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id AND s.status = 'open'
+                    GROUP BY 1, 2) h ON h.product_id = l.product_id AND h.warehouse_id = l.warehouse_id
+         WHERE l.reserved <> coalesce(h.held, 0)",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (sku, wh, reserved, held): (String, String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        found.push(format!(
+            "reserved {sku} in {wh}: {} but open shipments hold {}",
+            Quantity::from_minor(reserved),
+            Quantity::from_minor(held)
+        ));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT o.number, l.line, l.allocated, coalesce(h.held, 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
+         LEFT JOIN (SELECT s.order_id, sl.order_line, sum(sl.quantity) AS held
+                    FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id AND s.status = 'open'
+                    GROUP BY 1, 2) h ON h.order_id = l.order_id AND h.order_line = l.line
+         WHERE l.allocated <> coalesce(h.held, 0)",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (number, line, allocated, held): (String, i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        found.push(format!(
+            "order {number} line {line}: allocated {} but open shipments hold {}",
+            Quantity::from_minor(allocated),
+            Quantity::from_minor(held)
+        ));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT o.number, o.gross, o.net, o.tax FROM orders o WHERE o.gross <> o.net + o.tax
+            OR o.net <> CASE WHEN o.prices_include_tax THEN o.net
+                             ELSE (SELECT coalesce(sum(amount), 0) FROM order_lines l WHERE l.order_id = o.id) END
+            OR o.gross <> CASE WHEN o.prices_include_tax
+                               THEN (SELECT coalesce(sum(amount), 0) FROM order_lines l WHERE l.order_id = o.id)
+                               ELSE o.gross END",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (number, gross, net, tax): (String, i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        found.push(format!(
+            "order {number}: totals net {} tax {} gross {} do not match its lines",
+            Money::from_minor(net),
+            Money::from_minor(tax),
+            Money::from_minor(gross)
+        ));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT c.status, c.count, (SELECT count(*) FROM orders o WHERE o.status = c.status)
+         FROM order_counts c WHERE c.count <> (SELECT count(*) FROM orders o WHERE o.status = c.status)",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (status, stored, actual): (String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        found.push(format!("orders {status}: counted {stored} but there are {actual}"));
+    }
+    Ok(found)
+}

@@ -1,0 +1,696 @@
+//! Sales orders: save a draft, confirm (with approval above the shop's limits), change what
+//! has not shipped, cancel, allocate stock to shipments, ship, deliver and close. Each step
+//! runs in one transaction, re-reads the order inside it (another session may have moved
+//! it) and writes a line on the order's timeline.
+
+use rusqlite::Connection;
+
+use super::ledger::{MoveInput, take_out};
+use super::order_entry::{DraftLine, Editing, HeaderInput, OrderDraft, settings_in};
+use super::{Session, WriteCtx};
+use crate::db::orders::{self as repo, Header, NewLine, Order, OrderLine, Shipment};
+use crate::db::{self, products as products_repo};
+use crate::domain::fields::{Checker, FieldError, Problem, check_text, parse_date};
+use crate::domain::money::{Money, Quantity};
+use crate::domain::order::{ApprovalReason, OrderRefused, OrderStatus, Step, approval_needed};
+use crate::domain::stock::MoveKind;
+use crate::domain::user::Role;
+use crate::error::{Error, Result};
+use crate::i18n::{t, tf};
+
+/// An order with everything its screen shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderDetail {
+    pub order: Order,
+    pub lines: Vec<OrderLine>,
+    pub events: Vec<repo::Event>,
+    pub shipments: Vec<Shipment>,
+}
+
+/// What confirming did: confirmed (with what waits for stock), or sent for approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub order: Order,
+    pub needs_approval: Vec<ApprovalReason>,
+    /// Products and quantities no shipment could take yet: the backorder.
+    pub waiting: Vec<(String, Quantity)>,
+}
+
+pub fn detail(session: &Session, id: i64) -> Result<OrderDetail> {
+    let conn = session.db.conn();
+    let order = get_in(conn, id)?;
+    Ok(OrderDetail {
+        lines: repo::lines(conn, id)?,
+        events: repo::events(conn, id)?,
+        shipments: repo::shipments(conn, id)?,
+        order,
+    })
+}
+
+pub fn by_number(session: &Session, number: &str) -> Result<Order> {
+    repo::order_by_number(session.db.conn(), number)?.ok_or_else(|| Error::NotFound { what: number.trim().to_string() })
+}
+
+fn get_in(conn: &Connection, id: i64) -> Result<Order> {
+    repo::order(conn, id)?.ok_or_else(|| Error::NotFound { what: format!("order {id}") })
+}
+
+/// The order as it is now, refused when someone saved it after `version` was read.
+fn current(conn: &Connection, id: i64, version: i64) -> Result<Order> {
+    let order = get_in(conn, id)?;
+    if order.version != version {
+        return Err(Error::Conflict { what: order.number });
+    }
+    Ok(order)
+}
+
+pub fn refusal(order: &str, why: OrderRefused) -> Error {
+    Error::Refused(match why {
+        OrderRefused::Not { step, status } => tf(
+            "order.refused_status",
+            &[("number", &order), ("step", &step_label(step)), ("status", &status_label(status))],
+        ),
+        OrderRefused::PartShipped { step, shipped, ordered } => tf(
+            "order.refused_shipped",
+            &[
+                ("step", &step_label(step)),
+                ("shipped", &shipped.value().normalize()),
+                ("ordered", &ordered.value().normalize()),
+            ],
+        ),
+        OrderRefused::BelowShipped { sku, shipped } => {
+            tf("order.below_shipped", &[("sku", &sku), ("shipped", &shipped.value().normalize())])
+        }
+        OrderRefused::NoLines => tf("order.no_lines", &[("number", &order)]),
+    })
+}
+
+/// A status in the current language.
+pub fn status_label(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Draft => t("order.status_draft"),
+        OrderStatus::AwaitingApproval => t("order.status_awaiting_approval"),
+        OrderStatus::Confirmed => t("order.status_confirmed"),
+        OrderStatus::PartlyShipped => t("order.status_partly_shipped"),
+        OrderStatus::Shipped => t("order.status_shipped"),
+        OrderStatus::Delivered => t("order.status_delivered"),
+        OrderStatus::Closed => t("order.status_closed"),
+        OrderStatus::Cancelled => t("order.status_cancelled"),
+    }
+}
+
+/// A step (as stored on the timeline) in the current language.
+pub fn step_label(step: Step) -> &'static str {
+    match step {
+        Step::Edit => t("order.step_edit"),
+        Step::Confirm => t("order.step_confirm"),
+        Step::Approve => t("order.step_approve"),
+        Step::Reject => t("order.step_reject"),
+        Step::Change => t("order.step_change"),
+        Step::Cancel => t("order.step_cancel"),
+        Step::Ship => t("order.step_ship"),
+        Step::Deliver => t("order.step_deliver"),
+        Step::Close => t("order.step_close"),
+    }
+}
+
+fn check(order: &Order, step: Step) -> Result<()> {
+    order.status.check(step).map_err(|why| refusal(&order.number, why))
+}
+
+fn event(tx: &Connection, ctx: &WriteCtx<'_>, order: i64, step: Step, detail: &str) -> Result<()> {
+    repo::add_event(tx, order, &ctx.now, &ctx.operator.name, step.as_str(), detail)?;
+    ctx.audit(tx, step.as_str(), "order", Some(order), detail.to_string())
+}
+
+/// Checks the typed header: a customer, a known open warehouse, a date, text lengths.
+fn header(conn: &Connection, draft: &OrderDraft, today: chrono::NaiveDate) -> Result<Header> {
+    let mut check = Checker::default();
+    let h: &HeaderInput = &draft.header;
+    let customer = match &draft.customer {
+        Some(c) if c.archived_at.is_some() && draft.editing.is_none() => {
+            check.errors.push(FieldError { field: "customer", problem: Problem::Archived });
+            None
+        }
+        Some(c) => Some(c.id.0),
+        None => {
+            check.errors.push(FieldError { field: "customer", problem: Problem::Required });
+            None
+        }
+    };
+    let warehouse = match products_repo::warehouse_by_code(conn, h.warehouse.trim())? {
+        Some(w) if w.archived => {
+            check.errors.push(FieldError { field: "warehouse", problem: Problem::Archived });
+            None
+        }
+        Some(w) => Some(w.id),
+        None => {
+            check.errors.push(FieldError { field: "warehouse", problem: Problem::UnknownWarehouse });
+            None
+        }
+    };
+    let ship_by = check.take("ship_by", parse_date(&h.ship_by)).map(|d| d.to_string()).unwrap_or_default();
+    let address = check.take("address", check_text(&h.address, false, 500, false));
+    let region = check.take("region", check_text(&h.region, false, 64, false));
+    let salesperson = check.take("salesperson", check_text(&h.salesperson, false, 64, false));
+    let note = check.take("note", check_text(&h.note, false, 1000, false));
+    check.finish(()).map_err(Error::Invalid)?;
+    let (Some(customer_id), Some(warehouse_id)) = (customer, warehouse) else {
+        return Err(Error::Invalid(vec![FieldError { field: "customer", problem: Problem::Required }]));
+    };
+    Ok(Header { customer_id, warehouse_id, order_date: today.to_string(), ship_by, salesperson, region, address, note })
+}
+
+fn new_line(line: &DraftLine) -> Result<NewLine> {
+    if !line.quantity.value().is_sign_positive() || line.quantity.is_zero() {
+        return Err(Error::Refused(tf(
+            "order.quantity_positive",
+            &[("sku", &line.product.data.sku), ("quantity", &line.quantity.value().normalize())],
+        )));
+    }
+    if let Err(p) = crate::domain::stock::fits_unit(&line.product.data.unit, line.quantity) {
+        return Err(Error::Refused(format!("{}: {}", line.product.data.sku, crate::error::describe_problem(&p))));
+    }
+    let amount = line.amount();
+    crate::db::products::minor(amount.to_minor())
+        .map_err(|_| Error::Refused(tf("order.too_large", &[("value", &amount)])))?;
+    Ok(NewLine {
+        product_id: line.product.id,
+        quantity: line.quantity,
+        unit_price: line.unit_price,
+        discount: line.discount,
+        tax_rate: line.tax_rate,
+        amount,
+    })
+}
+
+/// A clerk may not sell below cost: the net unit price must cover the product's cost.
+fn check_price(ctx: &WriteCtx<'_>, line: &DraftLine) -> Result<()> {
+    let net = line.unit_price.value() * (rust_decimal::Decimal::ONE_HUNDRED - line.discount)
+        / rust_decimal::Decimal::ONE_HUNDRED;
+    if net < line.product.data.cost_price.value() && !ctx.operator.role.allows(Role::Manager) {
+        return Err(Error::Refused(tf(
+            "order.below_cost",
+            &[("sku", &line.product.data.sku), ("cost", &line.product.data.cost_price)],
+        )));
+    }
+    Ok(())
+}
+
+/// Saves the draft: a new order (numbered now), a draft rewritten, or a confirmed order
+/// changed for what has not shipped. Returns the order as saved.
+pub fn save(session: &mut Session, draft: &OrderDraft) -> Result<Order> {
+    let today = session.clock.today();
+    let id = session.write(|tx, ctx| save_in(tx, ctx, draft, today))?;
+    get_in(session.db.conn(), id)
+}
+
+/// Saves the draft and confirms it in one transaction: Ctrl-O on the entry screen.
+pub fn save_and_confirm(session: &mut Session, draft: &OrderDraft) -> Result<Confirmation> {
+    let today = session.clock.today();
+    session.write(|tx, ctx| {
+        let id = save_in(tx, ctx, draft, today)?;
+        let version = get_in(tx, id)?.version;
+        confirm_in(tx, ctx, id, version)
+    })
+}
+
+fn save_in(tx: &Connection, ctx: &WriteCtx<'_>, draft: &OrderDraft, today: chrono::NaiveDate) -> Result<i64> {
+    let mut header = header(tx, draft, today)?;
+    let totals = draft.totals()?;
+    let id = match &draft.editing {
+        None => {
+            for line in &draft.lines {
+                check_price(ctx, line)?;
+            }
+            let settings = settings_in(tx)?;
+            let number = format!("SO-{:06}", db::meta::take_next(tx, "order")?);
+            let id =
+                repo::insert_order(tx, &number, &header, settings.prices_include_tax, &ctx.now, &ctx.operator.name)?;
+            for (index, line) in draft.lines.iter().enumerate() {
+                repo::insert_line(tx, id, index as i64 + 1, &new_line(line)?)?;
+            }
+            event(tx, ctx, id, Step::Edit, &tf("order.ev_created", &[("lines", &draft.lines.len())]))?;
+            id
+        }
+        Some(editing) => {
+            let order = current(tx, editing.id, editing.version)?;
+            // The date an order was placed does not move when it is edited.
+            header.order_date = order.order_date.clone();
+            if order.status == OrderStatus::Draft {
+                for line in &draft.lines {
+                    check_price(ctx, line)?;
+                }
+                for stored in repo::lines(tx, order.id)? {
+                    repo::delete_line(tx, order.id, stored.line)?;
+                }
+                for (index, line) in draft.lines.iter().enumerate() {
+                    repo::insert_line(tx, order.id, index as i64 + 1, &new_line(line)?)?;
+                }
+                event(tx, ctx, order.id, Step::Edit, &tf("order.ev_saved", &[("lines", &draft.lines.len())]))?;
+            } else {
+                check(&order, Step::Change)?;
+                // Reservations and shipments belong to this customer and warehouse.
+                if header.customer_id != order.customer_id || header.warehouse_id != order.warehouse_id {
+                    return Err(Error::Refused(tf("order.fixed_after_confirm", &[("number", &order.number)])));
+                }
+                change_lines(tx, ctx, &order, &draft.lines)?;
+            }
+            repo::update_header(tx, order.id, order.version, &header, &ctx.now)?;
+            order.id
+        }
+    };
+    repo::set_totals(tx, id, totals.net, totals.tax, totals.gross)?;
+    if let Some(editing) = &draft.editing
+        && editing.status != OrderStatus::Draft
+    {
+        let order = get_in(tx, id)?;
+        allocate_in(tx, ctx, &order)?;
+    }
+    Ok(id)
+}
+
+/// Applies the typed lines to a confirmed order: quantities not below what shipped, lines
+/// removed only when nothing of them left, price changes only by a manager; shipments
+/// holding more than a line now needs give the rest back. Each change goes on the timeline.
+fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[DraftLine]) -> Result<()> {
+    let stored = repo::lines(tx, order.id)?;
+    let open = open_shipment(tx, order.id)?;
+    let held = |line: i64| {
+        open.as_ref()
+            .and_then(|s| s.lines.iter().find(|l| l.order_line == line))
+            .map(|l| l.quantity)
+            .unwrap_or_default()
+    };
+    let manager = ctx.operator.role.allows(Role::Manager);
+    let mut changes = Vec::new();
+    for s in &stored {
+        let Some(d) = typed.iter().find(|d| d.line == Some(s.line)) else {
+            if !s.shipped.is_zero() {
+                return Err(refusal(
+                    &order.number,
+                    OrderRefused::BelowShipped { sku: s.sku.clone(), shipped: s.shipped },
+                ));
+            }
+            if let Some(shipment) = &open {
+                repo::hold(tx, shipment.id, s.line, s.product_id, Quantity::ZERO)?;
+            }
+            repo::delete_line(tx, order.id, s.line)?;
+            changes.push(tf("order.ev_removed", &[("sku", &s.sku), ("quantity", &s.quantity.value().normalize())]));
+            continue;
+        };
+        if d.quantity < s.shipped {
+            return Err(refusal(&order.number, OrderRefused::BelowShipped { sku: s.sku.clone(), shipped: s.shipped }));
+        }
+        let repriced = d.unit_price != s.unit_price || d.discount != s.discount || d.tax_rate != s.tax_rate;
+        if repriced && !manager {
+            return Err(Error::Refused(tf("order.price_needs_manager", &[("sku", &s.sku)])));
+        }
+        if d.quantity == s.quantity && !repriced {
+            continue;
+        }
+        // The shipment gives back what the smaller line no longer needs first: the line
+        // may never hold less than is allocated and shipped of it.
+        let keep = d.quantity - s.shipped;
+        if let Some(shipment) = &open
+            && held(s.line) > keep
+        {
+            repo::hold(tx, shipment.id, s.line, s.product_id, keep)?;
+        }
+        repo::update_line(tx, order.id, s.line, &new_line(d)?)?;
+        if d.quantity != s.quantity {
+            changes.push(tf(
+                "order.ev_quantity",
+                &[("sku", &s.sku), ("from", &s.quantity.value().normalize()), ("to", &d.quantity.value().normalize())],
+            ));
+        }
+        if repriced {
+            changes.push(tf("order.ev_price", &[("sku", &s.sku), ("price", &d.unit_price), ("discount", &d.discount)]));
+        }
+    }
+    let mut next = stored.iter().map(|l| l.line).max().unwrap_or(0);
+    for d in typed.iter().filter(|d| d.line.is_none()) {
+        check_price(ctx, d)?;
+        next += 1;
+        repo::insert_line(tx, order.id, next, &new_line(d)?)?;
+        changes
+            .push(tf("order.ev_added", &[("sku", &d.product.data.sku), ("quantity", &d.quantity.value().normalize())]));
+    }
+    if typed.is_empty() {
+        return Err(refusal(&order.number, OrderRefused::NoLines));
+    }
+    if let Some(shipment) = &open {
+        repo::delete_empty_shipment(tx, shipment.id)?;
+    }
+    if !changes.is_empty() {
+        event(tx, ctx, order.id, Step::Change, &changes.join("; "))?;
+    }
+    Ok(())
+}
+
+fn open_shipment(tx: &Connection, order: i64) -> Result<Option<Shipment>> {
+    Ok(repo::shipments(tx, order)?.into_iter().find(|s| s.status == "open"))
+}
+
+/// Confirms a draft: sent for approval when it is above the shop's approval limit or the
+/// customer's credit limit (unless a manager confirms), else confirmed with its stock
+/// reserved on a shipment to pick.
+pub fn confirm(session: &mut Session, id: i64, version: i64) -> Result<Confirmation> {
+    session.write(|tx, ctx| confirm_in(tx, ctx, id, version))
+}
+
+fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: i64) -> Result<Confirmation> {
+    let order = current(tx, id, version)?;
+    check(&order, Step::Confirm)?;
+    if repo::lines(tx, id)?.is_empty() {
+        return Err(refusal(&order.number, OrderRefused::NoLines));
+    }
+    let settings = settings_in(tx)?;
+    let customer = db::customers::get(tx, crate::domain::ids::CustomerId(order.customer_id))?
+        .ok_or_else(|| Error::NotFound { what: order.customer_code.clone() })?;
+    let credit_limit = db::tiers::find(tx, &customer.data.tier)?.map(|t| t.data.credit_limit).unwrap_or_default();
+    let owed = repo::customer_owed(tx, order.customer_id, order.id)?;
+    let reasons = approval_needed(order.gross, settings.approval_limit, owed, credit_limit);
+    let described: Vec<String> = reasons.iter().map(describe_reason).collect();
+    if !reasons.is_empty() && !ctx.operator.role.allows(Role::Manager) {
+        repo::set_status(tx, id, version, OrderStatus::AwaitingApproval, "", &ctx.now)?;
+        event(tx, ctx, id, Step::Confirm, &tf("order.ev_needs_approval", &[("why", &described.join("; "))]))?;
+        return Ok(Confirmation { order: get_in(tx, id)?, needs_approval: reasons, waiting: Vec::new() });
+    }
+    repo::set_status(tx, id, version, OrderStatus::Confirmed, "", &ctx.now)?;
+    let detail = if reasons.is_empty() {
+        t("order.ev_confirmed").to_string()
+    } else {
+        tf("order.ev_confirmed_by_manager", &[("why", &described.join("; "))])
+    };
+    event(tx, ctx, id, Step::Confirm, &detail)?;
+    let order = get_in(tx, id)?;
+    let waiting = allocate_in(tx, ctx, &order)?;
+    Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), waiting })
+}
+
+pub fn describe_reason(reason: &ApprovalReason) -> String {
+    match reason {
+        ApprovalReason::OverLimit { total, limit } => tf("order.over_limit", &[("total", total), ("limit", limit)]),
+        ApprovalReason::OverCredit { exposure, limit } => {
+            tf("order.over_credit", &[("exposure", exposure), ("limit", limit)])
+        }
+    }
+}
+
+/// A manager approves an order waiting for approval: it is confirmed and reserves stock.
+pub fn approve(session: &mut Session, id: i64, version: i64) -> Result<Confirmation> {
+    session.require(Role::Manager)?;
+    session.write(|tx, ctx| {
+        let order = current(tx, id, version)?;
+        check(&order, Step::Approve)?;
+        repo::set_status(tx, id, version, OrderStatus::Confirmed, "", &ctx.now)?;
+        event(tx, ctx, id, Step::Approve, "")?;
+        let order = get_in(tx, id)?;
+        let waiting = allocate_in(tx, ctx, &order)?;
+        Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), waiting })
+    })
+}
+
+fn required_reason(reason: &str) -> Result<String> {
+    check_text(reason, true, 500, false)
+        .map_err(|problem| Error::Invalid(vec![FieldError { field: "reason", problem }]))
+}
+
+/// A manager rejects an order waiting for approval: it goes back to draft with the reason.
+pub fn reject(session: &mut Session, id: i64, version: i64, reason: &str) -> Result<Order> {
+    session.require(Role::Manager)?;
+    let reason = required_reason(reason)?;
+    session.write(|tx, ctx| {
+        let order = current(tx, id, version)?;
+        check(&order, Step::Reject)?;
+        repo::set_status(tx, id, version, OrderStatus::Draft, &reason, &ctx.now)?;
+        event(tx, ctx, id, Step::Reject, &reason)?;
+        get_in(tx, id)
+    })
+}
+
+/// Cancels an order nothing of which has shipped; its reservations are released.
+pub fn cancel(session: &mut Session, id: i64, version: i64, reason: &str) -> Result<Order> {
+    let reason = required_reason(reason)?;
+    session.write(|tx, ctx| {
+        let order = current(tx, id, version)?;
+        let lines = repo::lines(tx, id)?;
+        let shipped = lines.iter().fold(Quantity::ZERO, |sum, l| sum + l.shipped);
+        let ordered = lines.iter().fold(Quantity::ZERO, |sum, l| sum + l.quantity);
+        order.status.check_cancel(shipped, ordered).map_err(|why| refusal(&order.number, why))?;
+        for shipment in repo::shipments(tx, id)?.iter().filter(|s| s.status == "open") {
+            repo::set_shipment_status(tx, shipment.id, "cancelled", "", "", &ctx.now)?;
+        }
+        repo::set_status(tx, id, version, OrderStatus::Cancelled, &reason, &ctx.now)?;
+        repo::refresh_backorder(tx, id)?;
+        event(tx, ctx, id, Step::Cancel, &reason)?;
+        get_in(tx, id)
+    })
+}
+
+/// Reserves what the warehouse has for what no shipment holds yet, on the order's open
+/// shipment (made when needed). Returns what still waits for stock.
+pub fn allocate(session: &mut Session, id: i64) -> Result<Vec<(String, Quantity)>> {
+    session.write(|tx, ctx| {
+        let order = get_in(tx, id)?;
+        check(&order, Step::Ship)?;
+        allocate_in(tx, ctx, &order)
+    })
+}
+
+fn allocate_in(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order) -> Result<Vec<(String, Quantity)>> {
+    let warehouse = products_repo::warehouse(tx, order.warehouse_id)?
+        .ok_or_else(|| Error::NotFound { what: order.warehouse.clone() })?;
+    let mut open = open_shipment(tx, order.id)?;
+    let mut waiting = Vec::new();
+    let mut taken = Vec::new();
+    for line in repo::lines(tx, order.id)? {
+        let wanted = line.backordered();
+        if wanted.is_zero() || wanted.value().is_sign_negative() {
+            continue;
+        }
+        let product =
+            products_repo::product(tx, line.product_id)?.ok_or_else(|| Error::NotFound { what: line.sku.clone() })?;
+        let available =
+            db::ledger::level(tx, line.product_id, order.warehouse_id)?.map(|l| l.available()).unwrap_or_default();
+        let take = if product.data.allow_negative || warehouse.data.allow_negative {
+            wanted
+        } else if available >= wanted {
+            wanted
+        } else if available.value().is_sign_positive() {
+            available
+        } else {
+            Quantity::ZERO
+        };
+        if take < wanted {
+            waiting.push((line.sku.clone(), wanted - take));
+        }
+        if take.is_zero() {
+            continue;
+        }
+        let shipment = match &open {
+            Some(s) => s.clone(),
+            None => {
+                let number = format!("SH-{:06}", db::meta::take_next(tx, "shipment")?);
+                let id = repo::insert_shipment(tx, &number, order.id, order.warehouse_id, &ctx.now)?;
+                let made = repo::shipment_by_number(tx, &number)?.ok_or_else(|| Error::NotFound { what: number })?;
+                debug_assert_eq!(made.id, id);
+                open = Some(made.clone());
+                made
+            }
+        };
+        let held = shipment.lines.iter().find(|l| l.order_line == line.line).map(|l| l.quantity).unwrap_or_default();
+        repo::hold(tx, shipment.id, line.line, line.product_id, held + take)?;
+        taken.push(format!("{} {}", line.sku, take.value().normalize()));
+    }
+    repo::refresh_backorder(tx, order.id)?;
+    if let Some(shipment) = &open
+        && !taken.is_empty()
+    {
+        let detail = tf("order.ev_allocated", &[("shipment", &shipment.number), ("lines", &taken.join(", "))]);
+        event(tx, ctx, order.id, Step::Ship, &detail)?;
+    }
+    Ok(waiting)
+}
+
+/// Ships an open shipment: its goods leave the warehouse (earliest expiry first for lot
+/// products), the reservation is released and the order moves on.
+pub fn ship(session: &mut Session, shipment: &str, carrier: &str, tracking: &str) -> Result<Order> {
+    let carrier = check_text(carrier, false, 64, false)
+        .map_err(|problem| Error::Invalid(vec![FieldError { field: "carrier", problem }]))?;
+    let tracking = check_text(tracking, false, 64, false)
+        .map_err(|problem| Error::Invalid(vec![FieldError { field: "tracking", problem }]))?;
+    session.write(|tx, ctx| {
+        let s = repo::shipment_by_number(tx, shipment)?
+            .ok_or_else(|| Error::NotFound { what: shipment.trim().to_string() })?;
+        if s.status != "open" {
+            return Err(Error::Refused(tf("order.shipment_not_open", &[("shipment", &s.number)])));
+        }
+        let order = get_in(tx, s.order_id)?;
+        check(&order, Step::Ship)?;
+        let warehouse = products_repo::warehouse(tx, s.warehouse_id)?
+            .ok_or_else(|| Error::NotFound { what: s.warehouse.clone() })?;
+        for line in &s.lines {
+            let product = products_repo::product(tx, line.product_id)?
+                .ok_or_else(|| Error::NotFound { what: line.sku.clone() })?;
+            let m = MoveInput {
+                product,
+                warehouse: warehouse.clone(),
+                quantity: line.quantity,
+                unit_cost: None,
+                lot: String::new(),
+                expiry: None,
+                reference: order.number.clone(),
+                note: s.number.clone(),
+            };
+            take_out(tx, ctx, MoveKind::Shipment, &m)?;
+        }
+        repo::set_shipment_status(tx, s.id, "shipped", &carrier, &tracking, &ctx.now)?;
+        let status = status_after(tx, order.id)?;
+        repo::set_status(tx, order.id, order.version, status, "", &ctx.now)?;
+        repo::refresh_backorder(tx, order.id)?;
+        let detail = tf("order.ev_shipped", &[("shipment", &s.number), ("carrier", &carrier), ("tracking", &tracking)]);
+        event(tx, ctx, order.id, Step::Ship, &detail)?;
+        get_in(tx, order.id)
+    })
+}
+
+fn status_after(tx: &Connection, order: i64) -> Result<OrderStatus> {
+    let lines: Vec<(Quantity, Quantity)> = repo::lines(tx, order)?.iter().map(|l| (l.quantity, l.shipped)).collect();
+    let shipments = repo::shipments(tx, order)?;
+    let all_delivered = shipments.iter().filter(|s| s.status != "cancelled").all(|s| s.status == "delivered");
+    Ok(OrderStatus::after_shipping(&lines, all_delivered))
+}
+
+/// Records that a shipped shipment arrived on `date`; the order is delivered when all of
+/// it has shipped and arrived.
+pub fn deliver(session: &mut Session, shipment: &str, date: chrono::NaiveDate) -> Result<Order> {
+    session.write(|tx, ctx| {
+        let s = repo::shipment_by_number(tx, shipment)?
+            .ok_or_else(|| Error::NotFound { what: shipment.trim().to_string() })?;
+        if s.status != "shipped" {
+            return Err(Error::Refused(tf("order.shipment_not_shipped", &[("shipment", &s.number)])));
+        }
+        let order = get_in(tx, s.order_id)?;
+        repo::set_shipment_status(tx, s.id, "delivered", "", "", &date.to_string())?;
+        let status = status_after(tx, order.id)?;
+        if status != order.status {
+            repo::set_status(tx, order.id, order.version, status, "", &ctx.now)?;
+        }
+        let detail = tf("order.ev_delivered", &[("shipment", &s.number), ("date", &date)]);
+        event(tx, ctx, order.id, Step::Deliver, &detail)?;
+        get_in(tx, order.id)
+    })
+}
+
+/// Closes a delivered order: nothing more happens to it.
+pub fn close(session: &mut Session, id: i64, version: i64) -> Result<Order> {
+    session.write(|tx, ctx| {
+        let order = current(tx, id, version)?;
+        check(&order, Step::Close)?;
+        repo::set_status(tx, id, version, OrderStatus::Closed, "", &ctx.now)?;
+        event(tx, ctx, id, Step::Close, "")?;
+        get_in(tx, id)
+    })
+}
+
+/// The order as an editable draft: a draft's lines, or a confirmed order's for a change.
+pub fn edit_draft(session: &Session, id: i64) -> Result<OrderDraft> {
+    let conn = session.db.conn();
+    let order = get_in(conn, id)?;
+    if order.status != OrderStatus::Draft {
+        check(&order, Step::Change)?;
+    }
+    let customer = crate::ops::customers::get(session, crate::domain::ids::CustomerId(order.customer_id))?;
+    let mut lines = Vec::new();
+    for l in repo::lines(conn, id)? {
+        let product =
+            products_repo::product(conn, l.product_id)?.ok_or_else(|| Error::NotFound { what: l.sku.clone() })?;
+        lines.push(DraftLine {
+            line: Some(l.line),
+            product,
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            discount: l.discount,
+            tax_rate: l.tax_rate,
+            shipped: l.shipped,
+        });
+    }
+    Ok(OrderDraft {
+        tier_discount: super::order_entry::tier_discount(session, &customer.data.tier)?,
+        customer: Some(customer),
+        header: HeaderInput {
+            warehouse: order.warehouse.clone(),
+            address: order.address.clone(),
+            region: order.region.clone(),
+            salesperson: order.salesperson.clone(),
+            ship_by: order.ship_by.clone(),
+            note: order.note.clone(),
+        },
+        lines,
+        prices_include_tax: order.prices_include_tax,
+        editing: Some(Editing { id, number: order.number, version: order.version, status: order.status }),
+    })
+}
+
+/// A new draft with another order's customer, warehouse and quantities at today's prices.
+pub fn copy(session: &Session, id: i64) -> Result<OrderDraft> {
+    let conn = session.db.conn();
+    let order = get_in(conn, id)?;
+    let mut draft = OrderDraft::new(session)?;
+    let customer = crate::ops::customers::get(session, crate::domain::ids::CustomerId(order.customer_id))?;
+    draft.set_customer(session, customer)?;
+    draft.header.warehouse = order.warehouse.clone();
+    draft.header.address = order.address.clone();
+    draft.header.region = order.region.clone();
+    for l in repo::lines(conn, id)? {
+        if let Some(product) = products_repo::product(conn, l.product_id)?
+            && !product.archived
+        {
+            draft.add(product, l.quantity);
+        }
+    }
+    Ok(draft)
+}
+
+/// "Repeat": a copy of the customer's latest order that was not cancelled.
+pub fn repeat_last(session: &Session, customer: i64) -> Result<Option<OrderDraft>> {
+    let recent = repo::customer_orders(session.db.conn(), customer, 20)?;
+    match recent.iter().find(|o| o.status != OrderStatus::Cancelled) {
+        Some(order) => Ok(Some(copy(session, order.id)?)),
+        None => Ok(None),
+    }
+}
+
+pub fn customer_orders(session: &Session, customer: i64, limit: usize) -> Result<Vec<Order>> {
+    repo::customer_orders(session.db.conn(), customer, limit)
+}
+
+pub fn customer_revenue(session: &Session, customer: i64) -> Result<Money> {
+    repo::customer_revenue(session.db.conn(), customer)
+}
+
+pub fn window(
+    session: &Session,
+    query: &repo::OrderQuery,
+    anchor: &crate::db::paging::Anchor,
+    limit: usize,
+) -> Result<Vec<repo::OrderRow>> {
+    repo::window(session.db.conn(), query, anchor, limit)
+}
+
+pub fn count(session: &Session, query: &repo::OrderQuery) -> Result<usize> {
+    repo::count(session.db.conn(), query)
+}
+
+pub fn position(session: &Session, query: &repo::OrderQuery, key: &crate::db::paging::Key) -> Result<usize> {
+    repo::position(session.db.conn(), query, key)
+}
+
+pub fn check_all(session: &Session) -> Result<Vec<String>> {
+    repo::problems(session.db.conn())
+}
+
+#[cfg(test)]
+mod tests;
