@@ -175,7 +175,7 @@ pub fn totals(lines: &[(Money, Decimal)], prices_include_tax: bool) -> Result<To
             None => by_rate.push((rate, amount.value())),
         }
     }
-    by_rate.sort_by(|a, b| a.0.cmp(&b.0));
+    by_rate.sort_by_key(|a| a.0);
     let mut result = Totals::default();
     let (mut net, mut tax) = (Decimal::ZERO, Decimal::ZERO);
     for (rate, sum) in by_rate {

@@ -474,9 +474,7 @@ fn allocate_in(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order) -> Result<Vec
             products_repo::product(tx, line.product_id)?.ok_or_else(|| Error::NotFound { what: line.sku.clone() })?;
         let available =
             db::ledger::level(tx, line.product_id, order.warehouse_id)?.map(|l| l.available()).unwrap_or_default();
-        let take = if product.data.allow_negative || warehouse.data.allow_negative {
-            wanted
-        } else if available >= wanted {
+        let take = if product.data.allow_negative || warehouse.data.allow_negative || available >= wanted {
             wanted
         } else if available.value().is_sign_positive() {
             available
