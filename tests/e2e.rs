@@ -214,7 +214,7 @@ fn a_clerk_receives_a_delivery_by_scanning() {
 
     let mut term = Terminal::start(&db, 80, 24);
     term.wait_for("No customers yet");
-    term.send("2");
+    term.send("3");
     term.wait_for("Products · 3");
     let mut burst = String::from("r");
     for _ in 0..30 {

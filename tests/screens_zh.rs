@@ -26,7 +26,7 @@ fn chinese_stock_tab_lines_up() {
     shopdesk::i18n::set_lang(shopdesk::i18n::Lang::ZhCn);
     let filters = vec![(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]")];
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     insta::with_settings!({filters => filters.clone()}, { insta::assert_snapshot!("zh_stock_80x24", render(&app)); });
     app.handle_event(&key(KeyCode::Char('r')));
     type_text(&mut app, "RICE-5");

@@ -37,7 +37,7 @@ fn a_receipt_in_one_session_shows_in_another_and_the_last_unit_goes_once() {
     let mut first = app_on(session("alice"), 80, 24);
     let mut second = app_on(session("bruno"), 80, 24);
     for app in [&mut first, &mut second] {
-        app.handle_event(&key(KeyCode::Char('2')));
+        app.handle_event(&key(KeyCode::Char('3')));
         app.handle_event(&key(KeyCode::Char('/')));
         type_text(app, "tea");
         press(app, &[KeyCode::Enter, KeyCode::Enter]);
@@ -75,7 +75,7 @@ fn a_receipt_in_one_session_shows_in_another_and_the_last_unit_goes_once() {
 #[test]
 fn expired_lots_are_written_off_after_a_yes() {
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('X')));
     assert!(render(&app).contains("L-1120"));
     app.handle_event(&key(KeyCode::Char('W')));
@@ -92,7 +92,7 @@ fn expired_lots_are_written_off_after_a_yes() {
 #[test]
 fn a_product_is_created_and_its_price_changed_from_the_keyboard() {
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('n')));
     type_text(&mut app, "SOAP-1");
     app.handle_event(&key(KeyCode::Tab));
@@ -124,7 +124,7 @@ fn a_product_is_created_and_its_price_changed_from_the_keyboard() {
 #[test]
 fn an_unknown_scan_is_named_and_nothing_is_booked_from_an_empty_delivery() {
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('r')));
     type_text(&mut app, "0000000000000");
     app.handle_event(&key(KeyCode::Enter));
@@ -141,7 +141,7 @@ fn an_unknown_scan_is_named_and_nothing_is_booked_from_an_empty_delivery() {
 #[test]
 fn a_code_typed_but_not_entered_is_booked_too_and_a_barcode_is_no_lot() {
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('r')));
     type_text(&mut app, "MILK-1");
     app.handle_event(&key(KeyCode::Enter));
@@ -162,7 +162,7 @@ fn a_code_typed_but_not_entered_is_booked_too_and_a_barcode_is_no_lot() {
 #[test]
 fn the_plan_drafts_an_order_that_is_sent_and_received() {
     let mut app = app_on(session_with_stock(), 120, 40);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('P')));
     let screen = render(&app);
     assert!(screen.contains("Replenishment plan") && screen.contains("BOLT-8"), "{screen}");
@@ -190,7 +190,7 @@ fn the_plan_drafts_an_order_that_is_sent_and_received() {
 #[test]
 fn a_stocktake_by_scanner_posts_its_differences_after_a_yes() {
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('T')));
     assert!(render(&app).contains("Stocktake MAIN · counted 0/"), "{}", render(&app));
     // Count only Food: the category field reloads the sheet.
@@ -220,7 +220,7 @@ fn a_stocktake_by_scanner_posts_its_differences_after_a_yes() {
 #[test]
 fn goods_are_sent_to_another_warehouse_and_received_there() {
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('t')));
     assert!(render(&app).contains("Send to another warehouse"), "{}", render(&app));
     for code in ["BOLT-8", "BOLT-8", "BOLT-8", "MILK-1"] {
@@ -245,7 +245,7 @@ fn goods_are_sent_to_another_warehouse_and_received_there() {
 #[test]
 fn suppliers_and_warehouses_are_kept_from_the_keyboard() {
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('S')));
     assert!(render(&app).contains("Suppliers · 2"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Char('n')));
@@ -268,7 +268,7 @@ fn suppliers_and_warehouses_are_kept_from_the_keyboard() {
 #[test]
 fn a_name_typed_where_a_code_was_expected_offers_the_closest_products() {
     let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('3')));
     app.handle_event(&key(KeyCode::Char('r')));
     type_text(&mut app, "gren tea");
     app.handle_event(&key(KeyCode::Enter));

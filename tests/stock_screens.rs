@@ -9,7 +9,7 @@ use shopdesk::tui::app::App;
 fn both_sizes(name: &str, steps: impl Fn(&mut App)) {
     for (w, h) in [(80, 24), (120, 40)] {
         let mut app = app_on(session_with_stock(), w, h);
-        app.handle_event(&key(KeyCode::Char('2')));
+        app.handle_event(&key(KeyCode::Char('3')));
         steps(&mut app);
         insta::with_settings!({filters => vec![(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]")]}, {
             insta::assert_snapshot!(format!("stock_{name}_{w}x{h}"), render(&app));

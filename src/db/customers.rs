@@ -112,6 +112,26 @@ pub fn find_by_code(conn: &Connection, code: &str) -> Result<Option<Customer>> {
         .optional()?)
 }
 
+/// Customers a clerk may mean by `typed` when starting an order: the one with that code,
+/// else active customers whose code, name, company, contact, phone or e-mail holds it.
+pub fn lookup(conn: &Connection, typed: &str, limit: usize) -> Result<Vec<Customer>> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(Vec::new());
+    }
+    if let Some(exact) = find_by_code(conn, typed)? {
+        return Ok(vec![exact]);
+    }
+    let escaped = typed.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let mut stmt = conn.prepare_cached(
+        "SELECT * FROM customers WHERE archived_at IS NULL AND search LIKE ?1 ESCAPE '\\' ORDER BY name, id LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map((format!("%{escaped}%"), i64::try_from(limit).unwrap_or(i64::MAX)), customer_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 pub fn code_taken(conn: &Connection, code: &str, except: Option<CustomerId>) -> Result<bool> {
     let found: Option<i64> =
         conn.prepare_cached("SELECT id FROM customers WHERE code = ?1")?.query_row([code], |r| r.get(0)).optional()?;

@@ -7,6 +7,7 @@ pub mod csv_lines;
 pub mod customers;
 pub mod demo;
 pub mod ledger;
+pub mod order_docs;
 pub mod order_entry;
 pub mod orders;
 pub mod pipeline;

@@ -191,3 +191,21 @@ pub fn describe_settings(session: &Session) -> Result<Vec<(String, String)>> {
         ("approval_limit".into(), s.approval_limit.to_string()),
     ])
 }
+
+/// Customers a typed code, name, phone or e-mail may mean; the exact code alone if one has it.
+pub fn find_customers(session: &Session, typed: &str, limit: usize) -> Result<Vec<Customer>> {
+    db::customers::lookup(session.db.conn(), typed, limit)
+}
+
+/// "Create new customer" from the order screen: a customer of just a name, to complete later.
+pub fn quick_customer(session: &mut Session, name: &str) -> Result<Customer> {
+    let data = crate::domain::customer::CustomerData { name: name.trim().to_string(), ..Default::default() };
+    crate::ops::customers::create(session, &data)
+}
+
+/// What the warehouse can still promise of a product: on hand less reserved.
+pub fn available(session: &Session, product: i64, warehouse: &str) -> Result<Option<Quantity>> {
+    let conn = session.db.conn();
+    let Some(w) = db::products::warehouse_by_code(conn, warehouse.trim())? else { return Ok(None) };
+    Ok(db::ledger::level(conn, product, w.id)?.map(|l| l.available()))
+}

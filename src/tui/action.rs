@@ -77,6 +77,19 @@ pub enum Action {
     SetReorder,
     ShowSuppliers,
     ShowWarehouses,
+    TabOrders,
+    NewOrder,
+    RepeatOrder,
+    NextView,
+    PrevView,
+    ConfirmOrder,
+    Approve,
+    Reject,
+    Ship,
+    Deliver,
+    Allocate,
+    CopyOrder,
+    DeliveryNote,
 }
 
 impl Action {
@@ -108,6 +121,10 @@ impl Action {
             Action::OrderSupplier => t("short.order-supplier"),
             Action::SendOrder => t("short.send-order"),
             Action::RemoveLine => t("short.remove-line"),
+            Action::NewOrder => t("short.new-order"),
+            Action::ConfirmOrder => t("short.confirm-order"),
+            Action::Ship => t("short.ship"),
+            Action::NextView => t("short.next-view"),
             other => other.describe(),
         }
     }
@@ -188,6 +205,19 @@ impl Action {
             Action::SetReorder => t("action.set-reorder"),
             Action::ShowSuppliers => t("action.show-suppliers"),
             Action::ShowWarehouses => t("action.show-warehouses"),
+            Action::TabOrders => t("action.tab-orders"),
+            Action::NewOrder => t("action.new-order"),
+            Action::RepeatOrder => t("action.repeat-order"),
+            Action::NextView => t("action.next-view"),
+            Action::PrevView => t("action.prev-view"),
+            Action::ConfirmOrder => t("action.confirm-order"),
+            Action::Approve => t("action.approve"),
+            Action::Reject => t("action.reject"),
+            Action::Ship => t("action.ship"),
+            Action::Deliver => t("action.deliver"),
+            Action::Allocate => t("action.allocate"),
+            Action::CopyOrder => t("action.copy-order"),
+            Action::DeliveryNote => t("action.delivery-note"),
         }
     }
 }

@@ -22,6 +22,7 @@ use crate::ops::search::CustomerSearch;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
 pub enum Tab {
     Customers,
+    Orders,
     Stock,
 }
 
@@ -29,6 +30,7 @@ impl Tab {
     pub fn title(self) -> &'static str {
         match self {
             Tab::Customers => t("tab.customers"),
+            Tab::Orders => t("tab.orders"),
             Tab::Stock => t("tab.stock"),
         }
     }
@@ -47,6 +49,7 @@ pub struct App {
     pub tab: Tab,
     pub customers: CustomersTab,
     pub stock: super::stock::StockTab,
+    pub orders: super::orders::OrdersTab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
     /// Terminal size in columns and rows.
@@ -77,6 +80,7 @@ impl App {
             tab: Tab::Customers,
             customers: CustomersTab::new(),
             stock: super::stock::StockTab::new(),
+            orders: super::orders::OrdersTab::new(),
             overlay: None,
             flash: None,
             size,
@@ -104,6 +108,9 @@ impl App {
     pub fn screen_context(&self) -> Context {
         if self.tab == Tab::Stock {
             return self.stock_context();
+        }
+        if self.tab == Tab::Orders {
+            return self.orders_context();
         }
         match &self.customers.screen {
             Screen::List if self.customers.filtering => Context::Filter,
@@ -160,11 +167,18 @@ impl App {
             let result = self.stock.products.set_capacity(&self.session, capacity);
             self.report(result);
         }
+        if !self.orders.list.rows.is_empty() {
+            let result = self.orders.list.set_capacity(&self.session, capacity);
+            self.report(result);
+        }
     }
 
     fn type_text(&mut self, context: Context, event: &Event) {
         if self.tab == Tab::Stock && context != Context::Palette {
             return self.stock_type_text(context, event);
+        }
+        if self.tab == Tab::Orders && context != Context::Palette {
+            return self.orders_type_text(context, event);
         }
         match context {
             Context::Filter
@@ -285,6 +299,7 @@ impl App {
         } else {
             self.stock.low_count = crate::ops::ledger::low_stock_count(&self.session)?;
         }
+        self.refresh_orders()?;
         self.customers.list.reload(&self.session)?;
         self.reload_crm_views()?;
         self.reload_pipeline_views()?;
@@ -301,7 +316,7 @@ impl App {
         Ok(())
     }
 
-    fn report(&mut self, result: Result<()>) {
+    pub(crate) fn report(&mut self, result: Result<()>) {
         if let Err(e) = result {
             self.flash = Some(Flash::Error(e.to_string()));
         }
@@ -337,7 +352,9 @@ impl App {
             (Context::Palette, _) => self.overlay = None,
             (context, Action::Help) => self.overlay = Some(Overlay::Help { context, scroll: 0 }),
             (context, Action::Palette) => self.overlay = Some(Overlay::Palette(Palette::new(context))),
-            (Context::Form | Context::Receive | Context::Count, Action::Quit) if self.form_is_dirty() => {
+            (Context::Form | Context::Receive | Context::Count | Context::OrderEntry, Action::Quit)
+                if self.form_is_dirty() =>
+            {
                 self.ask(t("confirm.discard_and_quit").to_string(), Pending::Quit);
             }
             (_, Action::Quit) => self.should_quit = true,
@@ -345,20 +362,32 @@ impl App {
                 self.refresh()?;
                 self.flash = Some(Flash::Info(t("flash.refreshed").to_string()));
             }
-            (_, Action::TabCustomers | Action::TabStock | Action::NextTab | Action::PrevTab) => {
+            (Context::Detail, Action::NewOrder | Action::RepeatOrder) if self.tab == Tab::Customers => {
+                if let Screen::Detail(customer) = &self.customers.screen {
+                    let id = customer.id;
+                    if action == Action::NewOrder { self.start_order(Some(id))? } else { self.repeat_order(id)? }
+                }
+            }
+            (_, Action::NewOrder) => self.start_order(None)?,
+            (_, Action::TabCustomers | Action::TabOrders | Action::TabStock | Action::NextTab | Action::PrevTab) => {
                 let tabs: Vec<Tab> = Tab::iter().collect();
                 let index = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let step = if action == Action::PrevTab { tabs.len() - 1 } else { 1 };
                 self.tab = match action {
                     Action::TabCustomers => Tab::Customers,
                     Action::TabStock => Tab::Stock,
+                    Action::TabOrders => Tab::Orders,
                     _ => tabs[(index + step) % tabs.len()],
                 };
                 if self.tab == Tab::Stock {
                     self.enter_stock()?;
                 }
+                if self.tab == Tab::Orders {
+                    self.enter_orders()?;
+                }
             }
             (context, action) if self.tab == Tab::Stock => self.stock_dispatch(context, action)?,
+            (context, action) if self.tab == Tab::Orders => self.orders_dispatch(context, action)?,
             (Context::Filter, Action::Accept) => self.customers.filtering = false,
             (Context::Filter, Action::Back) if matches!(self.customers.screen, Screen::Opportunities) => {
                 self.customers.filtering = false;
@@ -568,6 +597,9 @@ impl App {
         if self.tab == Tab::Stock {
             return self.stock_is_dirty();
         }
+        if self.tab == Tab::Orders {
+            return self.orders_dirty();
+        }
         self.customers.screen.form().is_some_and(crate::tui::form::Form::is_dirty)
     }
 
@@ -650,6 +682,13 @@ impl App {
                 self.customers.list.reload(&self.session)?;
                 self.flash = Some(Flash::Info(t("flash.deleted").to_string()));
             }
+            Pending::DiscardForm if self.tab == Tab::Orders => match &self.orders.screen {
+                super::orders::OrderScreen::Form(form) => {
+                    let id = form.order;
+                    self.show_sales_order(id)?;
+                }
+                _ => self.leave_entry()?,
+            },
             Pending::DiscardForm if self.tab == Tab::Stock => {
                 if matches!(self.stock.screen, super::stock::StockScreen::Receive(_)) {
                     self.leave_receiving()?;

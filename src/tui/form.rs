@@ -196,7 +196,23 @@ pub fn draw_input_line(
     focused: bool,
     placeholder: &str,
 ) {
-    let label_width = 12;
+    draw_labelled_input(frame, theme, area, label, 12, input, focused, placeholder);
+}
+
+/// `draw_input_line` with a label column of `label_width` (0: the label's own width), for
+/// several short inputs side by side on one line.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_labelled_input(
+    frame: &mut Frame<'_>,
+    theme: &Theme,
+    area: Rect,
+    label: &str,
+    label_width: usize,
+    input: &Input,
+    focused: bool,
+    placeholder: &str,
+) {
+    let label_width = if label_width == 0 { width(label) } else { label_width };
     let input_width = usize::from(area.width).saturating_sub(label_width + 2).max(4);
     let scroll = if focused { input.visual_scroll(input_width) } else { 0 };
     let mut shown = truncate(&display_safe(skip_columns(input.value(), scroll)), input_width);

@@ -42,12 +42,24 @@ pub enum Context {
     Transfers,
     Suppliers,
     Warehouses,
+    SalesOrders,
+    SalesOrder,
+    OrderEntry,
+    DeliveryNote,
 }
 
 impl Context {
     /// Screens where printable keys are text, not commands.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Filter | Context::Form | Context::Palette | Context::Receive | Context::Count)
+        matches!(
+            self,
+            Context::Filter
+                | Context::Form
+                | Context::Palette
+                | Context::Receive
+                | Context::Count
+                | Context::OrderEntry
+        )
     }
 
     pub fn describe(self) -> &'static str {
@@ -80,6 +92,10 @@ impl Context {
             Context::Transfers => t("context.transfers"),
             Context::Suppliers => t("context.suppliers"),
             Context::Warehouses => t("context.warehouses"),
+            Context::SalesOrders => t("context.sales-orders"),
+            Context::SalesOrder => t("context.sales-order"),
+            Context::OrderEntry => t("context.order-entry"),
+            Context::DeliveryNote => t("context.delivery-note"),
         }
     }
 }

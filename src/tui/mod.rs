@@ -7,6 +7,7 @@ pub mod customers;
 pub mod form;
 pub mod format;
 pub mod keymap;
+pub mod orders;
 pub mod overlay;
 pub mod paged;
 pub mod stock;

@@ -36,6 +36,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     match app.tab {
         Tab::Customers => super::customers::view::draw(frame, app, body),
         Tab::Stock => super::stock::view::draw(frame, app, body),
+        Tab::Orders => super::orders::view::draw(frame, app, body),
     }
     draw_status(frame, app, status);
     draw_long_flash(frame, app, body);
@@ -167,6 +168,10 @@ fn hints(app: &App) -> String {
         Context::Count => &[Action::Save, Action::NextField, Action::Back, Action::Help],
         Context::SlowMovers => &[Action::Wider, Action::Narrower, Action::Open, Action::Back, Action::Help],
         Context::Order => &[Action::SendOrder, Action::Receive, Action::Edit, Action::Back, Action::Help],
+        Context::SalesOrders => &[Action::NewOrder, Action::Open, Action::NextView, Action::Filter, Action::Help],
+        Context::SalesOrder => &[Action::ConfirmOrder, Action::Ship, Action::Edit, Action::Back, Action::Help],
+        Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
+        Context::DeliveryNote => &[Action::Save, Action::Back],
         Context::Global => &[],
     };
     wanted
