@@ -264,6 +264,8 @@ fn deals_move_across_the_board_and_losing_asks_why() {
 
     app.handle_event(&key(KeyCode::Char('w')));
     assert!(render(&app).contains("won: 2400.00"));
+    assert!(render(&app).contains("Start a draft order"), "winning offers the order");
+    app.handle_event(&key(KeyCode::Char('n')));
     assert_eq!(selected(&app), "Christmas hampers");
     app.handle_event(&key(KeyCode::Char('x')));
     assert!(render(&app).contains("lost?"), "losing asks why first");

@@ -3,6 +3,7 @@
 //! on stderr otherwise.
 
 pub mod bench;
+pub mod order;
 pub mod report;
 pub mod stock;
 
@@ -77,6 +78,9 @@ pub enum Command {
         /// Stock moves of history over the products (needs --products)
         #[arg(long, default_value_t = 0)]
         moves: usize,
+        /// Orders of history (about three lines each) over the customers and products
+        #[arg(long, default_value_t = 0)]
+        orders: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -99,6 +103,13 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Check the database's integrity; exits non-zero naming each problem
     Check,
+    /// An order's life: show, confirm, approve, ship, deliver, cancel, delivery notes
+    Order {
+        #[command(subcommand)]
+        action: order::OrderAction,
+    },
+    /// Show the shop's settings, or set one (admins): prices_include_tax, approval_limit
+    Settings { key: Option<String>, value: Option<String> },
     /// Book stock moves: receive, adjust, scrap, transfer, write off expired lots
     Stock {
         #[command(subcommand)]
@@ -144,6 +155,8 @@ pub enum TableName {
     Moves,
     /// Purchase orders, one line per row (importing creates new ones; existing must match)
     PurchaseOrders,
+    /// Sales orders, one line per row (importing creates drafts or confirmed orders)
+    Orders,
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +210,24 @@ pub enum ReportName {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
+    /// Orders not yet fully shipped: to approve, confirmed, part shipped
+    OpenOrders {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// Order lines waiting for stock, with what the warehouse has now
+    Backorders {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// Shipments: open (to pick), shipped, delivered or cancelled
+    Shipments {
+        /// Only shipments in this state: open, shipped, delivered, cancelled
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
 }
 
 fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Result<usize> {
@@ -214,6 +245,7 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Moves => ops::stock_csv::export_moves(session, out),
         TableName::ReorderPoints => ops::stock_csv::export_reorder(session, out),
         TableName::PurchaseOrders => ops::purchasing::export(session, out),
+        TableName::Orders => ops::order_csv::export(session, out),
     }
 }
 
@@ -313,6 +345,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     ops::stock_csv::import_stock(&mut session, &bytes, dry_run, &reference)?
                 }
                 TableName::PurchaseOrders => ops::purchasing::import(&mut session, &bytes, dry_run)?,
+                TableName::Orders => ops::order_csv::import(&mut session, &bytes, dry_run)?,
                 TableName::ReorderPoints => ops::stock_csv::import_reorder(&mut session, &bytes, dry_run)?,
                 TableName::Moves => {
                     return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
@@ -354,14 +387,43 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report { what: ReportName::StockValuation { format } }) => {
             print_report(ops::stock_reports::valuation(&session)?, format)
         }
+        Some(Command::Report { what: ReportName::OpenOrders { format } }) => {
+            print_report(ops::order_reports::open_orders(&session)?, format)
+        }
+        Some(Command::Report { what: ReportName::Backorders { format } }) => {
+            print_report(ops::order_reports::backorders(&session)?, format)
+        }
+        Some(Command::Report { what: ReportName::Shipments { status, format } }) => {
+            print_report(ops::order_reports::shipments(&session, status.as_deref())?, format)
+        }
+        Some(Command::Order { action }) => order::run(&mut session, action),
+        Some(Command::Settings { key, value }) => match (key, value) {
+            (Some(key), Some(value)) => {
+                ops::order_entry::set_setting(&mut session, &key, &value)?;
+                println!("{key} = {value}");
+                Ok(())
+            }
+            (Some(key), None) => Err(Error::BadArgument(tf("cli.setting_value", &[("key", &key)]))),
+            _ => {
+                for (key, value) in ops::order_entry::describe_settings(&session)? {
+                    println!("{key} = {value}");
+                }
+                Ok(())
+            }
+        },
         Some(Command::Stock { action }) => stock::run(&mut session, action),
-        Some(Command::Gen { customers, contacts, feedback, opportunities, products, moves, seed }) => {
+        Some(Command::Gen { customers, contacts, feedback, opportunities, products, moves, orders, seed }) => {
             let added = ops::synth::generate(&mut session, customers, seed)?;
             ops::synth::generate_relationships(&mut session, contacts, feedback, seed)?;
             ops::synth::generate_opportunities(&mut session, opportunities, seed)?;
             if products > 0 {
                 let written = ops::synth_stock::generate_stock(&mut session, products, moves, seed)?;
                 println!("{}", tf("cli.generated_stock", &[("products", &products), ("moves", &written)]));
+            }
+            if orders > 0 {
+                // Delivered shipments for history only at demo size (see synth_orders).
+                let lines = ops::synth_orders::generate_history(&mut session, orders, seed, orders <= 10_000)?;
+                println!("{}", tf("cli.generated_orders", &[("orders", &orders), ("lines", &lines)]));
             }
             let counts: [(&str, &dyn std::fmt::Display); 5] = [
                 ("count", &added),

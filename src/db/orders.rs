@@ -787,3 +787,48 @@ pub fn problems(conn: &Connection) -> Result<Vec<String>> {
     }
     Ok(found)
 }
+
+/// Orders in `statuses` (or flagged as waiting for stock), oldest first, for reports.
+pub fn for_each_in(
+    conn: &Connection,
+    statuses: &[OrderStatus],
+    backordered_only: bool,
+    mut each: impl FnMut(Order) -> Result<()>,
+) -> Result<()> {
+    let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let filter =
+        if backordered_only { "o.backorder = 1".to_string() } else { format!("o.status IN ({})", list.join(", ")) };
+    let sql = format!("{ORDER_SELECT} WHERE {filter} ORDER BY o.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(order_from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// Shipments with their order's number and customer, oldest first; all, or of one status.
+pub fn for_each_shipment(
+    conn: &Connection,
+    status: Option<&str>,
+    mut each: impl FnMut(Shipment, &str, &str) -> Result<()>,
+) -> Result<()> {
+    let sql = format!(
+        "SELECT s.*, w.code AS warehouse, o.number AS order_number, c.name AS customer
+         FROM shipments s JOIN warehouses w ON w.id = s.warehouse_id JOIN orders o ON o.id = s.order_id
+         JOIN customers c ON c.id = o.customer_id {} ORDER BY s.id",
+        if status.is_some() { "WHERE s.status = ?1" } else { "" }
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = match status {
+        Some(status) => stmt.query([status])?,
+        None => stmt.query([])?,
+    };
+    while let Some(row) = rows.next()? {
+        let shipment = with_lines(conn, shipment_from_row(row)?)?;
+        let number: String = row.get("order_number")?;
+        let customer: String = row.get("customer")?;
+        each(shipment, &number, &customer)?;
+    }
+    Ok(())
+}

@@ -17,6 +17,9 @@ pub const DEMO_OPPORTUNITIES: usize = 60;
 pub const DEMO_PRODUCTS: usize = 300;
 pub const DEMO_MOVES: usize = 8_000;
 
+/// Two years of order history, and a few recent orders in every open state.
+pub const DEMO_ORDERS: usize = 700;
+
 /// Fills an empty database with the demo shop; leaves each module that has data alone,
 /// so whatever someone typed into the demo survives a restart.
 pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
@@ -33,6 +36,12 @@ pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
     let all_products = crate::db::products::ProductQuery { include_archived: true, ..Default::default() };
     if crate::db::products::product_count(session.db.conn(), &all_products)? == 0 {
         super::synth_stock::generate_stock(session, DEMO_PRODUCTS, DEMO_MOVES, 2026)?;
+        filled = true;
+    }
+    let any_order = crate::db::orders::OrderQuery::default();
+    if crate::db::orders::count(session.db.conn(), &any_order)? == 0 {
+        super::synth_orders::generate_history(session, DEMO_ORDERS, 2026, true)?;
+        super::synth_orders::generate_recent(session, 2026)?;
         filled = true;
     }
     Ok(filled)

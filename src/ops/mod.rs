@@ -7,8 +7,10 @@ pub mod csv_lines;
 pub mod customers;
 pub mod demo;
 pub mod ledger;
+pub mod order_csv;
 pub mod order_docs;
 pub mod order_entry;
+pub mod order_reports;
 pub mod orders;
 pub mod pipeline;
 pub mod purchasing;
@@ -17,6 +19,7 @@ pub mod stock;
 pub mod stock_csv;
 pub mod stock_reports;
 pub mod synth;
+pub mod synth_orders;
 pub mod synth_stock;
 pub mod tiers;
 

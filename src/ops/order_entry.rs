@@ -69,6 +69,8 @@ pub struct OrderDraft {
     pub prices_include_tax: bool,
     /// The saved order this edits; None for a new one.
     pub editing: Option<Editing>,
+    /// A new order's number and date as an import gives them; None: the next number, today.
+    pub imported: Option<(String, String)>,
 }
 
 impl OrderDraft {

@@ -215,7 +215,12 @@ pub fn save_and_confirm(session: &mut Session, draft: &OrderDraft) -> Result<Con
     })
 }
 
-fn save_in(tx: &Connection, ctx: &WriteCtx<'_>, draft: &OrderDraft, today: chrono::NaiveDate) -> Result<i64> {
+pub(crate) fn save_in(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    draft: &OrderDraft,
+    today: chrono::NaiveDate,
+) -> Result<i64> {
     let mut header = header(tx, draft, today)?;
     let totals = draft.totals()?;
     let id = match &draft.editing {
@@ -224,7 +229,17 @@ fn save_in(tx: &Connection, ctx: &WriteCtx<'_>, draft: &OrderDraft, today: chron
                 check_price(ctx, line)?;
             }
             let settings = settings_in(tx)?;
-            let number = format!("SO-{:06}", db::meta::take_next(tx, "order")?);
+            let number = match &draft.imported {
+                Some((number, date)) => {
+                    header.order_date = date.clone();
+                    // Numbers made here later must not collide with imported ones.
+                    if let Some(n) = number.strip_prefix("SO-").and_then(|n| n.parse::<i64>().ok()) {
+                        db::meta::raise_past(tx, "order", n)?;
+                    }
+                    number.clone()
+                }
+                None => format!("SO-{:06}", db::meta::take_next(tx, "order")?),
+            };
             let id =
                 repo::insert_order(tx, &number, &header, settings.prices_include_tax, &ctx.now, &ctx.operator.name)?;
             for (index, line) in draft.lines.iter().enumerate() {
@@ -359,7 +374,7 @@ pub fn confirm(session: &mut Session, id: i64, version: i64) -> Result<Confirmat
     session.write(|tx, ctx| confirm_in(tx, ctx, id, version))
 }
 
-fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: i64) -> Result<Confirmation> {
+pub(crate) fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: i64) -> Result<Confirmation> {
     let order = current(tx, id, version)?;
     check(&order, Step::Confirm)?;
     if repo::lines(tx, id)?.is_empty() {
@@ -629,6 +644,7 @@ pub fn edit_draft(session: &Session, id: i64) -> Result<OrderDraft> {
         lines,
         prices_include_tax: order.prices_include_tax,
         editing: Some(Editing { id, number: order.number, version: order.version, status: order.status }),
+        imported: None,
     })
 }
 

@@ -704,6 +704,7 @@ impl App {
             Pending::ReceiveTransfer(code) => self.receive_transfer(&code)?,
             Pending::DiscardForm if matches!(self.customers.screen, Screen::Record(_)) => self.leave_record()?,
             Pending::DiscardForm => self.leave_form()?,
+            Pending::StartOrder(customer) => self.start_order(Some(customer))?,
             Pending::Quit => self.should_quit = true,
         }
         Ok(())

@@ -22,12 +22,17 @@ pub enum Overlay {
 /// What a yes will do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
-    DeleteCustomer { id: CustomerId, version: i64 },
+    DeleteCustomer {
+        id: CustomerId,
+        version: i64,
+    },
     DiscardForm,
     WriteOffExpired,
     CancelOrder,
     PostCount,
     ReceiveTransfer(String),
+    /// A draft order for the customer of a deal just won.
+    StartOrder(CustomerId),
     Quit,
 }
 

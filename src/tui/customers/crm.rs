@@ -115,6 +115,10 @@ pub struct Glance {
     pub feedback: Vec<Feedback>,
     /// Deals still in an open stage.
     pub deals: Vec<crate::db::pipeline::Opportunity>,
+    /// The latest orders, newest first.
+    pub orders: Vec<crate::db::orders::Order>,
+    /// Net revenue of every order that went ahead.
+    pub revenue: crate::domain::money::Money,
 }
 
 /// What a record form saves.
@@ -400,6 +404,8 @@ impl App {
             contacts: crm::recent_contacts(&self.session, customer, 5)?,
             feedback: crm::open_feedback_of(&self.session, customer, 5)?,
             deals: crate::ops::pipeline::open_deals_of(&self.session, customer)?,
+            orders: crate::ops::orders::customer_orders(&self.session, customer.0, 5)?,
+            revenue: crate::ops::orders::customer_revenue(&self.session, customer.0)?,
         };
         Ok(())
     }

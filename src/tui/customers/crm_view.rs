@@ -153,10 +153,30 @@ pub fn draw_feedback(frame: &mut Frame<'_>, app: &App, area: Rect) {
 }
 
 /// The customer's recent contacts and open feedback, side by side, for the detail screen.
+/// The customer's latest orders and what they have bought in all.
+fn draw_orders_glance(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let glance = &app.customers.glance;
+    let width = usize::from(area.width);
+    let title = tf("crm.orders_glance", &[("revenue", &glance.revenue)]);
+    let mut lines = vec![Line::styled(truncate(&title, width), theme.header)];
+    if glance.orders.is_empty() {
+        lines.push(Line::styled(t("crm.no_orders"), theme.dim));
+    }
+    for o in &glance.orders {
+        let text = format!("{} {} {} {}", o.number, o.order_date, crate::ops::orders::status_label(o.status), o.gross);
+        lines.push(Line::styled(truncate(&display_safe(&text), width), Style::new()));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
 pub fn draw_glance(frame: &mut Frame<'_>, app: &App, contacts_area: Rect, feedback_area: Rect) {
     let theme = &app.theme;
     let glance = &app.customers.glance;
     let today = app.session.clock.today();
+    let [contacts_area, orders_area] =
+        ratatui::layout::Layout::vertical([ratatui::layout::Constraint::Fill(1); 2]).areas(contacts_area);
+    draw_orders_glance(frame, app, orders_area);
     let mut lines = vec![Line::styled(t("crm.recent_contacts"), theme.header)];
     if glance.contacts.is_empty() {
         lines.push(Line::styled(t("crm.no_contacts"), theme.dim));

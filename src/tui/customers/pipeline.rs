@@ -211,7 +211,12 @@ impl App {
         let key = if target.outcome == Outcome::Won { "flash.deal_won" } else { "flash.deal_moved" };
         let args: [(&str, &dyn std::fmt::Display); 3] =
             [("code", &moved.code), ("stage", &target.name), ("value", &moved.value)];
-        self.flash = Some(Flash::Info(tf(key, &args)));
+        if target.outcome == Outcome::Won {
+            // A won deal is the moment to take the order.
+            self.ask(tf(key, &args), crate::tui::overlay::Pending::StartOrder(moved.customer_id));
+        } else {
+            self.flash = Some(Flash::Info(tf(key, &args)));
+        }
         Ok(())
     }
 

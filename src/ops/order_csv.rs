@@ -1,0 +1,252 @@
+//! Orders in and out as CSV, one row per order line. Import creates drafts or confirmed
+//! orders (confirming reserves stock and asks for approval as the entry screen does);
+//! an order already in the file's database must be exactly as stored.
+
+use std::io::Write;
+
+use rust_decimal::Decimal;
+
+use super::csv_io::{self, Errors, SafeWriter};
+use super::customers::ImportReport;
+use super::order_entry::{DraftLine, HeaderInput, OrderDraft};
+use super::{Session, WriteCtx};
+use crate::db::orders as repo;
+use crate::db::products;
+use crate::domain::fields::{Problem, parse_date, percent};
+use crate::domain::money::{Money, Quantity};
+use crate::domain::order::{OrderStatus, line_price};
+use crate::error::{Error, Result, describe_problem};
+use crate::i18n::tf;
+
+pub const ORDER_COLUMNS: &[&str] = &[
+    "number",
+    "customer",
+    "status",
+    "order_date",
+    "ship_by",
+    "warehouse",
+    "salesperson",
+    "region",
+    "address",
+    "note",
+    "line",
+    "sku",
+    "quantity",
+    "unit_price",
+    "discount",
+    "tax_rate",
+    "amount",
+    "shipped",
+];
+
+fn percent_text(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+pub fn export(session: &Session, out: impl Write) -> Result<usize> {
+    let conn = session.db.conn();
+    let mut writer = SafeWriter::new(out);
+    writer.row(ORDER_COLUMNS.iter().copied())?;
+    let mut n = 0;
+    repo::for_each_order(conn, |o| {
+        for l in repo::lines(conn, o.id)? {
+            n += 1;
+            writer.row([
+                o.number.as_str(),
+                &o.customer_code,
+                o.status.as_str(),
+                &o.order_date,
+                &o.ship_by,
+                &o.warehouse,
+                &o.salesperson,
+                &o.region,
+                &o.address,
+                &o.note,
+                &l.line.to_string(),
+                &l.sku,
+                &l.quantity.to_string(),
+                &l.unit_price.to_string(),
+                &percent_text(l.discount),
+                &percent_text(l.tax_rate),
+                &l.amount.to_string(),
+                &l.shipped.to_string(),
+            ])?;
+        }
+        Ok(())
+    })?;
+    writer.finish()?;
+    Ok(n)
+}
+
+/// One order as the file gives it.
+struct Imported {
+    line: u64,
+    number: String,
+    status: OrderStatus,
+    draft: OrderDraft,
+}
+
+/// Imports orders: new numbers become drafts or confirmed orders; numbers that exist
+/// must match what is stored (a second import of the same file changes nothing).
+pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    let table = csv_io::read_table(bytes)?;
+    let required = ["number", "customer", "sku", "quantity"];
+    let positions = csv_io::map_header(&table.headers, ORDER_COLUMNS, &required)?;
+    let today = session.clock.today();
+    let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
+        let mut errors = Errors::default();
+        let mut orders: Vec<Imported> = Vec::new();
+        for record in &table.records {
+            let cell = |c: &str| {
+                ORDER_COLUMNS.iter().position(|k| *k == c).and_then(|i| record.cell(&positions, i)).unwrap_or("").trim()
+            };
+            let mut problem =
+                |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
+            let number = cell("number").to_string();
+            if !crate::domain::customer::valid_code(&number) {
+                problem("number", Problem::InvalidCode);
+            }
+            let customer = crate::db::customers::find_by_code(tx, cell("customer"))?;
+            if customer.is_none() {
+                problem("customer", Problem::UnknownCustomer);
+            }
+            let status = match cell("status") {
+                "" => OrderStatus::Draft,
+                text => OrderStatus::parse(text).unwrap_or_else(|p| {
+                    problem("status", p);
+                    OrderStatus::Draft
+                }),
+            };
+            let order_date = match parse_date(cell("order_date")) {
+                Ok(Some(d)) => d.to_string(),
+                Ok(None) => today.to_string(),
+                Err(p) => {
+                    problem("order_date", p);
+                    String::new()
+                }
+            };
+            let product = products::product_by_code(tx, cell("sku"))?;
+            if product.is_none() {
+                problem("sku", Problem::UnknownProduct);
+            }
+            let quantity = crate::domain::stock::stock_quantity(cell("quantity"))
+                .and_then(|q| if q.is_zero() { Err(Problem::MustBePositive) } else { Ok(q) })
+                .unwrap_or_else(|p| {
+                    problem("quantity", p);
+                    Quantity::ZERO
+                });
+            let unit_price = match cell("unit_price") {
+                "" => product.as_ref().map(|p| p.data.sale_price),
+                text => line_price(text).map_err(|p| problem("unit_price", p)).ok(),
+            };
+            let discount = percent(cell("discount")).unwrap_or_else(|p| {
+                problem("discount", p);
+                Decimal::ZERO
+            });
+            let tax_rate = match cell("tax_rate") {
+                "" => product.as_ref().map(|p| p.data.tax_rate),
+                text => percent(text).map_err(|p| problem("tax_rate", p)).ok(),
+            };
+            let (Some(customer), Some(product), Some(unit_price), Some(tax_rate)) =
+                (customer, product, unit_price, tax_rate)
+            else {
+                continue;
+            };
+            let line =
+                DraftLine { line: None, product, quantity, unit_price, discount, tax_rate, shipped: Quantity::ZERO };
+            let amount_given = cell("amount");
+            if !amount_given.is_empty() && Money::parse(amount_given).ok() != Some(line.amount()) {
+                let text = tf("order.import_amount", &[("amount", &line.amount())]);
+                errors.push(record.line, "amount", amount_given, text);
+            }
+            match orders.iter_mut().find(|o| o.number.eq_ignore_ascii_case(&number)) {
+                Some(o) => o.draft.lines.push(line),
+                None => {
+                    let header = HeaderInput {
+                        warehouse: match cell("warehouse") {
+                            "" => crate::db::products::warehouses(tx)?
+                                .into_iter()
+                                .find(|w| w.data.is_default)
+                                .map(|w| w.data.code)
+                                .unwrap_or_default(),
+                            code => code.to_string(),
+                        },
+                        address: cell("address").to_string(),
+                        region: cell("region").to_string(),
+                        salesperson: cell("salesperson").to_string(),
+                        ship_by: cell("ship_by").to_string(),
+                        note: cell("note").to_string(),
+                    };
+                    let settings = super::order_entry::settings_in(tx)?;
+                    let draft = OrderDraft {
+                        customer: Some(customer),
+                        header,
+                        lines: vec![line],
+                        prices_include_tax: settings.prices_include_tax,
+                        imported: Some((number.clone(), order_date)),
+                        ..OrderDraft::default()
+                    };
+                    orders.push(Imported { line: record.line, number, status, draft });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Import { errors: errors.list, more: errors.more });
+        }
+        let mut report = ImportReport { dry_run, ..Default::default() };
+        for o in &orders {
+            if let Some(stored) = repo::order_by_number(tx, &o.number)? {
+                if same_as_stored(tx, &stored, o)? {
+                    report.unchanged += 1;
+                } else {
+                    errors.push(o.line, "number", &o.number, tf("order.import_differs", &[("number", &o.number)]));
+                }
+                continue;
+            }
+            if !matches!(o.status, OrderStatus::Draft | OrderStatus::Confirmed) {
+                let text = tf("order.import_status", &[("number", &o.number)]);
+                errors.push(o.line, "status", o.status.as_str(), text);
+                continue;
+            }
+            match super::orders::save_in(tx, ctx, &o.draft, today) {
+                Ok(id) if o.status == OrderStatus::Confirmed => {
+                    let version = repo::order(tx, id)?.map(|s| s.version).unwrap_or_default();
+                    if let Err(e) = super::orders::confirm_in(tx, ctx, id, version) {
+                        errors.push(o.line, "status", o.status.as_str(), e.to_string());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(o.line, "number", &o.number, e.to_string()),
+            }
+            report.created += 1;
+        }
+        csv_io::finish_import(tx, ctx, errors, report, "order")
+    };
+    session.write_or_rehearse(dry_run, work)
+}
+
+/// An order in the file is the stored one when header and lines agree.
+fn same_as_stored(tx: &rusqlite::Connection, stored: &repo::Order, o: &Imported) -> Result<bool> {
+    let lines = repo::lines(tx, stored.id)?;
+    let h = &o.draft.header;
+    let header_same = stored.customer_id == o.draft.customer.as_ref().map(|c| c.id.0).unwrap_or_default()
+        // A confirmed order imported by a clerk may be waiting for its approval.
+        && (stored.status == o.status
+            || (stored.status == OrderStatus::AwaitingApproval && o.status == OrderStatus::Confirmed))
+        && Some(&stored.order_date) == o.draft.imported.as_ref().map(|i| &i.1)
+        && stored.warehouse.eq_ignore_ascii_case(&h.warehouse)
+        && stored.ship_by == h.ship_by
+        && stored.salesperson == h.salesperson
+        && stored.region == h.region
+        && stored.address == h.address
+        && stored.note == h.note;
+    let lines_same = lines.len() == o.draft.lines.len()
+        && lines.iter().zip(&o.draft.lines).all(|(s, d)| {
+            s.product_id == d.product.id
+                && s.quantity == d.quantity
+                && s.unit_price == d.unit_price
+                && s.discount == d.discount.normalize()
+                && s.tax_rate == d.tax_rate.normalize()
+        });
+    Ok(header_same && lines_same)
+}
