@@ -76,7 +76,7 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let wide = total >= 110;
     let mut titles =
         vec![t("orders.number"), t("orders.date"), column_label("customer"), column_label("status"), t("orders.gross")];
-    let mut fixed = vec![9, 10, 0, 12, 12];
+    let mut fixed = vec![9, 10, 0, 14, 12];
     if wide {
         titles.extend([t("entry.ship_by"), column_label("salesperson")]);
         fixed.extend([10, 14]);
@@ -303,7 +303,7 @@ fn draw_entry(frame: &mut Frame<'_>, app: &App, area: Rect, e: &Entry) {
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [header, message_area, lines_area, input_area, totals_area, keys_area] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(4),
         Constraint::Length(1),
         Constraint::Min(2),
         Constraint::Length(1),
@@ -312,28 +312,19 @@ fn draw_entry(frame: &mut Frame<'_>, app: &App, area: Rect, e: &Entry) {
     ])
     .areas(inner);
 
-    let [left, right] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(header);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(header);
     let header_fields: [(Field, Rect, u16); 7] = [
         (Field::Customer, left, 0),
         (Field::Address, left, 1),
-        (Field::Note, left, 2),
+        (Field::Region, left, 2),
+        (Field::Note, left, 3),
         (Field::Warehouse, right, 0),
-        (Field::Region, right, 1),
-        (Field::Salesperson, right, 2),
+        (Field::Salesperson, right, 1),
         (Field::ShipBy, right, 2),
     ];
-    let [sales, ship_by] = Layout::horizontal([Constraint::Min(10), Constraint::Length(20)]).areas(Rect {
-        y: right.y + 2,
-        height: 1,
-        ..right
-    });
     for (field, rect, row) in header_fields {
-        let area = match field {
-            Field::Salesperson => sales,
-            Field::ShipBy => ship_by,
-            _ => Rect { y: rect.y + row, height: 1, ..rect },
-        };
-        let label_width = if rect == left { 9 } else { 0 };
+        let area = Rect { y: rect.y + row, height: 1, ..rect };
+        let label_width = if rect == left { 9 } else { 12 };
         if let Some(input) = e.input(field) {
             let placeholder = if field == Field::ShipBy { "yyyy-mm-dd" } else { "" };
             crate::tui::form::draw_labelled_input(
