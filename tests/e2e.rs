@@ -234,3 +234,50 @@ fn a_clerk_receives_a_delivery_by_scanning() {
     assert!(stock.contains("MAIN,MILK-1,L-0107,2027-01-07,1.000,"), "{stock}");
     assert!(cli(&db, &["check"]).contains("no problems"));
 }
+
+/// A clerk takes a whole order by scanner, typed far ahead of the screen: a new order
+/// from anywhere, the customer by code, 30 scans of one barcode, five of another product
+/// by `5*SKU`, confirm. The order has exactly those lines, with the stock reserved.
+#[test]
+fn a_clerk_takes_an_order_by_scanning() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let customers = write("customers.csv", "code,name\nC000001,Anna García\n");
+    let products = write("products.csv", "sku,name,sale_price,barcodes\nBOLT-8,Bolt M8,0.35,4006381333931\nNUT-8,Nut M8,0.10,\n");
+    let stock = write("stock.csv", "warehouse,sku,quantity\nMAIN,BOLT-8,100\nMAIN,NUT-8,3\n");
+    cli(&db, &["import", "customers", customers.to_str().unwrap()]);
+    cli(&db, &["import", "products", products.to_str().unwrap()]);
+    cli(&db, &["import", "stock", stock.to_str().unwrap()]);
+
+    let mut term = Terminal::start(&db, 80, 24);
+    term.wait_for("Anna García");
+    let mut burst = format!("\x0eC000001{ENTER}");
+    for _ in 0..30 {
+        burst.push_str(&format!("4006381333931{ENTER}"));
+    }
+    burst.push_str(&format!("5*NUT-8{ENTER}\x0f"));
+    term.send(&burst);
+    term.wait_for("NUT-8 x 2 wait for stock");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+
+    let shown = cli(&db, &["order", "show", "SO-000001", "--format", "json"]);
+    let order: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(order["status"], "confirmed");
+    let lines: Vec<(String, String)> = order["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["sku"].as_str().unwrap().to_string(), l["quantity"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(lines, vec![("BOLT-8".into(), "30.000".into()), ("NUT-8".into(), "5.000".into())]);
+    assert_eq!(order["lines"][1]["to_pick"], "3.000");
+    let levels = cli(&db, &["report", "stock-levels", "--format", "csv"]);
+    assert!(levels.contains("BOLT-8,Bolt M8,MAIN,100.000,30.000,70.000"), "{levels}");
+    assert!(cli(&db, &["check"]).contains("no problems"));
+}
