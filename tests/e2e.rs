@@ -248,7 +248,8 @@ fn a_clerk_takes_an_order_by_scanning() {
         path
     };
     let customers = write("customers.csv", "code,name\nC000001,Anna García\n");
-    let products = write("products.csv", "sku,name,sale_price,barcodes\nBOLT-8,Bolt M8,0.35,4006381333931\nNUT-8,Nut M8,0.10,\n");
+    let products =
+        write("products.csv", "sku,name,sale_price,barcodes\nBOLT-8,Bolt M8,0.35,4006381333931\nNUT-8,Nut M8,0.10,\n");
     let stock = write("stock.csv", "warehouse,sku,quantity\nMAIN,BOLT-8,100\nMAIN,NUT-8,3\n");
     cli(&db, &["import", "customers", customers.to_str().unwrap()]);
     cli(&db, &["import", "products", products.to_str().unwrap()]);

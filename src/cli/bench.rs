@@ -16,7 +16,13 @@ use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 
-pub fn run(db: Option<&Path>, customers: usize, contacts: usize, (products, moves): (usize, usize)) -> Result<()> {
+pub fn run(
+    db: Option<&Path>,
+    customers: usize,
+    contacts: usize,
+    (products, moves): (usize, usize),
+    orders: usize,
+) -> Result<()> {
     let (path, _cleanup) = match db {
         Some(path) => (path.to_path_buf(), None),
         None => {
@@ -30,6 +36,8 @@ pub fn run(db: Option<&Path>, customers: usize, contacts: usize, (products, move
             ops::synth::generate_opportunities(&mut session, contacts / 6, 42)?;
             let written = ops::synth_stock::generate_stock(&mut session, products, moves, 42)?;
             println!("generated {products} products and {written} stock moves");
+            let lines = ops::synth_orders::generate_history(&mut session, orders, 42, false)?;
+            println!("generated {orders} orders with {lines} lines");
             println!(
                 "generated {customers} customers, {contacts} contacts, {} feedback items, {} opportunities in {:.1} s",
                 contacts / 60,
@@ -126,6 +134,7 @@ pub fn run(db: Option<&Path>, customers: usize, contacts: usize, (products, move
     report("keystroke to frame, follow-ups/feedback/board", &mut walking, Duration::from_millis(16));
 
     stock(&path)?;
+    sales_orders(&path)?;
 
     match peak_rss_kib() {
         Some(kib) => println!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0),
@@ -139,7 +148,7 @@ pub fn run(db: Option<&Path>, customers: usize, contacts: usize, (products, move
 fn stock(path: &Path) -> Result<()> {
     let (mut app, mut terminal) = open_app(path, 80, 24)?;
     draw(&mut terminal, &app)?;
-    let mut opening = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('2')))?];
+    let mut opening = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('3')))?];
     let mut walking = Vec::new();
     for _ in 0..1000 {
         walking.push(timed(&mut app, &mut terminal, &key(KeyCode::Down))?);
@@ -218,6 +227,97 @@ fn stock(path: &Path) -> Result<()> {
     let started = Instant::now();
     let low = ops::ledger::low_stock_count(&app.session)?;
     println!("{:<40} {:>8.3} ms   ({low} pairs)", "stock: low-stock count", started.elapsed().as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+/// The Orders tab on a million orders: the list and its views, order entry key by key,
+/// and saving orders (through the interface, and many through the use case for p99).
+fn sales_orders(path: &Path) -> Result<()> {
+    let (mut app, mut terminal) = open_app(path, 80, 24)?;
+    draw(&mut terminal, &app)?;
+    let mut opening = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('2')))?];
+    let mut walking = Vec::new();
+    for _ in 0..1000 {
+        walking.push(timed(&mut app, &mut terminal, &key(KeyCode::Down))?);
+    }
+    for _ in 0..100 {
+        walking.push(timed(&mut app, &mut terminal, &key(KeyCode::PageDown))?);
+    }
+    walking.push(timed(&mut app, &mut terminal, &key(KeyCode::End))?);
+    walking.push(timed(&mut app, &mut terminal, &key(KeyCode::Home))?);
+    let mut views = Vec::new();
+    for _ in 0..7 {
+        views.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?);
+        for _ in 0..20 {
+            walking.push(timed(&mut app, &mut terminal, &key(KeyCode::Down))?);
+        }
+    }
+    report("orders: open the tab", &mut opening, Duration::from_millis(50));
+    report("orders: keystroke to frame, list", &mut walking, Duration::from_millis(16));
+    report("orders: switch view (to approve, to ship...)", &mut views, Duration::from_millis(16));
+
+    // Ten orders of ten lines typed as a clerk does: a new order, the customer's code,
+    // then each product's code key by key with Enter, then Ctrl-S.
+    let customers: Vec<String> = {
+        let mut stmt = app.session.db.conn().prepare("SELECT code FROM customers ORDER BY id LIMIT 10")?;
+        stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+    };
+    let skus: Vec<String> = {
+        let mut stmt = app
+            .session
+            .db
+            .conn()
+            .prepare("SELECT sku FROM products WHERE archived_at IS NULL ORDER BY id LIMIT 100")?;
+        stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+    };
+    let ctrl = |c: char| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    let (mut new_order, mut typing, mut lines, mut saving) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (n, customer) in customers.iter().enumerate() {
+        new_order.push(timed(&mut app, &mut terminal, &ctrl('n'))?);
+        for c in customer.chars() {
+            typing.push(timed(&mut app, &mut terminal, &key(KeyCode::Char(c)))?);
+        }
+        lines.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
+        for sku in skus.iter().skip(n * 10).take(10) {
+            for c in sku.chars() {
+                typing.push(timed(&mut app, &mut terminal, &key(KeyCode::Char(c)))?);
+            }
+            lines.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
+        }
+        saving.push(timed(&mut app, &mut terminal, &ctrl('s'))?);
+        if !matches!(app.orders.screen, crate::tui::orders::OrderScreen::Order(_)) {
+            return Err(Error::BadArgument("the benchmark's order was not saved".into()));
+        }
+        timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
+    }
+    report("orders: new order (Ctrl-N to frame)", &mut new_order, Duration::from_millis(16));
+    report("orders: keystroke to frame, typing a code", &mut typing, Duration::from_millis(16));
+    report("orders: Enter adds a line (lookup + frame)", &mut lines, Duration::from_millis(16));
+    report("orders: save a 10-line draft and show it", &mut saving, Duration::from_millis(16));
+
+    // Saving alone, as the budget puts it: 300 ten-line orders through the use case.
+    let mut session = Session::start(Db::open(path)?, "bench", Clock::System)?;
+    let products: Vec<crate::ops::stock::Product> =
+        skus.iter().filter_map(|s| crate::ops::stock::find_product(&session, s).ok().flatten()).collect();
+    let first = crate::db::customers::all_ids(session.db.conn())?.into_iter().next();
+    let Some(first) = first else { return Ok(()) };
+    let customer = crate::ops::customers::get(&session, first)?;
+    let (mut saves, mut confirms) = (Vec::new(), Vec::new());
+    for n in 0..300 {
+        let mut draft = crate::ops::order_entry::OrderDraft::new(&session)?;
+        draft.set_customer(&session, customer.clone())?;
+        for p in products.iter().skip(n % 90).take(10) {
+            draft.add(p.clone(), crate::domain::money::Quantity::from_minor(1000));
+        }
+        let started = Instant::now();
+        let order = crate::ops::orders::save(&mut session, &draft)?;
+        saves.push(started.elapsed());
+        let started = Instant::now();
+        crate::ops::orders::confirm(&mut session, order.id, order.version)?;
+        confirms.push(started.elapsed());
+    }
+    report("orders: save a 10-line order (use case)", &mut saves, Duration::from_millis(5));
+    report("orders: confirm it (approval, reserve)", &mut confirms, Duration::from_millis(5));
     Ok(())
 }
 

@@ -98,6 +98,9 @@ pub enum Command {
         /// Stock moves of history over the products
         #[arg(long, default_value_t = 3_000_000)]
         moves: usize,
+        /// Orders of history (about three lines each)
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: usize,
     },
     /// Copy the database to FILE while others keep working
     Backup { file: PathBuf },
@@ -275,8 +278,8 @@ pub fn run(cli: Cli) -> Result<()> {
         (None, true) => crate::paths::demo_db()?,
         (None, false) => crate::paths::default_db()?,
     };
-    if let Some(Command::Bench { customers, contacts, products, moves }) = &cli.command {
-        return bench::run(cli.db.as_deref(), *customers, *contacts, (*products, *moves));
+    if let Some(Command::Bench { customers, contacts, products, moves, orders }) = &cli.command {
+        return bench::run(cli.db.as_deref(), *customers, *contacts, (*products, *moves), *orders);
     }
     // Commands that only read never create a database: a mistyped --db is an error, not
     // a new empty shop that "has no problems".

@@ -218,8 +218,9 @@ pub fn update_header(conn: &Connection, id: i64, version: i64, header: &Header, 
     Ok(())
 }
 
-/// Moves the order to `status` if nobody saved it since `version` was read; returns the
-/// new version.
+/// Moves the order to `status` with the reason for it (a cancellation's or rejection's;
+/// empty clears an old one) if nobody saved it since `version` was read; returns the new
+/// version.
 pub fn set_status(
     conn: &Connection,
     id: i64,
@@ -230,7 +231,7 @@ pub fn set_status(
 ) -> Result<i64> {
     let changed = conn
         .prepare_cached(
-            "UPDATE orders SET status = ?3, reason = CASE WHEN ?4 = '' THEN reason ELSE ?4 END, updated_at = ?5,
+            "UPDATE orders SET status = ?3, reason = ?4, updated_at = ?5,
                 version = version + 1
              WHERE id = ?1 AND version = ?2",
         )?

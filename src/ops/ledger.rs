@@ -136,10 +136,11 @@ impl MoveKind {
 /// The move with its product and warehouse as they are now, inside the write: another
 /// session may have archived the product, or changed its lot tracking or what may go below
 /// zero, since the move was typed.
-fn current(tx: &Connection, m: &MoveInput) -> Result<MoveInput> {
+fn current(tx: &Connection, m: &MoveInput, kind: MoveKind) -> Result<MoveInput> {
     let product = products_repo::product(tx, m.product.id)?
         .ok_or_else(|| Error::NotFound { what: m.product.data.sku.clone() })?;
-    if product.archived {
+    // Goods already promised to a customer still leave when the product is retired.
+    if product.archived && kind != MoveKind::Shipment {
         return Err(Error::Refused(tf("stock.archived", &[("sku", &product.data.sku)])));
     }
     let warehouse = products_repo::warehouse(tx, m.warehouse.id)?
@@ -149,7 +150,7 @@ fn current(tx: &Connection, m: &MoveInput) -> Result<MoveInput> {
 
 /// Adds stock: one move, into a lot for lot-tracked products.
 pub(crate) fn put_in(tx: &Connection, ctx: &WriteCtx<'_>, kind: MoveKind, m: &MoveInput) -> Result<()> {
-    let m = &current(tx, m)?;
+    let m = &current(tx, m, kind)?;
     let lot_id = lot_for(tx, &m.product, &m.lot, m.expiry)?;
     repo::insert_move(
         tx,
@@ -196,12 +197,17 @@ pub(crate) fn take_out(
     kind: MoveKind,
     m: &MoveInput,
 ) -> Result<Vec<(Option<i64>, Quantity)>> {
-    let m = &current(tx, m)?;
+    let m = &current(tx, m, kind)?;
     let product = &m.product;
     let taken: Vec<(Option<i64>, Quantity)> = if product.data.tracks_lots {
         let mut lots = repo::lots_in(tx, product.id, m.warehouse.id)?;
         if !m.lot.is_empty() {
             lots.retain(|l| l.code == m.lot);
+        }
+        if kind == MoveKind::Shipment {
+            // A customer never gets goods past their date.
+            let today = ctx.now.get(..10).unwrap_or_default();
+            lots.retain(|l| l.expiry.is_empty() || l.expiry.as_str() >= today);
         }
         match fefo(&lots, m.quantity) {
             Ok(taken) => taken.into_iter().map(|(lot, q)| (Some(lot), q)).collect(),

@@ -171,9 +171,10 @@ pub fn set_setting(session: &mut Session, key: &str, value: &str) -> Result<()> 
             _ => return Err(Error::BadArgument(tf("order.setting_bool", &[("key", &key)]))),
         },
         "approval_limit" => {
-            let money = Money::parse(value).map_err(|e| Error::BadArgument(e.to_string()))?;
+            let money = Money::parse(value)
+                .map_err(|e| Error::BadArgument(format!("{e}; {}", tf("order.setting_amount", &[("key", &key)]))))?;
             if money.value().is_sign_negative() {
-                return Err(Error::BadArgument(tf("order.setting_bool", &[("key", &key)])));
+                return Err(Error::BadArgument(tf("order.setting_amount", &[("key", &key)])));
             }
             crate::db::products::minor(money.to_minor())?.to_string()
         }

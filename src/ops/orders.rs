@@ -70,14 +70,9 @@ pub fn refusal(order: &str, why: OrderRefused) -> Error {
             "order.refused_status",
             &[("number", &order), ("step", &step_label(step)), ("status", &status_label(status))],
         ),
-        OrderRefused::PartShipped { step, shipped, ordered } => tf(
-            "order.refused_shipped",
-            &[
-                ("step", &step_label(step)),
-                ("shipped", &shipped.value().normalize()),
-                ("ordered", &ordered.value().normalize()),
-            ],
-        ),
+        OrderRefused::PartShipped { step, shipped, lines } => {
+            tf("order.refused_shipped", &[("step", &step_label(step)), ("shipped", &shipped), ("lines", &lines)])
+        }
         OrderRefused::BelowShipped { sku, shipped } => {
             tf("order.below_shipped", &[("sku", &sku), ("shipped", &shipped.value().normalize())])
         }
@@ -109,6 +104,7 @@ pub fn step_label(step: Step) -> &'static str {
         Step::Change => t("order.step_change"),
         Step::Cancel => t("order.step_cancel"),
         Step::Ship => t("order.step_ship"),
+        Step::Allocate => t("order.step_allocate"),
         Step::Deliver => t("order.step_deliver"),
         Step::Close => t("order.step_close"),
     }
@@ -128,7 +124,11 @@ fn header(conn: &Connection, draft: &OrderDraft, today: chrono::NaiveDate) -> Re
     let mut check = Checker::default();
     let h: &HeaderInput = &draft.header;
     let customer = match &draft.customer {
-        Some(c) if c.archived_at.is_some() && draft.editing.is_none() => {
+        // As stored now: another session may have archived the customer meanwhile.
+        Some(c)
+            if draft.editing.is_none()
+                && db::customers::get(conn, c.id)?.is_none_or(|now| now.archived_at.is_some()) =>
+        {
             check.errors.push(FieldError { field: "customer", problem: Problem::Archived });
             None
         }
@@ -171,6 +171,13 @@ fn new_line(line: &DraftLine) -> Result<NewLine> {
     if let Err(p) = crate::domain::stock::fits_unit(&line.product.data.unit, line.quantity) {
         return Err(Error::Refused(format!("{}: {}", line.product.data.sku, crate::error::describe_problem(&p))));
     }
+    for (column, percent) in [("discount", line.discount), ("tax_rate", line.tax_rate)] {
+        if percent.is_sign_negative() || percent > rust_decimal::Decimal::ONE_HUNDRED || percent.normalize().scale() > 2
+        {
+            let problem = Problem::OutOfRange { min: 0, max: Some(100) };
+            return Err(Error::Invalid(vec![FieldError { field: column, problem }]));
+        }
+    }
     let amount = line.amount();
     crate::db::products::minor(amount.to_minor())
         .map_err(|_| Error::Refused(tf("order.too_large", &[("value", &amount)])))?;
@@ -184,17 +191,32 @@ fn new_line(line: &DraftLine) -> Result<NewLine> {
     })
 }
 
-/// A clerk may not sell below cost: the net unit price must cover the product's cost.
-fn check_price(ctx: &WriteCtx<'_>, line: &DraftLine) -> Result<()> {
-    let net = line.unit_price.value() * (rust_decimal::Decimal::ONE_HUNDRED - line.discount)
-        / rust_decimal::Decimal::ONE_HUNDRED;
-    if net < line.product.data.cost_price.value() && !ctx.operator.role.allows(Role::Manager) {
-        return Err(Error::Refused(tf(
-            "order.below_cost",
-            &[("sku", &line.product.data.sku), ("cost", &line.product.data.cost_price)],
-        )));
+/// A clerk may not sell below cost: the unit price after discount, and without its tax
+/// where prices include tax, must cover the product's cost as it is now.
+fn check_price(tx: &Connection, ctx: &WriteCtx<'_>, line: &DraftLine, prices_include_tax: bool) -> Result<()> {
+    use rust_decimal::Decimal;
+    if ctx.operator.role.allows(Role::Manager) {
+        return Ok(());
+    }
+    let cost = products_repo::product(tx, line.product.id)?.map(|p| p.data.cost_price).unwrap_or_default();
+    let mut net = line.unit_price.value() * (Decimal::ONE_HUNDRED - line.discount) / Decimal::ONE_HUNDRED;
+    if prices_include_tax {
+        net = net * Decimal::ONE_HUNDRED / (Decimal::ONE_HUNDRED + line.tax_rate);
+    }
+    if net < cost.value() {
+        return Err(Error::Refused(tf("order.below_cost", &[("sku", &line.product.data.sku), ("cost", &cost)])));
     }
     Ok(())
+}
+
+/// Net, tax and gross from the lines as stored and the order's own price basis.
+fn store_totals(tx: &Connection, order: &Order) -> Result<crate::domain::order::Totals> {
+    let lines: Vec<(Money, rust_decimal::Decimal)> =
+        repo::lines(tx, order.id)?.iter().map(|l| (l.amount, l.tax_rate)).collect();
+    let totals = crate::domain::order::totals(&lines, order.prices_include_tax)
+        .map_err(|e| Error::Refused(tf("order.too_large", &[("value", &e)])))?;
+    repo::set_totals(tx, order.id, totals.net, totals.tax, totals.gross)?;
+    Ok(totals)
 }
 
 /// Saves the draft: a new order (numbered now), a draft rewritten, or a confirmed order
@@ -222,13 +244,12 @@ pub(crate) fn save_in(
     today: chrono::NaiveDate,
 ) -> Result<i64> {
     let mut header = header(tx, draft, today)?;
-    let totals = draft.totals()?;
     let id = match &draft.editing {
         None => {
-            for line in &draft.lines {
-                check_price(ctx, line)?;
-            }
             let settings = settings_in(tx)?;
+            for line in &draft.lines {
+                check_price(tx, ctx, line, settings.prices_include_tax)?;
+            }
             let number = match &draft.imported {
                 Some((number, date)) => {
                     header.order_date = date.clone();
@@ -254,7 +275,7 @@ pub(crate) fn save_in(
             header.order_date = order.order_date.clone();
             if order.status == OrderStatus::Draft {
                 for line in &draft.lines {
-                    check_price(ctx, line)?;
+                    check_price(tx, ctx, line, order.prices_include_tax)?;
                 }
                 for stored in repo::lines(tx, order.id)? {
                     repo::delete_line(tx, order.id, stored.line)?;
@@ -275,12 +296,26 @@ pub(crate) fn save_in(
             order.id
         }
     };
-    repo::set_totals(tx, id, totals.net, totals.tax, totals.gross)?;
-    if let Some(editing) = &draft.editing
-        && editing.status != OrderStatus::Draft
-    {
+    // The stored gross is still the one before this save: totals are written just below.
+    let before = draft.editing.as_ref().map(|e| get_in(tx, e.id)).transpose()?.map(|o| o.gross);
+    let order = get_in(tx, id)?;
+    let totals = store_totals(tx, &order)?;
+    if order.status != OrderStatus::Draft {
+        // A change that makes a confirmed order bigger meets the same limits as confirming.
+        if before.is_some_and(|gross| totals.gross > gross) && !ctx.operator.role.allows(Role::Manager) {
+            let reasons = approval_reasons(tx, &get_in(tx, id)?)?;
+            if !reasons.is_empty() {
+                let why: Vec<String> = reasons.iter().map(describe_reason).collect();
+                return Err(Error::Refused(tf("order.change_needs_manager", &[("why", &why.join("; "))])));
+            }
+        }
         let order = get_in(tx, id)?;
         allocate_in(tx, ctx, &order)?;
+        // Removing what waited may leave the order fully shipped, or delivered.
+        let status = status_after(tx, id)?;
+        if status != order.status && status != OrderStatus::Confirmed {
+            repo::set_status(tx, id, get_in(tx, id)?.version, status, "", &ctx.now)?;
+        }
     }
     Ok(id)
 }
@@ -321,6 +356,10 @@ fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[Dra
         if repriced && !manager {
             return Err(Error::Refused(tf("order.price_needs_manager", &[("sku", &s.sku)])));
         }
+        // What left was sold at the old price: a new price needs its own line.
+        if repriced && !s.shipped.is_zero() {
+            return Err(Error::Refused(tf("order.price_after_shipping", &[("sku", &s.sku)])));
+        }
         if d.quantity == s.quantity && !repriced {
             continue;
         }
@@ -345,7 +384,7 @@ fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[Dra
     }
     let mut next = stored.iter().map(|l| l.line).max().unwrap_or(0);
     for d in typed.iter().filter(|d| d.line.is_none()) {
-        check_price(ctx, d)?;
+        check_price(tx, ctx, d, order.prices_include_tax)?;
         next += 1;
         repo::insert_line(tx, order.id, next, &new_line(d)?)?;
         changes
@@ -380,12 +419,7 @@ pub(crate) fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: 
     if repo::lines(tx, id)?.is_empty() {
         return Err(refusal(&order.number, OrderRefused::NoLines));
     }
-    let settings = settings_in(tx)?;
-    let customer = db::customers::get(tx, crate::domain::ids::CustomerId(order.customer_id))?
-        .ok_or_else(|| Error::NotFound { what: order.customer_code.clone() })?;
-    let credit_limit = db::tiers::find(tx, &customer.data.tier)?.map(|t| t.data.credit_limit).unwrap_or_default();
-    let owed = repo::customer_owed(tx, order.customer_id, order.id)?;
-    let reasons = approval_needed(order.gross, settings.approval_limit, owed, credit_limit);
+    let reasons = approval_reasons(tx, &order)?;
     let described: Vec<String> = reasons.iter().map(describe_reason).collect();
     if !reasons.is_empty() && !ctx.operator.role.allows(Role::Manager) {
         repo::set_status(tx, id, version, OrderStatus::AwaitingApproval, "", &ctx.now)?;
@@ -402,6 +436,17 @@ pub(crate) fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: 
     let order = get_in(tx, id)?;
     let waiting = allocate_in(tx, ctx, &order)?;
     Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), waiting })
+}
+
+/// Why the order would need a manager: above the shop's approval limit, or taking the
+/// customer over their tier's credit limit.
+fn approval_reasons(tx: &Connection, order: &Order) -> Result<Vec<ApprovalReason>> {
+    let settings = settings_in(tx)?;
+    let customer = db::customers::get(tx, crate::domain::ids::CustomerId(order.customer_id))?
+        .ok_or_else(|| Error::NotFound { what: order.customer_code.clone() })?;
+    let credit_limit = db::tiers::find(tx, &customer.data.tier)?.map(|t| t.data.credit_limit).unwrap_or_default();
+    let owed = repo::customer_owed(tx, order.customer_id, order.id)?;
+    Ok(approval_needed(order.gross, settings.approval_limit, owed, credit_limit))
 }
 
 pub fn describe_reason(reason: &ApprovalReason) -> String {
@@ -451,9 +496,8 @@ pub fn cancel(session: &mut Session, id: i64, version: i64, reason: &str) -> Res
     session.write(|tx, ctx| {
         let order = current(tx, id, version)?;
         let lines = repo::lines(tx, id)?;
-        let shipped = lines.iter().fold(Quantity::ZERO, |sum, l| sum + l.shipped);
-        let ordered = lines.iter().fold(Quantity::ZERO, |sum, l| sum + l.quantity);
-        order.status.check_cancel(shipped, ordered).map_err(|why| refusal(&order.number, why))?;
+        let shipped = lines.iter().filter(|l| !l.shipped.is_zero()).count();
+        order.status.check_cancel(shipped, lines.len()).map_err(|why| refusal(&order.number, why))?;
         for shipment in repo::shipments(tx, id)?.iter().filter(|s| s.status == "open") {
             repo::set_shipment_status(tx, shipment.id, "cancelled", "", "", &ctx.now)?;
         }
@@ -469,7 +513,7 @@ pub fn cancel(session: &mut Session, id: i64, version: i64, reason: &str) -> Res
 pub fn allocate(session: &mut Session, id: i64) -> Result<Vec<(String, Quantity)>> {
     session.write(|tx, ctx| {
         let order = get_in(tx, id)?;
-        check(&order, Step::Ship)?;
+        check(&order, Step::Allocate)?;
         allocate_in(tx, ctx, &order)
     })
 }
@@ -487,9 +531,21 @@ fn allocate_in(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order) -> Result<Vec
         }
         let product =
             products_repo::product(tx, line.product_id)?.ok_or_else(|| Error::NotFound { what: line.sku.clone() })?;
-        let available =
-            db::ledger::level(tx, line.product_id, order.warehouse_id)?.map(|l| l.available()).unwrap_or_default();
-        let take = if product.data.allow_negative || warehouse.data.allow_negative || available >= wanted {
+        let level = db::ledger::level(tx, line.product_id, order.warehouse_id)?;
+        let available = if product.data.tracks_lots {
+            // Lots past their date are not for sale, and lots never go below zero.
+            let today = ctx.now.get(..10).unwrap_or_default();
+            let fresh = db::ledger::lots_in(tx, line.product_id, order.warehouse_id)?
+                .iter()
+                .filter(|l| l.expiry.is_empty() || l.expiry.as_str() >= today)
+                .fold(Quantity::ZERO, |sum, l| sum + l.on_hand);
+            fresh - level.map(|l| l.reserved).unwrap_or_default()
+        } else {
+            level.map(|l| l.available()).unwrap_or_default()
+        };
+        let may_go_negative =
+            !product.data.tracks_lots && (product.data.allow_negative || warehouse.data.allow_negative);
+        let take = if may_go_negative || available >= wanted {
             wanted
         } else if available.value().is_sign_positive() {
             available
@@ -522,7 +578,7 @@ fn allocate_in(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order) -> Result<Vec
         && !taken.is_empty()
     {
         let detail = tf("order.ev_allocated", &[("shipment", &shipment.number), ("lines", &taken.join(", "))]);
-        event(tx, ctx, order.id, Step::Ship, &detail)?;
+        event(tx, ctx, order.id, Step::Allocate, &detail)?;
     }
     Ok(waiting)
 }
@@ -582,8 +638,13 @@ pub fn deliver(session: &mut Session, shipment: &str, date: chrono::NaiveDate) -
     session.write(|tx, ctx| {
         let s = repo::shipment_by_number(tx, shipment)?
             .ok_or_else(|| Error::NotFound { what: shipment.trim().to_string() })?;
-        if s.status != "shipped" {
-            return Err(Error::Refused(tf("order.shipment_not_shipped", &[("shipment", &s.number)])));
+        match s.status.as_str() {
+            "shipped" => {}
+            "delivered" => {
+                let on = s.delivered_on.clone().unwrap_or_default();
+                return Err(Error::Refused(tf("order.already_delivered", &[("shipment", &s.number), ("date", &on)])));
+            }
+            _ => return Err(Error::Refused(tf("order.shipment_not_shipped", &[("shipment", &s.number)]))),
         }
         let order = get_in(tx, s.order_id)?;
         repo::set_shipment_status(tx, s.id, "delivered", "", "", &date.to_string())?;

@@ -147,9 +147,18 @@ CREATE TRIGGER shipments_leave_open AFTER UPDATE OF status ON shipments
         WHERE order_id = NEW.order_id
           AND line IN (SELECT order_line FROM shipment_lines WHERE shipment_id = NEW.id);
 END;
-CREATE TRIGGER shipments_no_reopen BEFORE UPDATE OF status ON shipments
-    WHEN OLD.status <> 'open' AND NEW.status = 'open' BEGIN
-    SELECT RAISE(ABORT, 'a shipment that left or was cancelled is not reopened');
+-- Only open -> shipped | cancelled and shipped -> delivered: a shipment cannot arrive
+-- without having left, nor be taken back once it has.
+CREATE TRIGGER shipments_only_forward BEFORE UPDATE OF status ON shipments
+    WHEN OLD.status <> NEW.status AND NOT (
+        (OLD.status = 'open' AND NEW.status IN ('shipped', 'cancelled'))
+        OR (OLD.status = 'shipped' AND NEW.status = 'delivered')) BEGIN
+    SELECT RAISE(ABORT, 'a shipment moves only from open to shipped or cancelled, and from shipped to delivered');
+END;
+-- A line something is held or has left for stays: it is part of a shipment.
+CREATE TRIGGER order_lines_keep_shipped BEFORE DELETE ON order_lines
+    WHEN OLD.allocated + OLD.shipped > 0 BEGIN
+    SELECT RAISE(ABORT, 'an order line with goods held or shipped is not removed');
 END;
 
 -- How many orders are in each status: the Orders tab's view counts cost nothing.

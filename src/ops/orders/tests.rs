@@ -127,7 +127,7 @@ fn confirm_reserves_what_is_there_and_backorders_the_rest() {
     assert_eq!(delivered.status, OrderStatus::Delivered);
     assert_eq!(close(&mut s, delivered.id, delivered.version).unwrap().status, OrderStatus::Closed);
     let steps: Vec<String> = super::detail(&s, order.id).unwrap().events.iter().map(|e| e.step.clone()).collect();
-    assert_eq!(steps, ["edit", "confirm", "ship", "ship", "ship", "ship", "deliver", "deliver", "close"]);
+    assert_eq!(steps, ["edit", "confirm", "allocate", "ship", "allocate", "ship", "deliver", "deliver", "close"]);
     assert!(problems(&s).is_empty(), "{:?}", problems(&s));
 }
 
@@ -165,7 +165,7 @@ fn cancel_releases_and_is_refused_once_goods_left() {
     assert_eq!(changed.status, OrderStatus::PartlyShipped);
     let err = cancel(&mut s, order.id, changed.version, "too late").unwrap_err();
     crate::i18n::set_lang(crate::i18n::Lang::En);
-    assert_eq!(err.to_string(), "cannot cancel: 3 of 5 already shipped");
+    assert_eq!(err.to_string(), "cannot cancel: goods have left on 1 of its 2 lines");
     assert!(problems(&s).is_empty(), "{:?}", problems(&s));
 }
 
@@ -178,8 +178,8 @@ fn changes_keep_shipped_quantities_and_move_reservations() {
     let mut d = edit_draft(&s, order.id).unwrap();
     d.lines[0].quantity = q("2");
     d.lines.remove(1);
-    let ink = stock::find_product(&s, "PEN").unwrap().unwrap();
-    d.add(ink, q("1"));
+    let pen = stock::find_product(&s, "PEN").unwrap().unwrap();
+    d.add(pen, q("1"));
     save(&mut s, &d).unwrap();
     assert_eq!(level(&s, "PEN").1, q("3"), "6 -> 2 (+1 by the second scan)");
     let detail = super::detail(&s, order.id).unwrap();
@@ -215,6 +215,77 @@ fn above_the_limits_a_manager_approves_or_rejects() {
     assert_eq!(level(&s, "PEN").1, q("6"));
     // A stale version is refused, never applied over someone else's step.
     assert!(matches!(close(&mut s, order.id, again.order.version), Err(Error::Conflict { .. })));
+}
+
+#[test]
+fn a_clerk_cannot_make_a_confirmed_order_bigger_than_the_limits() {
+    let mut s = order_shop();
+    set_setting(&mut s, "approval_limit", "10").unwrap();
+    s.operator.role = Role::Clerk;
+    let order = save_new(&mut s, &[("PEN", "4")]).unwrap();
+    let done = confirm(&mut s, order.id, order.version).unwrap();
+    assert_eq!(done.order.status, OrderStatus::Confirmed, "8.00 is within the limit");
+    let mut d = edit_draft(&s, order.id).unwrap();
+    d.lines[0].quantity = q("6");
+    let err = save(&mut s, &d).unwrap_err();
+    assert!(err.to_string().contains("needs a manager"), "{err}");
+    assert_eq!(level(&s, "PEN").1, q("4"), "the refused change reserved nothing");
+    d.lines[0].quantity = q("2");
+    assert!(save(&mut s, &d).is_ok(), "smaller is always fine");
+}
+
+#[test]
+fn dropping_what_waits_completes_a_part_shipped_order() {
+    let mut s = order_shop();
+    let order = save_new(&mut s, &[("PEN", "3"), ("INK", "2")]).unwrap();
+    confirm(&mut s, order.id, order.version).unwrap();
+    let shipment = super::detail(&s, order.id).unwrap().shipments[0].number.clone();
+    ship(&mut s, &shipment, "", "").unwrap();
+    deliver(&mut s, &shipment, today()).unwrap();
+    let mut d = edit_draft(&s, order.id).unwrap();
+    d.lines.retain(|l| l.product.data.sku != "INK");
+    let changed = save(&mut s, &d).unwrap();
+    assert_eq!(changed.status, OrderStatus::Delivered, "the customer has everything now");
+    assert!(!changed.backorder);
+    assert!(close(&mut s, changed.id, changed.version).is_ok());
+    // Repricing what has shipped is refused, even for a manager.
+    stock_in(&mut s, "PEN", "5", "");
+    let order = save_new(&mut s, &[("PEN", "2"), ("INK", "1")]).unwrap();
+    confirm(&mut s, order.id, order.version).unwrap();
+    let shipment = super::detail(&s, order.id).unwrap().shipments[0].number.clone();
+    ship(&mut s, &shipment, "", "").unwrap();
+    let mut d = edit_draft(&s, order.id).unwrap();
+    d.lines[0].unit_price = crate::domain::money::Price::parse("1.5").unwrap();
+    let err = save(&mut s, &d).unwrap_err();
+    assert!(err.to_string().contains("new line at the new price"), "{err}");
+    d.lines.retain(|l| l.product.data.sku == "PEN");
+    d.lines[0].unit_price = crate::domain::money::Price::parse("2").unwrap();
+    assert_eq!(save(&mut s, &d).unwrap().status, OrderStatus::Shipped);
+    assert_eq!(deliver(&mut s, &shipment, today()).map(|o| o.status).unwrap(), OrderStatus::Delivered);
+    let err = deliver(&mut s, &shipment, today()).unwrap_err();
+    assert!(err.to_string().contains("was delivered on"), "{err}");
+}
+
+#[test]
+fn expired_lots_are_neither_promised_nor_shipped() {
+    let mut s = order_shop();
+    let form = MoveForm {
+        product: "MILK".into(),
+        quantity: "5".into(),
+        lot: "OLD".into(),
+        expiry: "2026-11-01".into(),
+        ..Default::default()
+    };
+    let m = parse_move(s.db.conn(), &form, MoveKind::Receipt).unwrap();
+    receive(&mut s, &[m]).unwrap();
+    let order = save_new(&mut s, &[("MILK", "8")]).unwrap();
+    let done = confirm(&mut s, order.id, order.version).unwrap();
+    assert_eq!(done.waiting, vec![("MILK".to_string(), q("2"))], "6 fresh units, 5 expired ones not offered");
+    let shipment = super::detail(&s, order.id).unwrap().shipments[0].number.clone();
+    ship(&mut s, &shipment, "", "").unwrap();
+    let milk = stock::find_product(&s, "MILK").unwrap().unwrap();
+    let lots: Vec<String> = stock::lots_in(&s, milk.id, 1).unwrap().into_iter().map(|l| l.code).collect();
+    assert_eq!(lots, vec!["OLD"], "the expired lot stays for the write-off");
 }
 
 #[test]
@@ -280,6 +351,7 @@ enum Op {
     Cancel(usize),
     Receive(u8),
     Allocate(usize),
+    Deliver(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -291,6 +363,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0usize..8).prop_map(Op::Cancel),
         (1u8..8).prop_map(Op::Receive),
         (0usize..8).prop_map(Op::Allocate),
+        (0usize..8).prop_map(Op::Deliver),
     ]
 }
 
@@ -328,7 +401,23 @@ proptest! {
                 },
                 Op::Receive(n) => { stock_in(&mut s, "PEN", &n.to_string(), ""); Ok(()) }
                 Op::Allocate(i) => match pick(i) { Some(id) => allocate(&mut s, id).map(|_| ()), None => Ok(()) },
+                Op::Deliver(i) => match pick(i).and_then(|id| detail(&s, id).ok()) {
+                    Some(d) => match d.shipments.iter().find(|x| x.status == "shipped") {
+                        Some(x) => { let today = s.clock.today(); deliver(&mut s, &x.number.clone(), today).map(|_| ()) }
+                        None => Ok(()),
+                    },
+                    None => Ok(()),
+                },
             };
+            // Every order that went ahead says what its lines and shipments say.
+            for id in &ids {
+                let d = detail(&s, *id).unwrap();
+                if matches!(d.order.status, OrderStatus::Confirmed | OrderStatus::PartlyShipped | OrderStatus::Shipped | OrderStatus::Delivered) {
+                    let lines: Vec<(Quantity, Quantity)> = d.lines.iter().map(|l| (l.quantity, l.shipped)).collect();
+                    let delivered = d.shipments.iter().filter(|x| x.status != "cancelled").all(|x| x.status == "delivered");
+                    prop_assert_eq!(d.order.status, OrderStatus::after_shipping(&lines, delivered), "{}", d.order.number);
+                }
+            }
             let found = problems(&s);
             prop_assert!(found.is_empty(), "{:?}", found);
         }
@@ -342,4 +431,8 @@ fn save_new(s: &mut Session, lines: &[(&str, &str)]) -> Result<Order> {
 
 fn by_id(s: &Session, id: i64) -> Order {
     detail(s, id).unwrap().order
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
 }

@@ -396,7 +396,12 @@ impl App {
             Action::Up => entry.move_selection(false),
             Action::RemoveLine => entry.remove_selected(),
             Action::Save => return self.save_entry(false),
-            Action::ConfirmOrder => return self.save_entry(true),
+            // A confirmed order being changed is saved; there is nothing more to confirm.
+            Action::ConfirmOrder => {
+                let draft =
+                    entry.draft.editing.as_ref().is_none_or(|e| e.status == crate::domain::order::OrderStatus::Draft);
+                return self.save_entry(draft);
+            }
             Action::Back if entry.escape() => {}
             Action::Back if entry.is_dirty() => self.ask(t("confirm.discard").to_string(), Pending::DiscardForm),
             Action::Back => self.leave_entry()?,

@@ -277,6 +277,7 @@ fn step_text(step: &str) -> &'static str {
         Step::Change,
         Step::Cancel,
         Step::Ship,
+        Step::Allocate,
         Step::Deliver,
         Step::Close,
     ];
