@@ -282,6 +282,9 @@ impl App {
     }
 
     pub fn tick(&mut self) {
+        if let Err(e) = self.session.db.checkpoint_idle() {
+            self.flash = Some(Flash::Error(e.to_string()));
+        }
         match self.session.db.data_version() {
             Ok(version) if version != self.data_version => {
                 self.data_version = version;
