@@ -112,7 +112,11 @@ pub enum Command {
         action: order::OrderAction,
     },
     /// Show the shop's settings, or set one (admins): prices_include_tax, approval_limit
-    Settings { key: Option<String>, value: Option<String> },
+    Settings {
+        key: Option<String>,
+        #[arg(allow_hyphen_values = true)]
+        value: Option<String>,
+    },
     /// Book stock moves: receive, adjust, scrap, transfer, write off expired lots
     Stock {
         #[command(subcommand)]

@@ -230,7 +230,12 @@ pub fn approval_needed(total: Money, approval_limit: Money, owed: Money, credit_
 /// A price typed on an order line: like a product price, not negative.
 pub fn line_price(text: &str) -> Result<Price, Problem> {
     let price = Price::parse(text).map_err(Problem::InvalidAmount)?;
-    if price.value().is_sign_negative() && !price.is_zero() { Err(Problem::MustBePositive) } else { Ok(price) }
+    // Zero is a price (goods given away); below zero is a credit, which is not an order.
+    if price.value().is_sign_negative() && !price.is_zero() {
+        Err(Problem::OutOfRange { min: 0, max: None })
+    } else {
+        Ok(price)
+    }
 }
 
 /// All statuses, for filters that cycle through them.

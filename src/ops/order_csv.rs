@@ -139,10 +139,17 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 "" => product.as_ref().map(|p| p.data.sale_price),
                 text => line_price(text).map_err(|p| problem("unit_price", p)).ok(),
             };
-            let discount = percent(cell("discount")).unwrap_or_else(|p| {
-                problem("discount", p);
-                Decimal::ZERO
-            });
+            // As on the entry screen, an empty discount is the customer's tier discount.
+            let discount = match cell("discount") {
+                "" => match &customer {
+                    Some(c) => super::order_entry::tier_discount_in(tx, &c.data.tier)?,
+                    None => Decimal::ZERO,
+                },
+                text => percent(text).unwrap_or_else(|p| {
+                    problem("discount", p);
+                    Decimal::ZERO
+                }),
+            };
             let tax_rate = match cell("tax_rate") {
                 "" => product.as_ref().map(|p| p.data.tax_rate),
                 text => percent(text).map_err(|p| problem("tax_rate", p)).ok(),

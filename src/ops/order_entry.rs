@@ -134,10 +134,14 @@ impl OrderDraft {
 
 /// The customer's tier discount, zero without a tier.
 pub fn tier_discount(session: &Session, tier: &str) -> Result<Decimal> {
+    tier_discount_in(session.db.conn(), tier)
+}
+
+pub(crate) fn tier_discount_in(conn: &rusqlite::Connection, tier: &str) -> Result<Decimal> {
     if tier.trim().is_empty() {
         return Ok(Decimal::ZERO);
     }
-    Ok(db::tiers::find(session.db.conn(), tier)?.map(|t| t.data.discount.normalize()).unwrap_or_default())
+    Ok(db::tiers::find(conn, tier)?.map(|t| t.data.discount.normalize()).unwrap_or_default())
 }
 
 /// What the shop has set for pricing and approval.

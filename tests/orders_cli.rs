@@ -1,0 +1,163 @@
+//! Orders from the command line: import and export round trip, refusals naming the line,
+//! an order's life headless, and the reports.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn shopdesk(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("shopdesk").unwrap();
+    cmd.arg("--db").arg(db).arg("--user").arg("tester").arg("--lang").arg("en");
+    cmd
+}
+
+fn run(db: &Path, args: &[&str]) -> String {
+    let out = shopdesk(db).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(db: &Path, args: &[&str]) -> String {
+    let out = shopdesk(db).args(args).output().unwrap();
+    assert!(!out.status.success(), "{args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A shop with the test customers and products, and stock in MAIN.
+fn shop(dir: &Path, name: &str) -> std::path::PathBuf {
+    let db = dir.join(name);
+    let write = |file: &str, text: &str| {
+        let path = dir.join(file);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let customers = write("customers.csv", common::CUSTOMERS_CSV);
+    let suppliers = write("suppliers.csv", "code,name\nACME,Acme\nDAIRY,Dairy\n");
+    let products = write("products.csv", common::PRODUCTS_CSV);
+    let stock = write("stock.csv", "warehouse,sku,quantity\nMAIN,BOLT-8,100\nMAIN,TEA-G,5\n");
+    for (table, file) in
+        [("customers", &customers), ("suppliers", &suppliers), ("products", &products), ("stock", &stock)]
+    {
+        run(&db, &["import", table, file.to_str().unwrap()]);
+    }
+    db
+}
+
+/// The example from docs/csv.md, plus a draft.
+const ORDERS_CSV: &str = "\
+number,customer,status,order_date,ship_by,warehouse,salesperson,region,address,note,line,sku,quantity,unit_price,discount,tax_rate,amount,shipped
+SO-000001,C000001,confirmed,2026-11-27,2026-11-30,MAIN,alice,East,\"Hauptstraße 1, Berlin\",,1,BOLT-8,30.000,0.3500,10,19,9.45,0.000
+SO-000001,C000001,confirmed,2026-11-27,2026-11-30,MAIN,alice,East,\"Hauptstraße 1, Berlin\",,2,TEA-G,2.000,3.9900,10,7,7.18,0.000
+SO-000007,C000003,draft,2026-11-20,,MAIN,chen,East,南京路 100 号,每月初订货,1,TEA-G,9,,,,,
+";
+
+#[test]
+fn orders_import_export_round_trip_and_a_second_import_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path(), "first.db");
+    let file = dir.path().join("orders.csv");
+    std::fs::write(&file, ORDERS_CSV).unwrap();
+    let dry = run(&db, &["import", "orders", file.to_str().unwrap(), "--dry-run"]);
+    assert!(dry.contains("would create 2"), "{dry}");
+    assert!(run(&db, &["export", "orders"]).lines().count() == 1, "a dry run writes nothing");
+    assert!(run(&db, &["import", "orders", file.to_str().unwrap()]).contains("2 created"));
+    assert!(run(&db, &["import", "orders", file.to_str().unwrap()]).contains("2 unchanged"));
+    let exported = run(&db, &["export", "orders"]);
+    assert!(exported.contains("SO-000007,C000003,draft,2026-11-20,,MAIN,chen,East,南京路 100 号,每月初订货,1,TEA-G,9.000,3.9900,2,7,35.19,0.000"), "{exported}");
+
+    // Into an empty shop and out again: the same file.
+    let second = shop(dir.path(), "second.db");
+    let again = dir.path().join("again.csv");
+    std::fs::write(&again, &exported).unwrap();
+    run(&second, &["import", "orders", again.to_str().unwrap()]);
+    assert_eq!(run(&second, &["export", "orders"]), exported);
+    assert!(run(&second, &["check"]).contains("no problems"));
+
+    // Numbers made afterwards continue after the imported ones.
+    let next = dir.path().join("next.csv");
+    std::fs::write(&next, "number,customer,sku,quantity\nSO-000008,C000002,BOLT-8,1\n").unwrap();
+    run(&second, &["import", "orders", next.to_str().unwrap()]);
+    let shown = run(&second, &["order", "show", "SO-000001"]);
+    assert!(shown.contains("confirmed") && shown.contains("BOLT-8"), "{shown}");
+}
+
+#[test]
+fn a_bad_orders_file_is_refused_whole_naming_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path(), "shop.db");
+    let file = dir.path().join("bad.csv");
+    std::fs::write(
+        &file,
+        "number,customer,sku,quantity,unit_price,amount\n\
+         SO-000001,C000001,BOLT-8,2,0.35,0.70\n\
+         SO-000002,NOBODY,NOPE,two,-1,\n\
+         SO-000003,C000001,BOLT-8,1,0.35,9.99\n",
+    )
+    .unwrap();
+    let err = fails(&db, &["import", "orders", file.to_str().unwrap()]);
+    for expected in [
+        "line 3, column customer",
+        "line 3, column sku",
+        "line 3, column quantity",
+        "line 3, column unit_price: '-1' must be at least 0",
+        "line 4, column amount",
+    ] {
+        assert!(err.contains(expected), "{expected} missing in:\n{err}");
+    }
+    assert_eq!(run(&db, &["export", "orders"]).lines().count(), 1, "nothing imported");
+    let shipped = dir.path().join("shipped.csv");
+    std::fs::write(&shipped, "number,customer,status,sku,quantity\nSO-000009,C000001,shipped,BOLT-8,1\n").unwrap();
+    let err = fails(&db, &["import", "orders", shipped.to_str().unwrap()]);
+    assert!(err.contains("only drafts and confirmed"), "{err}");
+}
+
+#[test]
+fn an_order_lives_headless_and_the_reports_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path(), "shop.db");
+    let file = dir.path().join("orders.csv");
+    std::fs::write(&file, "number,customer,status,sku,quantity\nSO-000001,C000002,confirmed,BOLT-8,10\nSO-000001,C000002,confirmed,TEA-G,8\n").unwrap();
+    run(&db, &["import", "orders", file.to_str().unwrap()]);
+    let open = run(&db, &["report", "open-orders", "--format", "csv"]);
+    assert!(open.contains("SO-000001") && open.contains(",yes"), "{open}");
+    let waiting = run(&db, &["report", "backorders", "--format", "csv"]);
+    assert!(
+        waiting.contains("SO-000001,") && waiting.contains("TEA-G,Green tea 绿茶,8.000,0.000,5.000,3.000,0.000"),
+        "{waiting}"
+    );
+    let to_pick = run(&db, &["report", "shipments", "--status", "open", "--format", "json"]);
+    assert!(to_pick.contains("SH-000001"), "{to_pick}");
+
+    let err = fails(&db, &["order", "cancel", "SO-000001", "--reason", ""]);
+    assert!(err.contains("Reason"), "{err}");
+    run(&db, &["order", "ship", "SH-000001", "--carrier", "DHL", "--tracking", "JD1"]);
+    let err = fails(&db, &["order", "cancel", "SO-000001", "--reason", "too late"]);
+    assert!(err.contains("goods have left on 2 of its 2 lines"), "{err}");
+    let note = run(&db, &["order", "note", "SH-000001"]);
+    assert!(
+        note.contains("DELIVERY NOTE SH-000001") && note.contains("Zoë Müller") && note.contains("DHL JD1"),
+        "{note}"
+    );
+    assert!(fails(&db, &["order", "deliver", "SH-000001", "--date", "27.11.2026"]).contains("--date"));
+    run(&db, &["order", "deliver", "SH-000001", "--date", "2026-11-28"]);
+    let err = fails(&db, &["order", "deliver", "SH-000001"]);
+    assert!(err.contains("was delivered on 2026-11-28"), "{err}");
+    let shown = run(&db, &["order", "show", "SO-000001", "--format", "json"]);
+    let order: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(order["status"], "partly_shipped", "3 packets of tea still wait");
+    let steps: Vec<&str> = order["timeline"].as_array().unwrap().iter().map(|e| e["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["edit", "confirm", "allocate", "ship", "deliver"]);
+    assert!(run(&db, &["check"]).contains("no problems"));
+
+    // Settings: only an admin (the first user, tester) changes them; a clerk is refused.
+    run(&db, &["settings", "approval_limit", "100"]);
+    assert!(run(&db, &["settings"]).contains("approval_limit = 100.00"));
+    let clerk = Command::cargo_bin("shopdesk")
+        .unwrap()
+        .args(["--db", db.to_str().unwrap(), "--user", "clerk2", "--lang", "en", "settings", "approval_limit", "0"])
+        .output()
+        .unwrap();
+    assert!(!clerk.status.success());
+    assert!(fails(&db, &["settings", "approval_limit", "-5"]).contains("zero or more"));
+}
