@@ -13,6 +13,7 @@ pub mod error;
 pub mod i18n;
 pub mod ops;
 pub mod paths;
+pub mod pdf;
 pub mod tui;
 
 pub use error::{Error, Result};

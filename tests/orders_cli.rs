@@ -139,6 +139,11 @@ fn an_order_lives_headless_and_the_reports_follow() {
         note.contains("DELIVERY NOTE SH-000001") && note.contains("Zoë Müller") && note.contains("DHL JD1"),
         "{note}"
     );
+    let pdf = dir.path().join("note.pdf");
+    shopdesk(&db).args(["order", "note", "SH-000001", "-o"]).arg(&pdf).assert().success();
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() < 200_000, "{} bytes", bytes.len());
+    assert!(String::from_utf8_lossy(&bytes).contains("ToUnicode"), "names can be searched and copied");
     assert!(fails(&db, &["order", "deliver", "SH-000001", "--date", "27.11.2026"]).contains("--date"));
     run(&db, &["order", "deliver", "SH-000001", "--date", "2026-11-28"]);
     let err = fails(&db, &["order", "deliver", "SH-000001"]);

@@ -53,7 +53,8 @@ pub enum OrderAction {
     },
     /// Close a delivered order
     Close { number: String },
-    /// Write a shipment's delivery note (to FILE, or to standard output)
+    /// Write a shipment's delivery note: to FILE (PDF when it ends in .pdf, else text), or
+    /// as text to standard output
     Note {
         shipment: String,
         #[arg(short, long, value_name = "FILE")]
@@ -127,13 +128,18 @@ pub fn run(session: &mut Session, action: OrderAction) -> Result<()> {
             Ok(())
         }
         OrderAction::Note { shipment, output } => {
-            let text = crate::ops::order_docs::delivery_note(session, &shipment)?;
             match output {
                 Some(path) => {
-                    std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;
+                    let pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+                    let bytes = if pdf {
+                        crate::ops::order_docs::delivery_note_pdf(session, &shipment)?
+                    } else {
+                        crate::ops::order_docs::delivery_note(session, &shipment)?.into_bytes()
+                    };
+                    std::fs::write(&path, bytes).map_err(|source| Error::Io { path: path.clone(), source })?;
                     eprintln!("{}", tf("entry.note_written", &[("paths", &path.display())]));
                 }
-                None => print!("{text}"),
+                None => print!("{}", crate::ops::order_docs::delivery_note(session, &shipment)?),
             }
             Ok(())
         }
