@@ -234,3 +234,29 @@ fn list_screen() {
         app.handle_event(&key(KeyCode::Esc));
     });
 }
+
+/// T then S on the customers tab lists the customers whose tier their buying suggests
+/// changing, with the figures; Space leaves one out, a applies the rest.
+#[test]
+fn tier_suggestions_are_chosen_and_applied() {
+    let mut session = session_with_stock();
+    ops::synth_orders::generate_history(&mut session, 60, 5, false).unwrap();
+    let before = ops::rfm::suggestions(&session, 12).unwrap();
+    assert!(before.len() >= 2, "{before:?}");
+    let mut app = app_on(session, 120, 40);
+    press(&mut app, &[KeyCode::Char('T'), KeyCode::Char('S')]);
+    let screen = render(&app);
+    assert!(screen.contains("Tier suggestions · last 12 months"), "{screen}");
+    assert!(screen.contains(&before[0].code), "{screen}");
+    app.handle_event(&key(KeyCode::Char(' '))); // leave the first one out
+    app.handle_event(&key(KeyCode::Char('a')));
+    assert!(render(&app).contains("Move 2 customers to their suggested tiers?"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('y')));
+    assert!(render(&app).contains(&format!("{} customers moved", before.len() - 1)), "{}", render(&app));
+    let after = ops::rfm::suggestions(&app.session, 12).unwrap();
+    assert_eq!(after.len(), 1, "only the one left out remains");
+    assert_eq!(after[0].customer, before[0].customer);
+    insta::with_settings!({filters => vec![(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]")]}, {
+        insta::assert_snapshot!("tier_suggestions_120x40", render(&app));
+    });
+}

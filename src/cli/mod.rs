@@ -217,6 +217,13 @@ pub enum ReportName {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
+    /// Customers whose tier their buying over the last MONTHS suggests changing (RFM)
+    TierSuggestions {
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
     /// Orders not yet fully shipped: to approve, confirmed, part shipped
     OpenOrders {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -393,6 +400,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Report { what: ReportName::StockValuation { format } }) => {
             print_report(ops::stock_reports::valuation(&session)?, format)
+        }
+        Some(Command::Report { what: ReportName::TierSuggestions { months, format } }) => {
+            print_report(ops::rfm::report(&session, months)?, format)
         }
         Some(Command::Report { what: ReportName::OpenOrders { format } }) => {
             print_report(ops::order_reports::open_orders(&session)?, format)

@@ -180,6 +180,13 @@ pub fn insert(
 
 /// Saves an edit made on `expected_version`. Refused with `Conflict` when someone saved the
 /// customer in between, so nobody's change is silently overwritten.
+/// Moves a customer to another tier (the tier suggestions); a new version like any edit.
+pub fn set_tier(conn: &Connection, id: CustomerId, tier: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE customers SET tier = ?2, version = version + 1 WHERE id = ?1")?
+        .execute((id.0, tier))?;
+    Ok(())
+}
+
 pub fn update(conn: &Connection, id: CustomerId, expected_version: i64, data: &CustomerData) -> Result<()> {
     let search = data.search_text();
     let changed = conn

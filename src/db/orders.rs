@@ -833,3 +833,17 @@ pub fn for_each_shipment(
     }
     Ok(())
 }
+
+/// Per customer who ever bought (orders that went ahead): their latest order date, and
+/// their orders and net revenue since `from` (YYYY-MM-DD).
+pub fn purchases_since(conn: &Connection, from: &str) -> Result<Vec<(i64, String, i64, Money)>> {
+    let mut stmt = conn.prepare(
+        "SELECT customer_id, max(order_date), sum(order_date >= ?1), sum(CASE WHEN order_date >= ?1 THEN net ELSE 0 END)
+         FROM orders WHERE status IN ('confirmed', 'partly_shipped', 'shipped', 'delivered', 'closed')
+         GROUP BY customer_id",
+    )?;
+    let rows = stmt
+        .query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, Money::from_minor(r.get(3)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

@@ -9,6 +9,7 @@ pub mod order;
 pub mod pipeline;
 pub mod purchasing;
 pub mod replenish;
+pub mod rfm;
 pub mod stock;
 pub mod text;
 pub mod tier;

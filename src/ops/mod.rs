@@ -14,6 +14,7 @@ pub mod order_reports;
 pub mod orders;
 pub mod pipeline;
 pub mod purchasing;
+pub mod rfm;
 pub mod search;
 pub mod stock;
 pub mod stock_csv;

@@ -90,6 +90,10 @@ pub enum Action {
     Allocate,
     CopyOrder,
     DeliveryNote,
+    SuggestTiers,
+    ToggleChoice,
+    ChooseAll,
+    ApplyChoices,
 }
 
 impl Action {
@@ -218,6 +222,10 @@ impl Action {
             Action::Allocate => t("action.allocate"),
             Action::CopyOrder => t("action.copy-order"),
             Action::DeliveryNote => t("action.delivery-note"),
+            Action::SuggestTiers => t("action.suggest-tiers"),
+            Action::ToggleChoice => t("action.toggle-choice"),
+            Action::ChooseAll => t("action.choose-all"),
+            Action::ApplyChoices => t("action.apply-choices"),
         }
     }
 }

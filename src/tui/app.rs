@@ -121,6 +121,7 @@ impl App {
             Screen::Feedback => Context::Feedback,
             Screen::Pipeline => Context::Pipeline,
             Screen::Tiers => Context::Tiers,
+            Screen::TierSuggestions => Context::TierSuggestions,
             Screen::Stages => Context::Stages,
             Screen::Opportunities if self.customers.filtering => Context::Filter,
             Screen::Opportunities => Context::Opportunities,
@@ -410,6 +411,7 @@ impl App {
             (Context::FollowUps, action) => self.follow_ups_action(action)?,
             (Context::Pipeline, action) => self.pipeline_action(action)?,
             (Context::Tiers, action) => self.tiers_action(action)?,
+            (Context::TierSuggestions, action) => self.suggestions_action(action)?,
             (Context::Stages, action) => self.stages_action(action)?,
             (Context::Opportunities, action) => self.opportunities_action(action)?,
             (Context::Feedback, action) => self.feedback_action(action)?,
@@ -708,6 +710,7 @@ impl App {
             Pending::DiscardForm if matches!(self.customers.screen, Screen::Record(_)) => self.leave_record()?,
             Pending::DiscardForm => self.leave_form()?,
             Pending::StartOrder(customer) => self.start_order(Some(customer))?,
+            Pending::ApplyTiers => self.apply_suggestions()?,
             Pending::Quit => self.should_quit = true,
         }
         Ok(())

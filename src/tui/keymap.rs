@@ -46,6 +46,7 @@ pub enum Context {
     SalesOrder,
     OrderEntry,
     DeliveryNote,
+    TierSuggestions,
 }
 
 impl Context {
@@ -96,6 +97,7 @@ impl Context {
             Context::SalesOrder => t("context.sales-order"),
             Context::OrderEntry => t("context.order-entry"),
             Context::DeliveryNote => t("context.delivery-note"),
+            Context::TierSuggestions => t("context.tier-suggestions"),
         }
     }
 }

@@ -33,6 +33,8 @@ pub enum Pending {
     ReceiveTransfer(String),
     /// A draft order for the customer of a deal just won.
     StartOrder(CustomerId),
+    /// Move the chosen customers to their suggested tiers.
+    ApplyTiers,
     Quit,
 }
 

@@ -172,6 +172,7 @@ fn hints(app: &App) -> String {
         Context::SalesOrder => &[Action::ConfirmOrder, Action::Ship, Action::Edit, Action::Back, Action::Help],
         Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
         Context::DeliveryNote => &[Action::Save, Action::Back],
+        Context::TierSuggestions => &[Action::ToggleChoice, Action::ApplyChoices, Action::Wider, Action::Back],
         Context::Global => &[],
     };
     wanted

@@ -31,6 +31,7 @@ pub enum Screen {
     Opportunities,
     Tiers,
     Stages,
+    TierSuggestions,
 }
 
 /// Where Esc on a relationship view returns to: the screen it was opened from.

@@ -24,6 +24,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Screen::Pipeline => super::pipeline_view::draw_board(frame, app, area),
         Screen::Opportunities => super::pipeline_view::draw_list(frame, app, area),
         Screen::Tiers => super::tiers::draw(frame, app, area),
+        Screen::TierSuggestions => super::tiers::draw_suggestions(frame, app, area),
         Screen::Stages => super::stages::draw(frame, app, area),
     }
 }
