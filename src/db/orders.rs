@@ -834,16 +834,44 @@ pub fn for_each_shipment(
     Ok(())
 }
 
-/// Per customer who ever bought (orders that went ahead): their latest order date, and
-/// their orders and net revenue since `from` (YYYY-MM-DD).
-pub fn purchases_since(conn: &Connection, from: &str) -> Result<Vec<(i64, String, i64, Money)>> {
+/// What an active customer who ever bought (orders that went ahead) has bought.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bought {
+    pub customer_id: i64,
+    pub code: String,
+    pub name: String,
+    pub tier: String,
+    /// The latest order's date.
+    pub last: String,
+    /// Orders and net revenue since the period's start.
+    pub orders: i64,
+    pub revenue: Money,
+}
+
+/// Per active customer who ever bought: their latest order date, and their orders and net
+/// revenue since `from` (YYYY-MM-DD). One grouped pass over the orders.
+pub fn purchases_since(conn: &Connection, from: &str) -> Result<Vec<Bought>> {
     let mut stmt = conn.prepare(
-        "SELECT customer_id, max(order_date), sum(order_date >= ?1), sum(CASE WHEN order_date >= ?1 THEN net ELSE 0 END)
-         FROM orders WHERE status IN ('confirmed', 'partly_shipped', 'shipped', 'delivered', 'closed')
-         GROUP BY customer_id",
+        "SELECT c.id, c.code, c.name, c.tier, a.last, a.orders, a.revenue
+         FROM (SELECT customer_id, max(order_date) AS last, sum(order_date >= ?1) AS orders,
+                      sum(CASE WHEN order_date >= ?1 THEN net ELSE 0 END) AS revenue
+               FROM orders WHERE status IN ('confirmed', 'partly_shipped', 'shipped', 'delivered', 'closed')
+               GROUP BY customer_id) a
+         JOIN customers c ON c.id = a.customer_id
+         WHERE c.archived_at IS NULL",
     )?;
     let rows = stmt
-        .query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, Money::from_minor(r.get(3)?))))?
+        .query_map([from], |r| {
+            Ok(Bought {
+                customer_id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                tier: r.get(3)?,
+                last: r.get(4)?,
+                orders: r.get(5)?,
+                revenue: Money::from_minor(r.get(6)?),
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }

@@ -39,28 +39,27 @@ pub fn suggestions(session: &Session, months: u32) -> Result<Vec<Suggestion>> {
     let bought = db::orders::purchases_since(conn, &from.to_string())?;
     let purchases: Vec<Purchases> = bought
         .iter()
-        .map(|(customer, last, orders, revenue)| Purchases {
-            customer: *customer,
-            days_since: chrono::NaiveDate::parse_from_str(last, "%Y-%m-%d")
+        .map(|b| Purchases {
+            customer: b.customer_id,
+            days_since: chrono::NaiveDate::parse_from_str(&b.last, "%Y-%m-%d")
                 .map(|d| (today - d).num_days().max(0))
                 .unwrap_or(i64::MAX / 2),
-            orders: *orders,
-            revenue: *revenue,
+            orders: b.orders,
+            revenue: b.revenue,
         })
         .collect();
     let scores = score(&purchases);
     let mut found = Vec::new();
-    for (p, s) in purchases.iter().zip(scores) {
+    for ((p, s), b) in purchases.iter().zip(scores).zip(bought) {
         let suggested = &tiers[tier_index(s.total(), tiers.len())];
-        let Some(customer) = db::customers::get(conn, CustomerId(p.customer))? else { continue };
-        if customer.archived_at.is_some() || customer.data.tier.eq_ignore_ascii_case(suggested) {
+        if b.tier.eq_ignore_ascii_case(suggested) {
             continue;
         }
         found.push(Suggestion {
-            customer: customer.id,
-            code: customer.data.code,
-            name: customer.data.name,
-            current: customer.data.tier,
+            customer: CustomerId(b.customer_id),
+            code: b.code,
+            name: b.name,
+            current: b.tier,
             suggested: suggested.clone(),
             days_since: p.days_since,
             orders: p.orders,
