@@ -129,6 +129,8 @@ impl Action {
             Action::ConfirmOrder => t("short.confirm-order"),
             Action::Ship => t("short.ship"),
             Action::NextView => t("short.next-view"),
+            Action::ToggleChoice => t("short.toggle-choice"),
+            Action::ApplyChoices => t("short.apply-choices"),
             other => other.describe(),
         }
     }
