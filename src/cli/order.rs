@@ -212,7 +212,7 @@ fn to_text(d: &OrderDetail) -> String {
     }
     let _ = writeln!(out);
     for e in &d.events {
-        let _ = writeln!(out, "{}  {}  {}  {}", e.at, e.user, e.step, e.detail);
+        let _ = writeln!(out, "{}  {}  {}  {}", e.at, e.user, e.step, orders::describe_event(e));
     }
     out
 }
@@ -258,6 +258,6 @@ fn to_json(d: &OrderDetail) -> serde_json::Value {
             "delivered_on": s.delivered_on,
             "lines": s.lines.iter().map(|l| serde_json::json!({"sku": l.sku, "quantity": l.quantity.to_string()})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "timeline": d.events.iter().map(|e| serde_json::json!({"at": e.at, "user": e.user, "step": e.step, "detail": e.detail})).collect::<Vec<_>>(),
+        "timeline": d.events.iter().map(|e| serde_json::json!({"at": e.at, "user": e.user, "step": e.step, "detail": orders::describe_event(e)})).collect::<Vec<_>>(),
     })
 }

@@ -57,6 +57,21 @@ pub enum Step {
 }
 
 impl Step {
+    pub fn all() -> [Step; 10] {
+        [
+            Step::Edit,
+            Step::Confirm,
+            Step::Approve,
+            Step::Reject,
+            Step::Change,
+            Step::Cancel,
+            Step::Ship,
+            Step::Allocate,
+            Step::Deliver,
+            Step::Close,
+        ]
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Step::Edit => "edit",

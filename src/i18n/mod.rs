@@ -98,6 +98,20 @@ pub fn tf(key: &'static str, args: &[(&str, &dyn Display)]) -> String {
     text
 }
 
+/// `tf` for a key read from stored data (a timeline message) rather than written in the
+/// code: an unknown key shows as itself, with its values, so nothing stored is lost.
+pub fn tf_dynamic(key: &str, args: &[(&str, &dyn Display)]) -> String {
+    let Some(template) = catalogue(lang()).get(key).or_else(|| EN.get(key)) else {
+        let values: Vec<String> = args.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        return format!("{key} {}", values.join(" "));
+    };
+    let mut text = template.clone();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
+}
+
 /// The label of a customer field in the current language.
 pub fn field_label(field: crate::domain::customer::CustomerField) -> &'static str {
     use crate::domain::customer::CustomerField as F;

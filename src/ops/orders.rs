@@ -114,6 +114,71 @@ fn check(order: &Order, step: Step) -> Result<()> {
     order.status.check(step).map_err(|why| refusal(&order.number, why))
 }
 
+/// Timeline details are stored as message keys with their values, not as text, so each
+/// reader sees them in their own language: `@key` then `\u{1f}name=value` per value; a
+/// value that is itself a list of messages separates them with `\u{1d}`; several messages
+/// in one detail are separated with `\u{1e}`. Anything else (a reason typed by a person) is
+/// stored and shown as typed.
+const ARG: char = '\u{1f}';
+const LIST: &str = "\u{1d}";
+const PARTS: &str = "\u{1e}";
+
+pub(crate) fn msg(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = format!("@{key}");
+    for (name, value) in args {
+        out.push(ARG);
+        out.push_str(name);
+        out.push('=');
+        out.push_str(&value.to_string());
+    }
+    out
+}
+
+fn reason_msg(reason: &ApprovalReason) -> String {
+    match reason {
+        ApprovalReason::OverLimit { total, limit } => msg("order.over_limit", &[("total", total), ("limit", limit)]),
+        ApprovalReason::OverCredit { exposure, limit } => {
+            msg("order.over_credit", &[("exposure", exposure), ("limit", limit)])
+        }
+    }
+}
+
+/// A timeline entry in the current language: what happened, and for a cancellation or
+/// rejection the reason given.
+pub fn describe_event(e: &repo::Event) -> String {
+    let step = Step::all().into_iter().find(|s| s.as_str() == e.step);
+    match step {
+        Some(step) if e.detail.is_empty() => step_label(step).to_string(),
+        Some(step @ (Step::Cancel | Step::Reject)) => format!("{}: {}", step_label(step), e.detail),
+        _ => timeline_text(&e.detail),
+    }
+}
+
+/// A timeline detail in the current language.
+pub fn timeline_text(detail: &str) -> String {
+    detail.split(PARTS).map(one_message).collect::<Vec<_>>().join("; ")
+}
+
+fn one_message(part: &str) -> String {
+    let Some(encoded) = part.strip_prefix('@') else { return part.to_string() };
+    let mut pieces = encoded.split(ARG);
+    let key = pieces.next().unwrap_or_default();
+    let args: Vec<(String, String)> = pieces
+        .filter_map(|p| p.split_once('='))
+        .map(|(name, value)| {
+            let value = if value.starts_with('@') {
+                value.split(LIST).map(one_message).collect::<Vec<_>>().join("; ")
+            } else {
+                value.to_string()
+            };
+            (name.to_string(), value)
+        })
+        .collect();
+    let refs: Vec<(&str, &dyn std::fmt::Display)> =
+        args.iter().map(|(n, v)| (n.as_str(), v as &dyn std::fmt::Display)).collect();
+    crate::i18n::tf_dynamic(key, &refs)
+}
+
 fn event(tx: &Connection, ctx: &WriteCtx<'_>, order: i64, step: Step, detail: &str) -> Result<()> {
     repo::add_event(tx, order, &ctx.now, &ctx.operator.name, step.as_str(), detail)?;
     ctx.audit(tx, step.as_str(), "order", Some(order), detail.to_string())
@@ -266,7 +331,7 @@ pub(crate) fn save_in(
             for (index, line) in draft.lines.iter().enumerate() {
                 repo::insert_line(tx, id, index as i64 + 1, &new_line(line)?)?;
             }
-            event(tx, ctx, id, Step::Edit, &tf("order.ev_created", &[("lines", &draft.lines.len())]))?;
+            event(tx, ctx, id, Step::Edit, &msg("order.ev_created", &[("lines", &draft.lines.len())]))?;
             id
         }
         Some(editing) => {
@@ -283,7 +348,7 @@ pub(crate) fn save_in(
                 for (index, line) in draft.lines.iter().enumerate() {
                     repo::insert_line(tx, order.id, index as i64 + 1, &new_line(line)?)?;
                 }
-                event(tx, ctx, order.id, Step::Edit, &tf("order.ev_saved", &[("lines", &draft.lines.len())]))?;
+                event(tx, ctx, order.id, Step::Edit, &msg("order.ev_saved", &[("lines", &draft.lines.len())]))?;
             } else {
                 check(&order, Step::Change)?;
                 // Reservations and shipments belong to this customer and warehouse.
@@ -346,7 +411,7 @@ fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[Dra
                 repo::hold(tx, shipment.id, s.line, s.product_id, Quantity::ZERO)?;
             }
             repo::delete_line(tx, order.id, s.line)?;
-            changes.push(tf("order.ev_removed", &[("sku", &s.sku), ("quantity", &s.quantity.value().normalize())]));
+            changes.push(msg("order.ev_removed", &[("sku", &s.sku), ("quantity", &s.quantity.value().normalize())]));
             continue;
         };
         if d.quantity < s.shipped {
@@ -379,7 +444,8 @@ fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[Dra
             ));
         }
         if repriced {
-            changes.push(tf("order.ev_price", &[("sku", &s.sku), ("price", &d.unit_price), ("discount", &d.discount)]));
+            changes
+                .push(msg("order.ev_price", &[("sku", &s.sku), ("price", &d.unit_price), ("discount", &d.discount)]));
         }
     }
     let mut next = stored.iter().map(|l| l.line).max().unwrap_or(0);
@@ -387,8 +453,10 @@ fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[Dra
         check_price(tx, ctx, d, order.prices_include_tax)?;
         next += 1;
         repo::insert_line(tx, order.id, next, &new_line(d)?)?;
-        changes
-            .push(tf("order.ev_added", &[("sku", &d.product.data.sku), ("quantity", &d.quantity.value().normalize())]));
+        changes.push(msg(
+            "order.ev_added",
+            &[("sku", &d.product.data.sku), ("quantity", &d.quantity.value().normalize())],
+        ));
     }
     if typed.is_empty() {
         return Err(refusal(&order.number, OrderRefused::NoLines));
@@ -397,7 +465,7 @@ fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[Dra
         repo::delete_empty_shipment(tx, shipment.id)?;
     }
     if !changes.is_empty() {
-        event(tx, ctx, order.id, Step::Change, &changes.join("; "))?;
+        event(tx, ctx, order.id, Step::Change, &changes.join(PARTS))?;
     }
     Ok(())
 }
@@ -420,17 +488,17 @@ pub(crate) fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: 
         return Err(refusal(&order.number, OrderRefused::NoLines));
     }
     let reasons = approval_reasons(tx, &order)?;
-    let described: Vec<String> = reasons.iter().map(describe_reason).collect();
+    let described: Vec<String> = reasons.iter().map(reason_msg).collect();
     if !reasons.is_empty() && !ctx.operator.role.allows(Role::Manager) {
         repo::set_status(tx, id, version, OrderStatus::AwaitingApproval, "", &ctx.now)?;
-        event(tx, ctx, id, Step::Confirm, &tf("order.ev_needs_approval", &[("why", &described.join("; "))]))?;
+        event(tx, ctx, id, Step::Confirm, &msg("order.ev_needs_approval", &[("why", &described.join(LIST))]))?;
         return Ok(Confirmation { order: get_in(tx, id)?, needs_approval: reasons, waiting: Vec::new() });
     }
     repo::set_status(tx, id, version, OrderStatus::Confirmed, "", &ctx.now)?;
     let detail = if reasons.is_empty() {
-        t("order.ev_confirmed").to_string()
+        msg("order.ev_confirmed", &[])
     } else {
-        tf("order.ev_confirmed_by_manager", &[("why", &described.join("; "))])
+        msg("order.ev_confirmed_by_manager", &[("why", &described.join(LIST))])
     };
     event(tx, ctx, id, Step::Confirm, &detail)?;
     let order = get_in(tx, id)?;
@@ -577,7 +645,7 @@ fn allocate_in(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order) -> Result<Vec
     if let Some(shipment) = &open
         && !taken.is_empty()
     {
-        let detail = tf("order.ev_allocated", &[("shipment", &shipment.number), ("lines", &taken.join(", "))]);
+        let detail = msg("order.ev_allocated", &[("shipment", &shipment.number), ("lines", &taken.join(", "))]);
         event(tx, ctx, order.id, Step::Allocate, &detail)?;
     }
     Ok(waiting)
@@ -619,7 +687,8 @@ pub fn ship(session: &mut Session, shipment: &str, carrier: &str, tracking: &str
         let status = status_after(tx, order.id)?;
         repo::set_status(tx, order.id, order.version, status, "", &ctx.now)?;
         repo::refresh_backorder(tx, order.id)?;
-        let detail = tf("order.ev_shipped", &[("shipment", &s.number), ("carrier", &carrier), ("tracking", &tracking)]);
+        let detail =
+            msg("order.ev_shipped", &[("shipment", &s.number), ("carrier", &carrier), ("tracking", &tracking)]);
         event(tx, ctx, order.id, Step::Ship, &detail)?;
         get_in(tx, order.id)
     })
@@ -652,7 +721,7 @@ pub fn deliver(session: &mut Session, shipment: &str, date: chrono::NaiveDate) -
         if status != order.status {
             repo::set_status(tx, order.id, order.version, status, "", &ctx.now)?;
         }
-        let detail = tf("order.ev_delivered", &[("shipment", &s.number), ("date", &date)]);
+        let detail = msg("order.ev_delivered", &[("shipment", &s.number), ("date", &date)]);
         event(tx, ctx, order.id, Step::Deliver, &detail)?;
         get_in(tx, order.id)
     })

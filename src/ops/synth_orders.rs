@@ -107,7 +107,8 @@ pub fn generate_history(session: &mut Session, count: usize, seed: u64, shipment
             lines_written += line_count;
             let t = totals(&amounts, false).unwrap_or_default();
             repo::set_totals(tx, id, t.net, t.tax, t.gross)?;
-            repo::add_event(tx, id, &at, salesperson, "edit", "created")?;
+            let created = super::orders::msg("order.ev_created", &[("lines", &line_count)]);
+            repo::add_event(tx, id, &at, salesperson, "edit", &created)?;
             let cancelled = rng.below(40) == 0;
             let status = if cancelled {
                 OrderStatus::Cancelled
@@ -121,30 +122,30 @@ pub fn generate_history(session: &mut Session, count: usize, seed: u64, shipment
                 repo::add_event(tx, id, &at, salesperson, "cancel", "customer changed their mind")?;
                 continue;
             }
-            repo::add_event(tx, id, &at, salesperson, "confirm", "confirmed")?;
+            repo::add_event(tx, id, &at, salesperson, "confirm", &super::orders::msg("order.ev_confirmed", &[]))?;
             let sent = format!("{}T15:00:00Z", date + Duration::days(1));
             let arrived = (date + Duration::days(2 + rng.below(3) as i64)).to_string();
-            if shipments {
+            let delivered = if shipments {
                 let shipment = format!("SH-{:06}", crate::db::meta::take_next(tx, "shipment")?);
                 let sid = repo::insert_shipment(tx, &shipment, id, warehouse.id, &at)?;
                 for (line, product, quantity) in &lines {
                     repo::hold(tx, sid, *line, *product, *quantity)?;
                 }
-                repo::set_shipment_status(
-                    tx,
-                    sid,
-                    "shipped",
-                    "DHL",
-                    &format!("JD{:08}", rng.below(100_000_000)),
-                    &sent,
-                )?;
+                let tracking = format!("JD{:08}", rng.below(100_000_000));
+                repo::set_shipment_status(tx, sid, "shipped", "DHL", &tracking, &sent)?;
                 repo::set_shipment_status(tx, sid, "delivered", "", "", &arrived)?;
-                repo::add_event(tx, id, &sent, &ctx.operator.name, "ship", &format!("{shipment} shipped by DHL"))?;
+                let shipped = super::orders::msg(
+                    "order.ev_shipped",
+                    &[("shipment", &shipment), ("carrier", &"DHL"), ("tracking", &tracking)],
+                );
+                repo::add_event(tx, id, &sent, &ctx.operator.name, "ship", &shipped)?;
+                super::orders::msg("order.ev_delivered", &[("shipment", &shipment), ("date", &arrived)])
             } else {
                 tx.prepare_cached("UPDATE order_lines SET shipped = quantity WHERE order_id = ?1")?.execute([id])?;
-            }
+                super::orders::msg("order.ev_delivered_history", &[("date", &arrived)])
+            };
             repo::set_status(tx, id, 1, status, "", &sent)?;
-            repo::add_event(tx, id, &arrived, &ctx.operator.name, "deliver", &format!("delivered on {arrived}"))?;
+            repo::add_event(tx, id, &arrived, &ctx.operator.name, "deliver", &delivered)?;
         }
         crate::db::meta::raise_past(tx, "order", start + count as i64 - 1)?;
         ctx.audit(tx, "generate", "order", None, format!("{count} orders, {lines_written} lines"))?;

@@ -257,31 +257,13 @@ fn draw_order(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &OrderDetail
     let lines: Vec<Line<'_>> = detail.events[skip..]
         .iter()
         .map(|e| {
-            // The detail says what happened; a step without one (approve, close) is named.
-            let what = if e.detail.is_empty() { step_text(&e.step) } else { e.detail.as_str() };
+            let what = crate::ops::orders::describe_event(e);
             let text = format!("{}  {:<8} {}", crate::tui::format::local_time(&e.at), truncate(&e.user, 8), what);
             Line::styled(truncate(&display_safe(&text), usize::from(timeline_area.width)), theme.dim)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), timeline_area);
     frame.render_widget(Paragraph::new(Line::styled(t("orders.keys"), theme.dim)), keys_area);
-}
-
-fn step_text(step: &str) -> &'static str {
-    use crate::domain::order::Step;
-    let known = [
-        Step::Edit,
-        Step::Confirm,
-        Step::Approve,
-        Step::Reject,
-        Step::Change,
-        Step::Cancel,
-        Step::Ship,
-        Step::Allocate,
-        Step::Deliver,
-        Step::Close,
-    ];
-    known.iter().find(|s| s.as_str() == step).map(|s| crate::ops::orders::step_label(*s)).unwrap_or("")
 }
 
 fn shipment_status(status: &str) -> String {
