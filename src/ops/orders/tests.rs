@@ -126,7 +126,11 @@ fn confirm_reserves_what_is_there_and_backorders_the_rest() {
     let delivered = deliver(&mut s, &second, today).unwrap();
     assert_eq!(delivered.status, OrderStatus::Delivered);
     assert_eq!(close(&mut s, delivered.id, delivered.version).unwrap().status, OrderStatus::Closed);
-    let steps: Vec<String> = super::detail(&s, order.id).unwrap().events.iter().map(|e| e.step.clone()).collect();
+    let events = super::detail(&s, order.id).unwrap().events;
+    // Stored as messages with their values, so each reader sees their own language.
+    assert!(events[0].detail.starts_with("@order.ev_created\u{1f}lines=2"), "{:?}", events[0]);
+    assert!(timeline_text(&events[0].detail).contains('2'));
+    let steps: Vec<String> = events.iter().map(|e| e.step.clone()).collect();
     assert_eq!(steps, ["edit", "confirm", "allocate", "ship", "allocate", "ship", "deliver", "deliver", "close"]);
     assert!(problems(&s).is_empty(), "{:?}", problems(&s));
 }
