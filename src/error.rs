@@ -168,6 +168,9 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::InvalidAmount(crate::domain::money::AmountError::TooManyDecimals { max, .. }) => {
             tf("problem.too_many_decimals", &[("max", max)])
         }
+        Problem::InvalidAmount(crate::domain::money::AmountError::OutOfRange(_)) => {
+            t("problem.amount_too_large").to_string()
+        }
         Problem::InvalidAmount(_) => t("problem.invalid_amount").to_string(),
         Problem::NotAWholeNumber => t("problem.not_whole").to_string(),
         Problem::TooManyDecimals { max } => tf("problem.too_many_decimals", &[("max", max)]),
@@ -187,5 +190,6 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::TooManyCodes { max } => tf("problem.too_many_codes", &[("max", max)]),
         Problem::Archived => t("problem.archived").to_string(),
         Problem::LotExpires { stored } => tf("problem.lot_expires", &[("stored", stored)]),
+        Problem::NotBefore { date } => tf("problem.not_before", &[("date", date)]),
     }
 }

@@ -106,6 +106,28 @@ fn a_bad_orders_file_is_refused_whole_naming_line_and_column() {
         assert!(err.contains(expected), "{expected} missing in:\n{err}");
     }
     assert_eq!(run(&db, &["export", "orders"]).lines().count(), 1, "nothing imported");
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(
+        &mixed,
+        "number,customer,ship_by,warehouse,sku,quantity\n\
+         SO-000010,C000001,,MAIN,BOLT-8,1\n\
+         SO-000010,C000002,,MAIN,TEA-G,1\n\
+         SO-000011,C000001,2020-01-01,MAIN,BOLT-8,1\n\
+         SO-000012,C000001,,NOWHERE,BOLT-8,1\n",
+    )
+    .unwrap();
+    let err = fails(&db, &["import", "orders", mixed.to_str().unwrap()]);
+    assert!(
+        err.contains("line 3, column customer: 'C000002' SO-000010 starts on line 2 with other order details"),
+        "{err}"
+    );
+    // Once every line reads well, what the orders themselves break is named too.
+    let text = std::fs::read_to_string(&mixed).unwrap().replace("SO-000010,C000002", "SO-000010,C000001");
+    std::fs::write(&mixed, text).unwrap();
+    let err = fails(&db, &["import", "orders", mixed.to_str().unwrap()]);
+    for expected in ["line 4, column ship_by: '2020-01-01' must not be before", "line 5, column warehouse: 'NOWHERE'"] {
+        assert!(err.contains(expected), "{expected} missing in:\n{err}");
+    }
     let shipped = dir.path().join("shipped.csv");
     std::fs::write(&shipped, "number,customer,status,sku,quantity\nSO-000009,C000001,shipped,BOLT-8,1\n").unwrap();
     let err = fails(&db, &["import", "orders", shipped.to_str().unwrap()]);
@@ -145,9 +167,16 @@ fn an_order_lives_headless_and_the_reports_follow() {
     assert!(bytes.starts_with(b"%PDF-") && bytes.len() < 200_000, "{} bytes", bytes.len());
     assert!(String::from_utf8_lossy(&bytes).contains("ToUnicode"), "names can be searched and copied");
     assert!(fails(&db, &["order", "deliver", "SH-000001", "--date", "27.11.2026"]).contains("--date"));
-    run(&db, &["order", "deliver", "SH-000001", "--date", "2026-11-28"]);
+    let today = chrono::Local::now().date_naive();
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    assert!(fails(&db, &["order", "deliver", "SH-000001", "--date", &tomorrow]).contains("still to come"));
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    assert!(fails(&db, &["order", "deliver", "SH-000001", "--date", &yesterday]).contains("cannot have arrived"));
+    run(&db, &["order", "deliver", "SH-000001", "--date", &today.to_string()]);
     let err = fails(&db, &["order", "deliver", "SH-000001"]);
-    assert!(err.contains("was delivered on 2026-11-28"), "{err}");
+    assert!(err.contains(&format!("was delivered on {today}")), "{err}");
+    assert!(fails(&db, &["order", "show", "SO-999999"]).contains("No order is numbered SO-999999"));
+    assert!(fails(&db, &["report", "shipments", "--status", "bogus"]).contains("--status bogus"));
     let shown = run(&db, &["order", "show", "SO-000001", "--format", "json"]);
     let order: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(order["status"], "partly_shipped", "3 packets of tea still wait");

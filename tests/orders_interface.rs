@@ -100,7 +100,7 @@ fn an_order_goes_from_draft_to_closed_by_keys() {
     app.handle_event(&key(KeyCode::Char('C')));
     assert_eq!(shown(&app).order.status, OrderStatus::Closed);
     let screen = render(&app);
-    for step in ["created with 1 lines", "confirmed", "shipped by DHL, tracking JD014600", "delivered on", "close"] {
+    for step in ["created; lines: 1", "confirmed", "shipped by DHL, tracking JD014600", "delivered on", "close"] {
         assert!(screen.contains(step), "timeline lacks {step}:\n{screen}");
     }
     // The delivery note of the shipment, on screen.

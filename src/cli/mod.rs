@@ -410,6 +410,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report { what: ReportName::Backorders { format } }) => {
             print_report(ops::order_reports::backorders(&session)?, format)
         }
+        Some(Command::Report { what: ReportName::Shipments { status: Some(status), .. } })
+            if !["open", "shipped", "delivered", "cancelled"].contains(&status.as_str()) =>
+        {
+            Err(Error::BadArgument(tf("cli.shipment_status", &[("status", &status)])))
+        }
         Some(Command::Report { what: ReportName::Shipments { status, format } }) => {
             print_report(ops::order_reports::shipments(&session, status.as_deref())?, format)
         }

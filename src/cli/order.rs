@@ -195,13 +195,13 @@ fn to_text(d: &OrderDetail) -> String {
             l.line,
             l.sku,
             crate::domain::text::truncate(&l.name, 30),
-            l.quantity,
-            l.shipped,
-            l.allocated,
-            l.unit_price,
-            l.discount,
-            l.tax_rate,
-            l.amount
+            l.quantity.to_string(),
+            l.shipped.to_string(),
+            l.allocated.to_string(),
+            l.unit_price.to_string(),
+            l.discount.to_string(),
+            l.tax_rate.to_string(),
+            l.amount.to_string()
         );
     }
     let _ = writeln!(out, "net {}  tax {}  gross {}", o.net, o.tax, o.gross);

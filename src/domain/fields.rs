@@ -63,6 +63,10 @@ pub enum Problem {
     LotExpires {
         stored: String,
     },
+    /// A date earlier than one it must follow (ship by, before the order was placed).
+    NotBefore {
+        date: String,
+    },
 }
 
 /// A problem pinned to a field, named by its column (as in CSV files and the database).

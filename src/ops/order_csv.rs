@@ -84,7 +84,13 @@ struct Imported {
     number: String,
     status: OrderStatus,
     draft: OrderDraft,
+    /// The order's own columns as its first line gave them: every line must agree.
+    header: Vec<String>,
 }
+
+/// The columns that belong to the order rather than to a line.
+const HEADER_COLUMNS: &[&str] =
+    &["customer", "status", "order_date", "ship_by", "warehouse", "salesperson", "region", "address", "note"];
 
 /// Imports orders: new numbers become drafts or confirmed orders; numbers that exist
 /// must match what is stored (a second import of the same file changes nothing).
@@ -166,8 +172,16 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 let text = tf("order.import_amount", &[("amount", &line.amount())]);
                 errors.push(record.line, "amount", amount_given, text);
             }
+            let header_cells: Vec<String> = HEADER_COLUMNS.iter().map(|c| cell(c).to_string()).collect();
             match orders.iter_mut().find(|o| o.number.eq_ignore_ascii_case(&number)) {
-                Some(o) => o.draft.lines.push(line),
+                Some(o) => {
+                    if let Some(at) = (0..HEADER_COLUMNS.len()).find(|i| o.header[*i] != header_cells[*i]) {
+                        let column = HEADER_COLUMNS[at];
+                        let text = tf("order.import_header_differs", &[("number", &number), ("line", &o.line)]);
+                        errors.push(record.line, column, &header_cells[at], text);
+                    }
+                    o.draft.lines.push(line)
+                }
                 None => {
                     let header = HeaderInput {
                         warehouse: match cell("warehouse") {
@@ -193,7 +207,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                         imported: Some((number.clone(), order_date)),
                         ..OrderDraft::default()
                     };
-                    orders.push(Imported { line: record.line, number, status, draft });
+                    orders.push(Imported { line: record.line, number, status, draft, header: header_cells });
                 }
             }
         }
@@ -215,15 +229,29 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 errors.push(o.line, "status", o.status.as_str(), text);
                 continue;
             }
-            match super::orders::save_in(tx, ctx, &o.draft, today) {
-                Ok(id) if o.status == OrderStatus::Confirmed => {
+            let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| {
+                if o.status == OrderStatus::Confirmed {
                     let version = repo::order(tx, id)?.map(|s| s.version).unwrap_or_default();
-                    if let Err(e) = super::orders::confirm_in(tx, ctx, id, version) {
-                        errors.push(o.line, "status", o.status.as_str(), e.to_string());
+                    super::orders::confirm_in(tx, ctx, id, version)?;
+                }
+                Ok(())
+            });
+            match saved {
+                Ok(()) => {}
+                // A field's problem names its column; anything else is about the whole order.
+                Err(Error::Invalid(problems)) => {
+                    for p in problems {
+                        let value = HEADER_COLUMNS
+                            .iter()
+                            .position(|c| *c == p.field)
+                            .map(|i| o.header[i].clone())
+                            .unwrap_or_default();
+                        errors.push(o.line, p.field, &value, describe_problem(&p.problem));
                     }
                 }
-                Ok(_) => {}
-                Err(e) => errors.push(o.line, "number", &o.number, e.to_string()),
+                Err(e) => {
+                    errors.push(o.line, "", "", tf("order.import_refused", &[("number", &o.number), ("reason", &e)]))
+                }
             }
             report.created += 1;
         }

@@ -27,14 +27,13 @@ pub struct DeliveryNote {
 pub fn order_of_shipment(session: &Session, number: &str) -> Result<i64> {
     repo::shipment_by_number(session.db.conn(), number)?
         .map(|s| s.order_id)
-        .ok_or_else(|| Error::NotFound { what: number.trim().to_string() })
+        .ok_or_else(|| super::orders::no_shipment(number))
 }
 
 /// The delivery note of a shipment: who gets what, from which order, without prices.
 pub fn delivery_note_of(session: &Session, number: &str) -> Result<DeliveryNote> {
     let conn = session.db.conn();
-    let shipment =
-        repo::shipment_by_number(conn, number)?.ok_or_else(|| Error::NotFound { what: number.trim().to_string() })?;
+    let shipment = repo::shipment_by_number(conn, number)?.ok_or_else(|| super::orders::no_shipment(number))?;
     let order = repo::order(conn, shipment.order_id)?
         .ok_or_else(|| Error::NotFound { what: format!("order {}", shipment.order_id) })?;
     let sent = match &shipment.shipped_at {
@@ -135,8 +134,8 @@ pub fn delivery_note_pdf(session: &Session, number: &str) -> Result<Vec<u8>> {
 /// Writes the delivery note as `<shipment>.txt` and `<shipment>.pdf` into `folder` (the
 /// current folder when none is given); returns the files written.
 pub fn write_delivery_note(session: &Session, number: &str, folder: Option<&Path>) -> Result<Vec<PathBuf>> {
-    let shipment = repo::shipment_by_number(session.db.conn(), number)?
-        .ok_or_else(|| Error::NotFound { what: number.trim().to_string() })?;
+    let shipment =
+        repo::shipment_by_number(session.db.conn(), number)?.ok_or_else(|| super::orders::no_shipment(number))?;
     let folder = folder.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let folder = std::fs::canonicalize(&folder).unwrap_or(folder);
     let text = folder.join(format!("{}.txt", shipment.number));

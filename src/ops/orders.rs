@@ -48,7 +48,16 @@ pub fn detail(session: &Session, id: i64) -> Result<OrderDetail> {
 }
 
 pub fn by_number(session: &Session, number: &str) -> Result<Order> {
-    repo::order_by_number(session.db.conn(), number)?.ok_or_else(|| Error::NotFound { what: number.trim().to_string() })
+    repo::order_by_number(session.db.conn(), number)?.ok_or_else(|| no_order(number))
+}
+
+/// No order has the number given: most likely mistyped, so say what numbers look like.
+pub fn no_order(number: &str) -> Error {
+    Error::BadArgument(tf("order.no_such_order", &[("number", &number.trim())]))
+}
+
+pub fn no_shipment(number: &str) -> Error {
+    Error::BadArgument(tf("order.no_such_shipment", &[("number", &number.trim())]))
 }
 
 fn get_in(conn: &Connection, id: i64) -> Result<Order> {
@@ -214,7 +223,22 @@ fn header(conn: &Connection, draft: &OrderDraft, today: chrono::NaiveDate) -> Re
             None
         }
     };
-    let ship_by = check.take("ship_by", parse_date(&h.ship_by)).map(|d| d.to_string()).unwrap_or_default();
+    // An edit keeps the date the order was placed; a new order is placed today.
+    let placed = match &draft.editing {
+        Some(e) => {
+            repo::order(conn, e.id)?.and_then(|o| chrono::NaiveDate::parse_from_str(&o.order_date, "%Y-%m-%d").ok())
+        }
+        None => draft.imported.as_ref().and_then(|(_, d)| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+    }
+    .unwrap_or(today);
+    let ship_by = check.take(
+        "ship_by",
+        parse_date(&h.ship_by).and_then(|d| match d {
+            Some(d) if d < placed => Err(Problem::NotBefore { date: placed.to_string() }),
+            other => Ok(other),
+        }),
+    );
+    let ship_by = ship_by.map(|d| d.to_string()).unwrap_or_default();
     let address = check.take("address", check_text(&h.address, false, 500, false));
     let region = check.take("region", check_text(&h.region, false, 64, false));
     let salesperson = check.take("salesperson", check_text(&h.salesperson, false, 64, false));
@@ -659,8 +683,7 @@ pub fn ship(session: &mut Session, shipment: &str, carrier: &str, tracking: &str
     let tracking = check_text(tracking, false, 64, false)
         .map_err(|problem| Error::Invalid(vec![FieldError { field: "tracking", problem }]))?;
     session.write(|tx, ctx| {
-        let s = repo::shipment_by_number(tx, shipment)?
-            .ok_or_else(|| Error::NotFound { what: shipment.trim().to_string() })?;
+        let s = repo::shipment_by_number(tx, shipment)?.ok_or_else(|| no_shipment(shipment))?;
         if s.status != "open" {
             return Err(Error::Refused(tf("order.shipment_not_open", &[("shipment", &s.number)])));
         }
@@ -687,8 +710,11 @@ pub fn ship(session: &mut Session, shipment: &str, carrier: &str, tracking: &str
         let status = status_after(tx, order.id)?;
         repo::set_status(tx, order.id, order.version, status, "", &ctx.now)?;
         repo::refresh_backorder(tx, order.id)?;
-        let detail =
-            msg("order.ev_shipped", &[("shipment", &s.number), ("carrier", &carrier), ("tracking", &tracking)]);
+        let detail = if carrier.is_empty() && tracking.is_empty() {
+            msg("order.ev_shipped_plain", &[("shipment", &s.number)])
+        } else {
+            msg("order.ev_shipped", &[("shipment", &s.number), ("carrier", &carrier), ("tracking", &tracking)])
+        };
         event(tx, ctx, order.id, Step::Ship, &detail)?;
         get_in(tx, order.id)
     })
@@ -704,9 +730,12 @@ fn status_after(tx: &Connection, order: i64) -> Result<OrderStatus> {
 /// Records that a shipped shipment arrived on `date`; the order is delivered when all of
 /// it has shipped and arrived.
 pub fn deliver(session: &mut Session, shipment: &str, date: chrono::NaiveDate) -> Result<Order> {
+    let today = session.clock.today();
+    if date > today {
+        return Err(Error::Refused(tf("order.delivered_in_future", &[("date", &date)])));
+    }
     session.write(|tx, ctx| {
-        let s = repo::shipment_by_number(tx, shipment)?
-            .ok_or_else(|| Error::NotFound { what: shipment.trim().to_string() })?;
+        let s = repo::shipment_by_number(tx, shipment)?.ok_or_else(|| no_shipment(shipment))?;
         match s.status.as_str() {
             "shipped" => {}
             "delivered" => {
@@ -714,6 +743,16 @@ pub fn deliver(session: &mut Session, shipment: &str, date: chrono::NaiveDate) -
                 return Err(Error::Refused(tf("order.already_delivered", &[("shipment", &s.number), ("date", &on)])));
             }
             _ => return Err(Error::Refused(tf("order.shipment_not_shipped", &[("shipment", &s.number)]))),
+        }
+        // Stored in UTC; the day it left where the shop is.
+        let left = s.shipped_at.as_deref().and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok());
+        if let Some(left) = left.map(|at| at.with_timezone(&chrono::Local).date_naive())
+            && date < left
+        {
+            return Err(Error::Refused(tf(
+                "order.delivered_before_shipped",
+                &[("shipment", &s.number), ("date", &date), ("left", &left)],
+            )));
         }
         let order = get_in(tx, s.order_id)?;
         repo::set_shipment_status(tx, s.id, "delivered", "", "", &date.to_string())?;

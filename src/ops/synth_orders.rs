@@ -181,12 +181,25 @@ pub fn generate_recent(session: &mut Session, seed: u64) -> Result<()> {
         ("cancelled", 1),
     ];
     let today: NaiveDate = session.clock.today();
+    // The demo shop asks a manager about orders above 1000.00.
+    if super::order_entry::shop_settings(session)?.approval_limit.is_zero() {
+        crate::db::orders::set_setting(session.db.conn(), "approval_limit", "100000")?;
+    }
+    let clock = session.clock.clone();
     for (state, count) in plan {
         for _ in 0..*count {
+            session.clock = clock.clone();
+            // Open orders were placed over the last few days, so some are overdue today.
+            let placed = if matches!(*state, "confirmed" | "backorder") { rng.below(6) as i64 } else { 0 };
+            if placed > 0 {
+                let at = format!("{}T09:{:02}:00Z", today - Duration::days(placed), rng.below(60));
+                session.clock = super::Clock::Fixed(at);
+            }
             let customer = crate::ops::customers::get(session, customers[rng.below(customers.len())])?;
             let mut draft = OrderDraft::new(session)?;
             draft.set_customer(session, customer)?;
-            draft.header.ship_by = (today + Duration::days(rng.below(6) as i64 - 2)).to_string();
+            draft.header.ship_by =
+                (today - Duration::days(placed) + Duration::days(1 + rng.below(4) as i64)).to_string();
             for _ in 0..(1 + rng.below(4)) {
                 let product = crate::ops::stock::product(session, products[rng.below(products.len())])?;
                 draft.add(product, Quantity::from_minor(1000 * (1 + rng.below(3) as i64)));
@@ -198,21 +211,21 @@ pub fn generate_recent(session: &mut Session, seed: u64) -> Result<()> {
                     super::order_entry::available(session, product.id, &draft.header.warehouse)?.unwrap_or_default();
                 draft.add(product, available + Quantity::from_minor(5000));
             }
+            if *state == "approval" {
+                let product = crate::ops::stock::product(session, products[rng.below(products.len())])?;
+                let price = product.data.sale_price.value().max(rust_decimal::Decimal::ONE);
+                let units = (rust_decimal::Decimal::from(1500) / price).ceil();
+                draft.add(product, Quantity::round_from(units));
+            }
             let order = super::orders::save(session, &draft)?;
             if *state == "draft" {
                 continue;
             }
             if *state == "approval" {
+                // A clerk confirms a big order: it waits for a manager.
                 let role = session.operator.role;
                 session.operator.role = crate::domain::user::Role::Clerk;
-                let limit = super::order_entry::shop_settings(session)?.approval_limit;
-                crate::db::orders::set_setting(session.db.conn(), "approval_limit", "100")?;
                 let done = super::orders::confirm(session, order.id, order.version);
-                crate::db::orders::set_setting(
-                    session.db.conn(),
-                    "approval_limit",
-                    &limit.to_minor().unwrap_or(0).to_string(),
-                )?;
                 session.operator.role = role;
                 done?;
                 continue;
@@ -235,6 +248,7 @@ pub fn generate_recent(session: &mut Session, seed: u64) -> Result<()> {
             }
         }
     }
+    session.clock = clock;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use super::entry::Entry;
 use super::{Back, FormKind, OrderForm, OrderScreen};
 use crate::db::orders::OrderView;
 use crate::domain::ids::CustomerId;
+use crate::domain::order::Step;
 use crate::error::Result;
 use crate::i18n::{column_label, t, tf};
 use crate::ops::order_entry::OrderDraft;
@@ -217,12 +218,24 @@ impl App {
                 self.show_confirmation(&done);
                 self.show_sales_order(order.id)?;
             }
-            Action::Reject => self.open_order_form(FormKind::Reject, order.id),
-            Action::CancelOrder => self.open_order_form(FormKind::Cancel, order.id),
-            Action::Ship => match self.selected_shipment() {
-                Some((_, number, status)) if status == "open" => self.open_order_form(FormKind::Ship(number), order.id),
-                _ => self.flash = Some(Flash::Error(t("entry.no_open_shipment").to_string())),
-            },
+            // Asked only where the step is possible: a closed order never asks why.
+            Action::Reject => {
+                order.status.check(Step::Reject).map_err(|why| orders::refusal(&order.number, why))?;
+                self.open_order_form(FormKind::Reject, order.id)
+            }
+            Action::CancelOrder => {
+                order.status.check(Step::Cancel).map_err(|why| orders::refusal(&order.number, why))?;
+                self.open_order_form(FormKind::Cancel, order.id)
+            }
+            Action::Ship => {
+                order.status.check(Step::Ship).map_err(|why| orders::refusal(&order.number, why))?;
+                match self.selected_shipment() {
+                    Some((_, number, status)) if status == "open" => {
+                        self.open_order_form(FormKind::Ship(number), order.id)
+                    }
+                    _ => self.flash = Some(Flash::Error(t("entry.no_open_shipment").to_string())),
+                }
+            }
             Action::Deliver => match self.selected_shipment() {
                 Some((_, number, status)) if status == "shipped" => {
                     self.open_order_form(FormKind::Deliver(number), order.id)

@@ -19,7 +19,7 @@ use crate::ops::order_entry::{self, OrderDraft};
 use crate::ops::stock::{self, Product};
 
 /// How many customers or products a lookup offers.
-pub const CHOICES: usize = 8;
+pub const CHOICES: usize = 30;
 
 /// The fields in Tab order: the line being edited, then the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,11 +180,13 @@ impl Entry {
         }
     }
 
-    /// Typed text reached the focused field.
+    /// Typed text reached the focused field. An offered list is closed: the text typed
+    /// now (a scanner's next code, a corrected name) is a new question, never a pick.
     fn typed(&mut self) {
         self.dirty = true;
-        if self.focus == Field::Customer {
+        if self.has_choices() {
             self.choices = Choices::None;
+            self.message = None;
         }
     }
 
@@ -209,6 +211,7 @@ impl Entry {
     /// Tab and Shift-Tab: the next field, the header included.
     pub fn next_field(&mut self, step: isize) {
         self.commit_header();
+        self.choices = Choices::None;
         let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
         let n = ORDER.len() as isize;
         let mut next = ORDER[((at + step).rem_euclid(n)) as usize];
@@ -322,8 +325,14 @@ impl Entry {
         // `3*CODE` (a till's habit) adds three.
         let (quantity, code) = match typed.split_once('*') {
             Some((n, code)) if !n.trim().is_empty() => match Quantity::parse(n) {
-                Ok(q) if q.value() > Decimal::ZERO => (q, code.trim().to_string()),
+                Ok(q) if q.value() > Decimal::ZERO && !code.trim().is_empty() => (q, code.trim().to_string()),
+                Ok(_) if code.trim().is_empty() => {
+                    self.keep_typed(typed.clone());
+                    self.say(false, t("entry.code_after_star").to_string());
+                    return Ok(());
+                }
                 _ => {
+                    self.keep_typed(typed.clone());
                     let text = tf("entry.bad_quantity", &[("value", &n.trim())]);
                     self.say(false, text);
                     return Ok(());
@@ -336,6 +345,7 @@ impl Entry {
             None => {
                 let found = stock::fuzzy_products(session, &code, CHOICES)?;
                 if found.is_empty() {
+                    self.keep_typed(typed.clone());
                     let text = tf("entry.unknown", &[("code", &code)]);
                     self.say(false, text);
                 } else {
@@ -354,6 +364,11 @@ impl Entry {
             }
         }
         Ok(())
+    }
+
+    /// Puts refused text back on the code line, to be corrected rather than retyped.
+    fn keep_typed(&mut self, typed: String) {
+        self.inputs.insert(key(Field::Code), Input::new(typed));
     }
 
     fn add(&mut self, session: &Session, product: Product, quantity: Quantity) {
@@ -507,6 +522,16 @@ impl Entry {
     }
 
     pub fn remove_selected(&mut self) {
+        if let Some(line) = self.draft.lines.get(self.selected)
+            && !line.shipped.is_zero()
+        {
+            let text = tf(
+                "entry.cannot_remove_shipped",
+                &[("sku", &line.product.data.sku), ("shipped", &line.shipped.value().normalize())],
+            );
+            self.say(false, text);
+            return;
+        }
         if self.selected < self.draft.lines.len() {
             let line = self.draft.lines.remove(self.selected);
             self.selected = self.selected.min(self.draft.lines.len().saturating_sub(1));

@@ -148,15 +148,15 @@ fn draw_order(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &OrderDetail
     if !o.ship_by.is_empty() {
         first.push_str(&format!("  {} {}", t("entry.ship_by"), o.ship_by));
     }
-    let mut second = [o.address.as_str(), o.region.as_str()]
+    let mut parts: Vec<String> = [o.address.as_str(), o.region.as_str(), o.note.as_str()]
         .iter()
         .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · ");
+        .map(|s| s.to_string())
+        .collect();
     if !o.reason.is_empty() && matches!(o.status, OrderStatus::Cancelled | OrderStatus::Draft) {
-        second = tf("orders.reason", &[("reason", &o.reason)]);
+        parts.insert(0, tf("orders.reason", &[("reason", &o.reason)]));
     }
+    let second = parts.join(" · ");
     frame.render_widget(
         Paragraph::new(vec![
             Line::raw(truncate(&display_safe(&first), w)),
@@ -263,7 +263,19 @@ fn draw_order(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &OrderDetail
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), timeline_area);
-    frame.render_widget(Paragraph::new(Line::styled(t("orders.keys"), theme.dim)), keys_area);
+    frame.render_widget(Paragraph::new(Line::styled(order_keys(o.status), theme.dim)), keys_area);
+}
+
+/// The keys that do something for an order in this state.
+fn order_keys(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Draft => t("orders.keys_draft"),
+        OrderStatus::AwaitingApproval => t("orders.keys_approval"),
+        OrderStatus::Confirmed | OrderStatus::PartlyShipped => t("orders.keys_open"),
+        OrderStatus::Shipped => t("orders.keys_shipped"),
+        OrderStatus::Delivered => t("orders.keys_delivered"),
+        OrderStatus::Closed | OrderStatus::Cancelled => t("orders.keys_done"),
+    }
 }
 
 fn shipment_status(status: &str) -> String {
@@ -413,6 +425,7 @@ fn draw_entry(frame: &mut Frame<'_>, app: &App, area: Rect, e: &Entry) {
         Constraint::Length(11),
         Constraint::Length(10),
     ])
+    .spacing(1)
     .areas(input_area);
     for (field, rect, label) in [
         (Field::Code, code, t("entry.code")),
