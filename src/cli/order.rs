@@ -151,6 +151,9 @@ fn say_confirmed(done: &orders::Confirmation) {
     if !done.needs_approval.is_empty() {
         let why: Vec<String> = done.needs_approval.iter().map(orders::describe_reason).collect();
         println!("{}", tf("entry.sent_for_approval", &[("number", number), ("why", &why.join("; "))]));
+    } else if !done.approved_past.is_empty() {
+        let why: Vec<String> = done.approved_past.iter().map(orders::describe_reason).collect();
+        println!("{}", tf("entry.confirmed_as_manager", &[("number", number), ("why", &why.join("; "))]));
     } else if done.waiting.is_empty() {
         println!("{}", tf("entry.confirmed", &[("number", number)]));
     } else {

@@ -538,6 +538,7 @@ pub struct OrderRow {
     pub order_date: String,
     pub ship_by: String,
     pub customer: String,
+    pub customer_code: String,
     pub status: OrderStatus,
     pub gross: Money,
     pub salesperson: String,
@@ -611,7 +612,8 @@ pub fn window(conn: &Connection, query: &OrderQuery, anchor: &Anchor, limit: usi
     let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     let sql = format!(
         "SELECT o.id, o.number, o.order_date, o.ship_by, o.status, o.gross, o.salesperson, o.backorder,
-                (SELECT name FROM customers c WHERE c.id = o.customer_id) AS customer
+                (SELECT name FROM customers c WHERE c.id = o.customer_id) AS customer,
+                (SELECT code FROM customers c WHERE c.id = o.customer_id) AS customer_code
          FROM orders o {where_sql} ORDER BY o.id {direction} LIMIT ?"
     );
     params.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
@@ -625,6 +627,7 @@ pub fn window(conn: &Connection, query: &OrderQuery, anchor: &Anchor, limit: usi
                 order_date: r.get("order_date")?,
                 ship_by: r.get("ship_by")?,
                 customer: r.get("customer")?,
+                customer_code: r.get("customer_code")?,
                 status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Draft),
                 gross: Money::from_minor(r.get("gross")?),
                 salesperson: r.get("salesperson")?,

@@ -32,6 +32,8 @@ pub struct OrderDetail {
 pub struct Confirmation {
     pub order: Order,
     pub needs_approval: Vec<ApprovalReason>,
+    /// Limits a manager confirmed past (their confirmation is the approval).
+    pub approved_past: Vec<ApprovalReason>,
     /// Products and quantities no shipment could take yet: the backorder.
     pub waiting: Vec<(String, Quantity)>,
 }
@@ -516,7 +518,12 @@ pub(crate) fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: 
     if !reasons.is_empty() && !ctx.operator.role.allows(Role::Manager) {
         repo::set_status(tx, id, version, OrderStatus::AwaitingApproval, "", &ctx.now)?;
         event(tx, ctx, id, Step::Confirm, &msg("order.ev_needs_approval", &[("why", &described.join(LIST))]))?;
-        return Ok(Confirmation { order: get_in(tx, id)?, needs_approval: reasons, waiting: Vec::new() });
+        return Ok(Confirmation {
+            order: get_in(tx, id)?,
+            needs_approval: reasons,
+            approved_past: Vec::new(),
+            waiting: Vec::new(),
+        });
     }
     repo::set_status(tx, id, version, OrderStatus::Confirmed, "", &ctx.now)?;
     let detail = if reasons.is_empty() {
@@ -527,7 +534,7 @@ pub(crate) fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: 
     event(tx, ctx, id, Step::Confirm, &detail)?;
     let order = get_in(tx, id)?;
     let waiting = allocate_in(tx, ctx, &order)?;
-    Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), waiting })
+    Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), approved_past: reasons, waiting })
 }
 
 /// Why the order would need a manager: above the shop's approval limit, or taking the
@@ -560,7 +567,7 @@ pub fn approve(session: &mut Session, id: i64, version: i64) -> Result<Confirmat
         event(tx, ctx, id, Step::Approve, "")?;
         let order = get_in(tx, id)?;
         let waiting = allocate_in(tx, ctx, &order)?;
-        Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), waiting })
+        Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), approved_past: Vec::new(), waiting })
     })
 }
 

@@ -289,6 +289,9 @@ impl App {
         self.flash = Some(if !done.needs_approval.is_empty() {
             let why: Vec<String> = done.needs_approval.iter().map(orders::describe_reason).collect();
             Flash::Info(tf("entry.sent_for_approval", &[("number", number), ("why", &why.join("; "))]))
+        } else if !done.approved_past.is_empty() {
+            let why: Vec<String> = done.approved_past.iter().map(orders::describe_reason).collect();
+            Flash::Error(tf("entry.confirmed_as_manager", &[("number", number), ("why", &why.join("; "))]))
         } else if done.waiting.is_empty() {
             Flash::Info(tf("entry.confirmed", &[("number", number)]))
         } else {

@@ -78,6 +78,8 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
         vec![t("orders.number"), t("orders.date"), column_label("customer"), column_label("status"), t("orders.gross")];
     let mut fixed = vec![9, 10, 0, 14, 12];
     if wide {
+        titles.insert(2, column_label("code"));
+        fixed.insert(2, 9);
         titles.extend([t("entry.ship_by"), column_label("salesperson")]);
         fixed.extend([10, 14]);
     }
@@ -95,6 +97,7 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
             let mut cells =
                 vec![r.number.clone(), r.order_date.clone(), r.customer.clone(), status, r.gross.to_string()];
             if wide {
+                cells.insert(2, r.customer_code.clone());
                 cells.extend([r.ship_by.clone(), r.salesperson.clone()]);
             }
             cells
