@@ -260,3 +260,30 @@ fn tier_suggestions_are_chosen_and_applied() {
         insta::assert_snapshot!("tier_suggestions_120x40", render(&app));
     });
 }
+
+/// "New customer" in the lookup makes the customer with the order: discarding the order
+/// leaves no one behind, saving it leaves one customer of that name.
+#[test]
+fn a_new_customer_is_made_with_the_order() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    let count = |app: &App| shopdesk::db::customers::all_ids(app.session.db.conn()).unwrap().len();
+    let before = count(&app);
+    for save in [false, true] {
+        app.handle_event(&ctrl('n'));
+        type_text(&mut app, "Neue Kundin 新客");
+        enter(&mut app);
+        assert!(render(&app).contains("New customer \"Neue Kundin 新客\""), "{}", render(&app));
+        enter(&mut app); // the only row: a new customer
+        type_text(&mut app, "BOLT-8");
+        enter(&mut app);
+        if save {
+            app.handle_event(&ctrl('s'));
+        } else {
+            app.handle_event(&key(KeyCode::Esc));
+            app.handle_event(&key(KeyCode::Char('y')));
+            assert_eq!(count(&app), before, "a discarded order made no customer");
+        }
+    }
+    assert_eq!(count(&app), before + 1);
+    assert_eq!(shown(&app).order.customer_name, "Neue Kundin 新客");
+}

@@ -84,13 +84,16 @@ fn insert(
 }
 
 pub fn create(session: &mut Session, data: &CustomerData) -> Result<Customer> {
-    let id = session.write(|tx, ctx| {
-        let clean = checked(tx, data, None)?;
-        let id = insert(tx, ctx, clean, None, None)?;
-        ctx.audit(tx, "create", "customer", Some(id.0), data.name.trim().to_string())?;
-        Ok(id)
-    })?;
+    let id = session.write(|tx, ctx| create_in(tx, ctx, data))?;
     get(session, id)
+}
+
+/// Creates a customer inside another use case's transaction (an order for a new customer).
+pub(crate) fn create_in(tx: &Connection, ctx: &WriteCtx<'_>, data: &CustomerData) -> Result<CustomerId> {
+    let clean = checked(tx, data, None)?;
+    let id = insert(tx, ctx, clean, None, None)?;
+    ctx.audit(tx, "create", "customer", Some(id.0), data.name.trim().to_string())?;
+    Ok(id)
 }
 
 /// Saves an edit of the customer as it was at `version`.

@@ -71,6 +71,9 @@ pub struct OrderDraft {
     pub editing: Option<Editing>,
     /// A new order's number and date as an import gives them; None: the next number, today.
     pub imported: Option<(String, String)>,
+    /// The name of a customer to create with the order (chosen as "new customer" in
+    /// the lookup): made in the same transaction, so a discarded order leaves no one behind.
+    pub new_customer: Option<String>,
 }
 
 impl OrderDraft {
@@ -202,12 +205,6 @@ pub fn describe_settings(session: &Session) -> Result<Vec<(String, String)>> {
 /// Customers a typed code, name, phone or e-mail may mean; the exact code alone if one has it.
 pub fn find_customers(session: &Session, typed: &str, limit: usize) -> Result<Vec<Customer>> {
     db::customers::lookup(session.db.conn(), typed, limit)
-}
-
-/// "Create new customer" from the order screen: a customer of just a name, to complete later.
-pub fn quick_customer(session: &mut Session, name: &str) -> Result<Customer> {
-    let data = crate::domain::customer::CustomerData { name: name.trim().to_string(), ..Default::default() };
-    crate::ops::customers::create(session, &data)
 }
 
 /// What the warehouse can still promise of a product: on hand less reserved.

@@ -196,7 +196,7 @@ fn event(tx: &Connection, ctx: &WriteCtx<'_>, order: i64, step: Step, detail: &s
 }
 
 /// Checks the typed header: a customer, a known open warehouse, a date, text lengths.
-fn header(conn: &Connection, draft: &OrderDraft, today: chrono::NaiveDate) -> Result<Header> {
+fn header(conn: &Connection, draft: &OrderDraft, today: chrono::NaiveDate, created: Option<i64>) -> Result<Header> {
     let mut check = Checker::default();
     let h: &HeaderInput = &draft.header;
     let customer = match &draft.customer {
@@ -209,6 +209,7 @@ fn header(conn: &Connection, draft: &OrderDraft, today: chrono::NaiveDate) -> Re
             None
         }
         Some(c) => Some(c.id.0),
+        None if created.is_some() => created,
         None => {
             check.errors.push(FieldError { field: "customer", problem: Problem::Required });
             None
@@ -334,7 +335,15 @@ pub(crate) fn save_in(
     draft: &OrderDraft,
     today: chrono::NaiveDate,
 ) -> Result<i64> {
-    let mut header = header(tx, draft, today)?;
+    // A customer chosen as new is made now, in the order's transaction.
+    let created = match (&draft.customer, &draft.new_customer, &draft.editing) {
+        (None, Some(name), None) => {
+            let data = crate::domain::customer::CustomerData { name: name.trim().to_string(), ..Default::default() };
+            Some(crate::ops::customers::create_in(tx, ctx, &data)?.0)
+        }
+        _ => None,
+    };
+    let mut header = header(tx, draft, today, created)?;
     let id = match &draft.editing {
         None => {
             let settings = settings_in(tx)?;
@@ -821,6 +830,7 @@ pub fn edit_draft(session: &Session, id: i64) -> Result<OrderDraft> {
         prices_include_tax: order.prices_include_tax,
         editing: Some(Editing { id, number: order.number, version: order.version, status: order.status }),
         imported: None,
+        new_customer: None,
     })
 }
 

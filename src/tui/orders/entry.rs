@@ -142,7 +142,11 @@ impl Entry {
 
     fn load_header(&mut self) {
         let h = &self.draft.header;
-        let customer = self.draft.customer.as_ref().map(|c| c.data.name.clone()).unwrap_or_default();
+        let customer = match (&self.draft.customer, &self.draft.new_customer) {
+            (Some(c), _) => c.data.name.clone(),
+            (None, Some(name)) => name.clone(),
+            _ => String::new(),
+        };
         for (field, value) in [
             (Field::Customer, customer),
             (Field::Warehouse, h.warehouse.clone()),
@@ -284,9 +288,8 @@ impl Entry {
             self.say(false, tf("entry.customer_needed", &[("problem", &describe_problem(&Problem::Required))]));
             return Ok(());
         }
-        if let Some(current) = &self.draft.customer
-            && current.data.name == typed
-        {
+        let chosen = self.draft.customer.as_ref().map(|c| c.data.name.as_str()).or(self.draft.new_customer.as_deref());
+        if chosen == Some(typed.as_str()) {
             self.focus = Field::Code;
             return Ok(());
         }
@@ -304,6 +307,7 @@ impl Entry {
         let Some(customer) = customer else { return Ok(()) };
         let name = customer.data.name.clone();
         self.draft.set_customer(session, customer)?;
+        self.draft.new_customer = None;
         self.load_header();
         self.choices = Choices::None;
         self.focus = Field::Code;
@@ -481,10 +485,14 @@ impl Entry {
                     let chosen = found.into_iter().nth(self.choice);
                     self.take_customer(session, chosen)
                 } else {
-                    let created = order_entry::quick_customer(session, &typed)?;
-                    let code = created.data.code.clone();
-                    self.take_customer(session, Some(created))?;
-                    self.say(true, tf("entry.customer_created", &[("name", &typed), ("code", &code)]));
+                    // Made when the order is saved, so a discarded order leaves no one behind.
+                    self.draft.customer = None;
+                    self.draft.new_customer = Some(typed.clone());
+                    self.draft.tier_discount = Decimal::ZERO;
+                    self.load_header();
+                    self.focus = Field::Code;
+                    self.dirty = true;
+                    self.say(true, tf("entry.customer_new", &[("name", &typed)]));
                     Ok(())
                 }
             }
@@ -506,7 +514,7 @@ impl Entry {
             self.message = None;
             return true;
         }
-        if self.focus != Field::Code && self.draft.customer.is_some() {
+        if self.focus != Field::Code && (self.draft.customer.is_some() || self.draft.new_customer.is_some()) {
             if self.focus.is_line() {
                 self.clear(self.focus);
             }

@@ -370,7 +370,8 @@ fn draw_entry(frame: &mut Frame<'_>, app: &App, area: Rect, e: &Entry) {
             table::draw(frame, table::table(theme, &titles, rows, Vec::new(), &widths), lines_area, e.choice);
         }
         Choices::None if e.draft.lines.is_empty() => {
-            let text = if e.draft.customer.is_none() { t("entry.customer_first") } else { t("entry.empty") };
+            let chosen = e.draft.customer.is_some() || e.draft.new_customer.is_some();
+            let text = if chosen { t("entry.empty") } else { t("entry.customer_first") };
             dim_line(frame, app, lines_area, text);
         }
         Choices::None => {
