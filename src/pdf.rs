@@ -18,7 +18,7 @@ const PAGE: (f32, f32) = (595.0, 842.0);
 const MARGIN: f32 = 50.0;
 /// Roughly how many points one terminal column (half a CJK character) takes per point of
 /// font size: what cuts a cell to its column's width without measuring glyphs.
-const COLUMN_PER_POINT: f32 = 0.55;
+const COLUMN_PER_POINT: f32 = 0.7;
 
 #[derive(Debug, Clone)]
 enum Item {

@@ -161,10 +161,18 @@ pub struct Pricing {
 
 impl Pricing {
     /// Quantity x price less the discount, rounded to the cent once.
+    /// Beyond what a Decimal holds (absurd typed figures) the amount is Decimal::MAX, which
+    /// no money column accepts: saving then refuses it as too large instead of panicking.
     pub fn amount(&self) -> Money {
-        let gross = self.unit_price.value() * self.quantity.value();
         let kept = Decimal::ONE_HUNDRED - self.discount;
-        Money::round_from(gross * kept / Decimal::ONE_HUNDRED)
+        let amount = self
+            .unit_price
+            .value()
+            .checked_mul(self.quantity.value())
+            .and_then(|gross| gross.checked_mul(kept))
+            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+            .unwrap_or(Decimal::MAX);
+        Money::round_from(amount)
     }
 }
 
@@ -194,7 +202,9 @@ pub fn totals(lines: &[(Money, Decimal)], prices_include_tax: bool) -> Result<To
     for (amount, rate) in lines {
         let rate = rate.normalize();
         match by_rate.iter_mut().find(|(r, _)| *r == rate) {
-            Some((_, sum)) => *sum += amount.value(),
+            Some((_, sum)) => {
+                *sum = sum.checked_add(amount.value()).ok_or_else(|| AmountError::OutOfRange(sum.to_string()))?
+            }
             None => by_rate.push((rate, amount.value())),
         }
     }
@@ -203,19 +213,20 @@ pub fn totals(lines: &[(Money, Decimal)], prices_include_tax: bool) -> Result<To
     let (mut net, mut tax) = (Decimal::ZERO, Decimal::ZERO);
     for (rate, sum) in by_rate {
         let factor = rate / Decimal::ONE_HUNDRED;
+        let too_large = || AmountError::OutOfRange(sum.to_string());
         let (base, rate_tax) = if prices_include_tax {
-            let base = Money::round_from(sum / (Decimal::ONE + factor));
-            (base, Money::round_from(sum - base.value()))
+            let base = Money::round_from(sum.checked_div(Decimal::ONE + factor).ok_or_else(too_large)?);
+            (base, Money::round_from(sum.checked_sub(base.value()).ok_or_else(too_large)?))
         } else {
-            (Money::round_from(sum), Money::round_from(sum * factor))
+            (Money::round_from(sum), Money::round_from(sum.checked_mul(factor).ok_or_else(too_large)?))
         };
-        net += base.value();
-        tax += rate_tax.value();
+        net = net.checked_add(base.value()).ok_or_else(too_large)?;
+        tax = tax.checked_add(rate_tax.value()).ok_or_else(too_large)?;
         result.rates.push(RateTotal { rate, base, tax: rate_tax });
     }
     result.net = Money::exact(net)?;
     result.tax = Money::exact(tax)?;
-    result.gross = Money::exact(net + tax)?;
+    result.gross = Money::exact(net.checked_add(tax).ok_or_else(|| AmountError::OutOfRange(net.to_string()))?)?;
     Ok(result)
 }
 
@@ -357,6 +368,19 @@ mod tests {
         let t = totals(&[(m("11.90"), d("19")), (m("3.00"), d("0")), (m("5.95"), d("19.00"))], true).unwrap();
         assert_eq!((t.net, t.tax, t.gross), (m("18.00"), m("2.85"), m("20.85")));
         assert_eq!(t.rates[0].tax, Money::ZERO);
+    }
+
+    #[test]
+    fn absurd_figures_are_too_large_not_a_panic() {
+        let line = Pricing {
+            quantity: Quantity::parse("9000000000000").unwrap(),
+            unit_price: Price::parse("900000000000000").unwrap(),
+            discount: d("0"),
+            tax_rate: d("19"),
+        };
+        let amount = line.amount();
+        assert!(amount.to_minor().is_err(), "no money column takes it");
+        assert!(totals(&[(amount, d("19")), (amount, d("19"))], false).is_err());
     }
 
     #[test]

@@ -28,7 +28,9 @@ impl Score {
 }
 
 /// Quintile scores 1-5 for `values` where a larger key is better: the best fifth gets 5.
-/// Equal values get equal scores (the lower of their ranks), so ties never split.
+/// Equal values get equal scores, from the middle of the ranks they share: ties never
+/// split, and a crowd of equals (most customers order once) lands mid-way, neither
+/// dragged to 1 nor lifted to 5.
 fn quintiles<K: Ord + Copy>(keys: &[K]) -> Vec<u8> {
     let n = keys.len();
     let mut order: Vec<usize> = (0..n).collect();
@@ -41,7 +43,8 @@ fn quintiles<K: Ord + Copy>(keys: &[K]) -> Vec<u8> {
             same += 1;
         }
         // 1 + floor(rank * 5 / n): ranks 0..n spread evenly over 1..=5.
-        let score = 1 + (rank * 5 / n.max(1)) as u8;
+        let middle = (rank + same) / 2;
+        let score = 1 + (middle * 5 / n.max(1)) as u8;
         for &i in &order[rank..=same] {
             scores[i] = score;
         }
@@ -60,6 +63,9 @@ pub fn score(customers: &[Purchases]) -> Vec<Score> {
         .map(|i| Score { recency: recency[i], frequency: frequency[i], monetary: monetary[i] })
         .collect()
 }
+
+/// Fewer buyers than this and quintiles say nothing: no tier is suggested.
+pub const MIN_CUSTOMERS: usize = 5;
 
 /// Which of `tiers` (0 = the best) a total of 3-15 belongs to: the twelve steps below a
 /// perfect 15 are cut into as many equal bands as there are tiers, the lowest tier also
@@ -85,8 +91,10 @@ mod tests {
         // Ten customers, values 1..10: two per fifth.
         let keys: Vec<i64> = (1..=10).collect();
         assert_eq!(quintiles(&keys), vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
-        // Ties share the lower score.
-        assert_eq!(quintiles(&[7, 7, 7, 1, 9]), vec![2, 2, 2, 1, 5]);
+        // Ties share the score of their middle rank.
+        assert_eq!(quintiles(&[7, 7, 7, 1, 9]), vec![3, 3, 3, 1, 5]);
+        // Six of ten tied at the top: ranks 4-9, middle 6 -> 4.
+        assert_eq!(quintiles(&[1, 2, 3, 4, 9, 9, 9, 9, 9, 9]), vec![1, 1, 2, 2, 4, 4, 4, 4, 4, 4]);
         assert_eq!(quintiles::<i64>(&[]), Vec::<u8>::new());
         assert_eq!(quintiles(&[3]), vec![1]);
     }

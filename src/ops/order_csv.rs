@@ -165,8 +165,30 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
             else {
                 continue;
             };
-            let line =
-                DraftLine { line: None, product, quantity, unit_price, discount, tax_rate, shipped: Quantity::ZERO };
+            if let Err(p) = crate::domain::stock::fits_unit(&product.data.unit, quantity) {
+                errors.push(record.line, "quantity", cell("quantity"), describe_problem(&p));
+            }
+            // The file's line number is kept (an export's numbers have gaps where lines were
+            // removed); without one, lines are numbered in file order.
+            let number_in_file = match cell("line") {
+                "" => None,
+                text => match text.parse::<i64>() {
+                    Ok(n) if n > 0 => Some(n),
+                    _ => {
+                        errors.push(record.line, "line", text, describe_problem(&Problem::NotAWholeNumber));
+                        None
+                    }
+                },
+            };
+            let line = DraftLine {
+                line: number_in_file,
+                product,
+                quantity,
+                unit_price,
+                discount,
+                tax_rate,
+                shipped: Quantity::ZERO,
+            };
             let amount_given = cell("amount");
             if !amount_given.is_empty() && Money::parse(amount_given).ok() != Some(line.amount()) {
                 let text = tf("order.import_amount", &[("amount", &line.amount())]);
@@ -179,6 +201,15 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                         let column = HEADER_COLUMNS[at];
                         let text = tf("order.import_header_differs", &[("number", &number), ("line", &o.line)]);
                         errors.push(record.line, column, &header_cells[at], text);
+                    }
+                    let taken = line.line.is_some() && o.draft.lines.iter().any(|l| l.line == line.line);
+                    if taken {
+                        errors.push(
+                            record.line,
+                            "line",
+                            cell("line"),
+                            tf("order.import_line_twice", &[("number", &number)]),
+                        );
                     }
                     o.draft.lines.push(line)
                 }
@@ -275,8 +306,11 @@ fn same_as_stored(tx: &rusqlite::Connection, stored: &repo::Order, o: &Imported)
         && stored.region == h.region
         && stored.address == h.address
         && stored.note == h.note;
+    // Lines are matched by their number when the file gives one, else by their order.
     let lines_same = lines.len() == o.draft.lines.len()
-        && lines.iter().zip(&o.draft.lines).all(|(s, d)| {
+        && o.draft.lines.iter().enumerate().all(|(i, d)| {
+            let number = d.line.unwrap_or(i as i64 + 1);
+            let Some(s) = lines.iter().find(|s| s.line == number) else { return false };
             s.product_id == d.product.id
                 && s.quantity == d.quantity
                 && s.unit_price == d.unit_price

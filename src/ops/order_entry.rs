@@ -90,7 +90,7 @@ impl OrderDraft {
 
     /// Sets the customer and takes their address, region, salesperson and tier discount.
     pub fn set_customer(&mut self, session: &Session, customer: Customer) -> Result<()> {
-        self.tier_discount = tier_discount(session, &customer.data.tier)?;
+        self.set_tier_discount(tier_discount(session, &customer.data.tier)?);
         let c = &customer.data;
         self.header.address = [c.address.as_str(), c.city.as_str()]
             .iter()
@@ -102,6 +102,15 @@ impl OrderDraft {
         self.header.salesperson = c.salesperson.clone();
         self.customer = Some(customer);
         Ok(())
+    }
+
+    /// A new customer's tier discount: lines still at the old default take the new one;
+    /// a discount typed by hand stays.
+    pub fn set_tier_discount(&mut self, discount: Decimal) {
+        for line in self.lines.iter_mut().filter(|l| l.line.is_none() && l.discount == self.tier_discount) {
+            line.discount = discount;
+        }
+        self.tier_discount = discount;
     }
 
     /// Adds `quantity` of a product: to its line when it has one (a second scan of the

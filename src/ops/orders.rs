@@ -354,7 +354,8 @@ pub(crate) fn save_in(
                 Some((number, date)) => {
                     header.order_date = date.clone();
                     // Numbers made here later must not collide with imported ones.
-                    if let Some(n) = number.strip_prefix("SO-").and_then(|n| n.parse::<i64>().ok()) {
+                    let numeric = number.get(..3).filter(|p| p.eq_ignore_ascii_case("SO-")).map(|_| &number[3..]);
+                    if let Some(n) = numeric.and_then(|n| n.parse::<i64>().ok()).filter(|n| *n < 1_000_000_000_000) {
                         db::meta::raise_past(tx, "order", n)?;
                     }
                     number.clone()
@@ -364,7 +365,8 @@ pub(crate) fn save_in(
             let id =
                 repo::insert_order(tx, &number, &header, settings.prices_include_tax, &ctx.now, &ctx.operator.name)?;
             for (index, line) in draft.lines.iter().enumerate() {
-                repo::insert_line(tx, id, index as i64 + 1, &new_line(line)?)?;
+                // An import keeps the file's line numbers; typed lines are numbered in order.
+                repo::insert_line(tx, id, line.line.unwrap_or(index as i64 + 1), &new_line(line)?)?;
             }
             event(tx, ctx, id, Step::Edit, &msg("order.ev_created", &[("lines", &draft.lines.len())]))?;
             id
@@ -473,7 +475,7 @@ fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[Dra
         }
         repo::update_line(tx, order.id, s.line, &new_line(d)?)?;
         if d.quantity != s.quantity {
-            changes.push(tf(
+            changes.push(msg(
                 "order.ev_quantity",
                 &[("sku", &s.sku), ("from", &s.quantity.value().normalize()), ("to", &d.quantity.value().normalize())],
             ));

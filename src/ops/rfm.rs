@@ -37,6 +37,9 @@ pub fn suggestions(session: &Session, months: u32) -> Result<Vec<Suggestion>> {
         return Ok(Vec::new());
     }
     let bought = db::orders::purchases_since(conn, &from.to_string())?;
+    if bought.len() < crate::domain::rfm::MIN_CUSTOMERS {
+        return Ok(Vec::new());
+    }
     let purchases: Vec<Purchases> = bought
         .iter()
         .map(|b| Purchases {

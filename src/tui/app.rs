@@ -61,6 +61,12 @@ pub struct App {
     /// The database file's name for the status bar.
     pub db_label: String,
     data_version: i64,
+    /// True while the event loop applies a batch of keys that arrived together.
+    in_batch: bool,
+    /// Keys left in the batch after a screen changed under them (an order saved from
+    /// entry): typed for the old screen, they must not act on the new one.
+    drop_rest_of_batch: bool,
+    dropped_keys: usize,
 }
 
 impl App {
@@ -88,6 +94,9 @@ impl App {
             search,
             db_label,
             data_version,
+            in_batch: false,
+            drop_rest_of_batch: false,
+            dropped_keys: 0,
         };
         app.customers.list.capacity = super::view::list_capacity(size.1);
         app.customers.list.reset(&app.session)?;
@@ -131,6 +140,10 @@ impl App {
     /// Applies one terminal event. Called for every pending event before the next draw, so
     /// type-ahead lands in the fields that were current when each key was typed.
     pub fn handle_event(&mut self, event: &Event) {
+        if self.drop_rest_of_batch && matches!(event, Event::Key(_) | Event::Paste(_)) {
+            self.dropped_keys += 1;
+            return;
+        }
         match event {
             // Esc followed quickly by another key (type-ahead, or keys batched by a slow SSH
             // link) reaches us as Alt+key. Unless Alt+key is bound, the clerk meant both keys.
@@ -156,6 +169,28 @@ impl App {
             Event::Resize(width, height) => self.resize(*width, *height),
             Event::Paste(_) => self.type_text(self.context(), event),
             _ => {}
+        }
+    }
+
+    /// The event loop starts applying keys that arrived together.
+    pub fn begin_batch(&mut self) {
+        self.in_batch = true;
+    }
+
+    /// The batch is applied: say how many keys were typed for a screen that had gone.
+    pub fn end_batch(&mut self) {
+        if self.dropped_keys > 0 {
+            self.flash = Some(Flash::Error(tf("flash.keys_dropped", &[("count", &self.dropped_keys)])));
+        }
+        (self.in_batch, self.drop_rest_of_batch, self.dropped_keys) = (false, false, 0);
+    }
+
+    /// A screen changed in a way keys typed ahead cannot have meant (an order just saved
+    /// now shows single-letter actions such as x for cancel): the rest of the batch is
+    /// dropped rather than applied to it.
+    pub(crate) fn screen_changed_under_typing(&mut self) {
+        if self.in_batch {
+            self.drop_rest_of_batch = true;
         }
     }
 

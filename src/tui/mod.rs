@@ -56,6 +56,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
         if event::poll(timeout).map_err(io)? {
             // Apply every event already waiting before drawing again: a scanner's burst or
             // a fast typist's keys all land, in order, in the fields they were meant for.
+            app.begin_batch();
             loop {
                 let event = event::read().map_err(io)?;
                 app.handle_event(&event);
@@ -63,6 +64,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
                     break;
                 }
             }
+            app.end_batch();
         } else if !app.waiting() {
             app.tick();
         }

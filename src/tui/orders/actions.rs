@@ -221,24 +221,24 @@ impl App {
             // Asked only where the step is possible: a closed order never asks why.
             Action::Reject => {
                 order.status.check(Step::Reject).map_err(|why| orders::refusal(&order.number, why))?;
-                self.open_order_form(FormKind::Reject, order.id)
+                self.open_order_form(FormKind::Reject, order.id, order.version)
             }
             Action::CancelOrder => {
                 order.status.check(Step::Cancel).map_err(|why| orders::refusal(&order.number, why))?;
-                self.open_order_form(FormKind::Cancel, order.id)
+                self.open_order_form(FormKind::Cancel, order.id, order.version)
             }
             Action::Ship => {
                 order.status.check(Step::Ship).map_err(|why| orders::refusal(&order.number, why))?;
                 match self.selected_shipment() {
                     Some((_, number, status)) if status == "open" => {
-                        self.open_order_form(FormKind::Ship(number), order.id)
+                        self.open_order_form(FormKind::Ship(number), order.id, order.version)
                     }
                     _ => self.flash = Some(Flash::Error(t("entry.no_open_shipment").to_string())),
                 }
             }
             Action::Deliver => match self.selected_shipment() {
                 Some((_, number, status)) if status == "shipped" => {
-                    self.open_order_form(FormKind::Deliver(number), order.id)
+                    self.open_order_form(FormKind::Deliver(number), order.id, order.version)
                 }
                 _ => self.flash = Some(Flash::Error(t("entry.no_shipped_shipment").to_string())),
             },
@@ -302,7 +302,7 @@ impl App {
         });
     }
 
-    fn open_order_form(&mut self, kind: FormKind, order: i64) {
+    fn open_order_form(&mut self, kind: FormKind, order: i64, version: i64) {
         let field = |column: &'static str, value: &str| FormField::new(column, column_label(column), value);
         let (title, fields) = match &kind {
             FormKind::Cancel => (t("entry.cancel_title").to_string(), vec![field("reason", "").required()]),
@@ -316,7 +316,7 @@ impl App {
             ),
         };
         let form = Form::new(title, fields);
-        self.orders.screen = OrderScreen::Form(Box::new(OrderForm { kind, form, order }));
+        self.orders.screen = OrderScreen::Form(Box::new(OrderForm { kind, form, order, version }));
     }
 
     fn order_form_action(&mut self, action: Action) -> Result<()> {
@@ -339,7 +339,8 @@ impl App {
     fn save_order_form(&mut self) -> Result<()> {
         let OrderScreen::Form(form) = &mut self.orders.screen else { return Ok(()) };
         let id = form.order;
-        let version = orders::detail(&self.session, id)?.order.version;
+        // As it was when the form opened: a change by someone else meanwhile is refused.
+        let version = form.version;
         let result = match &form.kind {
             FormKind::Cancel => orders::cancel(&mut self.session, id, version, form.form.value("reason"))
                 .map(|o| tf("entry.cancelled", &[("number", &o.number)])),
@@ -444,6 +445,7 @@ impl App {
         };
         match saved {
             Ok(order) => {
+                self.screen_changed_under_typing();
                 self.orders.order_back = match self.orders.entry_back {
                     Back::Customer(id) => Back::Customer(id),
                     _ => Back::List,

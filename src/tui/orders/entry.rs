@@ -214,6 +214,11 @@ impl Entry {
 
     /// Tab and Shift-Tab: the next field, the header included.
     pub fn next_field(&mut self, step: isize) {
+        // What was typed into a line field counts when Tab leaves it; a bad value stays.
+        if self.focus.is_line() && !self.value(self.focus).is_empty() && !self.apply_line_field() {
+            return;
+        }
+        self.restore_customer_name();
         self.commit_header();
         self.choices = Choices::None;
         let at = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
@@ -239,8 +244,23 @@ impl Entry {
 
     /// The draft with what is typed in the header: what saving writes.
     pub fn finished(&mut self) -> &OrderDraft {
+        self.restore_customer_name();
         self.commit_header();
         &self.draft
+    }
+
+    /// A name typed over the chosen customer without Enter looked nothing up: the field
+    /// shows the customer the order is for again, and says so.
+    fn restore_customer_name(&mut self) {
+        let chosen = match (&self.draft.customer, &self.draft.new_customer) {
+            (Some(c), _) => c.data.name.clone(),
+            (None, Some(name)) => name.clone(),
+            _ => String::new(),
+        };
+        if self.value(Field::Customer) != chosen.trim() {
+            self.inputs.insert(key(Field::Customer), Input::new(chosen));
+            self.say(false, t("entry.customer_not_looked_up").to_string());
+        }
     }
 
     fn say(&mut self, ok: bool, text: String) {
@@ -254,6 +274,16 @@ impl Entry {
             Field::Customer => self.customer_entered(session),
             Field::Code => self.code_entered(session),
             Field::Quantity | Field::Price | Field::Discount | Field::Tax => {
+                // A code scanned while a line field has focus is a scan, not a number: text
+                // that is not a number, or a barcode's length of digits, naming a product.
+                let typed = self.value(self.focus);
+                let looks_scanned = Quantity::parse(&typed).is_err() || typed.chars().count() >= 8;
+                if !typed.is_empty() && looks_scanned && stock::find_product(session, &typed)?.is_some() {
+                    self.clear(self.focus);
+                    self.focus = Field::Code;
+                    self.keep_typed(typed);
+                    return self.code_entered(session);
+                }
                 if self.apply_line_field() {
                     self.focus = match self.focus {
                         Field::Quantity => Field::Price,
@@ -319,10 +349,7 @@ impl Entry {
     fn code_entered(&mut self, session: &Session) -> Result<()> {
         let typed = self.value(Field::Code);
         if typed.is_empty() {
-            // Enter on an empty code line edits the selected line's quantity.
-            if !self.draft.lines.is_empty() {
-                self.focus = Field::Quantity;
-            }
+            // A stray Enter between scans changes nothing (Tab reaches the line's fields).
             return Ok(());
         }
         self.clear(Field::Code);
@@ -447,6 +474,7 @@ impl Entry {
                 true
             }
             Err(problem) => {
+                self.inputs.insert(key(field), Input::new(typed.clone()));
                 let text = format!("{}: {}", field.label(), problem);
                 self.say(false, text);
                 false
@@ -488,7 +516,9 @@ impl Entry {
                     // Made when the order is saved, so a discarded order leaves no one behind.
                     self.draft.customer = None;
                     self.draft.new_customer = Some(typed.clone());
-                    self.draft.tier_discount = Decimal::ZERO;
+                    self.draft.set_tier_discount(Decimal::ZERO);
+                    let h = &mut self.draft.header;
+                    (h.address, h.region, h.salesperson) = (String::new(), String::new(), String::new());
                     self.load_header();
                     self.focus = Field::Code;
                     self.dirty = true;

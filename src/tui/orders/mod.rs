@@ -60,6 +60,8 @@ pub struct OrderForm {
     pub kind: FormKind,
     pub form: Form,
     pub order: i64,
+    /// The order's version when the form opened.
+    pub version: i64,
 }
 
 /// Where an order's screen or entry returns to on Esc.
