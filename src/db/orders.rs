@@ -725,70 +725,74 @@ pub fn for_each_line(conn: &Connection, mut each: impl FnMut(&str, OrderLine) ->
     Ok(())
 }
 
+/// Runs a check query and describes each row it finds.
+fn findings(
+    conn: &Connection,
+    sql: &str,
+    describe: impl Fn(&Row<'_>) -> rusqlite::Result<String>,
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let found = stmt.query_map([], |r| describe(r))?.collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
+
 /// Reservations and allocations that differ from the open shipments that should make
 /// them, and order totals that differ from their lines: what `check` reports.
 pub fn problems(conn: &Connection) -> Result<Vec<String>> {
-    let mut found = Vec::new();
-    let mut stmt = conn.prepare(
+    let q = |r: &Row<'_>, i: usize| r.get::<_, i64>(i).map(Quantity::from_minor);
+    let m = |r: &Row<'_>, i: usize| r.get::<_, i64>(i).map(Money::from_minor);
+    let mut found = findings(
+        conn,
         "SELECT p.sku, w.code, l.reserved, coalesce(h.held, 0) FROM stock_levels l
          JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
          LEFT JOIN (SELECT sl.product_id, s.warehouse_id, sum(sl.quantity) AS held
                     FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id AND s.status = 'open'
                     GROUP BY 1, 2) h ON h.product_id = l.product_id AND h.warehouse_id = l.warehouse_id
          WHERE l.reserved <> coalesce(h.held, 0)",
+        |r| {
+            let (sku, wh): (String, String) = (r.get(0)?, r.get(1)?);
+            Ok(format!("reserved {sku} in {wh}: {} but open shipments hold {}", q(r, 2)?, q(r, 3)?))
+        },
     )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (sku, wh, reserved, held): (String, String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        found.push(format!(
-            "reserved {sku} in {wh}: {} but open shipments hold {}",
-            Quantity::from_minor(reserved),
-            Quantity::from_minor(held)
-        ));
-    }
-    let mut stmt = conn.prepare(
+    found.extend(findings(
+        conn,
         "SELECT o.number, l.line, l.allocated, coalesce(h.held, 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
          LEFT JOIN (SELECT s.order_id, sl.order_line, sum(sl.quantity) AS held
                     FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id AND s.status = 'open'
                     GROUP BY 1, 2) h ON h.order_id = l.order_id AND h.order_line = l.line
          WHERE l.allocated <> coalesce(h.held, 0)",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (number, line, allocated, held): (String, i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        found.push(format!(
-            "order {number} line {line}: allocated {} but open shipments hold {}",
-            Quantity::from_minor(allocated),
-            Quantity::from_minor(held)
-        ));
-    }
-    let mut stmt = conn.prepare(
-        "SELECT o.number, o.gross, o.net, o.tax FROM orders o WHERE o.gross <> o.net + o.tax
+        |r| {
+            let (number, line): (String, i64) = (r.get(0)?, r.get(1)?);
+            Ok(format!("order {number} line {line}: allocated {} but open shipments hold {}", q(r, 2)?, q(r, 3)?))
+        },
+    )?);
+    found.extend(findings(
+        conn,
+        "SELECT o.number, o.net, o.tax, o.gross FROM orders o WHERE o.gross <> o.net + o.tax
             OR o.net <> CASE WHEN o.prices_include_tax THEN o.net
                              ELSE (SELECT coalesce(sum(amount), 0) FROM order_lines l WHERE l.order_id = o.id) END
             OR o.gross <> CASE WHEN o.prices_include_tax
                                THEN (SELECT coalesce(sum(amount), 0) FROM order_lines l WHERE l.order_id = o.id)
                                ELSE o.gross END",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (number, gross, net, tax): (String, i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        found.push(format!(
-            "order {number}: totals net {} tax {} gross {} do not match its lines",
-            Money::from_minor(net),
-            Money::from_minor(tax),
-            Money::from_minor(gross)
-        ));
-    }
-    let mut stmt = conn.prepare(
+        |r| {
+            let number: String = r.get(0)?;
+            Ok(format!(
+                "order {number}: totals net {} tax {} gross {} do not match its lines",
+                m(r, 1)?,
+                m(r, 2)?,
+                m(r, 3)?
+            ))
+        },
+    )?);
+    found.extend(findings(
+        conn,
         "SELECT c.status, c.count, (SELECT count(*) FROM orders o WHERE o.status = c.status)
          FROM order_counts c WHERE c.count <> (SELECT count(*) FROM orders o WHERE o.status = c.status)",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (status, stored, actual): (String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        found.push(format!("orders {status}: counted {stored} but there are {actual}"));
-    }
+        |r| {
+            let (status, stored, actual): (String, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            Ok(format!("orders {status}: counted {stored} but there are {actual}"))
+        },
+    )?);
     Ok(found)
 }
 

@@ -240,3 +240,22 @@ pub fn draw_labelled_input(
         frame.set_cursor_position((x.min(row.x + row.width.saturating_sub(1)), row.y));
     }
 }
+
+/// A list's filter line: `/ ` and what is typed (scrolled to the cursor, the cursor shown
+/// while typing), or a dim hint when there is no filter.
+pub fn draw_filter_line(frame: &mut Frame<'_>, theme: &Theme, area: Rect, input: &Input, typing: bool, hint: &str) {
+    let text = input.value();
+    let line = if typing || !text.is_empty() {
+        let max = usize::from(area.width).saturating_sub(4);
+        let scroll = input.visual_scroll(max);
+        if typing {
+            let cursor = input.visual_cursor().saturating_sub(scroll);
+            frame.set_cursor_position((area.x + 2 + u16::try_from(cursor).unwrap_or(0), area.y));
+        }
+        let shown = display_safe(skip_columns(text, scroll)).into_owned();
+        Line::from(vec![Span::styled("/ ", theme.key), Span::raw(shown)])
+    } else {
+        Line::styled(hint.to_string(), theme.dim)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}

@@ -440,3 +440,19 @@ fn by_id(s: &Session, id: i64) -> Order {
 fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
 }
+
+#[test]
+fn check_names_a_reservation_or_total_that_went_wrong() {
+    let mut s = order_shop();
+    let order = save_new(&mut s, &[("PEN", "2")]).unwrap();
+    confirm(&mut s, order.id, order.version).unwrap();
+    assert!(problems(&s).is_empty());
+    s.db.conn().execute("UPDATE stock_levels SET reserved = reserved + 1000 WHERE warehouse_id = 1", []).unwrap();
+    s.db.conn().execute("UPDATE orders SET gross = gross + 1", []).unwrap();
+    let found = check_all(&s).unwrap();
+    assert!(
+        found.iter().any(|p| p.starts_with("reserved PEN in MAIN: 3.000 but open shipments hold 2.000")),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|p| p.contains("SO-000001: totals")), "{found:?}");
+}

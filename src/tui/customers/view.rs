@@ -91,21 +91,8 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_widget(block, area);
     let [filter_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
 
-    // The filter line: what is typed, with the cursor while typing.
-    let filter_text = tab.filter_input.value();
-    let filter_line = if tab.filtering || !filter_text.is_empty() {
-        let max = usize::from(filter_area.width).saturating_sub(4);
-        let scroll = tab.filter_input.visual_scroll(max);
-        let shown = crate::domain::text::skip_columns(filter_text, scroll);
-        if tab.filtering {
-            let cursor = tab.filter_input.visual_cursor().saturating_sub(scroll);
-            frame.set_cursor_position((filter_area.x + 2 + u16::try_from(cursor).unwrap_or(0), filter_area.y));
-        }
-        Line::from(vec![Span::styled("/ ", theme.key), Span::raw(display_safe(shown).into_owned())])
-    } else {
-        Line::styled(t("list.filter_hint"), theme.dim)
-    };
-    frame.render_widget(Paragraph::new(filter_line), filter_area);
+    let hint = t("list.filter_hint");
+    crate::tui::form::draw_filter_line(frame, theme, filter_area, &tab.filter_input, tab.filtering, hint);
 
     let table_width = usize::from(table_area.width.saturating_sub(1));
     let columns = columns(table_width);

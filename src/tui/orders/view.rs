@@ -11,7 +11,7 @@ use super::{OrderScreen, OrdersTab};
 use crate::db::orders::COUNT_CAP;
 use crate::domain::money::Quantity;
 use crate::domain::order::{OrderStatus, Totals};
-use crate::domain::text::{display_safe, skip_columns, truncate};
+use crate::domain::text::{display_safe, truncate};
 use crate::i18n::{column_label, t, tf};
 use crate::ops::orders::{OrderDetail, status_label};
 use crate::tui::app::App;
@@ -55,20 +55,8 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [filter_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let filter_text = tab.filter_input.value();
-    let filter_line = if tab.filtering || !filter_text.is_empty() {
-        let max = usize::from(filter_area.width).saturating_sub(4);
-        let scroll = tab.filter_input.visual_scroll(max);
-        if tab.filtering {
-            let cursor = tab.filter_input.visual_cursor().saturating_sub(scroll);
-            frame.set_cursor_position((filter_area.x + 2 + u16::try_from(cursor).unwrap_or(0), filter_area.y));
-        }
-        let shown = display_safe(skip_columns(filter_text, scroll)).into_owned();
-        Line::from(vec![Span::styled("/ ", theme.key), Span::raw(shown)])
-    } else {
-        Line::styled(t("orders.filter_hint"), theme.dim)
-    };
-    frame.render_widget(Paragraph::new(filter_line), filter_area);
+    let hint = t("orders.filter_hint");
+    crate::tui::form::draw_filter_line(frame, theme, filter_area, &tab.filter_input, tab.filtering, hint);
     if list.rows.is_empty() {
         return dim_line(frame, app, table_area, t("orders.empty"));
     }

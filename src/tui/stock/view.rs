@@ -11,7 +11,7 @@ use super::{ALERT_ROWS, ProductDetail, StockScreen};
 use crate::db::products::ProductSort;
 use crate::domain::money::Quantity;
 use crate::domain::stock::MoveKind;
-use crate::domain::text::{display_safe, skip_columns, truncate, width};
+use crate::domain::text::{display_safe, truncate, width};
 use crate::i18n::{column_label, t, tf};
 use crate::tui::app::App;
 use crate::tui::table;
@@ -91,20 +91,8 @@ fn draw_products(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_widget(block, area);
     let [filter_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
 
-    let filter_text = tab.filter_input.value();
-    let filter_line = if tab.filtering || !filter_text.is_empty() {
-        let max = usize::from(filter_area.width).saturating_sub(4);
-        let scroll = tab.filter_input.visual_scroll(max);
-        if tab.filtering {
-            let cursor = tab.filter_input.visual_cursor().saturating_sub(scroll);
-            frame.set_cursor_position((filter_area.x + 2 + u16::try_from(cursor).unwrap_or(0), filter_area.y));
-        }
-        let shown = display_safe(skip_columns(filter_text, scroll)).into_owned();
-        Line::from(vec![Span::styled("/ ", theme.key), Span::raw(shown)])
-    } else {
-        Line::styled(t("stock.filter_hint"), theme.dim)
-    };
-    frame.render_widget(Paragraph::new(filter_line), filter_area);
+    let hint = t("stock.filter_hint");
+    crate::tui::form::draw_filter_line(frame, theme, filter_area, &tab.filter_input, tab.filtering, hint);
 
     if list.rows.is_empty() {
         let text = if list.source.query.filter.is_empty() { t("stock.empty") } else { t("stock.no_match") };
