@@ -319,3 +319,30 @@ fn stray_keys_around_scans_do_no_harm() {
     assert_eq!(order.order.status, shopdesk::domain::order::OrderStatus::Draft);
     assert!(render(&app).contains("7 keys typed after saving were ignored"), "{}", render(&app));
 }
+
+/// The list's filter line takes words and `status:`, `sp:`, `from:`, `to:`.
+#[test]
+fn the_order_list_filters_by_status_salesperson_and_dates() {
+    let mut app = app_on(session_with_stock(), 120, 40);
+    for (customer, confirm) in [("C000001", false), ("C000003", true)] {
+        app.handle_event(&ctrl('n'));
+        type_text(&mut app, customer);
+        enter(&mut app);
+        type_text(&mut app, "BOLT-8");
+        enter(&mut app);
+        app.handle_event(&if confirm { ctrl('o') } else { ctrl('s') });
+        app.handle_event(&key(KeyCode::Esc));
+    }
+    let numbers = |app: &App| app.orders.list.rows.iter().map(|r| r.number.clone()).collect::<Vec<_>>();
+    assert_eq!(numbers(&app), ["SO-000002", "SO-000001"]);
+    app.handle_event(&key(KeyCode::Char('/')));
+    type_text(&mut app, "status:draft");
+    assert_eq!(numbers(&app), ["SO-000001"]);
+    for _ in 0.."status:draft".len() {
+        app.handle_event(&key(KeyCode::Backspace));
+    }
+    type_text(&mut app, "sp:chen from:2026-11-27 to:2026-11-27");
+    assert_eq!(numbers(&app), ["SO-000002"], "张伟's salesperson is chen");
+    type_text(&mut app, " to:2026-13-01");
+    assert!(render(&app).contains("2026-13-01: give a date as YYYY-MM-DD"), "{}", render(&app));
+}

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params_from_iter};
 use rust_decimal::Decimal;
 
-use super::paging::{Anchor, Key};
+use super::paging::{self, Anchor, Key};
 use super::products::{basis_points, minor};
 use crate::domain::money::{Money, Price, Quantity};
 use crate::domain::order::OrderStatus;
@@ -523,6 +523,7 @@ pub struct OrderQuery {
     /// An order number, or part of a customer's name or code.
     pub filter: String,
     pub customer_id: Option<i64>,
+    pub status: Option<OrderStatus>,
     pub salesperson: String,
     /// Order dates, inclusive, as YYYY-MM-DD; empty for open-ended.
     pub from: String,
@@ -576,6 +577,10 @@ fn conditions(query: &OrderQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
         params.push(Box::new(format!("%{escaped}")));
         params.push(Box::new(format!("%{escaped}%")));
     }
+    if let Some(status) = query.status {
+        clauses.push("o.status = ?".into());
+        params.push(Box::new(status.as_str()));
+    }
     if let Some(customer) = query.customer_id {
         clauses.push("o.customer_id = ?".into());
         params.push(Box::new(customer));
@@ -595,26 +600,31 @@ fn conditions(query: &OrderQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
     (clauses, params)
 }
 
-/// A window of the list, newest first, keyed by id (the key's value is unused).
+/// The list's key of an order: its date and id.
+pub fn key_of(conn: &Connection, id: i64) -> Result<Option<Key>> {
+    let date: Option<String> =
+        conn.prepare_cached("SELECT order_date FROM orders WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    Ok(date.map(|value| Key { value, id }))
+}
+
+/// A window of the list, newest first, keyed by order date and id.
 pub fn window(conn: &Connection, query: &OrderQuery, anchor: &Anchor, limit: usize) -> Result<Vec<OrderRow>> {
     let (mut clauses, mut params) = conditions(query);
-    let (condition, direction, backwards) = match anchor {
-        Anchor::Start => (None, "DESC", false),
-        Anchor::End => (None, "ASC", true),
-        Anchor::From(k) => (Some(("<=", k.id)), "DESC", false),
-        Anchor::After(k) => (Some(("<", k.id)), "DESC", false),
-        Anchor::Before(k) => (Some((">", k.id)), "ASC", true),
-    };
-    if let Some((op, id)) = condition {
-        clauses.push(format!("o.id {op} ?"));
-        params.push(Box::new(id));
+    // Newest first by order date, then number of creation: every view's index ends in
+    // (order_date, id), so a page is a range read whatever the filter.
+    let window = paging::window(anchor, "o.order_date", "o.id", true);
+    if let Some((condition, key)) = window.condition {
+        clauses.push(condition);
+        params.push(Box::new(key.value));
+        params.push(Box::new(key.id));
     }
+    let (direction, backwards) = (window.direction, window.backwards);
     let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     let sql = format!(
         "SELECT o.id, o.number, o.order_date, o.ship_by, o.status, o.gross, o.salesperson, o.backorder,
                 (SELECT name FROM customers c WHERE c.id = o.customer_id) AS customer,
                 (SELECT code FROM customers c WHERE c.id = o.customer_id) AS customer_code
-         FROM orders o {where_sql} ORDER BY o.id {direction} LIMIT ?"
+         FROM orders o {where_sql} ORDER BY o.order_date {direction}, o.id {direction} LIMIT ?"
     );
     params.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut rows = conn
@@ -648,6 +658,7 @@ pub const COUNT_CAP: usize = 10_000;
 pub fn count(conn: &Connection, query: &OrderQuery) -> Result<usize> {
     let plain = query.filter.trim().is_empty()
         && query.customer_id.is_none()
+        && query.status.is_none()
         && query.salesperson.trim().is_empty()
         && query.from.is_empty()
         && query.to.is_empty();
@@ -678,7 +689,8 @@ pub fn count(conn: &Connection, query: &OrderQuery) -> Result<usize> {
 /// Rows of the list before `key` (newest first): where a row sits, for the scroll bar.
 pub fn position(conn: &Connection, query: &OrderQuery, key: &Key) -> Result<usize> {
     let (mut clauses, mut params) = conditions(query);
-    clauses.push("o.id > ?".into());
+    clauses.push("(o.order_date, o.id) > (?, ?)".into());
+    params.push(Box::new(key.value.clone()));
     params.push(Box::new(key.id));
     let sql = format!("SELECT count(*) FROM (SELECT 1 FROM orders o WHERE {} LIMIT ?)", clauses.join(" AND "));
     params.push(Box::new(i64::try_from(COUNT_CAP).unwrap_or(i64::MAX)));

@@ -873,6 +873,33 @@ pub fn customer_revenue(session: &Session, customer: i64) -> Result<Money> {
     repo::customer_revenue(session.db.conn(), customer)
 }
 
+/// What the list's filter line says: `sp:alice status:shipped from:2026-11-01
+/// to:2026-11-30` and any other words (an order number, part of a customer's name or code).
+/// Unknown statuses and dates that are not dates are named back.
+pub fn parse_filter(text: &str, query: &mut repo::OrderQuery) -> std::result::Result<(), String> {
+    let mut words = Vec::new();
+    let (mut status, mut salesperson, mut from, mut to) = (None, String::new(), String::new(), String::new());
+    for word in text.split_whitespace() {
+        let date = |v: &str| match parse_date(v) {
+            Ok(Some(d)) => Ok(d.to_string()),
+            _ => Err(tf("orders.filter_bad_date", &[("value", &v)])),
+        };
+        match word.split_once(':') {
+            Some(("sp" | "salesperson", v)) if !v.is_empty() => salesperson = v.to_string(),
+            Some(("status", v)) if !v.is_empty() => {
+                status =
+                    Some(OrderStatus::parse(v).map_err(|p| format!("status: {}", crate::error::describe_problem(&p)))?)
+            }
+            Some(("from", v)) if !v.is_empty() => from = date(v)?,
+            Some(("to", v)) if !v.is_empty() => to = date(v)?,
+            _ => words.push(word),
+        }
+    }
+    (query.filter, query.status, query.salesperson, query.from, query.to) =
+        (words.join(" "), status, salesperson, from, to);
+    Ok(())
+}
+
 pub fn window(
     session: &Session,
     query: &repo::OrderQuery,

@@ -99,6 +99,8 @@ impl App {
             dropped_keys: 0,
         };
         app.customers.list.capacity = super::view::list_capacity(size.1);
+        // The orders list fills a screen even when first shown after an order is saved.
+        app.orders.list.capacity = super::view::list_capacity(size.1);
         app.customers.list.reset(&app.session)?;
         Ok(app)
     }
@@ -203,7 +205,9 @@ impl App {
             let result = self.stock.products.set_capacity(&self.session, capacity);
             self.report(result);
         }
-        if !self.orders.list.rows.is_empty() {
+        if self.orders.list.rows.is_empty() {
+            self.orders.list.capacity = capacity;
+        } else {
             let result = self.orders.list.set_capacity(&self.session, capacity);
             self.report(result);
         }

@@ -37,11 +37,13 @@ CREATE TABLE orders (
     updated_at         TEXT NOT NULL,
     version            INTEGER NOT NULL DEFAULT 1
 ) STRICT;
-CREATE INDEX orders_by_status ON orders (status, id);
-CREATE INDEX orders_by_customer ON orders (customer_id, id);
-CREATE INDEX orders_by_salesperson ON orders (salesperson, id);
+-- The list runs newest first by (order_date, id); every filter's index ends in those two,
+-- so each view, and a date range within it, is a range read in the list's own order.
+CREATE INDEX orders_by_status ON orders (status, order_date, id);
+CREATE INDEX orders_by_customer ON orders (customer_id, order_date, id);
+CREATE INDEX orders_by_salesperson ON orders (salesperson, order_date, id);
 CREATE INDEX orders_by_date ON orders (order_date, id);
-CREATE INDEX orders_backordered ON orders (id) WHERE backorder = 1;
+CREATE INDEX orders_backordered ON orders (order_date, id) WHERE backorder = 1;
 
 -- allocated: held by open shipments (kept by the shipment triggers below); shipped: left.
 CREATE TABLE order_lines (

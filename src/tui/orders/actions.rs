@@ -95,8 +95,15 @@ impl App {
     }
 
     fn requery_orders(&mut self) -> Result<()> {
-        self.orders.list.source.query.filter = self.orders.filter_input.value().to_string();
-        self.orders.list.reset(&self.session)
+        let typed = self.orders.filter_input.value().to_string();
+        // While a word is half typed (`status:shi`) the list keeps its last good filter.
+        match orders::parse_filter(&typed, &mut self.orders.list.source.query) {
+            Ok(()) => self.orders.list.reset(&self.session),
+            Err(why) => {
+                self.flash = Some(Flash::Error(why));
+                Ok(())
+            }
+        }
     }
 
     fn set_view(&mut self, step: isize) -> Result<()> {

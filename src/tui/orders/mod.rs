@@ -24,7 +24,7 @@ impl PageSource for OrderSource {
     type Row = OrderRow;
 
     fn key(row: &OrderRow) -> Key {
-        Key { value: String::new(), id: row.id }
+        Key { value: row.order_date.clone(), id: row.id }
     }
 
     fn window(&self, session: &Session, anchor: &Anchor, limit: usize) -> Result<Vec<OrderRow>> {
@@ -39,8 +39,8 @@ impl PageSource for OrderSource {
         orders::position(session, &self.query, key)
     }
 
-    fn key_of(&self, _session: &Session, id: i64) -> Result<Option<Key>> {
-        Ok(Some(Key { value: String::new(), id }))
+    fn key_of(&self, session: &Session, id: i64) -> Result<Option<Key>> {
+        crate::db::orders::key_of(session.db.conn(), id)
     }
 }
 
