@@ -287,18 +287,7 @@ mod tests {
     #[test]
     fn every_legal_and_illegal_step() {
         use OrderStatus::*;
-        let steps = [
-            Step::Edit,
-            Step::Confirm,
-            Step::Approve,
-            Step::Reject,
-            Step::Change,
-            Step::Cancel,
-            Step::Ship,
-            Step::Allocate,
-            Step::Deliver,
-            Step::Close,
-        ];
+        let steps = Step::all();
         let legal: &[(OrderStatus, &[Step])] = &[
             (Draft, &[Step::Edit, Step::Confirm, Step::Cancel]),
             (AwaitingApproval, &[Step::Approve, Step::Reject, Step::Cancel]),
