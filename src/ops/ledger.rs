@@ -222,6 +222,23 @@ pub(crate) fn take_out(
         }
         vec![(None, m.quantity)]
     };
+    // Stock held by open shipments is promised to customers: only a shipment takes it.
+    // Scrap, adjustments and transfers may take what is free.
+    if kind != MoveKind::Shipment && !(product.data.allow_negative || m.warehouse.data.allow_negative) {
+        let level = repo::level(tx, product.id, m.warehouse.id)?;
+        let (on_hand, reserved) = level.map(|l| (l.on_hand, l.reserved)).unwrap_or_default();
+        if !reserved.is_zero() && m.quantity > on_hand - reserved {
+            return Err(Error::Refused(tf(
+                "stock.reserved_for_orders",
+                &[
+                    ("sku", &product.data.sku),
+                    ("warehouse", &m.warehouse.data.code),
+                    ("free", &(on_hand - reserved).value().normalize()),
+                    ("reserved", &reserved.value().normalize()),
+                ],
+            )));
+        }
+    }
     for (lot_id, quantity) in &taken {
         repo::insert_move(
             tx,

@@ -456,3 +456,22 @@ fn check_names_a_reservation_or_total_that_went_wrong() {
     );
     assert!(found.iter().any(|p| p.contains("SO-000001: totals")), "{found:?}");
 }
+
+#[test]
+fn scrap_and_transfers_leave_reserved_stock_alone() {
+    let mut s = order_shop();
+    let order = save_new(&mut s, &[("PEN", "8")]).unwrap();
+    confirm(&mut s, order.id, order.version).unwrap();
+    let scrap = |s: &mut Session, quantity: &str| {
+        let form =
+            MoveForm { product: "PEN".into(), quantity: quantity.into(), note: "broken".into(), ..Default::default() };
+        let m = parse_move(s.db.conn(), &form, MoveKind::Scrap).unwrap();
+        crate::ops::ledger::post(s, MoveKind::Scrap, &m)
+    };
+    let err = scrap(&mut s, "3").unwrap_err();
+    assert!(err.to_string().contains("only 2 free, 8 are reserved"), "{err}");
+    assert!(scrap(&mut s, "2").is_ok(), "what is free may go");
+    let shipment = super::detail(&s, order.id).unwrap().shipments[0].number.clone();
+    assert!(ship(&mut s, &shipment, "", "").is_ok(), "the reserved eight still ship");
+    assert!(problems(&s).is_empty(), "{:?}", problems(&s));
+}
