@@ -696,6 +696,19 @@ fn allocate_in(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order) -> Result<Vec
 /// Ships an open shipment: its goods leave the warehouse (earliest expiry first for lot
 /// products), the reservation is released and the order moves on.
 pub fn ship(session: &mut Session, shipment: &str, carrier: &str, tracking: &str) -> Result<Order> {
+    ship_as_seen(session, shipment, carrier, tracking, None)
+}
+
+/// `ship`, refused when the shipment no longer holds the lines `seen` (order line and
+/// quantity) when the screen showed them: another session changed the order meanwhile, and
+/// the box packed from the old pick list would not match what is booked.
+pub fn ship_as_seen(
+    session: &mut Session,
+    shipment: &str,
+    carrier: &str,
+    tracking: &str,
+    seen: Option<&[(i64, Quantity)]>,
+) -> Result<Order> {
     let carrier = check_text(carrier, false, 64, false)
         .map_err(|problem| Error::Invalid(vec![FieldError { field: "carrier", problem }]))?;
     let tracking = check_text(tracking, false, 64, false)
@@ -704,6 +717,10 @@ pub fn ship(session: &mut Session, shipment: &str, carrier: &str, tracking: &str
         let s = repo::shipment_by_number(tx, shipment)?.ok_or_else(|| no_shipment(shipment))?;
         if s.status != "open" {
             return Err(Error::Refused(tf("order.shipment_not_open", &[("shipment", &s.number)])));
+        }
+        let holds: Vec<(i64, Quantity)> = s.lines.iter().map(|l| (l.order_line, l.quantity)).collect();
+        if seen.is_some_and(|seen| seen != holds.as_slice()) {
+            return Err(Error::Refused(tf("order.shipment_changed", &[("shipment", &s.number)])));
         }
         let order = get_in(tx, s.order_id)?;
         check(&order, Step::Ship)?;

@@ -475,3 +475,19 @@ fn scrap_and_transfers_leave_reserved_stock_alone() {
     assert!(ship(&mut s, &shipment, "", "").is_ok(), "the reserved eight still ship");
     assert!(problems(&s).is_empty(), "{:?}", problems(&s));
 }
+
+#[test]
+fn a_shipment_changed_since_it_was_seen_is_not_shipped() {
+    let mut s = order_shop();
+    let order = save_new(&mut s, &[("PEN", "4")]).unwrap();
+    confirm(&mut s, order.id, order.version).unwrap();
+    let seen_shipment = super::detail(&s, order.id).unwrap().shipments[0].clone();
+    let seen: Vec<(i64, Quantity)> = seen_shipment.lines.iter().map(|l| (l.order_line, l.quantity)).collect();
+    // Another session lowers the quantity after the pick list was printed.
+    let mut d = edit_draft(&s, order.id).unwrap();
+    d.lines[0].quantity = q("2");
+    save(&mut s, &d).unwrap();
+    let err = ship_as_seen(&mut s, &seen_shipment.number, "", "", Some(&seen)).unwrap_err();
+    assert!(err.to_string().contains("was changed in another session"), "{err}");
+    assert_eq!(level(&s, "PEN"), (q("10"), q("2")), "nothing left");
+}

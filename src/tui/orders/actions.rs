@@ -198,6 +198,17 @@ impl App {
         self.orders.screen = OrderScreen::Entry(Box::new(entry));
     }
 
+    /// The lines of a shipment as the order screen shows them.
+    fn shipment_lines(&self, number: &str) -> Vec<(i64, crate::domain::money::Quantity)> {
+        let OrderScreen::Order(detail) = &self.orders.screen else { return Vec::new() };
+        detail
+            .shipments
+            .iter()
+            .find(|s| s.number == number)
+            .map(|s| s.lines.iter().map(|l| (l.order_line, l.quantity)).collect())
+            .unwrap_or_default()
+    }
+
     fn selected_shipment(&self) -> Option<(i64, String, String)> {
         let OrderScreen::Order(detail) = &self.orders.screen else { return None };
         detail.shipments.get(self.orders.shipment).map(|s| (detail.order.id, s.number.clone(), s.status.clone()))
@@ -238,7 +249,8 @@ impl App {
                 order.status.check(Step::Ship).map_err(|why| orders::refusal(&order.number, why))?;
                 match self.selected_shipment() {
                     Some((_, number, status)) if status == "open" => {
-                        self.open_order_form(FormKind::Ship(number), order.id, order.version)
+                        let seen = self.shipment_lines(&number);
+                        self.open_order_form(FormKind::Ship(number, seen), order.id, order.version)
                     }
                     _ => self.flash = Some(Flash::Error(t("entry.no_open_shipment").to_string())),
                 }
@@ -314,7 +326,7 @@ impl App {
         let (title, fields) = match &kind {
             FormKind::Cancel => (t("entry.cancel_title").to_string(), vec![field("reason", "").required()]),
             FormKind::Reject => (t("entry.reject_title").to_string(), vec![field("reason", "").required()]),
-            FormKind::Ship(number) => {
+            FormKind::Ship(number, _) => {
                 (tf("entry.ship_title", &[("shipment", number)]), vec![field("carrier", ""), field("tracking", "")])
             }
             FormKind::Deliver(number) => (
@@ -353,9 +365,10 @@ impl App {
                 .map(|o| tf("entry.cancelled", &[("number", &o.number)])),
             FormKind::Reject => orders::reject(&mut self.session, id, version, form.form.value("reason"))
                 .map(|o| tf("entry.rejected", &[("number", &o.number)])),
-            FormKind::Ship(number) => {
-                let number = number.clone();
-                orders::ship(&mut self.session, &number, form.form.value("carrier"), form.form.value("tracking"))
+            FormKind::Ship(number, seen) => {
+                let (number, seen) = (number.clone(), seen.clone());
+                let (carrier, tracking) = (form.form.value("carrier"), form.form.value("tracking"));
+                orders::ship_as_seen(&mut self.session, &number, carrier, tracking, Some(&seen))
                     .map(|o| tf("entry.shipped", &[("shipment", &number), ("status", &orders::status_label(o.status))]))
             }
             FormKind::Deliver(number) => {

@@ -49,8 +49,9 @@ impl PageSource for OrderSource {
 pub enum FormKind {
     Cancel,
     Reject,
-    /// Carrier and tracking number of the shipment about to leave.
-    Ship(String),
+    /// Carrier and tracking number of the shipment about to leave, with the lines (order
+    /// line, quantity) it held when the form opened.
+    Ship(String, Vec<(i64, crate::domain::money::Quantity)>),
     /// The day a shipment arrived.
     Deliver(String),
 }
