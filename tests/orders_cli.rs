@@ -195,3 +195,31 @@ fn an_order_lives_headless_and_the_reports_follow() {
     assert!(!clerk.status.success());
     assert!(fails(&db, &["settings", "approval_limit", "-5"]).contains("zero or more"));
 }
+
+/// Invoices headless: a draft of what shipped, issued with the next number, shown with the
+/// shop's details, exported as PDF; the database keeps it as issued and check agrees.
+#[test]
+fn an_invoice_is_drafted_issued_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path(), "shop.db");
+    let file = dir.path().join("orders.csv");
+    std::fs::write(&file, "number,customer,status,sku,quantity\nSO-000001,C000003,confirmed,BOLT-8,10\n").unwrap();
+    run(&db, &["import", "orders", file.to_str().unwrap()]);
+    assert!(fails(&db, &["invoice", "draft", "SO-000001"]).contains("Nothing of SO-000001"), "nothing shipped yet");
+    run(&db, &["order", "ship", "SH-000001"]);
+    run(&db, &["settings", "shop_name", "Laden am Markt"]);
+    assert!(run(&db, &["invoice", "draft", "SO-000001"]).contains("Draft invoice 1: 1 lines"));
+    let issued = run(&db, &["invoice", "issue", "1"]);
+    let year = chrono::Local::now().format("%Y").to_string();
+    assert!(issued.contains(&format!("Issued INV-{year}-000001")), "{issued}");
+    let shown = run(&db, &["invoice", "show", &format!("INV-{year}-000001")]);
+    assert!(
+        shown.contains("Laden am Markt") && shown.contains("张伟 [C000003]") && shown.contains("Total due"),
+        "{shown}"
+    );
+    let pdf = dir.path().join("invoice.pdf");
+    shopdesk(&db).args(["invoice", "export", &format!("INV-{year}-000001"), "-o"]).arg(&pdf).assert().success();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    assert!(fails(&db, &["invoice", "delete", &format!("INV-{year}-000001")]).contains("never deleted"));
+    assert!(run(&db, &["check"]).contains("no problems"));
+}

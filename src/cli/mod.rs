@@ -3,6 +3,7 @@
 //! on stderr otherwise.
 
 pub mod bench;
+pub mod invoice;
 pub mod order;
 pub mod report;
 pub mod stock;
@@ -110,6 +111,11 @@ pub enum Command {
     Order {
         #[command(subcommand)]
         action: order::OrderAction,
+    },
+    /// Invoices: draft from orders, issue (numbered, never changed again), show, export
+    Invoice {
+        #[command(subcommand)]
+        action: invoice::InvoiceAction,
     },
     /// Show the shop's settings, or set one (admins): prices_include_tax, approval_limit
     Settings {
@@ -419,6 +425,7 @@ pub fn run(cli: Cli) -> Result<()> {
             print_report(ops::order_reports::shipments(&session, status.as_deref())?, format)
         }
         Some(Command::Order { action }) => order::run(&mut session, action),
+        Some(Command::Invoice { action }) => invoice::run(&mut session, action),
         Some(Command::Settings { key, value }) => match (key, value) {
             (Some(key), Some(value)) => {
                 ops::order_entry::set_setting(&mut session, &key, &value)?;
@@ -468,6 +475,7 @@ pub fn run(cli: Cli) -> Result<()> {
             problems.extend(crate::db::pipeline::total_problems(session.db.conn())?);
             problems.extend(ops::ledger::check(&session)?);
             problems.extend(ops::orders::check_all(&session)?);
+            problems.extend(ops::invoices::check(&session)?);
             problems.extend(crate::db::products::count_problems(session.db.conn())?);
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));

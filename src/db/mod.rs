@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod crm;
 pub mod customers;
+pub mod invoices;
 pub mod ledger;
 pub mod meta;
 pub mod orders;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_stock.sql"),
     include_str!("migrations/006_purchasing.sql"),
     include_str!("migrations/007_orders.sql"),
+    include_str!("migrations/008_invoices.sql"),
 ];
 
 /// The schema version this build writes.

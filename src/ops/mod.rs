@@ -6,6 +6,8 @@ pub mod csv_io;
 pub mod csv_lines;
 pub mod customers;
 pub mod demo;
+pub mod invoice_docs;
+pub mod invoices;
 pub mod ledger;
 pub mod order_csv;
 pub mod order_docs;

@@ -194,6 +194,9 @@ pub fn set_setting(session: &mut Session, key: &str, value: &str) -> Result<()> 
             }
             crate::db::products::minor(money.to_minor())?.to_string()
         }
+        // The shop's details printed on invoices and delivery notes.
+        k if SHOP_DETAILS.contains(&k) => crate::domain::fields::check_text(value, false, 200, false)
+            .map_err(|p| Error::BadArgument(format!("{key}: {}", crate::error::describe_problem(&p))))?,
         _ => return Err(Error::BadArgument(tf("order.unknown_setting", &[("key", &key)]))),
     };
     session.write(|tx, ctx| {
@@ -205,10 +208,26 @@ pub fn set_setting(session: &mut Session, key: &str, value: &str) -> Result<()> 
 /// Settings as `key = value` lines, for `shopdesk settings`.
 pub fn describe_settings(session: &Session) -> Result<Vec<(String, String)>> {
     let s = shop_settings(session)?;
-    Ok(vec![
+    let mut all = vec![
         ("prices_include_tax".into(), if s.prices_include_tax { "yes".into() } else { "no".into() }),
         ("approval_limit".into(), s.approval_limit.to_string()),
-    ])
+    ];
+    for key in SHOP_DETAILS {
+        all.push((key.to_string(), repo::setting(session.db.conn(), key)?));
+    }
+    Ok(all)
+}
+
+/// The shop's own details, as free text settings: who the invoice is from and how to pay.
+pub const SHOP_DETAILS: [&str; 4] = ["shop_name", "shop_address", "shop_tax_id", "shop_payment"];
+
+/// The shop's details in `SHOP_DETAILS` order ('' where not set).
+pub fn shop_details(conn: &rusqlite::Connection) -> Result<[String; 4]> {
+    let mut out: [String; 4] = Default::default();
+    for (slot, key) in out.iter_mut().zip(SHOP_DETAILS) {
+        *slot = repo::setting(conn, key)?;
+    }
+    Ok(out)
 }
 
 /// Customers a typed code, name, phone or e-mail may mean; the exact code alone if one has it.

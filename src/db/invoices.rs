@@ -1,0 +1,301 @@
+//! Invoices, their lines and tax breakdown, the numbering series and the hash chain.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+use rust_decimal::Decimal;
+
+use super::products::{basis_points, minor};
+use crate::domain::money::{Money, Price, Quantity};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    pub id: i64,
+    pub series: String,
+    /// None while a draft.
+    pub number: Option<String>,
+    pub issued: bool,
+    pub customer_id: i64,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub customer_address: String,
+    pub customer_tax_id: String,
+    pub issue_date: String,
+    pub due_date: String,
+    pub prices_include_tax: bool,
+    pub net: Money,
+    pub tax: Money,
+    pub gross: Money,
+    pub chain_seq: Option<i64>,
+    pub prev_hash: String,
+    pub hash: String,
+    pub created_at: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceLine {
+    pub line: i64,
+    pub order_id: Option<i64>,
+    pub order_line: Option<i64>,
+    pub product_id: Option<i64>,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub quantity: Quantity,
+    pub unit_price: Price,
+    pub discount: Decimal,
+    pub tax_rate: Decimal,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaxLine {
+    pub rate: Decimal,
+    pub base: Money,
+    pub tax: Money,
+}
+
+fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
+    let status: String = row.get("status")?;
+    Ok(Invoice {
+        id: row.get("id")?,
+        series: row.get("series")?,
+        number: row.get("number")?,
+        issued: status == "issued",
+        customer_id: row.get("customer_id")?,
+        customer_code: row.get("customer_code")?,
+        customer_name: row.get("customer_name")?,
+        customer_address: row.get("customer_address")?,
+        customer_tax_id: row.get("customer_tax_id")?,
+        issue_date: row.get("issue_date")?,
+        due_date: row.get("due_date")?,
+        prices_include_tax: row.get("prices_include_tax")?,
+        net: Money::from_minor(row.get("net")?),
+        tax: Money::from_minor(row.get("tax")?),
+        gross: Money::from_minor(row.get("gross")?),
+        chain_seq: row.get("chain_seq")?,
+        prev_hash: row.get("prev_hash")?,
+        hash: row.get("hash")?,
+        created_at: row.get("created_at")?,
+        version: row.get("version")?,
+    })
+}
+
+pub fn invoice(conn: &Connection, id: i64) -> Result<Option<Invoice>> {
+    Ok(conn.prepare_cached("SELECT * FROM invoices WHERE id = ?1")?.query_row([id], invoice_from_row).optional()?)
+}
+
+pub fn by_number(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
+    Ok(conn
+        .prepare_cached("SELECT * FROM invoices WHERE number = ?1")?
+        .query_row([number.trim()], invoice_from_row)
+        .optional()?)
+}
+
+pub fn insert_draft(
+    conn: &Connection,
+    series: &str,
+    customer_id: i64,
+    prices_include_tax: bool,
+    at: &str,
+    by: &str,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO invoices (series, status, customer_id, prices_include_tax, created_at, created_by)
+         VALUES (?1, 'draft', ?2, ?3, ?4, ?5)",
+    )?
+    .execute((series, customer_id, prices_include_tax, at, by))?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_line(conn: &Connection, invoice_id: i64, l: &InvoiceLine) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO invoice_lines (invoice_id, line, order_id, order_line, product_id, sku, name, unit, quantity,
+                                    unit_price, discount_bp, tax_rate_bp, amount)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute((
+        invoice_id,
+        l.line,
+        l.order_id,
+        l.order_line,
+        l.product_id,
+        &l.sku,
+        &l.name,
+        &l.unit,
+        minor(l.quantity.to_minor())?,
+        minor(l.unit_price.to_minor())?,
+        basis_points(l.discount)?,
+        basis_points(l.tax_rate)?,
+        minor(l.amount.to_minor())?,
+    ))?;
+    Ok(())
+}
+
+pub fn lines(conn: &Connection, invoice_id: i64) -> Result<Vec<InvoiceLine>> {
+    let rows = conn
+        .prepare_cached("SELECT * FROM invoice_lines WHERE invoice_id = ?1 ORDER BY line")?
+        .query_map([invoice_id], |r| {
+            Ok(InvoiceLine {
+                line: r.get("line")?,
+                order_id: r.get("order_id")?,
+                order_line: r.get("order_line")?,
+                product_id: r.get("product_id")?,
+                sku: r.get("sku")?,
+                name: r.get("name")?,
+                unit: r.get("unit")?,
+                quantity: Quantity::from_minor(r.get("quantity")?),
+                unit_price: Price::from_minor(r.get("unit_price")?),
+                discount: Decimal::new(r.get("discount_bp")?, 2).normalize(),
+                tax_rate: Decimal::new(r.get("tax_rate_bp")?, 2).normalize(),
+                amount: Money::from_minor(r.get("amount")?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn taxes(conn: &Connection, invoice_id: i64) -> Result<Vec<TaxLine>> {
+    let rows = conn
+        .prepare_cached("SELECT rate_bp, base, tax FROM invoice_taxes WHERE invoice_id = ?1 ORDER BY rate_bp")?
+        .query_map([invoice_id], |r| {
+            Ok(TaxLine {
+                rate: Decimal::new(r.get(0)?, 2).normalize(),
+                base: Money::from_minor(r.get(1)?),
+                tax: Money::from_minor(r.get(2)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn insert_tax(conn: &Connection, invoice_id: i64, t: &TaxLine) -> Result<()> {
+    conn.prepare_cached("INSERT INTO invoice_taxes (invoice_id, rate_bp, base, tax) VALUES (?1, ?2, ?3, ?4)")?
+        .execute((invoice_id, basis_points(t.rate)?, minor(t.base.to_minor())?, minor(t.tax.to_minor())?))?;
+    Ok(())
+}
+
+pub fn set_totals(conn: &Connection, id: i64, net: Money, tax: Money, gross: Money) -> Result<()> {
+    conn.prepare_cached("UPDATE invoices SET net = ?2, tax = ?3, gross = ?4 WHERE id = ?1")?.execute((
+        id,
+        minor(net.to_minor())?,
+        minor(tax.to_minor())?,
+        minor(gross.to_minor())?,
+    ))?;
+    Ok(())
+}
+
+/// The series' pattern and the next sequence for `year`, moving the counter past it.
+/// Call inside the issuing transaction: two sessions can never take the same number.
+pub fn take_sequence(conn: &Connection, series: &str, year: i32) -> Result<(String, i64)> {
+    let (pattern, stored_year, stored_next): (String, i32, i64) = conn
+        .prepare_cached("SELECT pattern, year, next FROM invoice_series WHERE code = ?1")?
+        .query_row([series], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: series.to_string() })?;
+    let seq = crate::domain::invoice::next_in_year(stored_year, stored_next, year);
+    conn.prepare_cached("UPDATE invoice_series SET year = ?2, next = ?3 WHERE code = ?1")?.execute((
+        series,
+        year,
+        seq + 1,
+    ))?;
+    Ok((pattern, seq))
+}
+
+/// The newest link of the chain: its place and hash (0 and '' before the first).
+pub fn chain_end(conn: &Connection) -> Result<(i64, String)> {
+    let end = conn
+        .prepare_cached(
+            "SELECT chain_seq, hash FROM invoices WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(end.unwrap_or((0, String::new())))
+}
+
+/// What issuing writes onto a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue<'a> {
+    pub number: &'a str,
+    pub customer_code: &'a str,
+    pub customer_name: &'a str,
+    pub customer_address: &'a str,
+    pub customer_tax_id: &'a str,
+    pub issue_date: &'a str,
+    pub due_date: &'a str,
+    pub chain_seq: i64,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+    pub at: &'a str,
+    pub by: &'a str,
+}
+
+pub fn issue(conn: &Connection, id: i64, version: i64, i: &Issue<'_>) -> Result<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE invoices SET status = 'issued', number = ?3, customer_code = ?4, customer_name = ?5,
+                customer_address = ?6, customer_tax_id = ?7, issue_date = ?8, due_date = ?9, chain_seq = ?10,
+                prev_hash = ?11, hash = ?12, issued_at = ?13, issued_by = ?14, version = version + 1
+             WHERE id = ?1 AND version = ?2 AND status = 'draft'",
+        )?
+        .execute((
+            id,
+            version,
+            i.number,
+            i.customer_code,
+            i.customer_name,
+            i.customer_address,
+            i.customer_tax_id,
+            i.issue_date,
+            i.due_date,
+            i.chain_seq,
+            i.prev_hash,
+            i.hash,
+            i.at,
+            i.by,
+        ))?;
+    if changed == 0 {
+        return Err(Error::Conflict { what: format!("draft invoice {id}") });
+    }
+    Ok(())
+}
+
+pub fn delete_draft(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM invoices WHERE id = ?1 AND status = 'draft'")?.execute([id])?;
+    Ok(())
+}
+
+/// Moves how much of an order line is invoiced by `delta` (negative when a draft goes).
+pub fn add_invoiced(conn: &Connection, order_id: i64, line: i64, delta: Quantity) -> Result<()> {
+    conn.prepare_cached("UPDATE order_lines SET invoiced = invoiced + ?3 WHERE order_id = ?1 AND line = ?2")?
+        .execute((order_id, line, minor(delta.to_minor())?))?;
+    Ok(())
+}
+
+/// Every issued invoice in chain order.
+pub fn for_each_issued(conn: &Connection, mut each: impl FnMut(Invoice) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT * FROM invoices WHERE status = 'issued' ORDER BY chain_seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(invoice_from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// The latest invoices, drafts and issued, newest first.
+pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Invoice>> {
+    let rows = conn
+        .prepare_cached("SELECT * FROM invoices ORDER BY id DESC LIMIT ?1")?
+        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], invoice_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The pattern of every series, for the numbering check.
+pub fn series(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let rows = conn
+        .prepare_cached("SELECT code, pattern FROM invoice_series ORDER BY code")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,110 @@
+-- Invoices: drafts without a number, then issued: numbered from their series inside the
+-- issuing transaction, the customer copied onto them, chained by hash, and never changed.
+-- Amounts are INTEGER cents, prices ten-thousandths, quantities thousandths, rates
+-- hundredths of a percent, as for orders.
+
+-- pattern: {YYYY} or {YY} for the year of issue, {SEQ:6} (or {SEQ}) for the number within
+-- it; numbering restarts each year. `year` is the year `next` counts in.
+CREATE TABLE invoice_series (
+    code    TEXT PRIMARY KEY,
+    pattern TEXT NOT NULL,
+    year    INTEGER NOT NULL DEFAULT 0,
+    next    INTEGER NOT NULL DEFAULT 1
+) STRICT;
+INSERT INTO invoice_series (code, pattern) VALUES ('INV', 'INV-{YYYY}-{SEQ:6}');
+
+CREATE TABLE invoices (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    series             TEXT NOT NULL REFERENCES invoice_series (code),
+    number             TEXT UNIQUE COLLATE NOCASE,
+    status             TEXT NOT NULL CHECK (status IN ('draft', 'issued')),
+    customer_id        INTEGER NOT NULL REFERENCES customers (id),
+    -- Copied from the customer at issue: what the invoice says forever after.
+    customer_code      TEXT NOT NULL DEFAULT '',
+    customer_name      TEXT NOT NULL DEFAULT '',
+    customer_address   TEXT NOT NULL DEFAULT '',
+    customer_tax_id    TEXT NOT NULL DEFAULT '',
+    issue_date         TEXT NOT NULL DEFAULT '',
+    due_date           TEXT NOT NULL DEFAULT '',
+    prices_include_tax INTEGER NOT NULL DEFAULT 0 CHECK (prices_include_tax IN (0, 1)),
+    net                INTEGER NOT NULL DEFAULT 0,
+    tax                INTEGER NOT NULL DEFAULT 0,
+    gross              INTEGER NOT NULL DEFAULT 0,
+    -- Issue order across all series, and the hash chain: each issued invoice's hash covers
+    -- its content and the previous one's hash.
+    chain_seq          INTEGER UNIQUE,
+    prev_hash          TEXT NOT NULL DEFAULT '',
+    hash               TEXT NOT NULL DEFAULT '',
+    created_at         TEXT NOT NULL,
+    created_by         TEXT NOT NULL,
+    issued_at          TEXT,
+    issued_by          TEXT,
+    version            INTEGER NOT NULL DEFAULT 1,
+    CHECK ((status = 'draft') = (number IS NULL))
+) STRICT;
+CREATE INDEX invoices_by_customer ON invoices (customer_id, id);
+CREATE INDEX invoices_by_status ON invoices (status, id);
+
+CREATE TABLE invoice_lines (
+    invoice_id  INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+    line        INTEGER NOT NULL,
+    order_id    INTEGER REFERENCES orders (id),
+    order_line  INTEGER,
+    product_id  INTEGER REFERENCES products (id),
+    sku         TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    unit        TEXT NOT NULL,
+    quantity    INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price  INTEGER NOT NULL CHECK (unit_price >= 0),
+    discount_bp INTEGER NOT NULL DEFAULT 0 CHECK (discount_bp BETWEEN 0 AND 10000),
+    tax_rate_bp INTEGER NOT NULL DEFAULT 0 CHECK (tax_rate_bp BETWEEN 0 AND 10000),
+    amount      INTEGER NOT NULL,
+    PRIMARY KEY (invoice_id, line)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX invoice_lines_by_order ON invoice_lines (order_id, order_line) WHERE order_id IS NOT NULL;
+
+-- The tax breakdown per rate as issued.
+CREATE TABLE invoice_taxes (
+    invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+    rate_bp    INTEGER NOT NULL,
+    base       INTEGER NOT NULL,
+    tax        INTEGER NOT NULL,
+    PRIMARY KEY (invoice_id, rate_bp)
+) STRICT, WITHOUT ROWID;
+
+-- How much of each order line is on an invoice (drafts included, so nothing is invoiced
+-- twice); deleting a draft gives it back.
+ALTER TABLE order_lines ADD COLUMN invoiced INTEGER NOT NULL DEFAULT 0 CHECK (invoiced >= 0);
+
+-- An issued invoice never changes and is never deleted: the database refuses, whoever
+-- asks. Corrections are credit notes.
+CREATE TRIGGER invoices_issued_fixed BEFORE UPDATE ON invoices WHEN OLD.status = 'issued' BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is never changed: issue a credit note instead');
+END;
+CREATE TRIGGER invoices_issued_kept BEFORE DELETE ON invoices WHEN OLD.status = 'issued' BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is never deleted: issue a credit note instead');
+END;
+CREATE TRIGGER invoice_lines_issued_fixed BEFORE UPDATE ON invoice_lines
+    WHEN (SELECT status FROM invoices WHERE id = OLD.invoice_id) = 'issued' BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is never changed: issue a credit note instead');
+END;
+CREATE TRIGGER invoice_lines_issued_kept BEFORE DELETE ON invoice_lines
+    WHEN (SELECT status FROM invoices WHERE id = OLD.invoice_id) = 'issued' BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is never changed: issue a credit note instead');
+END;
+CREATE TRIGGER invoice_lines_issued_closed BEFORE INSERT ON invoice_lines
+    WHEN (SELECT status FROM invoices WHERE id = NEW.invoice_id) = 'issued' BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is never changed: issue a credit note instead');
+END;
+CREATE TRIGGER invoice_taxes_issued_fixed BEFORE UPDATE ON invoice_taxes
+    WHEN (SELECT status FROM invoices WHERE id = OLD.invoice_id) = 'issued' BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is never changed: issue a credit note instead');
+END;
+CREATE TRIGGER invoice_taxes_issued_kept BEFORE DELETE ON invoice_taxes
+    WHEN (SELECT status FROM invoices WHERE id = OLD.invoice_id) = 'issued' BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is never changed: issue a credit note instead');
+END;
+CREATE TRIGGER invoice_taxes_issued_closed BEFORE INSERT ON invoice_taxes
+    WHEN (SELECT status FROM invoices WHERE id = NEW.invoice_id) = 'issued' BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is never changed: issue a credit note instead');
+END;

@@ -1,0 +1,323 @@
+//! Invoices: drafted from orders (what has shipped, or everything ordered; one or several
+//! orders of one customer), then issued: the next number of the series taken inside the
+//! same transaction, the customer copied onto the invoice, the tax breakdown stored, and a
+//! hash chaining it to the invoice issued before. An issued invoice never changes (the
+//! database refuses); `check` walks the chain and the numbering.
+
+use rusqlite::Connection;
+use rust_decimal::Decimal;
+
+use super::{Session, WriteCtx};
+use crate::db::invoices::{self as repo, Invoice, InvoiceLine, Issue, TaxLine};
+use crate::db::{self, orders as orders_repo};
+use crate::domain::invoice::{chain_hash, format_number};
+use crate::domain::money::{Money, Quantity};
+use crate::domain::order::{OrderStatus, Pricing, totals};
+use crate::error::{Error, Result};
+use crate::i18n::tf;
+
+/// What of an order goes on the invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// What has shipped and is not invoiced yet (the usual case).
+    Shipped,
+    /// Everything ordered and not invoiced yet (shops that bill up front).
+    Ordered,
+}
+
+/// An invoice with its lines and tax breakdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceDetail {
+    pub invoice: Invoice,
+    pub lines: Vec<InvoiceLine>,
+    pub taxes: Vec<TaxLine>,
+}
+
+/// "INV-2026-000001", or "draft 7" for a draft's id.
+pub fn find(session: &Session, reference: &str) -> Result<InvoiceDetail> {
+    let conn = session.db.conn();
+    let reference = reference.trim();
+    let found = match repo::by_number(conn, reference)? {
+        Some(invoice) => Some(invoice),
+        None => match reference.trim_start_matches("draft").trim().parse::<i64>() {
+            Ok(id) => repo::invoice(conn, id)?,
+            Err(_) => None,
+        },
+    };
+    let invoice = found.ok_or_else(|| Error::BadArgument(tf("invoice.no_such", &[("reference", &reference)])))?;
+    detail_of(conn, invoice)
+}
+
+fn detail_of(conn: &Connection, invoice: Invoice) -> Result<InvoiceDetail> {
+    Ok(InvoiceDetail { lines: repo::lines(conn, invoice.id)?, taxes: repo::taxes(conn, invoice.id)?, invoice })
+}
+
+/// A draft invoice for the given orders of one customer.
+pub fn draft_from_orders(session: &mut Session, numbers: &[String], basis: Basis) -> Result<InvoiceDetail> {
+    let id = session.write(|tx, ctx| draft_in(tx, ctx, numbers, basis))?;
+    detail_of(session.db.conn(), repo::invoice(session.db.conn(), id)?.ok_or(Error::NotFound { what: id.to_string() })?)
+}
+
+fn draft_in(tx: &Connection, ctx: &WriteCtx<'_>, numbers: &[String], basis: Basis) -> Result<i64> {
+    let mut orders = Vec::new();
+    for number in numbers {
+        let order = orders_repo::order_by_number(tx, number)?.ok_or_else(|| super::orders::no_order(number))?;
+        if matches!(order.status, OrderStatus::Draft | OrderStatus::AwaitingApproval | OrderStatus::Cancelled) {
+            let status = super::orders::status_label(order.status);
+            return Err(Error::Refused(tf(
+                "invoice.order_not_invoiceable",
+                &[("number", &order.number), ("status", &status)],
+            )));
+        }
+        orders.push(order);
+    }
+    let Some(first) = orders.first() else { return Err(Error::BadArgument(tf("invoice.no_orders", &[]))) };
+    if let Some(other) = orders.iter().find(|o| o.customer_id != first.customer_id) {
+        return Err(Error::Refused(tf("invoice.one_customer", &[("number", &other.number), ("first", &first.number)])));
+    }
+    if let Some(other) = orders.iter().find(|o| o.prices_include_tax != first.prices_include_tax) {
+        return Err(Error::Refused(tf("invoice.one_price_basis", &[("number", &other.number)])));
+    }
+    let id = repo::insert_draft(tx, "INV", first.customer_id, first.prices_include_tax, &ctx.now, &ctx.operator.name)?;
+    let mut n = 0;
+    for order in &orders {
+        for l in orders_repo::lines(tx, order.id)? {
+            let invoiced = invoiced_of(tx, order.id, l.line)?;
+            let ready = match basis {
+                Basis::Shipped => l.shipped,
+                Basis::Ordered => l.quantity,
+            };
+            let quantity = ready - invoiced;
+            if quantity <= Quantity::ZERO {
+                continue;
+            }
+            n += 1;
+            let pricing = Pricing { quantity, unit_price: l.unit_price, discount: l.discount, tax_rate: l.tax_rate };
+            repo::insert_line(
+                tx,
+                id,
+                &InvoiceLine {
+                    line: n,
+                    order_id: Some(order.id),
+                    order_line: Some(l.line),
+                    product_id: Some(l.product_id),
+                    sku: l.sku.clone(),
+                    name: l.name.clone(),
+                    unit: l.unit.clone(),
+                    quantity,
+                    unit_price: l.unit_price,
+                    discount: l.discount,
+                    tax_rate: l.tax_rate,
+                    amount: pricing.amount(),
+                },
+            )?;
+            repo::add_invoiced(tx, order.id, l.line, quantity)?;
+        }
+    }
+    if n == 0 {
+        return Err(Error::Refused(tf("invoice.nothing_to_invoice", &[("orders", &numbers.join(", "))])));
+    }
+    store_totals(tx, id, first.prices_include_tax)?;
+    ctx.audit(tx, "draft", "invoice", Some(id), numbers.join(", "))?;
+    Ok(id)
+}
+
+fn invoiced_of(tx: &Connection, order: i64, line: i64) -> Result<Quantity> {
+    let minor: i64 = tx
+        .prepare_cached("SELECT invoiced FROM order_lines WHERE order_id = ?1 AND line = ?2")?
+        .query_row((order, line), |r| r.get(0))?;
+    Ok(Quantity::from_minor(minor))
+}
+
+fn computed_totals(tx: &Connection, id: i64, include: bool) -> Result<crate::domain::order::Totals> {
+    let lines: Vec<(Money, Decimal)> = repo::lines(tx, id)?.iter().map(|l| (l.amount, l.tax_rate)).collect();
+    totals(&lines, include).map_err(|e| Error::Refused(tf("order.too_large", &[("value", &e)])))
+}
+
+fn store_totals(tx: &Connection, id: i64, include: bool) -> Result<()> {
+    let t = computed_totals(tx, id, include)?;
+    repo::set_totals(tx, id, t.net, t.tax, t.gross)
+}
+
+/// Deletes a draft; what it held of its orders can be invoiced again.
+pub fn delete_draft(session: &mut Session, id: i64) -> Result<()> {
+    session.write(|tx, ctx| {
+        let invoice = repo::invoice(tx, id)?.ok_or(Error::NotFound { what: format!("draft {id}") })?;
+        if invoice.issued {
+            return Err(Error::Refused(tf("invoice.issued_kept", &[("number", &invoice.number.unwrap_or_default())])));
+        }
+        for l in repo::lines(tx, id)? {
+            if let (Some(order), Some(line)) = (l.order_id, l.order_line) {
+                repo::add_invoiced(tx, order, line, Quantity::ZERO - l.quantity)?;
+            }
+        }
+        repo::delete_draft(tx, id)?;
+        ctx.audit(tx, "delete-draft", "invoice", Some(id), String::new())
+    })
+}
+
+/// The content an invoice's hash covers: number, dates, customer as copied, each line,
+/// the tax per rate and the totals, one field per `|`.
+pub fn canonical(invoice: &Invoice, lines: &[InvoiceLine], taxes: &[TaxLine]) -> String {
+    let mut out = format!(
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+        invoice.number.as_deref().unwrap_or(""),
+        invoice.issue_date,
+        invoice.due_date,
+        invoice.customer_code,
+        invoice.customer_name,
+        invoice.customer_address,
+        invoice.customer_tax_id,
+        invoice.prices_include_tax,
+        invoice.net,
+        invoice.tax,
+        invoice.gross,
+        invoice.series,
+    );
+    for l in lines {
+        out.push_str(&format!(
+            "\n{}|{}|{}|{}|{}|{}|{}|{}",
+            l.line, l.sku, l.name, l.quantity, l.unit_price, l.discount, l.tax_rate, l.amount
+        ));
+    }
+    for t in taxes {
+        out.push_str(&format!("\n{}|{}|{}", t.rate, t.base, t.tax));
+    }
+    out
+}
+
+/// Issues a draft: numbered, dated, the customer copied on, due after the customer's
+/// tier's payment days, chained. One transaction: a number is taken only when the invoice
+/// is issued with it, so numbers have no gaps whatever fails.
+pub fn issue(session: &mut Session, id: i64, version: i64) -> Result<InvoiceDetail> {
+    let today = session.clock.today();
+    session.write(|tx, ctx| {
+        let draft = repo::invoice(tx, id)?.ok_or(Error::NotFound { what: format!("draft {id}") })?;
+        if draft.issued {
+            return Err(Error::Refused(tf("invoice.already_issued", &[("number", &draft.number.unwrap_or_default())])));
+        }
+        if draft.version != version {
+            return Err(Error::Conflict { what: format!("draft {id}") });
+        }
+        let customer = db::customers::get(tx, crate::domain::ids::CustomerId(draft.customer_id))?
+            .ok_or_else(|| Error::NotFound { what: format!("customer {}", draft.customer_id) })?;
+        let days = db::tiers::find(tx, &customer.data.tier)?.map(|t| t.data.payment_days).unwrap_or(30);
+        let year = chrono::Datelike::year(&today);
+        let (pattern, seq) = repo::take_sequence(tx, &draft.series, year)?;
+        let number = format_number(&pattern, year, seq)
+            .map_err(|_| Error::Refused(tf("invoice.bad_pattern", &[("pattern", &pattern)])))?;
+        let c = &customer.data;
+        let address = [c.address.as_str(), c.city.as_str()]
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let totals = computed_totals(tx, id, draft.prices_include_tax)?;
+        let taxes: Vec<TaxLine> =
+            totals.rates.iter().map(|r| TaxLine { rate: r.rate, base: r.base, tax: r.tax }).collect();
+        for t in &taxes {
+            repo::insert_tax(tx, id, t)?;
+        }
+        repo::set_totals(tx, id, totals.net, totals.tax, totals.gross)?;
+        let due = today + chrono::Duration::days(days);
+        let (end, prev_hash) = repo::chain_end(tx)?;
+        let issued = Invoice {
+            number: Some(number.clone()),
+            issued: true,
+            customer_code: c.code.clone(),
+            customer_name: c.name.clone(),
+            customer_address: address.clone(),
+            customer_tax_id: c.tax_id.clone(),
+            issue_date: today.to_string(),
+            due_date: due.to_string(),
+            net: totals.net,
+            tax: totals.tax,
+            gross: totals.gross,
+            ..draft.clone()
+        };
+        let lines = repo::lines(tx, id)?;
+        let hash = chain_hash(&prev_hash, &canonical(&issued, &lines, &taxes));
+        repo::issue(
+            tx,
+            id,
+            version,
+            &Issue {
+                number: &number,
+                customer_code: &c.code,
+                customer_name: &c.name,
+                customer_address: &address,
+                customer_tax_id: &c.tax_id,
+                issue_date: &issued.issue_date,
+                due_date: &issued.due_date,
+                chain_seq: end + 1,
+                prev_hash: &prev_hash,
+                hash: &hash,
+                at: &ctx.now,
+                by: &ctx.operator.name,
+            },
+        )?;
+        ctx.audit(tx, "issue", "invoice", Some(id), number)?;
+        let invoice = repo::invoice(tx, id)?.ok_or(Error::NotFound { what: format!("invoice {id}") })?;
+        detail_of(tx, invoice)
+    })
+}
+
+/// Breaks in the chain and the numbering, and totals that do not add up: what `shopdesk
+/// check` reports about invoices.
+pub fn check(session: &Session) -> Result<Vec<String>> {
+    let conn = session.db.conn();
+    let patterns = repo::series(conn)?;
+    let mut problems = Vec::new();
+    let mut prev = String::new();
+    let mut expected_seq = 1;
+    // (series, year) -> the next sequence a number must carry.
+    let mut next: Vec<((String, i32), i64)> = Vec::new();
+    repo::for_each_issued(conn, |inv| {
+        let number = inv.number.clone().unwrap_or_default();
+        if inv.chain_seq != Some(expected_seq) {
+            problems.push(tf("invoice.check_chain_gap", &[("number", &number), ("seq", &expected_seq)]));
+        }
+        expected_seq = inv.chain_seq.unwrap_or(expected_seq) + 1;
+        if inv.prev_hash != prev {
+            problems.push(tf("invoice.check_prev", &[("number", &number)]));
+        }
+        let lines = repo::lines(conn, inv.id)?;
+        let taxes = repo::taxes(conn, inv.id)?;
+        if chain_hash(&inv.prev_hash, &canonical(&inv, &lines, &taxes)) != inv.hash {
+            problems.push(tf("invoice.check_hash", &[("number", &number)]));
+        }
+        let sum: Decimal = lines.iter().map(|l| l.amount.value()).sum();
+        let tax: Decimal = taxes.iter().map(|t| t.tax.value()).sum();
+        let lines_ok = if inv.prices_include_tax { sum == inv.gross.value() } else { sum == inv.net.value() };
+        if !lines_ok || tax != inv.tax.value() || inv.net.value() + inv.tax.value() != inv.gross.value() {
+            problems.push(tf("invoice.check_totals", &[("number", &number)]));
+        }
+        let year = inv.issue_date.get(..4).and_then(|y| y.parse::<i32>().ok()).unwrap_or(0);
+        let key = (inv.series.clone(), year);
+        let seq = match next.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => {
+                *n += 1;
+                *n - 1
+            }
+            None => {
+                next.push((key, 2));
+                1
+            }
+        };
+        let pattern = patterns.iter().find(|(code, _)| *code == inv.series).map(|(_, p)| p.as_str()).unwrap_or("");
+        if format_number(pattern, year, seq).ok().as_deref() != Some(number.as_str()) {
+            problems.push(tf("invoice.check_number", &[("number", &number), ("seq", &seq)]));
+        }
+        prev = inv.hash.clone();
+        Ok(())
+    })?;
+    Ok(problems)
+}
+
+pub fn recent(session: &Session, limit: usize) -> Result<Vec<Invoice>> {
+    repo::recent(session.db.conn(), limit)
+}
+
+#[cfg(test)]
+mod tests;

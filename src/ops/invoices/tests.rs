@@ -1,0 +1,112 @@
+use super::*;
+use crate::domain::stock::ProductInput;
+use crate::ops::ledger::{MoveForm, parse_move, receive};
+use crate::ops::order_entry::OrderDraft;
+use crate::ops::orders;
+use crate::ops::stock::{self, save_product};
+use crate::ops::testing::shop;
+
+fn q(text: &str) -> Quantity {
+    Quantity::parse(text).unwrap()
+}
+
+/// A shop with PEN (2.00, 19 %) and TEA (3.99, 7 %) in stock, and an order of 3 PEN and
+/// 2 TEA, confirmed, of which the pens have shipped.
+fn shipped_order() -> (Session, String) {
+    let (mut s, _) = shop();
+    for (sku, price, tax) in [("PEN", "2", "19"), ("TEA", "3.99", "7")] {
+        let input = ProductInput {
+            sku: sku.into(),
+            name: format!("{sku} name"),
+            sale_price: price.into(),
+            tax_rate: tax.into(),
+            ..Default::default()
+        };
+        save_product(&mut s, None, &input).unwrap();
+    }
+    let form = MoveForm { product: "PEN".into(), quantity: "10".into(), ..Default::default() };
+    let m = parse_move(s.db.conn(), &form, crate::domain::stock::MoveKind::Receipt).unwrap();
+    receive(&mut s, &[m]).unwrap();
+    let mut d = OrderDraft::new(&s).unwrap();
+    let first = crate::db::customers::all_ids(s.db.conn()).unwrap()[0];
+    d.set_customer(&s, crate::db::customers::get(s.db.conn(), first).unwrap().unwrap()).unwrap();
+    d.add(stock::find_product(&s, "PEN").unwrap().unwrap(), q("3"));
+    d.add(stock::find_product(&s, "TEA").unwrap().unwrap(), q("2"));
+    let order = orders::save(&mut s, &d).unwrap();
+    orders::confirm(&mut s, order.id, order.version).unwrap();
+    let shipment = orders::detail(&s, order.id).unwrap().shipments[0].number.clone();
+    orders::ship(&mut s, &shipment, "", "").unwrap();
+    (s, order.number)
+}
+
+#[test]
+fn what_shipped_is_invoiced_once_and_numbered_without_gaps() {
+    let (mut s, number) = shipped_order();
+    let draft = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Shipped).unwrap();
+    assert_eq!(draft.invoice.number, None, "drafts have no number");
+    assert_eq!(draft.lines.len(), 1, "only the pens have shipped");
+    // 3 x 2.00 = 6.00 net, 19 % = 1.14.
+    assert_eq!((draft.invoice.net.to_string(), draft.invoice.gross.to_string()), ("6.00".into(), "7.14".into()));
+    let err = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Shipped).unwrap_err();
+    assert!(err.to_string().contains("Nothing"), "{err}");
+
+    let issued = issue(&mut s, draft.invoice.id, draft.invoice.version).unwrap();
+    assert_eq!(issued.invoice.number.as_deref(), Some("INV-2026-000001"));
+    assert_eq!(issued.invoice.customer_name, "Ana");
+    assert_eq!(issued.taxes.len(), 1);
+    // The rest of the order, invoiced up front: the next number.
+    let rest = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Ordered).unwrap();
+    assert_eq!(rest.lines[0].sku, "TEA");
+    let second = issue(&mut s, rest.invoice.id, rest.invoice.version).unwrap();
+    assert_eq!(second.invoice.number.as_deref(), Some("INV-2026-000002"));
+    assert_eq!(second.invoice.prev_hash, issued.invoice.hash, "chained");
+    assert!(check(&s).unwrap().is_empty(), "{:?}", check(&s).unwrap());
+}
+
+#[test]
+fn an_issued_invoice_never_changes_and_check_finds_tampering() {
+    let (mut s, number) = shipped_order();
+    let draft = draft_from_orders(&mut s, &[number], Basis::Ordered).unwrap();
+    let issued = issue(&mut s, draft.invoice.id, draft.invoice.version).unwrap();
+    let conn = s.db.conn();
+    assert!(conn.execute("UPDATE invoices SET gross = 1", []).is_err(), "the database refuses");
+    assert!(conn.execute("DELETE FROM invoices", []).is_err());
+    assert!(conn.execute("UPDATE invoice_lines SET amount = 1", []).is_err());
+    assert!(conn.execute("DELETE FROM invoice_taxes", []).is_err());
+    assert!(delete_draft(&mut s, issued.invoice.id).is_err());
+    // Someone with the file and a SQLite shell drops the guard: check names the invoice.
+    s.db.conn()
+        .execute_batch("DROP TRIGGER invoice_lines_issued_fixed; UPDATE invoice_lines SET amount = amount + 1;")
+        .unwrap();
+    let found = check(&s).unwrap();
+    assert!(found.iter().any(|p| p.contains("INV-2026-000001")), "{found:?}");
+}
+
+#[test]
+fn a_deleted_draft_gives_its_lines_back() {
+    let (mut s, number) = shipped_order();
+    let draft = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Shipped).unwrap();
+    delete_draft(&mut s, draft.invoice.id).unwrap();
+    let again = draft_from_orders(&mut s, &[number], Basis::Shipped).unwrap();
+    assert_eq!(again.lines[0].quantity, q("3"));
+}
+
+#[test]
+fn two_sessions_issuing_take_consecutive_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let (s, number) = shipped_order();
+    s.db.backup_to(&path).unwrap();
+    let open = || {
+        let db = crate::db::Db::open(&path).unwrap();
+        Session::start(db, "alice", crate::ops::Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap()
+    };
+    let (mut a, mut b) = (open(), open());
+    let first = draft_from_orders(&mut a, std::slice::from_ref(&number), Basis::Shipped).unwrap();
+    let second = draft_from_orders(&mut b, &[number], Basis::Ordered).unwrap();
+    let one = issue(&mut b, second.invoice.id, second.invoice.version).unwrap();
+    let two = issue(&mut a, first.invoice.id, first.invoice.version).unwrap();
+    assert_eq!(one.invoice.number.as_deref(), Some("INV-2026-000001"));
+    assert_eq!(two.invoice.number.as_deref(), Some("INV-2026-000002"));
+    assert!(check(&a).unwrap().is_empty());
+}
