@@ -346,3 +346,24 @@ fn the_order_list_filters_by_status_salesperson_and_dates() {
     type_text(&mut app, " to:2026-13-01");
     assert!(render(&app).contains("2026-13-01: give a date as YYYY-MM-DD"), "{}", render(&app));
 }
+
+/// Esc on an order started from another tab goes back there; a copy with lines asks before
+/// it is thrown away.
+#[test]
+fn leaving_an_order_goes_back_and_asks_when_something_would_be_lost() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&key(KeyCode::Char('3')));
+    app.handle_event(&ctrl('n'));
+    app.handle_event(&key(KeyCode::Esc));
+    assert_eq!(app.tab, shopdesk::tui::app::Tab::Stock, "back where the order was started");
+    app.handle_event(&ctrl('n'));
+    type_text(&mut app, "C000002");
+    enter(&mut app);
+    type_text(&mut app, "BOLT-8");
+    enter(&mut app);
+    app.handle_event(&ctrl('s'));
+    app.handle_event(&key(KeyCode::Char('y'))); // copy it
+    assert!(render(&app).contains("New order"));
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("Please confirm"), "a copy with lines is not dropped silently");
+}

@@ -214,6 +214,17 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                     o.draft.lines.push(line)
                 }
                 None => {
+                    // Empty columns are what the entry screen would fill in from the customer.
+                    let from_customer = |given: &str, default: String| {
+                        if given.is_empty() { default } else { given.to_string() }
+                    };
+                    let c = &customer.data;
+                    let customer_address = [c.address.as_str(), c.city.as_str()]
+                        .iter()
+                        .filter(|s| !s.trim().is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     let header = HeaderInput {
                         warehouse: match cell("warehouse") {
                             "" => crate::db::products::warehouses(tx)?
@@ -223,9 +234,9 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                                 .unwrap_or_default(),
                             code => code.to_string(),
                         },
-                        address: cell("address").to_string(),
-                        region: cell("region").to_string(),
-                        salesperson: cell("salesperson").to_string(),
+                        address: from_customer(cell("address"), customer_address),
+                        region: from_customer(cell("region"), c.region.clone()),
+                        salesperson: from_customer(cell("salesperson"), c.salesperson.clone()),
                         ship_by: cell("ship_by").to_string(),
                         note: cell("note").to_string(),
                     };

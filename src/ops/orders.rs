@@ -127,17 +127,22 @@ fn check(order: &Order, step: Step) -> Result<()> {
 
 /// Timeline details are stored as message keys with their values, not as text, so each
 /// reader sees them in their own language: `@key` then `\u{1f}name=value` per value; a
-/// value that is itself a list of messages separates them with `\u{1d}`; several messages
-/// in one detail are separated with `\u{1e}`. Anything else (a reason typed by a person) is
-/// stored and shown as typed.
+/// value that is itself a list of messages separates them with `\u{1d}` and their own
+/// values with `\u{1c}`; several messages in one detail are separated with `\u{1e}`.
+/// Anything else (a reason typed by a person) is stored and shown as typed.
 const ARG: char = '\u{1f}';
+const NESTED_ARG: char = '\u{1c}';
 const LIST: &str = "\u{1d}";
 const PARTS: &str = "\u{1e}";
 
 pub(crate) fn msg(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    msg_with(key, args, ARG)
+}
+
+fn msg_with(key: &str, args: &[(&str, &dyn std::fmt::Display)], separator: char) -> String {
     let mut out = format!("@{key}");
     for (name, value) in args {
-        out.push(ARG);
+        out.push(separator);
         out.push_str(name);
         out.push('=');
         out.push_str(&value.to_string());
@@ -145,11 +150,14 @@ pub(crate) fn msg(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String 
     out
 }
 
+/// An approval reason as a message inside another message's value.
 fn reason_msg(reason: &ApprovalReason) -> String {
     match reason {
-        ApprovalReason::OverLimit { total, limit } => msg("order.over_limit", &[("total", total), ("limit", limit)]),
+        ApprovalReason::OverLimit { total, limit } => {
+            msg_with("order.over_limit", &[("total", total), ("limit", limit)], NESTED_ARG)
+        }
         ApprovalReason::OverCredit { exposure, limit } => {
-            msg("order.over_credit", &[("exposure", exposure), ("limit", limit)])
+            msg_with("order.over_credit", &[("exposure", exposure), ("limit", limit)], NESTED_ARG)
         }
     }
 }
@@ -171,14 +179,18 @@ pub fn timeline_text(detail: &str) -> String {
 }
 
 fn one_message(part: &str) -> String {
+    message_with(part, ARG)
+}
+
+fn message_with(part: &str, separator: char) -> String {
     let Some(encoded) = part.strip_prefix('@') else { return part.to_string() };
-    let mut pieces = encoded.split(ARG);
+    let mut pieces = encoded.split(separator);
     let key = pieces.next().unwrap_or_default();
     let args: Vec<(String, String)> = pieces
         .filter_map(|p| p.split_once('='))
         .map(|(name, value)| {
             let value = if value.starts_with('@') {
-                value.split(LIST).map(one_message).collect::<Vec<_>>().join("; ")
+                value.split(LIST).map(|m| message_with(m, NESTED_ARG)).collect::<Vec<_>>().join("; ")
             } else {
                 value.to_string()
             };

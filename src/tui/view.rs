@@ -169,10 +169,11 @@ fn hints(app: &App) -> String {
         Context::SlowMovers => &[Action::Wider, Action::Narrower, Action::Open, Action::Back, Action::Help],
         Context::Order => &[Action::SendOrder, Action::Receive, Action::Edit, Action::Back, Action::Help],
         Context::SalesOrders => &[Action::NewOrder, Action::Open, Action::NextView, Action::Filter, Action::Help],
-        Context::SalesOrder => &[Action::ConfirmOrder, Action::Ship, Action::Edit, Action::Back, Action::Help],
+        // What applies depends on the order's state: the screen's own keys line says it.
+        Context::SalesOrder => &[Action::Back, Action::Help],
         Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
         Context::DeliveryNote => &[Action::Save, Action::Back],
-        Context::TierSuggestions => &[Action::ToggleChoice, Action::ApplyChoices, Action::Wider, Action::Back],
+        Context::TierSuggestions => &[Action::ToggleChoice, Action::ApplyChoices, Action::Back, Action::Help],
         Context::Global => &[],
     };
     wanted

@@ -206,6 +206,9 @@ fn above_the_limits_a_manager_approves_or_rejects() {
     let done = confirm(&mut s, order.id, order.version).unwrap();
     assert_eq!(done.order.status, OrderStatus::AwaitingApproval);
     assert_eq!(done.needs_approval.len(), 1);
+    let events = super::detail(&s, order.id).unwrap().events;
+    let waits = timeline_text(&events.last().unwrap().detail);
+    assert!(waits.contains("above the approval limit of 10.00") && !waits.contains('@'), "{waits}");
     assert_eq!(level(&s, "PEN").1, q("0"), "nothing reserved before approval");
     assert!(matches!(approve(&mut s, order.id, done.order.version), Err(Error::NotAllowed { .. })));
     s.operator.role = Role::Manager;

@@ -173,6 +173,7 @@ impl App {
                 draft.set_customer(&self.session, customer)?;
                 Back::Customer(id.0)
             }
+            None if self.tab != Tab::Orders => Back::Tab(self.tab),
             None => Back::List,
         };
         self.tab = Tab::Orders;
@@ -485,7 +486,14 @@ impl App {
 
     pub(crate) fn leave_entry(&mut self) -> Result<()> {
         match self.orders.entry_back {
-            Back::List => self.orders.screen = OrderScreen::List,
+            Back::List => {
+                self.orders.screen = OrderScreen::List;
+                self.enter_orders()?;
+            }
+            Back::Tab(tab) => {
+                self.orders.screen = OrderScreen::List;
+                self.tab = tab;
+            }
             Back::Order(id) => self.show_sales_order(id)?,
             Back::Customer(id) => {
                 self.orders.screen = OrderScreen::List;

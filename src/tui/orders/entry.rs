@@ -194,8 +194,12 @@ impl Entry {
         }
     }
 
+    /// Something would be lost by leaving: typed changes, a code being typed, or a new
+    /// order's lines (a copy or repeat arrives with lines nobody saved yet).
     pub fn is_dirty(&self) -> bool {
-        self.dirty || !self.value(Field::Code).is_empty()
+        self.dirty
+            || !self.value(Field::Code).is_empty()
+            || (self.draft.editing.is_none() && !self.draft.lines.is_empty())
     }
 
     /// The selected line's current value of a line field, shown greyed while it is empty.

@@ -72,6 +72,8 @@ pub enum Back {
     List,
     Order(i64),
     Customer(i64),
+    /// The tab a new order was started from (Ctrl-N on the Stock tab, say).
+    Tab(crate::tui::app::Tab),
 }
 
 #[derive(Debug)]

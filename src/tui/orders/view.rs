@@ -162,18 +162,18 @@ fn draw_order(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &OrderDetail
         "#",
         column_label("sku"),
         column_label("name"),
-        column_label("quantity"),
+        t("entry.qty"),
         t("orders.shipped"),
         t("orders.waiting"),
         t("entry.price"),
+        t("entry.disc"),
         t("orders.amount"),
     ];
-    let mut fixed = vec![2, 10, 0, 8, 8, 8, 9, 10];
+    // The discount is always shown: without it quantity x price would not give the amount.
+    let mut fixed = vec![2, 9, 0, 7, 7, 7, 9, 5, 9];
     if wide {
         titles.insert(6, t("orders.held"));
         fixed.insert(6, 8);
-        titles.insert(8, column_label("discount"));
-        fixed.insert(8, 10);
         titles.insert(9, column_label("tax_rate"));
         fixed.insert(9, 6);
     }
@@ -193,11 +193,11 @@ fn draw_order(frame: &mut Frame<'_>, app: &App, area: Rect, detail: &OrderDetail
                 qty(l.shipped),
                 if waiting.is_zero() { String::new() } else { qty(waiting) },
                 price(l.unit_price),
+                l.discount.normalize().to_string(),
                 l.amount.to_string(),
             ];
             if wide {
                 cells.insert(6, qty(l.allocated));
-                cells.insert(8, l.discount.normalize().to_string());
                 cells.insert(9, l.tax_rate.normalize().to_string());
             }
             cells
