@@ -367,3 +367,31 @@ fn leaving_an_order_goes_back_and_asks_when_something_would_be_lost() {
     app.handle_event(&key(KeyCode::Esc));
     assert!(render(&app).contains("Please confirm"), "a copy with lines is not dropped silently");
 }
+
+/// i on a shipped order drafts its invoice on the Invoices tab; I issues it with the first
+/// number of the year; the list shows it.
+#[test]
+fn an_invoice_from_the_order_screen() {
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&ctrl('n'));
+    type_text(&mut app, "C000003");
+    enter(&mut app);
+    type_text(&mut app, "3*BOLT-8");
+    enter(&mut app);
+    app.handle_event(&ctrl('o'));
+    app.handle_event(&key(KeyCode::Char('s')));
+    app.handle_event(&ctrl('s'));
+    app.handle_event(&key(KeyCode::Char('i')));
+    assert_eq!(app.tab, shopdesk::tui::app::Tab::Invoices);
+    assert!(render(&app).contains("draft 1"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('I')));
+    let screen = render(&app);
+    assert!(screen.contains("INVOICE INV-2026-000001") && screen.contains("张伟 [C000003]"), "{screen}");
+    insta::with_settings!({filters => vec![(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]")]}, {
+        insta::assert_snapshot!("invoice_80x24", screen);
+    });
+    app.handle_event(&key(KeyCode::Char('D')));
+    assert!(render(&app).contains("never deleted"), "an issued invoice stays");
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("Invoices (1)"));
+}

@@ -299,3 +299,41 @@ pub fn series(conn: &Connection) -> Result<Vec<(String, String)>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
+
+/// A window of all invoices, newest first (drafts and issued), keyed by id.
+pub fn window(conn: &Connection, anchor: &super::paging::Anchor, limit: usize) -> Result<Vec<Invoice>> {
+    use super::paging::Anchor;
+    let (condition, direction, backwards) = match anchor {
+        Anchor::Start => ("", "DESC", false),
+        Anchor::End => ("", "ASC", true),
+        Anchor::From(_) => ("WHERE id <= ?1", "DESC", false),
+        Anchor::After(_) => ("WHERE id < ?1", "DESC", false),
+        Anchor::Before(_) => ("WHERE id > ?1", "ASC", true),
+    };
+    let key = match anchor {
+        Anchor::From(k) | Anchor::After(k) | Anchor::Before(k) => k.id,
+        Anchor::Start | Anchor::End => 0,
+    };
+    let sql = format!("SELECT * FROM invoices {condition} ORDER BY id {direction} LIMIT {}", limit.max(1));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows: Vec<Invoice> = if condition.is_empty() {
+        stmt.query_map([], invoice_from_row)?.collect::<rusqlite::Result<_>>()?
+    } else {
+        stmt.query_map([key], invoice_from_row)?.collect::<rusqlite::Result<_>>()?
+    };
+    if backwards {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+pub fn count(conn: &Connection) -> Result<usize> {
+    let n: i64 = conn.prepare_cached("SELECT count(*) FROM invoices")?.query_row([], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Invoices before `id` in the list (newer ones).
+pub fn position(conn: &Connection, id: i64) -> Result<usize> {
+    let n: i64 = conn.prepare_cached("SELECT count(*) FROM invoices WHERE id > ?1")?.query_row([id], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}

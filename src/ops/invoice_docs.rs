@@ -166,3 +166,20 @@ pub fn pdf(session: &Session, d: &InvoiceDetail) -> Result<Vec<u8>> {
     }
     pdf.finish().map_err(|reason| Error::Refused(tf("note.pdf_failed", &[("reason", &reason)])))
 }
+
+/// Writes the invoice as `<number>.pdf` and `<number>.txt` (a draft as `draft-<id>`) into
+/// `folder`, the current folder when none is given; returns the files written.
+pub fn write_files(
+    session: &Session,
+    d: &InvoiceDetail,
+    folder: Option<&std::path::Path>,
+) -> Result<Vec<std::path::PathBuf>> {
+    let folder = folder.map(std::path::Path::to_path_buf).unwrap_or_else(|| std::path::PathBuf::from("."));
+    let folder = std::fs::canonicalize(&folder).unwrap_or(folder);
+    let stem = d.invoice.number.clone().unwrap_or_else(|| format!("draft-{}", d.invoice.id));
+    let pdf_path = folder.join(format!("{stem}.pdf"));
+    std::fs::write(&pdf_path, pdf(session, d)?).map_err(|source| Error::Io { path: pdf_path.clone(), source })?;
+    let text_path = folder.join(format!("{stem}.txt"));
+    std::fs::write(&text_path, text(session, d)?).map_err(|source| Error::Io { path: text_path.clone(), source })?;
+    Ok(vec![pdf_path, text_path])
+}

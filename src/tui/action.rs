@@ -94,6 +94,9 @@ pub enum Action {
     ToggleChoice,
     ChooseAll,
     ApplyChoices,
+    TabInvoices,
+    InvoiceOrder,
+    IssueInvoice,
 }
 
 impl Action {
@@ -228,6 +231,9 @@ impl Action {
             Action::ToggleChoice => t("action.toggle-choice"),
             Action::ChooseAll => t("action.choose-all"),
             Action::ApplyChoices => t("action.apply-choices"),
+            Action::TabInvoices => t("action.tab-invoices"),
+            Action::InvoiceOrder => t("action.invoice-order"),
+            Action::IssueInvoice => t("action.issue-invoice"),
         }
     }
 }

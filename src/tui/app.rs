@@ -24,6 +24,7 @@ pub enum Tab {
     Customers,
     Orders,
     Stock,
+    Invoices,
 }
 
 impl Tab {
@@ -31,6 +32,7 @@ impl Tab {
         match self {
             Tab::Customers => t("tab.customers"),
             Tab::Orders => t("tab.orders"),
+            Tab::Invoices => t("tab.invoices"),
             Tab::Stock => t("tab.stock"),
         }
     }
@@ -50,6 +52,7 @@ pub struct App {
     pub customers: CustomersTab,
     pub stock: super::stock::StockTab,
     pub orders: super::orders::OrdersTab,
+    pub invoices: super::invoices::InvoicesTab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
     /// Terminal size in columns and rows.
@@ -87,6 +90,7 @@ impl App {
             customers: CustomersTab::new(),
             stock: super::stock::StockTab::new(),
             orders: super::orders::OrdersTab::new(),
+            invoices: super::invoices::InvoicesTab::new(),
             overlay: None,
             flash: None,
             size,
@@ -122,6 +126,9 @@ impl App {
         }
         if self.tab == Tab::Orders {
             return self.orders_context();
+        }
+        if self.tab == Tab::Invoices {
+            return self.invoices_context();
         }
         match &self.customers.screen {
             Screen::List if self.customers.filtering => Context::Filter,
@@ -343,6 +350,7 @@ impl App {
             self.stock.low_count = crate::ops::ledger::low_stock_count(&self.session)?;
         }
         self.refresh_orders()?;
+        self.refresh_invoices()?;
         self.customers.list.reload(&self.session)?;
         self.reload_crm_views()?;
         self.reload_pipeline_views()?;
@@ -412,7 +420,15 @@ impl App {
                 }
             }
             (_, Action::NewOrder) => self.start_order(None)?,
-            (_, Action::TabCustomers | Action::TabOrders | Action::TabStock | Action::NextTab | Action::PrevTab) => {
+            (
+                _,
+                Action::TabCustomers
+                | Action::TabOrders
+                | Action::TabStock
+                | Action::TabInvoices
+                | Action::NextTab
+                | Action::PrevTab,
+            ) => {
                 let tabs: Vec<Tab> = Tab::iter().collect();
                 let index = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let step = if action == Action::PrevTab { tabs.len() - 1 } else { 1 };
@@ -420,6 +436,7 @@ impl App {
                     Action::TabCustomers => Tab::Customers,
                     Action::TabStock => Tab::Stock,
                     Action::TabOrders => Tab::Orders,
+                    Action::TabInvoices => Tab::Invoices,
                     _ => tabs[(index + step) % tabs.len()],
                 };
                 if self.tab == Tab::Stock {
@@ -428,9 +445,13 @@ impl App {
                 if self.tab == Tab::Orders {
                     self.enter_orders()?;
                 }
+                if self.tab == Tab::Invoices {
+                    self.enter_invoices()?;
+                }
             }
             (context, action) if self.tab == Tab::Stock => self.stock_dispatch(context, action)?,
             (context, action) if self.tab == Tab::Orders => self.orders_dispatch(context, action)?,
+            (context, action) if self.tab == Tab::Invoices => self.invoices_dispatch(context, action)?,
             (Context::Filter, Action::Accept) => self.customers.filtering = false,
             (Context::Filter, Action::Back) if matches!(self.customers.screen, Screen::Opportunities) => {
                 self.customers.filtering = false;

@@ -47,6 +47,8 @@ pub enum Context {
     OrderEntry,
     DeliveryNote,
     TierSuggestions,
+    Invoices,
+    Invoice,
 }
 
 impl Context {
@@ -98,6 +100,8 @@ impl Context {
             Context::OrderEntry => t("context.order-entry"),
             Context::DeliveryNote => t("context.delivery-note"),
             Context::TierSuggestions => t("context.tier-suggestions"),
+            Context::Invoices => t("context.invoices"),
+            Context::Invoice => t("context.invoice"),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod customers;
 pub mod form;
 pub mod format;
+pub mod invoices;
 pub mod keymap;
 pub mod orders;
 pub mod overlay;

@@ -37,6 +37,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Tab::Customers => super::customers::view::draw(frame, app, body),
         Tab::Stock => super::stock::view::draw(frame, app, body),
         Tab::Orders => super::orders::view::draw(frame, app, body),
+        Tab::Invoices => super::invoices::view::draw(frame, app, body),
     }
     draw_status(frame, app, status);
     draw_long_flash(frame, app, body);
@@ -171,6 +172,8 @@ fn hints(app: &App) -> String {
         Context::SalesOrders => &[Action::NewOrder, Action::Open, Action::NextView, Action::Filter, Action::Help],
         // What applies depends on the order's state: the screen's own keys line says it.
         Context::SalesOrder => &[Action::Back, Action::Help],
+        Context::Invoices => &[Action::Open, Action::Help, Action::Quit],
+        Context::Invoice => &[Action::Back, Action::Help],
         Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
         Context::DeliveryNote => &[Action::Save, Action::Back],
         Context::TierSuggestions => &[Action::ToggleChoice, Action::ApplyChoices, Action::Back, Action::Help],

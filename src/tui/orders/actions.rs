@@ -276,6 +276,7 @@ impl App {
                 let draft = orders::copy(&self.session, order.id)?;
                 self.open_entry(draft, Back::Order(order.id));
             }
+            Action::InvoiceOrder => self.invoice_order(&order.number)?,
             Action::DeliveryNote => match self.selected_shipment() {
                 Some((_, number, _)) => {
                     let text = crate::ops::order_docs::delivery_note(&self.session, &number)?;
