@@ -223,3 +223,25 @@ fn an_invoice_is_drafted_issued_and_exported() {
     assert!(fails(&db, &["invoice", "delete", &format!("INV-{year}-000001")]).contains("never deleted"));
     assert!(run(&db, &["check"]).contains("no problems"));
 }
+
+/// Payments headless: one settles the invoice, the rest is credit; receivables and check
+/// agree.
+#[test]
+fn a_payment_settles_an_invoice_and_leaves_credit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path(), "shop.db");
+    let file = dir.path().join("orders.csv");
+    std::fs::write(&file, "number,customer,status,sku,quantity\nSO-000001,C000003,confirmed,BOLT-8,10\n").unwrap();
+    run(&db, &["import", "orders", file.to_str().unwrap()]);
+    run(&db, &["invoice", "draft", "SO-000001", "--ordered"]);
+    run(&db, &["invoice", "issue", "1"]);
+    let aged = run(&db, &["report", "receivables", "--format", "csv"]);
+    assert!(aged.contains("C000003,张伟,4.08,"), "{aged}");
+    assert!(fails(&db, &["payment", "record", "C000003", "0"]).contains("amount"));
+    assert!(fails(&db, &["payment", "record", "C000003", "5", "--method", "cheque"]).contains("--method"));
+    let paid = run(&db, &["payment", "record", "C000003", "5", "--method", "card", "--reference", "till 2"]);
+    assert!(paid.contains("Recorded PAY-000001") && paid.contains("credit now 0.92"), "{paid}");
+    let aged = run(&db, &["report", "receivables", "--format", "csv"]);
+    assert_eq!(aged.lines().count(), 1, "nothing owed: {aged}");
+    assert!(run(&db, &["check"]).contains("no problems"));
+}

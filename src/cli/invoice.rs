@@ -16,6 +16,63 @@ pub enum DocFormat {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PaymentAction {
+    /// Record a payment from CUSTOMER (code): it settles the invoices named with --invoice,
+    /// else the customer's open invoices oldest due first; the rest is their credit
+    Record {
+        customer: String,
+        amount: String,
+        /// cash, card, bank_transfer, mobile or other
+        #[arg(long, default_value = "bank_transfer")]
+        method: String,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value = "")]
+        reference: String,
+        #[arg(long = "invoice")]
+        invoices: Vec<String>,
+    },
+    /// Settle CUSTOMER's open invoices with the credit they have
+    UseCredit { customer: String },
+}
+
+pub fn run_payment(session: &mut Session, action: PaymentAction) -> Result<()> {
+    use crate::ops::payments;
+    match action {
+        PaymentAction::Record { customer, amount, method, date, reference, invoices } => {
+            let amount = crate::domain::payment::amount(&amount)
+                .map_err(|p| Error::BadArgument(format!("amount: {}", crate::error::describe_problem(&p))))?;
+            let method = crate::domain::payment::Method::parse(&method)
+                .map_err(|p| Error::BadArgument(format!("--method: {}", crate::error::describe_problem(&p))))?;
+            let date = match date.as_deref().map(crate::domain::fields::parse_date) {
+                None => session.clock.today(),
+                Some(Ok(Some(d))) => d,
+                Some(_) => {
+                    let problem = crate::error::describe_problem(&crate::domain::fields::Problem::InvalidDate);
+                    return Err(Error::BadArgument(format!("--date: {problem}")));
+                }
+            };
+            let receipt = payments::record(session, &customer, method, amount, date, &reference, &invoices)?;
+            let settled = payments::describe_settled(&receipt.settled);
+            println!(
+                "{}",
+                tf(
+                    "payment.recorded",
+                    &[("number", &receipt.number), ("settled", &settled), ("credit", &receipt.credit)]
+                )
+            );
+            Ok(())
+        }
+        PaymentAction::UseCredit { customer } => {
+            let settled = payments::use_credit(session, &customer)?;
+            println!("{}", tf("payment.used_credit", &[("settled", &payments::describe_settled(&settled))]));
+            Ok(())
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
 pub enum InvoiceAction {
     /// Draft an invoice for one or more orders of one customer: what has shipped and is
     /// not invoiced yet (or, with --ordered, everything ordered)

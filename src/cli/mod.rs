@@ -117,6 +117,11 @@ pub enum Command {
         #[command(subcommand)]
         action: invoice::InvoiceAction,
     },
+    /// Payments: record one against invoices (the rest is credit), or use a customer's credit
+    Payment {
+        #[command(subcommand)]
+        action: invoice::PaymentAction,
+    },
     /// Show the shop's settings, or set one (admins): prices_include_tax, approval_limit
     Settings {
         key: Option<String>,
@@ -227,6 +232,11 @@ pub enum ReportName {
     TierSuggestions {
         #[arg(long, default_value_t = 12)]
         months: u32,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// What customers owe by age: current, 1-30, 31-60, 61-90, over 90 days overdue
+    Receivables {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
@@ -410,6 +420,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report { what: ReportName::TierSuggestions { months, format } }) => {
             print_report(ops::rfm::report(&session, months)?, format)
         }
+        Some(Command::Report { what: ReportName::Receivables { format } }) => {
+            print_report(ops::payments::ageing(&session)?, format)
+        }
         Some(Command::Report { what: ReportName::OpenOrders { format } }) => {
             print_report(ops::order_reports::open_orders(&session)?, format)
         }
@@ -426,6 +439,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Order { action }) => order::run(&mut session, action),
         Some(Command::Invoice { action }) => invoice::run(&mut session, action),
+        Some(Command::Payment { action }) => invoice::run_payment(&mut session, action),
         Some(Command::Settings { key, value }) => match (key, value) {
             (Some(key), Some(value)) => {
                 ops::order_entry::set_setting(&mut session, &key, &value)?;
@@ -476,6 +490,7 @@ pub fn run(cli: Cli) -> Result<()> {
             problems.extend(ops::ledger::check(&session)?);
             problems.extend(ops::orders::check_all(&session)?);
             problems.extend(ops::invoices::check(&session)?);
+            problems.extend(ops::payments::check(&session)?);
             problems.extend(crate::db::products::count_problems(session.db.conn())?);
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));

@@ -337,3 +337,117 @@ pub fn position(conn: &Connection, id: i64) -> Result<usize> {
     let n: i64 = conn.prepare_cached("SELECT count(*) FROM invoices WHERE id > ?1")?.query_row([id], |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
+
+/// What has been paid of an invoice.
+pub fn paid(conn: &Connection, invoice_id: i64) -> Result<Money> {
+    let minor: i64 = conn
+        .prepare_cached("SELECT coalesce(sum(amount), 0) FROM payment_allocations WHERE invoice_id = ?1")?
+        .query_row([invoice_id], |r| r.get(0))?;
+    Ok(Money::from_minor(minor))
+}
+
+/// A customer's issued invoices not yet fully paid, oldest due first: (invoice, still open).
+pub fn open_invoices(conn: &Connection, customer_id: i64) -> Result<Vec<(Invoice, Money)>> {
+    let invoices: Vec<Invoice> = conn
+        .prepare_cached(
+            "SELECT i.* FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'issued'
+               AND i.gross > (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id)
+             ORDER BY i.due_date, i.id",
+        )?
+        .query_map([customer_id], invoice_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    invoices
+        .into_iter()
+        .map(|inv| {
+            let open = Money::from_minor(minor(inv.gross.to_minor())? - minor(paid(conn, inv.id)?.to_minor())?);
+            Ok((inv, open))
+        })
+        .collect()
+}
+
+/// What the customer paid that no invoice has taken: their credit.
+pub fn credit(conn: &Connection, customer_id: i64) -> Result<Money> {
+    let minor: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce((SELECT sum(amount) FROM payments WHERE customer_id = ?1), 0)
+                  - coalesce((SELECT sum(a.amount) FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
+                              WHERE p.customer_id = ?1), 0)",
+        )?
+        .query_row([customer_id], |r| r.get(0))?;
+    Ok(Money::from_minor(minor))
+}
+
+/// Records a payment; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_payment(
+    conn: &Connection,
+    number: &str,
+    customer_id: i64,
+    method: &str,
+    amount: Money,
+    received_on: &str,
+    reference: &str,
+    at: &str,
+    by: &str,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO payments (number, customer_id, method, amount, received_on, reference, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute((number, customer_id, method, minor(amount.to_minor())?, received_on, reference, at, by))?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn allocate(conn: &Connection, payment_id: i64, invoice_id: i64, amount: Money, at: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO payment_allocations (payment_id, invoice_id, amount, at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute((payment_id, invoice_id, minor(amount.to_minor())?, at))?;
+    Ok(())
+}
+
+/// Payments with unallocated money left, oldest first: (payment id, left).
+pub fn payments_with_credit(conn: &Connection, customer_id: i64) -> Result<Vec<(i64, Money)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT p.id, p.amount - coalesce((SELECT sum(a.amount) FROM payment_allocations a WHERE a.payment_id = p.id), 0)
+             FROM payments p WHERE p.customer_id = ?1 ORDER BY p.id",
+        )?
+        .query_map([customer_id], |r| Ok((r.get::<_, i64>(0)?, Money::from_minor(r.get(1)?))))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().filter(|(_, left)| left.value() > Decimal::ZERO).collect())
+}
+
+/// Every issued invoice with money still open, for ageing: (invoice, open).
+pub fn for_each_open(conn: &Connection, mut each: impl FnMut(Invoice, Money) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT i.*, i.gross - (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id)
+                AS open_amount
+         FROM invoices i WHERE i.status = 'issued' ORDER BY i.due_date, i.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let open = Money::from_minor(row.get("open_amount")?);
+        if open.value() > Decimal::ZERO {
+            each(invoice_from_row(row)?, open)?;
+        }
+    }
+    Ok(())
+}
+
+/// Invoices paid beyond their total, and payments allocated beyond their amount.
+pub fn payment_problems(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT coalesce(i.number, ''), 'invoice' FROM invoices i
+         WHERE (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id) > i.gross
+         UNION ALL
+         SELECT p.number, 'payment' FROM payments p
+         WHERE p.amount > 0 AND (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.payment_id = p.id) > p.amount",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        found.push((r.get(0)?, r.get(1)?));
+    }
+    Ok(found)
+}

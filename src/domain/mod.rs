@@ -7,6 +7,7 @@ pub mod ids;
 pub mod invoice;
 pub mod money;
 pub mod order;
+pub mod payment;
 pub mod pipeline;
 pub mod purchasing;
 pub mod replenish;

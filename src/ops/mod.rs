@@ -14,6 +14,7 @@ pub mod order_docs;
 pub mod order_entry;
 pub mod order_reports;
 pub mod orders;
+pub mod payments;
 pub mod pipeline;
 pub mod purchasing;
 pub mod rfm;

@@ -108,3 +108,47 @@ CREATE TRIGGER invoice_taxes_issued_closed BEFORE INSERT ON invoice_taxes
     WHEN (SELECT status FROM invoices WHERE id = NEW.invoice_id) = 'issued' BEGIN
     SELECT RAISE(ABORT, 'an issued invoice is never changed: issue a credit note instead');
 END;
+
+-- Payments received (and, negative, paid back), and how they settle invoices. Both are
+-- only ever added to: a mistake is put right by another entry, never by changing one.
+-- What a customer paid and no invoice has taken yet is their credit.
+CREATE TABLE payments (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    number      TEXT NOT NULL UNIQUE,
+    customer_id INTEGER NOT NULL REFERENCES customers (id),
+    method      TEXT NOT NULL CHECK (method IN ('cash', 'card', 'bank_transfer', 'mobile', 'other')),
+    amount      INTEGER NOT NULL CHECK (amount <> 0),
+    received_on TEXT NOT NULL,
+    reference   TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL
+) STRICT;
+CREATE INDEX payments_by_customer ON payments (customer_id, id);
+
+CREATE TABLE payment_allocations (
+    id         INTEGER PRIMARY KEY,
+    payment_id INTEGER NOT NULL REFERENCES payments (id),
+    invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+    amount     INTEGER NOT NULL CHECK (amount > 0),
+    at         TEXT NOT NULL
+) STRICT;
+CREATE INDEX payment_allocations_by_invoice ON payment_allocations (invoice_id);
+CREATE INDEX payment_allocations_by_payment ON payment_allocations (payment_id);
+
+CREATE TRIGGER payments_append_only BEFORE UPDATE ON payments BEGIN
+    SELECT RAISE(ABORT, 'a recorded payment is never changed: record a correcting one');
+END;
+CREATE TRIGGER payments_kept BEFORE DELETE ON payments BEGIN
+    SELECT RAISE(ABORT, 'a recorded payment is never deleted: record a correcting one');
+END;
+CREATE TRIGGER payment_allocations_append_only BEFORE UPDATE ON payment_allocations BEGIN
+    SELECT RAISE(ABORT, 'a payment allocation is never changed');
+END;
+CREATE TRIGGER payment_allocations_kept BEFORE DELETE ON payment_allocations BEGIN
+    SELECT RAISE(ABORT, 'a payment allocation is never deleted');
+END;
+-- Only issued invoices are paid.
+CREATE TRIGGER payment_allocations_issued BEFORE INSERT ON payment_allocations
+    WHEN (SELECT status FROM invoices WHERE id = NEW.invoice_id) <> 'issued' BEGIN
+    SELECT RAISE(ABORT, 'only an issued invoice is paid');
+END;

@@ -1,42 +1,8 @@
+use super::tests_support::shipped_order;
 use super::*;
-use crate::domain::stock::ProductInput;
-use crate::ops::ledger::{MoveForm, parse_move, receive};
-use crate::ops::order_entry::OrderDraft;
-use crate::ops::orders;
-use crate::ops::stock::{self, save_product};
-use crate::ops::testing::shop;
 
 fn q(text: &str) -> Quantity {
     Quantity::parse(text).unwrap()
-}
-
-/// A shop with PEN (2.00, 19 %) and TEA (3.99, 7 %) in stock, and an order of 3 PEN and
-/// 2 TEA, confirmed, of which the pens have shipped.
-fn shipped_order() -> (Session, String) {
-    let (mut s, _) = shop();
-    for (sku, price, tax) in [("PEN", "2", "19"), ("TEA", "3.99", "7")] {
-        let input = ProductInput {
-            sku: sku.into(),
-            name: format!("{sku} name"),
-            sale_price: price.into(),
-            tax_rate: tax.into(),
-            ..Default::default()
-        };
-        save_product(&mut s, None, &input).unwrap();
-    }
-    let form = MoveForm { product: "PEN".into(), quantity: "10".into(), ..Default::default() };
-    let m = parse_move(s.db.conn(), &form, crate::domain::stock::MoveKind::Receipt).unwrap();
-    receive(&mut s, &[m]).unwrap();
-    let mut d = OrderDraft::new(&s).unwrap();
-    let first = crate::db::customers::all_ids(s.db.conn()).unwrap()[0];
-    d.set_customer(&s, crate::db::customers::get(s.db.conn(), first).unwrap().unwrap()).unwrap();
-    d.add(stock::find_product(&s, "PEN").unwrap().unwrap(), q("3"));
-    d.add(stock::find_product(&s, "TEA").unwrap().unwrap(), q("2"));
-    let order = orders::save(&mut s, &d).unwrap();
-    orders::confirm(&mut s, order.id, order.version).unwrap();
-    let shipment = orders::detail(&s, order.id).unwrap().shipments[0].number.clone();
-    orders::ship(&mut s, &shipment, "", "").unwrap();
-    (s, order.number)
 }
 
 #[test]

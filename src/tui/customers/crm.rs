@@ -119,6 +119,8 @@ pub struct Glance {
     pub orders: Vec<crate::db::orders::Order>,
     /// Net revenue of every order that went ahead.
     pub revenue: crate::domain::money::Money,
+    /// Open invoices less credit.
+    pub balance: crate::domain::money::Money,
 }
 
 /// What a record form saves.
@@ -406,6 +408,7 @@ impl App {
             deals: crate::ops::pipeline::open_deals_of(&self.session, customer)?,
             orders: crate::ops::orders::customer_orders(&self.session, customer.0, 5)?,
             revenue: crate::ops::orders::customer_revenue(&self.session, customer.0)?,
+            balance: crate::ops::payments::balance(&self.session, customer.0)?,
         };
         Ok(())
     }

@@ -158,7 +158,11 @@ fn draw_orders_glance(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let glance = &app.customers.glance;
     let width = usize::from(area.width);
-    let title = tf("crm.orders_glance", &[("revenue", &glance.revenue)]);
+    let title = if glance.balance.is_zero() {
+        tf("crm.orders_glance", &[("revenue", &glance.revenue)])
+    } else {
+        tf("crm.orders_glance_owes", &[("revenue", &glance.revenue), ("balance", &glance.balance)])
+    };
     let mut lines = vec![Line::styled(truncate(&title, width), theme.header)];
     if glance.orders.is_empty() {
         lines.push(Line::styled(t("crm.no_orders"), theme.dim));

@@ -51,11 +51,13 @@ pub enum InvoiceScreen {
 pub struct InvoicesTab {
     pub screen: InvoiceScreen,
     pub list: Paged<InvoiceSource>,
+    /// Where the open invoice stands and what is paid of it (issued invoices).
+    pub standing: Option<(crate::domain::payment::Standing, crate::domain::money::Money)>,
 }
 
 impl InvoicesTab {
     pub fn new() -> InvoicesTab {
-        InvoicesTab { screen: InvoiceScreen::List, list: Paged::new(InvoiceSource) }
+        InvoicesTab { screen: InvoiceScreen::List, list: Paged::new(InvoiceSource), standing: None }
     }
 }
 
@@ -91,6 +93,11 @@ impl App {
 
     pub(crate) fn show_invoice(&mut self, id: i64) -> Result<()> {
         let detail = invoices::find(&self.session, &id.to_string())?;
+        self.invoices.standing = if detail.invoice.issued {
+            Some(crate::ops::payments::standing_of(&self.session, &detail.invoice)?)
+        } else {
+            None
+        };
         self.invoices.screen = InvoiceScreen::Invoice(Box::new(detail));
         Ok(())
     }
@@ -133,7 +140,8 @@ impl App {
                             "invoice.issued",
                             &[("number", &number), ("gross", &issued.invoice.gross), ("due", &issued.invoice.due_date)],
                         )));
-                        self.invoices.screen = InvoiceScreen::Invoice(Box::new(issued));
+                        let id = issued.invoice.id;
+                        self.show_invoice(id)?;
                         self.invoices.list.reload(&self.session)?;
                     }
                     Action::Delete => {

@@ -127,7 +127,12 @@ fn draw_invoice(frame: &mut Frame<'_>, app: &App, area: Rect, d: &InvoiceDetail)
             tax.tax
         )));
     }
-    totals.push(Line::styled(format!("{}: {}", t("invoice.doc_gross"), inv.gross), theme.title));
+    let mut gross = format!("{}: {}", t("invoice.doc_gross"), inv.gross);
+    if let Some((standing, paid)) = app.invoices.standing {
+        let label = crate::ops::payments::standing_label(standing);
+        gross.push_str(&format!("   · {} · {}", tf("invoice.paid", &[("paid", &paid)]), label));
+    }
+    totals.push(Line::styled(gross, theme.title));
     frame.render_widget(Paragraph::new(totals), totals_area);
     let keys = if inv.issued { t("invoice.keys_issued") } else { t("invoice.keys_draft") };
     frame.render_widget(Paragraph::new(Line::styled(keys, theme.dim)), keys_area);
