@@ -392,6 +392,13 @@ fn an_invoice_from_the_order_screen() {
     });
     app.handle_event(&key(KeyCode::Char('D')));
     assert!(render(&app).contains("never deleted"), "an issued invoice stays");
+    // P records a payment of what is open: the invoice is paid.
+    app.handle_event(&key(KeyCode::Char('P')));
+    assert!(render(&app).contains("Payment for INV-2026-000001"), "{}", render(&app));
+    app.handle_event(&ctrl('s'));
+    let screen = render(&app);
+    assert!(screen.contains("Recorded PAY-000001"), "{screen}");
+    assert_eq!(app.invoices.standing.map(|s| s.0), Some(shopdesk::domain::payment::Standing::Paid));
     app.handle_event(&key(KeyCode::Esc));
     assert!(render(&app).contains("Invoices (1)"));
 }

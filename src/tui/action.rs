@@ -97,6 +97,7 @@ pub enum Action {
     TabInvoices,
     InvoiceOrder,
     IssueInvoice,
+    RecordPayment,
 }
 
 impl Action {
@@ -234,6 +235,7 @@ impl Action {
             Action::TabInvoices => t("action.tab-invoices"),
             Action::InvoiceOrder => t("action.invoice-order"),
             Action::IssueInvoice => t("action.issue-invoice"),
+            Action::RecordPayment => t("action.record-payment"),
         }
     }
 }

@@ -227,6 +227,9 @@ impl App {
         if self.tab == Tab::Orders && context != Context::Palette {
             return self.orders_type_text(context, event);
         }
+        if self.tab == Tab::Invoices && context == Context::Form {
+            return self.invoices_type_text(event);
+        }
         match context {
             Context::Filter
                 if matches!(self.customers.screen, Screen::Opportunities)

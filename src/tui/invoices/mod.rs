@@ -46,6 +46,8 @@ impl PageSource for InvoiceSource {
 pub enum InvoiceScreen {
     List,
     Invoice(Box<InvoiceDetail>),
+    /// Recording a payment against the invoice shown before.
+    Payment(Box<(InvoiceDetail, crate::tui::form::Form)>),
 }
 
 pub struct InvoicesTab {
@@ -72,6 +74,7 @@ impl App {
         match &self.invoices.screen {
             InvoiceScreen::List => Context::Invoices,
             InvoiceScreen::Invoice(_) => Context::Invoice,
+            InvoiceScreen::Payment(_) => Context::Form,
         }
     }
 
@@ -150,6 +153,23 @@ impl App {
                         self.invoices.list.reload(&self.session)?;
                         self.flash = Some(Flash::Info(tf("invoice.deleted", &[("id", &invoice.id)])));
                     }
+                    Action::RecordPayment if invoice.issued => {
+                        let open =
+                            self.invoices.standing.map(|(_, paid)| invoice.gross - paid).unwrap_or(invoice.gross);
+                        let field = |c: &'static str, v: &str| {
+                            crate::tui::form::FormField::new(c, crate::i18n::column_label(c), v)
+                        };
+                        let methods = crate::domain::payment::Method::all().join(", ");
+                        let form = crate::tui::form::Form::new(
+                            tf("payment.form_title", &[("number", &invoice.number.clone().unwrap_or_default())]),
+                            vec![
+                                field("amount", &open.to_string()).required(),
+                                field("method", "bank_transfer").hint(methods),
+                                field("reference", ""),
+                            ],
+                        );
+                        self.invoices.screen = InvoiceScreen::Payment(Box::new((detail.as_ref().clone(), form)));
+                    }
                     Action::Save => {
                         let written = crate::ops::invoice_docs::write_files(&self.session, detail, None)?;
                         let paths: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
@@ -158,8 +178,69 @@ impl App {
                     _ => {}
                 }
             }
+            Context::Form => self.payment_form_action(action)?,
             _ => {}
         }
         Ok(())
+    }
+
+    fn payment_form_action(&mut self, action: Action) -> Result<()> {
+        let InvoiceScreen::Payment(payment) = &mut self.invoices.screen else { return Ok(()) };
+        let (detail, form) = payment.as_mut();
+        let id = detail.invoice.id;
+        match action {
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::Back => self.show_invoice(id)?,
+            Action::Save => {
+                use crate::domain::fields::FieldError;
+                let amount = crate::domain::payment::amount(form.value("amount"));
+                let method = crate::domain::payment::Method::parse(form.value("method"));
+                let (amount, method) = match (amount, method) {
+                    (Ok(a), Ok(m)) => (a, m),
+                    (a, m) => {
+                        let mut errors = Vec::new();
+                        if let Err(problem) = a {
+                            errors.push(FieldError { field: "amount", problem });
+                        }
+                        if let Err(problem) = m {
+                            errors.push(FieldError { field: "method", problem });
+                        }
+                        form.show_errors(errors);
+                        return Ok(());
+                    }
+                };
+                let number = detail.invoice.number.clone().unwrap_or_default();
+                let customer = detail.invoice.customer_code.clone();
+                let reference = form.value("reference").to_string();
+                let today = self.session.clock.today();
+                let receipt = crate::ops::payments::record(
+                    &mut self.session,
+                    &customer,
+                    method,
+                    amount,
+                    today,
+                    &reference,
+                    &[number],
+                )?;
+                let settled = crate::ops::payments::describe_settled(&receipt.settled);
+                self.show_invoice(id)?;
+                self.flash = Some(Flash::Info(tf(
+                    "payment.recorded",
+                    &[("number", &receipt.number), ("settled", &settled), ("credit", &receipt.credit)],
+                )));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(crate) fn invoices_type_text(&mut self, event: &ratatui::crossterm::event::Event) {
+        use tui_input::backend::crossterm::EventHandler;
+        if let InvoiceScreen::Payment(payment) = &mut self.invoices.screen
+            && let Some(input) = payment.1.focused_input()
+        {
+            input.handle_event(event);
+        }
     }
 }

@@ -18,6 +18,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
     match &app.invoices.screen {
         InvoiceScreen::List => draw_list(frame, app, area),
         InvoiceScreen::Invoice(detail) => draw_invoice(frame, app, area, detail),
+        InvoiceScreen::Payment(payment) => crate::tui::form::draw(frame, &app.theme, area, &payment.1),
     }
 }
 
