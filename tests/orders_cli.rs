@@ -245,3 +245,29 @@ fn a_payment_settles_an_invoice_and_leaves_credit() {
     assert_eq!(aged.lines().count(), 1, "nothing owed: {aged}");
     assert!(run(&db, &["check"]).contains("no problems"));
 }
+
+/// A credit note from the command line: chosen line, reason, its own series, goods back.
+#[test]
+fn a_credit_note_credits_part_of_an_invoice_and_takes_the_goods_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path(), "shop.db");
+    let file = dir.path().join("orders.csv");
+    std::fs::write(&file, "number,customer,status,sku,quantity\nSO-000001,C000003,confirmed,BOLT-8,10\n").unwrap();
+    run(&db, &["import", "orders", file.to_str().unwrap()]);
+    run(&db, &["order", "ship", "SH-000001"]);
+    run(&db, &["invoice", "draft", "SO-000001"]);
+    run(&db, &["invoice", "issue", "1"]);
+    let year = chrono::Local::now().format("%Y").to_string();
+    let invoice = format!("INV-{year}-000001");
+    assert!(fails(&db, &["invoice", "credit", &invoice, "--reason", "x", "--line", "1:11"]).contains("only 10"));
+    assert!(fails(&db, &["invoice", "credit", &invoice, "--reason", "x", "--line", "one"]).contains("2:1.5"));
+    let drafted = run(&db, &["invoice", "credit", &invoice, "--reason", "two bolts rusty", "--line", "1:2"]);
+    assert!(drafted.contains("Draft credit note 2"), "{drafted}");
+    let issued = run(&db, &["invoice", "issue", "2", "--return-to", "MAIN"]);
+    assert!(issued.contains(&format!("Issued CN-{year}-000001")), "{issued}");
+    let shown = run(&db, &["invoice", "show", &format!("CN-{year}-000001")]);
+    assert!(shown.contains(&format!("CREDIT NOTE CN-{year}-000001 for invoice {invoice}: two bolts rusty")), "{shown}");
+    let levels = run(&db, &["report", "stock-levels", "--format", "csv"]);
+    assert!(levels.contains("BOLT-8,Bolt M8,MAIN,92.000"), "100 - 10 shipped + 2 back: {levels}");
+    assert!(run(&db, &["check"]).contains("no problems"));
+}

@@ -83,7 +83,21 @@ pub enum InvoiceAction {
         ordered: bool,
     },
     /// Issue a draft (draft 7, or 7): it takes the next number and never changes again
-    Issue { draft: String },
+    Issue {
+        draft: String,
+        /// For a credit note: book the credited goods back into this warehouse
+        #[arg(long, value_name = "WAREHOUSE")]
+        return_to: Option<String>,
+    },
+    /// Draft a credit note for an issued invoice: all of it, or --line N:QTY for chosen
+    /// lines; a reason is required
+    Credit {
+        invoice: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "line", value_name = "N:QTY")]
+        lines: Vec<String>,
+    },
     /// Delete a draft; its orders can be invoiced again
     Delete { draft: String },
     /// Show an invoice (INV-2026-000001, or draft 7)
@@ -114,9 +128,15 @@ pub fn run(session: &mut Session, action: InvoiceAction) -> Result<()> {
             );
             Ok(())
         }
-        InvoiceAction::Issue { draft } => {
+        InvoiceAction::Issue { draft, return_to } => {
             let d = invoices::find(session, &draft)?;
-            let issued = invoices::issue(session, d.invoice.id, d.invoice.version)?;
+            let issued = if d.invoice.credit_note {
+                crate::ops::credit_notes::issue(session, d.invoice.id, d.invoice.version, return_to.as_deref())?
+            } else if return_to.is_some() {
+                return Err(Error::BadArgument(tf("credit.return_only", &[])));
+            } else {
+                invoices::issue(session, d.invoice.id, d.invoice.version)?
+            };
             let number = issued.invoice.number.unwrap_or_default();
             println!(
                 "{}",
@@ -124,6 +144,24 @@ pub fn run(session: &mut Session, action: InvoiceAction) -> Result<()> {
                     "invoice.issued",
                     &[("number", &number), ("gross", &issued.invoice.gross), ("due", &issued.invoice.due_date)]
                 )
+            );
+            Ok(())
+        }
+        InvoiceAction::Credit { invoice, reason, lines } => {
+            let mut chosen = Vec::new();
+            for spec in &lines {
+                let parsed = spec.split_once(':').and_then(|(n, q)| {
+                    Some((n.trim().parse::<i64>().ok()?, crate::domain::money::Quantity::parse(q).ok()?))
+                });
+                match parsed {
+                    Some(pair) => chosen.push(pair),
+                    None => return Err(Error::BadArgument(tf("credit.bad_line", &[("spec", spec)]))),
+                }
+            }
+            let d = crate::ops::credit_notes::draft(session, &invoice, &chosen, &reason)?;
+            println!(
+                "{}",
+                tf("credit.drafted", &[("id", &d.invoice.id), ("number", &invoice), ("gross", &d.invoice.gross)])
             );
             Ok(())
         }

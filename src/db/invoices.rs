@@ -30,6 +30,10 @@ pub struct Invoice {
     pub hash: String,
     pub created_at: String,
     pub version: i64,
+    /// A credit note, crediting the invoice `credits_id`, for `reason`.
+    pub credit_note: bool,
+    pub credits_id: Option<i64>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +50,8 @@ pub struct InvoiceLine {
     pub discount: Decimal,
     pub tax_rate: Decimal,
     pub amount: Money,
+    /// On a credit note: the credited invoice's line.
+    pub credits_line: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +84,9 @@ fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
         hash: row.get("hash")?,
         created_at: row.get("created_at")?,
         version: row.get("version")?,
+        credit_note: row.get::<_, String>("kind")? == "credit_note",
+        credits_id: row.get("credits_id")?,
+        reason: row.get("reason")?,
     })
 }
 
@@ -111,8 +120,8 @@ pub fn insert_draft(
 pub fn insert_line(conn: &Connection, invoice_id: i64, l: &InvoiceLine) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO invoice_lines (invoice_id, line, order_id, order_line, product_id, sku, name, unit, quantity,
-                                    unit_price, discount_bp, tax_rate_bp, amount)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                    unit_price, discount_bp, tax_rate_bp, amount, credits_line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute((
         invoice_id,
@@ -128,8 +137,40 @@ pub fn insert_line(conn: &Connection, invoice_id: i64, l: &InvoiceLine) -> Resul
         basis_points(l.discount)?,
         basis_points(l.tax_rate)?,
         minor(l.amount.to_minor())?,
+        l.credits_line,
     ))?;
     Ok(())
+}
+
+/// A draft credit note for an issued invoice.
+pub fn insert_credit_draft(conn: &Connection, credited: &Invoice, reason: &str, at: &str, by: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO invoices (series, status, kind, credits_id, reason, customer_id, prices_include_tax, created_at,
+                               created_by)
+         VALUES ('CN', 'draft', 'credit_note', ?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute((credited.id, reason, credited.customer_id, credited.prices_include_tax, at, by))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// How much of each line of invoice `id` its credit notes (drafts included) take back.
+pub fn credited_lines(conn: &Connection, id: i64) -> Result<Vec<(i64, Quantity)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT l.credits_line, sum(l.quantity) FROM invoice_lines l JOIN invoices c ON c.id = l.invoice_id
+             WHERE c.credits_id = ?1 AND l.credits_line IS NOT NULL GROUP BY l.credits_line",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, Quantity::from_minor(r.get(1)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// What issued credit notes take off invoice `id`.
+pub fn credited(conn: &Connection, id: i64) -> Result<Money> {
+    let minor: i64 = conn
+        .prepare_cached("SELECT coalesce(sum(gross), 0) FROM invoices WHERE credits_id = ?1 AND status = 'issued'")?
+        .query_row([id], |r| r.get(0))?;
+    Ok(Money::from_minor(minor))
 }
 
 pub fn lines(conn: &Connection, invoice_id: i64) -> Result<Vec<InvoiceLine>> {
@@ -149,6 +190,7 @@ pub fn lines(conn: &Connection, invoice_id: i64) -> Result<Vec<InvoiceLine>> {
                 discount: Decimal::new(r.get("discount_bp")?, 2).normalize(),
                 tax_rate: Decimal::new(r.get("tax_rate_bp")?, 2).normalize(),
                 amount: Money::from_minor(r.get("amount")?),
+                credits_line: r.get("credits_line")?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -350,8 +392,9 @@ pub fn paid(conn: &Connection, invoice_id: i64) -> Result<Money> {
 pub fn open_invoices(conn: &Connection, customer_id: i64) -> Result<Vec<(Invoice, Money)>> {
     let invoices: Vec<Invoice> = conn
         .prepare_cached(
-            "SELECT i.* FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'issued'
+            "SELECT i.* FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'issued' AND i.kind = 'invoice'
                AND i.gross > (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id)
+                           + (SELECT coalesce(sum(c.gross), 0) FROM invoices c WHERE c.credits_id = i.id AND c.status = 'issued')
              ORDER BY i.due_date, i.id",
         )?
         .query_map([customer_id], invoice_from_row)?
@@ -359,7 +402,8 @@ pub fn open_invoices(conn: &Connection, customer_id: i64) -> Result<Vec<(Invoice
     invoices
         .into_iter()
         .map(|inv| {
-            let open = Money::from_minor(minor(inv.gross.to_minor())? - minor(paid(conn, inv.id)?.to_minor())?);
+            let taken = minor(paid(conn, inv.id)?.to_minor())? + minor(credited(conn, inv.id)?.to_minor())?;
+            let open = Money::from_minor(minor(inv.gross.to_minor())? - taken);
             Ok((inv, open))
         })
         .collect()
@@ -371,7 +415,13 @@ pub fn credit(conn: &Connection, customer_id: i64) -> Result<Money> {
         .prepare_cached(
             "SELECT coalesce((SELECT sum(amount) FROM payments WHERE customer_id = ?1), 0)
                   - coalesce((SELECT sum(a.amount) FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
-                              WHERE p.customer_id = ?1), 0)",
+                              WHERE p.customer_id = ?1), 0)
+                  + coalesce((SELECT sum(max(0, paid + credited - gross)) FROM (
+                        SELECT i.gross,
+                               (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id) AS paid,
+                               (SELECT coalesce(sum(c.gross), 0) FROM invoices c WHERE c.credits_id = i.id AND c.status = 'issued')
+                                   AS credited
+                        FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'issued' AND i.kind = 'invoice')), 0)",
         )?
         .query_row([customer_id], |r| r.get(0))?;
     Ok(Money::from_minor(minor))
@@ -422,8 +472,9 @@ pub fn payments_with_credit(conn: &Connection, customer_id: i64) -> Result<Vec<(
 pub fn for_each_open(conn: &Connection, mut each: impl FnMut(Invoice, Money) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT i.*, i.gross - (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id)
+                - (SELECT coalesce(sum(c.gross), 0) FROM invoices c WHERE c.credits_id = i.id AND c.status = 'issued')
                 AS open_amount
-         FROM invoices i WHERE i.status = 'issued' ORDER BY i.due_date, i.id",
+         FROM invoices i WHERE i.status = 'issued' AND i.kind = 'invoice' ORDER BY i.due_date, i.id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {

@@ -24,9 +24,16 @@ struct Sheet {
 fn sheet(session: &Session, d: &InvoiceDetail) -> Result<Sheet> {
     let inv = &d.invoice;
     let [name, address, tax_id, payment] = super::order_entry::shop_details(session.db.conn())?;
-    let title = match &inv.number {
-        Some(number) => tf("invoice.doc_title", &[("number", number)]),
-        None => tf("invoice.doc_draft", &[("id", &inv.id)]),
+    let credited = match inv.credits_id {
+        Some(id) => crate::db::invoices::invoice(session.db.conn(), id)?.and_then(|i| i.number).unwrap_or_default(),
+        None => String::new(),
+    };
+    let title = match (&inv.number, inv.credit_note) {
+        (Some(number), true) => {
+            tf("invoice.doc_credit_title", &[("number", number), ("invoice", &credited), ("reason", &inv.reason)])
+        }
+        (Some(number), false) => tf("invoice.doc_title", &[("number", number)]),
+        (None, _) => tf("invoice.doc_draft", &[("id", &inv.id)]),
     };
     let (customer_name, customer_code, customer_address, customer_tax) = if inv.issued {
         (

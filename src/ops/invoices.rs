@@ -109,6 +109,7 @@ fn draft_in(tx: &Connection, ctx: &WriteCtx<'_>, numbers: &[String], basis: Basi
                     discount: l.discount,
                     tax_rate: l.tax_rate,
                     amount: pricing.amount(),
+                    credits_line: None,
                 },
             )?;
             repo::add_invoiced(tx, order.id, l.line, quantity)?;
@@ -174,6 +175,9 @@ pub fn canonical(invoice: &Invoice, lines: &[InvoiceLine], taxes: &[TaxLine]) ->
         invoice.gross,
         invoice.series,
     );
+    if invoice.credit_note {
+        out.push_str(&format!("|credit_note|{}|{}", invoice.credits_id.unwrap_or(0), invoice.reason));
+    }
     for l in lines {
         out.push_str(&format!(
             "\n{}|{}|{}|{}|{}|{}|{}|{}",
@@ -191,7 +195,17 @@ pub fn canonical(invoice: &Invoice, lines: &[InvoiceLine], taxes: &[TaxLine]) ->
 /// is issued with it, so numbers have no gaps whatever fails.
 pub fn issue(session: &mut Session, id: i64, version: i64) -> Result<InvoiceDetail> {
     let today = session.clock.today();
-    session.write(|tx, ctx| {
+    session.write(|tx, ctx| issue_in(tx, ctx, id, version, today))
+}
+
+pub(crate) fn issue_in(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    id: i64,
+    version: i64,
+    today: chrono::NaiveDate,
+) -> Result<InvoiceDetail> {
+    {
         let draft = repo::invoice(tx, id)?.ok_or(Error::NotFound { what: format!("draft {id}") })?;
         if draft.issued {
             return Err(Error::Refused(tf("invoice.already_issued", &[("number", &draft.number.unwrap_or_default())])));
@@ -260,7 +274,7 @@ pub fn issue(session: &mut Session, id: i64, version: i64) -> Result<InvoiceDeta
         ctx.audit(tx, "issue", "invoice", Some(id), number)?;
         let invoice = repo::invoice(tx, id)?.ok_or(Error::NotFound { what: format!("invoice {id}") })?;
         detail_of(tx, invoice)
-    })
+    }
 }
 
 /// Breaks in the chain and the numbering, and totals that do not add up: what `shopdesk

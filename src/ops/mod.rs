@@ -1,6 +1,7 @@
 //! Use cases. Each write runs in one transaction, checks the domain rules and records an
 //! audit row; the TUI and the CLI call these and hold no business rules of their own.
 
+pub mod credit_notes;
 pub mod crm;
 pub mod csv_io;
 pub mod csv_lines;

@@ -152,3 +152,13 @@ CREATE TRIGGER payment_allocations_issued BEFORE INSERT ON payment_allocations
     WHEN (SELECT status FROM invoices WHERE id = NEW.invoice_id) <> 'issued' BEGIN
     SELECT RAISE(ABORT, 'only an issued invoice is paid');
 END;
+
+-- Credit notes: documents of their own gap-free series, each crediting one issued invoice
+-- (all of it or chosen lines and quantities) with a reason; issued, numbered and chained
+-- like invoices, and as unchangeable.
+ALTER TABLE invoices ADD COLUMN kind TEXT NOT NULL DEFAULT 'invoice' CHECK (kind IN ('invoice', 'credit_note'));
+ALTER TABLE invoices ADD COLUMN credits_id INTEGER REFERENCES invoices (id);
+ALTER TABLE invoices ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE invoice_lines ADD COLUMN credits_line INTEGER;
+CREATE INDEX invoices_credits ON invoices (credits_id) WHERE credits_id IS NOT NULL;
+INSERT INTO invoice_series (code, pattern) VALUES ('CN', 'CN-{YYYY}-{SEQ:6}');
