@@ -20,6 +20,9 @@ pub const DEMO_MOVES: usize = 8_000;
 /// Two years of order history, and a few recent orders in every open state.
 pub const DEMO_ORDERS: usize = 700;
 
+/// The latest shipped orders are invoiced, most paid, some overdue.
+pub const DEMO_INVOICES: usize = 150;
+
 /// Fills an empty database with the demo shop; leaves each module that has data alone,
 /// so whatever someone typed into the demo survives a restart.
 pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
@@ -42,6 +45,10 @@ pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
     if crate::db::orders::count(session.db.conn(), &any_order)? == 0 {
         super::synth_orders::generate_history(session, DEMO_ORDERS, 2026, true)?;
         super::synth_orders::generate_recent(session, 2026)?;
+        filled = true;
+    }
+    if crate::db::invoices::count(session.db.conn())? == 0 {
+        super::synth_invoices::generate_demo(session, DEMO_INVOICES, 2026)?;
         filled = true;
     }
     Ok(filled)

@@ -24,6 +24,7 @@ pub mod stock;
 pub mod stock_csv;
 pub mod stock_reports;
 pub mod synth;
+pub mod synth_invoices;
 pub mod synth_orders;
 pub mod synth_stock;
 pub mod tiers;

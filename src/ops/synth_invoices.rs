@@ -1,0 +1,99 @@
+//! Demo invoices: the latest delivered and shipped orders invoiced on the day after they
+//! were placed, most of them paid, a few overdue, and one credit note, all through the use
+//! cases so numbering, chain, allocations and stock agree with what the program writes.
+
+use chrono::{Duration, NaiveDate};
+
+use super::synth::Rng;
+use super::{Clock, Session};
+use crate::domain::money::{Money, Quantity};
+use crate::domain::payment::Method;
+use crate::error::Result;
+
+/// Invoices for up to `count` of the latest orders that have shipped, oldest first.
+pub fn generate_demo(session: &mut Session, count: usize, seed: u64) -> Result<usize> {
+    let mut rng = Rng::new(seed ^ 0x0_1A5);
+    let orders: Vec<(String, String, String)> = {
+        let mut stmt = session.db.conn().prepare(
+            "SELECT o.number, o.order_date, c.code FROM orders o JOIN customers c ON c.id = o.customer_id
+             WHERE o.status IN ('partly_shipped', 'shipped', 'delivered', 'closed')
+             ORDER BY o.id DESC LIMIT ?1",
+        )?;
+        stmt.query_map([i64::try_from(count).unwrap_or(i64::MAX)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let clock = session.clock.clone();
+    let today = clock.today();
+    let mut issued = 0;
+    let mut dated: Vec<(NaiveDate, String, String)> = orders
+        .into_iter()
+        .filter_map(|(n, d, c)| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok().map(|d| (d, n, c)))
+        .collect();
+    dated.sort();
+    for (placed, number, customer) in dated {
+        let day = (placed + Duration::days(1)).min(today);
+        session.clock = Clock::Fixed(format!("{day}T17:00:00Z"));
+        let Ok(draft) =
+            super::invoices::draft_from_orders(session, std::slice::from_ref(&number), super::invoices::Basis::Shipped)
+        else {
+            continue;
+        };
+        let invoice = super::invoices::issue(session, draft.invoice.id, draft.invoice.version)?;
+        issued += 1;
+        // Most customers pay within their terms; some are late, a few pay part.
+        let due = NaiveDate::parse_from_str(&invoice.invoice.due_date, "%Y-%m-%d").unwrap_or(today);
+        let roll = rng.below(10);
+        if roll < 7 {
+            let paid_on = (day + Duration::days(3 + rng.below(20) as i64)).min(today);
+            let amount = if roll == 0 {
+                Money::round_from(invoice.invoice.gross.value() / rust_decimal::Decimal::from(2))
+            } else {
+                invoice.invoice.gross
+            };
+            if !amount.is_zero() && paid_on <= today && paid_on < due + Duration::days(30) {
+                session.clock = Clock::Fixed(format!("{paid_on}T10:00:00Z"));
+                let method = [Method::BankTransfer, Method::Card, Method::Cash][rng.below(3)];
+                let numbers = vec![invoice.invoice.number.clone().unwrap_or_default()];
+                super::payments::record(session, &customer, method, amount, paid_on, "", &numbers)?;
+            }
+        }
+        if issued == 5 {
+            // One customer sent something back.
+            let credited = invoice.invoice.number.clone().unwrap_or_default();
+            if let Some(line) = invoice.lines.first() {
+                let one = Quantity::from_minor(1000).min(line.quantity);
+                let note = super::credit_notes::draft(session, &credited, &[(line.line, one)], "damaged in transit")?;
+                super::credit_notes::issue(session, note.invoice.id, note.invoice.version, None)?;
+            }
+        }
+    }
+    session.clock = clock;
+    Ok(issued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_invoices_pass_every_check() {
+        let (mut s, _) = crate::ops::testing::shop();
+        crate::ops::synth::generate(&mut s, 20, 1).unwrap();
+        crate::ops::synth_stock::generate_stock(&mut s, 60, 2_000, 1).unwrap();
+        crate::ops::synth_orders::generate_history(&mut s, 80, 1, true).unwrap();
+        crate::ops::synth_orders::generate_recent(&mut s, 1).unwrap();
+        let issued = generate_demo(&mut s, 40, 1).unwrap();
+        assert!(issued >= 20, "{issued}");
+        for problems in [
+            crate::ops::invoices::check(&s).unwrap(),
+            crate::ops::payments::check(&s).unwrap(),
+            crate::ops::credit_notes::check(&s).unwrap(),
+            crate::ops::orders::check_all(&s).unwrap(),
+            crate::ops::ledger::check(&s).unwrap(),
+        ] {
+            assert!(problems.is_empty(), "{problems:?}");
+        }
+        let aged = crate::ops::payments::ageing(&s).unwrap().1;
+        assert!(!aged.is_empty(), "some money is still owed");
+    }
+}
