@@ -235,6 +235,35 @@ pub enum ReportName {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
+    /// Revenue per month from issued invoices, net of credit notes
+    Revenue {
+        /// First day, YYYY-MM-DD (default: everything)
+        #[arg(long, default_value = "0000-01-01")]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long, default_value = "9999-12-31")]
+        to: String,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// Tax collected per rate and month, credit notes taken off (for a VAT/GST return)
+    Tax {
+        #[arg(long, default_value = "0000-01-01")]
+        from: String,
+        #[arg(long, default_value = "9999-12-31")]
+        to: String,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
+    /// Payments received per month and method
+    Payments {
+        #[arg(long, default_value = "0000-01-01")]
+        from: String,
+        #[arg(long, default_value = "9999-12-31")]
+        to: String,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
     /// What customers owe by age: current, 1-30, 31-60, 61-90, over 90 days overdue
     Receivables {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -420,6 +449,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report { what: ReportName::TierSuggestions { months, format } }) => {
             print_report(ops::rfm::report(&session, months)?, format)
         }
+        Some(Command::Report { what: ReportName::Revenue { from, to, format } }) => {
+            print_report(ops::finance_reports::revenue(&session, &period_day(&from)?, &period_day(&to)?)?, format)
+        }
+        Some(Command::Report { what: ReportName::Tax { from, to, format } }) => {
+            print_report(ops::finance_reports::tax(&session, &period_day(&from)?, &period_day(&to)?)?, format)
+        }
+        Some(Command::Report { what: ReportName::Payments { from, to, format } }) => {
+            print_report(ops::finance_reports::payments(&session, &period_day(&from)?, &period_day(&to)?)?, format)
+        }
         Some(Command::Report { what: ReportName::Receivables { format } }) => {
             print_report(ops::payments::ageing(&session)?, format)
         }
@@ -521,6 +559,17 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn print_report((columns, rows): ops::stock_reports::Report, format: report::Format) -> Result<()> {
     report::print_rows(columns, &rows, format)
+}
+
+/// A report's --from or --to: a date, or the open ends the defaults stand for.
+fn period_day(text: &str) -> Result<String> {
+    if text == "0000-01-01" || text == "9999-12-31" {
+        return Ok(text.to_string());
+    }
+    match crate::domain::fields::parse_date(text) {
+        Ok(Some(day)) => Ok(day.to_string()),
+        _ => Err(Error::BadArgument(tf("cli.bad_day", &[("value", &text)]))),
+    }
 }
 
 /// `--lang`, then the config file, then the locale, then English.

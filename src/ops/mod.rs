@@ -7,6 +7,7 @@ pub mod csv_io;
 pub mod csv_lines;
 pub mod customers;
 pub mod demo;
+pub mod finance_reports;
 pub mod invoice_docs;
 pub mod invoices;
 pub mod ledger;

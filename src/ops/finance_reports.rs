@@ -1,0 +1,114 @@
+//! Finance reports from issued documents: revenue by period net of credit notes, tax
+//! collected per rate per period (what a VAT/GST return needs), and payments received by
+//! method. Periods are months (`2026-11`) of the issue or receipt date.
+
+use super::Session;
+use super::stock_reports::Report;
+use crate::domain::money::Money;
+use crate::error::Result;
+
+/// Revenue per month: invoiced, credited and net, each as net of tax, tax and gross.
+pub fn revenue(session: &Session, from: &str, to: &str) -> Result<Report> {
+    let columns: &[&str] =
+        &["month", "invoices", "credit_notes", "net", "tax", "gross", "credited_net", "credited_tax", "credited_gross"];
+    let mut stmt = session.db.conn().prepare(
+        "SELECT substr(issue_date, 1, 7) AS month,
+                sum(kind = 'invoice'), sum(kind = 'credit_note'),
+                sum(CASE WHEN kind = 'invoice' THEN net ELSE -net END),
+                sum(CASE WHEN kind = 'invoice' THEN tax ELSE -tax END),
+                sum(CASE WHEN kind = 'invoice' THEN gross ELSE -gross END),
+                sum(CASE WHEN kind = 'credit_note' THEN net ELSE 0 END),
+                sum(CASE WHEN kind = 'credit_note' THEN tax ELSE 0 END),
+                sum(CASE WHEN kind = 'credit_note' THEN gross ELSE 0 END)
+         FROM invoices WHERE status = 'issued' AND issue_date >= ?1 AND issue_date <= ?2
+         GROUP BY month ORDER BY month",
+    )?;
+    let rows = stmt
+        .query_map([from, to], |r| {
+            let m = |i: usize| r.get::<_, i64>(i).map(|v| Money::from_minor(v).to_string());
+            Ok(vec![
+                r.get(0)?,
+                r.get::<_, i64>(1)?.to_string(),
+                r.get::<_, i64>(2)?.to_string(),
+                m(3)?,
+                m(4)?,
+                m(5)?,
+                m(6)?,
+                m(7)?,
+                m(8)?,
+            ])
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((columns, rows))
+}
+
+/// Tax per rate per month, credit notes taken off: the base and the tax.
+pub fn tax(session: &Session, from: &str, to: &str) -> Result<Report> {
+    let columns: &[&str] = &["month", "rate", "base", "tax"];
+    let mut stmt = session.db.conn().prepare(
+        "SELECT substr(i.issue_date, 1, 7) AS month, t.rate_bp,
+                sum(CASE WHEN i.kind = 'invoice' THEN t.base ELSE -t.base END),
+                sum(CASE WHEN i.kind = 'invoice' THEN t.tax ELSE -t.tax END)
+         FROM invoice_taxes t JOIN invoices i ON i.id = t.invoice_id
+         WHERE i.status = 'issued' AND i.issue_date >= ?1 AND i.issue_date <= ?2
+         GROUP BY month, t.rate_bp ORDER BY month, t.rate_bp",
+    )?;
+    let rows = stmt
+        .query_map([from, to], |r| {
+            let rate = rust_decimal::Decimal::new(r.get(1)?, 2).normalize();
+            Ok(vec![
+                r.get(0)?,
+                rate.to_string(),
+                Money::from_minor(r.get(2)?).to_string(),
+                Money::from_minor(r.get(3)?).to_string(),
+            ])
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((columns, rows))
+}
+
+/// Payments received per month and method (refunds, negative, taken off).
+pub fn payments(session: &Session, from: &str, to: &str) -> Result<Report> {
+    let columns: &[&str] = &["month", "method", "payments", "amount"];
+    let mut stmt = session.db.conn().prepare(
+        "SELECT substr(received_on, 1, 7) AS month, method, count(*), sum(amount)
+         FROM payments WHERE received_on >= ?1 AND received_on <= ?2
+         GROUP BY month, method ORDER BY month, method",
+    )?;
+    let rows = stmt
+        .query_map([from, to], |r| {
+            Ok(vec![r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.to_string(), Money::from_minor(r.get(3)?).to_string()])
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((columns, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revenue_and_tax_are_net_of_credit_notes_to_the_cent() {
+        let (mut s, number) = crate::ops::invoices::tests_support::shipped_order();
+        let d =
+            crate::ops::invoices::draft_from_orders(&mut s, &[number], crate::ops::invoices::Basis::Ordered).unwrap();
+        let inv = crate::ops::invoices::issue(&mut s, d.invoice.id, d.invoice.version).unwrap();
+        let one = crate::domain::money::Quantity::parse("1").unwrap();
+        let note =
+            crate::ops::credit_notes::draft(&mut s, inv.invoice.number.as_deref().unwrap(), &[(1, one)], "broken")
+                .unwrap();
+        crate::ops::credit_notes::issue(&mut s, note.invoice.id, note.invoice.version, None).unwrap();
+        let (_, rows) = revenue(&s, "2026-01-01", "2026-12-31").unwrap();
+        // Invoice: 3 x 2.00 @19 % + 2 x 3.99 @7 % = 6.00 + 7.98 net, 1.14 + 0.56 tax = 15.68.
+        // Credit note: 1 x 2.00 + 0.38 = 2.38. Net of it: 11.98 net, 1.32 tax, 13.30 gross.
+        assert_eq!(rows, vec![vec!["2026-11", "1", "1", "11.98", "1.32", "13.30", "2.00", "0.38", "2.38"]]);
+        let (_, rows) = tax(&s, "2026-11-01", "2026-11-30").unwrap();
+        assert_eq!(rows, vec![vec!["2026-11", "7", "7.98", "0.56"], vec!["2026-11", "19", "4.00", "0.76"]]);
+        let code = inv.invoice.customer_code.clone();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let m = Money::parse("10").unwrap();
+        crate::ops::payments::record(&mut s, &code, crate::domain::payment::Method::Cash, m, day, "", &[]).unwrap();
+        let (_, rows) = payments(&s, "2026-11-01", "2026-11-30").unwrap();
+        assert_eq!(rows, vec![vec!["2026-11", "cash", "1", "10.00"]]);
+    }
+}
