@@ -177,6 +177,19 @@ pub enum TableName {
     Orders,
 }
 
+/// The dates and format of a finance report.
+#[derive(Debug, clap::Args)]
+pub struct Period {
+    /// First day, YYYY-MM-DD (default: everything)
+    #[arg(long, default_value = "0000-01-01")]
+    from: String,
+    /// Last day, YYYY-MM-DD
+    #[arg(long, default_value = "9999-12-31")]
+    to: String,
+    #[arg(long, value_enum, default_value_t = report::Format::Table)]
+    format: report::Format,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ReportName {
     /// Open follow-ups: overdue, due today and upcoming
@@ -236,34 +249,11 @@ pub enum ReportName {
         format: report::Format,
     },
     /// Revenue per month from issued invoices, net of credit notes
-    Revenue {
-        /// First day, YYYY-MM-DD (default: everything)
-        #[arg(long, default_value = "0000-01-01")]
-        from: String,
-        /// Last day, YYYY-MM-DD
-        #[arg(long, default_value = "9999-12-31")]
-        to: String,
-        #[arg(long, value_enum, default_value_t = report::Format::Table)]
-        format: report::Format,
-    },
+    Revenue(Period),
     /// Tax collected per rate and month, credit notes taken off (for a VAT/GST return)
-    Tax {
-        #[arg(long, default_value = "0000-01-01")]
-        from: String,
-        #[arg(long, default_value = "9999-12-31")]
-        to: String,
-        #[arg(long, value_enum, default_value_t = report::Format::Table)]
-        format: report::Format,
-    },
+    Tax(Period),
     /// Payments received per month and method
-    Payments {
-        #[arg(long, default_value = "0000-01-01")]
-        from: String,
-        #[arg(long, default_value = "9999-12-31")]
-        to: String,
-        #[arg(long, value_enum, default_value_t = report::Format::Table)]
-        format: report::Format,
-    },
+    Payments(Period),
     /// What customers owe by age: current, 1-30, 31-60, 61-90, over 90 days overdue
     Receivables {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -449,14 +439,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report { what: ReportName::TierSuggestions { months, format } }) => {
             print_report(ops::rfm::report(&session, months)?, format)
         }
-        Some(Command::Report { what: ReportName::Revenue { from, to, format } }) => {
-            print_report(ops::finance_reports::revenue(&session, &period_day(&from)?, &period_day(&to)?)?, format)
-        }
-        Some(Command::Report { what: ReportName::Tax { from, to, format } }) => {
-            print_report(ops::finance_reports::tax(&session, &period_day(&from)?, &period_day(&to)?)?, format)
-        }
-        Some(Command::Report { what: ReportName::Payments { from, to, format } }) => {
-            print_report(ops::finance_reports::payments(&session, &period_day(&from)?, &period_day(&to)?)?, format)
+        Some(Command::Report { what: ReportName::Revenue(p) }) => finance(&session, ops::finance_reports::revenue, &p),
+        Some(Command::Report { what: ReportName::Tax(p) }) => finance(&session, ops::finance_reports::tax, &p),
+        Some(Command::Report { what: ReportName::Payments(p) }) => {
+            finance(&session, ops::finance_reports::payments, &p)
         }
         Some(Command::Report { what: ReportName::Receivables { format } }) => {
             print_report(ops::payments::ageing(&session)?, format)
@@ -559,6 +545,15 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn print_report((columns, rows): ops::stock_reports::Report, format: report::Format) -> Result<()> {
     report::print_rows(columns, &rows, format)
+}
+
+/// Prints a finance report for the period given.
+fn finance(
+    session: &Session,
+    report: fn(&Session, &str, &str) -> Result<ops::stock_reports::Report>,
+    p: &Period,
+) -> Result<()> {
+    print_report(report(session, &period_day(&p.from)?, &period_day(&p.to)?)?, p.format)
 }
 
 /// A report's --from or --to: a date, or the open ends the defaults stand for.
