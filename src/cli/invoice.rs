@@ -13,6 +13,8 @@ use crate::ops::invoices::{self, Basis};
 pub enum DocFormat {
     Txt,
     Pdf,
+    /// UBL 2.1 e-invoice (EN 16931 core)
+    Ubl,
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +191,7 @@ pub fn run(session: &mut Session, action: InvoiceAction) -> Result<()> {
             let bytes = match format {
                 DocFormat::Pdf => crate::ops::invoice_docs::pdf(session, &d)?,
                 DocFormat::Txt => crate::ops::invoice_docs::text(session, &d)?.into_bytes(),
+                DocFormat::Ubl => crate::ops::ubl::ubl(session, &d)?.into_bytes(),
             };
             std::fs::write(&output, bytes).map_err(|source| Error::Io { path: output.clone(), source })?;
             eprintln!("{}", tf("entry.note_written", &[("paths", &output.display())]));

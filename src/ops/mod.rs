@@ -29,6 +29,7 @@ pub mod synth_invoices;
 pub mod synth_orders;
 pub mod synth_stock;
 pub mod tiers;
+pub mod ubl;
 
 use chrono::{SecondsFormat, Utc};
 use rusqlite::Transaction;

@@ -219,7 +219,7 @@ pub fn describe_settings(session: &Session) -> Result<Vec<(String, String)>> {
 }
 
 /// The shop's own details, as free text settings: who the invoice is from and how to pay.
-pub const SHOP_DETAILS: [&str; 4] = ["shop_name", "shop_address", "shop_tax_id", "shop_payment"];
+pub const SHOP_DETAILS: [&str; 6] = ["shop_name", "shop_address", "shop_tax_id", "shop_payment", "currency", "country"];
 
 /// The shop's details in `SHOP_DETAILS` order ('' where not set).
 pub fn shop_details(conn: &rusqlite::Connection) -> Result<[String; 4]> {
