@@ -254,6 +254,8 @@ pub enum ReportName {
     Tax(Period),
     /// Payments received per month and method
     Payments(Period),
+    /// Gross margin per month: revenue less the cost of the goods shipped
+    Margin(Period),
     /// What customers owe by age: current, 1-30, 31-60, 61-90, over 90 days overdue
     Receivables {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -444,6 +446,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report { what: ReportName::Payments(p) }) => {
             finance(&session, ops::finance_reports::payments, &p)
         }
+        Some(Command::Report { what: ReportName::Margin(p) }) => finance(&session, ops::finance_reports::margin, &p),
         Some(Command::Report { what: ReportName::Receivables { format } }) => {
             print_report(ops::payments::ageing(&session)?, format)
         }

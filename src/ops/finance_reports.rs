@@ -83,6 +83,59 @@ pub fn payments(session: &Session, from: &str, to: &str) -> Result<Report> {
     Ok((columns, rows))
 }
 
+/// Gross margin per month: revenue (invoiced net of tax, less credit notes) against the
+/// cost of the goods shipped that month (their cost when they left), less what came back.
+pub fn margin(session: &Session, from: &str, to: &str) -> Result<Report> {
+    let columns: &[&str] = &["month", "revenue", "cost_of_goods", "margin", "margin_percent"];
+    let conn = session.db.conn();
+    let mut months: Vec<(String, i64, i64)> = Vec::new();
+    let mut revenue = conn.prepare(
+        "SELECT substr(issue_date, 1, 7), sum(CASE WHEN kind = 'invoice' THEN net ELSE -net END)
+         FROM invoices WHERE status = 'issued' AND issue_date >= ?1 AND issue_date <= ?2 GROUP BY 1",
+    )?;
+    for row in revenue.query_map([from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (month, cents) = row?;
+        months.push((month, cents, 0));
+    }
+    // Moves: quantity in thousandths, cost in ten-thousandths: / 10^5 gives cents.
+    let mut cost = conn.prepare(
+        "SELECT substr(at, 1, 7), sum(-quantity * unit_cost)
+         FROM stock_moves WHERE kind IN ('shipment', 'return') AND substr(at, 1, 10) >= ?1 AND substr(at, 1, 10) <= ?2
+         GROUP BY 1",
+    )?;
+    for row in cost.query_map([from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (month, raw) = row?;
+        let cents = Money::round_from(rust_decimal::Decimal::new(raw, 7)).to_minor().unwrap_or(0);
+        match months.iter_mut().find(|(m, _, _)| *m == month) {
+            Some(entry) => entry.2 = cents,
+            None => months.push((month, 0, cents)),
+        }
+    }
+    months.sort();
+    let rows = months
+        .into_iter()
+        .map(|(month, revenue, cost)| {
+            let margin = revenue - cost;
+            let percent = if revenue == 0 {
+                String::new()
+            } else {
+                let mut p =
+                    (rust_decimal::Decimal::from(margin * 100) / rust_decimal::Decimal::from(revenue)).round_dp(1);
+                p.rescale(1);
+                p.to_string()
+            };
+            vec![
+                month,
+                Money::from_minor(revenue).to_string(),
+                Money::from_minor(cost).to_string(),
+                Money::from_minor(margin).to_string(),
+                percent,
+            ]
+        })
+        .collect();
+    Ok((columns, rows))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +163,16 @@ mod tests {
         crate::ops::payments::record(&mut s, &code, crate::domain::payment::Method::Cash, m, day, "", &[]).unwrap();
         let (_, rows) = payments(&s, "2026-11-01", "2026-11-30").unwrap();
         assert_eq!(rows, vec![vec!["2026-11", "cash", "1", "10.00"]]);
+    }
+
+    #[test]
+    fn margin_is_revenue_less_the_cost_of_what_shipped() {
+        let (mut s, number) = crate::ops::invoices::tests_support::shipped_order();
+        // 3 pens shipped at their cost of 0.50: 6.00 revenue, 1.50 cost, 4.50 margin.
+        let d =
+            crate::ops::invoices::draft_from_orders(&mut s, &[number], crate::ops::invoices::Basis::Shipped).unwrap();
+        crate::ops::invoices::issue(&mut s, d.invoice.id, d.invoice.version).unwrap();
+        let (_, rows) = margin(&s, "2026-01-01", "2026-12-31").unwrap();
+        assert_eq!(rows, vec![vec!["2026-11", "6.00", "1.50", "4.50", "75.0"]]);
     }
 }

@@ -361,6 +361,7 @@ pub(crate) mod tests_support {
                 sku: sku.into(),
                 name: format!("{sku} name"),
                 sale_price: price.into(),
+                cost_price: "0.5".into(),
                 tax_rate: tax.into(),
                 ..Default::default()
             };
