@@ -84,7 +84,9 @@ pub fn payments(session: &Session, from: &str, to: &str) -> Result<Report> {
 }
 
 /// Gross margin per month: revenue (invoiced net of tax, less credit notes) against the
-/// cost of the goods shipped that month (their cost when they left), less what came back.
+/// cost of the goods shipped for orders that month (their cost when they left), less what
+/// credit notes took back. Stock that left otherwise (scrap, counts, moves booked without
+/// an order) is not a cost of sales.
 pub fn margin(session: &Session, from: &str, to: &str) -> Result<Report> {
     let columns: &[&str] = &["month", "revenue", "cost_of_goods", "margin", "margin_percent"];
     let conn = session.db.conn();
@@ -100,7 +102,10 @@ pub fn margin(session: &Session, from: &str, to: &str) -> Result<Report> {
     // Moves: quantity in thousandths, cost in ten-thousandths: / 10^5 gives cents.
     let mut cost = conn.prepare(
         "SELECT substr(at, 1, 7), sum(-quantity * unit_cost)
-         FROM stock_moves WHERE kind IN ('shipment', 'return') AND substr(at, 1, 10) >= ?1 AND substr(at, 1, 10) <= ?2
+         FROM stock_moves m
+         WHERE ((m.kind = 'shipment' AND m.reference IN (SELECT number FROM orders))
+             OR (m.kind = 'return' AND m.reference IN (SELECT number FROM invoices WHERE kind = 'credit_note')))
+           AND substr(m.at, 1, 10) >= ?1 AND substr(m.at, 1, 10) <= ?2
          GROUP BY 1",
     )?;
     for row in cost.query_map([from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
