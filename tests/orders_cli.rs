@@ -244,6 +244,21 @@ fn a_payment_settles_an_invoice_and_leaves_credit() {
     let aged = run(&db, &["report", "receivables", "--format", "csv"]);
     assert_eq!(aged.lines().count(), 1, "nothing owed: {aged}");
     assert!(run(&db, &["check"]).contains("no problems"));
+
+    // The 0.92 credit is paid back: asked for, approved, paid, listed with each step.
+    assert!(fails(&db, &["refund", "request", "C000003", "1", "--reason", "x"]).contains("0.92"));
+    assert!(run(&db, &["refund", "request", "C000003", "0.92", "--reason", "overpaid"]).contains("RF-000001"));
+    let waiting = run(&db, &["report", "refunds", "--waiting", "--format", "csv"]);
+    assert!(waiting.contains("RF-000001,C000003,0.92,requested,overpaid"), "{waiting}");
+    assert!(fails(&db, &["refund", "pay", "RF-000001"]).contains("only an approved"));
+    assert!(run(&db, &["refund", "approve", "RF-000001"]).contains("approved"));
+    assert!(run(&db, &["refund", "pay", "RF-000001", "--method", "cash"]).contains("paid out: 0.92"));
+    assert_eq!(run(&db, &["report", "refunds", "--waiting", "--format", "csv"]).lines().count(), 1);
+    let all = run(&db, &["report", "refunds", "--format", "csv"]);
+    assert!(all.contains(",paid,overpaid,"), "{all}");
+    let payments = run(&db, &["report", "payments", "--format", "csv"]);
+    assert!(payments.contains("-0.92"), "{payments}");
+    assert!(run(&db, &["check"]).contains("no problems"));
 }
 
 /// A credit note from the command line: chosen line, reason, its own series, goods back.

@@ -45,8 +45,7 @@ pub fn run_payment(session: &mut Session, action: PaymentAction) -> Result<()> {
         PaymentAction::Record { customer, amount, method, date, reference, invoices } => {
             let amount = crate::domain::payment::amount(&amount)
                 .map_err(|p| Error::BadArgument(format!("amount: {}", crate::error::describe_problem(&p))))?;
-            let method = crate::domain::payment::Method::parse(&method)
-                .map_err(|p| Error::BadArgument(format!("--method: {}", crate::error::describe_problem(&p))))?;
+            let method = method_arg(&method)?;
             let date = match date.as_deref().map(crate::domain::fields::parse_date) {
                 None => session.clock.today(),
                 Some(Ok(Some(d))) => d,
@@ -72,6 +71,66 @@ pub fn run_payment(session: &mut Session, action: PaymentAction) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn method_arg(text: &str) -> Result<crate::domain::payment::Method> {
+    crate::domain::payment::Method::parse(text)
+        .map_err(|p| Error::BadArgument(format!("--method: {}", crate::error::describe_problem(&p))))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RefundAction {
+    /// Ask to pay back AMOUNT of CUSTOMER's credit (code); a manager decides
+    Request {
+        customer: String,
+        amount: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Approve a request (managers)
+    Approve { number: String },
+    /// Reject a request, saying why (managers)
+    Reject {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Pay out an approved request: a negative payment off the customer's credit
+    Pay {
+        number: String,
+        /// cash, card, bank_transfer, mobile or other
+        #[arg(long, default_value = "bank_transfer")]
+        method: String,
+    },
+}
+
+pub fn run_refund(session: &mut Session, action: RefundAction) -> Result<()> {
+    use crate::ops::refunds;
+    match action {
+        RefundAction::Request { customer, amount, reason } => {
+            let amount = crate::domain::payment::amount(&amount)
+                .map_err(|p| Error::BadArgument(format!("amount: {}", crate::error::describe_problem(&p))))?;
+            let r = refunds::request(session, &customer, amount, &reason)?;
+            let customer = r.customer_code.as_str();
+            println!(
+                "{}",
+                tf("refund.requested", &[("number", &r.number), ("amount", &r.amount), ("customer", &customer)])
+            );
+        }
+        RefundAction::Approve { number } => {
+            let r = refunds::approve(session, &number)?;
+            println!("{}", tf("refund.decided", &[("number", &r.number), ("status", &r.status)]));
+        }
+        RefundAction::Reject { number, reason } => {
+            let r = refunds::reject(session, &number, &reason)?;
+            println!("{}", tf("refund.decided", &[("number", &r.number), ("status", &r.status)]));
+        }
+        RefundAction::Pay { number, method } => {
+            let r = refunds::pay(session, &number, method_arg(&method)?)?;
+            println!("{}", tf("refund.paid", &[("number", &r.number), ("amount", &r.amount)]));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]

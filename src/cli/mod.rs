@@ -122,6 +122,11 @@ pub enum Command {
         #[command(subcommand)]
         action: invoice::PaymentAction,
     },
+    /// Refunds of customer credit: request, approve or reject (managers), pay out
+    Refund {
+        #[command(subcommand)]
+        action: invoice::RefundAction,
+    },
     /// Show the shop's settings, or set one (admins): prices_include_tax, approval_limit
     Settings {
         key: Option<String>,
@@ -256,6 +261,14 @@ pub enum ReportName {
     Payments(Period),
     /// Gross margin per month: revenue less the cost of the goods shipped
     Margin(Period),
+    /// Refund requests asked for in the period, each step with who and when; --waiting for
+    /// those still to approve or pay, of any date
+    Refunds {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long)]
+        waiting: bool,
+    },
     /// What customers owe by age: current, 1-30, 31-60, 61-90, over 90 days overdue
     Receivables {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -447,6 +460,9 @@ pub fn run(cli: Cli) -> Result<()> {
             finance(&session, ops::finance_reports::payments, &p)
         }
         Some(Command::Report { what: ReportName::Margin(p) }) => finance(&session, ops::finance_reports::margin, &p),
+        Some(Command::Report { what: ReportName::Refunds { period: p, waiting } }) => {
+            print_report(ops::refunds::list(&session, &period_day(&p.from)?, &period_day(&p.to)?, waiting)?, p.format)
+        }
         Some(Command::Report { what: ReportName::Receivables { format } }) => {
             print_report(ops::payments::ageing(&session)?, format)
         }
@@ -467,6 +483,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Order { action }) => order::run(&mut session, action),
         Some(Command::Invoice { action }) => invoice::run(&mut session, action),
         Some(Command::Payment { action }) => invoice::run_payment(&mut session, action),
+        Some(Command::Refund { action }) => invoice::run_refund(&mut session, action),
         Some(Command::Settings { key, value }) => match (key, value) {
             (Some(key), Some(value)) => {
                 ops::order_entry::set_setting(&mut session, &key, &value)?;

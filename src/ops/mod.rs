@@ -19,6 +19,7 @@ pub mod orders;
 pub mod payments;
 pub mod pipeline;
 pub mod purchasing;
+pub mod refunds;
 pub mod rfm;
 pub mod search;
 pub mod stock;

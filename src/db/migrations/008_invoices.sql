@@ -162,3 +162,23 @@ ALTER TABLE invoices ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE invoice_lines ADD COLUMN credits_line INTEGER;
 CREATE INDEX invoices_credits ON invoices (credits_id) WHERE credits_id IS NOT NULL;
 INSERT INTO invoice_series (code, pattern) VALUES ('CN', 'CN-{YYYY}-{SEQ:6}');
+
+-- Refund requests: asked for (by whom, why, how much), approved or rejected by a manager,
+-- then paid out as a negative payment; each step with who and when.
+CREATE TABLE refund_requests (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    number        TEXT NOT NULL UNIQUE,
+    customer_id   INTEGER NOT NULL REFERENCES customers (id),
+    amount        INTEGER NOT NULL CHECK (amount > 0),
+    reason        TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('requested', 'approved', 'rejected', 'paid')),
+    requested_at  TEXT NOT NULL,
+    requested_by  TEXT NOT NULL,
+    decided_at    TEXT,
+    decided_by    TEXT,
+    decision_note TEXT NOT NULL DEFAULT '',
+    paid_at       TEXT,
+    paid_by       TEXT,
+    payment_id    INTEGER REFERENCES payments (id)
+) STRICT;
+CREATE INDEX refund_requests_by_status ON refund_requests (status, id);
