@@ -104,8 +104,10 @@ pub fn run(session: &mut Session, action: OrderAction) -> Result<()> {
             Ok(())
         }
         OrderAction::Ship { shipment, carrier, tracking } => {
-            let order = orders::ship(session, &shipment, &carrier, &tracking)?;
-            println!("{}", tf("entry.shipped", &[("shipment", &shipment), ("status", &status_label(order.status))]));
+            let done = orders::ship_as_seen(session, &shipment, &carrier, &tracking, None)?;
+            let status = status_label(done.order.status);
+            let invoiced = orders::invoiced_suffix(&done.invoice);
+            println!("{}{invoiced}", tf("entry.shipped", &[("shipment", &shipment), ("status", &status)]));
             Ok(())
         }
         OrderAction::Deliver { shipment, date } => {
@@ -148,16 +150,18 @@ pub fn run(session: &mut Session, action: OrderAction) -> Result<()> {
 
 fn say_confirmed(done: &orders::Confirmation) {
     let number = &done.order.number;
+    let invoiced = orders::invoiced_suffix(&done.invoice);
     if !done.needs_approval.is_empty() {
         let why: Vec<String> = done.needs_approval.iter().map(orders::describe_reason).collect();
         println!("{}", tf("entry.sent_for_approval", &[("number", number), ("why", &why.join("; "))]));
     } else if !done.approved_past.is_empty() {
         let why: Vec<String> = done.approved_past.iter().map(orders::describe_reason).collect();
-        println!("{}", tf("entry.confirmed_as_manager", &[("number", number), ("why", &why.join("; "))]));
+        println!("{}{invoiced}", tf("entry.confirmed_as_manager", &[("number", number), ("why", &why.join("; "))]));
     } else if done.waiting.is_empty() {
-        println!("{}", tf("entry.confirmed", &[("number", number)]));
+        println!("{}{invoiced}", tf("entry.confirmed", &[("number", number)]));
     } else {
-        println!("{}", tf("entry.confirmed_waiting", &[("number", number), ("waiting", &waiting_text(&done.waiting))]));
+        let waiting = waiting_text(&done.waiting);
+        println!("{}{invoiced}", tf("entry.confirmed_waiting", &[("number", number), ("waiting", &waiting)]));
     }
 }
 

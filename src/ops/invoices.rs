@@ -25,6 +25,65 @@ pub enum Basis {
     Ordered,
 }
 
+/// When invoices issue themselves: never (someone drafts and issues them), when a shipment
+/// ships (what it took), or when an order is confirmed (everything ordered: billing up front).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoInvoice {
+    Off,
+    OnShip,
+    OnConfirm,
+}
+
+impl AutoInvoice {
+    pub const SETTING: &'static str = "auto_invoice";
+
+    pub fn parse(text: &str) -> Option<AutoInvoice> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" | "off" | "no" | "never" => Some(AutoInvoice::Off),
+            "ship" | "on_ship" => Some(AutoInvoice::OnShip),
+            "confirm" | "on_confirm" => Some(AutoInvoice::OnConfirm),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AutoInvoice::Off => "off",
+            AutoInvoice::OnShip => "ship",
+            AutoInvoice::OnConfirm => "confirm",
+        }
+    }
+}
+
+/// Issues an invoice for `order` when the shop has asked for one at `moment`, inside the
+/// caller's transaction: the shipment (or confirmation) and its invoice stand or fall
+/// together, so nothing shipped is left uninvoiced by a crash in between. Returns the
+/// number issued; nothing when the setting says otherwise or nothing is left to invoice.
+pub(crate) fn auto_issue_in(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    order: &crate::db::orders::Order,
+    moment: AutoInvoice,
+) -> Result<Option<String>> {
+    let setting = AutoInvoice::parse(&orders_repo::setting(tx, AutoInvoice::SETTING)?).unwrap_or(AutoInvoice::Off);
+    if setting != moment || moment == AutoInvoice::Off {
+        return Ok(None);
+    }
+    let basis = if moment == AutoInvoice::OnShip { Basis::Shipped } else { Basis::Ordered };
+    let mut left = false;
+    for l in orders_repo::lines(tx, order.id)? {
+        let ready = if basis == Basis::Shipped { l.shipped } else { l.quantity };
+        left |= ready > invoiced_of(tx, order.id, l.line)?;
+    }
+    if !left {
+        return Ok(None);
+    }
+    let id = draft_in(tx, ctx, std::slice::from_ref(&order.number), basis)?;
+    let version = repo::invoice(tx, id)?.map(|i| i.version).unwrap_or_default();
+    let issued = issue_in(tx, ctx, id, version, ctx.today)?;
+    Ok(issued.invoice.number)
+}
+
 /// An invoice with its lines and tax breakdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceDetail {
@@ -355,7 +414,13 @@ pub(crate) mod tests_support {
     /// A shop with PEN (2.00, 19 %) and TEA (3.99, 7 %) in stock, and an order of 3 PEN and
     /// 2 TEA, confirmed, of which the pens have shipped.
     pub(crate) fn shipped_order() -> (Session, String) {
+        shipped_order_with(|_| {})
+    }
+
+    /// `shipped_order`, with `setup` run on the shop first (e.g. to change a setting).
+    pub(crate) fn shipped_order_with(setup: impl FnOnce(&mut Session)) -> (Session, String) {
         let (mut s, _) = shop();
+        setup(&mut s);
         for (sku, price, tax) in [("PEN", "2", "19"), ("TEA", "3.99", "7")] {
             let input = ProductInput {
                 sku: sku.into(),

@@ -77,6 +77,8 @@ pub struct Session {
 pub struct WriteCtx<'a> {
     pub operator: &'a Operator,
     pub now: String,
+    /// The shop's calendar day at `now` (local time): what documents are dated.
+    pub today: chrono::NaiveDate,
 }
 
 impl WriteCtx<'_> {
@@ -117,7 +119,7 @@ impl Session {
                 let role = if db::users::count(tx)? == 0 { Role::Admin } else { Role::Clerk };
                 db::users::upsert(tx, &name, role, &now)?;
                 let operator = Operator { name: name.clone(), role };
-                WriteCtx { operator: &operator, now: now.clone() }.audit(
+                WriteCtx { operator: &operator, now: now.clone(), today: clock.today() }.audit(
                     tx,
                     "register",
                     "user",
@@ -132,13 +134,13 @@ impl Session {
 
     /// Runs `work` in one write transaction with an audit context.
     pub fn write<T>(&mut self, work: impl FnOnce(&Transaction<'_>, &WriteCtx<'_>) -> Result<T>) -> Result<T> {
-        let ctx = WriteCtx { operator: &self.operator, now: self.clock.now() };
+        let ctx = WriteCtx { operator: &self.operator, now: self.clock.now(), today: self.clock.today() };
         self.db.write(|tx| work(tx, &ctx))
     }
 
     /// Like `write`, but rolled back at the end: what would happen, without it happening.
     pub fn rehearse<T>(&mut self, work: impl FnOnce(&Transaction<'_>, &WriteCtx<'_>) -> Result<T>) -> Result<T> {
-        let ctx = WriteCtx { operator: &self.operator, now: self.clock.now() };
+        let ctx = WriteCtx { operator: &self.operator, now: self.clock.now(), today: self.clock.today() };
         self.db.rehearse(|tx| work(tx, &ctx))
     }
 

@@ -194,6 +194,10 @@ pub fn set_setting(session: &mut Session, key: &str, value: &str) -> Result<()> 
             }
             crate::db::products::minor(money.to_minor())?.to_string()
         }
+        "auto_invoice" => match crate::ops::invoices::AutoInvoice::parse(value) {
+            Some(when) => when.as_str().to_string(),
+            None => return Err(Error::BadArgument(tf("order.setting_auto_invoice", &[("value", &value)]))),
+        },
         // The shop's details printed on invoices and delivery notes.
         k if SHOP_DETAILS.contains(&k) => crate::domain::fields::check_text(value, false, 200, false)
             .map_err(|p| Error::BadArgument(format!("{key}: {}", crate::error::describe_problem(&p))))?,
@@ -212,6 +216,9 @@ pub fn describe_settings(session: &Session) -> Result<Vec<(String, String)>> {
         ("prices_include_tax".into(), if s.prices_include_tax { "yes".into() } else { "no".into() }),
         ("approval_limit".into(), s.approval_limit.to_string()),
     ];
+    let auto = repo::setting(session.db.conn(), crate::ops::invoices::AutoInvoice::SETTING)?;
+    let auto = crate::ops::invoices::AutoInvoice::parse(&auto).unwrap_or(crate::ops::invoices::AutoInvoice::Off);
+    all.push(("auto_invoice".into(), auto.as_str().into()));
     for key in SHOP_DETAILS {
         all.push((key.to_string(), repo::setting(session.db.conn(), key)?));
     }

@@ -36,6 +36,35 @@ pub struct Confirmation {
     pub approved_past: Vec<ApprovalReason>,
     /// Products and quantities no shipment could take yet: the backorder.
     pub waiting: Vec<(String, Quantity)>,
+    /// The invoice issued with the confirmation, when the shop bills up front.
+    pub invoice: Option<String>,
+}
+
+/// A shipment shipped, and the invoice issued with it when the shop has asked for that.
+#[derive(Debug, Clone)]
+pub struct Shipped {
+    pub order: Order,
+    pub invoice: Option<String>,
+}
+
+/// " — invoice INV-… issued", to add to what a confirmation or shipment says.
+pub fn invoiced_suffix(invoice: &Option<String>) -> String {
+    invoice.as_ref().map(|number| tf("entry.and_invoiced", &[("invoice", number)])).unwrap_or_default()
+}
+
+/// Issues the invoice the shop asks for at `moment`, noting it on the order's timeline.
+fn auto_invoice(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    order: &Order,
+    step: Step,
+    moment: super::invoices::AutoInvoice,
+) -> Result<Option<String>> {
+    let number = super::invoices::auto_issue_in(tx, ctx, order, moment)?;
+    if let Some(number) = &number {
+        event(tx, ctx, order.id, step, &msg("order.ev_invoiced", &[("invoice", number)]))?;
+    }
+    Ok(number)
 }
 
 pub fn detail(session: &Session, id: i64) -> Result<OrderDetail> {
@@ -546,6 +575,7 @@ pub(crate) fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: 
             needs_approval: reasons,
             approved_past: Vec::new(),
             waiting: Vec::new(),
+            invoice: None,
         });
     }
     repo::set_status(tx, id, version, OrderStatus::Confirmed, "", &ctx.now)?;
@@ -557,7 +587,8 @@ pub(crate) fn confirm_in(tx: &Connection, ctx: &WriteCtx<'_>, id: i64, version: 
     event(tx, ctx, id, Step::Confirm, &detail)?;
     let order = get_in(tx, id)?;
     let waiting = allocate_in(tx, ctx, &order)?;
-    Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), approved_past: reasons, waiting })
+    let invoice = auto_invoice(tx, ctx, &order, Step::Confirm, super::invoices::AutoInvoice::OnConfirm)?;
+    Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), approved_past: reasons, waiting, invoice })
 }
 
 /// Why the order would need a manager: above the shop's approval limit, or taking the
@@ -590,7 +621,14 @@ pub fn approve(session: &mut Session, id: i64, version: i64) -> Result<Confirmat
         event(tx, ctx, id, Step::Approve, "")?;
         let order = get_in(tx, id)?;
         let waiting = allocate_in(tx, ctx, &order)?;
-        Ok(Confirmation { order: get_in(tx, id)?, needs_approval: Vec::new(), approved_past: Vec::new(), waiting })
+        let invoice = auto_invoice(tx, ctx, &order, Step::Approve, super::invoices::AutoInvoice::OnConfirm)?;
+        Ok(Confirmation {
+            order: get_in(tx, id)?,
+            needs_approval: Vec::new(),
+            approved_past: Vec::new(),
+            waiting,
+            invoice,
+        })
     })
 }
 
@@ -708,7 +746,7 @@ fn allocate_in(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order) -> Result<Vec
 /// Ships an open shipment: its goods leave the warehouse (earliest expiry first for lot
 /// products), the reservation is released and the order moves on.
 pub fn ship(session: &mut Session, shipment: &str, carrier: &str, tracking: &str) -> Result<Order> {
-    ship_as_seen(session, shipment, carrier, tracking, None)
+    Ok(ship_as_seen(session, shipment, carrier, tracking, None)?.order)
 }
 
 /// `ship`, refused when the shipment no longer holds the lines `seen` (order line and
@@ -720,7 +758,7 @@ pub fn ship_as_seen(
     carrier: &str,
     tracking: &str,
     seen: Option<&[(i64, Quantity)]>,
-) -> Result<Order> {
+) -> Result<Shipped> {
     let carrier = check_text(carrier, false, 64, false)
         .map_err(|problem| Error::Invalid(vec![FieldError { field: "carrier", problem }]))?;
     let tracking = check_text(tracking, false, 64, false)
@@ -763,7 +801,8 @@ pub fn ship_as_seen(
             msg("order.ev_shipped", &[("shipment", &s.number), ("carrier", &carrier), ("tracking", &tracking)])
         };
         event(tx, ctx, order.id, Step::Ship, &detail)?;
-        get_in(tx, order.id)
+        let invoice = auto_invoice(tx, ctx, &order, Step::Ship, super::invoices::AutoInvoice::OnShip)?;
+        Ok(Shipped { order: get_in(tx, order.id)?, invoice })
     })
 }
 

@@ -1,4 +1,4 @@
-use super::tests_support::shipped_order;
+use super::tests_support::{shipped_order, shipped_order_with};
 use super::*;
 
 fn q(text: &str) -> Quantity {
@@ -75,4 +75,30 @@ fn two_sessions_issuing_take_consecutive_numbers() {
     assert_eq!(one.invoice.number.as_deref(), Some("INV-2026-000001"));
     assert_eq!(two.invoice.number.as_deref(), Some("INV-2026-000002"));
     assert!(check(&a).unwrap().is_empty());
+}
+
+#[test]
+fn the_shop_can_have_invoices_issued_when_goods_ship_or_when_orders_are_confirmed() {
+    let auto = |when: &'static str| move |s: &mut Session| set_setting(s, "auto_invoice", when).unwrap();
+    use crate::ops::order_entry::set_setting;
+    // On shipping: the pens that shipped are invoiced with the shipment, noted on the timeline.
+    let (s, number) = shipped_order_with(auto("ship"));
+    let order = crate::ops::orders::by_number(&s, &number).unwrap();
+    let detail = crate::ops::orders::detail(&s, order.id).unwrap();
+    let invoice = find(&s, "INV-2026-000001").unwrap();
+    assert_eq!(invoice.lines.len(), 1);
+    assert_eq!(invoice.lines[0].sku, "PEN");
+    assert!(detail.events.iter().any(|e| e.detail.contains("INV-2026-000001")), "on the timeline");
+    assert!(check(&s).unwrap().is_empty());
+
+    // Up front: the whole order at confirmation; shipping later adds nothing.
+    let (s, _) = shipped_order_with(auto("confirm"));
+    let invoice = find(&s, "INV-2026-000001").unwrap();
+    assert_eq!(invoice.lines.len(), 2, "pens and tea, before anything shipped");
+    assert!(find(&s, "INV-2026-000002").is_err(), "nothing left to invoice on shipping");
+
+    // Off (the default): nothing issues itself.
+    let (mut s, _) = shipped_order();
+    assert!(find(&s, "INV-2026-000001").is_err());
+    assert!(set_setting(&mut s, "auto_invoice", "sometimes").is_err());
 }

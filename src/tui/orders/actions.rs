@@ -307,19 +307,20 @@ impl App {
 
     fn show_confirmation(&mut self, done: &Confirmation) {
         let number = &done.order.number;
+        let invoiced = orders::invoiced_suffix(&done.invoice);
         self.flash = Some(if !done.needs_approval.is_empty() {
             let why: Vec<String> = done.needs_approval.iter().map(orders::describe_reason).collect();
             Flash::Info(tf("entry.sent_for_approval", &[("number", number), ("why", &why.join("; "))]))
         } else if !done.approved_past.is_empty() {
             let why: Vec<String> = done.approved_past.iter().map(orders::describe_reason).collect();
-            Flash::Error(tf("entry.confirmed_as_manager", &[("number", number), ("why", &why.join("; "))]))
+            Flash::Error(tf("entry.confirmed_as_manager", &[("number", number), ("why", &why.join("; "))]) + &invoiced)
         } else if done.waiting.is_empty() {
-            Flash::Info(tf("entry.confirmed", &[("number", number)]))
+            Flash::Info(tf("entry.confirmed", &[("number", number)]) + &invoiced)
         } else {
-            Flash::Error(tf(
-                "entry.confirmed_waiting",
-                &[("number", number), ("waiting", &waiting_text(&done.waiting))],
-            ))
+            Flash::Error(
+                tf("entry.confirmed_waiting", &[("number", number), ("waiting", &waiting_text(&done.waiting))])
+                    + &invoiced,
+            )
         });
     }
 
@@ -370,8 +371,11 @@ impl App {
             FormKind::Ship(number, seen) => {
                 let (number, seen) = (number.clone(), seen.clone());
                 let (carrier, tracking) = (form.form.value("carrier"), form.form.value("tracking"));
-                orders::ship_as_seen(&mut self.session, &number, carrier, tracking, Some(&seen))
-                    .map(|o| tf("entry.shipped", &[("shipment", &number), ("status", &orders::status_label(o.status))]))
+                orders::ship_as_seen(&mut self.session, &number, carrier, tracking, Some(&seen)).map(|done| {
+                    let status = orders::status_label(done.order.status);
+                    let said = tf("entry.shipped", &[("shipment", &number), ("status", &status)]);
+                    said + &orders::invoiced_suffix(&done.invoice)
+                })
             }
             FormKind::Deliver(number) => {
                 let number = number.clone();
