@@ -258,6 +258,10 @@ fn a_payment_settles_an_invoice_and_leaves_credit() {
     assert!(all.contains(",paid,overpaid,"), "{all}");
     let payments = run(&db, &["report", "payments", "--format", "csv"]);
     assert!(payments.contains("-0.92"), "{payments}");
+    let statement = run(&db, &["report", "statement", "C000003", "--format", "csv"]);
+    let amounts: Vec<&str> = statement.lines().skip(1).map(|l| l.rsplit(',').nth(1).unwrap()).collect();
+    assert_eq!(amounts, ["", "4.08", "-5.00", "0.92"], "{statement}");
+    assert!(statement.trim_end().ends_with(",0.00"), "all square: {statement}");
     assert!(run(&db, &["check"]).contains("no problems"));
 }
 

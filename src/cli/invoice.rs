@@ -136,10 +136,13 @@ pub fn run_refund(session: &mut Session, action: RefundAction) -> Result<()> {
 #[derive(Debug, Subcommand)]
 pub enum InvoiceAction {
     /// Draft an invoice for one or more orders of one customer: what has shipped and is
-    /// not invoiced yet (or, with --ordered, everything ordered)
+    /// not invoiced yet (or, with --ordered, everything ordered); --customer CODE takes all
+    /// of that customer's orders
     Draft {
-        #[arg(required = true)]
+        #[arg(required_unless_present = "customer", conflicts_with = "customer")]
         orders: Vec<String>,
+        #[arg(long)]
+        customer: Option<String>,
         #[arg(long)]
         ordered: bool,
     },
@@ -180,9 +183,12 @@ pub enum InvoiceAction {
 
 pub fn run(session: &mut Session, action: InvoiceAction) -> Result<()> {
     match action {
-        InvoiceAction::Draft { orders, ordered } => {
+        InvoiceAction::Draft { orders, customer, ordered } => {
             let basis = if ordered { Basis::Ordered } else { Basis::Shipped };
-            let d = invoices::draft_from_orders(session, &orders, basis)?;
+            let d = match customer {
+                Some(code) => invoices::draft_for_customer(session, &code, basis)?,
+                None => invoices::draft_from_orders(session, &orders, basis)?,
+            };
             println!(
                 "{}",
                 tf("invoice.drafted", &[("id", &d.invoice.id), ("lines", &d.lines.len()), ("gross", &d.invoice.gross)])

@@ -269,6 +269,13 @@ pub enum ReportName {
         #[arg(long)]
         waiting: bool,
     },
+    /// A customer's statement: balance brought forward, invoices, credit notes, payments
+    /// and refunds with the running balance
+    Statement {
+        customer: String,
+        #[command(flatten)]
+        period: Period,
+    },
     /// What customers owe by age: current, 1-30, 31-60, 61-90, over 90 days overdue
     Receivables {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -463,6 +470,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report { what: ReportName::Refunds { period: p, waiting } }) => {
             print_report(ops::refunds::list(&session, &period_day(&p.from)?, &period_day(&p.to)?, waiting)?, p.format)
         }
+        Some(Command::Report { what: ReportName::Statement { customer, period: p } }) => print_report(
+            ops::payments::statement(&session, &customer, &period_day(&p.from)?, &period_day(&p.to)?)?,
+            p.format,
+        ),
         Some(Command::Report { what: ReportName::Receivables { format } }) => {
             print_report(ops::payments::ageing(&session)?, format)
         }

@@ -342,42 +342,130 @@ pub fn series(conn: &Connection) -> Result<Vec<(String, String)>> {
     Ok(rows)
 }
 
-/// A window of all invoices, newest first (drafts and issued), keyed by id.
-pub fn window(conn: &Connection, anchor: &super::paging::Anchor, limit: usize) -> Result<Vec<Invoice>> {
+/// Which invoices the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvoiceView {
+    #[default]
+    All,
+    Drafts,
+    /// Issued invoices with something still owed.
+    Unpaid,
+    /// Unpaid and past their due date.
+    Overdue,
+    CreditNotes,
+}
+
+/// Still owed on invoice `i`: gross less payments and issued credit notes.
+const OWED: &str = "i.gross - (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id)
+    - (SELECT coalesce(sum(c.gross), 0) FROM invoices c WHERE c.credits_id = i.id AND c.status = 'issued')";
+
+impl InvoiceView {
+    pub fn all() -> [InvoiceView; 5] {
+        [InvoiceView::All, InvoiceView::Drafts, InvoiceView::Unpaid, InvoiceView::Overdue, InvoiceView::CreditNotes]
+    }
+
+    /// The view's condition on `invoices i`; `:today` is bound for the overdue one only.
+    fn condition(self) -> String {
+        match self {
+            InvoiceView::All => "1".into(),
+            InvoiceView::Drafts => "i.status = 'draft'".into(),
+            InvoiceView::Unpaid => format!("i.status = 'issued' AND i.kind = 'invoice' AND {OWED} > 0"),
+            InvoiceView::Overdue => {
+                format!("i.status = 'issued' AND i.kind = 'invoice' AND i.due_date < :today AND {OWED} > 0")
+            }
+            InvoiceView::CreditNotes => "i.kind = 'credit_note'".into(),
+        }
+    }
+
+    fn params<'a>(self, today: &'a &'a str, key: Option<&'a i64>) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
+        let mut params: Vec<(&'static str, &'a dyn rusqlite::ToSql)> = Vec::new();
+        if self == InvoiceView::Overdue {
+            params.push((":today", today));
+        }
+        if let Some(key) = key {
+            params.push((":key", key));
+        }
+        params
+    }
+}
+
+/// A window of the invoices in `view`, newest first, keyed by id; `today` dates overdue.
+pub fn window(
+    conn: &Connection,
+    view: InvoiceView,
+    today: &str,
+    anchor: &super::paging::Anchor,
+    limit: usize,
+) -> Result<Vec<Invoice>> {
     use super::paging::Anchor;
     let (condition, direction, backwards) = match anchor {
         Anchor::Start => ("", "DESC", false),
         Anchor::End => ("", "ASC", true),
-        Anchor::From(_) => ("WHERE id <= ?1", "DESC", false),
-        Anchor::After(_) => ("WHERE id < ?1", "DESC", false),
-        Anchor::Before(_) => ("WHERE id > ?1", "ASC", true),
+        Anchor::From(_) => ("AND i.id <= :key", "DESC", false),
+        Anchor::After(_) => ("AND i.id < :key", "DESC", false),
+        Anchor::Before(_) => ("AND i.id > :key", "ASC", true),
     };
     let key = match anchor {
-        Anchor::From(k) | Anchor::After(k) | Anchor::Before(k) => k.id,
-        Anchor::Start | Anchor::End => 0,
+        Anchor::From(k) | Anchor::After(k) | Anchor::Before(k) => Some(k.id),
+        Anchor::Start | Anchor::End => None,
     };
-    let sql = format!("SELECT * FROM invoices {condition} ORDER BY id {direction} LIMIT {}", limit.max(1));
+    let sql = format!(
+        "SELECT i.* FROM invoices i WHERE ({}) {condition} ORDER BY i.id {direction} LIMIT {}",
+        view.condition(),
+        limit.max(1)
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<Invoice> = if condition.is_empty() {
-        stmt.query_map([], invoice_from_row)?.collect::<rusqlite::Result<_>>()?
-    } else {
-        stmt.query_map([key], invoice_from_row)?.collect::<rusqlite::Result<_>>()?
-    };
+    let mut rows: Vec<Invoice> = stmt
+        .query_map(view.params(&today, key.as_ref()).as_slice(), invoice_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     if backwards {
         rows.reverse();
     }
     Ok(rows)
 }
 
-pub fn count(conn: &Connection) -> Result<usize> {
-    let n: i64 = conn.prepare_cached("SELECT count(*) FROM invoices")?.query_row([], |r| r.get(0))?;
+pub fn count(conn: &Connection, view: InvoiceView, today: &str) -> Result<usize> {
+    let sql = format!("SELECT count(*) FROM invoices i WHERE {}", view.condition());
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(view.params(&today, None).as_slice(), |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
-/// Invoices before `id` in the list (newer ones).
-pub fn position(conn: &Connection, id: i64) -> Result<usize> {
-    let n: i64 = conn.prepare_cached("SELECT count(*) FROM invoices WHERE id > ?1")?.query_row([id], |r| r.get(0))?;
+/// Invoices of `view` before `id` in the list (newer ones).
+pub fn position(conn: &Connection, view: InvoiceView, today: &str, id: i64) -> Result<usize> {
+    let sql = format!("SELECT count(*) FROM invoices i WHERE ({}) AND i.id > :key", view.condition());
+    let n: i64 = conn.prepare_cached(&sql)?.query_row(view.params(&today, Some(&id)).as_slice(), |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// A customer's orders with something left to invoice: shipped and not invoiced (or, with
+/// `ordered`, ordered and not invoiced), oldest first.
+pub fn orders_to_invoice(conn: &Connection, customer_id: i64, ordered: bool) -> Result<Vec<String>> {
+    let ready = if ordered { "l.quantity" } else { "l.shipped" };
+    let sql = format!(
+        "SELECT o.number FROM orders o WHERE o.customer_id = ?1
+           AND o.status NOT IN ('draft', 'awaiting_approval', 'cancelled')
+           AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND {ready} > l.invoiced)
+         ORDER BY o.id"
+    );
+    let rows = conn.prepare_cached(&sql)?.query_map([customer_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Everything that moved a customer's account, in date order: (day, document, kind,
+/// amount they owe by it). Invoices add, credit notes and payments take off, refunds add.
+pub fn account_entries(conn: &Connection, customer_id: i64) -> Result<Vec<(String, String, String, Money)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT issue_date AS day, number, kind, CASE kind WHEN 'invoice' THEN gross ELSE -gross END
+               FROM invoices WHERE customer_id = ?1 AND status = 'issued'
+             UNION ALL
+             SELECT received_on, number, CASE WHEN amount < 0 THEN 'refund' ELSE 'payment' END, -amount
+               FROM payments WHERE customer_id = ?1
+             ORDER BY 1, 2",
+        )?
+        .query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, Money::from_minor(r.get(3)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// What has been paid of an invoice.

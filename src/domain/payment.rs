@@ -19,10 +19,16 @@ pub enum Standing {
     PartlyPaid,
     Paid,
     Overdue,
+    /// Credit notes took all of it back.
+    Credited,
 }
 
-pub fn standing(gross: Money, paid: Money, due: &str, today: &str) -> Standing {
-    if paid >= gross {
+/// Where an invoice of `gross` stands with `paid` received and `credited` taken back by
+/// credit notes: what is owed is the gross less what was credited.
+pub fn standing(gross: Money, paid: Money, credited: Money, due: &str, today: &str) -> Standing {
+    if credited >= gross {
+        Standing::Credited
+    } else if paid + credited >= gross {
         Standing::Paid
     } else if !due.is_empty() && due < today {
         Standing::Overdue
@@ -91,10 +97,13 @@ mod tests {
 
     #[test]
     fn standings_and_buckets() {
-        assert_eq!(standing(m("10"), m("10"), "2026-01-01", "2026-11-27"), Standing::Paid);
-        assert_eq!(standing(m("10"), m("4"), "2026-12-01", "2026-11-27"), Standing::PartlyPaid);
-        assert_eq!(standing(m("10"), m("4"), "2026-11-01", "2026-11-27"), Standing::Overdue);
-        assert_eq!(standing(m("10"), Money::ZERO, "2026-12-01", "2026-11-27"), Standing::Open);
+        let zero = Money::ZERO;
+        assert_eq!(standing(m("10"), m("10"), zero, "2026-01-01", "2026-11-27"), Standing::Paid);
+        assert_eq!(standing(m("10"), m("4"), zero, "2026-12-01", "2026-11-27"), Standing::PartlyPaid);
+        assert_eq!(standing(m("10"), m("4"), zero, "2026-11-01", "2026-11-27"), Standing::Overdue);
+        assert_eq!(standing(m("10"), zero, zero, "2026-12-01", "2026-11-27"), Standing::Open);
+        assert_eq!(standing(m("10"), m("4"), m("6"), "2026-11-01", "2026-11-27"), Standing::Paid, "rest credited");
+        assert_eq!(standing(m("10"), zero, m("10"), "2026-11-01", "2026-11-27"), Standing::Credited);
         assert_eq!([0, 1, 30, 31, 60, 61, 90, 91].map(bucket), [0, 1, 1, 2, 2, 3, 3, 4]);
         assert!(amount("0").is_err() && amount("-3").is_err() && amount("12,50").is_ok());
     }

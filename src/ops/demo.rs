@@ -47,7 +47,7 @@ pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
         super::synth_orders::generate_recent(session, 2026)?;
         filled = true;
     }
-    if crate::db::invoices::count(session.db.conn())? == 0 {
+    if super::invoices::count(session, crate::db::invoices::InvoiceView::All)? == 0 {
         super::synth_invoices::generate_demo(session, DEMO_INVOICES, 2026)?;
         filled = true;
     }

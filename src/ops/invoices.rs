@@ -117,6 +117,39 @@ pub fn draft_from_orders(session: &mut Session, numbers: &[String], basis: Basis
     detail_of(session.db.conn(), repo::invoice(session.db.conn(), id)?.ok_or(Error::NotFound { what: id.to_string() })?)
 }
 
+/// A draft invoice of everything a customer (code) has left to invoice: what shipped (or,
+/// with `Basis::Ordered`, what was ordered) on all their orders, one invoice.
+pub fn draft_for_customer(session: &mut Session, customer: &str, basis: Basis) -> Result<InvoiceDetail> {
+    let id = session.write(|tx, ctx| {
+        let c = db::customers::find_by_code(tx, customer)?
+            .ok_or_else(|| Error::BadArgument(tf("payment.no_customer", &[("code", &customer.trim())])))?;
+        let numbers = repo::orders_to_invoice(tx, c.id.0, basis == Basis::Ordered)?;
+        if numbers.is_empty() {
+            return Err(Error::Refused(tf("invoice.customer_nothing", &[("code", &c.data.code)])));
+        }
+        draft_in(tx, ctx, &numbers, basis)
+    })?;
+    detail_of(session.db.conn(), repo::invoice(session.db.conn(), id)?.ok_or(Error::NotFound { what: id.to_string() })?)
+}
+
+/// A window of the invoice list in `view`, newest first.
+pub fn window(
+    session: &Session,
+    view: repo::InvoiceView,
+    anchor: &crate::db::paging::Anchor,
+    limit: usize,
+) -> Result<Vec<Invoice>> {
+    repo::window(session.db.conn(), view, &session.clock.today().to_string(), anchor, limit)
+}
+
+pub fn count(session: &Session, view: repo::InvoiceView) -> Result<usize> {
+    repo::count(session.db.conn(), view, &session.clock.today().to_string())
+}
+
+pub fn position(session: &Session, view: repo::InvoiceView, id: i64) -> Result<usize> {
+    repo::position(session.db.conn(), view, &session.clock.today().to_string(), id)
+}
+
 fn draft_in(tx: &Connection, ctx: &WriteCtx<'_>, numbers: &[String], basis: Basis) -> Result<i64> {
     let mut orders = Vec::new();
     for number in numbers {

@@ -104,8 +104,9 @@ pub fn use_credit(session: &mut Session, customer: &str) -> Result<Vec<(String, 
 /// Where an issued invoice stands today, and what is paid of it.
 pub fn standing_of(session: &Session, invoice: &repo::Invoice) -> Result<(Standing, Money)> {
     let paid = repo::paid(session.db.conn(), invoice.id)?;
+    let credited = repo::credited(session.db.conn(), invoice.id)?;
     let today = session.clock.today().to_string();
-    Ok((standing(invoice.gross, paid, &invoice.due_date, &today), paid))
+    Ok((standing(invoice.gross, paid, credited, &invoice.due_date, &today), paid))
 }
 
 /// What a customer owes: open invoice amounts less their credit.
@@ -146,6 +147,50 @@ pub fn ageing(session: &Session) -> Result<super::stock_reports::Report> {
     Ok((columns, rows))
 }
 
+/// A customer's statement from `from` to `to` (days): the balance brought forward, each
+/// invoice, credit note, payment and refund with the running balance, and what they owe at
+/// the end (negative: credit held for them).
+pub fn statement(session: &Session, customer: &str, from: &str, to: &str) -> Result<super::stock_reports::Report> {
+    let columns: &[&str] = &["date", "document", "kind", "amount", "balance"];
+    let conn = session.db.conn();
+    let c = crate::db::customers::find_by_code(conn, customer)?
+        .ok_or_else(|| Error::BadArgument(tf("payment.no_customer", &[("code", &customer.trim())])))?;
+    let mut balance = Money::ZERO;
+    let mut rows = Vec::new();
+    let mut opened = false;
+    let open_row = |balance: Money, rows: &mut Vec<Vec<String>>| {
+        let label = crate::i18n::t("payment.brought_forward").to_string();
+        rows.push(vec![from.to_string(), String::new(), label, String::new(), balance.to_string()]);
+    };
+    for (day, document, kind, amount) in repo::account_entries(conn, c.id.0)? {
+        if day.as_str() > to {
+            break;
+        }
+        if day.as_str() >= from && !opened {
+            open_row(balance, &mut rows);
+            opened = true;
+        }
+        balance = balance + amount;
+        if day.as_str() >= from {
+            rows.push(vec![day, document, kind_label(&kind).to_string(), amount.to_string(), balance.to_string()]);
+        }
+    }
+    if !opened {
+        open_row(balance, &mut rows);
+    }
+    Ok((columns, rows))
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    use crate::i18n::t;
+    match kind {
+        "invoice" => t("payment.kind_invoice"),
+        "credit_note" => t("payment.kind_credit_note"),
+        "refund" => t("payment.kind_refund"),
+        _ => t("payment.kind_payment"),
+    }
+}
+
 /// Overpaid invoices and over-allocated payments: what `check` says about payments.
 pub fn check(session: &Session) -> Result<Vec<String>> {
     Ok(repo::payment_problems(session.db.conn())?
@@ -168,6 +213,7 @@ pub fn standing_label(s: Standing) -> &'static str {
         Standing::PartlyPaid => t("payment.standing_partly"),
         Standing::Paid => t("payment.standing_paid"),
         Standing::Overdue => t("payment.standing_overdue"),
+        Standing::Credited => t("payment.standing_credited"),
     }
 }
 

@@ -102,3 +102,35 @@ fn the_shop_can_have_invoices_issued_when_goods_ship_or_when_orders_are_confirme
     assert!(find(&s, "INV-2026-000001").is_err());
     assert!(set_setting(&mut s, "auto_invoice", "sometimes").is_err());
 }
+
+#[test]
+fn a_customer_is_invoiced_for_all_shipped_orders_and_their_statement_adds_up() {
+    use crate::db::invoices::InvoiceView;
+    use crate::domain::payment::Method;
+    let (mut s, _) = shipped_order();
+    let code = crate::db::customers::get(s.db.conn(), crate::db::customers::all_ids(s.db.conn()).unwrap()[0])
+        .unwrap()
+        .unwrap()
+        .data
+        .code;
+    let draft = draft_for_customer(&mut s, &code, Basis::Shipped).unwrap();
+    assert_eq!(draft.lines.len(), 1, "the pens that shipped");
+    assert!(draft_for_customer(&mut s, &code, Basis::Shipped).unwrap_err().to_string().contains("nothing shipped"));
+    assert_eq!(count(&s, InvoiceView::Drafts).unwrap(), 1);
+    let issued = issue(&mut s, draft.invoice.id, draft.invoice.version).unwrap();
+    assert_eq!((count(&s, InvoiceView::Drafts).unwrap(), count(&s, InvoiceView::Unpaid).unwrap()), (0, 1));
+    assert_eq!(count(&s, InvoiceView::Overdue).unwrap(), 0, "due in 30 days");
+    let day = issued.invoice.issue_date.parse().unwrap();
+    crate::ops::payments::record(&mut s, &code, Method::Cash, Money::parse("10").unwrap(), day, "", &[]).unwrap();
+    assert_eq!(count(&s, InvoiceView::Unpaid).unwrap(), 0);
+
+    let (_, rows) = crate::ops::payments::statement(&s, &code, "0000-01-01", "9999-12-31").unwrap();
+    let cells: Vec<(&str, &str)> = rows.iter().map(|r| (r[3].as_str(), r[4].as_str())).collect();
+    assert_eq!(cells, [("", "0.00"), ("7.14", "7.14"), ("-10.00", "-2.86")]);
+    let customer_id = issued.invoice.customer_id;
+    assert_eq!(crate::ops::payments::balance(&s, customer_id).unwrap().to_string(), "-2.86", "agrees with the balance");
+    // A period after it all: only what was brought forward.
+    let (_, later) = crate::ops::payments::statement(&s, &code, "2099-01-01", "2099-12-31").unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0][4], "-2.86");
+}

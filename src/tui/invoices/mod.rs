@@ -4,7 +4,7 @@
 
 pub mod view;
 
-use crate::db::invoices::Invoice;
+use crate::db::invoices::{Invoice, InvoiceView};
 use crate::db::paging::{Anchor, Key};
 use crate::error::Result;
 use crate::i18n::tf;
@@ -16,7 +16,9 @@ use crate::tui::keymap::Context;
 use crate::tui::paged::{PageSource, Paged};
 
 #[derive(Debug, Default)]
-pub struct InvoiceSource;
+pub struct InvoiceSource {
+    pub view: InvoiceView,
+}
 
 impl PageSource for InvoiceSource {
     type Row = Invoice;
@@ -26,15 +28,15 @@ impl PageSource for InvoiceSource {
     }
 
     fn window(&self, session: &Session, anchor: &Anchor, limit: usize) -> Result<Vec<Invoice>> {
-        crate::db::invoices::window(session.db.conn(), anchor, limit)
+        invoices::window(session, self.view, anchor, limit)
     }
 
     fn count(&self, session: &Session) -> Result<usize> {
-        crate::db::invoices::count(session.db.conn())
+        invoices::count(session, self.view)
     }
 
     fn position(&self, session: &Session, key: &Key) -> Result<usize> {
-        crate::db::invoices::position(session.db.conn(), key.id)
+        invoices::position(session, self.view, key.id)
     }
 
     fn key_of(&self, _session: &Session, id: i64) -> Result<Option<Key>> {
@@ -59,7 +61,7 @@ pub struct InvoicesTab {
 
 impl InvoicesTab {
     pub fn new() -> InvoicesTab {
-        InvoicesTab { screen: InvoiceScreen::List, list: Paged::new(InvoiceSource), standing: None }
+        InvoicesTab { screen: InvoiceScreen::List, list: Paged::new(InvoiceSource::default()), standing: None }
     }
 }
 
