@@ -215,16 +215,7 @@ pub fn run(session: &mut Session, action: InvoiceAction) -> Result<()> {
             Ok(())
         }
         InvoiceAction::Credit { invoice, reason, lines } => {
-            let mut chosen = Vec::new();
-            for spec in &lines {
-                let parsed = spec.split_once(':').and_then(|(n, q)| {
-                    Some((n.trim().parse::<i64>().ok()?, crate::domain::money::Quantity::parse(q).ok()?))
-                });
-                match parsed {
-                    Some(pair) => chosen.push(pair),
-                    None => return Err(Error::BadArgument(tf("credit.bad_line", &[("spec", spec)]))),
-                }
-            }
+            let chosen = crate::ops::credit_notes::parse_lines(&lines.join(","))?;
             let d = crate::ops::credit_notes::draft(session, &invoice, &chosen, &reason)?;
             println!(
                 "{}",

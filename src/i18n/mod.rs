@@ -140,6 +140,12 @@ pub fn column_label(column: &'static str) -> &'static str {
     catalogue(lang()).get(&key).or_else(|| EN.get(&key)).map(String::as_str).unwrap_or(column)
 }
 
+/// A report column's heading on screen; the column's key when none is translated.
+pub fn report_column_label(column: &'static str) -> &'static str {
+    let key = format!("report_column.{column}");
+    catalogue(lang()).get(&key).or_else(|| EN.get(&key)).map(String::as_str).unwrap_or(column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,21 @@ use crate::i18n::tf;
 
 /// A draft credit note for invoice `number`: every line still creditable in full, or the
 /// `chosen` (line, quantity) pairs.
+/// Lines to credit as typed: `1:2, 3:1.5` (line number and quantity, separated by commas
+/// or spaces); nothing typed means all of the invoice.
+pub fn parse_lines(text: &str) -> Result<Vec<(i64, Quantity)>> {
+    let mut chosen = Vec::new();
+    for spec in text.split([',', ' ', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+        let parsed =
+            spec.split_once(':').and_then(|(n, q)| Some((n.trim().parse::<i64>().ok()?, Quantity::parse(q).ok()?)));
+        match parsed {
+            Some(pair) => chosen.push(pair),
+            None => return Err(Error::BadArgument(tf("credit.bad_line", &[("spec", &spec)]))),
+        }
+    }
+    Ok(chosen)
+}
+
 pub fn draft(
     session: &mut Session,
     number: &str,

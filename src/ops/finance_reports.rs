@@ -116,6 +116,24 @@ pub fn margin(session: &Session, from: &str, to: &str) -> Result<Report> {
             None => months.push((month, 0, cents)),
         }
     }
+    // Orders that left no shipment moves (history brought in from another system, which
+    // does not move today's stock) are costed at the product's cost price when invoiced.
+    let mut history = conn.prepare(
+        "SELECT substr(i.issue_date, 1, 7), sum(l.quantity * p.cost_price)
+         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+              JOIN products p ON p.id = l.product_id JOIN orders o ON o.id = l.order_id
+         WHERE i.status = 'issued' AND i.kind = 'invoice' AND i.issue_date >= ?1 AND i.issue_date <= ?2
+           AND NOT EXISTS (SELECT 1 FROM stock_moves m WHERE m.kind = 'shipment' AND m.reference = o.number)
+         GROUP BY 1",
+    )?;
+    for row in history.query_map([from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (month, raw) = row?;
+        let cents = Money::round_from(rust_decimal::Decimal::new(raw, 7)).to_minor().unwrap_or(0);
+        match months.iter_mut().find(|(m, _, _)| *m == month) {
+            Some(entry) => entry.2 += cents,
+            None => months.push((month, 0, cents)),
+        }
+    }
     months.sort();
     let rows = months
         .into_iter()
@@ -177,6 +195,11 @@ mod tests {
         let d =
             crate::ops::invoices::draft_from_orders(&mut s, &[number], crate::ops::invoices::Basis::Shipped).unwrap();
         crate::ops::invoices::issue(&mut s, d.invoice.id, d.invoice.version).unwrap();
+        let (_, rows) = margin(&s, "2026-01-01", "2026-12-31").unwrap();
+        assert_eq!(rows, vec![vec!["2026-11", "6.00", "1.50", "4.50", "75.0"]]);
+        // An order whose goods left no moves (history from another system) is costed at the
+        // product's cost price instead: the same 3 x 0.50, counted once.
+        s.db.conn().execute("UPDATE orders SET number = 'HIST-1' WHERE number = 'SO-000001'", []).unwrap();
         let (_, rows) = margin(&s, "2026-01-01", "2026-12-31").unwrap();
         assert_eq!(rows, vec![vec!["2026-11", "6.00", "1.50", "4.50", "75.0"]]);
     }

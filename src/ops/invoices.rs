@@ -107,7 +107,15 @@ pub fn find(session: &Session, reference: &str) -> Result<InvoiceDetail> {
     detail_of(conn, invoice)
 }
 
-fn detail_of(conn: &Connection, invoice: Invoice) -> Result<InvoiceDetail> {
+/// The invoice with its lines; a draft shows its customer's code and name as they stand now
+/// (an issued invoice keeps the copy made when it was issued).
+fn detail_of(conn: &Connection, mut invoice: Invoice) -> Result<InvoiceDetail> {
+    if !invoice.issued
+        && let Some(c) = db::customers::get(conn, crate::domain::ids::CustomerId(invoice.customer_id))?
+    {
+        invoice.customer_code = c.data.code;
+        invoice.customer_name = c.data.name;
+    }
     Ok(InvoiceDetail { lines: repo::lines(conn, invoice.id)?, taxes: repo::taxes(conn, invoice.id)?, invoice })
 }
 

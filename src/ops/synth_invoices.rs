@@ -40,10 +40,12 @@ pub fn generate_demo(session: &mut Session, count: usize, seed: u64) -> Result<u
         };
         let invoice = super::invoices::issue(session, draft.invoice.id, draft.invoice.version)?;
         issued += 1;
-        // Most customers pay within their terms; some are late, a few pay part.
+        // Most customers pay within their terms; a few pay part, and a few older invoices
+        // are still unpaid (overdue), as in a real shop's books.
         let due = NaiveDate::parse_from_str(&invoice.invoice.due_date, "%Y-%m-%d").unwrap_or(today);
-        let roll = rng.below(10);
-        if roll < 7 {
+        let roll = rng.below(20);
+        let settled_long_ago = (today - day).num_days() > 60;
+        if (settled_long_ago && roll != 19) || roll < 14 {
             let paid_on = (day + Duration::days(3 + rng.below(20) as i64)).min(today);
             let amount = if roll == 0 {
                 Money::round_from(invoice.invoice.gross.value() / rust_decimal::Decimal::from(2))
@@ -55,6 +57,17 @@ pub fn generate_demo(session: &mut Session, count: usize, seed: u64) -> Result<u
                 let method = [Method::BankTransfer, Method::Card, Method::Cash][rng.below(3)];
                 let numbers = vec![invoice.invoice.number.clone().unwrap_or_default()];
                 super::payments::record(session, &customer, method, amount, paid_on, "", &numbers)?;
+            }
+        }
+        if issued == 40 {
+            // An order called off after invoicing: credited in full; what they had paid is
+            // their credit, and they asked for it back.
+            let credited = invoice.invoice.number.clone().unwrap_or_default();
+            let note = super::credit_notes::draft(session, &credited, &[], "order called off by the customer")?;
+            super::credit_notes::issue(session, note.invoice.id, note.invoice.version, None)?;
+            let credit = crate::db::invoices::credit(session.db.conn(), invoice.invoice.customer_id)?;
+            if credit > Money::ZERO {
+                super::refunds::request(session, &customer, credit, "customer asked for the money back")?;
             }
         }
         if issued == 5 {

@@ -98,6 +98,10 @@ pub enum Action {
     InvoiceOrder,
     IssueInvoice,
     RecordPayment,
+    CreditNote,
+    ShowFinance,
+    ShowRefunds,
+    PayRefund,
 }
 
 impl Action {
@@ -133,6 +137,7 @@ impl Action {
             Action::ConfirmOrder => t("short.confirm-order"),
             Action::Ship => t("short.ship"),
             Action::NextView => t("short.next-view"),
+            Action::ShowFinance => t("short.show-finance"),
             Action::ToggleChoice => t("short.toggle-choice"),
             Action::ApplyChoices => t("short.apply-choices"),
             other => other.describe(),
@@ -236,6 +241,10 @@ impl Action {
             Action::InvoiceOrder => t("action.invoice-order"),
             Action::IssueInvoice => t("action.issue-invoice"),
             Action::RecordPayment => t("action.record-payment"),
+            Action::CreditNote => t("action.credit-note"),
+            Action::ShowFinance => t("action.show-finance"),
+            Action::ShowRefunds => t("action.show-refunds"),
+            Action::PayRefund => t("action.pay-refund"),
         }
     }
 }

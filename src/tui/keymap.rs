@@ -49,6 +49,7 @@ pub enum Context {
     TierSuggestions,
     Invoices,
     Invoice,
+    Finance,
 }
 
 impl Context {
@@ -102,6 +103,7 @@ impl Context {
             Context::TierSuggestions => t("context.tier-suggestions"),
             Context::Invoices => t("context.invoices"),
             Context::Invoice => t("context.invoice"),
+            Context::Finance => t("context.finance"),
         }
     }
 }

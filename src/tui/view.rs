@@ -172,8 +172,9 @@ fn hints(app: &App) -> String {
         Context::SalesOrders => &[Action::NewOrder, Action::Open, Action::NextView, Action::Filter, Action::Help],
         // What applies depends on the order's state: the screen's own keys line says it.
         Context::SalesOrder => &[Action::Back, Action::Help],
-        Context::Invoices => &[Action::Open, Action::Help, Action::Quit],
+        Context::Invoices => &[Action::Open, Action::NextView, Action::ShowFinance, Action::Help, Action::Quit],
         Context::Invoice => &[Action::Back, Action::Help],
+        Context::Finance => &[Action::NextView, Action::Filter, Action::Back, Action::Help],
         Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
         Context::DeliveryNote => &[Action::Save, Action::Back],
         Context::TierSuggestions => &[Action::ToggleChoice, Action::ApplyChoices, Action::Back, Action::Help],

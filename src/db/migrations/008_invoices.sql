@@ -182,3 +182,6 @@ CREATE TABLE refund_requests (
     payment_id    INTEGER REFERENCES payments (id)
 ) STRICT;
 CREATE INDEX refund_requests_by_status ON refund_requests (status, id);
+
+-- The margin report finds the shipments of each invoiced order by its number.
+CREATE INDEX stock_moves_shipped_for ON stock_moves (reference) WHERE kind = 'shipment';

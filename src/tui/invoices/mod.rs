@@ -1,19 +1,32 @@
-//! The Invoices tab: every invoice and draft, newest first, and one invoice with its lines,
-//! tax per rate and totals. A draft is issued (numbered, never changed again) or deleted;
-//! an invoice is written as PDF and text.
+//! The Invoices tab: every invoice and draft, newest first (or only drafts, unpaid,
+//! overdue, credit notes), one invoice with its lines, tax per rate and totals, and the
+//! finance reports. A draft is issued (numbered, never changed again) or deleted; an
+//! invoice is paid, credited, and written as PDF and text.
 
+pub mod finance;
+mod forms;
 pub mod view;
 
 use crate::db::invoices::{Invoice, InvoiceView};
 use crate::db::paging::{Anchor, Key};
+use crate::domain::payment::Standing;
 use crate::error::Result;
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::ops::Session;
 use crate::ops::invoices::{self, Basis, InvoiceDetail};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Flash, Tab};
 use crate::tui::keymap::Context;
 use crate::tui::paged::{PageSource, Paged};
+use finance::{FinanceReport, ReportScreen};
+pub use forms::{FormKind, FormScreen};
+
+/// A row of the list: the invoice and, once issued, where it stands.
+#[derive(Debug, Clone)]
+pub struct InvoiceRow {
+    pub invoice: Invoice,
+    pub standing: Option<Standing>,
+}
 
 #[derive(Debug, Default)]
 pub struct InvoiceSource {
@@ -21,14 +34,24 @@ pub struct InvoiceSource {
 }
 
 impl PageSource for InvoiceSource {
-    type Row = Invoice;
+    type Row = InvoiceRow;
 
-    fn key(row: &Invoice) -> Key {
-        Key { value: String::new(), id: row.id }
+    fn key(row: &InvoiceRow) -> Key {
+        Key { value: String::new(), id: row.invoice.id }
     }
 
-    fn window(&self, session: &Session, anchor: &Anchor, limit: usize) -> Result<Vec<Invoice>> {
-        invoices::window(session, self.view, anchor, limit)
+    fn window(&self, session: &Session, anchor: &Anchor, limit: usize) -> Result<Vec<InvoiceRow>> {
+        invoices::window(session, self.view, anchor, limit)?
+            .into_iter()
+            .map(|invoice| {
+                let standing = if invoice.issued && !invoice.credit_note {
+                    Some(crate::ops::payments::standing_of(session, &invoice)?.0)
+                } else {
+                    None
+                };
+                Ok(InvoiceRow { invoice, standing })
+            })
+            .collect()
     }
 
     fn count(&self, session: &Session) -> Result<usize> {
@@ -48,15 +71,16 @@ impl PageSource for InvoiceSource {
 pub enum InvoiceScreen {
     List,
     Invoice(Box<InvoiceDetail>),
-    /// Recording a payment against the invoice shown before.
-    Payment(Box<(InvoiceDetail, crate::tui::form::Form)>),
+    /// A small form (payment, credit note, period...) over the screen it came from.
+    Form(Box<FormScreen>),
+    Report(Box<ReportScreen>),
 }
 
 pub struct InvoicesTab {
     pub screen: InvoiceScreen,
     pub list: Paged<InvoiceSource>,
     /// Where the open invoice stands and what is paid of it (issued invoices).
-    pub standing: Option<(crate::domain::payment::Standing, crate::domain::money::Money)>,
+    pub standing: Option<(Standing, crate::domain::money::Money)>,
 }
 
 impl InvoicesTab {
@@ -71,12 +95,24 @@ impl Default for InvoicesTab {
     }
 }
 
+/// The list's view in the current language.
+pub fn view_label(view: InvoiceView) -> &'static str {
+    match view {
+        InvoiceView::All => t("invoice.view_all"),
+        InvoiceView::Drafts => t("invoice.view_drafts"),
+        InvoiceView::Unpaid => t("invoice.view_unpaid"),
+        InvoiceView::Overdue => t("invoice.view_overdue"),
+        InvoiceView::CreditNotes => t("invoice.view_credit_notes"),
+    }
+}
+
 impl App {
     pub(crate) fn invoices_context(&self) -> Context {
         match &self.invoices.screen {
             InvoiceScreen::List => Context::Invoices,
             InvoiceScreen::Invoice(_) => Context::Invoice,
-            InvoiceScreen::Payment(_) => Context::Form,
+            InvoiceScreen::Form(_) => Context::Form,
+            InvoiceScreen::Report(_) => Context::Finance,
         }
     }
 
@@ -89,9 +125,13 @@ impl App {
         if !self.invoices.list.rows.is_empty() || self.tab == Tab::Invoices {
             self.invoices.list.reload(&self.session)?;
         }
-        if let InvoiceScreen::Invoice(detail) = &self.invoices.screen {
-            let id = detail.invoice.id;
-            self.show_invoice(id)?;
+        match &mut self.invoices.screen {
+            InvoiceScreen::Invoice(detail) => {
+                let id = detail.invoice.id;
+                self.show_invoice(id)?;
+            }
+            InvoiceScreen::Report(report) => report.load(&self.session)?,
+            InvoiceScreen::List | InvoiceScreen::Form(_) => {}
         }
         Ok(())
     }
@@ -117,120 +157,145 @@ impl App {
         Ok(())
     }
 
+    fn open_report(&mut self, report: FinanceReport) -> Result<()> {
+        let mut screen = ReportScreen::new(&self.session, report);
+        screen.load(&self.session)?;
+        self.invoices.screen = InvoiceScreen::Report(Box::new(screen));
+        Ok(())
+    }
+
+    fn set_invoice_view(&mut self, step: isize) -> Result<()> {
+        let views = InvoiceView::all();
+        let at = views.iter().position(|v| *v == self.invoices.list.source.view).unwrap_or(0) as isize;
+        self.invoices.list.source.view = views[(at + step).rem_euclid(views.len() as isize) as usize];
+        self.invoices.list.reset(&self.session)
+    }
+
     pub(crate) fn invoices_dispatch(&mut self, context: Context, action: Action) -> Result<()> {
         match context {
             Context::Invoices => {
                 if self.invoices.list.navigate(&self.session, action)? {
                     return Ok(());
                 }
-                if action == Action::Open
-                    && let Some(row) = self.invoices.list.selected_row()
-                {
-                    let id = row.id;
-                    self.show_invoice(id)?;
-                }
-            }
-            Context::Invoice => {
-                let InvoiceScreen::Invoice(detail) = &self.invoices.screen else { return Ok(()) };
-                let invoice = detail.invoice.clone();
                 match action {
-                    Action::Back => {
-                        self.invoices.screen = InvoiceScreen::List;
-                        self.invoices.list.show(&self.session, invoice.id)?;
+                    Action::Open => {
+                        if let Some(row) = self.invoices.list.selected_row() {
+                            let id = row.invoice.id;
+                            self.show_invoice(id)?;
+                        }
                     }
-                    Action::IssueInvoice => {
-                        let issued = invoices::issue(&mut self.session, invoice.id, invoice.version)?;
-                        let number = issued.invoice.number.clone().unwrap_or_default();
-                        self.flash = Some(Flash::Info(tf(
-                            "invoice.issued",
-                            &[("number", &number), ("gross", &issued.invoice.gross), ("due", &issued.invoice.due_date)],
-                        )));
-                        let id = issued.invoice.id;
-                        self.show_invoice(id)?;
-                        self.invoices.list.reload(&self.session)?;
-                    }
-                    Action::Delete => {
-                        invoices::delete_draft(&mut self.session, invoice.id)?;
-                        self.invoices.screen = InvoiceScreen::List;
-                        self.invoices.list.reload(&self.session)?;
-                        self.flash = Some(Flash::Info(tf("invoice.deleted", &[("id", &invoice.id)])));
-                    }
-                    Action::RecordPayment if invoice.issued => {
-                        let open =
-                            self.invoices.standing.map(|(_, paid)| invoice.gross - paid).unwrap_or(invoice.gross);
-                        let field = |c: &'static str, v: &str| {
-                            crate::tui::form::FormField::new(c, crate::i18n::column_label(c), v)
-                        };
-                        let methods = crate::domain::payment::Method::all().join(", ");
-                        let form = crate::tui::form::Form::new(
-                            tf("payment.form_title", &[("number", &invoice.number.clone().unwrap_or_default())]),
-                            vec![
-                                field("amount", &open.to_string()).required(),
-                                field("method", "bank_transfer").hint(methods),
-                                field("reference", ""),
-                            ],
-                        );
-                        self.invoices.screen = InvoiceScreen::Payment(Box::new((detail.as_ref().clone(), form)));
-                    }
-                    Action::Save => {
-                        let written = crate::ops::invoice_docs::write_files(&self.session, detail, None)?;
-                        let paths: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-                        self.flash = Some(Flash::Info(tf("entry.note_written", &[("paths", &paths.join(", "))])));
-                    }
+                    Action::NextView => self.set_invoice_view(1)?,
+                    Action::PrevView => self.set_invoice_view(-1)?,
+                    Action::New => self.open_invoice_form(FormKind::InvoiceCustomer),
+                    Action::ShowFinance => self.open_report(FinanceReport::Revenue)?,
+                    Action::ShowRefunds => self.open_report(FinanceReport::RefundsWaiting)?,
                     _ => {}
                 }
             }
-            Context::Form => self.payment_form_action(action)?,
+            Context::Invoice => self.invoice_action(action)?,
+            Context::Finance => self.report_action(action)?,
+            Context::Form => self.invoice_form_action(action)?,
             _ => {}
         }
         Ok(())
     }
 
-    fn payment_form_action(&mut self, action: Action) -> Result<()> {
-        let InvoiceScreen::Payment(payment) = &mut self.invoices.screen else { return Ok(()) };
-        let (detail, form) = payment.as_mut();
-        let id = detail.invoice.id;
+    fn invoice_action(&mut self, action: Action) -> Result<()> {
+        let InvoiceScreen::Invoice(detail) = &self.invoices.screen else { return Ok(()) };
+        let invoice = detail.invoice.clone();
         match action {
-            Action::NextField => form.next_field(),
-            Action::PrevField => form.prev_field(),
-            Action::Back => self.show_invoice(id)?,
+            Action::Back => {
+                self.invoices.screen = InvoiceScreen::List;
+                self.invoices.list.show(&self.session, invoice.id)?;
+            }
+            // A credit note may send the goods back to a warehouse: asked before issuing.
+            Action::IssueInvoice if invoice.credit_note && !invoice.issued => {
+                self.open_invoice_form(FormKind::IssueCredit(detail.as_ref().clone()))
+            }
+            Action::IssueInvoice => {
+                let issued = invoices::issue(&mut self.session, invoice.id, invoice.version)?;
+                self.after_issue(&issued)?;
+            }
+            Action::Delete => {
+                invoices::delete_draft(&mut self.session, invoice.id)?;
+                self.invoices.screen = InvoiceScreen::List;
+                self.invoices.list.reload(&self.session)?;
+                self.flash = Some(Flash::Info(tf("invoice.deleted", &[("id", &invoice.id)])));
+            }
+            Action::RecordPayment if invoice.issued && !invoice.credit_note => {
+                let open = self.invoices.standing.map(|(_, paid)| invoice.gross - paid).unwrap_or(invoice.gross);
+                self.open_invoice_form(FormKind::Payment(detail.as_ref().clone(), open))
+            }
+            Action::CreditNote if invoice.issued && !invoice.credit_note => {
+                self.open_invoice_form(FormKind::Credit(detail.as_ref().clone()))
+            }
+            Action::CreditNote | Action::RecordPayment => {
+                self.flash = Some(Flash::Error(t("invoice.only_issued_invoices").to_string()))
+            }
             Action::Save => {
-                use crate::domain::fields::FieldError;
-                let amount = crate::domain::payment::amount(form.value("amount"));
-                let method = crate::domain::payment::Method::parse(form.value("method"));
-                let (amount, method) = match (amount, method) {
-                    (Ok(a), Ok(m)) => (a, m),
-                    (a, m) => {
-                        let mut errors = Vec::new();
-                        if let Err(problem) = a {
-                            errors.push(FieldError { field: "amount", problem });
-                        }
-                        if let Err(problem) = m {
-                            errors.push(FieldError { field: "method", problem });
-                        }
-                        form.show_errors(errors);
-                        return Ok(());
-                    }
+                let written = crate::ops::invoice_docs::write_files(&self.session, detail, None)?;
+                let paths: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+                self.flash = Some(Flash::Info(tf("entry.note_written", &[("paths", &paths.join(", "))])));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn after_issue(&mut self, issued: &InvoiceDetail) -> Result<()> {
+        let number = issued.invoice.number.clone().unwrap_or_default();
+        self.flash = Some(Flash::Info(tf(
+            "invoice.issued",
+            &[("number", &number), ("gross", &issued.invoice.gross), ("due", &issued.invoice.due_date)],
+        )));
+        self.show_invoice(issued.invoice.id)?;
+        self.invoices.list.reload(&self.session)
+    }
+
+    fn report_action(&mut self, action: Action) -> Result<()> {
+        let InvoiceScreen::Report(report) = &mut self.invoices.screen else { return Ok(()) };
+        let page = crate::tui::view::list_capacity(self.size.1).max(1);
+        let last = report.rows.len().saturating_sub(1);
+        match action {
+            Action::Down | Action::Up => {
+                crate::tui::table::move_selection(&mut report.selected, report.rows.len(), action);
+            }
+            Action::PageDown => report.selected = (report.selected + page).min(last),
+            Action::PageUp => report.selected = report.selected.saturating_sub(page),
+            Action::First => report.selected = 0,
+            Action::Last => report.selected = last,
+            Action::NextView | Action::PrevView => {
+                let all = FinanceReport::ALL;
+                let at = all.iter().position(|r| *r == report.report).unwrap_or(0) as isize;
+                let step = if action == Action::NextView { 1 } else { -1 };
+                report.report = all[(at + step).rem_euclid(all.len() as isize) as usize];
+                report.selected = 0;
+                report.load(&self.session)?;
+            }
+            Action::Refresh => report.load(&self.session)?,
+            Action::Filter => self.open_invoice_form(FormKind::Period),
+            Action::New => self.open_invoice_form(FormKind::RefundRequest),
+            Action::Approve | Action::Reject | Action::PayRefund => {
+                let Some(number) = report.selected_refund() else {
+                    self.flash = Some(Flash::Error(t("finance.choose_refund").to_string()));
+                    return Ok(());
                 };
-                let number = detail.invoice.number.clone().unwrap_or_default();
-                let customer = detail.invoice.customer_code.clone();
-                let reference = form.value("reference").to_string();
-                let today = self.session.clock.today();
-                let receipt = crate::ops::payments::record(
-                    &mut self.session,
-                    &customer,
-                    method,
-                    amount,
-                    today,
-                    &reference,
-                    &[number],
-                )?;
-                let settled = crate::ops::payments::describe_settled(&receipt.settled);
-                self.show_invoice(id)?;
-                self.flash = Some(Flash::Info(tf(
-                    "payment.recorded",
-                    &[("number", &receipt.number), ("settled", &settled), ("credit", &receipt.credit)],
-                )));
+                match action {
+                    Action::Approve => {
+                        let done = crate::ops::refunds::approve(&mut self.session, &number)?;
+                        report.load(&self.session)?;
+                        self.flash = Some(Flash::Info(tf(
+                            "refund.decided",
+                            &[("number", &done.number), ("status", &done.status)],
+                        )));
+                    }
+                    Action::Reject => self.open_invoice_form(FormKind::RefundReject(number)),
+                    _ => self.open_invoice_form(FormKind::RefundPay(number)),
+                }
+            }
+            Action::Back => {
+                self.invoices.screen = InvoiceScreen::List;
+                self.invoices.list.reload(&self.session)?;
             }
             _ => {}
         }
@@ -239,8 +304,8 @@ impl App {
 
     pub(crate) fn invoices_type_text(&mut self, event: &ratatui::crossterm::event::Event) {
         use tui_input::backend::crossterm::EventHandler;
-        if let InvoiceScreen::Payment(payment) = &mut self.invoices.screen
-            && let Some(input) = payment.1.focused_input()
+        if let InvoiceScreen::Form(screen) = &mut self.invoices.screen
+            && let Some(input) = screen.form.focused_input()
         {
             input.handle_event(event);
         }

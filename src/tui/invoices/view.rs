@@ -4,9 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::InvoiceScreen;
+use crate::db::invoices::InvoiceView;
 use crate::domain::text::{display_safe, truncate};
 use crate::i18n::{column_label, t, tf};
 use crate::ops::invoices::InvoiceDetail;
@@ -18,7 +19,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
     match &app.invoices.screen {
         InvoiceScreen::List => draw_list(frame, app, area),
         InvoiceScreen::Invoice(detail) => draw_invoice(frame, app, area, detail),
-        InvoiceScreen::Payment(payment) => crate::tui::form::draw(frame, &app.theme, area, &payment.1),
+        InvoiceScreen::Form(screen) => crate::tui::form::draw(frame, &app.theme, area, &screen.form),
+        InvoiceScreen::Report(report) => draw_report(frame, app, area, report),
     }
 }
 
@@ -29,25 +31,46 @@ fn block<'a>(app: &App, title: String) -> Block<'a> {
 fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let list = &app.invoices.list;
-    let outer = block(app, tf("invoice.list_title", &[("count", &list.total)]));
+    let view = super::view_label(list.source.view);
+    let outer = block(app, format!("{} · {view}", tf("invoice.list_title", &[("count", &list.total)])));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     if list.rows.is_empty() {
-        let text = Line::styled(t("invoice.list_empty"), theme.dim);
+        let empty = if list.source.view == InvoiceView::All { "invoice.list_empty" } else { "invoice.view_empty" };
+        let text = Line::styled(t(empty), theme.dim);
         return frame.render_widget(Paragraph::new(text), inner);
     }
-    let titles =
-        [t("invoice.number"), t("invoice.date"), t("invoice.due"), column_label("customer"), t("invoice.total")];
-    let widths = table::widths(&[18, 10, 10, 0, 12], usize::from(inner.width));
+    let titles = [
+        t("invoice.number"),
+        t("invoice.date"),
+        t("invoice.due"),
+        column_label("customer"),
+        t("invoice.total"),
+        t("invoice.status"),
+    ];
+    // At 80 columns the due date gives way to the customer's name.
+    let wide = inner.width >= 100;
+    let widths = table::widths(&[18, 10, if wide { 10 } else { 0 }, 0, 11, 11], usize::from(inner.width));
+    let widths = if wide { widths } else { vec![widths[0], widths[1], 0, widths[2] + widths[3], widths[4], widths[5]] };
     let mut styles = Vec::new();
     let rows = list
         .rows
         .iter()
-        .map(|inv| {
-            styles.push(if inv.issued { Style::new() } else { theme.dim });
+        .map(|row| {
+            let inv = &row.invoice;
+            styles.push(match row.standing {
+                _ if !inv.issued => theme.dim,
+                Some(crate::domain::payment::Standing::Overdue) => theme.error,
+                _ => Style::new(),
+            });
             let number = inv.number.clone().unwrap_or_else(|| tf("invoice.draft_label", &[("id", &inv.id)]));
             let customer = if inv.issued { inv.customer_name.clone() } else { String::new() };
-            vec![number, inv.issue_date.clone(), inv.due_date.clone(), customer, inv.gross.to_string()]
+            let status = match row.standing {
+                Some(s) => crate::ops::payments::standing_label(s).to_string(),
+                None if inv.credit_note && inv.issued => t("payment.kind_credit_note").to_string(),
+                None => t("invoice.view_drafts").to_string(),
+            };
+            vec![number, inv.issue_date.clone(), inv.due_date.clone(), customer, inv.gross.to_string(), status]
         })
         .collect();
     table::draw(frame, table::table(theme, &titles, rows, styles, &widths), inner, list.selected);
@@ -75,7 +98,7 @@ fn draw_invoice(frame: &mut Frame<'_>, app: &App, area: Rect, d: &InvoiceDetail)
     let who = if inv.issued {
         format!("{} [{}] · {}", inv.customer_name, inv.customer_code, inv.customer_address)
     } else {
-        tf("invoice.draft_customer", &[("id", &inv.customer_id)])
+        tf("invoice.draft_customer", &[("customer", &format!("{} [{}]", inv.customer_name, inv.customer_code))])
     };
     let when = if inv.issued {
         tf("invoice.doc_dates", &[("date", &inv.issue_date), ("due", &inv.due_date)])
@@ -137,4 +160,59 @@ fn draw_invoice(frame: &mut Frame<'_>, app: &App, area: Rect, d: &InvoiceDetail)
     frame.render_widget(Paragraph::new(totals), totals_area);
     let keys = if inv.issued { t("invoice.keys_issued") } else { t("invoice.keys_draft") };
     frame.render_widget(Paragraph::new(Line::styled(keys, theme.dim)), keys_area);
+}
+
+fn draw_report(frame: &mut Frame<'_>, app: &App, area: Rect, report: &super::finance::ReportScreen) {
+    use super::finance::FinanceReport;
+    let theme = &app.theme;
+    let mut period = report.period_label();
+    if report.report == FinanceReport::Statement && !report.customer.is_empty() {
+        period = format!("{} · {period}", report.customer);
+    }
+    let outer = block(app, tf("finance.title", &[("report", &report.report.title()), ("period", &period)]));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let [body, keys_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let refunds = matches!(report.report, FinanceReport::RefundsWaiting | FinanceReport::Refunds);
+    let mut keys = if refunds { t("finance.keys_refunds") } else { t("finance.keys") }.to_string();
+    if report.rows.is_empty() {
+        let empty = if report.report == FinanceReport::Statement && report.customer.is_empty() {
+            t("finance.choose_customer")
+        } else {
+            t("report.none")
+        };
+        frame.render_widget(Paragraph::new(Line::styled(keys, theme.dim)), keys_area);
+        return frame.render_widget(Paragraph::new(Line::styled(empty, theme.dim)), body);
+    }
+    let titles: Vec<&str> = report.columns.iter().map(|c| crate::i18n::report_column_label(c)).collect();
+    // Each column as wide as its widest cell (up to 24), the last ones cut at 80 columns.
+    let mut fixed: Vec<usize> = titles.iter().map(|c| crate::domain::text::width(c)).collect();
+    for row in &report.rows {
+        for (w, cell) in fixed.iter_mut().zip(row) {
+            *w = (*w).max(crate::domain::text::width(cell)).min(24);
+        }
+    }
+    // Columns that do not fit are left off whole (a cut figure would misread), and the keys
+    // line says how many: a wider terminal or `shopdesk report` shows them.
+    let mut used = 0;
+    let shown = fixed
+        .iter()
+        .take_while(|w| {
+            used += *w + 1;
+            used <= usize::from(body.width) + 1
+        })
+        .count()
+        .max(1);
+    if shown < fixed.len() {
+        keys = format!("{} · {keys}", tf("finance.hidden_columns", &[("count", &(fixed.len() - shown))]));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::styled(truncate(&keys, usize::from(keys_area.width)), theme.dim)),
+        keys_area,
+    );
+    let titles = &titles[..shown];
+    let widths = &fixed[..shown];
+    let rows: Vec<Vec<String>> = report.rows.iter().map(|r| r.iter().take(shown).cloned().collect()).collect();
+    frame.render_widget(Clear, body);
+    table::draw(frame, table::table(theme, titles, rows, Vec::new(), widths), body, report.selected);
 }
