@@ -24,10 +24,7 @@ struct Sheet {
 fn sheet(session: &Session, d: &InvoiceDetail) -> Result<Sheet> {
     let inv = &d.invoice;
     let [name, address, tax_id, payment] = super::order_entry::shop_details(session.db.conn())?;
-    let credited = match inv.credits_id {
-        Some(id) => crate::db::invoices::invoice(session.db.conn(), id)?.and_then(|i| i.number).unwrap_or_default(),
-        None => String::new(),
-    };
+    let credited = d.credits.clone().unwrap_or_default();
     let title = match (&inv.number, inv.credit_note) {
         (Some(number), true) => {
             tf("invoice.doc_credit_title", &[("number", number), ("invoice", &credited), ("reason", &inv.reason)])
@@ -60,12 +57,16 @@ fn sheet(session: &Session, d: &InvoiceDetail) -> Result<Sheet> {
     for tax in &d.taxes {
         totals.push((tf("invoice.doc_tax_rate", &[("rate", &tax.rate), ("base", &tax.base)]), tax.tax.to_string()));
     }
-    totals.push((t("invoice.doc_gross").to_string(), inv.gross.to_string()));
+    let total = if inv.credit_note { t("credit.total") } else { t("invoice.doc_gross") };
+    totals.push((total.to_string(), inv.gross.to_string()));
     Ok(Sheet {
         title,
         from: keep(vec![name, address, tax_line(&tax_id)]),
         to: keep(vec![format!("{customer_name} [{customer_code}]"), customer_address, tax_line(&customer_tax)]),
-        dates: if inv.issued {
+        // A credit note is owed nothing by a due date: its date alone.
+        dates: if inv.issued && inv.credit_note {
+            tf("credit.doc_date", &[("date", &inv.issue_date)])
+        } else if inv.issued {
             tf("invoice.doc_dates", &[("date", &inv.issue_date), ("due", &inv.due_date)])
         } else {
             t("invoice.doc_not_issued").to_string()

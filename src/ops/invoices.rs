@@ -90,6 +90,8 @@ pub struct InvoiceDetail {
     pub invoice: Invoice,
     pub lines: Vec<InvoiceLine>,
     pub taxes: Vec<TaxLine>,
+    /// For a credit note: the number of the invoice it credits.
+    pub credits: Option<String>,
 }
 
 /// "INV-2026-000001", or "draft 7" for a draft's id.
@@ -116,7 +118,11 @@ fn detail_of(conn: &Connection, mut invoice: Invoice) -> Result<InvoiceDetail> {
         invoice.customer_code = c.data.code;
         invoice.customer_name = c.data.name;
     }
-    Ok(InvoiceDetail { lines: repo::lines(conn, invoice.id)?, taxes: repo::taxes(conn, invoice.id)?, invoice })
+    let credits = match invoice.credits_id {
+        Some(id) => repo::invoice(conn, id)?.and_then(|i| i.number),
+        None => None,
+    };
+    Ok(InvoiceDetail { lines: repo::lines(conn, invoice.id)?, taxes: repo::taxes(conn, invoice.id)?, credits, invoice })
 }
 
 /// A draft invoice for the given orders of one customer.

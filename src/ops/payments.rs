@@ -160,7 +160,8 @@ pub fn statement(session: &Session, customer: &str, from: &str, to: &str) -> Res
     let mut opened = false;
     let open_row = |balance: Money, rows: &mut Vec<Vec<String>>| {
         let label = crate::i18n::t("payment.brought_forward").to_string();
-        rows.push(vec![from.to_string(), String::new(), label, String::new(), balance.to_string()]);
+        let day = if from == "0000-01-01" { String::new() } else { from.to_string() };
+        rows.push(vec![day, String::new(), label, String::new(), balance.to_string()]);
     };
     for (day, document, kind, amount) in repo::account_entries(conn, c.id.0)? {
         if day.as_str() > to {

@@ -239,6 +239,7 @@ mod tests {
                 },
                 lines: Vec::new(),
                 taxes: Vec::new(),
+                credits: None,
             };
             for (n, (amount, rate)) in amounts.iter().enumerate() {
                 d.lines.push(crate::db::invoices::InvoiceLine {

@@ -200,17 +200,17 @@ impl App {
                 let number = d.invoice.number.clone().unwrap_or_default();
                 let chosen = crate::ops::credit_notes::parse_lines(form.value("lines"))?;
                 let cn = crate::ops::credit_notes::draft(session, &number, &chosen, form.value("reason"))?;
-                let said =
-                    tf("credit.drafted", &[("id", &cn.invoice.id), ("number", &number), ("gross", &cn.invoice.gross)]);
+                let said = tf(
+                    "credit.drafted_here",
+                    &[("id", &cn.invoice.id), ("number", &number), ("gross", &cn.invoice.gross)],
+                );
                 Ok((said, Next::Invoice(cn.invoice.id)))
             }
             FormKind::IssueCredit(d) => {
                 let warehouse = Some(form.value("warehouse").trim()).filter(|w| !w.is_empty());
                 let issued = crate::ops::credit_notes::issue(session, d.invoice.id, d.invoice.version, warehouse)?;
                 let number = issued.invoice.number.clone().unwrap_or_default();
-                let gross = &issued.invoice.gross;
-                let said =
-                    tf("invoice.issued", &[("number", &number), ("gross", gross), ("due", &issued.invoice.due_date)]);
+                let said = tf("credit.issued", &[("number", &number), ("gross", &issued.invoice.gross)]);
                 Ok((said, Next::Invoice(issued.invoice.id)))
             }
             FormKind::InvoiceCustomer => {

@@ -138,7 +138,7 @@ impl App {
 
     pub(crate) fn show_invoice(&mut self, id: i64) -> Result<()> {
         let detail = invoices::find(&self.session, &id.to_string())?;
-        self.invoices.standing = if detail.invoice.issued {
+        self.invoices.standing = if detail.invoice.issued && !detail.invoice.credit_note {
             Some(crate::ops::payments::standing_of(&self.session, &detail.invoice)?)
         } else {
             None

@@ -79,9 +79,12 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
 fn draw_invoice(frame: &mut Frame<'_>, app: &App, area: Rect, d: &InvoiceDetail) {
     let theme = &app.theme;
     let inv = &d.invoice;
-    let title = match &inv.number {
-        Some(number) => tf("invoice.doc_title", &[("number", number)]),
-        None => tf("invoice.draft_label", &[("id", &inv.id)]),
+    let credits = d.credits.clone().unwrap_or_default();
+    let title = match (&inv.number, inv.credit_note) {
+        (Some(number), true) => tf("credit.title", &[("number", number), ("invoice", &credits)]),
+        (Some(number), false) => tf("invoice.doc_title", &[("number", number)]),
+        (None, true) => tf("credit.draft_title", &[("id", &inv.id), ("invoice", &credits)]),
+        (None, false) => tf("invoice.draft_label", &[("id", &inv.id)]),
     };
     let outer = block(app, title);
     let inner = outer.inner(area);
@@ -100,7 +103,10 @@ fn draw_invoice(frame: &mut Frame<'_>, app: &App, area: Rect, d: &InvoiceDetail)
     } else {
         tf("invoice.draft_customer", &[("customer", &format!("{} [{}]", inv.customer_name, inv.customer_code))])
     };
-    let when = if inv.issued {
+    let when = if inv.credit_note {
+        let date = if inv.issued { inv.issue_date.as_str() } else { "" };
+        tf("credit.reason_line", &[("date", &date), ("reason", &inv.reason)])
+    } else if inv.issued {
         tf("invoice.doc_dates", &[("date", &inv.issue_date), ("due", &inv.due_date)])
     } else {
         t("invoice.doc_not_issued").to_string()
@@ -151,14 +157,19 @@ fn draw_invoice(frame: &mut Frame<'_>, app: &App, area: Rect, d: &InvoiceDetail)
             tax.tax
         )));
     }
-    let mut gross = format!("{}: {}", t("invoice.doc_gross"), inv.gross);
+    let total = if inv.credit_note { t("credit.total") } else { t("invoice.doc_gross") };
+    let mut gross = format!("{total}: {}", inv.gross);
     if let Some((standing, paid)) = app.invoices.standing {
         let label = crate::ops::payments::standing_label(standing);
         gross.push_str(&format!("   · {} · {}", tf("invoice.paid", &[("paid", &paid)]), label));
     }
     totals.push(Line::styled(gross, theme.title));
     frame.render_widget(Paragraph::new(totals), totals_area);
-    let keys = if inv.issued { t("invoice.keys_issued") } else { t("invoice.keys_draft") };
+    let keys = match (inv.issued, inv.credit_note) {
+        (true, true) => t("invoice.keys_credit_note"),
+        (true, false) => t("invoice.keys_issued"),
+        (false, _) => t("invoice.keys_draft"),
+    };
     frame.render_widget(Paragraph::new(Line::styled(keys, theme.dim)), keys_area);
 }
 
