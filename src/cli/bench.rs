@@ -38,6 +38,8 @@ pub fn run(
             println!("generated {products} products and {written} stock moves");
             let lines = ops::synth_orders::generate_history(&mut session, orders, 42, false)?;
             println!("generated {orders} orders with {lines} lines");
+            let (invoices, payments) = ops::synth_invoices::generate_for_history(&mut session, 42)?;
+            println!("generated {invoices} invoices and {payments} payments");
             println!(
                 "generated {customers} customers, {contacts} contacts, {} feedback items, {} opportunities in {:.1} s",
                 contacts / 60,
@@ -135,6 +137,7 @@ pub fn run(
 
     stock(&path)?;
     sales_orders(&path)?;
+    invoices(&path)?;
 
     match peak_rss_kib() {
         Some(kib) => println!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0),
@@ -331,6 +334,65 @@ fn sales_orders(path: &Path) -> Result<()> {
     report("orders: save a 10-line order (use case)", &mut saves, Duration::from_millis(5));
     report("orders: confirm it (approval, reserve)", &mut confirms, Duration::from_millis(5));
     report("orders: save, no idle time between saves", &mut back_to_back, Duration::from_millis(5));
+    Ok(())
+}
+
+/// The Invoices tab on the invoiced history: the list and its views (unpaid and overdue
+/// look at payments and credit notes), one invoice, each finance report; issuing and paying
+/// through the use cases for p99.
+fn invoices(path: &Path) -> Result<()> {
+    let (mut app, mut terminal) = open_app(path, 80, 24)?;
+    draw(&mut terminal, &app)?;
+    let mut opening = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('4')))?];
+    let mut walking = Vec::new();
+    for _ in 0..500 {
+        walking.push(timed(&mut app, &mut terminal, &key(KeyCode::Down))?);
+    }
+    for _ in 0..50 {
+        walking.push(timed(&mut app, &mut terminal, &key(KeyCode::PageDown))?);
+    }
+    let mut views = Vec::new();
+    for _ in 0..5 {
+        views.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?);
+        for _ in 0..20 {
+            walking.push(timed(&mut app, &mut terminal, &key(KeyCode::Down))?);
+        }
+    }
+    opening.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
+    report("invoices: open the tab / an invoice", &mut opening, Duration::from_millis(50));
+    report("invoices: keystroke to frame, list", &mut walking, Duration::from_millis(16));
+    report("invoices: switch view (unpaid, overdue...)", &mut views, Duration::from_millis(16));
+    timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
+    let mut reports = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('R')))?];
+    for _ in 0..7 {
+        reports.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?);
+    }
+    report("invoices: each finance report (this year)", &mut reports, Duration::from_millis(1000));
+
+    // The orders the Orders bench confirmed, invoiced up front and paid one by one.
+    let mut session = Session::start(Db::open(path)?, "bench", Clock::System)?;
+    let numbers: Vec<String> = session
+        .db
+        .conn()
+        .prepare("SELECT number FROM orders WHERE status = 'confirmed' ORDER BY id DESC LIMIT 200")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let (mut issuing, mut paying) = (Vec::new(), Vec::new());
+    for number in numbers {
+        let started = Instant::now();
+        let draft = ops::invoices::draft_from_orders(&mut session, &[number], ops::invoices::Basis::Ordered)?;
+        let issued = ops::invoices::issue(&mut session, draft.invoice.id, draft.invoice.version)?;
+        issuing.push(started.elapsed());
+        let started = Instant::now();
+        let today = session.clock.today();
+        let method = crate::domain::payment::Method::Card;
+        let gross = issued.invoice.gross;
+        ops::payments::record(&mut session, &issued.invoice.customer_code, method, gross, today, "", &[])?;
+        paying.push(started.elapsed());
+        session.db.checkpoint_idle()?;
+    }
+    report("invoices: draft and issue one (use case)", &mut issuing, Duration::from_millis(50));
+    report("invoices: record a payment (oldest first)", &mut paying, Duration::from_millis(50));
     Ok(())
 }
 

@@ -522,6 +522,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 // Delivered shipments for history only at demo size (see synth_orders).
                 let lines = ops::synth_orders::generate_history(&mut session, orders, seed, orders <= 10_000)?;
                 println!("{}", tf("cli.generated_orders", &[("orders", &orders), ("lines", &lines)]));
+                let (invoices, payments) = ops::synth_invoices::generate_for_history(&mut session, seed)?;
+                println!("{}", tf("cli.generated_invoices", &[("invoices", &invoices), ("payments", &payments)]));
             }
             let counts: [(&str, &dyn std::fmt::Display); 5] = [
                 ("count", &added),

@@ -369,10 +369,8 @@ impl InvoiceView {
         match self {
             InvoiceView::All => "1".into(),
             InvoiceView::Drafts => "i.status = 'draft'".into(),
-            InvoiceView::Unpaid => format!("i.status = 'issued' AND i.kind = 'invoice' AND {OWED} > 0"),
-            InvoiceView::Overdue => {
-                format!("i.status = 'issued' AND i.kind = 'invoice' AND i.due_date < :today AND {OWED} > 0")
-            }
+            InvoiceView::Unpaid => "i.id IN (SELECT invoice_id FROM invoice_open)".into(),
+            InvoiceView::Overdue => "i.id IN (SELECT invoice_id FROM invoice_open WHERE due_date < :today)".into(),
             InvoiceView::CreditNotes => "i.kind = 'credit_note'".into(),
         }
     }
@@ -478,23 +476,14 @@ pub fn paid(conn: &Connection, invoice_id: i64) -> Result<Money> {
 
 /// A customer's issued invoices not yet fully paid, oldest due first: (invoice, still open).
 pub fn open_invoices(conn: &Connection, customer_id: i64) -> Result<Vec<(Invoice, Money)>> {
-    let invoices: Vec<Invoice> = conn
+    let rows = conn
         .prepare_cached(
-            "SELECT i.* FROM invoices i WHERE i.customer_id = ?1 AND i.status = 'issued' AND i.kind = 'invoice'
-               AND i.gross > (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id)
-                           + (SELECT coalesce(sum(c.gross), 0) FROM invoices c WHERE c.credits_id = i.id AND c.status = 'issued')
-             ORDER BY i.due_date, i.id",
+            "SELECT i.*, o.owed FROM invoice_open o JOIN invoices i ON i.id = o.invoice_id
+             WHERE o.customer_id = ?1 ORDER BY o.due_date, o.invoice_id",
         )?
-        .query_map([customer_id], invoice_from_row)?
+        .query_map([customer_id], |r| Ok((invoice_from_row(r)?, Money::from_minor(r.get("owed")?))))?
         .collect::<rusqlite::Result<_>>()?;
-    invoices
-        .into_iter()
-        .map(|inv| {
-            let taken = minor(paid(conn, inv.id)?.to_minor())? + minor(credited(conn, inv.id)?.to_minor())?;
-            let open = Money::from_minor(minor(inv.gross.to_minor())? - taken);
-            Ok((inv, open))
-        })
-        .collect()
+    Ok(rows)
 }
 
 /// What the customer paid that no invoice has taken: their credit.
@@ -559,19 +548,30 @@ pub fn payments_with_credit(conn: &Connection, customer_id: i64) -> Result<Vec<(
 /// Every issued invoice with money still open, for ageing: (invoice, open).
 pub fn for_each_open(conn: &Connection, mut each: impl FnMut(Invoice, Money) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare(
-        "SELECT i.*, i.gross - (SELECT coalesce(sum(a.amount), 0) FROM payment_allocations a WHERE a.invoice_id = i.id)
-                - (SELECT coalesce(sum(c.gross), 0) FROM invoices c WHERE c.credits_id = i.id AND c.status = 'issued')
-                AS open_amount
-         FROM invoices i WHERE i.status = 'issued' AND i.kind = 'invoice' ORDER BY i.due_date, i.id",
+        "SELECT i.*, o.owed FROM invoice_open o JOIN invoices i ON i.id = o.invoice_id
+         ORDER BY o.due_date, o.invoice_id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let open = Money::from_minor(row.get("open_amount")?);
-        if open.value() > Decimal::ZERO {
-            each(invoice_from_row(row)?, open)?;
-        }
+        let open = Money::from_minor(row.get("owed")?);
+        each(invoice_from_row(row)?, open)?;
     }
     Ok(())
+}
+
+/// Invoices whose kept open amount (`invoice_open`) differs from their gross less payments
+/// and credit notes: (number, kept, computed).
+pub fn open_problems(conn: &Connection) -> Result<Vec<(String, Money, Money)>> {
+    let sql = format!(
+        "SELECT i.number, coalesce(o.owed, 0), max(0, {OWED}) AS computed
+         FROM invoices i LEFT JOIN invoice_open o ON o.invoice_id = i.id
+         WHERE i.status = 'issued' AND i.kind = 'invoice' AND coalesce(o.owed, 0) <> max(0, {OWED})"
+    );
+    let rows = conn
+        .prepare(&sql)?
+        .query_map([], |r| Ok((r.get(0)?, Money::from_minor(r.get(1)?), Money::from_minor(r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// Invoices paid beyond their total, and payments allocated beyond their amount.

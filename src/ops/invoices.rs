@@ -164,7 +164,7 @@ pub fn position(session: &Session, view: repo::InvoiceView, id: i64) -> Result<u
     repo::position(session.db.conn(), view, &session.clock.today().to_string(), id)
 }
 
-fn draft_in(tx: &Connection, ctx: &WriteCtx<'_>, numbers: &[String], basis: Basis) -> Result<i64> {
+pub(crate) fn draft_in(tx: &Connection, ctx: &WriteCtx<'_>, numbers: &[String], basis: Basis) -> Result<i64> {
     let mut orders = Vec::new();
     for number in numbers {
         let order = orders_repo::order_by_number(tx, number)?.ok_or_else(|| super::orders::no_order(number))?;

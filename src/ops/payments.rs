@@ -192,8 +192,12 @@ fn kind_label(kind: &str) -> &'static str {
     }
 }
 
-/// Overpaid invoices and over-allocated payments: what `check` says about payments.
+/// Overpaid invoices, over-allocated payments, and open amounts kept apart from what the
+/// payments and credit notes add up to: what `check` says about payments.
 pub fn check(session: &Session) -> Result<Vec<String>> {
+    let kept = repo::open_problems(session.db.conn())?.into_iter().map(|(number, kept, computed)| {
+        tf("payment.check_open", &[("number", &number), ("kept", &kept), ("computed", &computed)])
+    });
     Ok(repo::payment_problems(session.db.conn())?
         .into_iter()
         .map(|(number, kind)| {
@@ -203,6 +207,7 @@ pub fn check(session: &Session) -> Result<Vec<String>> {
                 tf("payment.check_overallocated", &[("number", &number)])
             }
         })
+        .chain(kept)
         .collect())
 }
 

@@ -185,3 +185,31 @@ CREATE INDEX refund_requests_by_status ON refund_requests (status, id);
 
 -- The margin report finds the shipments of each invoiced order by its number.
 CREATE INDEX stock_moves_shipped_for ON stock_moves (reference) WHERE kind = 'shipment';
+
+-- What is still owed on each issued invoice with anything owed: kept by triggers in the
+-- same statement as the issue, payment allocation or credit note that changes it, so the
+-- unpaid and overdue views, receivables and a customer's open invoices read one small
+-- table instead of summing every invoice's payments. `check` compares it with the sums.
+CREATE TABLE invoice_open (
+    invoice_id  INTEGER PRIMARY KEY REFERENCES invoices (id),
+    customer_id INTEGER NOT NULL,
+    due_date    TEXT NOT NULL,
+    owed        INTEGER NOT NULL CHECK (owed > 0)
+) STRICT;
+CREATE INDEX invoice_open_by_due ON invoice_open (due_date, invoice_id);
+CREATE INDEX invoice_open_by_customer ON invoice_open (customer_id, due_date, invoice_id);
+
+CREATE TRIGGER invoice_open_issued AFTER UPDATE OF status ON invoices
+WHEN OLD.status = 'draft' AND NEW.status = 'issued' AND NEW.kind = 'invoice' AND NEW.gross > 0 BEGIN
+    INSERT INTO invoice_open (invoice_id, customer_id, due_date, owed)
+    VALUES (NEW.id, NEW.customer_id, NEW.due_date, NEW.gross);
+END;
+CREATE TRIGGER invoice_open_credited AFTER UPDATE OF status ON invoices
+WHEN OLD.status = 'draft' AND NEW.status = 'issued' AND NEW.kind = 'credit_note' BEGIN
+    DELETE FROM invoice_open WHERE invoice_id = NEW.credits_id AND owed <= NEW.gross;
+    UPDATE invoice_open SET owed = owed - NEW.gross WHERE invoice_id = NEW.credits_id;
+END;
+CREATE TRIGGER invoice_open_paid AFTER INSERT ON payment_allocations BEGIN
+    DELETE FROM invoice_open WHERE invoice_id = NEW.invoice_id AND owed <= NEW.amount;
+    UPDATE invoice_open SET owed = owed - NEW.amount WHERE invoice_id = NEW.invoice_id;
+END;

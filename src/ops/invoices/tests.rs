@@ -134,3 +134,31 @@ fn a_customer_is_invoiced_for_all_shipped_orders_and_their_statement_adds_up() {
     assert_eq!(later.len(), 1);
     assert_eq!(later[0][4], "-2.86");
 }
+
+#[test]
+fn what_is_owed_is_kept_with_each_payment_and_credit_note_and_check_proves_it() {
+    use crate::domain::payment::Method;
+    let (mut s, number) = shipped_order();
+    let d = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Ordered).unwrap();
+    let inv = issue(&mut s, d.invoice.id, d.invoice.version).unwrap().invoice;
+    let owed = |s: &Session| crate::db::invoices::open_invoices(s.db.conn(), inv.customer_id).unwrap();
+    assert_eq!(owed(&s)[0].1, inv.gross);
+    let day = inv.issue_date.parse().unwrap();
+    crate::ops::payments::record(&mut s, &inv.customer_code, Method::Cash, Money::parse("5").unwrap(), day, "", &[])
+        .unwrap();
+    assert_eq!(owed(&s)[0].1, inv.gross - Money::parse("5").unwrap());
+    let number = inv.number.clone().unwrap();
+    let cn = crate::ops::credit_notes::draft(&mut s, &number, &[(1, q("1"))], "one pen broken").unwrap();
+    let cn = crate::ops::credit_notes::issue(&mut s, cn.invoice.id, cn.invoice.version, None).unwrap();
+    assert_eq!(owed(&s)[0].1, inv.gross - Money::parse("5").unwrap() - cn.invoice.gross);
+    assert!(crate::ops::payments::check(&s).unwrap().is_empty());
+    crate::ops::payments::record(&mut s, &inv.customer_code, Method::Cash, Money::parse("50").unwrap(), day, "", &[])
+        .unwrap();
+    assert!(owed(&s).is_empty(), "paid off: nothing owed");
+    assert!(crate::ops::payments::check(&s).unwrap().is_empty());
+    s.db.conn()
+        .execute("INSERT INTO invoice_open VALUES (?1, ?2, '2026-01-01', 100)", (inv.id, inv.customer_id))
+        .unwrap();
+    let problems = crate::ops::payments::check(&s).unwrap();
+    assert!(problems.iter().any(|p| p.contains("1.00 kept as still owed")), "{problems:?}");
+}
