@@ -158,6 +158,17 @@ fn pay_in(tx: &Connection, ctx: &WriteCtx<'_>, number: &str, method: Method, tod
     ctx.audit(tx, "pay", "refund", Some(r.id), format!("{} {payment}", r.number))
 }
 
+/// A request's status in the current language (reports keep the code).
+pub fn status_label(status: &str) -> &'static str {
+    use crate::i18n::t;
+    match status {
+        "requested" => t("refund.status_requested"),
+        "approved" => t("refund.status_approved"),
+        "rejected" => t("refund.status_rejected"),
+        _ => t("refund.status_paid"),
+    }
+}
+
 /// Refund requests asked for between `from` and `to` (days), each step with who and when;
 /// with `waiting_only`, just those a manager or the till still has to act on, of any date.
 pub fn list(session: &Session, from: &str, to: &str, waiting_only: bool) -> Result<super::stock_reports::Report> {

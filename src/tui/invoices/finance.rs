@@ -97,6 +97,13 @@ impl ReportScreen {
         };
         self.columns = columns.to_vec();
         self.rows = rows;
+        if let Some(at) = self.columns.iter().position(|c| *c == "status")
+            && matches!(self.report, FinanceReport::RefundsWaiting | FinanceReport::Refunds)
+        {
+            for row in &mut self.rows {
+                row[at] = refunds::status_label(&row[at]).to_string();
+            }
+        }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
         Ok(())
     }
