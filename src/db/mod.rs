@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_purchasing.sql"),
     include_str!("migrations/007_orders.sql"),
     include_str!("migrations/008_invoices.sql"),
+    include_str!("migrations/009_sales.sql"),
 ];
 
 /// The schema version this build writes.

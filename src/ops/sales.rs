@@ -1,0 +1,322 @@
+//! Sales analysis from the kept summaries (`sales_daily`, `sales_monthly`): net sales,
+//! quantity, invoices, average invoice, cost and margin by period or by region, product
+//! category, product, customer, customer tier or salesperson, optionally against a period.
+//! Sales count when invoiced, net of credit notes, on the day of issue.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::Session;
+use crate::domain::money::{Money, Quantity};
+use crate::error::{Error, Result};
+use crate::i18n::tf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dim {
+    Region,
+    Category,
+    Product,
+    Customer,
+    Tier,
+    Salesperson,
+}
+
+/// What a report groups by: a period, or a dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Period(Period),
+    Dim(Dim),
+}
+
+impl By {
+    pub const ALL: [By; 11] = [
+        By::Period(Period::Month),
+        By::Dim(Dim::Category),
+        By::Dim(Dim::Product),
+        By::Dim(Dim::Customer),
+        By::Dim(Dim::Tier),
+        By::Dim(Dim::Region),
+        By::Dim(Dim::Salesperson),
+        By::Period(Period::Day),
+        By::Period(Period::Week),
+        By::Period(Period::Quarter),
+        By::Period(Period::Year),
+    ];
+
+    pub fn parse(text: &str) -> Option<By> {
+        By::ALL.into_iter().find(|b| b.as_str() == text.trim().to_ascii_lowercase())
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            By::Period(Period::Day) => "day",
+            By::Period(Period::Week) => "week",
+            By::Period(Period::Month) => "month",
+            By::Period(Period::Quarter) => "quarter",
+            By::Period(Period::Year) => "year",
+            By::Dim(Dim::Region) => "region",
+            By::Dim(Dim::Category) => "category",
+            By::Dim(Dim::Product) => "product",
+            By::Dim(Dim::Customer) => "customer",
+            By::Dim(Dim::Tier) => "tier",
+            By::Dim(Dim::Salesperson) => "salesperson",
+        }
+    }
+}
+
+/// One row of a sales report: its keys (one or two), then the figures.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Figures {
+    pub net: Money,
+    pub quantity: Quantity,
+    pub invoices: i64,
+    pub cost: Money,
+}
+
+impl Figures {
+    fn add(&mut self, other: &Figures) {
+        self.net = self.net + other.net;
+        self.quantity = self.quantity + other.quantity;
+        self.invoices += other.invoices;
+        self.cost = self.cost + other.cost;
+    }
+
+    pub fn margin(&self) -> Money {
+        self.net - self.cost
+    }
+
+    /// Net per invoice, when there were any.
+    pub fn average(&self) -> Option<Money> {
+        (self.invoices > 0).then(|| Money::round_from(self.net.value() / Decimal::from(self.invoices)))
+    }
+
+    /// Margin as a percentage of net, one decimal.
+    pub fn margin_percent(&self) -> Option<Decimal> {
+        if self.net.is_zero() {
+            return None;
+        }
+        let mut p = (self.margin().value() * Decimal::from(100) / self.net.value()).round_dp(1);
+        p.rescale(1);
+        Some(p)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SalesReport {
+    pub columns: Vec<&'static str>,
+    /// (group, period when asked for, figures), in the report's order.
+    pub rows: Vec<(String, Option<String>, Figures)>,
+}
+
+impl SalesReport {
+    /// The rows as text cells under `columns`, for tables and files.
+    pub fn cells(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|(group, period, f)| {
+                let mut row = vec![group.clone()];
+                row.extend(period.clone());
+                row.push(f.net.to_string());
+                row.push(f.quantity.value().normalize().to_string());
+                row.push(f.invoices.to_string());
+                row.push(f.average().map(|m| m.to_string()).unwrap_or_default());
+                row.push(f.cost.to_string());
+                row.push(f.margin().to_string());
+                row.push(f.margin_percent().map(|p| p.to_string()).unwrap_or_default());
+                row
+            })
+            .collect()
+    }
+}
+
+/// The key of `day` in a period: 2026-11-27, 2026-W48, 2026-11, 2026-Q4, 2026.
+pub fn period_key(period: Period, day: NaiveDate) -> String {
+    match period {
+        Period::Day => day.to_string(),
+        Period::Week => {
+            let w = day.iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
+        Period::Month => format!("{}-{:02}", day.year(), day.month()),
+        Period::Quarter => format!("{}-Q{}", day.year(), (day.month() - 1) / 3 + 1),
+        Period::Year => day.year().to_string(),
+    }
+}
+
+fn figures(net: i64, quantity: i64, invoices: i64, cost: i64) -> Figures {
+    Figures {
+        net: Money::from_minor(net),
+        quantity: Quantity::from_minor(quantity),
+        invoices,
+        cost: Money::from_minor(cost),
+    }
+}
+
+/// Sales from `from` to `to` (days, inclusive) by `by`, and against `by2` when given. A
+/// dimension reads the monthly summaries, so it covers whole months: those of `from` and
+/// `to` and every one between.
+pub fn report(session: &Session, by: By, by2: Option<Period>, from: NaiveDate, to: NaiveDate) -> Result<SalesReport> {
+    let conn = session.db.conn();
+    let mut grouped: BTreeMap<(String, Option<String>), Figures> = BTreeMap::new();
+    match by {
+        By::Period(period) => {
+            if by2.is_some() {
+                return Err(Error::BadArgument(tf("sales.by2_with_period", &[])));
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT day, net, quantity, invoices, cost FROM sales_daily WHERE day >= ?1 AND day <= ?2 ORDER BY day",
+            )?;
+            let rows = stmt.query_map((from.to_string(), to.to_string()), |r| {
+                Ok((r.get::<_, String>(0)?, figures(r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            })?;
+            for row in rows {
+                let (day, f) = row?;
+                let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else { continue };
+                grouped.entry((period_key(period, day), None)).or_default().add(&f);
+            }
+        }
+        By::Dim(dim) => {
+            if matches!(by2, Some(Period::Day | Period::Week)) {
+                return Err(Error::BadArgument(tf("sales.by2_monthly", &[])));
+            }
+            let (source, label) = match dim {
+                Dim::Region => ("region", "CASE s.key WHEN '' THEN '-' ELSE s.key END"),
+                Dim::Salesperson => ("salesperson", "CASE s.key WHEN '' THEN '-' ELSE s.key END"),
+                Dim::Product => ("product", "coalesce(p.sku || ' ' || p.name, '-')"),
+                Dim::Category => ("product", "coalesce(nullif(p.category, ''), '-')"),
+                Dim::Customer => ("customer", "coalesce(c.code || ' ' || c.name, '-')"),
+                Dim::Tier => ("customer", "coalesce(nullif(c.tier, ''), '-')"),
+            };
+            let join = match source {
+                "product" => "LEFT JOIN products p ON p.id = CAST(s.key AS INTEGER)",
+                "customer" => "LEFT JOIN customers c ON c.id = CAST(s.key AS INTEGER)",
+                _ => "",
+            };
+            let sql = format!(
+                "SELECT {label}, s.month, sum(s.net), sum(s.quantity), sum(s.invoices), sum(s.cost)
+                 FROM sales_monthly s {join}
+                 WHERE s.dim = ?1 AND s.month >= ?2 AND s.month <= ?3
+                 GROUP BY 1, 2"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let months = (period_key(Period::Month, from), period_key(Period::Month, to));
+            let rows = stmt.query_map((source, &months.0, &months.1), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    figures(r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
+                ))
+            })?;
+            for row in rows {
+                let (group, month, f) = row?;
+                let period = match by2 {
+                    Some(p) => {
+                        let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap_or(from);
+                        Some(period_key(p, first))
+                    }
+                    None => None,
+                };
+                grouped.entry((group, period)).or_default().add(&f);
+            }
+        }
+    }
+    let mut rows: Vec<(String, Option<String>, Figures)> =
+        grouped.into_iter().map(|((group, period), f)| (group, period, f)).collect();
+    // A dimension alone reads best biggest first; periods stay in time order.
+    if matches!(by, By::Dim(_)) && by2.is_none() {
+        rows.sort_by(|a, b| b.2.net.cmp(&a.2.net).then_with(|| a.0.cmp(&b.0)));
+    }
+    let mut columns = vec![by.as_str()];
+    if let Some(p) = by2 {
+        columns.push(By::Period(p).as_str());
+    }
+    columns.extend(["net", "quantity", "invoices", "average", "cost", "margin", "margin_percent"]);
+    Ok(SalesReport { columns, rows })
+}
+
+/// Net sales from `from` to `to` (days, inclusive).
+pub fn net_between(session: &Session, from: NaiveDate, to: NaiveDate) -> Result<Money> {
+    let minor: i64 = session
+        .db
+        .conn()
+        .prepare_cached("SELECT coalesce(sum(net), 0) FROM sales_daily WHERE day >= ?1 AND day <= ?2")?
+        .query_row((from.to_string(), to.to_string()), |r| r.get(0))?;
+    Ok(Money::from_minor(minor))
+}
+
+/// Net sales of each of the `days` days up to `today`, oldest first (no sales: zero).
+pub fn daily_net(session: &Session, today: NaiveDate, days: u32) -> Result<Vec<(NaiveDate, Money)>> {
+    let first = today - chrono::Duration::days(i64::from(days.max(1)) - 1);
+    let mut by_day: BTreeMap<String, i64> = BTreeMap::new();
+    let mut stmt =
+        session.db.conn().prepare_cached("SELECT day, net FROM sales_daily WHERE day >= ?1 AND day <= ?2")?;
+    for row in stmt.query_map((first.to_string(), today.to_string()), |r| Ok((r.get(0)?, r.get(1)?)))? {
+        let (day, net) = row?;
+        by_day.insert(day, net);
+    }
+    Ok(first
+        .iter_days()
+        .take_while(|d| *d <= today)
+        .map(|d| (d, Money::from_minor(by_day.get(&d.to_string()).copied().unwrap_or(0))))
+        .collect())
+}
+
+/// Summary rows that differ from a recomputation from the issued documents (net, quantity
+/// and invoices; cost is the product's cost when each document was issued, so it is not
+/// recomputed): what `check` says about the sales figures.
+pub fn check(session: &Session) -> Result<Vec<String>> {
+    let conn = session.db.conn();
+    let mut problems = Vec::new();
+    let daily = "WITH computed AS (
+            SELECT day, sum(sign * net) AS net, sum(sign * quantity) AS quantity,
+                   count(DISTINCT CASE WHEN kind = 'invoice' THEN invoice_id END) AS invoices
+            FROM sales_lines GROUP BY day)
+        SELECT coalesce(k.day, c.day) FROM sales_daily k FULL JOIN computed c ON c.day = k.day
+        WHERE coalesce(k.net, 0) <> coalesce(c.net, 0) OR coalesce(k.quantity, 0) <> coalesce(c.quantity, 0)
+           OR coalesce(k.invoices, 0) <> coalesce(c.invoices, 0)";
+    for day in conn.prepare(daily)?.query_map([], |r| r.get::<_, String>(0))? {
+        problems.push(tf("sales.check_day", &[("day", &day?)]));
+    }
+    let monthly = "WITH computed AS (
+            SELECT 'product' AS dim, substr(day, 1, 7) AS month, CAST(coalesce(product_id, 0) AS TEXT) AS key,
+                   sum(sign * net) AS net, sum(sign * quantity) AS quantity,
+                   count(DISTINCT CASE WHEN kind = 'invoice' THEN invoice_id END) AS invoices
+            FROM sales_lines GROUP BY 2, 3
+            UNION ALL
+            SELECT 'customer', substr(day, 1, 7), CAST(customer_id AS TEXT), sum(sign * net), sum(sign * quantity),
+                   count(DISTINCT CASE WHEN kind = 'invoice' THEN invoice_id END)
+            FROM sales_lines GROUP BY 2, 3
+            UNION ALL
+            SELECT 'region', substr(day, 1, 7), region, sum(sign * net), sum(sign * quantity),
+                   count(DISTINCT CASE WHEN kind = 'invoice' THEN invoice_id END)
+            FROM sales_lines GROUP BY 2, 3
+            UNION ALL
+            SELECT 'salesperson', substr(day, 1, 7), salesperson, sum(sign * net), sum(sign * quantity),
+                   count(DISTINCT CASE WHEN kind = 'invoice' THEN invoice_id END)
+            FROM sales_lines GROUP BY 2, 3)
+        SELECT coalesce(k.dim, c.dim), coalesce(k.month, c.month), coalesce(k.key, c.key)
+        FROM sales_monthly k FULL JOIN computed c ON c.dim = k.dim AND c.month = k.month AND c.key = k.key
+        WHERE coalesce(k.net, 0) <> coalesce(c.net, 0) OR coalesce(k.quantity, 0) <> coalesce(c.quantity, 0)
+           OR coalesce(k.invoices, 0) <> coalesce(c.invoices, 0)";
+    let mut stmt = conn.prepare(monthly)?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    for row in rows {
+        let (dim, month, key) = row?;
+        problems.push(tf("sales.check_month", &[("dim", &dim), ("month", &month), ("key", &key)]));
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests;

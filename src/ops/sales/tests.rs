@@ -1,0 +1,62 @@
+use super::*;
+use crate::ops::invoices::{Basis, draft_from_orders, issue, tests_support::shipped_order};
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+/// 3 pens (2.00, cost 0.50) invoiced, then 2 teas (3.99, cost 0.50), then one pen
+/// credited: hand-computed figures, and the summaries equal a recomputation.
+fn invoiced_shop() -> Session {
+    let (mut s, number) = shipped_order();
+    let first = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Shipped).unwrap();
+    let first = issue(&mut s, first.invoice.id, first.invoice.version).unwrap();
+    let rest = draft_from_orders(&mut s, &[number], Basis::Ordered).unwrap();
+    issue(&mut s, rest.invoice.id, rest.invoice.version).unwrap();
+    let pen = first.invoice.number.clone().unwrap();
+    let q = Quantity::parse("1").unwrap();
+    let cn = crate::ops::credit_notes::draft(&mut s, &pen, &[(1, q)], "one pen broken").unwrap();
+    crate::ops::credit_notes::issue(&mut s, cn.invoice.id, cn.invoice.version, None).unwrap();
+    s
+}
+
+fn cells(s: &Session, by: By, by2: Option<Period>) -> Vec<Vec<String>> {
+    report(s, by, by2, day("2026-01-01"), day("2026-12-31")).unwrap().cells()
+}
+
+#[test]
+fn sales_by_period_and_dimension_are_exact_to_the_cent() {
+    let s = invoiced_shop();
+    // 6.00 + 7.98 - 2.00 net; 3 + 2 - 1 units; two invoices; cost 1.50 + 1.00 - 0.50.
+    assert_eq!(
+        cells(&s, By::Period(Period::Month), None),
+        [["2026-11", "11.98", "4", "2", "5.99", "2.00", "9.98", "83.3"]]
+    );
+    assert_eq!(cells(&s, By::Period(Period::Quarter), None)[0][0], "2026-Q4");
+    assert_eq!(cells(&s, By::Period(Period::Week), None)[0][0], "2026-W48");
+    let products = cells(&s, By::Dim(Dim::Product), None);
+    assert_eq!(products[0][..5], ["TEA TEA name", "7.98", "2", "1", "7.98"], "biggest first");
+    assert_eq!(products[1][..3], ["PEN PEN name", "4.00", "2"]);
+    assert_eq!(cells(&s, By::Dim(Dim::Category), None)[0][..2], ["-", "11.98"]);
+    assert_eq!(cells(&s, By::Dim(Dim::Customer), Some(Period::Month))[0][..3], ["C000001 Ana", "2026-11", "11.98"]);
+    let err = report(&s, By::Dim(Dim::Region), Some(Period::Day), day("2026-01-01"), day("2026-12-31")).unwrap_err();
+    assert!(err.to_string().contains("month"), "{err}");
+    // Another year holds nothing.
+    assert!(report(&s, By::Period(Period::Day), None, day("2025-01-01"), day("2025-12-31")).unwrap().rows.is_empty());
+    assert_eq!(net_between(&s, day("2026-11-27"), day("2026-11-27")).unwrap().to_string(), "11.98");
+    let last_week = daily_net(&s, day("2026-11-27"), 7).unwrap();
+    assert_eq!(last_week.len(), 7);
+    assert_eq!(last_week[6].1.to_string(), "11.98");
+    assert!(last_week[0].1.is_zero());
+    assert!(check(&s).unwrap().is_empty(), "{:?}", check(&s).unwrap());
+}
+
+#[test]
+fn check_finds_summaries_that_drifted_from_the_documents() {
+    let s = invoiced_shop();
+    s.db.conn().execute("UPDATE sales_daily SET net = net + 1", []).unwrap();
+    s.db.conn().execute("DELETE FROM sales_monthly WHERE dim = 'region'", []).unwrap();
+    let problems = check(&s).unwrap();
+    assert!(problems.iter().any(|p| p.contains("2026-11-27")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("region")), "{problems:?}");
+}
