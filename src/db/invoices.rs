@@ -155,12 +155,17 @@ pub fn insert_credit_draft(conn: &Connection, credited: &Invoice, reason: &str, 
 
 /// How much of each line of invoice `id` its credit notes (drafts included) take back.
 pub fn credited_lines(conn: &Connection, id: i64) -> Result<Vec<(i64, Quantity)>> {
+    Ok(credited_line_amounts(conn, id)?.into_iter().map(|(line, q, _)| (line, q)).collect())
+}
+
+/// `credited_lines` with the amounts: (line, quantity, amount).
+pub fn credited_line_amounts(conn: &Connection, id: i64) -> Result<Vec<(i64, Quantity, Money)>> {
     let rows = conn
         .prepare_cached(
-            "SELECT l.credits_line, sum(l.quantity) FROM invoice_lines l JOIN invoices c ON c.id = l.invoice_id
+            "SELECT l.credits_line, sum(l.quantity), sum(l.amount) FROM invoice_lines l JOIN invoices c ON c.id = l.invoice_id
              WHERE c.credits_id = ?1 AND l.credits_line IS NOT NULL GROUP BY l.credits_line",
         )?
-        .query_map([id], |r| Ok((r.get(0)?, Quantity::from_minor(r.get(1)?))))?
+        .query_map([id], |r| Ok((r.get(0)?, Quantity::from_minor(r.get(1)?), Money::from_minor(r.get(2)?))))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
@@ -235,7 +240,9 @@ pub fn take_sequence(conn: &Connection, series: &str, year: i32) -> Result<(Stri
         .query_row([series], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .ok_or_else(|| Error::NotFound { what: series.to_string() })?;
-    let seq = crate::domain::invoice::next_in_year(stored_year, stored_next, year);
+    let seq = crate::domain::invoice::next_in_year(stored_year, stored_next, year).ok_or_else(|| {
+        Error::Refused(crate::i18n::tf("invoice.year_behind", &[("year", &year), ("reached", &stored_year)]))
+    })?;
     conn.prepare_cached("UPDATE invoice_series SET year = ?2, next = ?3 WHERE code = ?1")?.execute((
         series,
         year,
@@ -433,6 +440,22 @@ pub fn position(conn: &Connection, view: InvoiceView, today: &str, id: i64) -> R
     let sql = format!("SELECT count(*) FROM invoices i WHERE ({}) AND i.id > :key", view.condition());
     let n: i64 = conn.prepare_cached(&sql)?.query_row(view.params(&today, Some(&id)).as_slice(), |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// What of each line of an order stands invoiced (drafts included) less what issued credit
+/// notes took back of it: (order line, quantity). An order is billed for these.
+pub fn billed(conn: &Connection, order_id: i64) -> Result<Vec<(i64, Quantity)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT ol.line, ol.invoiced - coalesce((
+                 SELECT sum(cl.quantity) FROM invoice_lines cl JOIN invoices c ON c.id = cl.invoice_id
+                 WHERE c.kind = 'credit_note' AND c.status = 'issued'
+                   AND cl.order_id = ol.order_id AND cl.order_line = ol.line), 0)
+             FROM order_lines ol WHERE ol.order_id = ?1 AND ol.invoiced > 0",
+        )?
+        .query_map([order_id], |r| Ok((r.get(0)?, Quantity::from_minor(r.get(1)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// A customer's orders with something left to invoice: shipped and not invoiced (or, with

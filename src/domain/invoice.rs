@@ -23,9 +23,15 @@ pub fn format_number(pattern: &str, year: i32, seq: i64) -> Result<String, Patte
     Ok(out)
 }
 
-/// The sequence a series takes next: the stored next one in the same year, else 1.
-pub fn next_in_year(stored_year: i32, stored_next: i64, year: i32) -> i64 {
-    if stored_year == year { stored_next.max(1) } else { 1 }
+/// The sequence a series takes next: the stored next one in the same year, 1 in a new
+/// year, and none for a year before the one the series has reached (a session whose clock
+/// or time zone lags would otherwise restart the numbering and collide with numbers taken).
+pub fn next_in_year(stored_year: i32, stored_next: i64, year: i32) -> Option<i64> {
+    match year.cmp(&stored_year) {
+        std::cmp::Ordering::Equal => Some(stored_next.max(1)),
+        std::cmp::Ordering::Greater => Some(1),
+        std::cmp::Ordering::Less => None,
+    }
 }
 
 /// The hash of an issued invoice: SHA-256 over the previous invoice's hash and this
@@ -52,9 +58,10 @@ mod tests {
 
     #[test]
     fn numbering_restarts_each_year() {
-        assert_eq!(next_in_year(2026, 17, 2026), 17);
-        assert_eq!(next_in_year(2026, 17, 2027), 1);
-        assert_eq!(next_in_year(0, 1, 2026), 1);
+        assert_eq!(next_in_year(2026, 17, 2026), Some(17));
+        assert_eq!(next_in_year(2026, 17, 2027), Some(1));
+        assert_eq!(next_in_year(0, 1, 2026), Some(1));
+        assert_eq!(next_in_year(2027, 3, 2026), None, "a lagging clock never restarts a year");
     }
 
     #[test]

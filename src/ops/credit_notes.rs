@@ -55,9 +55,15 @@ fn draft_in(
     let invoice = repo::by_number(tx, number)?
         .filter(|i| i.issued && !i.credit_note)
         .ok_or_else(|| Error::BadArgument(tf("credit.no_invoice", &[("number", &number.trim())])))?;
-    let credited = repo::credited_lines(tx, invoice.id)?;
+    let credited = repo::credited_line_amounts(tx, invoice.id)?;
     let lines = repo::lines(tx, invoice.id)?;
-    for (line, _) in chosen {
+    for (at, (line, quantity)) in chosen.iter().enumerate() {
+        if *quantity <= Quantity::ZERO || chosen[..at].iter().any(|(seen, _)| seen == line) {
+            return Err(Error::BadArgument(tf(
+                "credit.bad_choice",
+                &[("line", line), ("quantity", &quantity.value())],
+            )));
+        }
         if !lines.iter().any(|l| l.line == *line) {
             return Err(Error::Refused(tf("credit.no_line", &[("number", &number), ("line", line)])));
         }
@@ -65,7 +71,8 @@ fn draft_in(
     let id = repo::insert_credit_draft(tx, &invoice, reason, &ctx.now, &ctx.operator.name)?;
     let mut n = 0;
     for l in &lines {
-        let already = credited.iter().find(|(line, _)| *line == l.line).map(|(_, q)| *q).unwrap_or_default();
+        let (already, already_amount) =
+            credited.iter().find(|(line, _, _)| *line == l.line).map(|(_, q, a)| (*q, *a)).unwrap_or_default();
         let left = l.quantity - already;
         let wanted = if chosen.is_empty() {
             left
@@ -108,7 +115,13 @@ fn draft_in(
                 unit_price: l.unit_price,
                 discount: l.discount,
                 tax_rate: l.tax_rate,
-                amount: pricing.amount(),
+                // The last of a line takes what is left of its amount, so rounding each
+                // part never credits a cent more than was invoiced.
+                amount: if wanted == left {
+                    l.amount - already_amount
+                } else {
+                    pricing.amount().min(l.amount - already_amount)
+                },
                 credits_line: Some(l.line),
             },
         )?;

@@ -253,9 +253,13 @@ pub fn delete_draft(session: &mut Session, id: i64) -> Result<()> {
         if invoice.issued {
             return Err(Error::Refused(tf("invoice.issued_kept", &[("number", &invoice.number.unwrap_or_default())])));
         }
-        for l in repo::lines(tx, id)? {
-            if let (Some(order), Some(line)) = (l.order_id, l.order_line) {
-                repo::add_invoiced(tx, order, line, Quantity::ZERO - l.quantity)?;
+        // A credit note's lines name the order lines of the invoice they credit, but never
+        // counted as invoiced: only an invoice gives its quantities back.
+        if !invoice.credit_note {
+            for l in repo::lines(tx, id)? {
+                if let (Some(order), Some(line)) = (l.order_id, l.order_line) {
+                    repo::add_invoiced(tx, order, line, Quantity::ZERO - l.quantity)?;
+                }
             }
         }
         repo::delete_draft(tx, id)?;
@@ -318,6 +322,16 @@ pub(crate) fn issue_in(
         }
         if draft.version != version {
             return Err(Error::Conflict { what: format!("draft {id}") });
+        }
+        // An order cancelled since the draft was made is not billed.
+        if !draft.credit_note {
+            for order in repo::lines(tx, id)?.iter().filter_map(|l| l.order_id) {
+                if let Some(o) = orders_repo::order(tx, order)?
+                    && o.status == OrderStatus::Cancelled
+                {
+                    return Err(Error::Refused(tf("invoice.order_cancelled", &[("number", &o.number)])));
+                }
+            }
         }
         let customer = db::customers::get(tx, crate::domain::ids::CustomerId(draft.customer_id))?
             .ok_or_else(|| Error::NotFound { what: format!("customer {}", draft.customer_id) })?;

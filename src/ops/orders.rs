@@ -476,8 +476,28 @@ fn change_lines(tx: &Connection, ctx: &WriteCtx<'_>, order: &Order, typed: &[Dra
             .unwrap_or_default()
     };
     let manager = ctx.operator.role.allows(Role::Manager);
+    let billed = db::invoices::billed(tx, order.id)?;
+    let billed_of = |line: i64| billed.iter().find(|(l, _)| *l == line).map(|(_, q)| *q).unwrap_or_default();
     let mut changes = Vec::new();
     for s in &stored {
+        // What the customer is billed for stays on the order until a credit note takes it
+        // back: no fewer units, no other price, no removed line.
+        let invoiced = billed_of(s.line);
+        if invoiced > Quantity::ZERO {
+            let typed = typed.iter().find(|d| d.line == Some(s.line));
+            let kept = typed.is_some_and(|d| {
+                d.quantity >= invoiced
+                    && d.unit_price == s.unit_price
+                    && d.discount == s.discount
+                    && d.tax_rate == s.tax_rate
+            });
+            if !kept {
+                return Err(Error::Refused(tf(
+                    "order.change_invoiced",
+                    &[("sku", &s.sku), ("quantity", &invoiced.value().normalize())],
+                )));
+            }
+        }
         let Some(d) = typed.iter().find(|d| d.line == Some(s.line)) else {
             if !s.shipped.is_zero() {
                 return Err(refusal(
@@ -658,6 +678,14 @@ pub fn cancel(session: &mut Session, id: i64, version: i64, reason: &str) -> Res
         let lines = repo::lines(tx, id)?;
         let shipped = lines.iter().filter(|l| !l.shipped.is_zero()).count();
         order.status.check_cancel(shipped, lines.len()).map_err(|why| refusal(&order.number, why))?;
+        // Billed up front: the customer owes for it until a credit note takes it back.
+        if let Some((line, q)) = db::invoices::billed(tx, id)?.into_iter().find(|(_, q)| *q > Quantity::ZERO) {
+            let sku = lines.iter().find(|l| l.line == line).map(|l| l.sku.clone()).unwrap_or_default();
+            return Err(Error::Refused(tf(
+                "order.cancel_invoiced",
+                &[("number", &order.number), ("sku", &sku), ("quantity", &q.value().normalize())],
+            )));
+        }
         for shipment in repo::shipments(tx, id)?.iter().filter(|s| s.status == "open") {
             repo::set_shipment_status(tx, shipment.id, "cancelled", "", "", &ctx.now)?;
         }

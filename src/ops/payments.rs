@@ -3,6 +3,7 @@
 //! invoices; balances, statements and ageing follow from the allocations.
 
 use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
 
 use super::Session;
 use crate::db::invoices as repo;
@@ -32,6 +33,10 @@ pub fn record(
     reference: &str,
     invoices: &[String],
 ) -> Result<Receipt> {
+    // Money going back out is a refund, approved first (ops::refunds), never a payment.
+    if amount <= Money::ZERO {
+        return Err(Error::BadArgument(tf("payment.not_positive", &[("amount", &amount)])));
+    }
     let reference = crate::domain::fields::check_text(reference, false, 100, false)
         .map_err(|problem| Error::Invalid(vec![crate::domain::fields::FieldError { field: "reference", problem }]))?;
     session.write(|tx, ctx| {
@@ -84,10 +89,18 @@ pub fn use_credit(session: &mut Session, customer: &str) -> Result<Vec<(String, 
             .map(|(inv, left)| (inv.id, left, inv.number.unwrap_or_default()))
             .collect();
         let mut settled = Vec::new();
+        // Payments' unallocated amounts, but never more than the credit there is: refunds
+        // paid out (negative payments) have taken some of it already.
+        let mut budget = repo::credit(tx, customer.id.0)?;
         for (payment, left) in repo::payments_with_credit(tx, customer.id.0)? {
+            let left = left.min(budget);
+            if left <= Money::ZERO {
+                break;
+            }
             let owed: Vec<(i64, Money)> = open.iter().map(|(id, left, _)| (*id, *left)).collect();
             let (taken, _) = settle(left, &owed);
             for (invoice, take) in taken {
+                budget = budget - take;
                 repo::allocate(tx, payment, invoice, take, &ctx.now)?;
                 if let Some(entry) = open.iter_mut().find(|(id, _, _)| *id == invoice) {
                     entry.1 = entry.1 - take;
@@ -107,6 +120,17 @@ pub fn standing_of(session: &Session, invoice: &repo::Invoice) -> Result<(Standi
     let credited = repo::credited(session.db.conn(), invoice.id)?;
     let today = session.clock.today().to_string();
     Ok((standing(invoice.gross, paid, credited, &invoice.due_date, &today), paid))
+}
+
+/// What is still owed on an invoice: gross less payments and credit notes.
+pub fn owed(session: &Session, invoice_id: i64) -> Result<Money> {
+    let minor: Option<i64> = session
+        .db
+        .conn()
+        .prepare_cached("SELECT owed FROM invoice_open WHERE invoice_id = ?1")?
+        .query_row([invoice_id], |r| r.get(0))
+        .optional()?;
+    Ok(Money::from_minor(minor.unwrap_or(0)))
 }
 
 /// What a customer owes: open invoice amounts less their credit.

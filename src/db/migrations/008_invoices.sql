@@ -215,3 +215,8 @@ CREATE TRIGGER invoice_open_paid AFTER INSERT ON payment_allocations BEGIN
 END;
 -- The credit notes view pages through few rows of many.
 CREATE INDEX invoices_credit_notes ON invoices (id) WHERE kind = 'credit_note';
+-- Payments settle invoices; a credit note is never paid.
+CREATE TRIGGER payment_allocations_invoices_only BEFORE INSERT ON payment_allocations
+    WHEN (SELECT kind FROM invoices WHERE id = NEW.invoice_id) <> 'invoice' BEGIN
+    SELECT RAISE(ABORT, 'a credit note is not paid');
+END;

@@ -162,3 +162,120 @@ fn what_is_owed_is_kept_with_each_payment_and_credit_note_and_check_proves_it() 
     let problems = crate::ops::payments::check(&s).unwrap();
     assert!(problems.iter().any(|p| p.contains("1.00 kept as still owed")), "{problems:?}");
 }
+
+#[test]
+fn deleting_a_credit_note_draft_gives_nothing_back_to_invoice_again() {
+    let (mut s, number) = shipped_order();
+    let d = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Shipped).unwrap();
+    let inv = issue(&mut s, d.invoice.id, d.invoice.version).unwrap().invoice.number.unwrap();
+    let cn = crate::ops::credit_notes::draft(&mut s, &inv, &[(1, q("2"))], "two pens").unwrap();
+    delete_draft(&mut s, cn.invoice.id).unwrap();
+    let again = draft_from_orders(&mut s, &[number], Basis::Shipped).unwrap_err();
+    assert!(again.to_string().contains("Nothing"), "the pens are billed once: {again}");
+}
+
+#[test]
+fn credit_paid_back_as_a_refund_is_not_spent_again() {
+    use crate::domain::payment::Method;
+    use crate::domain::user::Role;
+    let (mut s, number) = shipped_order();
+    let code = crate::ops::orders::by_number(&s, &number).unwrap().customer_code;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    crate::ops::payments::record(&mut s, &code, Method::Cash, Money::parse("10").unwrap(), day, "", &[]).unwrap();
+    s.operator.role = Role::Manager;
+    let r = crate::ops::refunds::request(&mut s, &code, Money::parse("10").unwrap(), "paid twice").unwrap();
+    crate::ops::refunds::approve(&mut s, &r.number).unwrap();
+    crate::ops::refunds::pay(&mut s, &r.number, Method::Cash).unwrap();
+    let d = draft_from_orders(&mut s, &[number], Basis::Shipped).unwrap();
+    issue(&mut s, d.invoice.id, d.invoice.version).unwrap();
+    assert!(crate::ops::payments::use_credit(&mut s, &code).unwrap().is_empty(), "no credit left to use");
+    assert_eq!(crate::db::invoices::open_invoices(s.db.conn(), d.invoice.customer_id).unwrap().len(), 1);
+    assert!(crate::ops::payments::check(&s).unwrap().is_empty());
+}
+
+#[test]
+fn a_session_whose_clock_lags_into_last_year_cannot_restart_the_numbering() {
+    let (mut s, number) = shipped_order();
+    let d = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Shipped).unwrap();
+    issue(&mut s, d.invoice.id, d.invoice.version).unwrap();
+    let rest = draft_from_orders(&mut s, &[number], Basis::Ordered).unwrap();
+    s.clock = crate::ops::Clock::Fixed("2025-12-31T12:00:00Z".into());
+    let err = issue(&mut s, rest.invoice.id, rest.invoice.version).unwrap_err();
+    assert!(err.to_string().contains("clock"), "{err}");
+    s.clock = crate::ops::Clock::Fixed("2026-11-28T09:00:00Z".into());
+    let second = issue(&mut s, rest.invoice.id, rest.invoice.version).unwrap();
+    assert_eq!(second.invoice.number.as_deref(), Some("INV-2026-000002"));
+}
+
+#[test]
+fn an_order_billed_up_front_keeps_what_is_billed_until_it_is_credited() {
+    use crate::ops::orders;
+    let (mut s, number) =
+        shipped_order_with(|s| crate::ops::order_entry::set_setting(s, "auto_invoice", "confirm").unwrap());
+    let order = orders::by_number(&s, &number).unwrap();
+    // A second order, only tea (none in stock, nothing ships): billed on confirming, so it
+    // cannot simply be cancelled.
+    let mut tea_only = crate::ops::order_entry::OrderDraft::new(&s).unwrap();
+    let customer = crate::db::customers::get(s.db.conn(), crate::domain::ids::CustomerId(order.customer_id));
+    tea_only.set_customer(&s, customer.unwrap().unwrap()).unwrap();
+    tea_only.add(crate::ops::stock::find_product(&s, "TEA").unwrap().unwrap(), q("1"));
+    let second = orders::save(&mut s, &tea_only).unwrap();
+    let second = orders::confirm(&mut s, second.id, second.version).unwrap();
+    assert_eq!(second.invoice.as_deref(), Some("INV-2026-000002"));
+    let second = second.order;
+    let err = orders::cancel(&mut s, second.id, second.version, "customer changed mind").unwrap_err();
+    assert!(err.to_string().contains("Cannot cancel") && err.to_string().contains("invoiced"), "{err}");
+    // Fewer teas than billed is refused; more is fine.
+    let mut draft = orders::edit_draft(&s, order.id).unwrap();
+    let tea = draft.lines.iter().position(|l| l.product.data.sku == "TEA").unwrap();
+    draft.lines[tea].quantity = q("1");
+    let err = orders::save(&mut s, &draft).unwrap_err();
+    assert!(err.to_string().contains("TEA: 2 is invoiced"), "{err}");
+    draft.lines[tea].quantity = q("3");
+    orders::save(&mut s, &draft).unwrap();
+    // Crediting the tea lets the line go.
+    let inv = find(&s, "INV-2026-000001").unwrap();
+    let tea_line = inv.lines.iter().find(|l| l.sku == "TEA").unwrap().line;
+    let cn = crate::ops::credit_notes::draft(&mut s, "INV-2026-000001", &[(tea_line, q("2"))], "not wanted").unwrap();
+    crate::ops::credit_notes::issue(&mut s, cn.invoice.id, cn.invoice.version, None).unwrap();
+    let mut draft = orders::edit_draft(&s, order.id).unwrap();
+    draft.lines.retain(|l| l.product.data.sku != "TEA");
+    orders::save(&mut s, &draft).unwrap();
+}
+
+#[test]
+fn a_line_credited_in_parts_never_credits_a_cent_more_than_it_invoiced() {
+    use crate::domain::stock::ProductInput;
+    use crate::ops::orders;
+    let (mut s, _) = shipped_order();
+    let input = ProductInput {
+        sku: "CLIP".into(),
+        name: "Clip".into(),
+        sale_price: "0.335".into(),
+        cost_price: "0.1".into(),
+        tax_rate: "0".into(),
+        ..Default::default()
+    };
+    crate::ops::stock::save_product(&mut s, None, &input).unwrap();
+    let form = crate::ops::ledger::MoveForm { product: "CLIP".into(), quantity: "10".into(), ..Default::default() };
+    let m = crate::ops::ledger::parse_move(s.db.conn(), &form, crate::domain::stock::MoveKind::Receipt).unwrap();
+    crate::ops::ledger::receive(&mut s, &[m]).unwrap();
+    let mut d = crate::ops::order_entry::OrderDraft::new(&s).unwrap();
+    let first = crate::db::customers::all_ids(s.db.conn()).unwrap()[0];
+    d.set_customer(&s, crate::db::customers::get(s.db.conn(), first).unwrap().unwrap()).unwrap();
+    d.add(crate::ops::stock::find_product(&s, "CLIP").unwrap().unwrap(), q("3"));
+    let order = orders::save(&mut s, &d).unwrap();
+    orders::confirm(&mut s, order.id, order.version).unwrap();
+    let inv = draft_from_orders(&mut s, std::slice::from_ref(&order.number), Basis::Ordered).unwrap();
+    let inv = issue(&mut s, inv.invoice.id, inv.invoice.version).unwrap();
+    let number = inv.invoice.number.clone().unwrap();
+    assert_eq!(inv.invoice.gross.to_string(), "1.01", "3 x 0.335 = 1.005");
+    let mut credited = Money::ZERO;
+    for _ in 0..3 {
+        let cn = crate::ops::credit_notes::draft(&mut s, &number, &[(1, q("1"))], "one at a time").unwrap();
+        credited = credited + cn.invoice.gross;
+    }
+    assert_eq!(credited.to_string(), "1.01", "0.34 + 0.34 + the 0.33 left");
+    let dup = crate::ops::credit_notes::draft(&mut s, &number, &[(1, q("1")), (1, q("1"))], "twice").unwrap_err();
+    assert!(dup.to_string().contains("once"), "{dup}");
+}

@@ -223,7 +223,7 @@ impl App {
                 self.flash = Some(Flash::Info(tf("invoice.deleted", &[("id", &invoice.id)])));
             }
             Action::RecordPayment if invoice.issued && !invoice.credit_note => {
-                let open = self.invoices.standing.map(|(_, paid)| invoice.gross - paid).unwrap_or(invoice.gross);
+                let open = crate::ops::payments::owed(&self.session, invoice.id)?;
                 self.open_invoice_form(FormKind::Payment(detail.as_ref().clone(), open))
             }
             Action::CreditNote if invoice.issued && !invoice.credit_note => {
