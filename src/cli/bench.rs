@@ -38,7 +38,7 @@ pub fn run(
             println!("generated {products} products and {written} stock moves");
             let lines = ops::synth_orders::generate_history(&mut session, orders, 42, false)?;
             println!("generated {orders} orders with {lines} lines");
-            let (invoices, payments) = ops::synth_invoices::generate_for_history(&mut session, 42)?;
+            let (invoices, payments) = ops::synth_invoices::generate_for_history(&mut session, 42, None)?;
             println!("generated {invoices} invoices and {payments} payments");
             println!(
                 "generated {customers} customers, {contacts} contacts, {} feedback items, {} opportunities in {:.1} s",

@@ -276,6 +276,24 @@ pub enum ReportName {
         #[command(flatten)]
         period: Period,
     },
+    /// Sales (invoiced, net of credit notes): by period or dimension, optionally against a
+    /// period; a dimension covers whole months
+    Sales {
+        /// day, week, month, quarter, year, region, category, product, customer, tier,
+        /// salesperson
+        #[arg(long, default_value = "month")]
+        by: String,
+        /// month, quarter or year (with a dimension)
+        #[arg(long)]
+        by2: Option<String>,
+        #[command(flatten)]
+        period: Period,
+    },
+    /// The dashboard's figures: sales against last year, orders, stock, money, follow-ups
+    Dashboard {
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
     /// What customers owe by age: current, 1-30, 31-60, 61-90, over 90 days overdue
     Receivables {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -361,7 +379,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 | Command::Users { action: None }
         )
     );
-    if reads_only && !path.exists() {
+    // The demo shop is made on first use, whatever the command (as --demo promises).
+    if reads_only && !cli.demo && !path.exists() {
         return Err(Error::BadArgument(tf("err.no_database", &[("path", &path.display())])));
     }
     let db = Db::open(&path).map_err(|e| with_path(e, &path))?;
@@ -474,6 +493,28 @@ pub fn run(cli: Cli) -> Result<()> {
             ops::payments::statement(&session, &customer, &period_day(&p.from)?, &period_day(&p.to)?)?,
             p.format,
         ),
+        Some(Command::Report { what: ReportName::Sales { by, by2, period: p } }) => {
+            let by =
+                ops::sales::By::parse(&by).ok_or_else(|| Error::BadArgument(tf("cli.sales_by", &[("value", &by)])))?;
+            let by2 = match by2.as_deref().map(ops::sales::By::parse) {
+                None => None,
+                Some(Some(ops::sales::By::Period(p))) => Some(p),
+                Some(_) => return Err(Error::BadArgument(tf("cli.sales_by2", &[("value", &by2.unwrap_or_default())]))),
+            };
+            let day = |text: &str| -> Result<chrono::NaiveDate> {
+                let text = period_day(text)?;
+                Ok(match text.as_str() {
+                    "0000-01-01" => chrono::NaiveDate::MIN,
+                    "9999-12-31" => chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(chrono::NaiveDate::MAX),
+                    other => other.parse().map_err(|_| Error::BadArgument(tf("cli.bad_day", &[("value", &other)])))?,
+                })
+            };
+            let sales = ops::sales::report(&session, by, by2, day(&p.from)?, day(&p.to)?)?;
+            report::print_rows(&sales.columns, &sales.cells(), p.format)
+        }
+        Some(Command::Report { what: ReportName::Dashboard { format } }) => {
+            report::dashboard(&ops::dashboard::load(&session)?, format)
+        }
         Some(Command::Report { what: ReportName::Receivables { format } }) => {
             print_report(ops::payments::ageing(&session)?, format)
         }
@@ -522,7 +563,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 // Delivered shipments for history only at demo size (see synth_orders).
                 let lines = ops::synth_orders::generate_history(&mut session, orders, seed, orders <= 10_000)?;
                 println!("{}", tf("cli.generated_orders", &[("orders", &orders), ("lines", &lines)]));
-                let (invoices, payments) = ops::synth_invoices::generate_for_history(&mut session, seed)?;
+                let (invoices, payments) = ops::synth_invoices::generate_for_history(&mut session, seed, None)?;
                 println!("{}", tf("cli.generated_invoices", &[("invoices", &invoices), ("payments", &payments)]));
             }
             let counts: [(&str, &dyn std::fmt::Display); 5] = [
@@ -549,6 +590,7 @@ pub fn run(cli: Cli) -> Result<()> {
             problems.extend(ops::invoices::check(&session)?);
             problems.extend(ops::payments::check(&session)?);
             problems.extend(ops::credit_notes::check(&session)?);
+            problems.extend(ops::sales::check(&session)?);
             problems.extend(crate::db::products::count_problems(session.db.conn())?);
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));

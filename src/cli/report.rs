@@ -57,6 +57,66 @@ pub fn follow_ups(session: &Session, format: Format) -> Result<()> {
     print_rows(&columns, &rows, format)
 }
 
+/// The dashboard's figures: as one JSON object for scripts, else as `figure,value` rows.
+pub fn dashboard(d: &crate::ops::dashboard::Dashboard, format: Format) -> Result<()> {
+    use serde_json::json;
+    let pairs = |items: &[(String, crate::domain::money::Money)]| -> Vec<serde_json::Value> {
+        items.iter().map(|(name, net)| json!({"name": name, "net": net.to_string()})).collect()
+    };
+    let versus =
+        |v: &crate::ops::dashboard::Versus| json!({"now": v.now.to_string(), "last_year": v.last_year.to_string()});
+    if format == Format::Json {
+        let value = json!({
+            "today": d.today.to_string(),
+            "sales_today": versus(&d.sales_today),
+            "sales_month": versus(&d.sales_month),
+            "sales_year": versus(&d.sales_year),
+            "last_30_days": d.last_30_days.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+            "open_orders": d.open_orders.iter().map(|(s, n)| json!({"status": s, "count": n})).collect::<Vec<_>>(),
+            "to_ship": d.to_ship,
+            "low_stock": d.low_stock,
+            "expiring": d.expiring,
+            "overdue_invoices": d.overdue_invoices,
+            "overdue_amount": d.overdue_amount.to_string(),
+            "follow_ups_due": d.follow_ups_due,
+            "open_complaints": d.open_complaints,
+            "top_products": pairs(&d.top_products),
+            "top_customers": pairs(&d.top_customers),
+        });
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let io = |source| Error::Io { path: "-".into(), source };
+        serde_json::to_writer_pretty(&mut out, &value).map_err(|e| io(std::io::Error::other(e)))?;
+        return writeln!(out).map_err(io);
+    }
+    let mut rows: Vec<Vec<String>> = vec![
+        vec!["sales_today".into(), d.sales_today.now.to_string(), d.sales_today.last_year.to_string()],
+        vec!["sales_month".into(), d.sales_month.now.to_string(), d.sales_month.last_year.to_string()],
+        vec!["sales_year".into(), d.sales_year.now.to_string(), d.sales_year.last_year.to_string()],
+    ];
+    for (status, n) in &d.open_orders {
+        rows.push(vec![format!("orders_{status}"), n.to_string(), String::new()]);
+    }
+    for (name, value) in [
+        ("to_ship", d.to_ship.to_string()),
+        ("low_stock", d.low_stock.to_string()),
+        ("expiring", d.expiring.to_string()),
+        ("overdue_invoices", d.overdue_invoices.to_string()),
+        ("overdue_amount", d.overdue_amount.to_string()),
+        ("follow_ups_due", d.follow_ups_due.to_string()),
+        ("open_complaints", d.open_complaints.to_string()),
+    ] {
+        rows.push(vec![name.into(), value, String::new()]);
+    }
+    for (name, net) in &d.top_products {
+        rows.push(vec!["top_product".into(), net.to_string(), name.clone()]);
+    }
+    for (name, net) in &d.top_customers {
+        rows.push(vec!["top_customer".into(), net.to_string(), name.clone()]);
+    }
+    print_rows(&["figure", "value", "last_year_or_name"], &rows, format)
+}
+
 /// Writes rows to standard output in the chosen format.
 pub fn print_rows(columns: &[&str], rows: &[Vec<String>], format: Format) -> Result<()> {
     let stdout = std::io::stdout();

@@ -48,6 +48,10 @@ pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
         filled = true;
     }
     if super::invoices::count(session, crate::db::invoices::InvoiceView::All)? == 0 {
+        // The older history invoiced and paid as it went (so sales reports and the
+        // dashboard have a year to compare with), the latest orders as a shop's open books.
+        let cutoff = super::synth_invoices::latest_shipped_date(session, DEMO_INVOICES)?;
+        super::synth_invoices::generate_for_history(session, 2026, cutoff)?;
         super::synth_invoices::generate_demo(session, DEMO_INVOICES, 2026)?;
         filled = true;
     }

@@ -84,23 +84,38 @@ pub fn generate_demo(session: &mut Session, count: usize, seed: u64) -> Result<u
     Ok(issued)
 }
 
+/// The order date of the `count`th latest order that shipped: where the demo's open books
+/// begin (`generate_demo` takes the orders from there on).
+pub fn latest_shipped_date(session: &Session, count: usize) -> Result<Option<NaiveDate>> {
+    let date: Option<String> = session
+        .db
+        .conn()
+        .prepare(
+            "SELECT min(order_date) FROM (SELECT o.order_date FROM orders o
+             WHERE o.status IN ('partly_shipped', 'shipped', 'delivered', 'closed') ORDER BY o.id DESC LIMIT ?1)",
+        )?
+        .query_row([i64::try_from(count).unwrap_or(i64::MAX)], |r| r.get(0))?;
+    Ok(date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+}
+
 /// Invoices for every order of the generated history that shipped and is not invoiced yet,
 /// issued the day after the order in date order (so numbers and chain run with the dates),
 /// nine in ten paid in full within three weeks: the `gen` shop's receivables. Batches of
 /// 10,000 orders per transaction through the same code the program issues with, so
 /// `check` holds; returns (invoices, payments).
-pub fn generate_for_history(session: &mut Session, seed: u64) -> Result<(usize, usize)> {
+pub fn generate_for_history(session: &mut Session, seed: u64, before: Option<NaiveDate>) -> Result<(usize, usize)> {
     let mut rng = Rng::new(seed ^ 0x1_0A5);
+    let before = before.map(|d| d.to_string()).unwrap_or_else(|| "9999-12-31".into());
     let orders: Vec<(String, String, i64)> = session
         .db
         .conn()
         .prepare(
             "SELECT o.number, o.order_date, o.customer_id FROM orders o
-             WHERE o.status IN ('partly_shipped', 'shipped', 'delivered', 'closed')
+             WHERE o.status IN ('partly_shipped', 'shipped', 'delivered', 'closed') AND o.order_date < ?1
                AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.shipped > l.invoiced)
              ORDER BY o.order_date, o.id",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let today = session.clock.today();
     let (mut invoices, mut payments) = (0, 0);
@@ -174,9 +189,9 @@ mod tests {
         crate::ops::synth::generate(&mut s, 20, 1).unwrap();
         crate::ops::synth_stock::generate_stock(&mut s, 60, 2_000, 1).unwrap();
         crate::ops::synth_orders::generate_history(&mut s, 300, 1, false).unwrap();
-        let (invoices, payments) = generate_for_history(&mut s, 1).unwrap();
+        let (invoices, payments) = generate_for_history(&mut s, 1, None).unwrap();
         assert!(invoices > 200 && payments > invoices * 7 / 10 && payments < invoices, "{invoices} {payments}");
-        assert_eq!(generate_for_history(&mut s, 1).unwrap(), (0, 0), "nothing is invoiced twice");
+        assert_eq!(generate_for_history(&mut s, 1, None).unwrap(), (0, 0), "nothing is invoiced twice");
         for problems in [
             crate::ops::invoices::check(&s).unwrap(),
             crate::ops::payments::check(&s).unwrap(),
