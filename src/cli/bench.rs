@@ -138,6 +138,7 @@ pub fn run(
     stock(&path)?;
     sales_orders(&path)?;
     invoices(&path)?;
+    reports(&path)?;
 
     match peak_rss_kib() {
         Some(kib) => println!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0),
@@ -393,6 +394,27 @@ fn invoices(path: &Path) -> Result<()> {
     }
     report("invoices: draft and issue one (use case)", &mut issuing, Duration::from_millis(50));
     report("invoices: record a payment (oldest first)", &mut paying, Duration::from_millis(50));
+    Ok(())
+}
+
+/// The Reports tab: the dashboard (every figure read afresh each time the tab opens) and
+/// the sales analysis through each grouping.
+fn reports(path: &Path) -> Result<()> {
+    let (mut app, mut terminal) = open_app(path, 80, 24)?;
+    draw(&mut terminal, &app)?;
+    let mut opening = Vec::new();
+    for _ in 0..20 {
+        opening.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('5')))?);
+        timed(&mut app, &mut terminal, &key(KeyCode::Char('1')))?;
+    }
+    report("dashboard: open the tab (all figures)", &mut opening, Duration::from_millis(50));
+    timed(&mut app, &mut terminal, &key(KeyCode::Char('5')))?;
+    let mut views = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('s')))?];
+    for _ in 0..11 {
+        views.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?);
+    }
+    views.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('t')))?);
+    report("sales analysis: each grouping (this year)", &mut views, Duration::from_millis(1000));
     Ok(())
 }
 

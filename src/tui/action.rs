@@ -102,6 +102,8 @@ pub enum Action {
     ShowFinance,
     ShowRefunds,
     PayRefund,
+    TabReports,
+    ShowSales,
 }
 
 impl Action {
@@ -138,6 +140,7 @@ impl Action {
             Action::Ship => t("short.ship"),
             Action::NextView => t("short.next-view"),
             Action::ShowFinance => t("short.show-finance"),
+            Action::ShowSales => t("short.show-sales"),
             Action::ToggleChoice => t("short.toggle-choice"),
             Action::ApplyChoices => t("short.apply-choices"),
             other => other.describe(),
@@ -245,6 +248,8 @@ impl Action {
             Action::ShowFinance => t("action.show-finance"),
             Action::ShowRefunds => t("action.show-refunds"),
             Action::PayRefund => t("action.pay-refund"),
+            Action::TabReports => t("action.tab-reports"),
+            Action::ShowSales => t("action.show-sales"),
         }
     }
 }

@@ -25,6 +25,7 @@ pub enum Tab {
     Orders,
     Stock,
     Invoices,
+    Reports,
 }
 
 impl Tab {
@@ -34,6 +35,7 @@ impl Tab {
             Tab::Orders => t("tab.orders"),
             Tab::Invoices => t("tab.invoices"),
             Tab::Stock => t("tab.stock"),
+            Tab::Reports => t("tab.reports"),
         }
     }
 }
@@ -53,6 +55,7 @@ pub struct App {
     pub stock: super::stock::StockTab,
     pub orders: super::orders::OrdersTab,
     pub invoices: super::invoices::InvoicesTab,
+    pub reports: super::reports::ReportsTab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
     /// Terminal size in columns and rows.
@@ -91,6 +94,7 @@ impl App {
             stock: super::stock::StockTab::new(),
             orders: super::orders::OrdersTab::new(),
             invoices: super::invoices::InvoicesTab::new(),
+            reports: super::reports::ReportsTab::new(),
             overlay: None,
             flash: None,
             size,
@@ -129,6 +133,9 @@ impl App {
         }
         if self.tab == Tab::Invoices {
             return self.invoices_context();
+        }
+        if self.tab == Tab::Reports {
+            return self.reports_context();
         }
         match &self.customers.screen {
             Screen::List if self.customers.filtering => Context::Filter,
@@ -229,6 +236,9 @@ impl App {
         }
         if self.tab == Tab::Invoices && context == Context::Form {
             return self.invoices_type_text(event);
+        }
+        if self.tab == Tab::Reports && context == Context::Form {
+            return self.reports_type_text(event);
         }
         match context {
             Context::Filter
@@ -354,6 +364,7 @@ impl App {
         }
         self.refresh_orders()?;
         self.refresh_invoices()?;
+        self.refresh_reports()?;
         self.customers.list.reload(&self.session)?;
         self.reload_crm_views()?;
         self.reload_pipeline_views()?;
@@ -429,6 +440,7 @@ impl App {
                 | Action::TabOrders
                 | Action::TabStock
                 | Action::TabInvoices
+                | Action::TabReports
                 | Action::NextTab
                 | Action::PrevTab,
             ) => {
@@ -440,6 +452,7 @@ impl App {
                     Action::TabStock => Tab::Stock,
                     Action::TabOrders => Tab::Orders,
                     Action::TabInvoices => Tab::Invoices,
+                    Action::TabReports => Tab::Reports,
                     _ => tabs[(index + step) % tabs.len()],
                 };
                 if self.tab == Tab::Stock {
@@ -451,10 +464,14 @@ impl App {
                 if self.tab == Tab::Invoices {
                     self.enter_invoices()?;
                 }
+                if self.tab == Tab::Reports {
+                    self.enter_reports()?;
+                }
             }
             (context, action) if self.tab == Tab::Stock => self.stock_dispatch(context, action)?,
             (context, action) if self.tab == Tab::Orders => self.orders_dispatch(context, action)?,
             (context, action) if self.tab == Tab::Invoices => self.invoices_dispatch(context, action)?,
+            (context, action) if self.tab == Tab::Reports => self.reports_dispatch(context, action)?,
             (Context::Filter, Action::Accept) => self.customers.filtering = false,
             (Context::Filter, Action::Back) if matches!(self.customers.screen, Screen::Opportunities) => {
                 self.customers.filtering = false;

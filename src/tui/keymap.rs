@@ -50,6 +50,8 @@ pub enum Context {
     Invoices,
     Invoice,
     Finance,
+    Dashboard,
+    Sales,
 }
 
 impl Context {
@@ -104,6 +106,8 @@ impl Context {
             Context::Invoices => t("context.invoices"),
             Context::Invoice => t("context.invoice"),
             Context::Finance => t("context.finance"),
+            Context::Dashboard => t("context.dashboard"),
+            Context::Sales => t("context.sales"),
         }
     }
 }

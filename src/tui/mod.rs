@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod orders;
 pub mod overlay;
 pub mod paged;
+pub mod reports;
 pub mod stock;
 pub mod table;
 pub mod theme;

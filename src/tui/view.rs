@@ -38,6 +38,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Tab::Stock => super::stock::view::draw(frame, app, body),
         Tab::Orders => super::orders::view::draw(frame, app, body),
         Tab::Invoices => super::invoices::view::draw(frame, app, body),
+        Tab::Reports => super::reports::view::draw(frame, app, body),
     }
     draw_status(frame, app, status);
     draw_long_flash(frame, app, body);
@@ -175,6 +176,8 @@ fn hints(app: &App) -> String {
         Context::Invoices => &[Action::Open, Action::NextView, Action::ShowFinance, Action::Help, Action::Quit],
         Context::Invoice => &[Action::Back, Action::Help],
         Context::Finance => &[Action::NextView, Action::Filter, Action::Back, Action::Help],
+        Context::Dashboard => &[Action::Open, Action::ShowSales, Action::Help, Action::Quit],
+        Context::Sales => &[Action::NextView, Action::Filter, Action::Back, Action::Help],
         Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
         Context::DeliveryNote => &[Action::Save, Action::Back],
         Context::TierSuggestions => &[Action::ToggleChoice, Action::ApplyChoices, Action::Back, Action::Help],

@@ -701,7 +701,7 @@ impl App {
         Ok(())
     }
 
-    fn show_low_stock(&mut self) -> Result<()> {
+    pub(crate) fn show_low_stock(&mut self) -> Result<()> {
         self.load_low_stock()?;
         self.stock.screen = StockScreen::LowStock;
         Ok(())
@@ -742,7 +742,7 @@ impl App {
         Ok(())
     }
 
-    fn show_expiring(&mut self) -> Result<()> {
+    pub(crate) fn show_expiring(&mut self) -> Result<()> {
         self.load_expiring()?;
         self.stock.screen = StockScreen::Expiring;
         Ok(())

@@ -1,0 +1,341 @@
+//! The Reports tab: the dashboard first (sales against last year, the last 30 days, what
+//! waits in orders, stock, money and customers, this month's best), each item opening the
+//! screen behind it; then sales analysis by period or dimension, sortable, with bars.
+
+pub mod view;
+
+use chrono::Datelike;
+
+use crate::domain::fields::FieldError;
+use crate::error::Result;
+use crate::i18n::t;
+use crate::ops::dashboard::{self, Dashboard};
+use crate::ops::sales::{self, By, Dim, Period, SalesReport};
+use crate::tui::action::Action;
+use crate::tui::app::{App, Flash, Tab};
+use crate::tui::form::{Form, FormField};
+use crate::tui::keymap::Context;
+
+/// What Enter on a dashboard item opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Sales,
+    Orders,
+    ToShip,
+    LowStock,
+    Expiring,
+    Overdue,
+    FollowUps,
+    Complaints,
+    TopProducts,
+    TopCustomers,
+}
+
+impl Item {
+    pub const ALL: [Item; 10] = [
+        Item::Sales,
+        Item::Orders,
+        Item::ToShip,
+        Item::LowStock,
+        Item::Expiring,
+        Item::Overdue,
+        Item::FollowUps,
+        Item::Complaints,
+        Item::TopProducts,
+        Item::TopCustomers,
+    ];
+}
+
+#[derive(Debug)]
+pub enum ReportsScreen {
+    Dashboard,
+    Sales,
+    /// The sales period being typed.
+    Period(Box<Form>),
+}
+
+#[derive(Debug)]
+pub struct SalesScreen {
+    pub by: By,
+    pub by2: Option<Period>,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub report: SalesReport,
+    pub selected: usize,
+    /// Column sorted by, and whether biggest first; none: the report's own order.
+    pub sort: Option<(usize, bool)>,
+}
+
+pub struct ReportsTab {
+    pub screen: ReportsScreen,
+    pub dashboard: Option<Dashboard>,
+    pub item: usize,
+    pub sales: Option<SalesScreen>,
+}
+
+impl ReportsTab {
+    pub fn new() -> ReportsTab {
+        ReportsTab { screen: ReportsScreen::Dashboard, dashboard: None, item: 0, sales: None }
+    }
+}
+
+impl Default for ReportsTab {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SalesScreen {
+    fn load(&mut self, session: &crate::ops::Session) -> Result<()> {
+        self.report = sales::report(session, self.by, self.by2, self.from, self.to)?;
+        self.apply_sort();
+        self.selected = self.selected.min(self.report.rows.len().saturating_sub(1));
+        Ok(())
+    }
+
+    /// Sorts the rows by the chosen column: keys as text, figures as numbers.
+    fn apply_sort(&mut self) {
+        let Some((column, biggest_first)) = self.sort else { return };
+        let keys = self.report.columns.len() - 7;
+        self.report.rows.sort_by(|a, b| {
+            let order = if column < keys {
+                let key = |r: &(String, Option<String>, sales::Figures)| {
+                    if column == 0 { r.0.clone() } else { r.1.clone().unwrap_or_default() }
+                };
+                key(a).cmp(&key(b))
+            } else {
+                let figure = |f: &sales::Figures| -> rust_decimal::Decimal {
+                    match column - keys {
+                        0 => f.net.value(),
+                        1 => f.quantity.value(),
+                        2 => rust_decimal::Decimal::from(f.invoices),
+                        3 => f.average().map(|m| m.value()).unwrap_or_default(),
+                        4 => f.cost.value(),
+                        5 => f.margin().value(),
+                        _ => f.margin_percent().unwrap_or_default(),
+                    }
+                };
+                figure(&a.2).cmp(&figure(&b.2))
+            };
+            if biggest_first { order.reverse() } else { order }
+        });
+    }
+}
+
+impl App {
+    pub(crate) fn reports_context(&self) -> Context {
+        match self.reports.screen {
+            ReportsScreen::Dashboard => Context::Dashboard,
+            ReportsScreen::Sales => Context::Sales,
+            ReportsScreen::Period(_) => Context::Form,
+        }
+    }
+
+    pub(crate) fn enter_reports(&mut self) -> Result<()> {
+        self.reports.dashboard = Some(dashboard::load(&self.session)?);
+        Ok(())
+    }
+
+    /// Another session wrote: the figures on screen are read again.
+    pub(crate) fn refresh_reports(&mut self) -> Result<()> {
+        if self.tab != Tab::Reports {
+            return Ok(());
+        }
+        self.enter_reports()?;
+        if let Some(sales) = &mut self.reports.sales {
+            sales.load(&self.session)?;
+        }
+        Ok(())
+    }
+
+    /// Sales by `by` over the year so far (this month for the month's best).
+    fn open_sales(&mut self, by: By, this_month: bool) -> Result<()> {
+        let today = self.session.clock.today();
+        let from = if this_month { today.with_day(1) } else { today.with_month(1).and_then(|d| d.with_day(1)) };
+        let mut screen = SalesScreen {
+            by,
+            by2: None,
+            from: from.unwrap_or(today),
+            to: today,
+            report: SalesReport { columns: Vec::new(), rows: Vec::new() },
+            selected: 0,
+            sort: None,
+        };
+        screen.load(&self.session)?;
+        self.reports.sales = Some(screen);
+        self.reports.screen = ReportsScreen::Sales;
+        Ok(())
+    }
+
+    fn open_item(&mut self, item: Item) -> Result<()> {
+        use crate::db::orders::OrderView;
+        let orders_view = |app: &mut App, view: OrderView| -> Result<()> {
+            app.tab = Tab::Orders;
+            app.orders.screen = crate::tui::orders::OrderScreen::List;
+            app.enter_orders()?;
+            app.orders.list.source.query.view = view;
+            app.orders.list.source.query.today = app.session.clock.today().to_string();
+            app.orders.list.reset(&app.session)
+        };
+        match item {
+            Item::Sales => self.open_sales(By::Period(Period::Month), false)?,
+            Item::TopProducts => self.open_sales(By::Dim(Dim::Product), true)?,
+            Item::TopCustomers => self.open_sales(By::Dim(Dim::Customer), true)?,
+            Item::Orders => orders_view(self, OrderView::Open)?,
+            Item::ToShip => orders_view(self, OrderView::ToShip)?,
+            Item::LowStock | Item::Expiring => {
+                self.tab = Tab::Stock;
+                self.enter_stock()?;
+                if item == Item::LowStock { self.show_low_stock()? } else { self.show_expiring()? }
+            }
+            Item::Overdue => {
+                self.tab = Tab::Invoices;
+                self.invoices.screen = crate::tui::invoices::InvoiceScreen::List;
+                self.invoices.list.source.view = crate::db::invoices::InvoiceView::Overdue;
+                self.enter_invoices()?;
+            }
+            Item::FollowUps | Item::Complaints => {
+                self.tab = Tab::Customers;
+                if item == Item::FollowUps {
+                    self.enter_view(Self::show_follow_ups)?
+                } else {
+                    self.enter_view(Self::show_feedback)?
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn reports_dispatch(&mut self, context: Context, action: Action) -> Result<()> {
+        match context {
+            Context::Dashboard => match action {
+                Action::Down | Action::Up => {
+                    crate::tui::table::move_selection(&mut self.reports.item, Item::ALL.len(), action);
+                }
+                Action::Open => self.open_item(Item::ALL[self.reports.item.min(Item::ALL.len() - 1)])?,
+                Action::ShowSales => self.open_sales(By::Period(Period::Month), false)?,
+                Action::Refresh => self.enter_reports()?,
+                _ => {}
+            },
+            Context::Sales => self.sales_action(action)?,
+            Context::Form => self.sales_period_action(action)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn sales_action(&mut self, action: Action) -> Result<()> {
+        let Some(sales) = &mut self.reports.sales else { return Ok(()) };
+        let rows = sales.report.rows.len();
+        let page = crate::tui::view::list_capacity(self.size.1).max(1);
+        match action {
+            Action::Down | Action::Up => {
+                crate::tui::table::move_selection(&mut sales.selected, rows, action);
+            }
+            Action::PageDown => sales.selected = (sales.selected + page).min(rows.saturating_sub(1)),
+            Action::PageUp => sales.selected = sales.selected.saturating_sub(page),
+            Action::First => sales.selected = 0,
+            Action::Last => sales.selected = rows.saturating_sub(1),
+            Action::NextView | Action::PrevView => {
+                let all = By::ALL;
+                let at = all.iter().position(|b| *b == sales.by).unwrap_or(0) as isize;
+                let step = if action == Action::NextView { 1 } else { -1 };
+                sales.by = all[(at + step).rem_euclid(all.len() as isize) as usize];
+                if matches!(sales.by, By::Period(_)) {
+                    sales.by2 = None;
+                }
+                (sales.selected, sales.sort) = (0, None);
+                sales.load(&self.session)?;
+            }
+            Action::NextColumn => {
+                if matches!(sales.by, By::Period(_)) {
+                    self.flash = Some(Flash::Error(t("sales.against_needs_dimension").to_string()));
+                    return Ok(());
+                }
+                sales.by2 = match sales.by2 {
+                    None => Some(Period::Month),
+                    Some(Period::Month) => Some(Period::Quarter),
+                    Some(Period::Quarter) => Some(Period::Year),
+                    Some(_) => None,
+                };
+                (sales.selected, sales.sort) = (0, None);
+                sales.load(&self.session)?;
+            }
+            Action::SortNext => {
+                let columns = sales.report.columns.len();
+                sales.sort = Some(match sales.sort {
+                    None => (0, false),
+                    Some((c, desc)) => ((c + 1) % columns.max(1), desc),
+                });
+                sales.apply_sort();
+            }
+            Action::SortReverse => {
+                let (column, desc) = sales.sort.unwrap_or((0, false));
+                sales.sort = Some((column, !desc));
+                sales.apply_sort();
+            }
+            Action::Filter => {
+                let field = |c: &'static str, v: String| FormField::new(c, crate::i18n::column_label(c), &v);
+                let form = Form::new(
+                    t("finance.period_title").to_string(),
+                    vec![
+                        field("from", sales.from.to_string()).hint(t("sales.day_hint")),
+                        field("to", sales.to.to_string()).hint(t("sales.day_hint")),
+                    ],
+                );
+                self.reports.screen = ReportsScreen::Period(Box::new(form));
+            }
+            Action::Back => {
+                self.reports.screen = ReportsScreen::Dashboard;
+                self.enter_reports()?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn sales_period_action(&mut self, action: Action) -> Result<()> {
+        let ReportsScreen::Period(form) = &mut self.reports.screen else { return Ok(()) };
+        match action {
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::Back => self.reports.screen = ReportsScreen::Sales,
+            Action::Save => {
+                let mut errors = Vec::new();
+                let mut day = |column: &'static str| match crate::domain::fields::parse_date(form.value(column)) {
+                    Ok(Some(day)) => Some(day),
+                    Ok(None) => {
+                        errors.push(FieldError { field: column, problem: crate::domain::fields::Problem::Required });
+                        None
+                    }
+                    Err(problem) => {
+                        errors.push(FieldError { field: column, problem });
+                        None
+                    }
+                };
+                let (from, to) = (day("from"), day("to"));
+                let (Some(from), Some(to)) = (from, to) else {
+                    form.show_errors(errors);
+                    self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
+                    return Ok(());
+                };
+                if let Some(sales) = &mut self.reports.sales {
+                    (sales.from, sales.to, sales.selected) = (from.min(to), to.max(from), 0);
+                    sales.load(&self.session)?;
+                }
+                self.reports.screen = ReportsScreen::Sales;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(crate) fn reports_type_text(&mut self, event: &ratatui::crossterm::event::Event) {
+        use tui_input::backend::crossterm::EventHandler;
+        if let ReportsScreen::Period(form) = &mut self.reports.screen
+            && let Some(input) = form.focused_input()
+        {
+            input.handle_event(event);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! Drawing the Reports tab: the dashboard and the sales analysis.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Sparkline};
+
+use super::{Item, ReportsScreen, SalesScreen};
+use crate::domain::money::Money;
+use crate::domain::text::{truncate, width};
+use crate::i18n::{report_column_label, t, tf};
+use crate::ops::dashboard::Versus;
+use crate::tui::app::App;
+use crate::tui::table;
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    match &app.reports.screen {
+        ReportsScreen::Dashboard => draw_dashboard(frame, app, area),
+        ReportsScreen::Sales => draw_sales(frame, app, area),
+        ReportsScreen::Period(form) => crate::tui::form::draw(frame, &app.theme, area, form),
+    }
+}
+
+fn block<'a>(app: &App, title: String) -> Block<'a> {
+    Block::bordered().title(Span::styled(format!(" {title} "), app.theme.title))
+}
+
+/// "+3.4 %" against last year, or nothing when last year had no sales.
+fn change(v: &Versus) -> String {
+    if v.last_year.is_zero() {
+        return String::new();
+    }
+    let mut p =
+        ((v.now.value() - v.last_year.value()) * rust_decimal::Decimal::from(100) / v.last_year.value()).round_dp(1);
+    p.rescale(1);
+    // Beyond ten times last year the exact figure says nothing more.
+    if p > rust_decimal::Decimal::from(999) {
+        return "> +999 %".into();
+    }
+    if p.is_sign_negative() { format!("{p} %") } else { format!("+{p} %") }
+}
+
+/// `text` cut and padded to `w` columns of the terminal (CJK characters take two).
+fn left(text: &str, w: usize) -> String {
+    let text = truncate(text, w);
+    format!("{text}{}", " ".repeat(w.saturating_sub(width(&text))))
+}
+
+fn right(text: &str, w: usize) -> String {
+    format!("{}{text}", " ".repeat(w.saturating_sub(width(text))))
+}
+
+fn draw_dashboard(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let Some(d) = &app.reports.dashboard else { return };
+    let outer = block(app, tf("dashboard.title", &[("today", &d.today)]));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    // A taller terminal gets a taller chart of the last 30 days.
+    let spark_rows = if inner.height >= 36 { 10 } else { 2 };
+    let [sales_area, spark_area, status_area, tops_area, keys_area] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(spark_rows),
+        Constraint::Length(5),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let chosen = |item: Item| -> Style {
+        if Item::ALL.get(app.reports.item) == Some(&item) { theme.selected } else { Style::new() }
+    };
+    let w = usize::from(inner.width);
+    let mut lines = vec![Line::styled(
+        format!(
+            "{}{}{}{}",
+            left(t("dashboard.sales"), 14),
+            right(t("dashboard.now"), 14),
+            right(t("dashboard.last_year"), 14),
+            right(t("dashboard.change"), 12)
+        ),
+        theme.header,
+    )];
+    for (label, v) in [
+        (t("dashboard.today"), &d.sales_today),
+        (t("dashboard.month"), &d.sales_month),
+        (t("dashboard.year"), &d.sales_year),
+    ] {
+        let text = format!(
+            "{}{}{}{}",
+            left(label, 14),
+            right(&v.now.to_string(), 14),
+            right(&v.last_year.to_string(), 14),
+            right(&change(v), 12)
+        );
+        lines.push(Line::styled(truncate(&text, w), chosen(Item::Sales)));
+    }
+    frame.render_widget(Paragraph::new(lines), sales_area);
+
+    let [spark_label, spark] = Layout::horizontal([Constraint::Length(14), Constraint::Min(10)]).areas(spark_area);
+    let peak = d.last_30_days.iter().copied().max().unwrap_or(Money::ZERO);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::raw(t("dashboard.last_30")),
+            Line::styled(tf("dashboard.peak", &[("peak", &peak)]), theme.dim),
+        ]),
+        spark_label,
+    );
+    // One day a column, widened to fill what the terminal has.
+    let stretch = (usize::from(spark.width) / d.last_30_days.len().max(1)).max(1);
+    let data: Vec<u64> = d
+        .last_30_days
+        .iter()
+        .map(|m| u64::try_from(m.to_minor().unwrap_or(0).max(0)).unwrap_or(0))
+        .flat_map(|v| std::iter::repeat_n(v, stretch))
+        .collect();
+    frame.render_widget(Sparkline::default().data(&data).style(theme.title), spark);
+
+    let orders: Vec<String> = d
+        .open_orders
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(status, n)| {
+            let label = match status.as_str() {
+                "draft" => t("dashboard.orders_draft"),
+                "awaiting_approval" => t("dashboard.orders_awaiting_approval"),
+                "confirmed" => t("dashboard.orders_confirmed"),
+                "partly_shipped" => t("dashboard.orders_partly_shipped"),
+                _ => t("dashboard.orders_shipped"),
+            };
+            format!("{n} {label}")
+        })
+        .collect();
+    let status = vec![
+        Line::styled(truncate(&tf("dashboard.orders", &[("orders", &orders.join(" · "))]), w), chosen(Item::Orders)),
+        Line::styled(truncate(&tf("dashboard.to_ship", &[("count", &d.to_ship)]), w), chosen(Item::ToShip)),
+        Line::from(vec![
+            Span::styled(tf("dashboard.low_stock", &[("count", &d.low_stock)]), chosen(Item::LowStock)),
+            Span::raw("   "),
+            Span::styled(tf("dashboard.expiring", &[("count", &d.expiring)]), chosen(Item::Expiring)),
+        ]),
+        Line::styled(
+            truncate(&tf("dashboard.overdue", &[("count", &d.overdue_invoices), ("amount", &d.overdue_amount)]), w),
+            if d.overdue_invoices > 0 && Item::ALL.get(app.reports.item) != Some(&Item::Overdue) {
+                theme.error
+            } else {
+                chosen(Item::Overdue)
+            },
+        ),
+        Line::from(vec![
+            Span::styled(tf("dashboard.follow_ups", &[("count", &d.follow_ups_due)]), chosen(Item::FollowUps)),
+            Span::raw("   "),
+            Span::styled(tf("dashboard.complaints", &[("count", &d.open_complaints)]), chosen(Item::Complaints)),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(status), status_area);
+
+    let [products, customers] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(tops_area);
+    for (area, title, items, item) in [
+        (products, t("dashboard.top_products"), &d.top_products, Item::TopProducts),
+        (customers, t("dashboard.top_customers"), &d.top_customers, Item::TopCustomers),
+    ] {
+        let cw = usize::from(area.width).saturating_sub(1);
+        let mut lines = vec![Line::styled(truncate(title, cw), chosen(item).patch(theme.header))];
+        if items.is_empty() {
+            lines.push(Line::styled(t("dashboard.nothing_yet"), theme.dim));
+        }
+        for (name, net) in items.iter().take(usize::from(area.height.saturating_sub(1))) {
+            let amount = net.to_string();
+            let name = truncate(name, cw.saturating_sub(width(&amount) + 1));
+            lines.push(Line::raw(format!("{name}{}", right(&amount, cw - width(&name)))));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+    frame.render_widget(Paragraph::new(Line::styled(truncate(t("dashboard.keys"), w), theme.dim)), keys_area);
+}
+
+/// A bar of `value` out of `max` in `cells` cells, with eighths for the last cell.
+fn bar(value: rust_decimal::Decimal, max: rust_decimal::Decimal, cells: usize) -> String {
+    if max <= rust_decimal::Decimal::ZERO || value <= rust_decimal::Decimal::ZERO || cells == 0 {
+        return String::new();
+    }
+    use rust_decimal::prelude::ToPrimitive;
+    let eighths = (value * rust_decimal::Decimal::from(cells * 8) / max).round().to_usize().unwrap_or(0).min(cells * 8);
+    let mut out = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        out.push([' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8]);
+    }
+    out
+}
+
+fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let Some(s) = &app.reports.sales else { return };
+    let by = report_column_label(s.by.as_str());
+    let against = s
+        .by2
+        .map(|p| format!(" × {}", report_column_label(crate::ops::sales::By::Period(p).as_str())))
+        .unwrap_or_default();
+    let title = tf("sales.title", &[("by", &format!("{by}{against}")), ("from", &s.from), ("to", &s.to)]);
+    let outer = block(app, title);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let [body, keys_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::styled(truncate(t("sales.keys"), usize::from(keys_area.width)), theme.dim)),
+        keys_area,
+    );
+    if s.report.rows.is_empty() {
+        return frame.render_widget(Paragraph::new(Line::styled(t("sales.none"), theme.dim)), body);
+    }
+    draw_sales_table(frame, app, body, s);
+}
+
+fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScreen) {
+    let cells = s.report.cells();
+    let keys = s.report.columns.len() - 7;
+    // Keys, net, quantity, invoices, average, margin %: cost and margin only when wide.
+    let wide = area.width >= 120;
+    let shown: Vec<usize> =
+        (0..s.report.columns.len()).filter(|c| *c < keys || wide || ![keys + 4, keys + 5].contains(c)).collect();
+    let mut titles: Vec<String> = shown.iter().map(|c| report_column_label(s.report.columns[*c]).to_string()).collect();
+    if let Some((column, desc)) = s.sort
+        && let Some(at) = shown.iter().position(|c| *c == column)
+    {
+        titles[at].push(if desc { '▼' } else { '▲' });
+    }
+    let mut widths: Vec<usize> = titles.iter().map(|c| width(c)).collect();
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(shown.iter()) {
+            *w = (*w).max(width(&row[*c])).min(if *c < keys { 28 } else { 12 });
+        }
+    }
+    let used: usize = widths.iter().sum::<usize>() + widths.len();
+    let bar_cells = usize::from(area.width).saturating_sub(used);
+    titles.push(String::new());
+    widths.push(bar_cells);
+    let max = s.report.rows.iter().map(|r| r.2.net.value()).max().unwrap_or_default();
+    let rows: Vec<Vec<String>> = cells
+        .iter()
+        .zip(&s.report.rows)
+        .map(|(row, (_, _, f))| {
+            let mut out: Vec<String> = shown
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| if *c < keys { row[*c].clone() } else { right(&row[*c], *w) })
+                .collect();
+            out.push(bar(f.net.value(), max, bar_cells));
+            out
+        })
+        .collect();
+    let title_refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+    table::draw(frame, table::table(&app.theme, &title_refs, rows, Vec::new(), &widths), area, s.selected);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn bars_fill_eighths_of_a_cell() {
+        assert_eq!(bar(Decimal::from(10), Decimal::from(10), 4), "████");
+        assert_eq!(bar(Decimal::from(5), Decimal::from(10), 4), "██");
+        assert_eq!(bar(Decimal::new(1, 1), Decimal::from(10), 4), "");
+        assert_eq!(bar(Decimal::from(3), Decimal::from(16), 2), "▍", "3/16 of 2 cells: 3 eighths");
+        assert_eq!(bar(Decimal::from(-1), Decimal::from(10), 4), "");
+    }
+}

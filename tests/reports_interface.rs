@@ -1,0 +1,102 @@
+//! The Reports tab by keys: the dashboard, each item opening the screen behind it, and the
+//! sales analysis by period and dimension; snapshots at 80x24 and 120x40.
+
+mod common;
+
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+use shopdesk::tui::app::{App, Tab};
+
+fn enter(app: &mut App) {
+    app.handle_event(&key(KeyCode::Enter));
+}
+
+/// 10 bolts for C000003 shipped and invoiced today (3.43 net), then the Reports tab.
+fn shop_with_a_sale(width: u16, height: u16) -> App {
+    let mut app = app_on(session_with_stock(), width, height);
+    app.handle_event(&ctrl('n'));
+    type_text(&mut app, "C000003");
+    enter(&mut app);
+    type_text(&mut app, "10*BOLT-8");
+    enter(&mut app);
+    app.handle_event(&ctrl('o'));
+    app.handle_event(&key(KeyCode::Char('s')));
+    app.handle_event(&ctrl('s'));
+    app.handle_event(&key(KeyCode::Char('i')));
+    app.handle_event(&key(KeyCode::Char('I')));
+    app.handle_event(&key(KeyCode::Char('5')));
+    app
+}
+
+#[test]
+fn the_dashboard_shows_todays_sale_at_both_sizes() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let app = shop_with_a_sale(w, h);
+        let screen = render(&app);
+        assert!(screen.contains("Dashboard · 2026-11-27"), "{screen}");
+        assert!(screen.lines().any(|l| l.contains("Today") && l.contains("3.43")), "{screen}");
+        assert!(screen.contains("C000003 张伟") && screen.contains("BOLT-8 Bolt M8"), "{screen}");
+        insta::assert_snapshot!(format!("dashboard_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn sales_analysis_by_dimension_against_a_period_sorted() {
+    let mut app = shop_with_a_sale(80, 24);
+    enter(&mut app); // the first item: sales
+    let screen = render(&app);
+    assert!(screen.contains("Sales by Month · 2026-01-01 – 2026-11-27"), "{screen}");
+    assert!(screen.contains("2026-11") && screen.contains("3.43"), "{screen}");
+    app.handle_event(&key(KeyCode::Char('t')));
+    assert!(render(&app).contains("v to category"), "a period has no period against it");
+    app.handle_event(&key(KeyCode::Char('v')));
+    app.handle_event(&key(KeyCode::Char('t')));
+    let screen = render(&app);
+    assert!(screen.contains("Sales by Category × Month") && screen.contains("Hardware/Bolts"), "{screen}");
+    insta::assert_snapshot!("sales_category_month_80x24", screen);
+    app.handle_event(&key(KeyCode::Char('s')));
+    app.handle_event(&key(KeyCode::Char('S')));
+    assert!(render(&app).contains("Category▼"), "{}", render(&app));
+    // A period with a bad day is refused on the field; a good one reruns the report.
+    app.handle_event(&key(KeyCode::Char('f')));
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "2026-13-01");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("is not a date"), "{}", render(&app));
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "2025-01-01");
+    app.handle_event(&key(KeyCode::Tab));
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "2025-12-31");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("No sales in this period"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("Dashboard"));
+}
+
+#[test]
+fn dashboard_items_open_the_screens_behind_them() {
+    let mut app = shop_with_a_sale(80, 24);
+    // Orders in progress, then overdue invoices, then follow-ups.
+    app.handle_event(&key(KeyCode::Char('j')));
+    enter(&mut app);
+    assert_eq!(app.tab, Tab::Orders);
+    app.handle_event(&key(KeyCode::Char('5')));
+    for _ in 0..4 {
+        app.handle_event(&key(KeyCode::Char('j')));
+    }
+    enter(&mut app);
+    assert_eq!(app.tab, Tab::Invoices);
+    assert!(render(&app).contains("Overdue"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('5')));
+    app.handle_event(&key(KeyCode::Char('j')));
+    enter(&mut app);
+    assert_eq!(app.tab, Tab::Customers);
+    app.handle_event(&key(KeyCode::Char('5')));
+    for _ in 0..2 {
+        app.handle_event(&key(KeyCode::Char('j')));
+    }
+    enter(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("Sales by Product") && screen.contains("2026-11-01 – 2026-11-27"), "{screen}");
+}
