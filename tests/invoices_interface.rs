@@ -103,7 +103,7 @@ fn a_refund_goes_from_request_to_payout_by_keys() {
     app.handle_event(&key(KeyCode::Char('F')));
     assert!(render(&app).contains("Refund requests waiting"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Char('a')));
-    assert!(render(&app).contains("Choose a refund request"), "nothing to approve yet");
+    assert!(render(&app).contains("Choose a refund request"), "nothing to approve yet: {}", render(&app));
     app.handle_event(&key(KeyCode::Char('n')));
     type_text(&mut app, "C000003");
     app.handle_event(&key(KeyCode::Tab));

@@ -100,3 +100,17 @@ fn dashboard_items_open_the_screens_behind_them() {
     let screen = render(&app);
     assert!(screen.contains("Sales by Product") && screen.contains("2026-11-01 – 2026-11-27"), "{screen}");
 }
+
+/// F opens the forecast; with no whole month of sales yet it says when it starts, and v
+/// switches to one line per category.
+#[test]
+fn the_forecast_screen_waits_for_a_whole_month() {
+    let mut app = shop_with_a_sale(80, 24);
+    app.handle_event(&key(KeyCode::Char('F')));
+    let screen = render(&app);
+    assert!(screen.contains("Sales forecast") && screen.contains("No whole month"), "{screen}");
+    app.handle_event(&key(KeyCode::Char('v')));
+    assert!(render(&app).contains("per category"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("Dashboard"));
+}

@@ -289,6 +289,18 @@ pub enum ReportName {
         #[command(flatten)]
         period: Period,
     },
+    /// Monthly sales forecast after the last whole month: the method that best forecast the
+    /// last six months (MAPE beside it), with a band
+    Forecast {
+        /// Months ahead (1-24)
+        #[arg(long, default_value_t = 6)]
+        months: usize,
+        /// category: one forecast per product category
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
     /// The dashboard's figures: sales against last year, orders, stock, money, follow-ups
     Dashboard {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -511,6 +523,19 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let sales = ops::sales::report(&session, by, by2, day(&p.from)?, day(&p.to)?)?;
             report::print_rows(&sales.columns, &sales.cells(), p.format)
+        }
+        Some(Command::Report { what: ReportName::Forecast { months, by, format } }) => {
+            let by_category = match by.as_deref() {
+                None => false,
+                Some("category") => true,
+                Some(other) => return Err(Error::BadArgument(tf("cli.forecast_by", &[("value", &other)]))),
+            };
+            if !(1..=24).contains(&months) {
+                return Err(Error::BadArgument(tf("cli.forecast_months", &[("value", &months)])));
+            }
+            let (columns, rows) =
+                ops::forecast::rows(&ops::forecast::monthly(&session, months, by_category)?, by_category);
+            report::print_rows(&columns, &rows, format)
         }
         Some(Command::Report { what: ReportName::Dashboard { format } }) => {
             report::dashboard(&ops::dashboard::load(&session)?, format)

@@ -3,6 +3,7 @@
 pub mod crm;
 pub mod customer;
 pub mod fields;
+pub mod forecast;
 pub mod ids;
 pub mod invoice;
 pub mod money;

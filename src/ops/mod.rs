@@ -9,6 +9,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod finance_reports;
+pub mod forecast;
 pub mod invoice_docs;
 pub mod invoices;
 pub mod ledger;

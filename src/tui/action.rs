@@ -104,6 +104,7 @@ pub enum Action {
     PayRefund,
     TabReports,
     ShowSales,
+    ShowForecast,
 }
 
 impl Action {
@@ -250,6 +251,7 @@ impl Action {
             Action::PayRefund => t("action.pay-refund"),
             Action::TabReports => t("action.tab-reports"),
             Action::ShowSales => t("action.show-sales"),
+            Action::ShowForecast => t("action.show-forecast"),
         }
     }
 }

@@ -52,6 +52,7 @@ pub enum Context {
     Finance,
     Dashboard,
     Sales,
+    Forecast,
 }
 
 impl Context {
@@ -108,6 +109,7 @@ impl Context {
             Context::Finance => t("context.finance"),
             Context::Dashboard => t("context.dashboard"),
             Context::Sales => t("context.sales"),
+            Context::Forecast => t("context.forecast"),
         }
     }
 }

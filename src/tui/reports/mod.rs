@@ -52,7 +52,19 @@ pub enum ReportsScreen {
     Sales,
     /// The sales period being typed.
     Period(Box<Form>),
+    Forecast,
 }
+
+/// The forecast on screen: the total or each category, as rows of history and forecast.
+#[derive(Debug)]
+pub struct ForecastScreen {
+    pub by_category: bool,
+    pub series: Vec<crate::ops::forecast::SeriesForecast>,
+    pub selected: usize,
+}
+
+/// Months forecast on screen.
+pub const FORECAST_MONTHS: usize = 6;
 
 #[derive(Debug)]
 pub struct SalesScreen {
@@ -71,11 +83,12 @@ pub struct ReportsTab {
     pub dashboard: Option<Dashboard>,
     pub item: usize,
     pub sales: Option<SalesScreen>,
+    pub forecast: Option<ForecastScreen>,
 }
 
 impl ReportsTab {
     pub fn new() -> ReportsTab {
-        ReportsTab { screen: ReportsScreen::Dashboard, dashboard: None, item: 0, sales: None }
+        ReportsTab { screen: ReportsScreen::Dashboard, dashboard: None, item: 0, sales: None, forecast: None }
     }
 }
 
@@ -128,6 +141,7 @@ impl App {
             ReportsScreen::Dashboard => Context::Dashboard,
             ReportsScreen::Sales => Context::Sales,
             ReportsScreen::Period(_) => Context::Form,
+            ReportsScreen::Forecast => Context::Forecast,
         }
     }
 
@@ -214,11 +228,41 @@ impl App {
                 }
                 Action::Open => self.open_item(Item::ALL[self.reports.item.min(Item::ALL.len() - 1)])?,
                 Action::ShowSales => self.open_sales(By::Period(Period::Month), false)?,
+                Action::ShowForecast => self.open_forecast(false)?,
                 Action::Refresh => self.enter_reports()?,
                 _ => {}
             },
+            Context::Sales if action == Action::ShowForecast => self.open_forecast(false)?,
             Context::Sales => self.sales_action(action)?,
+            Context::Forecast => self.forecast_action(action)?,
             Context::Form => self.sales_period_action(action)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open_forecast(&mut self, by_category: bool) -> Result<()> {
+        let series = crate::ops::forecast::monthly(&self.session, FORECAST_MONTHS, by_category)?;
+        self.reports.forecast = Some(ForecastScreen { by_category, series, selected: 0 });
+        self.reports.screen = ReportsScreen::Forecast;
+        Ok(())
+    }
+
+    fn forecast_action(&mut self, action: Action) -> Result<()> {
+        let Some(f) = &mut self.reports.forecast else { return Ok(()) };
+        match action {
+            Action::Down | Action::Up => {
+                let rows = if f.by_category { f.series.len() } else { 1 };
+                crate::tui::table::move_selection(&mut f.selected, rows, action);
+            }
+            Action::NextView | Action::PrevView => {
+                let by_category = !f.by_category;
+                self.open_forecast(by_category)?;
+            }
+            Action::Back => {
+                self.reports.screen = ReportsScreen::Dashboard;
+                self.enter_reports()?;
+            }
             _ => {}
         }
         Ok(())

@@ -19,6 +19,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         ReportsScreen::Dashboard => draw_dashboard(frame, app, area),
         ReportsScreen::Sales => draw_sales(frame, app, area),
         ReportsScreen::Period(form) => crate::tui::form::draw(frame, &app.theme, area, form),
+        ReportsScreen::Forecast => draw_forecast(frame, app, area),
     }
 }
 
@@ -252,6 +253,99 @@ fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScree
         .collect();
     let title_refs: Vec<&str> = titles.iter().map(String::as_str).collect();
     table::draw(frame, table::table(&app.theme, &title_refs, rows, Vec::new(), &widths), area, s.selected);
+}
+
+/// The forecast: for the total, the last year of history then the months ahead with their
+/// band, each with a bar; per category, one line per category with each month ahead.
+fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let Some(f) = &app.reports.forecast else { return };
+    let what = if f.by_category { t("forecast.by_category") } else { t("forecast.total") };
+    let last = f.series.first().and_then(|s| s.history.last()).map(|(m, _)| m.clone()).unwrap_or_default();
+    let months = super::FORECAST_MONTHS;
+    let outer = block(app, tf("forecast.title", &[("what", &what), ("months", &months), ("last", &last)]));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let [head, body, keys_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let w = usize::from(inner.width);
+    frame.render_widget(Paragraph::new(Line::styled(truncate(t("forecast.keys"), w), theme.dim)), keys_area);
+    let Some(first) = f.series.first() else {
+        return frame.render_widget(Paragraph::new(Line::styled(t("forecast.none"), theme.dim)), body);
+    };
+    let money = |d: &rust_decimal::Decimal| Money::round_from(*d).to_string();
+    if f.by_category {
+        // Category names need room: three months at 80 columns, all six when wider.
+        let shown = if body.width < 100 { 3 } else { months };
+        let mut titles = vec![report_column_label("category").to_string()];
+        titles.extend(f.series[0].months.iter().take(shown).cloned());
+        titles.push(report_column_label("mape").to_string());
+        let rows: Vec<Vec<String>> = f
+            .series
+            .iter()
+            .map(|s| {
+                let mut row = vec![s.name.clone()];
+                row.extend(s.forecast.months.iter().take(shown).map(|(v, _, _)| money(v)));
+                row.push(s.forecast.mape.map(|m| m.to_string()).unwrap_or_default());
+                row
+            })
+            .collect();
+        let fixed: Vec<usize> = std::iter::once(0).chain(std::iter::repeat_n(9, titles.len() - 1)).collect();
+        let widths = table::widths(&fixed, usize::from(body.width));
+        let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+        return table::draw(frame, table::table(theme, &refs, rows, Vec::new(), &widths), body, f.selected);
+    }
+    let said = match first.forecast.mape {
+        Some(mape) => tf("forecast.method", &[("method", &first.forecast.method.as_str()), ("mape", &mape)]),
+        None => tf("forecast.method_untested", &[("method", &first.forecast.method.as_str())]),
+    };
+    frame.render_widget(Paragraph::new(Line::styled(truncate(&said, w), theme.title)), head);
+    // The last months of history that fit with the months ahead.
+    let room = usize::from(body.height).saturating_sub(1);
+    let shown_history = room.saturating_sub(first.months.len()).min(12);
+    let history = &first.history[first.history.len().saturating_sub(shown_history)..];
+    let max = history
+        .iter()
+        .map(|(_, m)| m.value())
+        .chain(first.forecast.months.iter().map(|(_, _, high)| *high))
+        .max()
+        .unwrap_or_default();
+    let titles = [
+        report_column_label("month"),
+        "",
+        report_column_label("net"),
+        report_column_label("low"),
+        report_column_label("high"),
+        "",
+    ];
+    let fixed = [8, 9, 11, 11, 11, 0];
+    let widths = table::widths(&fixed, usize::from(body.width));
+    let bar_cells = widths[5];
+    let mut rows = Vec::new();
+    let mut styles = Vec::new();
+    for (month, net) in history {
+        rows.push(vec![
+            month.clone(),
+            t("forecast.history").to_string(),
+            right(&net.to_string(), 11),
+            String::new(),
+            String::new(),
+            bar(net.value(), max, bar_cells),
+        ]);
+        styles.push(theme.dim);
+    }
+    for (month, (value, low, high)) in first.months.iter().zip(&first.forecast.months) {
+        rows.push(vec![
+            month.clone(),
+            t("forecast.ahead").to_string(),
+            right(&money(value), 11),
+            right(&money(low), 11),
+            right(&money(high), 11),
+            bar(*value, max, bar_cells),
+        ]);
+        styles.push(Style::new());
+    }
+    frame.render_widget(table::table(theme, &titles, rows, styles, &widths), body);
 }
 
 #[cfg(test)]

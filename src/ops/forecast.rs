@@ -1,0 +1,149 @@
+//! Sales forecasts from the kept monthly sales: the shop's total, or each product
+//! category, over whole months up to the last one finished.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::Session;
+use crate::domain::forecast::{Forecast, forecast};
+use crate::domain::money::Money;
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesForecast {
+    /// The category, or empty for the shop's total.
+    pub name: String,
+    /// Whole months of history, oldest first: (YYYY-MM, net).
+    pub history: Vec<(String, Money)>,
+    /// The months forecast, in order.
+    pub months: Vec<String>,
+    pub forecast: Forecast,
+}
+
+fn month_after(month: &str) -> String {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap_or_default();
+    let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+    format!("{}-{:02}", next.year(), next.month())
+}
+
+/// Every month from `first` to `last`, with the net of each (zero where nothing sold).
+fn filled(by_month: &BTreeMap<String, i64>, first: &str, last: &str) -> Vec<(String, Money)> {
+    let mut out = Vec::new();
+    let mut month = first.to_string();
+    while month.as_str() <= last {
+        out.push((month.clone(), Money::from_minor(by_month.get(&month).copied().unwrap_or(0))));
+        let next = month_after(&month);
+        if next == month {
+            break;
+        }
+        month = next;
+    }
+    out
+}
+
+/// Forecasts of `ahead` months (3-12 is sensible), for the total or per category.
+pub fn monthly(session: &Session, ahead: usize, by_category: bool) -> Result<Vec<SeriesForecast>> {
+    let today = session.clock.today();
+    let this_month = format!("{}-{:02}", today.year(), today.month());
+    let conn = session.db.conn();
+    let mut series: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    if by_category {
+        let mut stmt = conn.prepare(
+            "SELECT coalesce(nullif(p.category, ''), '-'), s.month, sum(s.net) FROM sales_monthly s
+             LEFT JOIN products p ON p.id = CAST(s.key AS INTEGER)
+             WHERE s.dim = 'product' AND s.month < ?1 GROUP BY 1, 2",
+        )?;
+        for row in stmt.query_map([&this_month], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))? {
+            let (category, month, net) = row?;
+            series.entry(category).or_default().insert(month, net);
+        }
+    } else {
+        let mut stmt = conn
+            .prepare("SELECT substr(day, 1, 7), sum(net) FROM sales_daily WHERE substr(day, 1, 7) < ?1 GROUP BY 1")?;
+        let total = series.entry(String::new()).or_default();
+        for row in stmt.query_map([&this_month], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))? {
+            let (month, net) = row?;
+            total.insert(month, net);
+        }
+    }
+    let last = {
+        let first_of_month = today.with_day(1).unwrap_or(today);
+        let previous = first_of_month.pred_opt().unwrap_or(first_of_month);
+        format!("{}-{:02}", previous.year(), previous.month())
+    };
+    let mut out = Vec::new();
+    for (name, by_month) in series {
+        let Some(first) = by_month.keys().next().cloned() else { continue };
+        let history = filled(&by_month, &first, &last);
+        let values: Vec<Decimal> = history.iter().map(|(_, m)| m.value()).collect();
+        let Some(forecast) = forecast(&values, ahead) else { continue };
+        let mut months = Vec::new();
+        let mut month = last.clone();
+        for _ in 0..ahead {
+            month = month_after(&month);
+            months.push(month.clone());
+        }
+        out.push(SeriesForecast { name, history, months, forecast });
+    }
+    Ok(out)
+}
+
+/// The forecasts as rows: [category,] month, forecast, low, high, method, mape.
+pub fn rows(forecasts: &[SeriesForecast], by_category: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let mut columns = Vec::new();
+    if by_category {
+        columns.push("category");
+    }
+    columns.extend(["month", "forecast", "low", "high", "method", "mape"]);
+    let mut rows = Vec::new();
+    for s in forecasts {
+        for (month, (value, low, high)) in s.months.iter().zip(&s.forecast.months) {
+            let mut row = Vec::new();
+            if by_category {
+                row.push(s.name.clone());
+            }
+            let money = |d: &Decimal| Money::round_from(*d).to_string();
+            row.extend([month.clone(), money(value), money(low), money(high)]);
+            row.push(s.forecast.method.as_str().to_string());
+            row.push(s.forecast.mape.map(|m| m.to_string()).unwrap_or_default());
+            rows.push(row);
+        }
+    }
+    (columns, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_filled_between_sales_and_forecast_after_the_last_whole_month() {
+        let mut by_month = BTreeMap::new();
+        by_month.insert("2026-09".to_string(), 500);
+        by_month.insert("2026-11".to_string(), 700);
+        let filled = filled(&by_month, "2026-09", "2026-12");
+        let months: Vec<&str> = filled.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(months, ["2026-09", "2026-10", "2026-11", "2026-12"]);
+        assert_eq!(filled[1].1, Money::ZERO);
+        assert_eq!(month_after("2026-12"), "2027-01");
+    }
+
+    #[test]
+    fn the_current_month_is_left_out_until_it_is_over() {
+        let (mut s, number) = crate::ops::invoices::tests_support::shipped_order();
+        let d =
+            crate::ops::invoices::draft_from_orders(&mut s, &[number], crate::ops::invoices::Basis::Ordered).unwrap();
+        crate::ops::invoices::issue(&mut s, d.invoice.id, d.invoice.version).unwrap();
+        // Everything sold this month (November 2026): no whole month yet.
+        assert!(monthly(&s, 3, false).unwrap().is_empty());
+        s.clock = crate::ops::Clock::Fixed("2026-12-02T10:00:00Z".into());
+        let f = monthly(&s, 3, false).unwrap();
+        assert_eq!(f[0].history, vec![("2026-11".to_string(), Money::parse("13.98").unwrap())]);
+        assert_eq!(f[0].months, ["2026-12", "2027-01", "2027-02"]);
+        let (columns, rows) = rows(&f, false);
+        assert_eq!(columns[0], "month");
+        assert_eq!(rows[0][..4], ["2026-12", "13.98", "13.98", "13.98"]);
+    }
+}
