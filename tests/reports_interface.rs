@@ -114,3 +114,27 @@ fn the_forecast_screen_waits_for_a_whole_month() {
     app.handle_event(&key(KeyCode::Esc));
     assert!(render(&app).contains("Dashboard"));
 }
+
+/// Enter on a month, or on a customer, lists the orders behind the figure.
+#[test]
+fn a_sales_figure_drills_down_to_its_orders() {
+    let mut app = shop_with_a_sale(80, 24);
+    app.handle_event(&key(KeyCode::Char('s')));
+    enter(&mut app);
+    assert_eq!(app.tab, Tab::Orders);
+    assert_eq!(app.orders.filter_input.value(), "from:2026-11-01 to:2026-11-30");
+    assert!(render(&app).contains("SO-000001"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('5')));
+    app.handle_event(&key(KeyCode::Char('s')));
+    for _ in 0..3 {
+        app.handle_event(&key(KeyCode::Char('v'))); // category, product, customer
+    }
+    enter(&mut app);
+    assert_eq!(app.orders.filter_input.value(), "C000003 from:2026-01-01 to:2026-11-27");
+    assert!(render(&app).contains("SO-000001"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('5')));
+    app.handle_event(&key(KeyCode::Char('s')));
+    app.handle_event(&key(KeyCode::Char('v')));
+    enter(&mut app);
+    assert!(render(&app).contains("no filter for this grouping"), "{}", render(&app));
+}

@@ -154,6 +154,29 @@ pub fn period_key(period: Period, day: NaiveDate) -> String {
     }
 }
 
+/// The first and last day of a period key (`period_key`'s forms).
+pub fn period_bounds(key: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+    let month_end = |y: i32, m: u32| ymd(y, m, 1)?.checked_add_months(chrono::Months::new(1))?.pred_opt();
+    if let Ok(day) = NaiveDate::parse_from_str(key, "%Y-%m-%d") {
+        return Some((day, day));
+    }
+    if let Some((year, week)) = key.split_once("-W") {
+        let monday = NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, chrono::Weekday::Mon)?;
+        return Some((monday, monday + chrono::Duration::days(6)));
+    }
+    if let Some((year, quarter)) = key.split_once("-Q") {
+        let (y, q): (i32, u32) = (year.parse().ok()?, quarter.parse().ok()?);
+        return Some((ymd(y, q * 3 - 2, 1)?, month_end(y, q * 3)?));
+    }
+    if let Some((year, month)) = key.split_once('-') {
+        let (y, m): (i32, u32) = (year.parse().ok()?, month.parse().ok()?);
+        return Some((ymd(y, m, 1)?, month_end(y, m)?));
+    }
+    let y: i32 = key.parse().ok()?;
+    Some((ymd(y, 1, 1)?, ymd(y, 12, 31)?))
+}
+
 fn figures(net: i64, quantity: i64, invoices: i64, cost: i64) -> Figures {
     Figures {
         net: Money::from_minor(net),

@@ -60,3 +60,21 @@ fn check_finds_summaries_that_drifted_from_the_documents() {
     assert!(problems.iter().any(|p| p.contains("2026-11-27")), "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("region")), "{problems:?}");
 }
+
+#[test]
+fn period_keys_give_their_first_and_last_day() {
+    let b = |k: &str| period_bounds(k).map(|(a, z)| (a.to_string(), z.to_string()));
+    let pair = |a: &str, z: &str| Some((a.to_string(), z.to_string()));
+    assert_eq!(b("2026-11-27"), pair("2026-11-27", "2026-11-27"));
+    assert_eq!(b("2026-W48"), pair("2026-11-23", "2026-11-29"));
+    assert_eq!(b("2026-02"), pair("2026-02-01", "2026-02-28"));
+    assert_eq!(b("2026-Q4"), pair("2026-10-01", "2026-12-31"));
+    assert_eq!(b("2026"), pair("2026-01-01", "2026-12-31"));
+    assert_eq!(b("Hardware"), None);
+    for key in ["2026-11-27", "2026-W48", "2026-11", "2026-Q4", "2026"] {
+        let (first, _) = period_bounds(key).unwrap();
+        let period = [Period::Day, Period::Week, Period::Month, Period::Quarter, Period::Year]
+            [["2026-11-27", "2026-W48", "2026-11", "2026-Q4", "2026"].iter().position(|k| *k == key).unwrap()];
+        assert_eq!(period_key(period, first), key, "round trip");
+    }
+}

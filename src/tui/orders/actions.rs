@@ -94,7 +94,7 @@ impl App {
         }
     }
 
-    fn requery_orders(&mut self) -> Result<()> {
+    pub(crate) fn requery_orders(&mut self) -> Result<()> {
         let typed = self.orders.filter_input.value().to_string();
         // While a word is half typed (`status:shi`) the list keeps its last good filter.
         match orders::parse_filter(&typed, &mut self.orders.list.source.query) {

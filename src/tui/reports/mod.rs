@@ -333,9 +333,40 @@ impl App {
                 self.reports.screen = ReportsScreen::Dashboard;
                 self.enter_reports()?;
             }
+            Action::Open => self.drill_down()?,
             _ => {}
         }
         Ok(())
+    }
+
+    /// Enter on a row: the orders behind it in the Orders tab, for what the orders list
+    /// can filter by (a customer, a salesperson, a period; the figure counts invoices, the
+    /// list shows those orders by order date).
+    fn drill_down(&mut self) -> Result<()> {
+        let Some(sales) = &self.reports.sales else { return Ok(()) };
+        let Some((group, period, _)) = sales.report.rows.get(sales.selected) else { return Ok(()) };
+        let span = |key: &str| sales::period_bounds(key);
+        let (from, to) = match (sales.by, period) {
+            (_, Some(p)) => span(p).unwrap_or((sales.from, sales.to)),
+            (By::Period(_), None) => span(group).unwrap_or((sales.from, sales.to)),
+            _ => (sales.from, sales.to),
+        };
+        let who = match sales.by {
+            By::Period(_) => String::new(),
+            By::Dim(Dim::Customer) => group.split_whitespace().next().unwrap_or_default().to_string(),
+            By::Dim(Dim::Salesperson) if group != "-" && !group.contains(' ') => format!("sp:{group}"),
+            _ => {
+                self.flash = Some(Flash::Error(t("sales.drill_dimensions").to_string()));
+                return Ok(());
+            }
+        };
+        let filter = format!("{who} from:{from} to:{to}").trim().to_string();
+        self.tab = Tab::Orders;
+        self.orders.screen = crate::tui::orders::OrderScreen::List;
+        self.enter_orders()?;
+        self.orders.list.source.query.view = crate::db::orders::OrderView::All;
+        self.orders.filter_input = tui_input::Input::new(filter);
+        self.requery_orders()
     }
 
     fn sales_period_action(&mut self, action: Action) -> Result<()> {
