@@ -138,3 +138,25 @@ fn a_sales_figure_drills_down_to_its_orders() {
     enter(&mut app);
     assert!(render(&app).contains("no filter for this grouping"), "{}", render(&app));
 }
+
+/// T shows salespeople against targets; e sets one by keys, and bad input stays on the form.
+#[test]
+fn a_target_is_set_by_keys_and_measured() {
+    let mut app = shop_with_a_sale(80, 24);
+    app.handle_event(&key(KeyCode::Char('T')));
+    assert!(render(&app).contains("Targets · 2026-11"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('n')));
+    type_text(&mut app, "maria");
+    app.handle_event(&key(KeyCode::Tab));
+    type_text(&mut app, "-5");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("Target for 2026-11"), "refused, still on the form: {}", render(&app));
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "50");
+    app.handle_event(&ctrl('s'));
+    let screen = render(&app);
+    assert!(screen.contains("maria") && screen.contains("50.00"), "{screen}");
+    insta::assert_snapshot!("targets_80x24", screen);
+    app.handle_event(&key(KeyCode::Char('V')));
+    assert!(render(&app).contains("Targets · 2026-10") && render(&app).contains("No targets"), "{}", render(&app));
+}

@@ -180,6 +180,8 @@ pub enum TableName {
     PurchaseOrders,
     /// Sales orders, one line per row (importing creates drafts or confirmed orders)
     Orders,
+    /// Monthly sales targets per salesperson (importing needs a manager)
+    Targets,
 }
 
 /// The dates and format of a finance report.
@@ -301,6 +303,15 @@ pub enum ReportName {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
         format: report::Format,
     },
+    /// Salespeople against their monthly targets: actual, attainment, rank, the last 12
+    /// months and their open pipeline
+    Targets {
+        /// YYYY-MM (default: this month)
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, value_enum, default_value_t = report::Format::Table)]
+        format: report::Format,
+    },
     /// The dashboard's figures: sales against last year, orders, stock, money, follow-ups
     Dashboard {
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -345,6 +356,7 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Stock => ops::stock_csv::export_stock(session, out),
         TableName::Moves => ops::stock_csv::export_moves(session, out),
         TableName::ReorderPoints => ops::stock_csv::export_reorder(session, out),
+        TableName::Targets => ops::targets::export(session, out),
         TableName::PurchaseOrders => ops::purchasing::export(session, out),
         TableName::Orders => ops::order_csv::export(session, out),
     }
@@ -449,6 +461,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 TableName::PurchaseOrders => ops::purchasing::import(&mut session, &bytes, dry_run)?,
                 TableName::Orders => ops::order_csv::import(&mut session, &bytes, dry_run)?,
                 TableName::ReorderPoints => ops::stock_csv::import_reorder(&mut session, &bytes, dry_run)?,
+                TableName::Targets => ops::targets::import(&mut session, &bytes, dry_run)?,
                 TableName::Moves => {
                     return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
                 }
@@ -536,6 +549,13 @@ pub fn run(cli: Cli) -> Result<()> {
             let (columns, rows) =
                 ops::forecast::rows(&ops::forecast::monthly(&session, months, by_category)?, by_category);
             report::print_rows(&columns, &rows, format)
+        }
+        Some(Command::Report { what: ReportName::Targets { month, format } }) => {
+            let today = session.clock.today();
+            let month = month.unwrap_or_else(|| {
+                format!("{}-{:02}", chrono::Datelike::year(&today), chrono::Datelike::month(&today))
+            });
+            print_report(ops::targets::report(&session, &month)?, format)
         }
         Some(Command::Report { what: ReportName::Dashboard { format } }) => {
             report::dashboard(&ops::dashboard::load(&session)?, format)

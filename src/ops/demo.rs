@@ -53,6 +53,7 @@ pub fn ensure_demo_data(session: &mut Session) -> Result<bool> {
         let cutoff = super::synth_invoices::latest_shipped_date(session, DEMO_INVOICES)?;
         super::synth_invoices::generate_for_history(session, 2026, cutoff)?;
         super::synth_invoices::generate_demo(session, DEMO_INVOICES, 2026)?;
+        super::targets::generate_demo(session)?;
         filled = true;
     }
     Ok(filled)

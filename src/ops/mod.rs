@@ -32,6 +32,7 @@ pub mod synth;
 pub mod synth_invoices;
 pub mod synth_orders;
 pub mod synth_stock;
+pub mod targets;
 pub mod tiers;
 pub mod ubl;
 

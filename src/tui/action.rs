@@ -105,6 +105,7 @@ pub enum Action {
     TabReports,
     ShowSales,
     ShowForecast,
+    ShowTargets,
 }
 
 impl Action {
@@ -252,6 +253,7 @@ impl Action {
             Action::TabReports => t("action.tab-reports"),
             Action::ShowSales => t("action.show-sales"),
             Action::ShowForecast => t("action.show-forecast"),
+            Action::ShowTargets => t("action.show-targets"),
         }
     }
 }

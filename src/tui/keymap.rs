@@ -53,6 +53,7 @@ pub enum Context {
     Dashboard,
     Sales,
     Forecast,
+    Targets,
 }
 
 impl Context {
@@ -110,6 +111,7 @@ impl Context {
             Context::Dashboard => t("context.dashboard"),
             Context::Sales => t("context.sales"),
             Context::Forecast => t("context.forecast"),
+            Context::Targets => t("context.targets"),
         }
     }
 }

@@ -178,6 +178,7 @@ fn hints(app: &App) -> String {
         Context::Finance => &[Action::NextView, Action::Filter, Action::Back, Action::Help],
         Context::Dashboard => &[Action::Open, Action::ShowSales, Action::Help, Action::Quit],
         Context::Forecast => &[Action::NextView, Action::Back, Action::Help],
+        Context::Targets => &[Action::Edit, Action::NextView, Action::Back, Action::Help],
         Context::Sales => &[Action::NextView, Action::Filter, Action::Back, Action::Help],
         Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
         Context::DeliveryNote => &[Action::Save, Action::Back],

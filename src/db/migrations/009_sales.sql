@@ -98,3 +98,11 @@ UNION ALL
 SELECT 'salesperson', substr(day, 1, 7), salesperson, sum(sign * net), sum(sign * quantity),
        sum(sign * cost), count(DISTINCT CASE WHEN kind = 'invoice' THEN invoice_id END)
 FROM sales_lines GROUP BY 2, 3;
+
+-- Monthly sales targets per salesperson (net, cents), entered in the interface or imported.
+CREATE TABLE sales_targets (
+    salesperson TEXT NOT NULL,
+    month       TEXT NOT NULL,
+    target      INTEGER NOT NULL CHECK (target >= 0),
+    PRIMARY KEY (salesperson, month)
+) STRICT, WITHOUT ROWID;

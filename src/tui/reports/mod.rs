@@ -8,7 +8,7 @@ use chrono::Datelike;
 
 use crate::domain::fields::FieldError;
 use crate::error::Result;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::ops::dashboard::{self, Dashboard};
 use crate::ops::sales::{self, By, Dim, Period, SalesReport};
 use crate::tui::action::Action;
@@ -53,6 +53,17 @@ pub enum ReportsScreen {
     /// The sales period being typed.
     Period(Box<Form>),
     Forecast,
+    Targets,
+    /// A salesperson's target being typed.
+    Target(Box<Form>),
+}
+
+/// Salespeople against their targets for one month.
+#[derive(Debug)]
+pub struct TargetsScreen {
+    pub month: String,
+    pub rows: Vec<crate::ops::targets::Standing>,
+    pub selected: usize,
 }
 
 /// The forecast on screen: the total or each category, as rows of history and forecast.
@@ -84,11 +95,19 @@ pub struct ReportsTab {
     pub item: usize,
     pub sales: Option<SalesScreen>,
     pub forecast: Option<ForecastScreen>,
+    pub targets: Option<TargetsScreen>,
 }
 
 impl ReportsTab {
     pub fn new() -> ReportsTab {
-        ReportsTab { screen: ReportsScreen::Dashboard, dashboard: None, item: 0, sales: None, forecast: None }
+        ReportsTab {
+            screen: ReportsScreen::Dashboard,
+            dashboard: None,
+            item: 0,
+            sales: None,
+            forecast: None,
+            targets: None,
+        }
     }
 }
 
@@ -142,6 +161,8 @@ impl App {
             ReportsScreen::Sales => Context::Sales,
             ReportsScreen::Period(_) => Context::Form,
             ReportsScreen::Forecast => Context::Forecast,
+            ReportsScreen::Targets => Context::Targets,
+            ReportsScreen::Target(_) => Context::Form,
         }
     }
 
@@ -229,13 +250,106 @@ impl App {
                 Action::Open => self.open_item(Item::ALL[self.reports.item.min(Item::ALL.len() - 1)])?,
                 Action::ShowSales => self.open_sales(By::Period(Period::Month), false)?,
                 Action::ShowForecast => self.open_forecast(false)?,
+                Action::ShowTargets => self.open_targets(None)?,
                 Action::Refresh => self.enter_reports()?,
                 _ => {}
             },
             Context::Sales if action == Action::ShowForecast => self.open_forecast(false)?,
+            Context::Sales if action == Action::ShowTargets => self.open_targets(None)?,
             Context::Sales => self.sales_action(action)?,
             Context::Forecast => self.forecast_action(action)?,
+            Context::Targets => self.targets_action(action)?,
+            Context::Form if matches!(self.reports.screen, ReportsScreen::Target(_)) => {
+                self.target_form_action(action)?
+            }
             Context::Form => self.sales_period_action(action)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open_targets(&mut self, month: Option<String>) -> Result<()> {
+        let today = self.session.clock.today();
+        let month = month.unwrap_or_else(|| format!("{}-{:02}", today.year(), today.month()));
+        let rows = crate::ops::targets::standings(&self.session, &month)?;
+        let selected = self.reports.targets.as_ref().map(|t| t.selected.min(rows.len().saturating_sub(1))).unwrap_or(0);
+        self.reports.targets = Some(TargetsScreen { month, rows, selected });
+        self.reports.screen = ReportsScreen::Targets;
+        Ok(())
+    }
+
+    fn targets_action(&mut self, action: Action) -> Result<()> {
+        let Some(screen) = &mut self.reports.targets else { return Ok(()) };
+        match action {
+            Action::Down | Action::Up => {
+                crate::tui::table::move_selection(&mut screen.selected, screen.rows.len(), action);
+            }
+            Action::NextView | Action::PrevView => {
+                let first = chrono::NaiveDate::parse_from_str(&format!("{}-01", screen.month), "%Y-%m-%d")
+                    .unwrap_or_else(|_| self.session.clock.today());
+                let step = chrono::Months::new(1);
+                let month = if action == Action::NextView {
+                    first.checked_add_months(step)
+                } else {
+                    first.checked_sub_months(step)
+                };
+                let month = month.unwrap_or(first);
+                self.open_targets(Some(format!("{}-{:02}", month.year(), month.month())))?;
+            }
+            Action::Edit | Action::New => {
+                let who = if action == Action::Edit {
+                    screen.rows.get(screen.selected).map(|s| s.salesperson.clone()).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                let target = screen
+                    .rows
+                    .get(screen.selected)
+                    .filter(|_| action == Action::Edit)
+                    .and_then(|s| s.target)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
+                let field = |c: &'static str, v: &str| FormField::new(c, crate::i18n::column_label(c), v);
+                let form = Form::new(
+                    tf("targets.form_title", &[("month", &screen.month)]),
+                    vec![field("salesperson", &who).required(), field("target", &target).required()],
+                )
+                .focus_on(if who.is_empty() { "salesperson" } else { "target" });
+                self.reports.screen = ReportsScreen::Target(Box::new(form));
+            }
+            Action::Back => {
+                self.reports.screen = ReportsScreen::Dashboard;
+                self.enter_reports()?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn target_form_action(&mut self, action: Action) -> Result<()> {
+        let ReportsScreen::Target(form) = &mut self.reports.screen else { return Ok(()) };
+        match action {
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::Back => self.reports.screen = ReportsScreen::Targets,
+            Action::Save => {
+                let month = self.reports.targets.as_ref().map(|t| t.month.clone()).unwrap_or_default();
+                let (who, target) = (form.value("salesperson").to_string(), form.value("target").to_string());
+                match crate::ops::targets::set(&mut self.session, &who, &month, &target) {
+                    Ok(()) => {
+                        self.open_targets(Some(month.clone()))?;
+                        self.flash = Some(Flash::Info(tf("targets.set", &[("who", &who.trim()), ("month", &month)])));
+                    }
+                    Err(crate::error::Error::Invalid(errors)) => {
+                        form.show_errors(errors);
+                        self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
+                    }
+                    Err(e) => {
+                        form.message = Some(e.to_string());
+                        return Err(e);
+                    }
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -407,7 +521,7 @@ impl App {
 
     pub(crate) fn reports_type_text(&mut self, event: &ratatui::crossterm::event::Event) {
         use tui_input::backend::crossterm::EventHandler;
-        if let ReportsScreen::Period(form) = &mut self.reports.screen
+        if let ReportsScreen::Period(form) | ReportsScreen::Target(form) = &mut self.reports.screen
             && let Some(input) = form.focused_input()
         {
             input.handle_event(event);

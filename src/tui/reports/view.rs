@@ -20,6 +20,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         ReportsScreen::Sales => draw_sales(frame, app, area),
         ReportsScreen::Period(form) => crate::tui::form::draw(frame, &app.theme, area, form),
         ReportsScreen::Forecast => draw_forecast(frame, app, area),
+        ReportsScreen::Targets => draw_targets(frame, app, area),
+        ReportsScreen::Target(form) => crate::tui::form::draw(frame, &app.theme, area, form),
     }
 }
 
@@ -253,6 +255,51 @@ fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScree
         .collect();
     let title_refs: Vec<&str> = titles.iter().map(String::as_str).collect();
     table::draw(frame, table::table(&app.theme, &title_refs, rows, Vec::new(), &widths), area, s.selected);
+}
+
+fn draw_targets(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let theme = &app.theme;
+    let Some(s) = &app.reports.targets else { return };
+    let outer = block(app, tf("targets.title", &[("month", &s.month)]));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let [body, keys_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::styled(truncate(t("targets.keys"), usize::from(inner.width)), theme.dim)),
+        keys_area,
+    );
+    if s.rows.is_empty() {
+        return frame.render_widget(Paragraph::new(Line::styled(t("targets.none"), theme.dim)), body);
+    }
+    let titles = [
+        "#",
+        report_column_label("salesperson"),
+        report_column_label("target"),
+        report_column_label("actual"),
+        report_column_label("attainment"),
+        report_column_label("last_12_months"),
+        report_column_label("pipeline"),
+    ];
+    let widths = table::widths(&[3, 0, 11, 11, 8, 12, 12], usize::from(body.width));
+    let mut styles = Vec::new();
+    let rows = s
+        .rows
+        .iter()
+        .map(|r| {
+            let behind = r.attainment.is_some_and(|a| a < rust_decimal::Decimal::from(100));
+            styles.push(if behind { theme.dim } else { Style::new() });
+            vec![
+                r.rank.to_string(),
+                r.salesperson.clone(),
+                right(&r.target.map(|t| t.to_string()).unwrap_or_default(), widths[2]),
+                right(&r.actual.to_string(), widths[3]),
+                right(&r.attainment.map(|a| format!("{a} %")).unwrap_or_default(), widths[4]),
+                crate::ops::targets::sparkline(&r.trend),
+                right(&r.pipeline.to_string(), widths[6]),
+            ]
+        })
+        .collect();
+    table::draw(frame, table::table(theme, &titles, rows, styles, &widths), body, s.selected);
 }
 
 /// The forecast: for the total, the last year of history then the months ahead with their
