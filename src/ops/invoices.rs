@@ -454,6 +454,8 @@ pub fn recent(session: &Session, limit: usize) -> Result<Vec<Invoice>> {
 }
 
 #[cfg(test)]
+mod money_props;
+#[cfg(test)]
 mod tests;
 
 /// Fixtures shared with the payments tests.
