@@ -160,3 +160,57 @@ fn a_target_is_set_by_keys_and_measured() {
     app.handle_event(&key(KeyCode::Char('V')));
     assert!(render(&app).contains("Targets · 2026-10") && render(&app).contains("No targets"), "{}", render(&app));
 }
+
+/// Waits for a report read in the background, as the input loop does between keys.
+fn settle(app: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.waiting() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        app.poll_background();
+    }
+    assert!(!app.waiting(), "the report never arrived");
+}
+
+#[test]
+fn filtered_and_order_date_reports_are_read_in_the_background() {
+    // The shop on a file, so a second connection can read it on another thread.
+    let memory = shop_with_a_sale(80, 24);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    memory.session.db.conn().execute("VACUUM INTO ?1", [path.to_str().unwrap()]).unwrap();
+    let db = shopdesk::db::Db::open(&path).unwrap();
+    let session = shopdesk::ops::Session::start(db, "tester", shopdesk::ops::Clock::Fixed(FIXED_NOW.into())).unwrap();
+    let mut app = app_on(session, 80, 24);
+    app.handle_event(&key(KeyCode::Char('5')));
+    enter(&mut app);
+    app.handle_event(&key(KeyCode::Char('v'))); // by category
+    app.handle_event(&key(KeyCode::Char('f')));
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    type_text(&mut app, "region=West");
+    app.handle_event(&ctrl('s'));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("only region=West") && screen.contains("No sales in this period"), "{screen}");
+    app.handle_event(&key(KeyCode::Char('f')));
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "region=east,tier=B");
+    app.handle_event(&ctrl('s'));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("Hardware/Bolts") && screen.contains("3.43"), "{screen}");
+    assert!(screen.contains("only region=east,tier=B"), "{screen}");
+    // Counted by order date instead: the same order, under an Orders column.
+    app.handle_event(&key(KeyCode::Char('b')));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("ordered, by order date") && screen.contains("Orders"), "{screen}");
+    assert!(screen.contains("3.43"), "{screen}");
+    // A filter that is not dimension=value is refused with the form kept.
+    app.handle_event(&key(KeyCode::Char('f')));
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab]);
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "colour=red");
+    app.handle_event(&ctrl('s'));
+    assert!(render(&app).contains("a filter is dimension=value"), "{}", render(&app));
+}

@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_orders.sql"),
     include_str!("migrations/008_invoices.sql"),
     include_str!("migrations/009_sales.sql"),
+    include_str!("migrations/010_sales_detail.sql"),
 ];
 
 /// The schema version this build writes.

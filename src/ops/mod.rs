@@ -24,6 +24,7 @@ pub mod purchasing;
 pub mod refunds;
 pub mod rfm;
 pub mod sales;
+pub mod sales_job;
 pub mod search;
 pub mod stock;
 pub mod stock_csv;

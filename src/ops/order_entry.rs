@@ -198,6 +198,10 @@ pub fn set_setting(session: &mut Session, key: &str, value: &str) -> Result<()> 
             Some(when) => when.as_str().to_string(),
             None => return Err(Error::BadArgument(tf("order.setting_auto_invoice", &[("value", &value)]))),
         },
+        "sales_basis" => match crate::ops::sales::Basis::parse(value) {
+            Some(basis) => basis.as_str().to_string(),
+            None => return Err(Error::BadArgument(tf("order.setting_sales_basis", &[("value", &value)]))),
+        },
         // The shop's details printed on invoices and delivery notes.
         k if SHOP_DETAILS.contains(&k) => crate::domain::fields::check_text(value, false, 200, false)
             .map_err(|p| Error::BadArgument(format!("{key}: {}", crate::error::describe_problem(&p))))?,
@@ -219,6 +223,7 @@ pub fn describe_settings(session: &Session) -> Result<Vec<(String, String)>> {
     let auto = repo::setting(session.db.conn(), crate::ops::invoices::AutoInvoice::SETTING)?;
     let auto = crate::ops::invoices::AutoInvoice::parse(&auto).unwrap_or(crate::ops::invoices::AutoInvoice::Off);
     all.push(("auto_invoice".into(), auto.as_str().into()));
+    all.push(("sales_basis".into(), crate::ops::sales::Basis::of_shop(session)?.as_str().into()));
     for key in SHOP_DETAILS {
         all.push((key.to_string(), repo::setting(session.db.conn(), key)?));
     }

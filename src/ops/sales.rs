@@ -117,6 +117,8 @@ pub struct SalesReport {
     pub columns: Vec<&'static str>,
     /// (group, period when asked for, figures), in the report's order.
     pub rows: Vec<(String, Option<String>, Figures)>,
+    /// When the sales counted: invoiced or ordered.
+    pub basis: Basis,
 }
 
 impl SalesReport {
@@ -265,7 +267,7 @@ pub fn report(session: &Session, by: By, by2: Option<Period>, from: NaiveDate, t
         columns.push(By::Period(p).as_str());
     }
     columns.extend(["net", "quantity", "invoices", "average", "cost", "margin", "margin_percent"]);
-    Ok(SalesReport { columns, rows })
+    Ok(SalesReport { columns, rows, basis: Basis::Invoiced })
 }
 
 /// Net sales from `from` to `to` (days, inclusive).
@@ -340,6 +342,9 @@ pub fn check(session: &Session) -> Result<Vec<String>> {
     }
     Ok(problems)
 }
+
+mod detail;
+pub use detail::{Basis, Query, describe_filters, parse_filters, run};
 
 #[cfg(test)]
 mod tests;

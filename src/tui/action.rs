@@ -106,6 +106,7 @@ pub enum Action {
     ShowSales,
     ShowForecast,
     ShowTargets,
+    SwitchBasis,
 }
 
 impl Action {
@@ -254,6 +255,7 @@ impl Action {
             Action::ShowSales => t("action.show-sales"),
             Action::ShowForecast => t("action.show-forecast"),
             Action::ShowTargets => t("action.show-targets"),
+            Action::SwitchBasis => t("action.switch-basis"),
         }
     }
 }

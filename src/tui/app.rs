@@ -299,6 +299,7 @@ impl App {
     /// True while a filter is being run in the background.
     pub fn waiting(&self) -> bool {
         self.search.as_ref().is_some_and(CustomerSearch::waiting)
+            || self.reports.sales.as_ref().is_some_and(|s| s.job.is_some())
     }
 
     /// Waits for the background filter's result and shows it.
@@ -316,6 +317,9 @@ impl App {
 
     /// Takes in a background filter's result, if it has arrived.
     pub fn poll_background(&mut self) {
+        if let Some(Err(e)) = self.reports.sales.as_mut().and_then(|s| s.poll()) {
+            self.flash = Some(Flash::Error(e.to_string()));
+        }
         let Some(found) = self.search.as_mut().and_then(CustomerSearch::poll) else { return };
         match found.outcome {
             Ok((rows, total)) => {

@@ -87,6 +87,10 @@ pub struct SalesScreen {
     pub selected: usize,
     /// Column sorted by, and whether biggest first; none: the report's own order.
     pub sort: Option<(usize, bool)>,
+    pub basis: sales::Basis,
+    pub filters: Vec<(Dim, String)>,
+    /// The report being read from the documents; the previous one stays on screen meanwhile.
+    pub job: Option<crate::ops::sales_job::SalesJob>,
 }
 
 pub struct ReportsTab {
@@ -118,11 +122,49 @@ impl Default for ReportsTab {
 }
 
 impl SalesScreen {
+    pub fn query(&self) -> sales::Query {
+        sales::Query {
+            by: self.by,
+            by2: self.by2,
+            from: self.from,
+            to: self.to,
+            basis: self.basis,
+            filters: self.filters.clone(),
+        }
+    }
+
+    /// Reads the report: at once from the summaries, in the background from the documents.
     fn load(&mut self, session: &crate::ops::Session) -> Result<()> {
-        self.report = sales::report(session, self.by, self.by2, self.from, self.to)?;
+        let query = self.query();
+        // Dropping a running job stops it: only the newest report is wanted.
+        self.job = None;
+        if !query.from_summaries()
+            && let Some(job) = crate::ops::sales_job::SalesJob::start(session, query.clone())?
+        {
+            self.job = Some(job);
+            return Ok(());
+        }
+        if let Some(report) = sales::run(session, &query, &mut |_, _| true)? {
+            self.show(report);
+        }
+        Ok(())
+    }
+
+    fn show(&mut self, report: SalesReport) {
+        self.report = report;
         self.apply_sort();
         self.selected = self.selected.min(self.report.rows.len().saturating_sub(1));
-        Ok(())
+    }
+
+    /// Takes in the background report when it has arrived.
+    pub(crate) fn poll(&mut self) -> Option<Result<()>> {
+        let outcome = self.job.as_ref()?.poll()?;
+        self.job = None;
+        Some(outcome.map(|report| {
+            if let Some(report) = report {
+                self.show(report);
+            }
+        }))
     }
 
     /// Sorts the rows by the chosen column: keys as text, figures as numbers.
@@ -177,7 +219,10 @@ impl App {
             return Ok(());
         }
         self.enter_reports()?;
-        if let Some(sales) = &mut self.reports.sales {
+        // A report read from the documents takes seconds: it is read again on request (f).
+        if let Some(sales) = &mut self.reports.sales
+            && sales.query().from_summaries()
+        {
             sales.load(&self.session)?;
         }
         Ok(())
@@ -192,9 +237,12 @@ impl App {
             by2: None,
             from: from.unwrap_or(today),
             to: today,
-            report: SalesReport { columns: Vec::new(), rows: Vec::new() },
+            report: SalesReport { columns: Vec::new(), rows: Vec::new(), basis: sales::Basis::Invoiced },
             selected: 0,
             sort: None,
+            basis: sales::Basis::of_shop(&self.session)?,
+            filters: Vec::new(),
+            job: None,
         };
         screen.load(&self.session)?;
         self.reports.sales = Some(screen);
@@ -405,6 +453,13 @@ impl App {
                 (sales.selected, sales.sort) = (0, None);
                 sales.load(&self.session)?;
             }
+            Action::SwitchBasis => {
+                sales.basis = match sales.basis {
+                    sales::Basis::Invoiced => sales::Basis::Ordered,
+                    sales::Basis::Ordered => sales::Basis::Invoiced,
+                };
+                sales.load(&self.session)?;
+            }
             Action::NextColumn => {
                 if matches!(sales.by, By::Period(_)) {
                     self.flash = Some(Flash::Error(t("sales.against_needs_dimension").to_string()));
@@ -439,6 +494,7 @@ impl App {
                     vec![
                         field("from", sales.from.to_string()).hint(t("sales.day_hint")),
                         field("to", sales.to.to_string()).hint(t("sales.day_hint")),
+                        field("sales_filter", sales::describe_filters(&sales.filters)).hint(t("sales.filter_hint")),
                     ],
                 );
                 self.reports.screen = ReportsScreen::Period(Box::new(form));
@@ -503,6 +559,14 @@ impl App {
                     }
                 };
                 let (from, to) = (day("from"), day("to"));
+                let filters = match sales::parse_filters(form.value("sales_filter")) {
+                    Ok(filters) => filters,
+                    Err(e) => {
+                        form.message = Some(e.to_string());
+                        self.flash = Some(Flash::Error(e.to_string()));
+                        return Ok(());
+                    }
+                };
                 let (Some(from), Some(to)) = (from, to) else {
                     form.show_errors(errors);
                     self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
@@ -510,6 +574,7 @@ impl App {
                 };
                 if let Some(sales) = &mut self.reports.sales {
                     (sales.from, sales.to, sales.selected) = (from.min(to), to.max(from), 0);
+                    sales.filters = filters;
                     sales.load(&self.session)?;
                 }
                 self.reports.screen = ReportsScreen::Sales;

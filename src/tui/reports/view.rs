@@ -201,15 +201,47 @@ fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .by2
         .map(|p| format!(" × {}", report_column_label(crate::ops::sales::By::Period(p).as_str())))
         .unwrap_or_default();
+    let basis = t(match s.basis {
+        crate::ops::sales::Basis::Invoiced => "sales.basis_invoice",
+        crate::ops::sales::Basis::Ordered => "sales.basis_order",
+    });
     let title = tf("sales.title", &[("by", &format!("{by}{against}")), ("from", &s.from), ("to", &s.to)]);
+    // What the figures count, where the title has no room for it at 80 columns.
+    let mut counted = basis.to_string();
+    if !s.filters.is_empty() {
+        let only = tf("sales.only", &[("filters", &crate::ops::sales::describe_filters(&s.filters))]);
+        counted = format!("{counted} · {only}");
+    }
     let outer = block(app, title);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let [body, keys_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let [counted_area, body, keys_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::styled(truncate(&counted, usize::from(counted_area.width)), theme.dim)),
+        counted_area,
+    );
     frame.render_widget(
         Paragraph::new(Line::styled(truncate(t("sales.keys"), usize::from(keys_area.width)), theme.dim)),
         keys_area,
     );
+    let body = match &s.job {
+        Some(job) => {
+            let [gauge, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+            let (done, total) = job.progress();
+            let label = tf("sales.reading", &[("done", &done), ("total", &total.max(1))]);
+            let ratio = if total == 0 { 0.0 } else { done as f64 / total as f64 };
+            frame.render_widget(
+                ratatui::widgets::LineGauge::default()
+                    .ratio(ratio.clamp(0.0, 1.0))
+                    .label(truncate(&label, usize::from(gauge.width) / 2))
+                    .filled_style(theme.selected),
+                gauge,
+            );
+            rest
+        }
+        None => body,
+    };
     if s.report.rows.is_empty() {
         return frame.render_widget(Paragraph::new(Line::styled(t("sales.none"), theme.dim)), body);
     }
