@@ -26,12 +26,17 @@ pub struct PlanInput {
     pub reorder_qty: Quantity,
     /// Goods sold in whole units are ordered in whole units.
     pub whole_units: bool,
+    /// How much busier the coming months are forecast to be than the weeks read (1: as
+    /// busy), from the seasonal sales forecast of the product's category.
+    pub season: Decimal,
 }
 
 /// The figures behind one line of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanLine {
+    /// The smoothed weeks times the season.
     pub weekly_forecast: Quantity,
+    pub season: Decimal,
     pub demand_over_lead: Quantity,
     pub safety: Quantity,
     /// What stock on hand and on its way should cover: the larger of the reorder point and
@@ -68,7 +73,7 @@ fn round_up(value: Decimal, whole: bool) -> Quantity {
 
 pub fn plan(input: &PlanInput) -> PlanLine {
     let weekly: Vec<Decimal> = input.weekly_sales.iter().map(|q| q.value()).collect();
-    let forecast = smooth(&weekly, ALPHA);
+    let forecast = smooth(&weekly, ALPHA) * input.season;
     let lead_weeks = Decimal::from(input.lead_days.max(0)) / Decimal::from(7);
     let demand = forecast * lead_weeks;
     let safety = SERVICE_Z * deviation(&weekly) * lead_weeks.sqrt().unwrap_or_default();
@@ -80,6 +85,7 @@ pub fn plan(input: &PlanInput) -> PlanLine {
         .then(|| round_up(short.max(input.reorder_qty.value()), input.whole_units));
     PlanLine {
         weekly_forecast: Quantity::round_from(forecast),
+        season: input.season,
         demand_over_lead: Quantity::round_from(demand),
         safety: Quantity::round_from(safety),
         target: Quantity::round_from(target),
@@ -105,7 +111,19 @@ mod tests {
             reorder_point: Quantity::ZERO,
             reorder_qty: Quantity::ZERO,
             whole_units: true,
+            season: Decimal::ONE,
         }
+    }
+
+    #[test]
+    fn a_busier_season_ahead_raises_the_forecast() {
+        // 14 a week, the forecast says the coming months sell a fifth more: 16.8 a week,
+        // 33.6 over two weeks' lead time; 10 in stock: order 24 (whole units, rounded up).
+        let mut busier = input(&["14", "14", "14", "14"], 14, "10");
+        busier.season = Decimal::from_str("1.2").unwrap();
+        let line = plan(&busier);
+        assert_eq!((line.weekly_forecast, line.demand_over_lead), (q("16.8"), q("33.6")));
+        assert_eq!(line.suggested, Some(q("24")));
     }
 
     #[test]

@@ -90,6 +90,33 @@ pub fn monthly(session: &Session, ahead: usize, by_category: bool) -> Result<Vec
     Ok(out)
 }
 
+/// Whole months of history a category needs before its forecast steers replenishment: a
+/// year, so the season is seen once.
+pub const SEASON_HISTORY: usize = 12;
+
+/// How much busier each category's next two months are forecast to be than its last two
+/// whole months (the weeks the replenishment plan smooths), as a factor kept within 0.5-2
+/// so one odd forecast cannot empty or flood the shelves. Categories with less than
+/// `SEASON_HISTORY` months of sales, or none lately, are not listed (factor 1).
+pub fn season_factors(session: &Session) -> Result<std::collections::HashMap<String, Decimal>> {
+    let mut factors = std::collections::HashMap::new();
+    for series in monthly(session, 2, true)? {
+        if series.history.len() < SEASON_HISTORY {
+            continue;
+        }
+        let recent: Decimal = series.history.iter().rev().take(2).map(|(_, m)| m.value()).sum();
+        let ahead: Decimal = series.forecast.months.iter().take(2).map(|(value, _, _)| *value).sum();
+        if recent <= Decimal::ZERO {
+            continue;
+        }
+        let factor = (ahead / recent).clamp(Decimal::new(5, 1), Decimal::TWO).round_dp(2);
+        // Products without a category are forecast under '-'.
+        let category = if series.name == "-" { String::new() } else { series.name };
+        factors.insert(category, factor);
+    }
+    Ok(factors)
+}
+
 /// The forecasts as rows: [category,] month, forecast, low, high, method, mape.
 pub fn rows(forecasts: &[SeriesForecast], by_category: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let mut columns = Vec::new();

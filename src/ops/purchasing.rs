@@ -69,6 +69,7 @@ pub fn plan(session: &Session, warehouse: Option<i64>) -> Result<Vec<PlanRow>> {
     for (product, wh, quantity) in repo::drafted(conn)? {
         drafted.insert((product, wh), quantity);
     }
+    let seasons = crate::ops::forecast::season_factors(session)?;
     let suppliers: HashMap<String, (String, i64)> =
         products::suppliers(conn)?.into_iter().map(|s| (s.data.code, (s.data.name, s.data.lead_days))).collect();
     let mut rows = Vec::new();
@@ -90,6 +91,7 @@ pub fn plan(session: &Session, warehouse: Option<i64>) -> Result<Vec<PlanRow>> {
                 reorder_point: level.reorder_point,
                 reorder_qty: level.reorder_qty,
                 whole_units: !crate::domain::stock::sold_by_measure(&product.data.unit),
+                season: seasons.get(&product.data.category).copied().unwrap_or(rust_decimal::Decimal::ONE),
             };
             let figures = replenish::plan(&input);
             if figures.suggested.is_none() {

@@ -217,3 +217,36 @@ fn imported_orders_must_agree_with_their_status() {
     let err = import(&mut s, file.as_bytes(), false).unwrap_err().to_string();
     assert!(err.contains("PO7") && err.contains("PO8"), "{err}");
 }
+
+#[test]
+fn the_seasonal_sales_forecast_steers_the_plan() {
+    let s = purchasing_shop();
+    let tea: i64 = s.db.conn().query_row("SELECT id FROM products WHERE sku = 'TEA'", [], |r| r.get(0)).unwrap();
+    // Three years of TEA invoiced: 100.00 a month, twice that in August and September.
+    let mut month = NaiveDate::from_ymd_opt(2023, 11, 1).unwrap();
+    while month < NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() {
+        let net = if matches!(month.month(), 8 | 9) { 20_000 } else { 10_000 };
+        s.db.conn()
+            .execute(
+                "INSERT INTO sales_monthly (dim, month, key, net, quantity, cost, invoices)
+                 VALUES ('product', ?1, ?2, ?3, 0, 0, 1)",
+                (format!("{}-{:02}", month.year(), month.month()), tea.to_string(), net),
+            )
+            .unwrap();
+        month = month.checked_add_months(chrono::Months::new(1)).unwrap();
+    }
+    let seasons = crate::ops::forecast::season_factors(&s).unwrap();
+    let season = seasons[""];
+    // November and December (100 + 100) against September and October (200 + 100).
+    let expected = rust_decimal::Decimal::new(67, 2);
+    assert!((season - expected).abs() <= rust_decimal::Decimal::new(5, 2), "{seasons:?}");
+    // The plain plan orders 5 (12.069 a week); at two thirds of that, the 40 available
+    // cover two weeks' lead time and the safety stock: nothing to order.
+    let rows = plan(&s, None).unwrap();
+    assert!(!rows.iter().any(|r| r.sku == "TEA" && r.warehouse == "MAIN"), "{rows:?}");
+    // Set the season aside: the plain plan's order is back.
+    s.db.conn().execute("DELETE FROM sales_monthly", []).unwrap();
+    let rows = plan(&s, None).unwrap();
+    let f = &rows.iter().find(|r| r.sku == "TEA" && r.warehouse == "MAIN").unwrap().figures;
+    assert_eq!((f.season, f.suggested), (rust_decimal::Decimal::ONE, Some(q("5"))));
+}

@@ -248,6 +248,7 @@ pub fn draw_plan(frame: &mut Frame<'_>, app: &App, area: Rect) {
             "plan.why",
             &[
                 ("forecast", &qty(f.weekly_forecast)),
+                ("season", &f.season),
                 ("lead", &r.lead_days),
                 ("demand", &qty(f.demand_over_lead)),
                 ("safety", &qty(f.safety)),
