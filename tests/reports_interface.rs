@@ -214,3 +214,51 @@ fn filtered_and_order_date_reports_are_read_in_the_background() {
     app.handle_event(&ctrl('s'));
     assert!(render(&app).contains("a filter is dimension=value"), "{}", render(&app));
 }
+
+/// Two years of monthly sales up to last month, rising, with a December peak, kept as the
+/// summaries hold them.
+fn with_two_years(app: &App) {
+    for year in [2024, 2025, 2026] {
+        for month in 1..=12 {
+            if (year, month) < (2024, 11) || (year, month) > (2026, 10) {
+                continue;
+            }
+            let net = 100_000 + if month == 12 { 80_000 } else { 0 } + (year - 2024) * 12_000 + month * 1_000;
+            app.session
+                .db
+                .conn()
+                .execute(
+                    "INSERT INTO sales_daily (day, net, quantity, cost, invoices) VALUES (?1, ?2, 1000, 0, 3)",
+                    (format!("{year}-{month:02}-15"), net),
+                )
+                .unwrap();
+        }
+    }
+}
+
+fn braille(screen: &str) -> usize {
+    screen.chars().filter(|c| ('\u{2801}'..='\u{28ff}').contains(c)).count()
+}
+
+#[test]
+fn line_charts_appear_where_there_is_room() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = shop_with_a_sale(w, h);
+        with_two_years(&app);
+        app.handle_event(&key(KeyCode::Char('s')));
+        app.handle_event(&key(KeyCode::Char('f')));
+        app.handle_event(&ctrl('u'));
+        type_text(&mut app, "2024-01-01");
+        app.handle_event(&ctrl('s'));
+        let sales = render(&app);
+        app.handle_event(&key(KeyCode::Char('F')));
+        let forecast = render(&app);
+        if w == 80 {
+            assert_eq!(braille(&sales) + braille(&forecast), 0, "tables with bars at 80x24:\n{sales}\n{forecast}");
+            continue;
+        }
+        assert!(braille(&sales) > 20 && sales.contains("2024-01") && sales.contains("2026-11"), "{sales}");
+        assert!(braille(&forecast) > 20 && forecast.contains("history") && forecast.contains("forecast"), "{forecast}");
+        insta::assert_snapshot!("forecast_chart_160x48", forecast);
+    }
+}

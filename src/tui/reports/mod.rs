@@ -2,6 +2,7 @@
 //! waits in orders, stock, money and customers, this month's best), each item opening the
 //! screen behind it; then sales analysis by period or dimension, sortable, with bars.
 
+pub mod chart;
 pub mod view;
 
 use chrono::Datelike;

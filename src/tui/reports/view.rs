@@ -245,6 +245,24 @@ fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
     if s.report.rows.is_empty() {
         return frame.render_widget(Paragraph::new(Line::styled(t("sales.none"), theme.dim)), body);
     }
+    // Over time, and room to spare: net sales as a line above the table.
+    let body =
+        if matches!(s.by, crate::ops::sales::By::Period(_)) && s.report.rows.len() > 1 && super::chart::fits(body) {
+            let [plot, rest] = Layout::vertical([Constraint::Percentage(50), Constraint::Min(1)]).areas(body);
+            let mut by_time: Vec<&(String, Option<String>, crate::ops::sales::Figures)> =
+                s.report.rows.iter().collect();
+            by_time.sort_by(|a, b| a.0.cmp(&b.0));
+            let series = [super::chart::Series {
+                name: report_column_label("net").to_string(),
+                values: by_time.iter().map(|r| Some(r.2.net.value())).collect(),
+                style: theme.title,
+            }];
+            let labels: Vec<String> = by_time.iter().map(|r| r.0.clone()).collect();
+            super::chart::draw(frame, plot, theme.dim, &series, &labels);
+            rest
+        } else {
+            body
+        };
     draw_sales_table(frame, app, body, s);
 }
 
@@ -336,6 +354,32 @@ fn draw_targets(frame: &mut Frame<'_>, app: &App, area: Rect) {
 
 /// The forecast: for the total, the last year of history then the months ahead with their
 /// band, each with a bar; per category, one line per category with each month ahead.
+/// History (the last two years) and forecast as lines, the band around the forecast.
+fn draw_forecast_chart(frame: &mut Frame<'_>, app: &App, area: Rect, f: &crate::ops::forecast::SeriesForecast) {
+    use super::chart::Series;
+    let history = &f.history[f.history.len().saturating_sub(24)..];
+    let (past, ahead) = (history.len(), f.months.len());
+    let mut labels: Vec<String> = history.iter().map(|(m, _)| m.clone()).collect();
+    labels.extend(f.months.iter().cloned());
+    let mut past_values: Vec<Option<rust_decimal::Decimal>> = history.iter().map(|(_, m)| Some(m.value())).collect();
+    past_values.extend(std::iter::repeat_n(None, ahead));
+    // The forecast line starts at the last month of history, so the two lines join.
+    let joined =
+        |pick: fn(&(rust_decimal::Decimal, rust_decimal::Decimal, rust_decimal::Decimal)) -> rust_decimal::Decimal| {
+            let mut values = vec![None; past.saturating_sub(1)];
+            values.push(history.last().map(|(_, m)| m.value()));
+            values.extend(f.forecast.months.iter().map(|m| Some(pick(m))));
+            values
+        };
+    let series = [
+        Series { name: t("forecast.history").to_string(), values: past_values, style: app.theme.dim },
+        Series { name: t("forecast.ahead").to_string(), values: joined(|m| m.0), style: app.theme.title },
+        Series { name: report_column_label("low").to_string(), values: joined(|m| m.1), style: app.theme.warning },
+        Series { name: report_column_label("high").to_string(), values: joined(|m| m.2), style: app.theme.warning },
+    ];
+    super::chart::draw(frame, area, app.theme.dim, &series, &labels);
+}
+
 fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let Some(f) = &app.reports.forecast else { return };
@@ -379,6 +423,13 @@ fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
         None => tf("forecast.method_untested", &[("method", &first.forecast.method.as_str())]),
     };
     frame.render_widget(Paragraph::new(Line::styled(truncate(&said, w), theme.title)), head);
+    let body = if super::chart::fits(body) {
+        let [plot, rest] = Layout::vertical([Constraint::Percentage(55), Constraint::Min(1)]).areas(body);
+        draw_forecast_chart(frame, app, plot, first);
+        rest
+    } else {
+        body
+    };
     // The last months of history that fit with the months ahead.
     let room = usize::from(body.height).saturating_sub(1);
     let shown_history = room.saturating_sub(first.months.len()).min(12);
