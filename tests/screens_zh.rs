@@ -59,3 +59,35 @@ fn chinese_order_and_entry_line_up() {
     app.handle_event(&key(KeyCode::Enter));
     insta::with_settings!({filters => filters}, { insta::assert_snapshot!("zh_entry_80x24", render(&app)); });
 }
+
+/// Sales by month in Chinese: periods as 2026年11月, amounts grouped by thousands.
+#[test]
+fn chinese_sales_report_writes_periods_and_amounts_the_chinese_way() {
+    shopdesk::i18n::set_lang(shopdesk::i18n::Lang::ZhCn);
+    let mut app = app_on(session_with_stock(), 80, 24);
+    app.handle_event(&ctrl('n'));
+    type_text(&mut app, "C000003");
+    app.handle_event(&key(KeyCode::Enter));
+    type_text(&mut app, "10*BOLT-8");
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&ctrl('o'));
+    app.handle_event(&key(KeyCode::Char('s')));
+    app.handle_event(&ctrl('s'));
+    app.handle_event(&key(KeyCode::Char('i')));
+    app.handle_event(&key(KeyCode::Char('I')));
+    // A bigger month before it, as the kept summary holds it.
+    app.session
+        .db
+        .conn()
+        .execute(
+            "INSERT INTO sales_daily (day, net, quantity, cost, invoices) VALUES ('2026-10-15', 123456789, 0, 0, 40)",
+            [],
+        )
+        .unwrap();
+    app.handle_event(&key(KeyCode::Char('5')));
+    app.handle_event(&key(KeyCode::Char('s')));
+    let screen = render(&app);
+    assert!(screen.contains("2026年11月") && screen.contains("2026年1月1日"), "{screen}");
+    assert!(screen.contains("1,234,567.89"), "{screen}");
+    insta::assert_snapshot!("zh_sales_80x24", screen);
+}

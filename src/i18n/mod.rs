@@ -40,6 +40,8 @@ impl Lang {
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
 /// Chooses the language for all later look-ups (set once at start-up).
+pub mod format;
+
 pub fn set_lang(lang: Lang) {
     CURRENT.store(lang as u8, Ordering::Relaxed);
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Sparkline};
 use super::{Item, ReportsScreen, SalesScreen};
 use crate::domain::money::Money;
 use crate::domain::text::{truncate, width};
+use crate::i18n::format::{number, period};
 use crate::i18n::{report_column_label, t, tf};
 use crate::ops::dashboard::Versus;
 use crate::tui::app::App;
@@ -45,6 +46,11 @@ fn change(v: &Versus) -> String {
 }
 
 /// `text` cut and padded to `w` columns of the terminal (CJK characters take two).
+/// An amount or count with its thousands grouped, as the screen's language writes it.
+fn amount(figure: &dyn std::fmt::Display) -> String {
+    number(&figure.to_string())
+}
+
 fn left(text: &str, w: usize) -> String {
     let text = truncate(text, w);
     format!("{text}{}", " ".repeat(w.saturating_sub(width(&text))))
@@ -92,8 +98,8 @@ fn draw_dashboard(frame: &mut Frame<'_>, app: &App, area: Rect) {
         let text = format!(
             "{}{}{}{}",
             left(label, 14),
-            right(&v.now.to_string(), 14),
-            right(&v.last_year.to_string(), 14),
+            right(&amount(&v.now), 14),
+            right(&amount(&v.last_year), 14),
             right(&change(v), 12)
         );
         lines.push(Line::styled(truncate(&text, w), chosen(Item::Sales)));
@@ -105,7 +111,7 @@ fn draw_dashboard(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_widget(
         Paragraph::new(vec![
             Line::raw(t("dashboard.last_30")),
-            Line::styled(tf("dashboard.peak", &[("peak", &peak)]), theme.dim),
+            Line::styled(tf("dashboard.peak", &[("peak", &amount(&peak))]), theme.dim),
         ]),
         spark_label,
     );
@@ -143,7 +149,10 @@ fn draw_dashboard(frame: &mut Frame<'_>, app: &App, area: Rect) {
             Span::styled(tf("dashboard.expiring", &[("count", &d.expiring)]), chosen(Item::Expiring)),
         ]),
         Line::styled(
-            truncate(&tf("dashboard.overdue", &[("count", &d.overdue_invoices), ("amount", &d.overdue_amount)]), w),
+            truncate(
+                &tf("dashboard.overdue", &[("count", &d.overdue_invoices), ("amount", &amount(&d.overdue_amount))]),
+                w,
+            ),
             if d.overdue_invoices > 0 && Item::ALL.get(app.reports.item) != Some(&Item::Overdue) {
                 theme.error
             } else {
@@ -170,9 +179,9 @@ fn draw_dashboard(frame: &mut Frame<'_>, app: &App, area: Rect) {
             lines.push(Line::styled(t("dashboard.nothing_yet"), theme.dim));
         }
         for (name, net) in items.iter().take(usize::from(area.height.saturating_sub(1))) {
-            let amount = net.to_string();
-            let name = truncate(name, cw.saturating_sub(width(&amount) + 1));
-            lines.push(Line::raw(format!("{name}{}", right(&amount, cw - width(&name)))));
+            let net = amount(net);
+            let name = truncate(name, cw.saturating_sub(width(&net) + 1));
+            lines.push(Line::raw(format!("{name}{}", right(&net, cw - width(&name)))));
         }
         frame.render_widget(Paragraph::new(lines), area);
     }
@@ -205,7 +214,8 @@ fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
         crate::ops::sales::Basis::Invoiced => "sales.basis_invoice",
         crate::ops::sales::Basis::Ordered => "sales.basis_order",
     });
-    let title = tf("sales.title", &[("by", &format!("{by}{against}")), ("from", &s.from), ("to", &s.to)]);
+    let (from, to) = (period(&s.from.to_string()), period(&s.to.to_string()));
+    let title = tf("sales.title", &[("by", &format!("{by}{against}")), ("from", &from), ("to", &to)]);
     // What the figures count, where the title has no room for it at 80 columns.
     let mut counted = basis.to_string();
     if !s.filters.is_empty() {
@@ -257,7 +267,7 @@ fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 values: by_time.iter().map(|r| Some(r.2.net.value())).collect(),
                 style: theme.title,
             }];
-            let labels: Vec<String> = by_time.iter().map(|r| r.0.clone()).collect();
+            let labels: Vec<String> = by_time.iter().map(|r| period(&r.0)).collect();
             super::chart::draw(frame, plot, theme.dim, &series, &labels);
             rest
         } else {
@@ -267,8 +277,24 @@ fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
 }
 
 fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScreen) {
-    let cells = s.report.cells();
     let keys = s.report.columns.len() - 7;
+    let by_period = matches!(s.by, crate::ops::sales::By::Period(_));
+    let cells: Vec<Vec<String>> = s
+        .report
+        .cells()
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .map(|(c, cell)| match c {
+                    0 if by_period => period(&cell),
+                    1 if keys == 2 => period(&cell),
+                    c if c >= keys => number(&cell),
+                    _ => cell,
+                })
+                .collect()
+        })
+        .collect();
     // Keys, net, quantity, invoices, average, margin %: cost and margin only when wide.
     let wide = area.width >= 120;
     let shown: Vec<usize> =
@@ -282,7 +308,8 @@ fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScree
     let mut widths: Vec<usize> = titles.iter().map(|c| width(c)).collect();
     for row in &cells {
         for (w, c) in widths.iter_mut().zip(shown.iter()) {
-            *w = (*w).max(width(&row[*c])).min(if *c < keys { 28 } else { 12 });
+            // Figures up to 99,999,999,999.99 in full.
+            *w = (*w).max(width(&row[*c])).min(if *c < keys { 28 } else { 17 });
         }
     }
     let used: usize = widths.iter().sum::<usize>() + widths.len();
@@ -310,7 +337,7 @@ fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScree
 fn draw_targets(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let Some(s) = &app.reports.targets else { return };
-    let outer = block(app, tf("targets.title", &[("month", &s.month)]));
+    let outer = block(app, tf("targets.title", &[("month", &period(&s.month))]));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let [body, keys_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
@@ -341,26 +368,24 @@ fn draw_targets(frame: &mut Frame<'_>, app: &App, area: Rect) {
             vec![
                 r.rank.to_string(),
                 r.salesperson.clone(),
-                right(&r.target.map(|t| t.to_string()).unwrap_or_default(), widths[2]),
-                right(&r.actual.to_string(), widths[3]),
+                right(&r.target.map(|t| amount(&t)).unwrap_or_default(), widths[2]),
+                right(&amount(&r.actual), widths[3]),
                 right(&r.attainment.map(|a| format!("{a} %")).unwrap_or_default(), widths[4]),
                 crate::ops::targets::sparkline(&r.trend),
-                right(&r.pipeline.to_string(), widths[6]),
+                right(&amount(&r.pipeline), widths[6]),
             ]
         })
         .collect();
     table::draw(frame, table::table(theme, &titles, rows, styles, &widths), body, s.selected);
 }
 
-/// The forecast: for the total, the last year of history then the months ahead with their
-/// band, each with a bar; per category, one line per category with each month ahead.
 /// History (the last two years) and forecast as lines, the band around the forecast.
 fn draw_forecast_chart(frame: &mut Frame<'_>, app: &App, area: Rect, f: &crate::ops::forecast::SeriesForecast) {
     use super::chart::Series;
     let history = &f.history[f.history.len().saturating_sub(24)..];
     let (past, ahead) = (history.len(), f.months.len());
-    let mut labels: Vec<String> = history.iter().map(|(m, _)| m.clone()).collect();
-    labels.extend(f.months.iter().cloned());
+    let mut labels: Vec<String> = history.iter().map(|(m, _)| period(m)).collect();
+    labels.extend(f.months.iter().map(|m| period(m)));
     let mut past_values: Vec<Option<rust_decimal::Decimal>> = history.iter().map(|(_, m)| Some(m.value())).collect();
     past_values.extend(std::iter::repeat_n(None, ahead));
     // The forecast line starts at the last month of history, so the two lines join.
@@ -380,6 +405,8 @@ fn draw_forecast_chart(frame: &mut Frame<'_>, app: &App, area: Rect, f: &crate::
     super::chart::draw(frame, area, app.theme.dim, &series, &labels);
 }
 
+/// The forecast: for the total, the last year of history then the months ahead with their
+/// band, each with a bar; per category, one line per category with each month ahead.
 fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let Some(f) = &app.reports.forecast else { return };
@@ -396,12 +423,12 @@ fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let Some(first) = f.series.first() else {
         return frame.render_widget(Paragraph::new(Line::styled(t("forecast.none"), theme.dim)), body);
     };
-    let money = |d: &rust_decimal::Decimal| Money::round_from(*d).to_string();
+    let money = |d: &rust_decimal::Decimal| amount(&Money::round_from(*d));
     if f.by_category {
         // Category names need room: three months at 80 columns, all six when wider.
         let shown = if body.width < 100 { 3 } else { months };
         let mut titles = vec![report_column_label("category").to_string()];
-        titles.extend(f.series[0].months.iter().take(shown).cloned());
+        titles.extend(f.series[0].months.iter().take(shown).map(|m| period(m)));
         titles.push(report_column_label("mape").to_string());
         let rows: Vec<Vec<String>> = f
             .series
@@ -448,16 +475,17 @@ fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
         report_column_label("high"),
         "",
     ];
-    let fixed = [8, 9, 11, 11, 11, 0];
+    // Room for 2026年11月 as well as 2026-11.
+    let fixed = [10, 9, 11, 11, 11, 0];
     let widths = table::widths(&fixed, usize::from(body.width));
     let bar_cells = widths[5];
     let mut rows = Vec::new();
     let mut styles = Vec::new();
     for (month, net) in history {
         rows.push(vec![
-            month.clone(),
+            period(month),
             t("forecast.history").to_string(),
-            right(&net.to_string(), 11),
+            right(&amount(net), 11),
             String::new(),
             String::new(),
             bar(net.value(), max, bar_cells),
@@ -466,7 +494,7 @@ fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
     }
     for (month, (value, low, high)) in first.months.iter().zip(&first.forecast.months) {
         rows.push(vec![
-            month.clone(),
+            period(month),
             t("forecast.ahead").to_string(),
             right(&money(value), 11),
             right(&money(low), 11),
