@@ -132,11 +132,35 @@ fn a_sales_figure_drills_down_to_its_orders() {
     enter(&mut app);
     assert_eq!(app.orders.filter_input.value(), "C000003 from:2026-01-01 to:2026-11-27");
     assert!(render(&app).contains("SO-000001"), "{}", render(&app));
-    app.handle_event(&key(KeyCode::Char('5')));
-    app.handle_event(&key(KeyCode::Char('s')));
-    app.handle_event(&key(KeyCode::Char('v')));
+    // A category, a product, a region: the orders list filters by each.
+    for (steps, filter) in [
+        (1, "category:Hardware/Bolts from:2026-01-01 to:2026-11-27"),
+        (2, "product:BOLT-8 from:2026-01-01 to:2026-11-27"),
+        (5, "region:East from:2026-01-01 to:2026-11-27"),
+    ] {
+        // Back to the Reports tab's sales screen, Esc to the dashboard, a fresh analysis.
+        app.handle_event(&key(KeyCode::Char('5')));
+        app.handle_event(&key(KeyCode::Esc));
+        app.handle_event(&key(KeyCode::Char('s')));
+        for _ in 0..steps {
+            app.handle_event(&key(KeyCode::Char('v')));
+        }
+        enter(&mut app);
+        assert_eq!(app.orders.filter_input.value(), filter);
+        assert!(render(&app).contains("SO-000001"), "{filter}: {}", render(&app));
+    }
+    // A filter naming nothing of the order lists nothing.
+    app.handle_event(&key(KeyCode::Char('/')));
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "category:\"Tea & Coffee\" tier:-");
     enter(&mut app);
-    assert!(render(&app).contains("no filter for this grouping"), "{}", render(&app));
+    assert_eq!(app.orders.filter_input.value(), "category:\"Tea & Coffee\" tier:-");
+    assert!(!render(&app).contains("SO-000001"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('/')));
+    app.handle_event(&ctrl('u'));
+    type_text(&mut app, "tier:b region:east");
+    enter(&mut app);
+    assert!(render(&app).contains("SO-000001"), "{}", render(&app));
 }
 
 /// T shows salespeople against targets; e sets one by keys, and bad input stays on the form.

@@ -530,6 +530,12 @@ pub struct OrderQuery {
     pub to: String,
     /// Today, for the overdue view.
     pub today: String,
+    /// The delivery region, a product (SKU) or category on one of the lines, the
+    /// customer's tier; an empty value matches none set.
+    pub region: Option<String>,
+    pub product: Option<String>,
+    pub category: Option<String>,
+    pub tier: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -588,6 +594,30 @@ fn conditions(query: &OrderQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
     if !query.salesperson.trim().is_empty() {
         clauses.push("o.salesperson = ?".into());
         params.push(Box::new(query.salesperson.trim().to_string()));
+    }
+    if let Some(region) = &query.region {
+        clauses.push("o.region = ? COLLATE NOCASE".into());
+        params.push(Box::new(region.clone()));
+    }
+    if let Some(sku) = &query.product {
+        clauses.push(
+            "EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id
+                     WHERE l.order_id = o.id AND p.sku = ? COLLATE NOCASE)"
+                .into(),
+        );
+        params.push(Box::new(sku.clone()));
+    }
+    if let Some(category) = &query.category {
+        clauses.push(
+            "EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id
+                     WHERE l.order_id = o.id AND p.category = ? COLLATE NOCASE)"
+                .into(),
+        );
+        params.push(Box::new(category.clone()));
+    }
+    if let Some(tier) = &query.tier {
+        clauses.push("o.customer_id IN (SELECT id FROM customers WHERE tier = ? COLLATE NOCASE)".into());
+        params.push(Box::new(tier.clone()));
     }
     if !query.from.is_empty() {
         clauses.push("o.order_date >= ?".into());

@@ -969,13 +969,55 @@ pub fn customer_revenue(session: &Session, customer: i64) -> Result<Money> {
     repo::customer_revenue(session.db.conn(), customer)
 }
 
+/// Splits a filter line into words; `"two words"` (or `key:"two words"`) stays one word,
+/// without its quotes.
+fn filter_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// A filter value as the list compares it: `-` is "none set".
+fn filter_value(value: &str) -> Option<String> {
+    Some(if value == "-" { String::new() } else { value.to_string() })
+}
+
+/// Writes `value` so `parse_filter` reads it back as one word.
+pub fn quote_filter_value(value: &str) -> String {
+    if value.is_empty() {
+        "-".to_string()
+    } else if value.chars().any(char::is_whitespace) {
+        format!("\"{}\"", value.replace('"', ""))
+    } else {
+        value.to_string()
+    }
+}
+
 /// What the list's filter line says: `sp:alice status:shipped from:2026-11-01
-/// to:2026-11-30` and any other words (an order number, part of a customer's name or code).
-/// Unknown statuses and dates that are not dates are named back.
+/// to:2026-11-30 region:North product:TEA-G category:"Tea & Coffee" tier:VIP` and any other
+/// words (an order number, part of a customer's name or code). Unknown statuses and dates
+/// that are not dates are named back.
 pub fn parse_filter(text: &str, query: &mut repo::OrderQuery) -> std::result::Result<(), String> {
     let mut words = Vec::new();
     let (mut status, mut salesperson, mut from, mut to) = (None, String::new(), String::new(), String::new());
-    for word in text.split_whitespace() {
+    (query.region, query.product, query.category, query.tier) = (None, None, None, None);
+    let words_in = filter_words(text);
+    for word in words_in.iter().map(String::as_str) {
         let date = |v: &str| match parse_date(v) {
             Ok(Some(d)) => Ok(d.to_string()),
             _ => Err(tf("orders.filter_bad_date", &[("value", &v)])),
@@ -988,6 +1030,10 @@ pub fn parse_filter(text: &str, query: &mut repo::OrderQuery) -> std::result::Re
             }
             Some(("from", v)) if !v.is_empty() => from = date(v)?,
             Some(("to", v)) if !v.is_empty() => to = date(v)?,
+            Some(("region", v)) if !v.is_empty() => query.region = filter_value(v),
+            Some(("product", v)) if !v.is_empty() => query.product = filter_value(v),
+            Some(("category", v)) if !v.is_empty() => query.category = filter_value(v),
+            Some(("tier", v)) if !v.is_empty() => query.tier = filter_value(v),
             _ => words.push(word),
         }
     }

@@ -510,9 +510,9 @@ impl App {
         Ok(())
     }
 
-    /// Enter on a row: the orders behind it in the Orders tab, for what the orders list
-    /// can filter by (a customer, a salesperson, a period; the figure counts invoices, the
-    /// list shows those orders by order date).
+    /// Enter on a row: the orders behind it in the Orders tab, filtered by the row's
+    /// period or dimension value and the report's own filters (the list goes by order
+    /// date; by invoice date the figure may hold orders of the days before).
     fn drill_down(&mut self) -> Result<()> {
         let Some(sales) = &self.reports.sales else { return Ok(()) };
         let Some((group, period, _)) = sales.report.rows.get(sales.selected) else { return Ok(()) };
@@ -522,16 +522,28 @@ impl App {
             (By::Period(_), None) => span(group).unwrap_or((sales.from, sales.to)),
             _ => (sales.from, sales.to),
         };
-        let who = match sales.by {
-            By::Period(_) => String::new(),
-            By::Dim(Dim::Customer) => group.split_whitespace().next().unwrap_or_default().to_string(),
-            By::Dim(Dim::Salesperson) if group != "-" && !group.contains(' ') => format!("sp:{group}"),
-            _ => {
+        let term = |dim: Dim, value: &str| -> String {
+            let first_word = || value.split_whitespace().next().unwrap_or_default().to_string();
+            let quoted = crate::ops::orders::quote_filter_value(if value == "-" { "" } else { value });
+            match dim {
+                // Rows name products and customers by code and name; the code is what matches.
+                Dim::Customer => first_word(),
+                Dim::Product => format!("product:{}", first_word()),
+                Dim::Salesperson => format!("sp:{quoted}"),
+                Dim::Region => format!("region:{quoted}"),
+                Dim::Category => format!("category:{quoted}"),
+                Dim::Tier => format!("tier:{quoted}"),
+            }
+        };
+        let mut terms: Vec<String> = sales.filters.iter().map(|(dim, value)| term(*dim, value)).collect();
+        if let By::Dim(dim) = sales.by {
+            if group == "-" && matches!(dim, Dim::Customer | Dim::Product | Dim::Salesperson) {
                 self.flash = Some(Flash::Error(t("sales.drill_dimensions").to_string()));
                 return Ok(());
             }
-        };
-        let filter = format!("{who} from:{from} to:{to}").trim().to_string();
+            terms.push(term(dim, group));
+        }
+        let filter = format!("{} from:{from} to:{to}", terms.join(" ")).trim().to_string();
         self.tab = Tab::Orders;
         self.orders.screen = crate::tui::orders::OrderScreen::List;
         self.enter_orders()?;
