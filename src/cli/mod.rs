@@ -305,7 +305,8 @@ pub enum ReportName {
         /// Months ahead (1-24)
         #[arg(long, default_value_t = 6)]
         months: usize,
-        /// category: one forecast per product category
+        /// category: one forecast per product category; product: per best-selling product
+        /// (the 50 best of the last year that have sold for a year)
         #[arg(long)]
         by: Option<String>,
         #[arg(long, value_enum, default_value_t = report::Format::Table)]
@@ -568,16 +569,17 @@ pub fn run(cli: Cli) -> Result<()> {
             report::print_rows(&sales.columns, &sales.cells(), p.format)
         }
         Some(Command::Report { what: ReportName::Forecast { months, by, format } }) => {
-            let by_category = match by.as_deref() {
-                None => false,
-                Some("category") => true,
-                Some(other) => return Err(Error::BadArgument(tf("cli.forecast_by", &[("value", &other)]))),
+            let scope = match by.as_deref().map(ops::forecast::Scope::parse) {
+                None => ops::forecast::Scope::Total,
+                Some(Some(scope)) => scope,
+                Some(None) => {
+                    return Err(Error::BadArgument(tf("cli.forecast_by", &[("value", &by.unwrap_or_default())])));
+                }
             };
             if !(1..=24).contains(&months) {
                 return Err(Error::BadArgument(tf("cli.forecast_months", &[("value", &months)])));
             }
-            let (columns, rows) =
-                ops::forecast::rows(&ops::forecast::monthly(&session, months, by_category)?, by_category);
+            let (columns, rows) = ops::forecast::rows(&ops::forecast::monthly(&session, months, scope)?, scope);
             report::print_rows(&columns, &rows, format)
         }
         Some(Command::Report { what: ReportName::Targets { month, format } }) => {

@@ -11,9 +11,42 @@ use crate::domain::forecast::{Forecast, forecast};
 use crate::domain::money::Money;
 use crate::error::Result;
 
+/// What is forecast: the shop's total, each product category, or each of the best-selling
+/// products with a year of history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Total,
+    Category,
+    Product,
+}
+
+impl Scope {
+    pub fn parse(text: &str) -> Option<Scope> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" | "total" => Some(Scope::Total),
+            "category" => Some(Scope::Category),
+            "product" => Some(Scope::Product),
+            _ => None,
+        }
+    }
+
+    /// The next scope on screen (v).
+    pub fn next(self) -> Scope {
+        match self {
+            Scope::Total => Scope::Category,
+            Scope::Category => Scope::Product,
+            Scope::Product => Scope::Total,
+        }
+    }
+}
+
+/// Products forecast one by one: the best sellers of the last year, so the forecast stays
+/// quick on a shop of ten thousand products.
+pub const TOP_PRODUCTS: usize = 50;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeriesForecast {
-    /// The category, or empty for the shop's total.
+    /// The category, the product (SKU and name), or empty for the shop's total.
     pub name: String,
     /// Whole months of history, oldest first: (YYYY-MM, net).
     pub history: Vec<(String, Money)>,
@@ -43,13 +76,35 @@ fn filled(by_month: &BTreeMap<String, i64>, first: &str, last: &str) -> Vec<(Str
     out
 }
 
-/// Forecasts of `ahead` months (3-12 is sensible), for the total or per category.
-pub fn monthly(session: &Session, ahead: usize, by_category: bool) -> Result<Vec<SeriesForecast>> {
+/// Forecasts of `ahead` months (3-12 is sensible), for the total, per category, or per
+/// best-selling product (`TOP_PRODUCTS` of the last 12 whole months that have sold for a
+/// year, biggest first).
+pub fn monthly(session: &Session, ahead: usize, scope: Scope) -> Result<Vec<SeriesForecast>> {
     let today = session.clock.today();
     let this_month = format!("{}-{:02}", today.year(), today.month());
     let conn = session.db.conn();
     let mut series: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-    if by_category {
+    if scope == Scope::Product {
+        let year_ago = today.with_day(1).and_then(|d| d.checked_sub_months(chrono::Months::new(12))).unwrap_or(today);
+        let year_ago = format!("{}-{:02}", year_ago.year(), year_ago.month());
+        let mut stmt = conn.prepare(
+            "WITH best AS (
+                 SELECT key FROM sales_monthly WHERE dim = 'product' AND month >= ?2 AND month < ?1 AND key <> '0'
+                 GROUP BY key HAVING (SELECT min(month) FROM sales_monthly f
+                                      WHERE f.dim = 'product' AND f.key = sales_monthly.key) <= ?2
+                 ORDER BY sum(net) DESC LIMIT ?3)
+             SELECT p.sku || ' ' || p.name, s.month, s.net FROM best
+             JOIN sales_monthly s ON s.dim = 'product' AND s.key = best.key AND s.month < ?1
+             JOIN products p ON p.id = CAST(best.key AS INTEGER)",
+        )?;
+        let rows = stmt.query_map((&this_month, &year_ago, TOP_PRODUCTS as i64), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })?;
+        for row in rows {
+            let (product, month, net) = row?;
+            series.entry(product).or_default().insert(month, net);
+        }
+    } else if scope == Scope::Category {
         let mut stmt = conn.prepare(
             "SELECT coalesce(nullif(p.category, ''), '-'), s.month, sum(s.net) FROM sales_monthly s
              LEFT JOIN products p ON p.id = CAST(s.key AS INTEGER)
@@ -87,6 +142,11 @@ pub fn monthly(session: &Session, ahead: usize, by_category: bool) -> Result<Vec
         }
         out.push(SeriesForecast { name, history, months, forecast });
     }
+    if scope == Scope::Product {
+        let last_year =
+            |s: &SeriesForecast| -> Decimal { s.history.iter().rev().take(12).map(|(_, m)| m.value()).sum() };
+        out.sort_by(|a, b| last_year(b).cmp(&last_year(a)).then_with(|| a.name.cmp(&b.name)));
+    }
     Ok(out)
 }
 
@@ -100,7 +160,7 @@ pub const SEASON_HISTORY: usize = 12;
 /// `SEASON_HISTORY` months of sales, or none lately, are not listed (factor 1).
 pub fn season_factors(session: &Session) -> Result<std::collections::HashMap<String, Decimal>> {
     let mut factors = std::collections::HashMap::new();
-    for series in monthly(session, 2, true)? {
+    for series in monthly(session, 2, Scope::Category)? {
         if series.history.len() < SEASON_HISTORY {
             continue;
         }
@@ -117,18 +177,20 @@ pub fn season_factors(session: &Session) -> Result<std::collections::HashMap<Str
     Ok(factors)
 }
 
-/// The forecasts as rows: [category,] month, forecast, low, high, method, mape.
-pub fn rows(forecasts: &[SeriesForecast], by_category: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
+/// The forecasts as rows: [category or product,] month, forecast, low, high, method, mape.
+pub fn rows(forecasts: &[SeriesForecast], scope: Scope) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let mut columns = Vec::new();
-    if by_category {
-        columns.push("category");
+    match scope {
+        Scope::Total => {}
+        Scope::Category => columns.push("category"),
+        Scope::Product => columns.push("product"),
     }
     columns.extend(["month", "forecast", "low", "high", "method", "mape"]);
     let mut rows = Vec::new();
     for s in forecasts {
         for (month, (value, low, high)) in s.months.iter().zip(&s.forecast.months) {
             let mut row = Vec::new();
-            if by_category {
+            if scope != Scope::Total {
                 row.push(s.name.clone());
             }
             let money = |d: &Decimal| Money::round_from(*d).to_string();
@@ -164,13 +226,50 @@ mod tests {
             crate::ops::invoices::draft_from_orders(&mut s, &[number], crate::ops::invoices::Basis::Ordered).unwrap();
         crate::ops::invoices::issue(&mut s, d.invoice.id, d.invoice.version).unwrap();
         // Everything sold this month (November 2026): no whole month yet.
-        assert!(monthly(&s, 3, false).unwrap().is_empty());
+        assert!(monthly(&s, 3, Scope::Total).unwrap().is_empty());
         s.clock = crate::ops::Clock::Fixed("2026-12-02T10:00:00Z".into());
-        let f = monthly(&s, 3, false).unwrap();
+        let f = monthly(&s, 3, Scope::Total).unwrap();
         assert_eq!(f[0].history, vec![("2026-11".to_string(), Money::parse("13.98").unwrap())]);
         assert_eq!(f[0].months, ["2026-12", "2027-01", "2027-02"]);
-        let (columns, rows) = rows(&f, false);
+        let (columns, rows) = rows(&f, Scope::Total);
         assert_eq!(columns[0], "month");
         assert_eq!(rows[0][..4], ["2026-12", "13.98", "13.98", "13.98"]);
+    }
+
+    #[test]
+    fn best_selling_products_with_a_year_of_sales_get_their_own_forecast() {
+        let (s, _) = crate::ops::invoices::tests_support::shipped_order();
+        let id = |sku: &str| -> String {
+            s.db.conn()
+                .query_row("SELECT id FROM products WHERE sku = ?1", [sku], |r| r.get::<_, i64>(0))
+                .unwrap()
+                .to_string()
+        };
+        // PEN has sold for 14 months, TEA only for the last three: only PEN is forecast.
+        let insert = |sku: &str, month: String, net: i64| {
+            s.db.conn()
+                .execute(
+                    "INSERT INTO sales_monthly (dim, month, key, net, quantity, cost, invoices)
+                     VALUES ('product', ?1, ?2, ?3, 0, 0, 1)",
+                    (month, id(sku), net),
+                )
+                .unwrap();
+        };
+        for m in 0..14u32 {
+            let first =
+                NaiveDate::from_ymd_opt(2025, 9, 1).unwrap().checked_add_months(chrono::Months::new(m)).unwrap();
+            insert("PEN", format!("{}-{:02}", first.year(), first.month()), 1_000);
+        }
+        for month in ["2026-08", "2026-09", "2026-10"] {
+            insert("TEA", month.to_string(), 90_000);
+        }
+        let f = monthly(&s, 3, Scope::Product).unwrap();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].name, "PEN PEN name");
+        assert_eq!(f[0].forecast.months[0].0, Decimal::from(10), "a flat 10.00 a month");
+        let (columns, rows) = rows(&f, Scope::Product);
+        assert_eq!((columns[0], rows[0][0].as_str()), ("product", "PEN PEN name"));
+        assert_eq!(Scope::parse("product"), Some(Scope::Product));
+        assert_eq!(Scope::Product.next(), Scope::Total);
     }
 }

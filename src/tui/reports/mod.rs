@@ -70,7 +70,7 @@ pub struct TargetsScreen {
 /// The forecast on screen: the total or each category, as rows of history and forecast.
 #[derive(Debug)]
 pub struct ForecastScreen {
-    pub by_category: bool,
+    pub scope: crate::ops::forecast::Scope,
     pub series: Vec<crate::ops::forecast::SeriesForecast>,
     pub selected: usize,
 }
@@ -298,12 +298,14 @@ impl App {
                 }
                 Action::Open => self.open_item(Item::ALL[self.reports.item.min(Item::ALL.len() - 1)])?,
                 Action::ShowSales => self.open_sales(By::Period(Period::Month), false)?,
-                Action::ShowForecast => self.open_forecast(false)?,
+                Action::ShowForecast => self.open_forecast(crate::ops::forecast::Scope::Total)?,
                 Action::ShowTargets => self.open_targets(None)?,
                 Action::Refresh => self.enter_reports()?,
                 _ => {}
             },
-            Context::Sales if action == Action::ShowForecast => self.open_forecast(false)?,
+            Context::Sales if action == Action::ShowForecast => {
+                self.open_forecast(crate::ops::forecast::Scope::Total)?
+            }
             Context::Sales if action == Action::ShowTargets => self.open_targets(None)?,
             Context::Sales => self.sales_action(action)?,
             Context::Forecast => self.forecast_action(action)?,
@@ -404,9 +406,9 @@ impl App {
         Ok(())
     }
 
-    fn open_forecast(&mut self, by_category: bool) -> Result<()> {
-        let series = crate::ops::forecast::monthly(&self.session, FORECAST_MONTHS, by_category)?;
-        self.reports.forecast = Some(ForecastScreen { by_category, series, selected: 0 });
+    fn open_forecast(&mut self, scope: crate::ops::forecast::Scope) -> Result<()> {
+        let series = crate::ops::forecast::monthly(&self.session, FORECAST_MONTHS, scope)?;
+        self.reports.forecast = Some(ForecastScreen { scope, series, selected: 0 });
         self.reports.screen = ReportsScreen::Forecast;
         Ok(())
     }
@@ -415,12 +417,12 @@ impl App {
         let Some(f) = &mut self.reports.forecast else { return Ok(()) };
         match action {
             Action::Down | Action::Up => {
-                let rows = if f.by_category { f.series.len() } else { 1 };
+                let rows = if f.scope == crate::ops::forecast::Scope::Total { 1 } else { f.series.len() };
                 crate::tui::table::move_selection(&mut f.selected, rows, action);
             }
             Action::NextView | Action::PrevView => {
-                let by_category = !f.by_category;
-                self.open_forecast(by_category)?;
+                let scope = if action == Action::NextView { f.scope.next() } else { f.scope.next().next() };
+                self.open_forecast(scope)?;
             }
             Action::Back => {
                 self.reports.screen = ReportsScreen::Dashboard;

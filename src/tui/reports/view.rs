@@ -410,7 +410,11 @@ fn draw_forecast_chart(frame: &mut Frame<'_>, app: &App, area: Rect, f: &crate::
 fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let theme = &app.theme;
     let Some(f) = &app.reports.forecast else { return };
-    let what = if f.by_category { t("forecast.by_category") } else { t("forecast.total") };
+    let what = match f.scope {
+        crate::ops::forecast::Scope::Total => t("forecast.total"),
+        crate::ops::forecast::Scope::Category => t("forecast.by_category"),
+        crate::ops::forecast::Scope::Product => t("forecast.by_product"),
+    };
     let last = f.series.first().and_then(|s| s.history.last()).map(|(m, _)| m.clone()).unwrap_or_default();
     let months = super::FORECAST_MONTHS;
     let outer = block(app, tf("forecast.title", &[("what", &what), ("months", &months), ("last", &last)]));
@@ -424,10 +428,11 @@ fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
         return frame.render_widget(Paragraph::new(Line::styled(t("forecast.none"), theme.dim)), body);
     };
     let money = |d: &rust_decimal::Decimal| amount(&Money::round_from(*d));
-    if f.by_category {
+    if f.scope != crate::ops::forecast::Scope::Total {
         // Category names need room: three months at 80 columns, all six when wider.
         let shown = if body.width < 100 { 3 } else { months };
-        let mut titles = vec![report_column_label("category").to_string()];
+        let name = if f.scope == crate::ops::forecast::Scope::Product { "product" } else { "category" };
+        let mut titles = vec![report_column_label(name).to_string()];
         titles.extend(f.series[0].months.iter().take(shown).map(|m| period(m)));
         titles.push(report_column_label("mape").to_string());
         let rows: Vec<Vec<String>> = f
