@@ -1,5 +1,6 @@
-//! CSV as spreadsheets write it: UTF-8 with or without BOM, `,` `;` or tab, quoted fields,
-//! CRLF. Reading pins every problem to a line; writing neutralises formula injection.
+//! CSV as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK
+//! (Chinese spreadsheet programs), `,` `;` or tab, quoted fields, CRLF, decimal commas.
+//! Reading pins every problem to a line; writing neutralises formula injection.
 
 use std::io::Write;
 
@@ -15,6 +16,11 @@ pub struct Table {
     pub headers: Vec<String>,
     pub records: Vec<Record>,
     pub delimiter: u8,
+    /// How the bytes were read: UTF-8, UTF-16LE, UTF-16BE or GB18030.
+    pub encoding: &'static str,
+    /// Numbers were written with a decimal comma (`12,50`, `1.234,50`) and have been
+    /// read as `12.50` and `1234.50`.
+    pub decimal_comma: bool,
 }
 
 #[derive(Debug)]
@@ -51,7 +57,8 @@ impl Errors {
 
 /// Reads a file's bytes into a table, or refuses it with every structural error found.
 pub fn read_table(bytes: &[u8]) -> Result<Table> {
-    let text = decode(bytes)?;
+    let (text, encoding) = decode(bytes)?;
+    let text: &str = &text;
     let delimiter = detect_delimiter(text);
     if let Some(line) = unclosed_quote_line(text, delimiter) {
         let mut errors = Errors::default();
@@ -102,24 +109,97 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
         errors.push(1, "", "", t("csv.empty").to_string());
     }
     errors.into_result()?;
-    Ok(Table { headers, records, delimiter })
+    // A comma cannot be both the separator and the decimal mark.
+    let decimal_comma = delimiter != b',' && read_decimal_commas(&mut records, headers.len());
+    Ok(Table { headers, records, delimiter, encoding, decimal_comma })
 }
 
-/// UTF-8, with a BOM stripped. Bad bytes are refused naming the line they are on.
-fn decode(bytes: &[u8]) -> Result<&str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+/// The text of a file: UTF-8 (a BOM stripped), UTF-16 after its BOM, else GB18030 (which
+/// GBK is part of) when the bytes are valid as that. Anything else is refused naming the
+/// line the first bad byte is on.
+fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)> {
+    let refuse = |valid_up_to: usize| {
+        let line = bytes[..valid_up_to.min(bytes.len())].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let message = t("csv.not_utf8").to_string();
         Error::Import {
-            errors: vec![LineError {
-                line,
-                column: String::new(),
-                value: String::new(),
-                message: t("csv.not_utf8").to_string(),
-            }],
+            errors: vec![LineError { line, column: String::new(), value: String::new(), message }],
             more: 0,
         }
-    })
+    };
+    for (bom, encoding, name) in
+        [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, "UTF-16LE"), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, "UTF-16BE")]
+    {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return match encoding.decode_without_bom_handling_and_without_replacement(rest) {
+                Some(text) => Ok((text, name)),
+                None => Err(refuse(0)),
+            };
+        }
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((std::borrow::Cow::Borrowed(text), "UTF-8")),
+        Err(e) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+            Some(text) => Ok((text, "GB18030")),
+            None => Err(refuse(e.valid_up_to())),
+        },
+    }
+}
+
+/// `12,50`, `-0,5`, `1.234,50`: a number written with a decimal comma.
+fn comma_number(cell: &str) -> bool {
+    let digits = cell.trim().trim_start_matches(['-', '+']);
+    let Some((whole, fraction)) = digits.split_once(',') else { return false };
+    let groups: Vec<&str> = whole.split('.').collect();
+    let grouped = groups.len() == 1
+        || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    !whole.is_empty()
+        && grouped
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A whole number, possibly with `.` grouping thousands (`1.234`) as decimal-comma files do.
+fn whole_number(cell: &str) -> bool {
+    let digits = cell.trim().trim_start_matches(['-', '+']);
+    let groups: Vec<&str> = digits.split('.').collect();
+    groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && (groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)))
+}
+
+/// `1.234`: thousands grouped by points, which only a decimal-comma file writes.
+fn grouped_whole_number(cell: &str) -> bool {
+    whole_number(cell) && cell.contains('.')
+}
+
+/// Rewrites the columns written with decimal commas to decimal points: a column holding at
+/// least one `12,50` and otherwise only numbers and empty cells. Other columns (names,
+/// codes with leading zeros, dates) are left as they are. True when any column was.
+fn read_decimal_commas(records: &mut [Record], columns: usize) -> bool {
+    let numbers = |records: &[Record], column: usize, marked: fn(&str) -> bool| {
+        let mut cells = records.iter().filter_map(|r| r.fields.get(column)).filter(|c| !c.trim().is_empty());
+        let all = cells.clone().all(|c| comma_number(c) || whole_number(c));
+        all && cells.any(|c| marked(c))
+    };
+    let convert = |records: &mut [Record], column: usize| {
+        for record in records.iter_mut() {
+            if let Some(cell) = record.fields.get_mut(column) {
+                *cell = cell.trim().replace('.', "").replace(',', ".");
+            }
+        }
+    };
+    let commas: Vec<usize> = (0..columns).filter(|c| numbers(records, *c, comma_number)).collect();
+    if commas.is_empty() {
+        return false;
+    }
+    // The file writes decimal commas, so `1.000` in a column of whole numbers is a thousand.
+    let grouped: Vec<usize> =
+        (0..columns).filter(|c| !commas.contains(c) && numbers(records, *c, grouped_whole_number)).collect();
+    for column in commas.into_iter().chain(grouped) {
+        convert(records, column);
+    }
+    true
 }
 
 /// The separator used in the header line: the most frequent of `,` `;` and tab outside
@@ -300,6 +380,40 @@ mod tests {
         assert_eq!(tabs.records.len(), 1);
         let multiline = read_table(b"code,notes\nC1,\"one\ntwo\"\nC2,x\n").unwrap();
         assert_eq!(multiline.records[1].line, 4);
+    }
+
+    #[test]
+    fn utf16_and_gb18030_files_read_like_utf8() {
+        let text = "code;name;price\r\nC1;张伟;12,50\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        for (bytes, encoding) in [(le, "UTF-16LE"), (be, "UTF-16BE"), (gbk.into_owned(), "GB18030")] {
+            let table = read_table(&bytes).unwrap();
+            assert_eq!(table.encoding, encoding);
+            assert_eq!(table.records[0].fields, ["C1", "张伟", "12.50"], "{encoding}");
+        }
+        // Not UTF-8 and not GB18030 either: refused on the line of the bad byte.
+        let errors = err_lines(read_table(b"code,name\nC1,Ana\nC2,\x80\xff\n"));
+        assert_eq!(errors[0].line, 3);
+    }
+
+    #[test]
+    fn decimal_commas_are_read_in_number_columns_only() {
+        let table = read_table(
+            "sku;name;qty;price;date\n007;Tee 1,5 kg;1.000;1.234,50;27.11.2026\n008;Jam;2;-0,5;\n".as_bytes(),
+        )
+        .unwrap();
+        assert!(table.decimal_comma);
+        assert_eq!(table.records[0].fields, ["007", "Tee 1,5 kg", "1000", "1234.50", "27.11.2026"]);
+        assert_eq!(table.records[1].fields, ["008", "Jam", "2", "-0.5", ""]);
+        let dots = read_table(b"sku;price\nA;1.50\nB;2\n").unwrap();
+        assert!(!dots.decimal_comma);
+        assert_eq!(dots.records[0].fields[1], "1.50");
+        let commas_separate = read_table(b"sku,price\nA,\"1,50\"\n").unwrap();
+        assert!(!commas_separate.decimal_comma, "a comma-separated file keeps its quoted cells");
     }
 
     #[test]
