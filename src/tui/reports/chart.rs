@@ -11,8 +11,6 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::domain::money::Money;
-
 /// Room a chart needs to say more than the table beside it does.
 pub fn fits(area: Rect) -> bool {
     area.width >= 100 && area.height >= 30
@@ -48,7 +46,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, axis_style: Style, series: &[Seri
     let last = labels.len().saturating_sub(1);
     let x_labels: Vec<Line<'_>> =
         [0, last / 2, last].iter().filter_map(|i| labels.get(*i)).map(|l| Line::from(l.clone())).collect();
-    let money = |d: Decimal| Money::round_from(d.round_dp(0)).to_string();
+    let money = |d: Decimal| crate::i18n::format::number(&d.round_dp(0).normalize().to_string());
     let y_labels = vec![Line::from("0"), Line::from(money(top / Decimal::TWO)), Line::from(money(top))];
     let chart = Chart::new(datasets)
         .x_axis(Axis::default().style(axis_style).bounds([0.0, last.max(1) as f64]).labels(x_labels))

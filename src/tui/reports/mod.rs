@@ -493,7 +493,7 @@ impl App {
             Action::Filter => {
                 let field = |c: &'static str, v: String| FormField::new(c, crate::i18n::column_label(c), &v);
                 let form = Form::new(
-                    t("finance.period_title").to_string(),
+                    t("sales.form_title").to_string(),
                     vec![
                         field("from", sales.from.to_string()).hint(t("sales.day_hint")),
                         field("to", sales.to.to_string()).hint(t("sales.day_hint")),

@@ -435,18 +435,22 @@ fn draw_forecast(frame: &mut Frame<'_>, app: &App, area: Rect) {
         let mut titles = vec![report_column_label(name).to_string()];
         titles.extend(f.series[0].months.iter().take(shown).map(|m| period(m)));
         titles.push(report_column_label("mape").to_string());
+        let fixed: Vec<usize> = std::iter::once(0).chain(std::iter::repeat_n(11, titles.len() - 1)).collect();
+        let widths = table::widths(&fixed, usize::from(body.width));
+        for (title, w) in titles.iter_mut().zip(&widths).skip(1) {
+            *title = right(title, *w);
+        }
         let rows: Vec<Vec<String>> = f
             .series
             .iter()
             .map(|s| {
                 let mut row = vec![s.name.clone()];
-                row.extend(s.forecast.months.iter().take(shown).map(|(v, _, _)| money(v)));
-                row.push(s.forecast.mape.map(|m| m.to_string()).unwrap_or_default());
+                let figures = s.forecast.months.iter().take(shown).map(|(v, _, _)| money(v));
+                row.extend(figures.zip(&widths[1..]).map(|(m, w)| right(&m, *w)));
+                row.push(right(&s.forecast.mape.map(|m| m.to_string()).unwrap_or_default(), widths[titles.len() - 1]));
                 row
             })
             .collect();
-        let fixed: Vec<usize> = std::iter::once(0).chain(std::iter::repeat_n(9, titles.len() - 1)).collect();
-        let widths = table::widths(&fixed, usize::from(body.width));
         let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
         return table::draw(frame, table::table(theme, &refs, rows, Vec::new(), &widths), body, f.selected);
     }
