@@ -182,6 +182,10 @@ pub enum TableName {
     Orders,
     /// Monthly sales targets per salesperson (importing needs a manager)
     Targets,
+    /// Issued invoices and credit notes, one line per row (export only)
+    Invoices,
+    /// Payments and refunds, one allocation per row (export only)
+    Payments,
 }
 
 /// The dates and format of a finance report.
@@ -368,6 +372,8 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Targets => ops::targets::export(session, out),
         TableName::PurchaseOrders => ops::purchasing::export(session, out),
         TableName::Orders => ops::order_csv::export(session, out),
+        TableName::Invoices => ops::invoice_csv::export_invoices(session, out),
+        TableName::Payments => ops::invoice_csv::export_payments(session, out),
     }
 }
 
@@ -473,6 +479,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 TableName::Targets => ops::targets::import(&mut session, &bytes, dry_run)?,
                 TableName::Moves => {
                     return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
+                }
+                TableName::Invoices | TableName::Payments => {
+                    return Err(Error::BadArgument(crate::i18n::t("cli.documents_export_only").to_string()));
                 }
             };
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };

@@ -613,3 +613,63 @@ pub fn payment_problems(conn: &Connection) -> Result<Vec<(String, String)>> {
     }
     Ok(found)
 }
+
+/// A recorded payment as exported: who paid, how, and what it was put against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRecord {
+    pub number: String,
+    pub received_on: String,
+    pub customer_code: String,
+    pub method: String,
+    pub amount: Money,
+    pub reference: String,
+    /// (invoice number, amount) per allocation, in the order they were made.
+    pub allocations: Vec<(String, Money)>,
+}
+
+/// Every payment (refunds are negative), oldest first, with its allocations.
+pub fn for_each_payment(conn: &Connection, mut each: impl FnMut(PaymentRecord) -> Result<()>) -> Result<()> {
+    let mut allocations = conn.prepare_cached(
+        "SELECT coalesce(i.number, ''), a.amount FROM payment_allocations a
+         JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = ?1 ORDER BY a.id",
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.number, p.received_on, c.code, p.method, p.amount, p.reference
+         FROM payments p JOIN customers c ON c.id = p.customer_id ORDER BY p.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let allocated = allocations
+            .query_map([id], |a| Ok((a.get::<_, String>(0)?, Money::from_minor(a.get(1)?))))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        each(PaymentRecord {
+            number: r.get(1)?,
+            received_on: r.get(2)?,
+            customer_code: r.get(3)?,
+            method: r.get(4)?,
+            amount: Money::from_minor(r.get(5)?),
+            reference: r.get(6)?,
+            allocations: allocated,
+        })?;
+    }
+    Ok(())
+}
+
+/// An order's number by its id ('' when it is gone).
+pub fn order_number(conn: &Connection, order_id: i64) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT number FROM orders WHERE id = ?1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// An invoice's number by its id ('' for a draft or when it is gone).
+pub fn invoice_number(conn: &Connection, invoice_id: i64) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(number, '') FROM invoices WHERE id = ?1")?
+        .query_row([invoice_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}

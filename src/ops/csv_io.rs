@@ -349,9 +349,15 @@ impl<W: Write> SafeWriter<W> {
     }
 
     pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> Result<()> {
-        self.inner
-            .write_record(cells.into_iter().map(|c| neutralise(c).into_owned()))
-            .map_err(|e| Error::Io { path: "-".into(), source: std::io::Error::other(e) })
+        self.inner.write_record(cells.into_iter().map(|c| neutralise(c).into_owned())).map_err(|e| {
+            // Keep the I/O error as it is: a reader that stopped early (`| head`) is a broken
+            // pipe, which the command line treats as the end of the output, not a failure.
+            let source = match e.into_kind() {
+                csv::ErrorKind::Io(io) => io,
+                other => std::io::Error::other(format!("{other:?}")),
+            };
+            Error::Io { path: "-".into(), source }
+        })
     }
 
     pub fn finish(mut self) -> Result<()> {
