@@ -122,7 +122,7 @@ fn a_sales_figure_drills_down_to_its_orders() {
     app.handle_event(&key(KeyCode::Char('s')));
     enter(&mut app);
     assert_eq!(app.tab, Tab::Orders);
-    assert_eq!(app.orders.filter_input.value(), "from:2026-11-01 to:2026-11-30");
+    assert_eq!(app.orders.filter_input.value(), "from:2026-11-01 to:2026-11-27", "the month, up to the report's end");
     assert!(render(&app).contains("SO-000001"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Char('5')));
     app.handle_event(&key(KeyCode::Char('s')));
@@ -130,7 +130,7 @@ fn a_sales_figure_drills_down_to_its_orders() {
         app.handle_event(&key(KeyCode::Char('v'))); // category, product, customer
     }
     enter(&mut app);
-    assert_eq!(app.orders.filter_input.value(), "C000003 from:2026-01-01 to:2026-11-27");
+    assert_eq!(app.orders.filter_input.value(), "customer:C000003 from:2026-01-01 to:2026-11-27");
     assert!(render(&app).contains("SO-000001"), "{}", render(&app));
     // A category, a product, a region: the orders list filters by each.
     for (steps, filter) in [
@@ -188,11 +188,11 @@ fn a_target_is_set_by_keys_and_measured() {
 /// Waits for a report read in the background, as the input loop does between keys.
 fn settle(app: &mut App) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while app.waiting() && std::time::Instant::now() < deadline {
+    while app.busy() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(2));
         app.poll_background();
     }
-    assert!(!app.waiting(), "the report never arrived");
+    assert!(!app.busy(), "the report never arrived");
 }
 
 #[test]

@@ -415,6 +415,49 @@ fn reports(path: &Path) -> Result<()> {
     }
     views.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('t')))?);
     report("sales analysis: each grouping (this year)", &mut views, Duration::from_millis(1000));
+
+    // Read from the documents in the background: b (by order date) returns at once; the
+    // figures arrive when the months are read. By category, then filtered by a region.
+    let mut keys = Vec::new();
+    let mut arrivals = Vec::new();
+    let mut background = |app: &mut App, terminal: &mut Terminal<TestBackend>, events: &[Event]| -> Result<()> {
+        let started = Instant::now();
+        for event in events {
+            keys.push(timed(app, terminal, event)?);
+        }
+        while app.busy() {
+            std::thread::sleep(Duration::from_millis(2));
+            app.poll_background();
+            draw(terminal, app)?;
+        }
+        arrivals.push(started.elapsed());
+        Ok(())
+    };
+    timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
+    timed(&mut app, &mut terminal, &key(KeyCode::Char('s')))?;
+    timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?;
+    background(&mut app, &mut terminal, &[key(KeyCode::Char('b'))])?;
+    background(&mut app, &mut terminal, &[key(KeyCode::Char('b'))])?;
+    let region: String = {
+        let session = Session::start(Db::open(path)?, "bench", Clock::System)?;
+        session.db.conn().query_row("SELECT region FROM orders WHERE region <> '' LIMIT 1", [], |r| r.get(0))?
+    };
+    let mut filter = vec![key(KeyCode::Char('f')), key(KeyCode::Tab), key(KeyCode::Tab)];
+    filter.extend(format!("region={region}").chars().map(|c| key(KeyCode::Char(c))));
+    filter.push(Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    background(&mut app, &mut terminal, &filter)?;
+    report("sales from documents: keys while reading", &mut keys, Duration::from_millis(16));
+    report("sales from documents: figures on screen", &mut arrivals, Duration::from_millis(10_000));
+
+    timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
+    let mut forecasts = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('F')))?];
+    forecasts.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?);
+    forecasts.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?);
+    report("forecast: total, per category, per product", &mut forecasts, Duration::from_millis(1000));
+    let session = Session::start(Db::open(path)?, "bench", Clock::System)?;
+    let started = Instant::now();
+    ops::purchasing::plan(&session, None)?;
+    report("replenishment plan with season factors", &mut [started.elapsed()], Duration::from_millis(1000));
     Ok(())
 }
 

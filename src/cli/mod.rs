@@ -459,6 +459,10 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Import { table, file, dry_run }) => {
             let bytes = read_input(&file)?;
+            // Which encoding and separator were taken, when not UTF-8 with commas.
+            if let Some(dialect) = ops::csv_io::describe_dialect(&bytes) {
+                eprintln!("{dialect}");
+            }
             let report = match table {
                 TableName::Customers => ops::customers::import(&mut session, &bytes, dry_run)?,
                 TableName::Contacts => ops::crm::import_contacts(&mut session, &bytes, dry_run)?,

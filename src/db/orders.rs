@@ -531,11 +531,14 @@ pub struct OrderQuery {
     /// Today, for the overdue view.
     pub today: String,
     /// The delivery region, a product (SKU) or category on one of the lines, the
-    /// customer's tier; an empty value matches none set.
+    /// customer's tier, the customer's exact code; an empty value matches none set.
     pub region: Option<String>,
     pub product: Option<String>,
     pub category: Option<String>,
     pub tier: Option<String>,
+    pub customer: Option<String>,
+    /// Only orders that count as sales by order date: confirmed and later, not cancelled.
+    pub counted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -599,18 +602,20 @@ fn conditions(query: &OrderQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
         clauses.push("o.region = ? COLLATE NOCASE".into());
         params.push(Box::new(region.clone()));
     }
+    // Through `order_lines_by_product`: the orders holding the product are found from the
+    // product, not by reading every order of the period.
     if let Some(sku) = &query.product {
         clauses.push(
-            "EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id
-                     WHERE l.order_id = o.id AND p.sku = ? COLLATE NOCASE)"
+            "o.id IN (SELECT l.order_id FROM order_lines l
+                      WHERE l.product_id IN (SELECT id FROM products WHERE sku = ? COLLATE NOCASE))"
                 .into(),
         );
         params.push(Box::new(sku.clone()));
     }
     if let Some(category) = &query.category {
         clauses.push(
-            "EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id
-                     WHERE l.order_id = o.id AND p.category = ? COLLATE NOCASE)"
+            "o.id IN (SELECT l.order_id FROM order_lines l
+                      WHERE l.product_id IN (SELECT id FROM products WHERE category = ? COLLATE NOCASE))"
                 .into(),
         );
         params.push(Box::new(category.clone()));
@@ -618,6 +623,13 @@ fn conditions(query: &OrderQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
     if let Some(tier) = &query.tier {
         clauses.push("o.customer_id IN (SELECT id FROM customers WHERE tier = ? COLLATE NOCASE)".into());
         params.push(Box::new(tier.clone()));
+    }
+    if let Some(code) = &query.customer {
+        clauses.push("o.customer_id IN (SELECT id FROM customers WHERE code = ? COLLATE NOCASE)".into());
+        params.push(Box::new(code.clone()));
+    }
+    if query.counted {
+        clauses.push("o.status IN ('confirmed', 'partly_shipped', 'shipped', 'delivered', 'closed')".into());
     }
     if !query.from.is_empty() {
         clauses.push("o.order_date >= ?".into());
@@ -691,7 +703,13 @@ pub fn count(conn: &Connection, query: &OrderQuery) -> Result<usize> {
         && query.status.is_none()
         && query.salesperson.trim().is_empty()
         && query.from.is_empty()
-        && query.to.is_empty();
+        && query.to.is_empty()
+        && query.region.is_none()
+        && query.product.is_none()
+        && query.category.is_none()
+        && query.tier.is_none()
+        && query.customer.is_none()
+        && !query.counted;
     let stored = |statuses: &str| -> Result<usize> {
         let sql = format!("SELECT coalesce(sum(count), 0) FROM order_counts WHERE status IN ({statuses})");
         let n: i64 = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;

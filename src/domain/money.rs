@@ -21,6 +21,24 @@ pub enum AmountError {
     OutOfRange(String),
 }
 
+/// `text` with a decimal point and no grouping, or `None` when its marks make no sense.
+/// A lone comma is a decimal comma; with both marks, the last is the decimal one and the
+/// other must group the whole part by threes.
+fn plain_decimal(text: &str) -> Option<String> {
+    let (Some(dot), Some(comma)) = (text.rfind('.'), text.rfind(',')) else {
+        return Some(if text.contains('.') { text.to_string() } else { text.replacen(',', ".", 1) });
+    };
+    let (mark, group) = if comma > dot { (',', '.') } else { ('.', ',') };
+    let (whole, fraction) = text.rsplit_once(mark)?;
+    let sign = if whole.starts_with(['-', '+']) { &whole[..1] } else { "" };
+    let groups: Vec<&str> = whole[sign.len()..].split(group).collect();
+    let grouped = groups.len() >= 2
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && !fraction.contains(group);
+    grouped.then(|| format!("{sign}{}.{fraction}", groups.concat()))
+}
+
 macro_rules! fixed_point {
     ($(#[$doc:meta])* $name:ident, $scale:expr) => {
         $(#[$doc])*
@@ -62,11 +80,11 @@ macro_rules! fixed_point {
                 Ok(this)
             }
 
-            /// Parses what a person or a spreadsheet wrote: `12.5`, `-3`, or `12,5` with a
-            /// decimal comma when there is no dot.
+            /// Parses what a person or a spreadsheet wrote: `12.5`, `-3`, `12,5` with a
+            /// decimal comma when there is no dot, and thousands grouped either way
+            /// (`1,234.50`, `1.234,50`: the last mark is the decimal one).
             pub fn parse(text: &str) -> Result<Self, AmountError> {
-                let trimmed = text.trim();
-                let dotted = if trimmed.contains('.') { trimmed.to_string() } else { trimmed.replacen(',', ".", 1) };
+                let dotted = plain_decimal(text.trim()).ok_or_else(|| AmountError::NotANumber(text.to_string()))?;
                 let value = Decimal::from_str(&dotted).map_err(|_| AmountError::NotANumber(text.to_string()))?;
                 Self::exact(value)
             }
@@ -140,6 +158,16 @@ mod tests {
         assert_eq!(negative.times(Quantity::parse("1").unwrap()).to_string(), "-0.13");
         let weighed = Price::parse("3.99").unwrap().times(Quantity::parse("0.375").unwrap());
         assert_eq!(weighed.to_string(), "1.50");
+    }
+
+    #[test]
+    fn thousands_are_read_either_way_round() {
+        assert_eq!(Money::parse("1.234,50").unwrap().to_minor().unwrap(), 123_450);
+        assert_eq!(Money::parse("-1,234,567.5").unwrap().to_minor().unwrap(), -123_456_750);
+        assert_eq!(Quantity::parse("1.000,250").unwrap().to_string(), "1000.250");
+        for bad in ["1,2.3", "12.34,5.6", ",5.0", "1.23,4", "1,2345.6"] {
+            assert!(matches!(Money::parse(bad), Err(AmountError::NotANumber(_))), "{bad}");
+        }
     }
 
     #[test]

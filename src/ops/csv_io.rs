@@ -1,6 +1,7 @@
 //! CSV as spreadsheets write it: UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK
-//! (Chinese spreadsheet programs), `,` `;` or tab, quoted fields, CRLF, decimal commas.
-//! Reading pins every problem to a line; writing neutralises formula injection.
+//! (Chinese spreadsheet programs), `,` `;` or tab, quoted fields, CRLF. (Decimal commas
+//! are read by the number fields themselves: `Money::parse`.) Reading pins every problem
+//! to a line; writing neutralises formula injection.
 
 use std::io::Write;
 
@@ -18,9 +19,6 @@ pub struct Table {
     pub delimiter: u8,
     /// How the bytes were read: UTF-8, UTF-16LE, UTF-16BE or GB18030.
     pub encoding: &'static str,
-    /// Numbers were written with a decimal comma (`12,50`, `1.234,50`) and have been
-    /// read as `12.50` and `1234.50`.
-    pub decimal_comma: bool,
 }
 
 #[derive(Debug)]
@@ -109,9 +107,22 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
         errors.push(1, "", "", t("csv.empty").to_string());
     }
     errors.into_result()?;
-    // A comma cannot be both the separator and the decimal mark.
-    let decimal_comma = delimiter != b',' && read_decimal_commas(&mut records, headers.len());
-    Ok(Table { headers, records, delimiter, encoding, decimal_comma })
+    Ok(Table { headers, records, delimiter, encoding })
+}
+
+/// What an import will read a file as, for the user to see: its encoding and separator,
+/// when they are not the plain UTF-8 with commas most files are.
+pub fn describe_dialect(bytes: &[u8]) -> Option<String> {
+    let (text, encoding) = decode(bytes).ok()?;
+    let delimiter = detect_delimiter(&text);
+    if encoding == "UTF-8" && delimiter == b',' {
+        return None;
+    }
+    let separator = match delimiter {
+        b'\t' => "tab".to_string(),
+        d => format!("'{}'", d as char),
+    };
+    Some(tf("csv.dialect", &[("encoding", &encoding), ("separator", &separator)]))
 }
 
 /// The text of a file: UTF-8 (a BOM stripped), UTF-16 after its BOM, else GB18030 (which
@@ -139,67 +150,42 @@ fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((std::borrow::Cow::Borrowed(text), "UTF-8")),
-        Err(e) => match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-            Some(text) => Ok((text, "GB18030")),
-            None => Err(refuse(e.valid_up_to())),
-        },
-    }
-}
-
-/// `12,50`, `-0,5`, `1.234,50`: a number written with a decimal comma.
-fn comma_number(cell: &str) -> bool {
-    let digits = cell.trim().trim_start_matches(['-', '+']);
-    let Some((whole, fraction)) = digits.split_once(',') else { return false };
-    let groups: Vec<&str> = whole.split('.').collect();
-    let grouped = groups.len() == 1
-        || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
-    !whole.is_empty()
-        && grouped
-        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
-        && !fraction.is_empty()
-        && fraction.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A whole number, possibly with `.` grouping thousands (`1.234`) as decimal-comma files do.
-fn whole_number(cell: &str) -> bool {
-    let digits = cell.trim().trim_start_matches(['-', '+']);
-    let groups: Vec<&str> = digits.split('.').collect();
-    groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
-        && (groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)))
-}
-
-/// `1.234`: thousands grouped by points, which only a decimal-comma file writes.
-fn grouped_whole_number(cell: &str) -> bool {
-    whole_number(cell) && cell.contains('.')
-}
-
-/// Rewrites the columns written with decimal commas to decimal points: a column holding at
-/// least one `12,50` and otherwise only numbers and empty cells. Other columns (names,
-/// codes with leading zeros, dates) are left as they are. True when any column was.
-fn read_decimal_commas(records: &mut [Record], columns: usize) -> bool {
-    let numbers = |records: &[Record], column: usize, marked: fn(&str) -> bool| {
-        let mut cells = records.iter().filter_map(|r| r.fields.get(column)).filter(|c| !c.trim().is_empty());
-        let all = cells.clone().all(|c| comma_number(c) || whole_number(c));
-        all && cells.any(|c| marked(c))
-    };
-    let convert = |records: &mut [Record], column: usize| {
-        for record in records.iter_mut() {
-            if let Some(cell) = record.fields.get_mut(column) {
-                *cell = cell.trim().replace('.', "").replace(',', ".");
+        Err(e) if looks_like_gbk(bytes) => {
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(text) => Ok((text, "GB18030")),
+                None => Err(refuse(e.valid_up_to())),
             }
         }
-    };
-    let commas: Vec<usize> = (0..columns).filter(|c| numbers(records, *c, comma_number)).collect();
-    if commas.is_empty() {
+        Err(e) => Err(refuse(e.valid_up_to())),
+    }
+}
+
+/// Whether bytes that are not UTF-8 read as Chinese text in GBK/GB18030 rather than as
+/// UTF-8 with a stray byte or as a Western code page (Windows-1252 `Müller` is valid
+/// GB18030 too, as nonsense). Chinese characters in GBK are pairs of bytes both above
+/// 0xA0 nearly always; an accented Latin letter is one high byte before plain ASCII. And a
+/// file that is mostly good UTF-8 is UTF-8 with a bad byte, to be refused, not re-read.
+fn looks_like_gbk(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let bad = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
+    let good = text.chars().filter(|c| !c.is_ascii() && *c != char::REPLACEMENT_CHARACTER).count();
+    if good >= bad {
         return false;
     }
-    // The file writes decimal commas, so `1.000` in a column of whole numbers is a thousand.
-    let grouped: Vec<usize> =
-        (0..columns).filter(|c| !commas.contains(c) && numbers(records, *c, grouped_whole_number)).collect();
-    for column in commas.into_iter().chain(grouped) {
-        convert(records, column);
+    let (mut pairs, mut chinese) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        pairs += 1;
+        if bytes[i] > 0xA0 && bytes.get(i + 1).is_some_and(|b| *b > 0xA0) {
+            chinese += 1;
+        }
+        i += 2;
     }
-    true
+    pairs > 0 && chinese * 10 >= pairs * 9
 }
 
 /// The separator used in the header line: the most frequent of `,` `;` and tab outside
@@ -399,27 +385,25 @@ mod tests {
         for (bytes, encoding) in [(le, "UTF-16LE"), (be, "UTF-16BE"), (gbk.into_owned(), "GB18030")] {
             let table = read_table(&bytes).unwrap();
             assert_eq!(table.encoding, encoding);
-            assert_eq!(table.records[0].fields, ["C1", "张伟", "12.50"], "{encoding}");
+            assert_eq!(table.records[0].fields, ["C1", "张伟", "12,50"], "{encoding}");
         }
         // Not UTF-8 and not GB18030 either: refused on the line of the bad byte.
         let errors = err_lines(read_table(b"code,name\nC1,Ana\nC2,\x80\xff\n"));
         assert_eq!(errors[0].line, 3);
-    }
-
-    #[test]
-    fn decimal_commas_are_read_in_number_columns_only() {
-        let table = read_table(
-            "sku;name;qty;price;date\n007;Tee 1,5 kg;1.000;1.234,50;27.11.2026\n008;Jam;2;-0,5;\n".as_bytes(),
-        )
-        .unwrap();
-        assert!(table.decimal_comma);
-        assert_eq!(table.records[0].fields, ["007", "Tee 1,5 kg", "1000", "1234.50", "27.11.2026"]);
-        assert_eq!(table.records[1].fields, ["008", "Jam", "2", "-0.5", ""]);
-        let dots = read_table(b"sku;price\nA;1.50\nB;2\n").unwrap();
-        assert!(!dots.decimal_comma);
-        assert_eq!(dots.records[0].fields[1], "1.50");
-        let commas_separate = read_table(b"sku,price\nA,\"1,50\"\n").unwrap();
-        assert!(!commas_separate.decimal_comma, "a comma-separated file keeps its quoted cells");
+        // Windows-1252 German would read as GB18030 nonsense (M\u{9ED7}ler): refused instead.
+        let errors = err_lines(read_table(b"code;name;city\nC1;M\xfcller;K\xf6ln\n"));
+        assert_eq!(errors[0].line, 2);
+        // Good UTF-8 with one stray byte is refused, not re-read as GB18030.
+        let errors = err_lines(read_table(
+            "code,name\nC1,Zoë Müller 张伟\nC2,\u{00e9}"
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain([0xB1, b'\n'])
+                .collect::<Vec<u8>>()
+                .as_slice(),
+        ));
+        assert_eq!(errors[0].line, 3);
     }
 
     #[test]

@@ -88,14 +88,15 @@ pub fn monthly(session: &Session, ahead: usize, scope: Scope) -> Result<Vec<Seri
         let year_ago = today.with_day(1).and_then(|d| d.checked_sub_months(chrono::Months::new(12))).unwrap_or(today);
         let year_ago = format!("{}-{:02}", year_ago.year(), year_ago.month());
         let mut stmt = conn.prepare(
-            "WITH best AS (
-                 SELECT key FROM sales_monthly WHERE dim = 'product' AND month >= ?2 AND month < ?1 AND key <> '0'
-                 GROUP BY key HAVING (SELECT min(month) FROM sales_monthly f
-                                      WHERE f.dim = 'product' AND f.key = sales_monthly.key) <= ?2
-                 ORDER BY sum(net) DESC LIMIT ?3)
-             SELECT p.sku || ' ' || p.name, s.month, s.net FROM best
-             JOIN sales_monthly s ON s.dim = 'product' AND s.key = best.key AND s.month < ?1
-             JOIN products p ON p.id = CAST(best.key AS INTEGER)",
+            // One pass over the products' months picks the best sellers; a second reads
+            // their history (a lookup per product would scan the months for each).
+            "WITH best AS MATERIALIZED (
+                 SELECT key FROM sales_monthly WHERE dim = 'product' AND month < ?1 AND key <> '0'
+                 GROUP BY key HAVING min(month) <= ?2
+                 ORDER BY sum(CASE WHEN month >= ?2 THEN net ELSE 0 END) DESC LIMIT ?3)
+             SELECT p.sku || ' ' || p.name, s.month, s.net FROM sales_monthly s
+             JOIN products p ON p.id = CAST(s.key AS INTEGER)
+             WHERE s.dim = 'product' AND s.month < ?1 AND s.key IN (SELECT key FROM best)",
         )?;
         let rows = stmt.query_map((&this_month, &year_ago, TOP_PRODUCTS as i64), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
@@ -157,11 +158,14 @@ pub const SEASON_HISTORY: usize = 12;
 /// How much busier each category's next two months are forecast to be than its last two
 /// whole months (the weeks the replenishment plan smooths), as a factor kept within 0.5-2
 /// so one odd forecast cannot empty or flood the shelves. Categories with less than
-/// `SEASON_HISTORY` months of sales, or none lately, are not listed (factor 1).
+/// `SEASON_HISTORY` months of sales, none lately, or a forecast more than 50 % off over
+/// its last six months are not listed (factor 1).
 pub fn season_factors(session: &Session) -> Result<std::collections::HashMap<String, Decimal>> {
     let mut factors = std::collections::HashMap::new();
     for series in monthly(session, 2, Scope::Category)? {
-        if series.history.len() < SEASON_HISTORY {
+        // A forecast that missed the last months by more than half steers nothing.
+        let trusted = series.forecast.mape.is_some_and(|m| m <= Decimal::from(50));
+        if series.history.len() < SEASON_HISTORY || !trusted {
             continue;
         }
         let recent: Decimal = series.history.iter().rev().take(2).map(|(_, m)| m.value()).sum();

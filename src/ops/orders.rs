@@ -997,25 +997,28 @@ fn filter_value(value: &str) -> Option<String> {
     Some(if value == "-" { String::new() } else { value.to_string() })
 }
 
-/// Writes `value` so `parse_filter` reads it back as one word.
+/// Writes `value` so `parse_filter` reads it back as one word (a quote inside cannot be
+/// written, and is left out).
 pub fn quote_filter_value(value: &str) -> String {
+    let value = value.replace('"', "");
     if value.is_empty() {
         "-".to_string()
     } else if value.chars().any(char::is_whitespace) {
-        format!("\"{}\"", value.replace('"', ""))
+        format!("\"{value}\"")
     } else {
-        value.to_string()
+        value
     }
 }
 
 /// What the list's filter line says: `sp:alice status:shipped from:2026-11-01
-/// to:2026-11-30 region:North product:TEA-G category:"Tea & Coffee" tier:VIP` and any other
-/// words (an order number, part of a customer's name or code). Unknown statuses and dates
-/// that are not dates are named back.
+/// to:2026-11-30 region:North product:TEA-G category:"Tea & Coffee" tier:VIP
+/// customer:C000123 status:counted` and any other words (an order number, part of a
+/// customer's name or code). Unknown statuses and dates that are not dates are named back,
+/// and the query is left as it was.
 pub fn parse_filter(text: &str, query: &mut repo::OrderQuery) -> std::result::Result<(), String> {
     let mut words = Vec::new();
     let (mut status, mut salesperson, mut from, mut to) = (None, String::new(), String::new(), String::new());
-    (query.region, query.product, query.category, query.tier) = (None, None, None, None);
+    let mut parsed = repo::OrderQuery { view: query.view, today: query.today.clone(), ..Default::default() };
     let words_in = filter_words(text);
     for word in words_in.iter().map(String::as_str) {
         let date = |v: &str| match parse_date(v) {
@@ -1024,21 +1027,26 @@ pub fn parse_filter(text: &str, query: &mut repo::OrderQuery) -> std::result::Re
         };
         match word.split_once(':') {
             Some(("sp" | "salesperson", v)) if !v.is_empty() => salesperson = v.to_string(),
+            Some(("status", "counted")) => parsed.counted = true,
             Some(("status", v)) if !v.is_empty() => {
                 status =
                     Some(OrderStatus::parse(v).map_err(|p| format!("status: {}", crate::error::describe_problem(&p)))?)
             }
             Some(("from", v)) if !v.is_empty() => from = date(v)?,
             Some(("to", v)) if !v.is_empty() => to = date(v)?,
-            Some(("region", v)) if !v.is_empty() => query.region = filter_value(v),
-            Some(("product", v)) if !v.is_empty() => query.product = filter_value(v),
-            Some(("category", v)) if !v.is_empty() => query.category = filter_value(v),
-            Some(("tier", v)) if !v.is_empty() => query.tier = filter_value(v),
+            Some(("region", v)) if !v.is_empty() => parsed.region = filter_value(v),
+            Some(("product", v)) if !v.is_empty() => parsed.product = filter_value(v),
+            Some(("category", v)) if !v.is_empty() => parsed.category = filter_value(v),
+            Some(("tier", v)) if !v.is_empty() => parsed.tier = filter_value(v),
+            Some(("customer", v)) if !v.is_empty() => parsed.customer = filter_value(v),
             _ => words.push(word),
         }
     }
-    (query.filter, query.status, query.salesperson, query.from, query.to) =
+    (parsed.filter, parsed.status, parsed.salesperson, parsed.from, parsed.to) =
         (words.join(" "), status, salesperson, from, to);
+    // Anything else the query holds (a customer picked elsewhere) is kept.
+    parsed.customer_id = query.customer_id;
+    *query = parsed;
     Ok(())
 }
 

@@ -76,19 +76,29 @@ impl By {
 }
 
 /// One row of a sales report: its keys (one or two), then the figures.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figures {
     pub net: Money,
     pub quantity: Quantity,
-    pub invoices: i64,
+    /// Documents counted (invoices, or orders by order date). Unknown for a category from
+    /// the summaries: they count invoices per product, and one invoice can hold several
+    /// products of a category.
+    pub invoices: Option<i64>,
     pub cost: Money,
+}
+
+impl Default for Figures {
+    /// Nothing sold yet: zero documents, known.
+    fn default() -> Self {
+        Figures { net: Money::ZERO, quantity: Quantity::ZERO, invoices: Some(0), cost: Money::ZERO }
+    }
 }
 
 impl Figures {
     fn add(&mut self, other: &Figures) {
         self.net = self.net + other.net;
         self.quantity = self.quantity + other.quantity;
-        self.invoices += other.invoices;
+        self.invoices = self.invoices.zip(other.invoices).map(|(a, b)| a + b);
         self.cost = self.cost + other.cost;
     }
 
@@ -98,7 +108,8 @@ impl Figures {
 
     /// Net per invoice, when there were any.
     pub fn average(&self) -> Option<Money> {
-        (self.invoices > 0).then(|| Money::round_from(self.net.value() / Decimal::from(self.invoices)))
+        let invoices = self.invoices.filter(|n| *n > 0)?;
+        Some(Money::round_from(self.net.value() / Decimal::from(invoices)))
     }
 
     /// Margin as a percentage of net, one decimal.
@@ -131,7 +142,7 @@ impl SalesReport {
                 row.extend(period.clone());
                 row.push(f.net.to_string());
                 row.push(f.quantity.value().normalize().to_string());
-                row.push(f.invoices.to_string());
+                row.push(f.invoices.map(|n| n.to_string()).unwrap_or_default());
                 row.push(f.average().map(|m| m.to_string()).unwrap_or_default());
                 row.push(f.cost.to_string());
                 row.push(f.margin().to_string());
@@ -183,7 +194,7 @@ fn figures(net: i64, quantity: i64, invoices: i64, cost: i64) -> Figures {
     Figures {
         net: Money::from_minor(net),
         quantity: Quantity::from_minor(quantity),
-        invoices,
+        invoices: Some(invoices),
         cost: Money::from_minor(cost),
     }
 }
@@ -244,7 +255,10 @@ pub fn report(session: &Session, by: By, by2: Option<Period>, from: NaiveDate, t
                 ))
             })?;
             for row in rows {
-                let (group, month, f) = row?;
+                let (group, month, mut f) = row?;
+                if dim == Dim::Category {
+                    f.invoices = None;
+                }
                 let period = match by2 {
                     Some(p) => {
                         let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap_or(from);

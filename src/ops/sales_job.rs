@@ -1,7 +1,7 @@
 //! A sales report that reads the documents (filtered, or by order date) can take seconds on
 //! a large shop, longer than the input loop may wait. It runs on its own thread with its
-//! own read-only connection, says how far it has got, and stops between months when a newer
-//! report replaces it or the screen is left.
+//! own read-only connection, says how far it has got, and stops (interrupted mid-query)
+//! when a newer report replaces it or the sales screen is left.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -12,10 +12,10 @@ use super::sales::{Query, SalesReport, run};
 use crate::db::Db;
 use crate::error::{Error, Result};
 
-#[derive(Debug)]
 pub struct SalesJob {
     pub query: Query,
     stop: Arc<AtomicBool>,
+    interrupt: rusqlite::InterruptHandle,
     done: Arc<AtomicUsize>,
     total: Arc<AtomicUsize>,
     answer: Receiver<Result<Option<SalesReport>>>,
@@ -28,6 +28,7 @@ impl SalesJob {
         let Some(path) = session.db.path() else { return Ok(None) };
         let reader =
             Session { db: Db::open_reader(path)?, operator: session.operator.clone(), clock: session.clock.clone() };
+        let interrupt = reader.db.conn().get_interrupt_handle();
         let (stop, done, total) =
             (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
         let (reply, answer) = channel();
@@ -45,7 +46,7 @@ impl SalesJob {
                 let _ = reply.send(outcome);
             })
             .map_err(|source| Error::Io { path: "sales-report thread".into(), source })?;
-        Ok(Some(SalesJob { query, stop, done, total, answer }))
+        Ok(Some(SalesJob { query, stop, interrupt, done, total, answer }))
     }
 
     /// Months read so far, of how many (0 of 0 until the first month is read).
@@ -59,15 +60,23 @@ impl SalesJob {
             Ok(outcome) => Some(outcome),
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => {
-                Some(Err(Error::Refused(crate::i18n::t("err.search_stopped").to_string())))
+                Some(Err(Error::Refused(crate::i18n::t("sales.job_stopped").to_string())))
             }
         }
     }
 }
 
+impl std::fmt::Debug for SalesJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SalesJob").field("query", &self.query).field("progress", &self.progress()).finish()
+    }
+}
+
 impl Drop for SalesJob {
-    /// Nobody will read the answer: the thread stops after the month it is reading.
+    /// Nobody will read the answer: the month being read is interrupted and the thread ends,
+    /// so replaced reports do not pile up on the shop server's few cores.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        self.interrupt.interrupt();
     }
 }

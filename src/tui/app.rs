@@ -299,7 +299,13 @@ impl App {
     /// True while a filter is being run in the background.
     pub fn waiting(&self) -> bool {
         self.search.as_ref().is_some_and(CustomerSearch::waiting)
-            || self.reports.sales.as_ref().is_some_and(|s| s.job.is_some())
+    }
+
+    /// True while anything runs in the background (a customer filter, a sales report read
+    /// from the documents): the input loop then wakes often to show results and progress.
+    /// Keys never wait for a report.
+    pub fn busy(&self) -> bool {
+        self.waiting() || self.reports.sales.as_ref().is_some_and(|s| s.job.is_some())
     }
 
     /// Waits for the background filter's result and shows it.

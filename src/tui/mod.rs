@@ -54,7 +54,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
             continue;
         }
         // While a filter runs in the background, wake often to show its result promptly.
-        let timeout = if app.waiting() { BACKGROUND_POLL } else { IDLE_POLL };
+        let timeout = if app.busy() { BACKGROUND_POLL } else { IDLE_POLL };
         if event::poll(timeout).map_err(io)? {
             // Apply every event already waiting before drawing again: a scanner's burst or
             // a fast typist's keys all land, in order, in the fields they were meant for.
@@ -67,7 +67,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
                 }
             }
             app.end_batch();
-        } else if !app.waiting() {
+        } else if !app.busy() {
             app.tick();
         }
         app.poll_background();

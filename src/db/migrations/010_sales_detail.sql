@@ -22,3 +22,7 @@ SELECT o.id AS order_id,
 FROM orders o
 JOIN order_lines l ON l.order_id = o.id
 LEFT JOIN products p ON p.id = l.product_id;
+
+-- The orders holding a product (drill-down from a product's or category's sales, the
+-- orders list's product: and category: filters), found from the product.
+CREATE INDEX order_lines_by_product ON order_lines (product_id, order_id);

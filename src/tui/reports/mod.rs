@@ -183,7 +183,7 @@ impl SalesScreen {
                     match column - keys {
                         0 => f.net.value(),
                         1 => f.quantity.value(),
-                        2 => rust_decimal::Decimal::from(f.invoices),
+                        2 => rust_decimal::Decimal::from(f.invoices.unwrap_or(0)),
                         3 => f.average().map(|m| m.value()).unwrap_or_default(),
                         4 => f.cost.value(),
                         5 => f.margin().value(),
@@ -503,10 +503,13 @@ impl App {
                 self.reports.screen = ReportsScreen::Period(Box::new(form));
             }
             Action::Back => {
+                // Leaving the screen stops a report still being read.
+                sales.job = None;
                 self.reports.screen = ReportsScreen::Dashboard;
                 self.enter_reports()?;
             }
-            Action::Open => self.drill_down()?,
+            // The rows behind a figure are those of the report on screen, not one being read.
+            Action::Open if sales.job.is_none() => self.drill_down()?,
             _ => {}
         }
         Ok(())
@@ -524,12 +527,14 @@ impl App {
             (By::Period(_), None) => span(group).unwrap_or((sales.from, sales.to)),
             _ => (sales.from, sales.to),
         };
+        // A quarter or year against the dimension reaches no further than the report does.
+        let (from, to) = (from.max(sales.from), to.min(sales.to));
         let term = |dim: Dim, value: &str| -> String {
             let first_word = || value.split_whitespace().next().unwrap_or_default().to_string();
             let quoted = crate::ops::orders::quote_filter_value(if value == "-" { "" } else { value });
             match dim {
                 // Rows name products and customers by code and name; the code is what matches.
-                Dim::Customer => first_word(),
+                Dim::Customer => format!("customer:{}", first_word()),
                 Dim::Product => format!("product:{}", first_word()),
                 Dim::Salesperson => format!("sp:{quoted}"),
                 Dim::Region => format!("region:{quoted}"),
@@ -544,6 +549,9 @@ impl App {
                 return Ok(());
             }
             terms.push(term(dim, group));
+        }
+        if sales.basis == sales::Basis::Ordered {
+            terms.push("status:counted".into());
         }
         let filter = format!("{} from:{from} to:{to}", terms.join(" ")).trim().to_string();
         self.tab = Tab::Orders;

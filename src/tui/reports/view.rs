@@ -235,23 +235,21 @@ fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Paragraph::new(Line::styled(truncate(t("sales.keys"), usize::from(keys_area.width)), theme.dim)),
         keys_area,
     );
-    let body = match &s.job {
-        Some(job) => {
-            let [gauge, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
-            let (done, total) = job.progress();
-            let label = tf("sales.reading", &[("done", &done), ("total", &total.max(1))]);
-            let ratio = if total == 0 { 0.0 } else { done as f64 / total as f64 };
-            frame.render_widget(
-                ratatui::widgets::LineGauge::default()
-                    .ratio(ratio.clamp(0.0, 1.0))
-                    .label(truncate(&label, usize::from(gauge.width) / 2))
-                    .filled_style(theme.selected),
-                gauge,
-            );
-            rest
-        }
-        None => body,
-    };
+    // While a report is read from the documents only its progress shows: the rows of the
+    // previous report would not match the title.
+    if let Some(job) = &s.job {
+        let [gauge, _] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+        let (done, total) = job.progress();
+        let label = tf("sales.reading", &[("done", &done), ("total", &total.max(1))]);
+        let ratio = if total == 0 { 0.0 } else { done as f64 / total as f64 };
+        return frame.render_widget(
+            ratatui::widgets::LineGauge::default()
+                .ratio(ratio.clamp(0.0, 1.0))
+                .label(truncate(&label, usize::from(gauge.width) / 2))
+                .filled_style(theme.selected),
+            gauge,
+        );
+    }
     if s.report.rows.is_empty() {
         return frame.render_widget(Paragraph::new(Line::styled(t("sales.none"), theme.dim)), body);
     }
