@@ -161,3 +161,20 @@ fn finance_reports_at_both_sizes() {
         insta::assert_snapshot!(format!("invoice_list_{w}x{h}"), render(&app));
     }
 }
+
+/// On a file the finance reports are read on another thread: the screen says so, keys keep
+/// working, and the figures arrive.
+#[test]
+fn finance_reports_are_read_in_the_background() {
+    let (_dir, mut app) = on_file(&invoiced(80, 24), 80, 24);
+    app.handle_event(&key(KeyCode::Char('4')));
+    app.handle_event(&key(KeyCode::Char('R')));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("2026-11") && screen.contains("3.43"), "{screen}");
+    // The next report replaces the first; its rows are never taken for the old one's.
+    app.handle_event(&key(KeyCode::Char('v')));
+    app.handle_event(&key(KeyCode::Char('v')));
+    settle(&mut app);
+    assert!(render(&app).contains("Payments received"), "{}", render(&app));
+}

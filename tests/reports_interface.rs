@@ -185,26 +185,10 @@ fn a_target_is_set_by_keys_and_measured() {
     assert!(render(&app).contains("Targets · 2026-10") && render(&app).contains("No targets"), "{}", render(&app));
 }
 
-/// Waits for a report read in the background, as the input loop does between keys.
-fn settle(app: &mut App) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while app.busy() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        app.poll_background();
-    }
-    assert!(!app.busy(), "the report never arrived");
-}
-
 #[test]
 fn filtered_and_order_date_reports_are_read_in_the_background() {
     // The shop on a file, so a second connection can read it on another thread.
-    let memory = shop_with_a_sale(80, 24);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shop.db");
-    memory.session.db.conn().execute("VACUUM INTO ?1", [path.to_str().unwrap()]).unwrap();
-    let db = shopdesk::db::Db::open(&path).unwrap();
-    let session = shopdesk::ops::Session::start(db, "tester", shopdesk::ops::Clock::Fixed(FIXED_NOW.into())).unwrap();
-    let mut app = app_on(session, 80, 24);
+    let (_dir, mut app) = on_file(&shop_with_a_sale(80, 24), 80, 24);
     app.handle_event(&key(KeyCode::Char('5')));
     enter(&mut app);
     app.handle_event(&key(KeyCode::Char('v'))); // by category

@@ -340,6 +340,18 @@ pub fn low_stock_count(conn: &Connection) -> Result<usize> {
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
+/// How many lots in stock expire on or before `until` (what `expiring` would list, counted
+/// without sorting or naming them).
+pub fn expiring_count(conn: &Connection, until: &str) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM lot_levels v INDEXED BY lot_levels_in_stock JOIN lots t ON t.id = v.lot_id
+             WHERE v.on_hand > 0 AND t.expiry <> '' AND t.expiry <= ?1",
+        )?
+        .query_row([until], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// Stock of a lot that expires on or before a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expiring {

@@ -616,6 +616,12 @@ pub fn expiring(session: &Session, today: NaiveDate, days: u32, limit: usize) ->
     repo::expiring(session.db.conn(), &until, limit)
 }
 
+/// How many lots in stock expire within `days` of `today`.
+pub fn expiring_count(session: &Session, today: NaiveDate, days: u32) -> Result<usize> {
+    let until = today.checked_add_days(chrono::Days::new(u64::from(days))).unwrap_or(today).to_string();
+    repo::expiring_count(session.db.conn(), &until)
+}
+
 pub fn low_stock(session: &Session, warehouse: Option<i64>, limit: usize) -> Result<Vec<LowStock>> {
     repo::low_stock(session.db.conn(), warehouse, limit)
 }

@@ -23,6 +23,7 @@ pub mod payments;
 pub mod pipeline;
 pub mod purchasing;
 pub mod refunds;
+pub mod report_job;
 pub mod rfm;
 pub mod sales;
 pub mod sales_job;

@@ -305,7 +305,9 @@ impl App {
     /// from the documents): the input loop then wakes often to show results and progress.
     /// Keys never wait for a report.
     pub fn busy(&self) -> bool {
-        self.waiting() || self.reports.sales.as_ref().is_some_and(|s| s.job.is_some())
+        let finance =
+            matches!(&self.invoices.screen, crate::tui::invoices::InvoiceScreen::Report(r) if r.job.is_some());
+        self.waiting() || finance || self.reports.sales.as_ref().is_some_and(|s| s.job.is_some())
     }
 
     /// Waits for the background filter's result and shows it.
@@ -324,6 +326,11 @@ impl App {
     /// Takes in a background filter's result, if it has arrived.
     pub fn poll_background(&mut self) {
         if let Some(Err(e)) = self.reports.sales.as_mut().and_then(|s| s.poll()) {
+            self.flash = Some(Flash::Error(e.to_string()));
+        }
+        if let crate::tui::invoices::InvoiceScreen::Report(report) = &mut self.invoices.screen
+            && let Some(Err(e)) = report.poll()
+        {
             self.flash = Some(Flash::Error(e.to_string()));
         }
         let Some(found) = self.search.as_mut().and_then(CustomerSearch::poll) else { return };

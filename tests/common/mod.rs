@@ -152,3 +152,23 @@ pub fn session_with_stock() -> Session {
     ops::stock_csv::import_stock(&mut session, counts.as_bytes(), false, "OPENING").unwrap();
     session
 }
+
+/// The same shop on a file (a copy of `app`'s database), so reports can be read on a
+/// second connection in the background as they are in use. Keep the directory alive.
+pub fn on_file(app: &App, width: u16, height: u16) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    app.session.db.conn().execute("VACUUM INTO ?1", [path.to_str().unwrap()]).unwrap();
+    let session = Session::start(Db::open(&path).unwrap(), "tester", Clock::Fixed(FIXED_NOW.into())).unwrap();
+    (dir, app_on(session, width, height))
+}
+
+/// Waits for what runs in the background (a filter, a report), as the input loop does.
+pub fn settle(app: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.busy() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        app.poll_background();
+    }
+    assert!(!app.busy(), "the background work never finished");
+}

@@ -49,8 +49,11 @@ impl FinanceReport {
     }
 }
 
+/// A report's columns and rows, as the ops functions give them.
+pub type Table = (Vec<&'static str>, Vec<Vec<String>>);
+
 /// One report on screen with the period (and customer, for a statement) it was run for.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ReportScreen {
     pub report: FinanceReport,
     /// YYYY-MM-DD, or empty for an open end.
@@ -61,6 +64,8 @@ pub struct ReportScreen {
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
     pub selected: usize,
+    /// The report being read on another thread (on a large shop they take seconds).
+    pub job: Option<crate::ops::report_job::ReportJob<Table>>,
 }
 
 impl ReportScreen {
@@ -76,41 +81,65 @@ impl ReportScreen {
             columns: Vec::new(),
             rows: Vec::new(),
             selected: 0,
+            job: None,
         }
     }
 
-    /// Runs the report again for its period, keeping the highlighted row where it can.
+    /// Runs the report again for its period, keeping the highlighted row where it can: on
+    /// another thread when the session has a file (the answer arrives through `poll`),
+    /// else at once.
     pub fn load(&mut self, session: &Session) -> Result<()> {
-        let from = if self.from.is_empty() { "0000-01-01" } else { self.from.as_str() };
-        let to = if self.to.is_empty() { "9999-12-31" } else { self.to.as_str() };
-        use crate::ops::{finance_reports as f, payments, refunds};
-        let (columns, rows) = match self.report {
-            FinanceReport::Revenue => f::revenue(session, from, to)?,
-            FinanceReport::Tax => f::tax(session, from, to)?,
-            FinanceReport::Payments => f::payments(session, from, to)?,
-            FinanceReport::Margin => f::margin(session, from, to)?,
-            FinanceReport::Receivables => payments::ageing(session)?,
-            FinanceReport::RefundsWaiting => refunds::list(session, from, to, true)?,
-            FinanceReport::Refunds => refunds::list(session, from, to, false)?,
-            FinanceReport::Statement if self.customer.trim().is_empty() => (&[][..], Vec::new()),
-            FinanceReport::Statement => payments::statement(session, &self.customer, from, to)?,
+        let (report, customer) = (self.report, self.customer.clone());
+        let from = if self.from.is_empty() { "0000-01-01".to_string() } else { self.from.clone() };
+        let to = if self.to.is_empty() { "9999-12-31".to_string() } else { self.to.clone() };
+        let run = move |session: &Session| -> Result<Table> {
+            use crate::ops::{finance_reports as f, payments, refunds};
+            let (columns, rows) = match report {
+                FinanceReport::Revenue => f::revenue(session, &from, &to)?,
+                FinanceReport::Tax => f::tax(session, &from, &to)?,
+                FinanceReport::Payments => f::payments(session, &from, &to)?,
+                FinanceReport::Margin => f::margin(session, &from, &to)?,
+                FinanceReport::Receivables => payments::ageing(session)?,
+                FinanceReport::RefundsWaiting => refunds::list(session, &from, &to, true)?,
+                FinanceReport::Refunds => refunds::list(session, &from, &to, false)?,
+                FinanceReport::Statement if customer.trim().is_empty() => (&[][..], Vec::new()),
+                FinanceReport::Statement => payments::statement(session, &customer, &from, &to)?,
+            };
+            Ok((columns.to_vec(), rows))
         };
-        self.columns = columns.to_vec();
+        // A newer report replaces one still being read (dropping it interrupts it).
+        self.job = None;
+        match crate::ops::report_job::ReportJob::start(session, run.clone())? {
+            Some(job) => self.job = Some(job),
+            None => self.show(run(session)?),
+        }
+        Ok(())
+    }
+
+    /// Takes in the report read on another thread, when it has arrived.
+    pub fn poll(&mut self) -> Option<Result<()>> {
+        let outcome = self.job.as_ref()?.poll()?;
+        self.job = None;
+        Some(outcome.map(|table| self.show(table)))
+    }
+
+    fn show(&mut self, (columns, rows): Table) {
+        self.columns = columns;
         self.rows = rows;
         if let Some(at) = self.columns.iter().position(|c| *c == "status")
             && matches!(self.report, FinanceReport::RefundsWaiting | FinanceReport::Refunds)
         {
             for row in &mut self.rows {
-                row[at] = refunds::status_label(&row[at]).to_string();
+                row[at] = crate::ops::refunds::status_label(&row[at]).to_string();
             }
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
-        Ok(())
     }
 
     /// The refund request highlighted, on the refund lists.
     pub fn selected_refund(&self) -> Option<String> {
-        if !matches!(self.report, FinanceReport::RefundsWaiting | FinanceReport::Refunds) {
+        // Rows still on hand while a report is read belong to the previous one.
+        if !matches!(self.report, FinanceReport::RefundsWaiting | FinanceReport::Refunds) || self.job.is_some() {
             return None;
         }
         self.rows.get(self.selected).and_then(|r| r.first()).cloned()

@@ -130,8 +130,9 @@ impl App {
                 let id = detail.invoice.id;
                 self.show_invoice(id)?;
             }
-            InvoiceScreen::Report(report) => report.load(&self.session)?,
-            InvoiceScreen::List | InvoiceScreen::Form(_) => {}
+            // Not while one is being read: it reads the newest figures anyway.
+            InvoiceScreen::Report(report) if report.job.is_none() => report.load(&self.session)?,
+            InvoiceScreen::Report(_) | InvoiceScreen::List | InvoiceScreen::Form(_) => {}
         }
         Ok(())
     }

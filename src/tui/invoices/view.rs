@@ -186,6 +186,11 @@ fn draw_report(frame: &mut Frame<'_>, app: &App, area: Rect, report: &super::fin
     let [body, keys_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let refunds = matches!(report.report, FinanceReport::RefundsWaiting | FinanceReport::Refunds);
     let mut keys = if refunds { t("finance.keys_refunds") } else { t("finance.keys") }.to_string();
+    if let Some(job) = &report.job {
+        frame.render_widget(Paragraph::new(Line::styled(keys, theme.dim)), keys_area);
+        let reading = tf("finance.reading", &[("seconds", &job.seconds())]);
+        return frame.render_widget(Paragraph::new(Line::styled(reading, theme.dim)), body);
+    }
     if report.rows.is_empty() {
         let empty = if report.report == FinanceReport::Statement && report.customer.is_empty() {
             t("finance.choose_customer")
@@ -223,7 +228,12 @@ fn draw_report(frame: &mut Frame<'_>, app: &App, area: Rect, report: &super::fin
     );
     let titles = &titles[..shown];
     let widths = &fixed[..shown];
-    let rows: Vec<Vec<String>> = report.rows.iter().map(|r| r.iter().take(shown).cloned().collect()).collect();
+    // Only the rows that fit are handed to the table: receivables can run to tens of
+    // thousands of invoices.
+    let visible = usize::from(body.height.saturating_sub(1)).max(1);
+    let first = (report.selected + 1).saturating_sub(visible);
+    let rows: Vec<Vec<String>> =
+        report.rows.iter().skip(first).take(visible).map(|r| r.iter().take(shown).cloned().collect()).collect();
     frame.render_widget(Clear, body);
-    table::draw(frame, table::table(theme, titles, rows, Vec::new(), widths), body, report.selected);
+    table::draw(frame, table::table(theme, titles, rows, Vec::new(), widths), body, report.selected - first);
 }

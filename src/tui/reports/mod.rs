@@ -134,14 +134,13 @@ impl SalesScreen {
         }
     }
 
-    /// Reads the report: at once from the summaries, in the background from the documents.
+    /// Reads the report on another thread when the session has a file (by customer on a
+    /// large shop even the summaries take a second or two; from the documents, seconds).
     fn load(&mut self, session: &crate::ops::Session) -> Result<()> {
         let query = self.query();
         // Dropping a running job stops it: only the newest report is wanted.
         self.job = None;
-        if !query.from_summaries()
-            && let Some(job) = crate::ops::sales_job::SalesJob::start(session, query.clone())?
-        {
+        if let Some(job) = crate::ops::sales_job::SalesJob::start(session, query.clone())? {
             self.job = Some(job);
             return Ok(());
         }
@@ -219,14 +218,9 @@ impl App {
         if self.tab != Tab::Reports {
             return Ok(());
         }
-        self.enter_reports()?;
-        // A report read from the documents takes seconds: it is read again on request (f).
-        if let Some(sales) = &mut self.reports.sales
-            && sales.query().from_summaries()
-        {
-            sales.load(&self.session)?;
-        }
-        Ok(())
+        // The dashboard's figures are quick; a sales analysis is read again on request
+        // (Ctrl-R), so another clerk's every sale does not blank it while it is re-read.
+        self.enter_reports()
     }
 
     /// Sales by `by` over the year so far (this month for the month's best).
@@ -510,6 +504,7 @@ impl App {
             }
             // The rows behind a figure are those of the report on screen, not one being read.
             Action::Open if sales.job.is_none() => self.drill_down()?,
+            Action::Refresh => sales.load(&self.session)?,
             _ => {}
         }
         Ok(())

@@ -240,7 +240,11 @@ fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
     if let Some(job) = &s.job {
         let [gauge, _] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
         let (done, total) = job.progress();
-        let label = tf("sales.reading", &[("done", &done), ("total", &total.max(1))]);
+        let label = if total == 0 {
+            t("sales.reading_summaries").to_string()
+        } else {
+            tf("sales.reading", &[("done", &done), ("total", &total)])
+        };
         let ratio = if total == 0 { 0.0 } else { done as f64 / total as f64 };
         return frame.render_widget(
             ratatui::widgets::LineGauge::default()
@@ -277,8 +281,15 @@ fn draw_sales(frame: &mut Frame<'_>, app: &App, area: Rect) {
 fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScreen) {
     let keys = s.report.columns.len() - 7;
     let by_period = matches!(s.by, crate::ops::sales::By::Period(_));
-    let cells: Vec<Vec<String>> = s
-        .report
+    // Only the rows that fit are formatted: by customer a report has a hundred thousand.
+    let visible = usize::from(area.height.saturating_sub(1)).max(1);
+    let first = (s.selected + 1).saturating_sub(visible);
+    let window = crate::ops::sales::SalesReport {
+        columns: s.report.columns.clone(),
+        rows: s.report.rows.iter().skip(first).take(visible).cloned().collect(),
+        basis: s.report.basis,
+    };
+    let cells: Vec<Vec<String>> = window
         .cells()
         .into_iter()
         .map(|row| {
@@ -317,7 +328,7 @@ fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScree
     let max = s.report.rows.iter().map(|r| r.2.net.value()).max().unwrap_or_default();
     let rows: Vec<Vec<String>> = cells
         .iter()
-        .zip(&s.report.rows)
+        .zip(&window.rows)
         .map(|(row, (_, _, f))| {
             let mut out: Vec<String> = shown
                 .iter()
@@ -329,7 +340,7 @@ fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScree
         })
         .collect();
     let title_refs: Vec<&str> = titles.iter().map(String::as_str).collect();
-    table::draw(frame, table::table(&app.theme, &title_refs, rows, Vec::new(), &widths), area, s.selected);
+    table::draw(frame, table::table(&app.theme, &title_refs, rows, Vec::new(), &widths), area, s.selected - first);
 }
 
 fn draw_targets(frame: &mut Frame<'_>, app: &App, area: Rect) {
