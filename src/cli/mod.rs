@@ -681,6 +681,7 @@ pub fn run(cli: Cli) -> Result<()> {
             problems.extend(ops::payments::check(&session)?);
             problems.extend(ops::credit_notes::check(&session)?);
             problems.extend(ops::sales::check(&session)?);
+            problems.extend(ops::finance_reports::check(&session)?);
             problems.extend(crate::db::products::count_problems(session.db.conn())?);
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));

@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/008_invoices.sql"),
     include_str!("migrations/009_sales.sql"),
     include_str!("migrations/010_sales_detail.sql"),
+    include_str!("migrations/011_finance_daily.sql"),
 ];
 
 /// The schema version this build writes.

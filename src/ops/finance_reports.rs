@@ -12,15 +12,17 @@ pub fn revenue(session: &Session, from: &str, to: &str) -> Result<Report> {
     let columns: &[&str] =
         &["month", "invoices", "credit_notes", "net", "tax", "gross", "credited_net", "credited_tax", "credited_gross"];
     let mut stmt = session.db.conn().prepare(
-        "SELECT substr(issue_date, 1, 7) AS month,
-                sum(kind = 'invoice'), sum(kind = 'credit_note'),
+        // From the daily figures kept as each document is issued (011).
+        "SELECT substr(day, 1, 7) AS month,
+                sum(CASE WHEN kind = 'invoice' THEN documents ELSE 0 END),
+                sum(CASE WHEN kind = 'credit_note' THEN documents ELSE 0 END),
                 sum(CASE WHEN kind = 'invoice' THEN net ELSE -net END),
                 sum(CASE WHEN kind = 'invoice' THEN tax ELSE -tax END),
                 sum(CASE WHEN kind = 'invoice' THEN gross ELSE -gross END),
                 sum(CASE WHEN kind = 'credit_note' THEN net ELSE 0 END),
                 sum(CASE WHEN kind = 'credit_note' THEN tax ELSE 0 END),
                 sum(CASE WHEN kind = 'credit_note' THEN gross ELSE 0 END)
-         FROM invoices WHERE status = 'issued' AND issue_date >= ?1 AND issue_date <= ?2
+         FROM finance_daily WHERE day >= ?1 AND day <= ?2
          GROUP BY month ORDER BY month",
     )?;
     let rows = stmt
@@ -46,12 +48,11 @@ pub fn revenue(session: &Session, from: &str, to: &str) -> Result<Report> {
 pub fn tax(session: &Session, from: &str, to: &str) -> Result<Report> {
     let columns: &[&str] = &["month", "rate", "base", "tax"];
     let mut stmt = session.db.conn().prepare(
-        "SELECT substr(i.issue_date, 1, 7) AS month, t.rate_bp,
-                sum(CASE WHEN i.kind = 'invoice' THEN t.base ELSE -t.base END),
-                sum(CASE WHEN i.kind = 'invoice' THEN t.tax ELSE -t.tax END)
-         FROM invoice_taxes t JOIN invoices i ON i.id = t.invoice_id
-         WHERE i.status = 'issued' AND i.issue_date >= ?1 AND i.issue_date <= ?2
-         GROUP BY month, t.rate_bp ORDER BY month, t.rate_bp",
+        "SELECT substr(day, 1, 7) AS month, rate_bp,
+                sum(CASE WHEN kind = 'invoice' THEN base ELSE -base END),
+                sum(CASE WHEN kind = 'invoice' THEN tax ELSE -tax END)
+         FROM tax_daily WHERE day >= ?1 AND day <= ?2
+         GROUP BY month, rate_bp ORDER BY month, rate_bp",
     )?;
     let rows = stmt
         .query_map([from, to], |r| {
@@ -92,8 +93,8 @@ pub fn margin(session: &Session, from: &str, to: &str) -> Result<Report> {
     let conn = session.db.conn();
     let mut months: Vec<(String, i64, i64)> = Vec::new();
     let mut revenue = conn.prepare(
-        "SELECT substr(issue_date, 1, 7), sum(CASE WHEN kind = 'invoice' THEN net ELSE -net END)
-         FROM invoices WHERE status = 'issued' AND issue_date >= ?1 AND issue_date <= ?2 GROUP BY 1",
+        "SELECT substr(day, 1, 7), sum(CASE WHEN kind = 'invoice' THEN net ELSE -net END)
+         FROM finance_daily WHERE day >= ?1 AND day <= ?2 GROUP BY 1",
     )?;
     for row in revenue.query_map([from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (month, cents) = row?;
@@ -159,6 +160,35 @@ pub fn margin(session: &Session, from: &str, to: &str) -> Result<Report> {
     Ok((columns, rows))
 }
 
+/// Days whose kept revenue or tax figures differ from a recomputation from the issued
+/// invoices and credit notes: what `check` says about the finance reports.
+pub fn check(session: &Session) -> Result<Vec<String>> {
+    let conn = session.db.conn();
+    let mut problems = Vec::new();
+    let totals = "WITH computed AS (
+            SELECT substr(issue_date, 1, 10) AS day, kind, count(*) AS documents, sum(net) AS net, sum(tax) AS tax,
+                   sum(gross) AS gross
+            FROM invoices WHERE status = 'issued' GROUP BY 1, 2)
+        SELECT coalesce(k.day, c.day), coalesce(k.kind, c.kind)
+        FROM finance_daily k FULL JOIN computed c ON c.day = k.day AND c.kind = k.kind
+        WHERE coalesce(k.documents, 0) <> coalesce(c.documents, 0) OR coalesce(k.net, 0) <> coalesce(c.net, 0)
+           OR coalesce(k.tax, 0) <> coalesce(c.tax, 0) OR coalesce(k.gross, 0) <> coalesce(c.gross, 0)";
+    let taxes = "WITH computed AS (
+            SELECT substr(i.issue_date, 1, 10) AS day, i.kind, t.rate_bp, sum(t.base) AS base, sum(t.tax) AS tax
+            FROM invoice_taxes t JOIN invoices i ON i.id = t.invoice_id WHERE i.status = 'issued' GROUP BY 1, 2, 3)
+        SELECT coalesce(k.day, c.day), coalesce(k.kind, c.kind)
+        FROM tax_daily k FULL JOIN computed c ON c.day = k.day AND c.kind = k.kind AND c.rate_bp = k.rate_bp
+        WHERE coalesce(k.base, 0) <> coalesce(c.base, 0) OR coalesce(k.tax, 0) <> coalesce(c.tax, 0)";
+    for sql in [totals, taxes] {
+        for row in conn.prepare(sql)?.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (day, kind) = row?;
+            problems.push(crate::i18n::tf("finance.check_day", &[("day", &day), ("kind", &kind)]));
+        }
+    }
+    problems.dedup();
+    Ok(problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +232,41 @@ mod tests {
         s.db.conn().execute("UPDATE orders SET number = 'HIST-1' WHERE number = 'SO-000001'", []).unwrap();
         let (_, rows) = margin(&s, "2026-01-01", "2026-12-31").unwrap();
         assert_eq!(rows, vec![vec!["2026-11", "6.00", "1.50", "4.50", "75.0"]]);
+    }
+}
+
+#[cfg(test)]
+mod kept_figures {
+    use super::*;
+    use crate::ops::invoices::{Basis, draft_from_orders, issue, tests_support::shipped_order};
+
+    #[test]
+    fn kept_daily_figures_answer_the_reports_and_check_catches_a_change() {
+        let (mut s, number) = shipped_order();
+        let d = draft_from_orders(&mut s, &[number], Basis::Ordered).unwrap();
+        let inv = issue(&mut s, d.invoice.id, d.invoice.version).unwrap().invoice;
+        let q = crate::domain::money::Quantity::parse("1").unwrap();
+        let cn = crate::ops::credit_notes::draft(&mut s, inv.number.as_deref().unwrap(), &[(1, q)], "broken").unwrap();
+        crate::ops::credit_notes::issue(&mut s, cn.invoice.id, cn.invoice.version, None).unwrap();
+        assert!(check(&s).unwrap().is_empty());
+        // 3 pens at 2.00 (19 %: 1.14) and 2 teas at 3.99 (7 %: 0.56); one pen credited (0.38).
+        let (_, rows) = revenue(&s, "2026-01-01", "2026-12-31").unwrap();
+        assert_eq!(rows, [["2026-11", "1", "1", "11.98", "1.32", "13.30", "2.00", "0.38", "2.38"]]);
+        let (_, rows) = tax(&s, "2026-01-01", "2026-12-31").unwrap();
+        assert_eq!(rows, [["2026-11", "7", "7.98", "0.56"], ["2026-11", "19", "4.00", "0.76"]]);
+        // A lost tax line, then a changed total: each names the day and kind.
+        s.db.conn().execute("DELETE FROM tax_daily WHERE rate_bp = 700", []).unwrap();
+        let problems = check(&s).unwrap();
+        assert!(problems.len() == 1 && problems[0].contains("2026-11-27 (invoice)"), "{problems:?}");
+        s.db.conn()
+            .execute(
+                "INSERT INTO tax_daily SELECT day, kind, 700, 798, 56 FROM finance_daily WHERE kind = 'invoice'",
+                [],
+            )
+            .unwrap();
+        assert!(check(&s).unwrap().is_empty());
+        s.db.conn().execute("UPDATE finance_daily SET gross = gross + 1 WHERE kind = 'credit_note'", []).unwrap();
+        let problems = check(&s).unwrap();
+        assert!(problems.len() == 1 && problems[0].contains("2026-11-27 (credit_note)"), "{problems:?}");
     }
 }

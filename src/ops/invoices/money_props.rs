@@ -123,6 +123,7 @@ proptest! {
                 crate::ops::payments::check(&s).unwrap(),
                 crate::ops::credit_notes::check(&s).unwrap(),
                 crate::ops::sales::check(&s).unwrap(),
+                crate::ops::finance_reports::check(&s).unwrap(),
                 crate::ops::orders::check_all(&s).unwrap(),
             ] {
                 prop_assert!(problems.is_empty(), "after {op:?}: {problems:?}");
