@@ -250,7 +250,7 @@ fn braille(screen: &str) -> usize {
 
 #[test]
 fn line_charts_appear_where_there_is_room() {
-    for (w, h) in [(80, 24), (160, 48)] {
+    for (w, h) in [(80, 24), (120, 40), (160, 48)] {
         let mut app = shop_with_a_sale(w, h);
         with_two_years(&app);
         app.handle_event(&key(KeyCode::Char('s')));
@@ -267,6 +267,7 @@ fn line_charts_appear_where_there_is_room() {
         }
         assert!(braille(&sales) > 20 && sales.contains("2024-01") && sales.contains("2026-11"), "{sales}");
         assert!(braille(&forecast) > 20 && forecast.contains("history") && forecast.contains("forecast"), "{forecast}");
-        insta::assert_snapshot!("forecast_chart_160x48", forecast);
+        insta::assert_snapshot!(format!("sales_chart_{w}x{h}"), sales);
+        insta::assert_snapshot!(format!("forecast_chart_{w}x{h}"), forecast);
     }
 }
