@@ -147,6 +147,13 @@ fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)> {
             };
         }
     }
+    // UTF-16 saved without its BOM: every other byte of an ASCII header is zero.
+    if let Some((encoding, name)) = bomless_utf16(bytes) {
+        return match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+            Some(text) => Ok((text, name)),
+            None => Err(refuse(0)),
+        };
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((std::borrow::Cow::Borrowed(text), "UTF-8")),
@@ -157,6 +164,25 @@ fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)> {
             }
         }
         Err(e) => Err(refuse(e.valid_up_to())),
+    }
+}
+
+/// UTF-16 without a BOM, told by the start of its header: column names are ASCII, so in
+/// UTF-16 every second byte of them is zero (the high bytes: odd positions in
+/// little-endian, even in big). Eight characters are enough, and stay within the header.
+fn bomless_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    let head = &bytes[..bytes.len().min(16) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let zero = |parity: usize| head.iter().skip(parity).step_by(2).all(|b| *b == 0);
+    let text = |parity: usize| head.iter().skip(parity).step_by(2).all(|b| *b != 0);
+    if zero(1) && text(0) {
+        Some((encoding_rs::UTF_16LE, "UTF-16LE"))
+    } else if zero(0) && text(1) {
+        Some((encoding_rs::UTF_16BE, "UTF-16BE"))
+    } else {
+        None
     }
 }
 
@@ -382,7 +408,10 @@ mod tests {
         let mut be = vec![0xFE, 0xFF];
         be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
         let (gbk, _, _) = encoding_rs::GB18030.encode(text);
-        for (bytes, encoding) in [(le, "UTF-16LE"), (be, "UTF-16BE"), (gbk.into_owned(), "GB18030")] {
+        let bomless: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for (bytes, encoding) in
+            [(le, "UTF-16LE"), (be, "UTF-16BE"), (bomless, "UTF-16LE"), (gbk.into_owned(), "GB18030")]
+        {
             let table = read_table(&bytes).unwrap();
             assert_eq!(table.encoding, encoding);
             assert_eq!(table.records[0].fields, ["C1", "张伟", "12,50"], "{encoding}");
@@ -404,6 +433,17 @@ mod tests {
                 .as_slice(),
         ));
         assert_eq!(errors[0].line, 3);
+    }
+
+    #[test]
+    fn a_file_cut_off_mid_row_is_refused_at_that_line() {
+        // A download or copy that stopped part-way: the last record has too few fields.
+        let errors = err_lines(read_table(b"code,name,email\nC1,Ana,a@example.com\nC2,Bo"));
+        assert_eq!((errors[0].line, errors.len()), (3, 1), "{errors:?}");
+        assert!(errors[0].message.contains('2') && errors[0].message.contains('3'), "{errors:?}");
+        // Cut inside a quoted field: the quote is never closed.
+        let errors = err_lines(read_table(b"code,name\nC1,Ana\nC2,\"Bo, the"));
+        assert_eq!(errors[0].line, 3, "{errors:?}");
     }
 
     #[test]
