@@ -271,3 +271,29 @@ fn line_charts_appear_where_there_is_room() {
         insta::assert_snapshot!(format!("forecast_chart_{w}x{h}"), forecast);
     }
 }
+
+/// E saves the report on screen, every row, as the CLI writes it.
+#[test]
+fn e_saves_the_report_on_screen_as_csv() {
+    let mut app = shop_with_a_sale(80, 24);
+    let dir = tempfile::tempdir().unwrap();
+    app.export_folder = dir.path().to_path_buf();
+    app.handle_event(&key(KeyCode::Char('s')));
+    app.handle_event(&key(KeyCode::Char('v'))); // by category
+    app.handle_event(&key(KeyCode::Char('E')));
+    let file = dir.path().join("sales-by-category-2026-11-27.csv");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(render(&app).contains("Saved as"), "{}", render(&app));
+    assert_eq!(saved.lines().next().unwrap(), "category,net,quantity,invoices,average,cost,margin,margin_percent");
+    assert!(saved.contains("Hardware/Bolts,3.43,10,"), "{saved}");
+    // The finance reports in the Invoices tab, likewise.
+    app.handle_event(&key(KeyCode::Char('4')));
+    app.handle_event(&key(KeyCode::Esc)); // from the invoice to the list
+    app.handle_event(&key(KeyCode::Char('R')));
+    app.handle_event(&key(KeyCode::Char('E')));
+    let revenue = std::fs::read_to_string(dir.path().join("revenue-2026-11-27.csv")).unwrap();
+    assert!(
+        revenue.starts_with("month,invoices,credit_notes,net") && revenue.contains("2026-11,1,0,3.43"),
+        "{revenue}"
+    );
+}

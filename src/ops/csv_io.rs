@@ -350,6 +350,29 @@ pub fn finish_import(
     Ok(report)
 }
 
+/// Saves a report's rows as `<stem>-<today>.csv` in `folder`, written beside and renamed
+/// so a failed save leaves no half file. Returns the path.
+pub fn save_rows(
+    folder: &std::path::Path,
+    stem: &str,
+    today: chrono::NaiveDate,
+    columns: &[&str],
+    rows: &[Vec<String>],
+) -> Result<std::path::PathBuf> {
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let path = folder.join(format!("{stem}-{today}.csv"));
+    let partial = path.with_extension("partial");
+    let file = std::fs::File::create(&partial).map_err(|source| Error::Io { path: partial.clone(), source })?;
+    let mut writer = SafeWriter::new(std::io::BufWriter::new(file));
+    writer.row(columns.iter().copied())?;
+    for row in rows {
+        writer.row(row.iter().map(String::as_str))?;
+    }
+    writer.finish()?;
+    std::fs::rename(&partial, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    Ok(path)
+}
+
 /// A CSV writer that neutralises every cell.
 pub struct SafeWriter<W: Write> {
     inner: csv::Writer<W>,

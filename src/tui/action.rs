@@ -107,6 +107,7 @@ pub enum Action {
     ShowForecast,
     ShowTargets,
     SwitchBasis,
+    Export,
 }
 
 impl Action {
@@ -256,6 +257,7 @@ impl Action {
             Action::ShowForecast => t("action.show-forecast"),
             Action::ShowTargets => t("action.show-targets"),
             Action::SwitchBasis => t("action.switch-basis"),
+            Action::Export => t("action.export"),
         }
     }
 }

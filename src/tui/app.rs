@@ -48,6 +48,8 @@ pub enum Flash {
 
 pub struct App {
     pub session: Session,
+    /// Where reports saved with E go (as invoice files do): the folder shopdesk was started in.
+    pub export_folder: std::path::PathBuf,
     pub keymap: Keymap,
     pub theme: Theme,
     pub tab: Tab,
@@ -87,6 +89,7 @@ impl App {
         let search = session.db.path().and_then(|path| CustomerSearch::start(path).ok());
         let mut app = App {
             session,
+            export_folder: std::path::PathBuf::from("."),
             keymap,
             theme,
             tab: Tab::Customers,

@@ -43,6 +43,20 @@ impl FinanceReport {
         }
     }
 
+    /// The name of a file of this report: what `shopdesk report` calls it.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            FinanceReport::Revenue => "revenue",
+            FinanceReport::Tax => "tax",
+            FinanceReport::Payments => "payments",
+            FinanceReport::Margin => "margin",
+            FinanceReport::Receivables => "receivables",
+            FinanceReport::RefundsWaiting => "refunds-waiting",
+            FinanceReport::Refunds => "refunds",
+            FinanceReport::Statement => "statement",
+        }
+    }
+
     /// Whether the period applies (receivables and waiting refunds are as of today).
     pub fn has_period(self) -> bool {
         !matches!(self, FinanceReport::Receivables | FinanceReport::RefundsWaiting)

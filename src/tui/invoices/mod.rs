@@ -258,6 +258,13 @@ impl App {
         let page = crate::tui::view::list_capacity(self.size.1).max(1);
         let last = report.rows.len().saturating_sub(1);
         match action {
+            Action::Export if report.job.is_none() => {
+                let stem = report.report.file_stem();
+                let today = self.session.clock.today();
+                let saved =
+                    crate::ops::csv_io::save_rows(&self.export_folder, stem, today, &report.columns, &report.rows)?;
+                self.flash = Some(Flash::Info(crate::i18n::tf("report.saved", &[("path", &saved.display())])));
+            }
             Action::Down | Action::Up => {
                 crate::tui::table::move_selection(&mut report.selected, report.rows.len(), action);
             }

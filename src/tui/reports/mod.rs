@@ -301,6 +301,9 @@ impl App {
                 self.open_forecast(crate::ops::forecast::Scope::Total)?
             }
             Context::Sales if action == Action::ShowTargets => self.open_targets(None)?,
+            Context::Sales | Context::Forecast | Context::Targets if action == Action::Export => {
+                self.export_report(context)?
+            }
             Context::Sales => self.sales_action(action)?,
             Context::Forecast => self.forecast_action(action)?,
             Context::Targets => self.targets_action(action)?,
@@ -310,6 +313,43 @@ impl App {
             Context::Form => self.sales_period_action(action)?,
             _ => {}
         }
+        Ok(())
+    }
+
+    /// E: the report on screen, all its rows (its grouping, period and filter applied), as
+    /// a CSV file in the current folder; the same columns and figures as `shopdesk report`.
+    fn export_report(&mut self, context: Context) -> Result<()> {
+        let today = self.session.clock.today();
+        let saved = match context {
+            Context::Sales => {
+                let Some(sales) = self.reports.sales.as_ref().filter(|s| s.job.is_none()) else { return Ok(()) };
+                let stem = format!("sales-by-{}", sales.by.as_str());
+                crate::ops::csv_io::save_rows(
+                    &self.export_folder,
+                    &stem,
+                    today,
+                    &sales.report.columns,
+                    &sales.report.cells(),
+                )?
+            }
+            Context::Forecast => {
+                let Some(f) = &self.reports.forecast else { return Ok(()) };
+                let (columns, rows) = crate::ops::forecast::rows(&f.series, f.scope);
+                crate::ops::csv_io::save_rows(&self.export_folder, "forecast", today, &columns, &rows)?
+            }
+            _ => {
+                let Some(targets) = &self.reports.targets else { return Ok(()) };
+                let (columns, rows) = crate::ops::targets::report(&self.session, &targets.month)?;
+                crate::ops::csv_io::save_rows(
+                    &self.export_folder,
+                    &format!("targets-{}", targets.month),
+                    today,
+                    columns,
+                    &rows,
+                )?
+            }
+        };
+        self.flash = Some(Flash::Info(tf("report.saved", &[("path", &saved.display())])));
         Ok(())
     }
 
