@@ -297,3 +297,22 @@ fn e_saves_the_report_on_screen_as_csv() {
         "{revenue}"
     );
 }
+
+/// Another session's sale does not redraw a sales analysis on its own (it would blank while
+/// re-read); Ctrl-R reads it again.
+#[test]
+fn ctrl_r_reads_the_sales_analysis_again() {
+    let (dir, mut app) = on_file(&shop_with_a_sale(80, 24), 80, 24);
+    app.handle_event(&key(KeyCode::Char('5')));
+    app.handle_event(&key(KeyCode::Char('s')));
+    settle(&mut app);
+    assert!(render(&app).contains("3.43"), "{}", render(&app));
+    let other = shopdesk::db::Db::open(&dir.path().join("shop.db")).unwrap();
+    other.conn().execute("UPDATE sales_daily SET net = net + 100000 WHERE day = '2026-11-27'", []).unwrap();
+    app.tick();
+    settle(&mut app);
+    assert!(render(&app).contains("3.43"), "not re-read on its own: {}", render(&app));
+    app.handle_event(&ctrl('r'));
+    settle(&mut app);
+    assert!(render(&app).contains("1,003.43"), "{}", render(&app));
+}

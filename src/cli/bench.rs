@@ -495,8 +495,13 @@ fn key(code: KeyCode) -> Event {
 
 /// Waits, drawing as the input loop does, until nothing runs in the background.
 fn settle(app: &mut App, terminal: &mut Terminal<TestBackend>) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(120);
     while app.busy() {
-        std::thread::sleep(Duration::from_millis(1));
+        if Instant::now() > deadline {
+            return Err(Error::Busy);
+        }
+        // As the input loop does while something runs in the background.
+        std::thread::sleep(Duration::from_millis(10));
         app.poll_background();
         draw(terminal, app)?;
     }

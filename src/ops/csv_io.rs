@@ -360,16 +360,27 @@ pub fn save_rows(
     rows: &[Vec<String>],
 ) -> Result<std::path::PathBuf> {
     let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-    let path = folder.join(format!("{stem}-{today}.csv"));
+    // A second save the same day gets its own name rather than replacing the first.
+    let path = (1..)
+        .map(|n| if n == 1 { format!("{stem}-{today}.csv") } else { format!("{stem}-{today}-{n}.csv") })
+        .map(|name| folder.join(name))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| folder.join(format!("{stem}-{today}.csv")));
     let partial = path.with_extension("partial");
-    let file = std::fs::File::create(&partial).map_err(|source| Error::Io { path: partial.clone(), source })?;
-    let mut writer = SafeWriter::new(std::io::BufWriter::new(file));
-    writer.row(columns.iter().copied())?;
-    for row in rows {
-        writer.row(row.iter().map(String::as_str))?;
+    let write = || -> Result<()> {
+        let file = std::fs::File::create(&partial).map_err(|source| Error::Io { path: partial.clone(), source })?;
+        let mut writer = SafeWriter::new(std::io::BufWriter::new(file));
+        writer.row(columns.iter().copied())?;
+        for row in rows {
+            writer.row(row.iter().map(String::as_str))?;
+        }
+        writer.finish()?;
+        std::fs::rename(&partial, &path).map_err(|source| Error::Io { path: path.clone(), source })
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
     }
-    writer.finish()?;
-    std::fs::rename(&partial, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
     Ok(path)
 }
 

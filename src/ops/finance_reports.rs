@@ -185,8 +185,9 @@ pub fn check(session: &Session) -> Result<Vec<String>> {
             problems.push(crate::i18n::tf("finance.check_day", &[("day", &day), ("kind", &kind)]));
         }
     }
-    problems.dedup();
-    Ok(problems)
+    // A day with several rates wrong, or its totals and taxes both, is named once.
+    let named: std::collections::BTreeSet<String> = problems.into_iter().collect();
+    Ok(named.into_iter().collect())
 }
 
 #[cfg(test)]

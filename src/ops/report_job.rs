@@ -2,6 +2,8 @@
 //! read-only connection (the finance reports on a million invoices take seconds). The
 //! screen keeps working and shows that it is reading; dropping the job interrupts it.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Instant;
 
@@ -11,6 +13,7 @@ use crate::error::{Error, Result};
 
 pub struct ReportJob<T> {
     started: Instant,
+    stop: Arc<AtomicBool>,
     interrupt: rusqlite::InterruptHandle,
     answer: Receiver<Result<T>>,
 }
@@ -26,6 +29,11 @@ impl<T: Send + 'static> ReportJob<T> {
         let reader =
             Session { db: Db::open_reader(path)?, operator: session.operator.clone(), clock: session.clock.clone() };
         let interrupt = reader.db.conn().get_interrupt_handle();
+        // An interrupt is lost when no statement is running (between a report's queries, or
+        // before its first): the flag, checked every thousand steps of any statement, is not.
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        reader.db.conn().progress_handler(1000, Some(move || stopped.load(Ordering::Relaxed)))?;
         let (reply, answer) = channel();
         std::thread::Builder::new()
             .name("report".into())
@@ -34,7 +42,7 @@ impl<T: Send + 'static> ReportJob<T> {
                 let _ = reply.send(report(&reader));
             })
             .map_err(|source| Error::Io { path: "report thread".into(), source })?;
-        Ok(Some(ReportJob { started: Instant::now(), interrupt, answer }))
+        Ok(Some(ReportJob { started: Instant::now(), stop, interrupt, answer }))
     }
 
     /// Seconds since the report started, for the screen to show it is at work.
@@ -47,9 +55,7 @@ impl<T: Send + 'static> ReportJob<T> {
         match self.answer.try_recv() {
             Ok(outcome) => Some(outcome),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => {
-                Some(Err(Error::Refused(crate::i18n::t("sales.job_stopped").to_string())))
-            }
+            Err(TryRecvError::Disconnected) => Some(Err(Error::Refused(crate::i18n::t("report.stopped").to_string()))),
         }
     }
 }
@@ -63,6 +69,7 @@ impl<T> std::fmt::Debug for ReportJob<T> {
 impl<T> Drop for ReportJob<T> {
     /// Nobody will read the answer: stop the query it is running.
     fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
         self.interrupt.interrupt();
     }
 }

@@ -445,6 +445,9 @@ impl App {
             (_, Action::Quit) => self.should_quit = true,
             (_, Action::Refresh) => {
                 self.refresh()?;
+                // Reports on screen are re-read only when asked: another session's every
+                // write would blank them while they are read again.
+                self.reread_reports()?;
                 self.flash = Some(Flash::Info(t("flash.refreshed").to_string()));
             }
             (Context::Detail, Action::NewOrder | Action::RepeatOrder) if self.tab == Tab::Customers => {

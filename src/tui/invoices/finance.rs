@@ -121,8 +121,10 @@ impl ReportScreen {
             };
             Ok((columns.to_vec(), rows))
         };
-        // A newer report replaces one still being read (dropping it interrupts it).
+        // A newer report replaces one still being read (dropping it stops it), and the rows
+        // of the previous one go, so no key acts on rows the title no longer describes.
         self.job = None;
+        self.rows.clear();
         match crate::ops::report_job::ReportJob::start(session, run.clone())? {
             Some(job) => self.job = Some(job),
             None => self.show(run(session)?),

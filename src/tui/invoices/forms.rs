@@ -142,7 +142,7 @@ impl App {
             return Ok(());
         };
         let result = match (&screen.kind, &mut screen.back) {
-            (FormKind::Period, InvoiceScreen::Report(report)) => set_period(&self.session, report, &screen.form),
+            (FormKind::Period, InvoiceScreen::Report(report)) => set_period(report, &screen.form),
             _ => self.run_form(&screen.kind, &screen.form),
         };
         match result {
@@ -241,7 +241,7 @@ impl App {
 }
 
 /// Checks the typed period and customer and runs the report for them.
-fn set_period(session: &crate::ops::Session, report: &mut ReportScreen, form: &Form) -> Result<(String, Next)> {
+fn set_period(report: &mut ReportScreen, form: &Form) -> Result<(String, Next)> {
     let mut errors = Vec::new();
     let mut day = |column: &'static str| match crate::domain::fields::parse_date(form.value(column)) {
         Ok(day) => day.map(|d| d.to_string()).unwrap_or_default(),
@@ -261,7 +261,7 @@ fn set_period(session: &crate::ops::Session, report: &mut ReportScreen, form: &F
         report.report = super::FinanceReport::Statement;
     }
     report.selected = 0;
-    report.load(session)?;
+    // Read when the form closes and the report is shown again (`return_to`).
     Ok((String::new(), Next::Back))
 }
 

@@ -130,8 +130,8 @@ impl App {
                 let id = detail.invoice.id;
                 self.show_invoice(id)?;
             }
-            // Not while one is being read: it reads the newest figures anyway.
-            InvoiceScreen::Report(report) if report.job.is_none() => report.load(&self.session)?,
+            // A finance report is re-read on request (Ctrl-R): a margin takes seconds on a
+            // large shop, and would be blank and busy after every other clerk's write.
             InvoiceScreen::Report(_) | InvoiceScreen::List | InvoiceScreen::Form(_) => {}
         }
         Ok(())
@@ -258,11 +258,17 @@ impl App {
         let page = crate::tui::view::list_capacity(self.size.1).max(1);
         let last = report.rows.len().saturating_sub(1);
         match action {
-            Action::Export if report.job.is_none() => {
-                let stem = report.report.file_stem();
+            Action::Export | Action::Approve | Action::Reject | Action::PayRefund if report.job.is_some() => {
+                self.flash = Some(Flash::Error(crate::i18n::t("report.still_reading").to_string()));
+            }
+            Action::Export => {
+                let stem = match report.report {
+                    FinanceReport::Statement => format!("statement-{}", report.customer.trim()),
+                    other => other.file_stem().to_string(),
+                };
                 let today = self.session.clock.today();
                 let saved =
-                    crate::ops::csv_io::save_rows(&self.export_folder, stem, today, &report.columns, &report.rows)?;
+                    crate::ops::csv_io::save_rows(&self.export_folder, &stem, today, &report.columns, &report.rows)?;
                 self.flash = Some(Flash::Info(crate::i18n::tf("report.saved", &[("path", &saved.display())])));
             }
             Action::Down | Action::Up => {

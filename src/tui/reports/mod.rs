@@ -138,8 +138,10 @@ impl SalesScreen {
     /// large shop even the summaries take a second or two; from the documents, seconds).
     fn load(&mut self, session: &crate::ops::Session) -> Result<()> {
         let query = self.query();
-        // Dropping a running job stops it: only the newest report is wanted.
+        // Dropping a running job stops it: only the newest report is wanted. The rows of
+        // the previous one go too, so no key acts on rows the title no longer describes.
         self.job = None;
+        self.report.rows.clear();
         if let Some(job) = crate::ops::sales_job::SalesJob::start(session, query.clone())? {
             self.job = Some(job);
             return Ok(());
@@ -221,6 +223,22 @@ impl App {
         // The dashboard's figures are quick; a sales analysis is read again on request
         // (Ctrl-R), so another clerk's every sale does not blank it while it is re-read.
         self.enter_reports()
+    }
+
+    /// Ctrl-R: the sales analysis and the finance report on screen are read again.
+    pub(crate) fn reread_reports(&mut self) -> Result<()> {
+        if self.tab == Tab::Reports
+            && matches!(self.reports.screen, ReportsScreen::Sales)
+            && let Some(sales) = &mut self.reports.sales
+        {
+            sales.load(&self.session)?;
+        }
+        if self.tab == Tab::Invoices
+            && let crate::tui::invoices::InvoiceScreen::Report(report) = &mut self.invoices.screen
+        {
+            report.load(&self.session)?;
+        }
+        Ok(())
     }
 
     /// Sales by `by` over the year so far (this month for the month's best).
@@ -322,7 +340,11 @@ impl App {
         let today = self.session.clock.today();
         let saved = match context {
             Context::Sales => {
-                let Some(sales) = self.reports.sales.as_ref().filter(|s| s.job.is_none()) else { return Ok(()) };
+                let Some(sales) = &self.reports.sales else { return Ok(()) };
+                if sales.job.is_some() {
+                    self.flash = Some(Flash::Error(t("report.still_reading").to_string()));
+                    return Ok(());
+                }
                 let stem = format!("sales-by-{}", sales.by.as_str());
                 crate::ops::csv_io::save_rows(
                     &self.export_folder,
@@ -544,7 +566,6 @@ impl App {
             }
             // The rows behind a figure are those of the report on screen, not one being read.
             Action::Open if sales.job.is_none() => self.drill_down()?,
-            Action::Refresh => sales.load(&self.session)?,
             _ => {}
         }
         Ok(())
