@@ -59,6 +59,13 @@ fn check_finds_summaries_that_drifted_from_the_documents() {
     let problems = check(&s).unwrap();
     assert!(problems.iter().any(|p| p.contains("2026-11-27")), "{problems:?}");
     assert!(problems.iter().any(|p| p.contains("region")), "{problems:?}");
+    // Kept without any document behind it, and kept with a changed figure: both named.
+    let s = invoiced_shop();
+    s.db.conn().execute("INSERT INTO sales_monthly VALUES ('customer', '2025-01', '999', 100, 0, 0, 1)", []).unwrap();
+    s.db.conn().execute("UPDATE sales_monthly SET invoices = invoices + 1 WHERE dim = 'product'", []).unwrap();
+    let problems = check(&s).unwrap();
+    assert!(problems.iter().any(|p| p.contains("2025-01") && p.contains("999")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("product")), "{problems:?}");
 }
 
 #[test]
