@@ -77,6 +77,9 @@ pub struct ReportScreen {
     pub customer: String,
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
+    /// Each column's widest cell, measured once when the rows arrive (receivables can hold
+    /// twenty thousand rows: too many to measure on every frame).
+    pub cell_widths: Vec<usize>,
     pub selected: usize,
     /// The report being read on another thread (on a large shop they take seconds).
     pub job: Option<crate::ops::report_job::ReportJob<Table>>,
@@ -94,6 +97,7 @@ impl ReportScreen {
             customer: String::new(),
             columns: Vec::new(),
             rows: Vec::new(),
+            cell_widths: Vec::new(),
             selected: 0,
             job: None,
         }
@@ -147,6 +151,12 @@ impl ReportScreen {
         {
             for row in &mut self.rows {
                 row[at] = crate::ops::refunds::status_label(&row[at]).to_string();
+            }
+        }
+        self.cell_widths = vec![0; self.columns.len()];
+        for row in &self.rows {
+            for (w, cell) in self.cell_widths.iter_mut().zip(row) {
+                *w = (*w).max(crate::domain::text::width(cell));
             }
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));

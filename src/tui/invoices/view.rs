@@ -202,12 +202,11 @@ fn draw_report(frame: &mut Frame<'_>, app: &App, area: Rect, report: &super::fin
     }
     let titles: Vec<&str> = report.columns.iter().map(|c| crate::i18n::report_column_label(c)).collect();
     // Each column as wide as its widest cell (up to 24), the last ones cut at 80 columns.
-    let mut fixed: Vec<usize> = titles.iter().map(|c| crate::domain::text::width(c)).collect();
-    for row in &report.rows {
-        for (w, cell) in fixed.iter_mut().zip(row) {
-            *w = (*w).max(crate::domain::text::width(cell)).min(24);
-        }
-    }
+    let fixed: Vec<usize> = titles
+        .iter()
+        .zip(report.cell_widths.iter().chain(std::iter::repeat(&0)))
+        .map(|(c, cells)| crate::domain::text::width(c).max(*cells).min(24))
+        .collect();
     // Columns that do not fit are left off whole (a cut figure would misread), and the keys
     // line says how many: a wider terminal or `shopdesk report` shows them.
     let mut used = 0;
