@@ -9,24 +9,10 @@ use ratatui::crossterm::event::KeyCode;
 use shopdesk::domain::payment::Standing;
 use shopdesk::tui::app::App;
 
-fn enter(app: &mut App) {
-    app.handle_event(&key(KeyCode::Enter));
-}
-
 /// 10 bolts for C000003 (2 % tier discount) shipped and invoiced: INV-2026-000001, 3.43
 /// net, 0.65 tax, 4.08 gross.
 fn invoiced(width: u16, height: u16) -> App {
-    let mut app = app_on(session_with_stock(), width, height);
-    app.handle_event(&ctrl('n'));
-    type_text(&mut app, "C000003");
-    enter(&mut app);
-    type_text(&mut app, "10*BOLT-8");
-    enter(&mut app);
-    app.handle_event(&ctrl('o'));
-    app.handle_event(&key(KeyCode::Char('s')));
-    app.handle_event(&ctrl('s'));
-    app.handle_event(&key(KeyCode::Char('i')));
-    app.handle_event(&key(KeyCode::Char('I')));
+    let app = invoiced_by_keys(width, height);
     assert!(render(&app).contains("INVOICE INV-2026-000001"), "{}", render(&app));
     app
 }

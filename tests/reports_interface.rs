@@ -13,17 +13,7 @@ fn enter(app: &mut App) {
 
 /// 10 bolts for C000003 shipped and invoiced today (3.43 net), then the Reports tab.
 fn shop_with_a_sale(width: u16, height: u16) -> App {
-    let mut app = app_on(session_with_stock(), width, height);
-    app.handle_event(&ctrl('n'));
-    type_text(&mut app, "C000003");
-    enter(&mut app);
-    type_text(&mut app, "10*BOLT-8");
-    enter(&mut app);
-    app.handle_event(&ctrl('o'));
-    app.handle_event(&key(KeyCode::Char('s')));
-    app.handle_event(&ctrl('s'));
-    app.handle_event(&key(KeyCode::Char('i')));
-    app.handle_event(&key(KeyCode::Char('I')));
+    let mut app = invoiced_by_keys(width, height);
     app.handle_event(&key(KeyCode::Char('5')));
     app
 }

@@ -598,35 +598,27 @@ fn conditions(query: &OrderQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
         clauses.push("o.salesperson = ?".into());
         params.push(Box::new(query.salesperson.trim().to_string()));
     }
-    if let Some(region) = &query.region {
-        clauses.push("o.region = ? COLLATE NOCASE".into());
-        params.push(Box::new(region.clone()));
-    }
-    // Through `order_lines_by_product`: the orders holding the product are found from the
-    // product, not by reading every order of the period.
-    if let Some(sku) = &query.product {
-        clauses.push(
+    // Product and category go through `order_lines_by_product`: the orders holding the
+    // product are found from the product, not by reading every order of the period.
+    let by_product = |column: &str| {
+        format!(
             "o.id IN (SELECT l.order_id FROM order_lines l
-                      WHERE l.product_id IN (SELECT id FROM products WHERE sku = ? COLLATE NOCASE))"
-                .into(),
-        );
-        params.push(Box::new(sku.clone()));
-    }
-    if let Some(category) = &query.category {
-        clauses.push(
-            "o.id IN (SELECT l.order_id FROM order_lines l
-                      WHERE l.product_id IN (SELECT id FROM products WHERE category = ? COLLATE NOCASE))"
-                .into(),
-        );
-        params.push(Box::new(category.clone()));
-    }
-    if let Some(tier) = &query.tier {
-        clauses.push("o.customer_id IN (SELECT id FROM customers WHERE tier = ? COLLATE NOCASE)".into());
-        params.push(Box::new(tier.clone()));
-    }
-    if let Some(code) = &query.customer {
-        clauses.push("o.customer_id IN (SELECT id FROM customers WHERE code = ? COLLATE NOCASE)".into());
-        params.push(Box::new(code.clone()));
+                      WHERE l.product_id IN (SELECT id FROM products WHERE {column} = ? COLLATE NOCASE))"
+        )
+    };
+    let by_customer =
+        |column: &str| format!("o.customer_id IN (SELECT id FROM customers WHERE {column} = ? COLLATE NOCASE)");
+    for (value, clause) in [
+        (&query.region, "o.region = ? COLLATE NOCASE".to_string()),
+        (&query.product, by_product("sku")),
+        (&query.category, by_product("category")),
+        (&query.tier, by_customer("tier")),
+        (&query.customer, by_customer("code")),
+    ] {
+        if let Some(value) = value {
+            clauses.push(clause);
+            params.push(Box::new(value.clone()));
+        }
     }
     if query.counted {
         clauses.push("o.status IN ('confirmed', 'partly_shipped', 'shipped', 'delivered', 'closed')".into());

@@ -172,3 +172,20 @@ pub fn settle(app: &mut App) {
     }
     assert!(!app.busy(), "the background work never finished");
 }
+
+/// 10 bolts for C000003 (2 % tier discount) ordered, shipped and invoiced by keys:
+/// INV-2026-000001, 3.43 net, 0.65 tax, 4.08 gross; the invoice on screen.
+pub fn invoiced_by_keys(width: u16, height: u16) -> App {
+    let mut app = app_on(session_with_stock(), width, height);
+    app.handle_event(&ctrl('n'));
+    type_text(&mut app, "C000003");
+    app.handle_event(&key(KeyCode::Enter));
+    type_text(&mut app, "10*BOLT-8");
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&ctrl('o'));
+    app.handle_event(&key(KeyCode::Char('s')));
+    app.handle_event(&ctrl('s'));
+    app.handle_event(&key(KeyCode::Char('i')));
+    app.handle_event(&key(KeyCode::Char('I')));
+    app
+}
