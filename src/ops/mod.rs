@@ -26,7 +26,6 @@ pub mod refunds;
 pub mod report_job;
 pub mod rfm;
 pub mod sales;
-pub mod sales_job;
 pub mod search;
 pub mod stock;
 pub mod stock_csv;

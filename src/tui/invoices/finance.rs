@@ -129,7 +129,8 @@ impl ReportScreen {
         // of the previous one go, so no key acts on rows the title no longer describes.
         self.job = None;
         self.rows.clear();
-        match crate::ops::report_job::ReportJob::start(session, run.clone())? {
+        let background = run.clone();
+        match crate::ops::report_job::ReportJob::start(session, move |reader, _| background(reader))? {
             Some(job) => self.job = Some(job),
             None => self.show(run(session)?),
         }

@@ -91,7 +91,7 @@ pub struct SalesScreen {
     pub basis: sales::Basis,
     pub filters: Vec<(Dim, String)>,
     /// The report being read from the documents; the previous one stays on screen meanwhile.
-    pub job: Option<crate::ops::sales_job::SalesJob>,
+    pub job: Option<crate::ops::report_job::ReportJob<Option<SalesReport>>>,
 }
 
 pub struct ReportsTab {
@@ -142,7 +142,11 @@ impl SalesScreen {
         // the previous one go too, so no key acts on rows the title no longer describes.
         self.job = None;
         self.report.rows.clear();
-        if let Some(job) = crate::ops::sales_job::SalesJob::start(session, query.clone())? {
+        let read = query.clone();
+        let job = crate::ops::report_job::ReportJob::start(session, move |reader, progress| {
+            sales::run(reader, &read, &mut |done, total| progress.step(done, total))
+        })?;
+        if let Some(job) = job {
             self.job = Some(job);
             return Ok(());
         }
