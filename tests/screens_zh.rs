@@ -64,17 +64,7 @@ fn chinese_order_and_entry_line_up() {
 #[test]
 fn chinese_sales_report_writes_periods_and_amounts_the_chinese_way() {
     shopdesk::i18n::set_lang(shopdesk::i18n::Lang::ZhCn);
-    let mut app = app_on(session_with_stock(), 80, 24);
-    app.handle_event(&ctrl('n'));
-    type_text(&mut app, "C000003");
-    app.handle_event(&key(KeyCode::Enter));
-    type_text(&mut app, "10*BOLT-8");
-    app.handle_event(&key(KeyCode::Enter));
-    app.handle_event(&ctrl('o'));
-    app.handle_event(&key(KeyCode::Char('s')));
-    app.handle_event(&ctrl('s'));
-    app.handle_event(&key(KeyCode::Char('i')));
-    app.handle_event(&key(KeyCode::Char('I')));
+    let mut app = invoiced_by_keys(80, 24);
     // A bigger month before it, as the kept summary holds it.
     app.session
         .db

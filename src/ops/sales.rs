@@ -281,12 +281,16 @@ pub fn report(session: &Session, by: By, by2: Option<Period>, from: NaiveDate, t
     if matches!(by, By::Dim(_)) && by2.is_none() {
         rows.sort_by(|a, b| b.2.net.cmp(&a.2.net).then_with(|| a.0.cmp(&b.0)));
     }
+    Ok(SalesReport { columns: columns(by, by2, Basis::Invoiced), rows, basis: Basis::Invoiced })
+}
+
+/// A report's columns: its grouping, the period against it, then the figures (documents
+/// are invoices or orders, by the basis).
+fn columns(by: By, by2: Option<Period>, basis: Basis) -> Vec<&'static str> {
     let mut columns = vec![by.as_str()];
-    if let Some(p) = by2 {
-        columns.push(By::Period(p).as_str());
-    }
-    columns.extend(["net", "quantity", "invoices", "average", "cost", "margin", "margin_percent"]);
-    Ok(SalesReport { columns, rows, basis: Basis::Invoiced })
+    columns.extend(by2.map(|p| By::Period(p).as_str()));
+    columns.extend(["net", "quantity", basis.documents(), "average", "cost", "margin", "margin_percent"]);
+    columns
 }
 
 /// Net sales from `from` to `to` (days, inclusive).

@@ -38,6 +38,14 @@ pub fn table<'a>(
     Table::new(body, constraints).header(header).column_spacing(1).row_highlight_style(theme.selected)
 }
 
+/// The rows of a long list to hand to the table for an area `height` lines high (a header
+/// and the rows): where they start and how many, so row `selected` is on screen where
+/// ratatui would scroll it. Returns (first, count); draw with `selected - first`.
+pub fn window(selected: usize, height: u16) -> (usize, usize) {
+    let visible = usize::from(height.saturating_sub(1)).max(1);
+    ((selected + 1).saturating_sub(visible), visible)
+}
+
 /// Draws the table with row `selected` highlighted (and scrolled into view).
 pub fn draw(frame: &mut Frame<'_>, table: Table<'_>, area: Rect, selected: usize) {
     let mut state = TableState::default().with_selected(Some(selected));
@@ -52,4 +60,19 @@ pub fn move_selection(selected: &mut usize, len: usize, action: Action) -> bool 
         _ => return false,
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn the_window_keeps_the_selected_row_on_screen() {
+        // 10 lines: a header and 9 rows.
+        assert_eq!(window(0, 10), (0, 9));
+        assert_eq!(window(8, 10), (0, 9), "the last row that fits without scrolling");
+        assert_eq!(window(9, 10), (1, 9), "one further: the selected row on the bottom line");
+        assert_eq!(window(95_000, 10), (94_992, 9));
+        assert_eq!(window(3, 1), (3, 1), "no room for rows: one at least");
+    }
 }

@@ -47,7 +47,7 @@ impl Basis {
     }
 
     /// The column that counts documents under this basis.
-    fn documents(self) -> &'static str {
+    pub(super) fn documents(self) -> &'static str {
         match self {
             Basis::Invoiced => "invoices",
             Basis::Ordered => "orders",
@@ -229,12 +229,7 @@ fn month_spans(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
 }
 
 fn empty(query: &Query) -> SalesReport {
-    let mut columns = vec![query.by.as_str()];
-    if let Some(p) = query.by2 {
-        columns.push(By::Period(p).as_str());
-    }
-    columns.extend(["net", "quantity", query.basis.documents(), "average", "cost", "margin", "margin_percent"]);
-    SalesReport { columns, rows: Vec::new(), basis: query.basis }
+    SalesReport { columns: super::columns(query.by, query.by2, query.basis), rows: Vec::new(), basis: query.basis }
 }
 
 /// How a row of `dim` is named: as the summaries name it, so both paths read alike.

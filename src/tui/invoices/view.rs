@@ -229,8 +229,7 @@ fn draw_report(frame: &mut Frame<'_>, app: &App, area: Rect, report: &super::fin
     let widths = &fixed[..shown];
     // Only the rows that fit are handed to the table: receivables can run to tens of
     // thousands of invoices.
-    let visible = usize::from(body.height.saturating_sub(1)).max(1);
-    let first = (report.selected + 1).saturating_sub(visible);
+    let (first, visible) = table::window(report.selected, body.height);
     let rows: Vec<Vec<String>> =
         report.rows.iter().skip(first).take(visible).map(|r| r.iter().take(shown).cloned().collect()).collect();
     frame.render_widget(Clear, body);

@@ -282,8 +282,7 @@ fn draw_sales_table(frame: &mut Frame<'_>, app: &App, area: Rect, s: &SalesScree
     let keys = s.report.columns.len() - 7;
     let by_period = matches!(s.by, crate::ops::sales::By::Period(_));
     // Only the rows that fit are formatted: by customer a report has a hundred thousand.
-    let visible = usize::from(area.height.saturating_sub(1)).max(1);
-    let first = (s.selected + 1).saturating_sub(visible);
+    let (first, visible) = table::window(s.selected, area.height);
     let window = crate::ops::sales::SalesReport {
         columns: s.report.columns.clone(),
         rows: s.report.rows.iter().skip(first).take(visible).cloned().collect(),
