@@ -432,11 +432,7 @@ fn reports(path: &Path) -> Result<()> {
         for event in events {
             keys.push(timed(app, terminal, event)?);
         }
-        while app.busy() {
-            std::thread::sleep(Duration::from_millis(2));
-            app.poll_background();
-            draw(terminal, app)?;
-        }
+        settle(app, terminal)?;
         arrivals.push(started.elapsed());
         Ok(())
     };
