@@ -642,16 +642,12 @@ impl App {
                     }
                 };
                 let (from, to) = (day("from"), day("to"));
-                let filters = match sales::parse_filters(form.value("sales_filter")) {
-                    Ok(filters) => filters,
-                    Err(e) => {
-                        form.message = Some(e.to_string());
-                        self.flash = Some(Flash::Error(e.to_string()));
-                        return Ok(());
-                    }
-                };
-                let (Some(from), Some(to)) = (from, to) else {
+                // Every problem of the form at once: the days on their fields, the filter below.
+                let filters = sales::parse_filters(form.value("sales_filter"));
+                let filter_problem = filters.as_ref().err().map(|e| e.to_string());
+                let (Some(from), Some(to), Ok(filters)) = (from, to, filters) else {
                     form.show_errors(errors);
+                    form.message = filter_problem;
                     self.flash = Some(Flash::Error(t("flash.fix_fields").to_string()));
                     return Ok(());
                 };
