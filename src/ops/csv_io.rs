@@ -350,22 +350,21 @@ pub fn finish_import(
     Ok(report)
 }
 
-/// Saves a report's rows as `<stem>-<today>.csv` in `folder`, written beside and renamed
-/// so a failed save leaves no half file. Returns the path.
+/// Saves a report's rows as `<name>.csv` in `folder`, written beside and renamed so a
+/// failed save leaves no half file. Returns the path.
 pub fn save_rows(
     folder: &std::path::Path,
-    stem: &str,
-    today: chrono::NaiveDate,
+    name: &str,
     columns: &[&str],
     rows: &[Vec<String>],
 ) -> Result<std::path::PathBuf> {
     let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-    // A second save the same day gets its own name rather than replacing the first.
+    // A second save under the same name gets its own rather than replacing the first.
     let path = (1..)
-        .map(|n| if n == 1 { format!("{stem}-{today}.csv") } else { format!("{stem}-{today}-{n}.csv") })
-        .map(|name| folder.join(name))
+        .map(|n| if n == 1 { format!("{name}.csv") } else { format!("{name}-{n}.csv") })
+        .map(|file| folder.join(file))
         .find(|p| !p.exists())
-        .unwrap_or_else(|| folder.join(format!("{stem}-{today}.csv")));
+        .unwrap_or_else(|| folder.join(format!("{name}.csv")));
     let partial = path.with_extension("partial");
     let write = || -> Result<()> {
         let file = std::fs::File::create(&partial).map_err(|source| Error::Io { path: partial.clone(), source })?;

@@ -262,13 +262,12 @@ impl App {
                 self.flash = Some(Flash::Error(crate::i18n::t("report.still_reading").to_string()));
             }
             Action::Export => {
-                let stem = match report.report {
-                    FinanceReport::Statement => format!("statement-{}", report.customer.trim()),
-                    other => other.file_stem().to_string(),
-                };
                 let today = self.session.clock.today();
-                let saved =
-                    crate::ops::csv_io::save_rows(&self.export_folder, &stem, today, &report.columns, &report.rows)?;
+                let stem = match report.report {
+                    FinanceReport::Statement => format!("statement-{}-{today}", report.customer.trim()),
+                    other => format!("{}-{today}", other.file_stem()),
+                };
+                let saved = crate::ops::csv_io::save_rows(&self.export_folder, &stem, &report.columns, &report.rows)?;
                 self.flash = Some(Flash::Info(crate::i18n::tf("report.saved", &[("path", &saved.display())])));
             }
             Action::Down | Action::Up => {

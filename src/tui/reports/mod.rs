@@ -349,19 +349,13 @@ impl App {
                     self.flash = Some(Flash::Error(t("report.still_reading").to_string()));
                     return Ok(());
                 }
-                let stem = format!("sales-by-{}", sales.by.as_str());
-                crate::ops::csv_io::save_rows(
-                    &self.export_folder,
-                    &stem,
-                    today,
-                    &sales.report.columns,
-                    &sales.report.cells(),
-                )?
+                let stem = format!("sales-by-{}-{today}", sales.by.as_str());
+                crate::ops::csv_io::save_rows(&self.export_folder, &stem, &sales.report.columns, &sales.report.cells())?
             }
             Context::Forecast => {
                 let Some(f) = &self.reports.forecast else { return Ok(()) };
                 let (columns, rows) = crate::ops::forecast::rows(&f.series, f.scope);
-                crate::ops::csv_io::save_rows(&self.export_folder, "forecast", today, &columns, &rows)?
+                crate::ops::csv_io::save_rows(&self.export_folder, &format!("forecast-{today}"), &columns, &rows)?
             }
             _ => {
                 let Some(targets) = &self.reports.targets else { return Ok(()) };
@@ -369,7 +363,6 @@ impl App {
                 crate::ops::csv_io::save_rows(
                     &self.export_folder,
                     &format!("targets-{}", targets.month),
-                    today,
                     columns,
                     &rows,
                 )?
