@@ -1026,6 +1026,13 @@ pub fn parse_filter(text: &str, query: &mut repo::OrderQuery) -> std::result::Re
             _ => Err(tf("orders.filter_bad_date", &[("value", &v)])),
         };
         match word.split_once(':') {
+            // A filter word still being typed (`status:`) filters nothing yet, rather than
+            // searching customers for the text "status:".
+            Some((
+                "sp" | "salesperson" | "status" | "from" | "to" | "region" | "product" | "category" | "tier"
+                | "customer",
+                "",
+            )) => {}
             Some(("sp" | "salesperson", v)) if !v.is_empty() => salesperson = v.to_string(),
             Some(("status", "counted")) => parsed.counted = true,
             Some(("status", v)) if !v.is_empty() => {

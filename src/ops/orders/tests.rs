@@ -494,3 +494,24 @@ fn a_shipment_changed_since_it_was_seen_is_not_shipped() {
     assert!(err.to_string().contains("was changed in another session"), "{err}");
     assert_eq!(level(&s, "PEN"), (q("10"), q("2")), "nothing left");
 }
+
+#[test]
+fn list_filters_read_whole_words_and_leave_the_query_alone_when_refused() {
+    let mut query = repo::OrderQuery::default();
+    parse_filter(r#"region:North category:"Tea & Coffee" tier:- customer:C000123 status:counted zhang"#, &mut query)
+        .unwrap();
+    assert_eq!(query.region.as_deref(), Some("North"));
+    assert_eq!(query.category.as_deref(), Some("Tea & Coffee"), "quotes keep the spaces");
+    assert_eq!(query.tier.as_deref(), Some(""), "- is none set");
+    assert_eq!(query.customer.as_deref(), Some("C000123"));
+    assert!(query.counted);
+    assert_eq!(query.filter, "zhang");
+    let before = query.clone();
+    assert!(parse_filter("region:West status:shi", &mut query).is_err());
+    assert_eq!(query, before, "a refused filter changes nothing");
+    parse_filter("region:West status:", &mut query).unwrap();
+    assert_eq!((query.region.as_deref(), query.status, query.filter.as_str()), (Some("West"), None, ""));
+    assert_eq!(quote_filter_value("Tea & Coffee"), "\"Tea & Coffee\"");
+    assert_eq!(quote_filter_value("12\""), "12");
+    assert_eq!(quote_filter_value(""), "-");
+}
