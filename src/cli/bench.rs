@@ -464,7 +464,7 @@ fn reports(path: &Path) -> Result<()> {
     Ok(())
 }
 
-struct RemoveOnDrop(PathBuf);
+pub(crate) struct RemoveOnDrop(pub(crate) PathBuf);
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
@@ -526,7 +526,7 @@ fn report(what: &str, samples: &mut [Duration], budget: Duration) {
 }
 
 /// VmHWM from /proc: the most memory this process has held.
-fn peak_rss_kib() -> Option<u64> {
+pub(crate) fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

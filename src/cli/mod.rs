@@ -3,6 +3,8 @@
 //! on stderr otherwise.
 
 pub mod bench;
+mod bench_import;
+mod history;
 pub mod invoice;
 pub mod order;
 pub mod report;
@@ -54,6 +56,14 @@ pub enum Command {
         /// Report what would change without changing anything
         #[arg(long)]
         dry_run: bool,
+        /// sales-history only: read COLUMN as FIELD (e.g. --map Bestellnr=order_number);
+        /// COLUMN= leaves a column out. Repeat for more columns
+        #[arg(long, value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        /// sales-history only: how 03/04/2026 reads, dmy or mdy (found from the file when a
+        /// date like 28/04/2026 tells)
+        #[arg(long, value_name = "dmy|mdy")]
+        dates: Option<String>,
     },
     /// Print a report as a table, CSV or JSON
     Report {
@@ -84,6 +94,15 @@ pub enum Command {
         orders: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+    /// Measure importing N order lines of sales history into an empty shop, beside the
+    /// sqlite3 shell's .import of the same file
+    BenchImport {
+        #[arg(long, default_value_t = 1_000_000)]
+        lines: usize,
+        /// Folder for the file and databases (default: a temporary one, removed after)
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Measure first frame, keystroke-to-frame and memory on a generated shop
     Bench {
@@ -186,6 +205,9 @@ pub enum TableName {
     Invoices,
     /// Payments and refunds, one allocation per row (export only)
     Payments,
+    /// Sales history from another system, one order line per row: columns found by name or
+    /// --map; creates customers, products and closed orders (importing needs a manager)
+    SalesHistory,
 }
 
 /// The dates and format of a finance report.
@@ -374,6 +396,7 @@ fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Res
         TableName::Orders => ops::order_csv::export(session, out),
         TableName::Invoices => ops::invoice_csv::export_invoices(session, out),
         TableName::Payments => ops::invoice_csv::export_payments(session, out),
+        TableName::SalesHistory => ops::sales_history::export(session, out),
     }
 }
 
@@ -403,6 +426,9 @@ pub fn run(cli: Cli) -> Result<()> {
         (None, true) => crate::paths::demo_db()?,
         (None, false) => crate::paths::default_db()?,
     };
+    if let Some(Command::BenchImport { lines, dir }) = &cli.command {
+        return bench_import::run(*lines, dir.as_deref());
+    }
     if let Some(Command::Bench { customers, contacts, products, moves, orders }) = &cli.command {
         return bench::run(cli.db.as_deref(), *customers, *contacts, (*products, *moves), *orders);
     }
@@ -457,7 +483,18 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::Import { table, file, dry_run }) => {
+        Some(Command::Import { table: TableName::SalesHistory, file, dry_run, map, dates }) => {
+            let input = if file == Path::new("-") {
+                ops::sales_history::Input::Bytes(std::sync::Arc::new(read_input(&file)?))
+            } else {
+                ops::sales_history::Input::File(file.clone())
+            };
+            history::import(&mut session, input, &file, dry_run, &map, dates.as_deref())
+        }
+        Some(Command::Import { table, file, dry_run, map, dates }) => {
+            if !map.is_empty() || dates.is_some() {
+                return Err(Error::BadArgument(t("cli.map_only_history").to_string()));
+            }
             let bytes = read_input(&file)?;
             // Which encoding and separator were taken, when not UTF-8 with commas.
             if let Some(dialect) = ops::csv_io::describe_dialect(&bytes) {
@@ -484,6 +521,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 TableName::Moves => {
                     return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
                 }
+                // Streamed from the file by the arm above, never read whole here.
+                TableName::SalesHistory => return Err(Error::BadArgument(t("cli.map_only_history").to_string())),
                 TableName::Invoices | TableName::Payments => {
                     return Err(Error::BadArgument(crate::i18n::t("cli.documents_export_only").to_string()));
                 }
@@ -705,7 +744,7 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{}", tf("cli.role_set", &[("name", &name), ("role", &role)]));
             Ok(())
         }
-        Some(Command::Bench { .. }) => Ok(()),
+        Some(Command::Bench { .. } | Command::BenchImport { .. }) => Ok(()),
     }
 }
 

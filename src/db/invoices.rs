@@ -464,7 +464,7 @@ pub fn orders_to_invoice(conn: &Connection, customer_id: i64, ordered: bool) -> 
     let ready = if ordered { "l.quantity" } else { "l.shipped" };
     let sql = format!(
         "SELECT o.number FROM orders o WHERE o.customer_id = ?1
-           AND o.status NOT IN ('draft', 'awaiting_approval', 'cancelled')
+           AND o.status NOT IN ('draft', 'awaiting_approval', 'cancelled') AND o.sold_on IS NULL
            AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND {ready} > l.invoiced)
          ORDER BY o.id"
     );

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_sales.sql"),
     include_str!("migrations/010_sales_detail.sql"),
     include_str!("migrations/011_finance_daily.sql"),
+    include_str!("migrations/012_sales_history.sql"),
 ];
 
 /// The schema version this build writes.

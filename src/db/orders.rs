@@ -35,6 +35,9 @@ pub struct Order {
     pub created_at: String,
     pub created_by: String,
     pub version: i64,
+    /// Sales history imported from another system: the day it counts as sold. Such an
+    /// order was invoiced there, so it is never invoiced here. `None` for the shop's own.
+    pub sold_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +151,7 @@ fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
         created_at: row.get("created_at")?,
         created_by: row.get("created_by")?,
         version: row.get("version")?,
+        sold_on: row.get("sold_on")?,
     })
 }
 

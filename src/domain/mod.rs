@@ -4,6 +4,7 @@ pub mod crm;
 pub mod customer;
 pub mod fields;
 pub mod forecast;
+pub mod history;
 pub mod ids;
 pub mod invoice;
 pub mod money;

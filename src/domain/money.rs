@@ -24,7 +24,7 @@ pub enum AmountError {
 /// `text` with a decimal point and no grouping, or `None` when its marks make no sense.
 /// A lone comma is a decimal comma; with both marks, the last is the decimal one and the
 /// other must group the whole part by threes.
-fn plain_decimal(text: &str) -> Option<String> {
+pub(crate) fn plain_decimal(text: &str) -> Option<String> {
     let (Some(dot), Some(comma)) = (text.rfind('.'), text.rfind(',')) else {
         return Some(if text.contains('.') { text.to_string() } else { text.replacen(',', ".", 1) });
     };

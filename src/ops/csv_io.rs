@@ -114,7 +114,11 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
 /// when they are not the plain UTF-8 with commas most files are.
 pub fn describe_dialect(bytes: &[u8]) -> Option<String> {
     let (text, encoding) = decode(bytes).ok()?;
-    let delimiter = detect_delimiter(&text);
+    describe(encoding, detect_delimiter(&text))
+}
+
+/// `describe_dialect` once the encoding and separator are known.
+pub fn describe(encoding: &str, delimiter: u8) -> Option<String> {
     if encoding == "UTF-8" && delimiter == b',' {
         return None;
     }
@@ -128,7 +132,7 @@ pub fn describe_dialect(bytes: &[u8]) -> Option<String> {
 /// The text of a file: UTF-8 (a BOM stripped), UTF-16 after its BOM, else GB18030 (which
 /// GBK is part of) when the bytes are valid as that. Anything else is refused naming the
 /// line the first bad byte is on.
-fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)> {
     let refuse = |valid_up_to: usize| {
         let line = bytes[..valid_up_to.min(bytes.len())].iter().filter(|b| **b == b'\n').count() as u64 + 1;
         let message = t("csv.not_utf8").to_string();
@@ -170,7 +174,7 @@ fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)> {
 /// UTF-16 without a BOM, told by the start of its header: column names are ASCII, so in
 /// UTF-16 every second byte of them is zero (the high bytes: odd positions in
 /// little-endian, even in big). Eight characters are enough, and stay within the header.
-fn bomless_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+pub(crate) fn bomless_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
     let head = &bytes[..bytes.len().min(16) & !1];
     if head.len() < 4 {
         return None;
@@ -216,7 +220,7 @@ fn looks_like_gbk(bytes: &[u8]) -> bool {
 
 /// The separator used in the header line: the most frequent of `,` `;` and tab outside
 /// quotes. A single-column file is comma-separated.
-fn detect_delimiter(text: &str) -> u8 {
+pub(crate) fn detect_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;

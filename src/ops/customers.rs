@@ -68,7 +68,8 @@ fn fresh_code(conn: &Connection) -> Result<String> {
     }
 }
 
-fn insert(
+/// Inserts a validated customer, giving it a code when it has none.
+pub(crate) fn insert(
     tx: &Connection,
     ctx: &WriteCtx<'_>,
     mut clean: CustomerData,

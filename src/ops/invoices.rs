@@ -175,6 +175,9 @@ pub(crate) fn draft_in(tx: &Connection, ctx: &WriteCtx<'_>, numbers: &[String], 
                 &[("number", &order.number), ("status", &status)],
             )));
         }
+        if order.sold_on.is_some() {
+            return Err(Error::Refused(tf("invoice.history_order", &[("number", &order.number)])));
+        }
         orders.push(order);
     }
     let Some(first) = orders.first() else { return Err(Error::BadArgument(tf("invoice.no_orders", &[]))) };

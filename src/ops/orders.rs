@@ -70,12 +70,14 @@ fn auto_invoice(
 pub fn detail(session: &Session, id: i64) -> Result<OrderDetail> {
     let conn = session.db.conn();
     let order = get_in(conn, id)?;
-    Ok(OrderDetail {
-        lines: repo::lines(conn, id)?,
-        events: repo::events(conn, id)?,
-        shipments: repo::shipments(conn, id)?,
-        order,
-    })
+    let mut events = repo::events(conn, id)?;
+    // Imported sales history has no steps of its own here: its timeline is the import.
+    if let Some(day) = &order.sold_on {
+        let detail = msg("order.ev_history", &[("day", day), ("note", &order.note)]);
+        let at = order.created_at.clone();
+        events.insert(0, repo::Event { at, user: order.created_by.clone(), step: Step::Close.as_str().into(), detail });
+    }
+    Ok(OrderDetail { lines: repo::lines(conn, id)?, events, shipments: repo::shipments(conn, id)?, order })
 }
 
 pub fn by_number(session: &Session, number: &str) -> Result<Order> {

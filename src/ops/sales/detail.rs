@@ -124,15 +124,26 @@ pub(crate) fn from_documents(
     }
     let conn = session.db.conn();
     let (source, documents, span) = match query.basis {
+        // Issued documents and imported sales history (`history_lines`), each read a period
+        // at a time through its own index.
         Basis::Invoiced => (
-            "sales_lines",
             // Without ANALYZE statistics the planner prefers invoices_by_status, which reads
             // every issued invoice for each month.
-            "s.invoice_id IN (SELECT id FROM invoices INDEXED BY invoices_issued_by_day
-                              WHERE status = 'issued' AND issue_date >= ?1 AND issue_date < ?2)",
+            "(SELECT invoice_id, kind, day, customer_id, product_id, region, salesperson, sign, net, quantity, cost
+              FROM sales_lines
+              WHERE invoice_id IN (SELECT id FROM invoices INDEXED BY invoices_issued_by_day
+                                   WHERE status = 'issued' AND issue_date >= ?1 AND issue_date < ?2)
+              UNION ALL
+              SELECT invoice_id, kind, day, customer_id, product_id, region, salesperson, sign, net, quantity, cost
+              FROM history_lines
+              WHERE order_id IN (SELECT id FROM orders INDEXED BY orders_history_by_day
+                                 WHERE sold_on IS NOT NULL AND sold_on >= ?1 AND sold_on < ?2))",
+            "1",
             [
-                "SELECT min(issue_date) FROM invoices WHERE status = 'issued'",
-                "SELECT max(issue_date) FROM invoices WHERE status = 'issued'",
+                "SELECT min(d) FROM (SELECT min(issue_date) AS d FROM invoices WHERE status = 'issued'
+                                     UNION ALL SELECT min(sold_on) FROM orders WHERE sold_on IS NOT NULL)",
+                "SELECT max(d) FROM (SELECT max(issue_date) AS d FROM invoices WHERE status = 'issued'
+                                     UNION ALL SELECT max(sold_on) FROM orders WHERE sold_on IS NOT NULL)",
             ],
         ),
         Basis::Ordered => (

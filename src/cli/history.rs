@@ -1,0 +1,70 @@
+//! `shopdesk import sales-history`: streams the file, then says which column was read as
+//! what, and what was created.
+
+use std::path::Path;
+
+use crate::domain::history::DayOrder;
+use crate::error::{Error, Result};
+use crate::i18n::{t, tf};
+use crate::ops::Session;
+use crate::ops::sales_history::{self, Input, Options};
+
+pub fn import(
+    session: &mut Session,
+    input: Input,
+    file: &Path,
+    dry_run: bool,
+    map: &[String],
+    dates: Option<&str>,
+) -> Result<()> {
+    let map = map
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((column, field)) => Ok((column.trim().to_string(), field.trim().to_string())),
+            None => Err(Error::BadArgument(tf("cli.bad_map", &[("given", pair)]))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let day_order = match dates {
+        None => None,
+        Some(text) => {
+            Some(DayOrder::parse(text).ok_or_else(|| Error::BadArgument(tf("cli.bad_dates", &[("given", &text)])))?)
+        }
+    };
+    let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
+    let options = Options { map, day_order, dry_run, reference };
+    let report = sales_history::import(session, &input, &options, &mut |_, _| true)?;
+    println!("{}", t("sales_history.columns"));
+    for (column, field) in &report.columns {
+        match field {
+            Some(f) => println!("{}", tf("sales_history.column_used", &[("column", column), ("field", &f.name())])),
+            None => println!("{}", tf("sales_history.column_unused", &[("column", column)])),
+        }
+    }
+    if let Some(dialect) = crate::ops::csv_io::describe(report.encoding, report.delimiter) {
+        println!("{dialect}");
+    }
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    let key = if report.dry_run { "sales_history.report_dry" } else { "sales_history.report" };
+    let args: [(&str, &dyn std::fmt::Display); 5] = [
+        ("lines", &report.lines),
+        ("orders", &report.orders),
+        ("first", &day(report.first_day)),
+        ("last", &day(report.last_day)),
+        ("net", &report.net),
+    ];
+    println!("{}", tf(key, &args));
+    if report.unchanged > 0 {
+        println!("{}", tf("sales_history.report_unchanged", &[("count", &report.unchanged)]));
+    }
+    println!(
+        "{}",
+        tf("sales_history.report_created", &[("customers", &report.customers), ("products", &report.products)])
+    );
+    if !report.tiers.is_empty() {
+        println!("{}", tf("sales_history.report_tiers", &[("tiers", &report.tiers.join(", "))]));
+    }
+    if report.shortened > 0 {
+        println!("{}", tf("sales_history.report_shortened", &[("count", &report.shortened)]));
+    }
+    Ok(())
+}

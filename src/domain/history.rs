@@ -1,0 +1,363 @@
+//! Sales history as other systems export it: one row per order line, columns named as
+//! each platform or spreadsheet names them, dates the way each country writes them.
+//! These rules turn such a row into figures; `ops::sales_history` stores them.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::money::{Money, Price, Quantity};
+
+/// What a column of a sales-history file can hold.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::EnumIter, strum::IntoStaticStr, strum::EnumCount,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Field {
+    OrderNumber,
+    OrderDate,
+    ShipDate,
+    CustomerCode,
+    CustomerName,
+    Segment,
+    Region,
+    City,
+    ProductCode,
+    ProductName,
+    Category,
+    Subcategory,
+    Quantity,
+    UnitPrice,
+    Amount,
+    Discount,
+    TaxRate,
+    Salesperson,
+}
+
+impl Field {
+    /// Its place in `Columns`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(text: &str) -> Option<Field> {
+        use strum::IntoEnumIterator;
+        let wanted = normalise(text);
+        Field::iter().find(|f| normalise(f.name()) == wanted)
+    }
+
+    /// Header names this field goes by, normalised (`normalise`): English as the common
+    /// shop platforms and spreadsheets write them, and Chinese.
+    fn aliases(self) -> &'static [&'static str] {
+        use Field::*;
+        match self {
+            OrderNumber => &[
+                "ordernumber",
+                "orderid",
+                "orderno",
+                "ordernum",
+                "order",
+                "orderref",
+                "invoicenumber",
+                "invoiceno",
+                "订单号",
+                "订单编号",
+                "订单id",
+                "单号",
+                "订单",
+            ],
+            OrderDate => {
+                &["orderdate", "date", "orderedat", "createdat", "orderday", "订单日期", "下单日期", "下单时间", "日期"]
+            }
+            ShipDate => {
+                &["shipdate", "shippedat", "shippingdate", "deliverydate", "fulfilledat", "发货日期", "发货时间"]
+            }
+            CustomerCode => &[
+                "customercode",
+                "customerid",
+                "customerno",
+                "customernumber",
+                "clientid",
+                "客户编号",
+                "客户代码",
+                "客户id",
+            ],
+            CustomerName => {
+                &["customername", "customer", "client", "clientname", "billingname", "客户名称", "客户", "客户名"]
+            }
+            Segment => {
+                &["segment", "customersegment", "tier", "customertier", "客户细分", "细分", "客户类型", "客户等级"]
+            }
+            Region => &["region", "salesregion", "area", "地区", "区域", "大区"],
+            City => &["city", "城市"],
+            ProductCode => &[
+                "productcode",
+                "productid",
+                "sku",
+                "itemcode",
+                "itemid",
+                "articleno",
+                "lineitemsku",
+                "商品编号",
+                "产品编号",
+                "产品id",
+                "商品编码",
+                "货号",
+            ],
+            ProductName => {
+                &["productname", "product", "item", "itemname", "lineitemname", "商品名称", "产品名称", "商品", "产品"]
+            }
+            Category => &["category", "productcategory", "类别", "品类", "类目", "产品类别"],
+            Subcategory => &["subcategory", "子类别", "子类"],
+            Quantity => &["quantity", "qty", "units", "lineitemquantity", "数量"],
+            UnitPrice => &["unitprice", "price", "lineitemprice", "单价"],
+            Amount => {
+                &["amount", "sales", "lineamount", "linetotal", "revenue", "netamount", "销售额", "金额", "销售金额"]
+            }
+            Discount => &["discount", "discountpercent", "折扣"],
+            TaxRate => &["taxrate", "vatrate", "税率"],
+            Salesperson => &["salesperson", "salesrep", "seller", "rep", "销售员", "业务员", "销售"],
+        }
+    }
+
+    /// The field a header names, by any of its aliases.
+    pub fn for_header(header: &str) -> Option<Field> {
+        use strum::IntoEnumIterator;
+        let wanted = normalise(header);
+        Field::iter().find(|f| normalise(f.name()) == wanted || f.aliases().contains(&wanted.as_str()))
+    }
+
+    pub fn all_names() -> String {
+        use strum::IntoEnumIterator;
+        Field::iter().map(Field::name).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// A header as compared: lower case, letters and digits only (`Sub-Category` and
+/// `sub_category` are `subcategory`).
+pub fn normalise(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Whether `03/04/2026` is the 3rd of April or the 4th of March.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayOrder {
+    DayFirst,
+    MonthFirst,
+}
+
+impl DayOrder {
+    pub fn parse(text: &str) -> Option<DayOrder> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "dmy" | "d/m/y" | "day-first" => Some(DayOrder::DayFirst),
+            "mdy" | "m/d/y" | "month-first" => Some(DayOrder::MonthFirst),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateProblem {
+    NotADate,
+    /// Day and month could be either way round, and the file does not say which.
+    Ambiguous,
+    /// The file's other dates put the day and month the other way round.
+    AgainstOrder(DayOrder),
+}
+
+/// A date as exported: `2026-11-27`, `2026/11/27`, `2026年11月27日`, `27.11.2026`, and
+/// `11/27/2026` or `27/11/2026` (two-digit years too), a time after it ignored. `order`
+/// is the file's day order once known; `Ok` also says what this date showed about it.
+pub fn parse_day(text: &str, order: Option<DayOrder>) -> Result<(NaiveDate, Option<DayOrder>), DateProblem> {
+    let text = text.trim();
+    let date_part = text.split([' ', 'T']).next().unwrap_or("");
+    let cleaned: String = date_part.replace(['年', '月'], "-").replace('日', "");
+    let separator = cleaned.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or(DateProblem::NotADate)?;
+    let parts: Vec<&str> = cleaned.split(separator).collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(DateProblem::NotADate);
+    }
+    let n = |i: usize| parts[i].parse::<u32>().map_err(|_| DateProblem::NotADate);
+    let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).ok_or(DateProblem::NotADate);
+    if parts[0].len() == 4 {
+        return Ok((date(n(0)? as i32, n(1)?, n(2)?)?, None));
+    }
+    let year = match parts[2].len() {
+        4 => n(2)? as i32,
+        // 16 is 2016: history is of this century.
+        2 => 2000 + n(2)? as i32,
+        _ => return Err(DateProblem::NotADate),
+    };
+    let (a, b) = (n(0)?, n(1)?);
+    if separator == '.' {
+        return Ok((date(year, b, a)?, Some(DayOrder::DayFirst)));
+    }
+    let shown = if a > 12 && b <= 12 {
+        Some(DayOrder::DayFirst)
+    } else if b > 12 && a <= 12 {
+        Some(DayOrder::MonthFirst)
+    } else {
+        None
+    };
+    let taken = match (shown, order) {
+        (Some(shown), Some(order)) if shown != order => return Err(DateProblem::AgainstOrder(order)),
+        (Some(shown), _) => shown,
+        (None, Some(order)) => order,
+        (None, None) if a == b => DayOrder::DayFirst,
+        (None, None) => return Err(DateProblem::Ambiguous),
+    };
+    let day = match taken {
+        DayOrder::DayFirst => date(year, b, a)?,
+        DayOrder::MonthFirst => date(year, a, b)?,
+    };
+    Ok((day, shown))
+}
+
+/// A discount as exported: `20%`, `20` (percent) or `0.2` (a fraction below 1, as
+/// spreadsheets store percentages); 0 to 100 percent.
+pub fn parse_discount(text: &str) -> Option<Decimal> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(Decimal::ZERO);
+    }
+    let percent_sign = text.ends_with('%');
+    let number = super::fields::percent(text).ok()?;
+    let value = if !percent_sign && number < Decimal::ONE { number * Decimal::ONE_HUNDRED } else { number };
+    (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&value).then(|| value.normalize())
+}
+
+/// A number as exported, any number of decimals (`957.5775`), with a decimal comma or
+/// grouped thousands as `Money::parse` reads them.
+pub fn parse_number(text: &str) -> Option<Decimal> {
+    let digits = text.trim().trim_start_matches(['$', '€', '£', '¥', '￥']).trim();
+    let dotted = super::money::plain_decimal(digits)?;
+    std::str::FromStr::from_str(&dotted).ok()
+}
+
+/// A line's unit price and amount: the amount is what was paid (net of tax) when the file
+/// gives it, rounded to the cent, and the unit price is worked back from it when missing;
+/// otherwise the amount is quantity × price less the discount.
+pub fn line_figures(
+    quantity: Quantity,
+    unit_price: Option<Decimal>,
+    amount: Option<Decimal>,
+    discount: Decimal,
+) -> Option<(Price, Money)> {
+    let kept = Decimal::ONE - discount / Decimal::ONE_HUNDRED;
+    match (unit_price, amount) {
+        (_, Some(amount)) if amount.is_sign_negative() => None,
+        (Some(price), _) if price.is_sign_negative() => None,
+        (Some(price), Some(amount)) => Some((Price::round_from(price), Money::round_from(amount))),
+        (Some(price), None) => {
+            let price = Price::round_from(price);
+            let amount = quantity.value().checked_mul(price.value())?.checked_mul(kept)?;
+            Some((price, Money::round_from(amount)))
+        }
+        (None, Some(amount)) => {
+            let paid_for = quantity.value().checked_mul(kept)?;
+            let price = if paid_for.is_zero() { Decimal::ZERO } else { amount.checked_div(paid_for)? };
+            Some((Price::round_from(price), Money::round_from(amount)))
+        }
+        (None, None) => None,
+    }
+}
+
+/// Whether a day is too far from today to be real history: after today, or before 1990.
+pub fn implausible_day(day: NaiveDate, today: NaiveDate) -> bool {
+    day > today || day.year() < 1990
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn headers_of_common_exports_find_their_fields() {
+        let superstore = [
+            ("Order ID", Some(Field::OrderNumber)),
+            ("Order Date", Some(Field::OrderDate)),
+            ("Ship Date", Some(Field::ShipDate)),
+            ("Customer ID", Some(Field::CustomerCode)),
+            ("Customer Name", Some(Field::CustomerName)),
+            ("Segment", Some(Field::Segment)),
+            ("Sub-Category", Some(Field::Subcategory)),
+            ("Product ID", Some(Field::ProductCode)),
+            ("Sales", Some(Field::Amount)),
+            ("Row ID", None),
+            ("Profit", None),
+            ("订单日期", Some(Field::OrderDate)),
+            ("商品名称", Some(Field::ProductName)),
+            ("unit_price", Some(Field::UnitPrice)),
+        ];
+        for (header, field) in superstore {
+            assert_eq!(Field::for_header(header), field, "{header}");
+        }
+        assert_eq!(Field::parse("order-number"), Some(Field::OrderNumber));
+        assert_eq!(Field::parse("sales"), None, "--map takes field names, not aliases");
+    }
+
+    #[test]
+    fn dates_as_countries_write_them() {
+        assert_eq!(parse_day("2016-11-08", None), Ok((d(2016, 11, 8), None)));
+        assert_eq!(parse_day("2016/11/08 10:30", None), Ok((d(2016, 11, 8), None)));
+        assert_eq!(parse_day("2016-11-08T10:30:00Z", None), Ok((d(2016, 11, 8), None)));
+        assert_eq!(parse_day("2016年11月8日", None), Ok((d(2016, 11, 8), None)));
+        assert_eq!(parse_day("8.11.2016", None), Ok((d(2016, 11, 8), Some(DayOrder::DayFirst))));
+        assert_eq!(parse_day("11/28/2016", None), Ok((d(2016, 11, 28), Some(DayOrder::MonthFirst))));
+        assert_eq!(parse_day("28/11/16", None), Ok((d(2016, 11, 28), Some(DayOrder::DayFirst))));
+        assert_eq!(parse_day("11/8/2016", None), Err(DateProblem::Ambiguous));
+        assert_eq!(parse_day("11/8/2016", Some(DayOrder::MonthFirst)), Ok((d(2016, 11, 8), None)));
+        assert_eq!(parse_day("11/8/2016", Some(DayOrder::DayFirst)), Ok((d(2016, 8, 11), None)));
+        assert_eq!(parse_day("5/5/2016", None), Ok((d(2016, 5, 5), None)));
+        assert_eq!(
+            parse_day("28/11/2016", Some(DayOrder::MonthFirst)),
+            Err(DateProblem::AgainstOrder(DayOrder::MonthFirst))
+        );
+        for bad in ["", "yesterday", "2016-13-01", "2016-02-30", "1/2", "12345/1/2016", "2016-1-x"] {
+            assert_eq!(parse_day(bad, Some(DayOrder::DayFirst)), Err(DateProblem::NotADate), "{bad}");
+        }
+    }
+
+    #[test]
+    fn discounts_as_percent_or_fraction() {
+        assert_eq!(parse_discount("0.2"), Some(Decimal::from(20)));
+        assert_eq!(parse_discount("20%"), Some(Decimal::from(20)));
+        assert_eq!(parse_discount("20"), Some(Decimal::from(20)));
+        assert_eq!(parse_discount("0,5 %"), Some(Decimal::new(5, 1)));
+        assert_eq!(parse_discount(""), Some(Decimal::ZERO));
+        assert_eq!(parse_discount("120"), None);
+        assert_eq!(parse_discount("-5"), None);
+        assert_eq!(parse_discount("lots"), None);
+    }
+
+    #[test]
+    fn amounts_win_and_prices_are_worked_back() {
+        let q = |t: &str| Quantity::parse(t).unwrap();
+        let n = |t: &str| parse_number(t);
+        // Superstore: 2 chairs for 731.94 at no discount.
+        assert_eq!(
+            line_figures(q("3"), None, n("731.94"), Decimal::ZERO),
+            Some((Price::parse("243.98").unwrap(), Money::parse("731.94").unwrap()))
+        );
+        // 957.5775 is rounded to the cent; the price comes from the amount before the discount.
+        let (price, amount) = line_figures(q("5"), None, n("957.5775"), Decimal::from(45)).unwrap();
+        assert_eq!(amount, Money::parse("957.58").unwrap());
+        assert_eq!(price, Price::parse("348.21").unwrap());
+        assert_eq!(
+            line_figures(q("2"), n("1.234,50"), None, Decimal::from(10)),
+            Some((Price::parse("1234.5").unwrap(), Money::parse("2222.10").unwrap()))
+        );
+        assert_eq!(line_figures(q("1"), None, n("-5"), Decimal::ZERO), None);
+        assert_eq!(line_figures(q("1"), None, None, Decimal::ZERO), None);
+        assert_eq!(line_figures(q("2"), None, n("0"), Decimal::ONE_HUNDRED), Some((Price::ZERO, Money::ZERO)));
+        assert_eq!(n("$1,299.00"), Some(Decimal::new(129900, 2)));
+        assert_eq!(n("abc"), None);
+    }
+}

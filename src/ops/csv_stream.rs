@@ -1,0 +1,280 @@
+//! A CSV file read one record at a time, for files too big to hold at once (a shop's sales
+//! history runs to millions of lines): memory stays the size of a record, not of the file.
+//! It reads the dialects `csv_io::read_table` does, with the same line numbers in errors.
+//! UTF-8 streams; UTF-16 and GB18030 files, which spreadsheets write at spreadsheet sizes,
+//! are decoded whole first.
+
+use std::collections::VecDeque;
+use std::io::{Cursor, Read};
+
+use super::csv_io::{self, Errors};
+use crate::error::{Error, Result};
+use crate::i18n::{t, tf};
+
+/// How much of the file is looked at to tell its encoding and separator.
+const HEAD: usize = 64 * 1024;
+
+pub struct CsvStream {
+    reader: csv::Reader<Counted>,
+    record: csv::StringRecord,
+    /// The header's cells as written, trimmed (errors name columns as the file does).
+    pub headers: Vec<String>,
+    pub delimiter: u8,
+    pub encoding: &'static str,
+    /// The line of the record last read, and how many lines it spans.
+    line: u64,
+    /// Whether that record has a line break inside a cell.
+    spans_lines: bool,
+    ended: bool,
+}
+
+impl CsvStream {
+    /// Opens `input` and reads its header line.
+    pub fn open(mut input: impl Read + Send + 'static) -> Result<CsvStream> {
+        let mut head = Vec::with_capacity(HEAD);
+        (&mut input).take(HEAD as u64).read_to_end(&mut head).map_err(io)?;
+        let utf16 =
+            head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || csv_io::bomless_utf16(&head).is_some();
+        let (source, encoding): (Box<dyn Read + Send>, &'static str) = match std::str::from_utf8(&head) {
+            // A character cut at the end of the head is still UTF-8.
+            _ if utf16 => decoded_whole(head, input)?,
+            Err(e) if e.error_len().is_some() => decoded_whole(head, input)?,
+            _ => {
+                let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+                let mut first = Cursor::new(head);
+                first.set_position(skip);
+                (Box::new(first.chain(input)), "UTF-8")
+            }
+        };
+        // The separator is the header's; the head holds it unless the header is huge.
+        let mut counted = Counted { inner: source, offset: 0, line_ends: VecDeque::new(), passed: 0, quotes: 0 };
+        let mut peek = Vec::new();
+        (&mut counted.inner).take(HEAD as u64).read_to_end(&mut peek).map_err(io)?;
+        let delimiter = csv_io::detect_delimiter(&String::from_utf8_lossy(&peek));
+        counted.inner = Box::new(Cursor::new(peek).chain(counted.inner));
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .buffer_capacity(256 * 1024)
+            .from_reader(counted);
+        let mut stream = CsvStream {
+            reader,
+            record: csv::StringRecord::new(),
+            headers: Vec::new(),
+            delimiter,
+            encoding,
+            line: 0,
+            spans_lines: false,
+            ended: false,
+        };
+        let mut errors = Errors::default();
+        if stream.next(&mut errors)?.is_none() {
+            if errors.is_empty() {
+                errors.push(1, "", "", t("csv.empty").to_string());
+            }
+            errors.into_result()?;
+        }
+        stream.headers = stream.record.iter().map(|h| csv_io::unneutralise(h).trim().to_string()).collect();
+        Ok(stream)
+    }
+
+    /// Reads the next record with as many cells as the header, skipping blank lines and
+    /// recording records of another width in `errors`. `None` at the end, or when the file
+    /// cannot be read further (the reason is in `errors`).
+    pub fn next_record(&mut self, errors: &mut Errors) -> Result<Option<u64>> {
+        loop {
+            let Some(line) = self.next(errors)? else { return Ok(None) };
+            if self.record.len() == 1 && self.record[0].trim().is_empty() {
+                continue;
+            }
+            if self.record.len() != self.headers.len() {
+                let found = self.record.len();
+                errors.push(
+                    line,
+                    "",
+                    "",
+                    tf("csv.field_count", &[("found", &found), ("expected", &self.headers.len())]),
+                );
+                continue;
+            }
+            return Ok(Some(line));
+        }
+    }
+
+    /// A cell of the record last read, as written (a neutralised formula restored).
+    pub fn cell(&self, index: usize) -> &str {
+        self.record.get(index).map(csv_io::unneutralise).unwrap_or("")
+    }
+
+    /// How far into the file reading has come, in bytes (for a progress bar).
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.get_ref().offset
+    }
+
+    fn next(&mut self, errors: &mut Errors) -> Result<Option<u64>> {
+        if self.ended {
+            return Ok(None);
+        }
+        match self.reader.read_record(&mut self.record) {
+            Ok(true) => {
+                let start = self.record.position().map(|p| p.byte()).unwrap_or(0);
+                self.line = self.reader.get_mut().line_at(start);
+                self.spans_lines = self.record.iter().any(|cell| cell.contains('\n'));
+                Ok(Some(self.line))
+            }
+            Ok(false) => {
+                self.ended = true;
+                // The csv reader ends a field left open by a quote at the end of the file: the
+                // last record then runs over lines, and the file has an odd number of quotes.
+                // (Either alone is fine: a cell may span lines, an unquoted 24" may hold one.)
+                if self.reader.get_ref().quotes % 2 == 1 && self.spans_lines {
+                    let line = self.line.max(1);
+                    errors.push(line, "", "", t("csv.unclosed_quote").to_string());
+                }
+                Ok(None)
+            }
+            Err(e) => {
+                self.ended = true;
+                let byte = e.position().map(|p| p.byte()).unwrap_or(self.reader.get_ref().offset);
+                let line = self.reader.get_mut().line_at(byte);
+                let message = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => t("csv.not_utf8").to_string(),
+                    csv::ErrorKind::Io(_) => {
+                        return Err(Error::Io { path: "-".into(), source: std::io::Error::other(e.to_string()) });
+                    }
+                    _ => tf("csv.unreadable", &[("reason", &e)]),
+                };
+                errors.push(line, "", "", message);
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn io(source: std::io::Error) -> Error {
+    Error::Io { path: "-".into(), source }
+}
+
+/// A file that is not UTF-8: all of it, decoded as `csv_io::read_table` would.
+fn decoded_whole(head: Vec<u8>, mut rest: impl Read) -> Result<(Box<dyn Read + Send>, &'static str)> {
+    let mut bytes = head;
+    rest.read_to_end(&mut bytes).map_err(io)?;
+    let (text, encoding) = csv_io::decode(&bytes)?;
+    Ok((Box::new(Cursor::new(text.into_owned().into_bytes())), encoding))
+}
+
+/// The bytes on their way to the csv reader, with where each line ends: the reader's
+/// record positions are bytes, and errors are told in lines as an editor counts them.
+struct Counted {
+    inner: Box<dyn Read + Send>,
+    offset: u64,
+    /// Offsets of CR and LF bytes not yet passed by a record, with whether each is an LF.
+    line_ends: VecDeque<(u64, bool)>,
+    /// Line feeds already passed.
+    passed: u64,
+    quotes: u64,
+}
+
+impl Counted {
+    /// The line (from 1) a record starting at byte `start` is on. Records are asked for in
+    /// order, so line ends passed are dropped. The reported start may be a line end before
+    /// the record (with CRLF, and after blank lines): line ends right at it are passed too.
+    fn line_at(&mut self, start: u64) -> u64 {
+        let mut cursor = start;
+        while let Some(&(at, lf)) = self.line_ends.front() {
+            if at > cursor {
+                break;
+            }
+            if at == cursor {
+                cursor += 1;
+            }
+            self.passed += u64::from(lf);
+            self.line_ends.pop_front();
+        }
+        self.passed + 1
+    }
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, b) in buf[..n].iter().enumerate() {
+            match *b {
+                b'\n' | b'\r' => self.line_ends.push_back((self.offset + i as u64, *b == b'\n')),
+                b'"' => self.quotes += 1,
+                _ => {}
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &[u8]) -> (Vec<(u64, Vec<String>)>, Vec<crate::error::LineError>) {
+        let mut stream = match CsvStream::open(Cursor::new(text.to_vec())) {
+            Ok(stream) => stream,
+            Err(Error::Import { errors, .. }) => return (Vec::new(), errors),
+            Err(e) => panic!("{e:?}"),
+        };
+        let mut errors = Errors::default();
+        let mut rows = Vec::new();
+        while let Some(line) = stream.next_record(&mut errors).unwrap() {
+            rows.push((line, (0..stream.headers.len()).map(|i| stream.cell(i).to_string()).collect()));
+        }
+        (rows, errors.list)
+    }
+
+    #[test]
+    fn lines_are_counted_as_an_editor_does() {
+        for end in ["\n", "\r\n"] {
+            let text = ["a,b", "1,2", "", "3,\"x", "y\"", "4,5", ""].join(end);
+            let (rows, errors) = lines_of(text.as_bytes());
+            assert!(errors.is_empty(), "{errors:?}");
+            let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
+            assert_eq!(lines, vec![2, 4, 6], "line ends {end:?}");
+            assert_eq!(rows[1].1[1], format!("x{end}y"));
+        }
+    }
+
+    #[test]
+    fn reads_bom_semicolons_and_neutralised_cells() {
+        let (rows, _) = lines_of("\u{feff}code;phone\r\n007;'+49 30\r\n".as_bytes());
+        assert_eq!(rows, vec![(2, vec!["007".to_string(), "+49 30".to_string()])]);
+    }
+
+    #[test]
+    fn problems_name_their_lines() {
+        let (_, errors) = lines_of(b"a,b\n1,2\n1,2,3\n4,5\n6,\"open\n");
+        let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![3, 5]);
+        let (_, errors) = lines_of(b"a,b\n1,2\nM\xFCller,3\n");
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3]);
+    }
+
+    #[test]
+    fn utf16_and_gbk_are_decoded() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "name\tcity\r\n张伟\t上海\r\n".encode_utf16() {
+            utf16.extend(unit.to_le_bytes());
+        }
+        let (rows, _) = lines_of(&utf16);
+        assert_eq!(rows, vec![(2, vec!["张伟".to_string(), "上海".to_string()])]);
+        let (gbk, _, _) = encoding_rs::GBK.encode("name,city\n张伟,上海\n");
+        let (rows, _) = lines_of(&gbk);
+        assert_eq!(rows[0].1, vec!["张伟".to_string(), "上海".to_string()]);
+    }
+
+    #[test]
+    fn a_field_of_ten_megabytes_is_read() {
+        let big = "x".repeat(10 * 1024 * 1024);
+        let (rows, errors) = lines_of(format!("a,b\n1,\"{big}\"\n2,3\n").as_bytes());
+        assert!(errors.is_empty());
+        assert_eq!(rows[0].1[1].len(), big.len());
+        assert_eq!(rows[1].0, 3);
+    }
+}

@@ -1,0 +1,1213 @@
+//! `import sales-history`: a shop's past sales from another system, one row per order line,
+//! streamed in one transaction. Customers, products and (from segments) tiers are matched
+//! or created; each order becomes a closed order with the day it counts as sold and no
+//! invoice, shipment or stock move of ours (see migration 012). The kept sales summaries
+//! are added to in the same transaction, so reports, forecasts and tier suggestions work
+//! from the first day. Lines of one order must be next to each other, as every export
+//! writes them: an order is written when its last line has been read.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, OptionalExtension};
+use rust_decimal::Decimal;
+
+use super::csv_io::Errors;
+use super::csv_stream::CsvStream;
+use super::{Session, WriteCtx};
+use crate::db;
+use crate::db::products::minor;
+use crate::domain::customer::CustomerData;
+use crate::domain::fields::{Problem, percent};
+use crate::domain::history::{
+    DateProblem, DayOrder, Field, implausible_day, line_figures, parse_day, parse_discount, parse_number,
+};
+use crate::domain::money::{Money, Price, Quantity};
+use crate::domain::order::totals;
+use crate::domain::user::Role;
+use crate::error::{Error, Result, describe_problem};
+use crate::i18n::{t, tf};
+
+/// Where the file comes from: read twice when its dates need a first look (`03/04/2026`).
+#[derive(Debug, Clone)]
+pub enum Input {
+    File(PathBuf),
+    Bytes(Arc<Vec<u8>>),
+}
+
+impl Input {
+    fn open(&self) -> Result<Box<dyn Read + Send>> {
+        match self {
+            Input::File(path) => {
+                let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                Ok(Box::new(file))
+            }
+            Input::Bytes(bytes) => Ok(Box::new(std::io::Cursor::new(Shared(Arc::clone(bytes))))),
+        }
+    }
+
+    /// The file's size, for progress.
+    pub fn len(&self) -> u64 {
+        match self {
+            Input::File(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            Input::Bytes(bytes) => bytes.len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Bytes read by several readers without copying them.
+struct Shared(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The file column of each field (`Field::index`), `None` when the file lacks it.
+type Columns = [Option<usize>; <Field as strum::EnumCount>::COUNT];
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `column=field` pairs; an empty field leaves the column out.
+    pub map: Vec<(String, String)>,
+    /// How `03/04/2026` reads; found from the file's dates when not given.
+    pub day_order: Option<DayOrder>,
+    pub dry_run: bool,
+    /// What the orders' timeline says they came from (the file's name).
+    pub reference: String,
+}
+
+/// What an import did (or a dry run would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryReport {
+    pub dry_run: bool,
+    pub lines: usize,
+    pub orders: usize,
+    /// Orders already in the shop exactly as the file has them (a second import).
+    pub unchanged: usize,
+    pub customers: usize,
+    pub products: usize,
+    pub tiers: Vec<String>,
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+    pub net: Money,
+    /// Each header of the file and the field it was read as (`None`: not used).
+    pub columns: Vec<(String, Option<Field>)>,
+    /// Product names longer than a product name may be, shortened.
+    pub shortened: usize,
+    /// How the file was read.
+    pub encoding: &'static str,
+    pub delimiter: u8,
+}
+
+/// Which column holds each field: by header name and alias, then `--map`.
+pub fn map_columns(headers: &[String], map: &[(String, String)]) -> Result<Vec<Option<Field>>> {
+    let mut fields: Vec<Option<Field>> = headers.iter().map(|h| Field::for_header(h)).collect();
+    let mut errors = Errors::default();
+    for (column, field) in map {
+        let Some(at) = headers.iter().position(|h| h.trim().eq_ignore_ascii_case(column.trim())) else {
+            let known = headers.join(", ");
+            errors.push(1, column, column, tf("sales_history.map_no_column", &[("columns", &known)]));
+            continue;
+        };
+        if field.trim().is_empty() {
+            fields[at] = None;
+            continue;
+        }
+        match Field::parse(field) {
+            Some(f) => {
+                // The field moves to this column from any other that had it by its name.
+                for other in fields.iter_mut() {
+                    if *other == Some(f) {
+                        *other = None;
+                    }
+                }
+                fields[at] = Some(f);
+            }
+            None => errors.push(1, column, field, tf("sales_history.map_no_field", &[("fields", &Field::all_names())])),
+        }
+    }
+    for (i, field) in fields.iter().enumerate() {
+        let Some(field) = field else { continue };
+        if let Some(j) = fields[..i].iter().position(|f| f == &Some(*field)) {
+            let text = tf("sales_history.same_field", &[("other", &headers[j]), ("field", &field.name())]);
+            errors.push(1, &headers[i], &headers[i], text);
+        }
+    }
+    let has = |f: Field| fields.contains(&Some(f));
+    let needed: [(&[Field], &str); 6] = [
+        (&[Field::OrderNumber], "order_number"),
+        (&[Field::OrderDate], "order_date"),
+        (&[Field::CustomerCode, Field::CustomerName], "customer_code / customer_name"),
+        (&[Field::ProductCode, Field::ProductName], "product_code / product_name"),
+        (&[Field::Quantity], "quantity"),
+        (&[Field::UnitPrice, Field::Amount], "unit_price / amount"),
+    ];
+    for (any_of, names) in needed {
+        if !any_of.iter().any(|f| has(*f)) {
+            errors.push(1, "", "", tf("sales_history.missing_field", &[("field", &names)]));
+        }
+    }
+    errors.into_result()?;
+    Ok(fields)
+}
+
+/// Imports a sales-history file. `progress(bytes read, bytes)` is called now and then; when
+/// it returns false the import stops and nothing is written.
+pub fn import(
+    session: &mut Session,
+    input: &Input,
+    options: &Options,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<HistoryReport> {
+    session.require(Role::Manager)?;
+    let mut stream = CsvStream::open(input.open()?)?;
+    let headers = stream.headers.clone();
+    let fields = map_columns(&headers, &options.map)?;
+    let day_order = match options.day_order {
+        Some(order) => Some(order),
+        None => find_day_order(input, &fields)?,
+    };
+    let today = session.clock.today();
+    let total = input.len();
+    let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<HistoryReport> {
+        let mut run = Run::new(tx, ctx, &headers, &fields, options, day_order, today)?;
+        let mut errors = Errors::default();
+        let mut since_progress = 0u32;
+        while let Some(line) = stream.next_record(&mut errors)? {
+            run.row(&stream, line, &mut errors)?;
+            since_progress += 1;
+            if since_progress == 16_384 {
+                since_progress = 0;
+                if !progress(stream.bytes_read(), total) {
+                    return Err(Error::Refused(t("sales_history.stopped").to_string()));
+                }
+            }
+        }
+        run.flush(&mut errors)?;
+        run.write_batch(&mut errors)?;
+        errors.into_result()?;
+        run.finish()
+    };
+    // A bulk load: a page cache that holds the indexes being filled (the default spills
+    // them to the WAL and reads them back), and no foreign-key look-ups, because every id
+    // written was just read or made in this transaction. Both are put back after.
+    let cache: i64 = session.db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    session
+        .db
+        .conn()
+        .execute_batch("PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
+    let result = session.write_or_rehearse(options.dry_run, work);
+    session.db.conn().execute_batch(&format!(
+        "PRAGMA cache_size = {cache}; PRAGMA foreign_keys = ON; PRAGMA temp_store = DEFAULT;"
+    ))?;
+    let mut report = result?;
+    report.dry_run = options.dry_run;
+    report.columns = headers.iter().cloned().zip(fields).collect();
+    (report.encoding, report.delimiter) = (stream.encoding, stream.delimiter);
+    Ok(report)
+}
+
+/// The day order of a file whose dates do not say it on their own first line: read until a
+/// date does (`28/11/2016`). `None` when no date needs it, or none tells.
+fn find_day_order(input: &Input, fields: &[Option<Field>]) -> Result<Option<DayOrder>> {
+    let mut stream = CsvStream::open(input.open()?)?;
+    let columns: Vec<usize> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f, Some(Field::OrderDate | Field::ShipDate)))
+        .map(|(i, _)| i)
+        .collect();
+    let mut ignored = Errors::default();
+    while stream.next_record(&mut ignored)?.is_some() {
+        for &c in &columns {
+            if let Ok((_, Some(order))) = parse_day(stream.cell(c), None) {
+                return Ok(Some(order));
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[derive(Debug, Clone)]
+struct CustomerRef {
+    id: i64,
+    region: String,
+    salesperson: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ProductRef {
+    id: i64,
+    /// The cost price in minor units (4 decimals), for the summaries' cost.
+    cost: i64,
+    whole_units: bool,
+}
+
+struct Line {
+    product: ProductRef,
+    quantity: Quantity,
+    price: Price,
+    discount: Decimal,
+    tax_rate: Decimal,
+    amount: Money,
+}
+
+struct Order {
+    number: String,
+    file_line: u64,
+    customer: i64,
+    order_date: NaiveDate,
+    sold_on: NaiveDate,
+    region: String,
+    salesperson: String,
+    lines: Vec<Line>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Figures {
+    net: i64,
+    quantity: i64,
+    cost: i64,
+    invoices: i64,
+}
+
+impl Figures {
+    fn add(&mut self, net: i64, quantity: i64, cost: i64) {
+        self.net += net;
+        self.quantity += quantity;
+        self.cost += cost;
+    }
+}
+
+/// One import under way.
+struct Run<'a> {
+    tx: &'a Connection,
+    ctx: &'a WriteCtx<'a>,
+    headers: &'a [String],
+    column: Columns,
+    options: &'a Options,
+    day_order: Option<DayOrder>,
+    today: NaiveDate,
+    /// Orders with a larger id were made by this import.
+    last_id_before: i64,
+    warehouse: i64,
+    customers: HashMap<String, CustomerRef>,
+    /// Customers by lower-case name, for files without customer codes: loaded when needed.
+    customer_names: Option<HashMap<String, Vec<i64>>>,
+    products: HashMap<String, ProductRef>,
+    product_names: Option<HashMap<String, Vec<i64>>>,
+    tiers: HashMap<String, String>,
+    /// The shop's tier codes, for checking new customers.
+    tier_codes: Option<Vec<String>>,
+    /// Whether the shop had orders before: if not, a number can only clash with this file.
+    had_orders: bool,
+    /// `orders_count_insert` as stored, to put back (see `new`).
+    count_trigger: Option<String>,
+    pending: Option<Order>,
+    /// Orders read whole, waiting to be written (`ORDER_BATCH` at a time).
+    batch: Vec<Queued>,
+    /// The id the next order gets: past every id the table ever gave.
+    next_id: i64,
+    /// What every order's note says: the file it came from.
+    note: String,
+    daily: HashMap<NaiveDate, Figures>,
+    /// By month (`yyyymm`) and key; written out when it holds `MONTHLY_HELD`.
+    monthly: HashMap<(u32, Key), Figures>,
+    /// Regions and salespeople, numbered for `Key`.
+    names: Vec<String>,
+    name_ids: HashMap<String, u32>,
+    report: HistoryReport,
+}
+
+struct Queued {
+    id: i64,
+    order: Order,
+    net: Money,
+    tax: Money,
+    gross: Money,
+}
+
+/// A key of `sales_monthly`, without the strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key {
+    Product(i64),
+    Customer(i64),
+    Region(u32),
+    Salesperson(u32),
+}
+
+/// Rows to one INSERT statement (the statement's cost, not the rows', dominates a bulk load).
+const ORDER_BATCH: usize = 32;
+const LINE_BATCH: usize = 64;
+/// Monthly summary rows held before they are added to the table: bounds memory (~25 MB).
+const MONTHLY_HELD: usize = 400_000;
+
+/// `head` followed by `count` copies of `row`, comma separated.
+fn multi_row(head: &str, row: &str, count: usize) -> String {
+    let mut sql = String::with_capacity(head.len() + count * (row.len() + 1));
+    sql.push_str(head);
+    for i in 0..count {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(row);
+    }
+    sql
+}
+
+fn write_lines(tx: &Connection, rows: usize, values: &[rusqlite::types::Value]) -> Result<()> {
+    if rows == 0 {
+        return Ok(());
+    }
+    let sql = multi_row(
+        "INSERT OR FAIL INTO order_lines (order_id, line, product_id, quantity, unit_price, discount_bp, tax_rate_bp, amount)
+         VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    );
+    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
+    Ok(())
+}
+
+impl<'a> Run<'a> {
+    fn new(
+        tx: &'a Connection,
+        ctx: &'a WriteCtx<'a>,
+        headers: &'a [String],
+        fields: &[Option<Field>],
+        options: &'a Options,
+        day_order: Option<DayOrder>,
+        today: NaiveDate,
+    ) -> Result<Self> {
+        let mut column: Columns = Default::default();
+        for (i, f) in fields.iter().enumerate() {
+            if let Some(f) = f {
+                column[f.index()] = Some(i);
+            }
+        }
+        let last_id_before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM orders", [], |r| r.get(0))?;
+        // AUTOINCREMENT never gives an id twice, even of a deleted order: nor does this.
+        let sequence: i64 = tx
+            .query_row("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'orders'", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        let next_id = last_id_before.max(sequence) + 1;
+        // The per-row count trigger makes every insert keep a statement journal, which costs
+        // more than the insert. It is set aside for the load and put back, as stored, in the
+        // same transaction; `finish` adds the orders to the count once.
+        let count_trigger: Option<String> = tx
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'orders_count_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if count_trigger.is_some() {
+            tx.execute_batch("DROP TRIGGER orders_count_insert")?;
+        }
+        let warehouse = db::products::warehouses(tx)?
+            .into_iter()
+            .find(|w| w.data.is_default)
+            .map(|w| w.id)
+            .ok_or_else(|| Error::Refused(t("sales_history.no_warehouse").to_string()))?;
+        Ok(Run {
+            tx,
+            ctx,
+            headers,
+            column,
+            options,
+            day_order,
+            today,
+            last_id_before,
+            warehouse,
+            customers: HashMap::new(),
+            customer_names: None,
+            products: HashMap::new(),
+            product_names: None,
+            tiers: HashMap::new(),
+            tier_codes: None,
+            had_orders: last_id_before > 0,
+            count_trigger,
+            pending: None,
+            batch: Vec::with_capacity(ORDER_BATCH),
+            next_id,
+            note: format!("history: {}", options.reference),
+            daily: HashMap::new(),
+            monthly: HashMap::new(),
+            names: Vec::new(),
+            name_ids: HashMap::new(),
+            report: HistoryReport::default(),
+        })
+    }
+
+    fn has(&self, field: Field) -> bool {
+        self.column[field.index()].is_some()
+    }
+
+    /// One row: checked, its customer and product found or made, added to its order.
+    fn row(&mut self, stream: &CsvStream, line: u64, errors: &mut Errors) -> Result<()> {
+        let column = self.column;
+        let number = column[Field::OrderNumber.index()].map(|i| stream.cell(i).trim()).unwrap_or("");
+        // Another number ends the order before, whatever this line's problems.
+        if self.pending.as_ref().is_some_and(|o| !o.number.eq_ignore_ascii_case(number)) {
+            self.flush(errors)?;
+        }
+        let (column, headers) = (self.column, self.headers);
+        let cell = |f: Field| column[f.index()].map(|i| stream.cell(i).trim()).unwrap_or("");
+        let before = errors.list.len() + errors.more;
+        let mut problem = |f: Field, message: String| {
+            let header = column[f.index()].map(|i| headers[i].as_str()).unwrap_or(f.name());
+            errors.push(line, header, cell(f), message);
+        };
+        if number.is_empty() || number.chars().count() > 40 || number.chars().any(char::is_control) {
+            problem(Field::OrderNumber, t("sales_history.bad_number").to_string());
+        }
+        let day = |f: Field, problem: &mut dyn FnMut(Field, String)| -> Option<NaiveDate> {
+            match parse_day(cell(f), self.day_order) {
+                Ok((d, _)) if implausible_day(d, self.today) => {
+                    problem(f, tf("sales_history.date_out_of_range", &[("today", &self.today)]));
+                    None
+                }
+                Ok((d, _)) => Some(d),
+                Err(DateProblem::NotADate) => {
+                    problem(f, t("sales_history.not_a_date").to_string());
+                    None
+                }
+                Err(DateProblem::Ambiguous) => {
+                    problem(f, t("sales_history.ambiguous_date").to_string());
+                    None
+                }
+                Err(DateProblem::AgainstOrder(order)) => {
+                    let key = match order {
+                        DayOrder::DayFirst => "sales_history.date_not_day_first",
+                        DayOrder::MonthFirst => "sales_history.date_not_month_first",
+                    };
+                    problem(f, t(key).to_string());
+                    None
+                }
+            }
+        };
+        let order_date = day(Field::OrderDate, &mut problem);
+        let ship_date = if cell(Field::ShipDate).is_empty() { order_date } else { day(Field::ShipDate, &mut problem) };
+        if let (Some(o), Some(s)) = (order_date, ship_date)
+            && s < o
+        {
+            problem(Field::ShipDate, tf("sales_history.ship_before_order", &[("date", &o)]));
+        }
+        let quantity = match Quantity::parse(cell(Field::Quantity)) {
+            Ok(q) if q.value() > Decimal::ZERO => Some(q),
+            Ok(_) => {
+                problem(Field::Quantity, t("sales_history.quantity_positive").to_string());
+                None
+            }
+            Err(_) => {
+                problem(Field::Quantity, t("sales_history.not_a_quantity").to_string());
+                None
+            }
+        };
+        let number_of = |f: Field, problem: &mut dyn FnMut(Field, String)| match cell(f) {
+            "" => None,
+            text => match parse_number(text) {
+                Some(n) => Some(n),
+                None => {
+                    problem(f, t("sales_history.not_a_number").to_string());
+                    None
+                }
+            },
+        };
+        let unit_price = number_of(Field::UnitPrice, &mut problem);
+        let amount = number_of(Field::Amount, &mut problem);
+        let numbers_read = unit_price.is_some() || amount.is_some();
+        let discount = parse_discount(cell(Field::Discount)).unwrap_or_else(|| {
+            problem(Field::Discount, t("sales_history.bad_discount").to_string());
+            Decimal::ZERO
+        });
+        let tax_rate = percent(cell(Field::TaxRate)).unwrap_or_else(|p| {
+            problem(Field::TaxRate, describe_problem(&p));
+            Decimal::ZERO
+        });
+        let figures = quantity.and_then(|q| line_figures(q, unit_price, amount, discount));
+        if quantity.is_some()
+            && figures.is_none()
+            && (numbers_read || (cell(Field::UnitPrice).is_empty() && cell(Field::Amount).is_empty()))
+        {
+            let f = if self.has(Field::Amount) { Field::Amount } else { Field::UnitPrice };
+            problem(f, t("sales_history.no_amount").to_string());
+        }
+        let customer = self.customer(&cell, &mut problem)?;
+        let product = self.product(&cell, figures.map(|f| f.0), tax_rate, &mut problem)?;
+        if let (Some(p), Some(q)) = (product, quantity)
+            && p.whole_units
+            && !q.value().fract().is_zero()
+        {
+            problem(Field::Quantity, describe_problem(&Problem::NotAWholeNumber));
+        }
+        if errors.list.len() + errors.more > before {
+            return Ok(());
+        }
+        let (Some(order_date), Some(sold_on), Some(quantity), Some((price, amount)), Some(customer), Some(product)) =
+            (order_date, ship_date, quantity, figures, customer, product)
+        else {
+            return Ok(());
+        };
+        let region = match cell(Field::Region) {
+            "" => customer.region.clone(),
+            given => given.to_string(),
+        };
+        let salesperson = match cell(Field::Salesperson) {
+            "" => customer.salesperson.clone(),
+            given => given.to_string(),
+        };
+        let new_line = Line { product, quantity, price, discount, tax_rate, amount };
+        if let Some(order) = self.pending.as_mut().filter(|o| o.number.eq_ignore_ascii_case(number)) {
+            if order.customer != customer.id {
+                let text = tf("sales_history.other_customer", &[("number", &order.number), ("line", &order.file_line)]);
+                errors.push(line, self.header_of(Field::CustomerCode, Field::CustomerName), "", text);
+            } else if order.order_date != order_date {
+                let text = tf("sales_history.other_date", &[("number", &order.number), ("line", &order.file_line)]);
+                errors.push(line, self.header_of(Field::OrderDate, Field::OrderDate), &order_date.to_string(), text);
+            } else {
+                // Lines shipped on different days: the order counts as sold when the last went.
+                order.sold_on = order.sold_on.max(sold_on);
+                order.lines.push(new_line);
+            }
+            return Ok(());
+        }
+        self.flush(errors)?;
+        self.pending = Some(Order {
+            number: number.to_string(),
+            file_line: line,
+            customer: customer.id,
+            order_date,
+            sold_on,
+            region,
+            salesperson,
+            lines: vec![new_line],
+        });
+        Ok(())
+    }
+
+    fn header_of(&self, first: Field, second: Field) -> &str {
+        let at = self.column[first.index()].or(self.column[second.index()]);
+        at.map(|i| self.headers[i].as_str()).unwrap_or("")
+    }
+
+    /// Writes the order read so far: new, or the same as one imported before.
+    fn flush(&mut self, errors: &mut Errors) -> Result<()> {
+        let Some(order) = self.pending.take() else { return Ok(()) };
+        let column = self.header_of(Field::OrderNumber, Field::OrderNumber).to_string();
+        // An order still queued was made by this import too.
+        if self.batch.iter().any(|q| q.order.number.eq_ignore_ascii_case(&order.number)) {
+            errors.push(order.file_line, &column, &order.number, t("sales_history.lines_apart").to_string());
+            return Ok(());
+        }
+        // Into a shop without orders, a number can only clash with an earlier one of this
+        // file, which the UNIQUE index refuses as it is written (`write_batch`): no look-up.
+        let stored: Option<(i64, Option<String>)> = if self.had_orders {
+            self.tx
+                .prepare_cached("SELECT id, sold_on FROM orders WHERE number = ?1")?
+                .query_row([&order.number], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+        } else {
+            None
+        };
+        match stored {
+            Some((id, _)) if id > self.last_id_before => {
+                errors.push(order.file_line, &column, &order.number, t("sales_history.lines_apart").to_string());
+            }
+            Some((_, None)) => {
+                errors.push(order.file_line, &column, &order.number, t("sales_history.not_history").to_string());
+            }
+            Some((id, Some(_))) => {
+                if self.same_as_stored(id, &order)? {
+                    self.report.unchanged += 1;
+                } else {
+                    errors.push(order.file_line, &column, &order.number, t("sales_history.differs").to_string());
+                }
+            }
+            None => {
+                let amounts: Vec<(Money, Decimal)> = order.lines.iter().map(|l| (l.amount, l.tax_rate)).collect();
+                match totals(&amounts, false) {
+                    Ok(sums) => self.insert(order, sums.net, sums.tax, sums.gross, errors)?,
+                    Err(e) => errors.push(order.file_line, &column, &order.number, e.to_string()),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues a new order; orders are written a batch at a time, with ids given here.
+    fn insert(&mut self, order: Order, net: Money, tax: Money, gross: Money, errors: &mut Errors) -> Result<()> {
+        let id = self.next_id;
+        self.next_id += 1;
+        // Numbers made here later must not collide with history that used our pattern.
+        if let Some(n) = order.number.get(3..).filter(|_| order.number[..3].eq_ignore_ascii_case("SO-"))
+            && let Ok(n) = n.parse::<i64>()
+            && n < 1_000_000_000_000
+        {
+            db::meta::raise_past(self.tx, "order", n)?;
+        }
+        self.summarise(&order)?;
+        self.report.orders += 1;
+        self.report.lines += order.lines.len();
+        self.report.net = self.report.net + net;
+        self.report.first_day = Some(self.report.first_day.map_or(order.sold_on, |d| d.min(order.sold_on)));
+        self.report.last_day = Some(self.report.last_day.map_or(order.sold_on, |d| d.max(order.sold_on)));
+        self.batch.push(Queued { id, order, net, tax, gross });
+        if self.batch.len() == ORDER_BATCH {
+            self.write_batch(errors)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the queued orders and their lines, many rows to a statement.
+    fn write_batch(&mut self, errors: &mut Errors) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let tx = self.tx;
+        let sql = multi_row(
+            "INSERT OR FAIL INTO orders (id, number, customer_id, status, warehouse_id, order_date, salesperson, region,
+                                 note, prices_include_tax, net, tax, gross, created_at, created_by, updated_at, sold_on)
+             VALUES ",
+            "(?, ?, ?, 'closed', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+            self.batch.len(),
+        );
+        let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(self.batch.len() * 15);
+        let now = &self.ctx.now;
+        for q in &self.batch {
+            let o = &q.order;
+            values.extend([
+                q.id.into(),
+                o.number.clone().into(),
+                o.customer.into(),
+                self.warehouse.into(),
+                o.order_date.to_string().into(),
+                o.salesperson.clone().into(),
+                o.region.clone().into(),
+                self.note.clone().into(),
+                minor(q.net.to_minor())?.into(),
+                minor(q.tax.to_minor())?.into(),
+                minor(q.gross.to_minor())?.into(),
+                now.clone().into(),
+                self.ctx.operator.name.clone().into(),
+                now.clone().into(),
+                o.sold_on.to_string().into(),
+            ]);
+        }
+        match tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter())) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+                // A number written before in this file: its lines were not together. The file
+                // is refused, so this batch is not written; name each order of it that clashed.
+                let column = self.header_of(Field::OrderNumber, Field::OrderNumber).to_string();
+                let mut lookup = tx.prepare_cached("SELECT 1 FROM orders WHERE number = ?1 AND id < ?2")?;
+                for (i, q) in self.batch.iter().enumerate() {
+                    let earlier_in_batch =
+                        self.batch[..i].iter().any(|p| p.order.number.eq_ignore_ascii_case(&q.order.number));
+                    if earlier_in_batch || lookup.exists(rusqlite::params![q.order.number, self.batch[0].id])? {
+                        let message = t("sales_history.lines_apart").to_string();
+                        errors.push(q.order.file_line, &column, &q.order.number, message);
+                    }
+                }
+                self.batch.clear();
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let mut lines: Vec<rusqlite::types::Value> = Vec::with_capacity(LINE_BATCH * 8);
+        let mut rows = 0;
+        for q in &self.batch {
+            for (n, l) in q.order.lines.iter().enumerate() {
+                lines.extend([
+                    q.id.into(),
+                    (n as i64 + 1).into(),
+                    l.product.id.into(),
+                    minor(l.quantity.to_minor())?.into(),
+                    minor(l.price.to_minor())?.into(),
+                    basis_points(l.discount).into(),
+                    basis_points(l.tax_rate).into(),
+                    minor(l.amount.to_minor())?.into(),
+                ]);
+                rows += 1;
+                if rows == LINE_BATCH {
+                    write_lines(tx, rows, &lines)?;
+                    lines.clear();
+                    rows = 0;
+                }
+            }
+        }
+        write_lines(tx, rows, &lines)?;
+        self.batch.clear();
+        Ok(())
+    }
+
+    /// Adds an order to the summaries kept in memory (written to the tables now and then).
+    fn summarise(&mut self, order: &Order) -> Result<()> {
+        let month = order.sold_on.year() as u32 * 100 + order.sold_on.month();
+        let region = self.name_id(&order.region);
+        let salesperson = self.name_id(&order.salesperson);
+        self.daily.entry(order.sold_on).or_default().invoices += 1;
+        let mut counted: Vec<Key> = Vec::with_capacity(order.lines.len() + 3);
+        for l in &order.lines {
+            let (amount, quantity) = (minor(l.amount.to_minor())?, minor(l.quantity.to_minor())?);
+            // As `history_lines` counts cost: at the product's cost price, half up.
+            let cost = (quantity * l.product.cost + 50_000).div_euclid(100_000);
+            self.daily.entry(order.sold_on).or_default().add(amount, quantity, cost);
+            for key in [
+                Key::Product(l.product.id),
+                Key::Customer(order.customer),
+                Key::Region(region),
+                Key::Salesperson(salesperson),
+            ] {
+                let figures = self.monthly.entry((month, key)).or_default();
+                figures.add(amount, quantity, cost);
+                // Each order is one document to every key it touched.
+                if !counted.contains(&key) {
+                    figures.invoices += 1;
+                    counted.push(key);
+                }
+            }
+        }
+        if self.monthly.len() > MONTHLY_HELD {
+            self.write_summaries()?;
+        }
+        Ok(())
+    }
+
+    fn name_id(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.name_ids.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.name_ids.insert(name.to_string(), id);
+        id
+    }
+
+    /// Adds the summaries held in memory to the kept ones, and empties them.
+    fn write_summaries(&mut self) -> Result<()> {
+        let mut daily = self.tx.prepare_cached(
+            "INSERT INTO sales_daily (day, net, quantity, cost, invoices) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (day) DO UPDATE SET net = net + excluded.net, quantity = quantity + excluded.quantity,
+                 cost = cost + excluded.cost, invoices = invoices + excluded.invoices",
+        )?;
+        for (day, f) in self.daily.drain() {
+            daily.execute(rusqlite::params![day.to_string(), f.net, f.quantity, f.cost, f.invoices])?;
+        }
+        let mut monthly = self.tx.prepare_cached(
+            "INSERT INTO sales_monthly (dim, month, key, net, quantity, cost, invoices) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (dim, month, key) DO UPDATE SET net = net + excluded.net, quantity = quantity + excluded.quantity,
+                 cost = cost + excluded.cost, invoices = invoices + excluded.invoices",
+        )?;
+        // In key order, so the summary table's pages are filled front to back.
+        let mut held: Vec<((u32, Key), Figures)> = self.monthly.drain().collect();
+        held.sort_unstable_by_key(|(k, _)| *k);
+        for ((month, key), f) in held {
+            let month = format!("{:04}-{:02}", month / 100, month % 100);
+            let (dim, key) = match key {
+                Key::Product(id) => ("product", id.to_string()),
+                Key::Customer(id) => ("customer", id.to_string()),
+                Key::Region(n) => ("region", self.names[n as usize].clone()),
+                Key::Salesperson(n) => ("salesperson", self.names[n as usize].clone()),
+            };
+            monthly.execute(rusqlite::params![dim, month, key, f.net, f.quantity, f.cost, f.invoices])?;
+        }
+        Ok(())
+    }
+
+    /// A history order imported before is the same when customer, dates and lines agree.
+    fn same_as_stored(&self, id: i64, order: &Order) -> Result<bool> {
+        let header: (i64, String, Option<String>) =
+            self.tx.query_row("SELECT customer_id, order_date, sold_on FROM orders WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if header != (order.customer, order.order_date.to_string(), Some(order.sold_on.to_string())) {
+            return Ok(false);
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT product_id, quantity, unit_price, discount_bp, tax_rate_bp, amount FROM order_lines
+             WHERE order_id = ?1 ORDER BY line",
+        )?;
+        let stored: Vec<[i64; 6]> = stmt
+            .query_map([id], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?]))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut given = Vec::with_capacity(order.lines.len());
+        for l in &order.lines {
+            given.push([
+                l.product.id,
+                minor(l.quantity.to_minor())?,
+                minor(l.price.to_minor())?,
+                basis_points(l.discount),
+                basis_points(l.tax_rate),
+                minor(l.amount.to_minor())?,
+            ]);
+        }
+        Ok(stored == given)
+    }
+
+    /// The row's customer: by code, else by name; made when the shop does not have them.
+    fn customer<'c>(
+        &mut self,
+        cell: &dyn Fn(Field) -> &'c str,
+        problem: &mut dyn FnMut(Field, String),
+    ) -> Result<Option<CustomerRef>> {
+        let (code, name) = (cell(Field::CustomerCode), cell(Field::CustomerName));
+        let by_code = self.has(Field::CustomerCode) && !code.is_empty();
+        if !by_code && name.is_empty() {
+            let f = if self.has(Field::CustomerCode) { Field::CustomerCode } else { Field::CustomerName };
+            problem(f, t("sales_history.no_customer").to_string());
+            return Ok(None);
+        }
+        let key = if by_code { code.to_lowercase() } else { format!("\u{1}{}", name.to_lowercase()) };
+        if let Some(found) = self.customers.get(&key) {
+            return Ok(Some(found.clone()));
+        }
+        let existing = if by_code {
+            if !crate::domain::customer::valid_code(code) {
+                problem(Field::CustomerCode, describe_problem(&Problem::InvalidCode));
+                return Ok(None);
+            }
+            db::customers::find_by_code(self.tx, code)?.map(|c| c.id.0)
+        } else {
+            let names = match &mut self.customer_names {
+                Some(names) => names,
+                names => names.insert(names_of(self.tx, "SELECT id, name FROM customers")?),
+            };
+            match names.get(&name.to_lowercase()).map(Vec::as_slice) {
+                Some([id]) => Some(*id),
+                Some([_, _, ..]) => {
+                    problem(Field::CustomerName, t("sales_history.customer_name_twice").to_string());
+                    return Ok(None);
+                }
+                _ => None,
+            }
+        };
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let tier = match cell(Field::Segment) {
+                    "" => String::new(),
+                    segment => self.tier_for(segment)?,
+                };
+                let data = CustomerData {
+                    code: if by_code { code.to_string() } else { String::new() },
+                    name: if name.is_empty() { code.to_string() } else { name.to_string() },
+                    city: cell(Field::City).to_string(),
+                    region: cell(Field::Region).to_string(),
+                    salesperson: cell(Field::Salesperson).to_string(),
+                    tier,
+                    ..CustomerData::default()
+                };
+                // The bulk path of `customers::create_in`: the code is known to be free (looked
+                // up above, and remembered from here on), and the import's audit row counts them.
+                if self.tier_codes.is_none() {
+                    self.tier_codes = Some(db::meta::tier_codes(self.tx)?);
+                }
+                let tiers = self.tier_codes.as_deref().unwrap_or_default();
+                match crate::domain::customer::validate(&data, tiers).map_err(Error::Invalid) {
+                    Ok(clean) => {
+                        let found =
+                            CustomerRef { id: 0, region: clean.region.clone(), salesperson: clean.salesperson.clone() };
+                        let id = super::customers::insert(self.tx, self.ctx, clean, None, None)?;
+                        self.report.customers += 1;
+                        let found = CustomerRef { id: id.0, ..found };
+                        self.customers.insert(key, found.clone());
+                        return Ok(Some(found));
+                    }
+                    Err(Error::Invalid(problems)) => {
+                        for p in problems {
+                            let f = match p.field {
+                                "code" => Field::CustomerCode,
+                                "city" => Field::City,
+                                "region" => Field::Region,
+                                "salesperson" => Field::Salesperson,
+                                "tier" => Field::Segment,
+                                _ => Field::CustomerName,
+                            };
+                            problem(f, describe_problem(&p.problem));
+                        }
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        let (region, salesperson): (String, String) =
+            self.tx.query_row("SELECT region, salesperson FROM customers WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let found = CustomerRef { id, region, salesperson };
+        self.customers.insert(key, found.clone());
+        Ok(Some(found))
+    }
+
+    /// The shop's tier for a segment, by code or name; a new tier (no discount, no limit of
+    /// its own) when the shop has none, so sales by tier read as the old system's segments.
+    fn tier_for(&mut self, segment: &str) -> Result<String> {
+        let key = segment.to_lowercase();
+        if let Some(code) = self.tiers.get(&key) {
+            return Ok(code.clone());
+        }
+        let tiers = db::tiers::all(self.tx)?;
+        let found = tiers
+            .iter()
+            .find(|t| t.data.code.eq_ignore_ascii_case(segment) || t.data.name.eq_ignore_ascii_case(segment));
+        let code = match found {
+            Some(tier) => tier.data.code.clone(),
+            None => {
+                let mut code: String = segment
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '-' })
+                    .collect::<String>()
+                    .split('-')
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("-");
+                code.truncate(16);
+                let taken = |c: &str| tiers.iter().any(|t| t.data.code.eq_ignore_ascii_case(c));
+                if code.is_empty() || taken(&code) {
+                    code = (1..).map(|n| format!("SEG-{n}")).find(|c| !taken(c)).unwrap_or_default();
+                }
+                let rank = tiers.iter().map(|t| t.data.rank).max().unwrap_or(0) + 1;
+                let input = crate::domain::tier::TierInput {
+                    code: code.clone(),
+                    name: segment.chars().take(64).collect(),
+                    rank: rank.min(999).to_string(),
+                    discount: "0".into(),
+                    credit_limit: "0".into(),
+                    payment_days: "30".into(),
+                };
+                let data = crate::domain::tier::validate_tier(&input).map_err(Error::Invalid)?;
+                db::tiers::insert(self.tx, &data)?;
+                self.tier_codes = None;
+                self.ctx.audit(self.tx, "create", "tier", None, data.code.clone())?;
+                self.report.tiers.push(data.code.clone());
+                data.code
+            }
+        };
+        self.tiers.insert(key, code.clone());
+        Ok(code)
+    }
+
+    /// The row's product: by code (or barcode), else by name; made when the shop does not
+    /// have it, priced at the line's unit price.
+    fn product<'c>(
+        &mut self,
+        cell: &dyn Fn(Field) -> &'c str,
+        price: Option<Price>,
+        tax_rate: Decimal,
+        problem: &mut dyn FnMut(Field, String),
+    ) -> Result<Option<ProductRef>> {
+        let (code, name) = (cell(Field::ProductCode), cell(Field::ProductName));
+        let by_code = self.has(Field::ProductCode) && !code.is_empty();
+        if !by_code && name.is_empty() {
+            let f = if self.has(Field::ProductCode) { Field::ProductCode } else { Field::ProductName };
+            problem(f, t("sales_history.no_product").to_string());
+            return Ok(None);
+        }
+        let key = if by_code { code.to_lowercase() } else { format!("\u{1}{}", name.to_lowercase()) };
+        if let Some(found) = self.products.get(&key) {
+            return Ok(Some(*found));
+        }
+        let existing = if by_code {
+            db::products::product_by_code(self.tx, code)?.map(|p| p.id)
+        } else {
+            let names = match &mut self.product_names {
+                Some(names) => names,
+                names => names.insert(names_of(self.tx, "SELECT id, name FROM products")?),
+            };
+            match names.get(&name.to_lowercase()).map(Vec::as_slice) {
+                Some([id]) => Some(*id),
+                Some([_, _, ..]) => {
+                    problem(Field::ProductName, t("sales_history.product_name_twice").to_string());
+                    return Ok(None);
+                }
+                _ => None,
+            }
+        };
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let sku = if by_code { code.to_string() } else { self.fresh_sku()? };
+                let mut name = if name.is_empty() { code.to_string() } else { name.to_string() };
+                if name.chars().count() > PRODUCT_NAME_MAX {
+                    name = name.chars().take(PRODUCT_NAME_MAX - 1).collect::<String>() + "…";
+                    self.report.shortened += 1;
+                }
+                let category = [cell(Field::Category), cell(Field::Subcategory)]
+                    .iter()
+                    .filter(|c| !c.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let input = crate::domain::stock::ProductInput {
+                    sku,
+                    name,
+                    category,
+                    sale_price: price.map(|p| p.to_string()).unwrap_or_default(),
+                    tax_rate: tax_rate.to_string(),
+                    ..Default::default()
+                };
+                match crate::domain::stock::validate_product(&input) {
+                    Ok(data) => {
+                        let id = db::products::insert_product(self.tx, &data, None, &self.ctx.now)?;
+                        self.ctx.audit(self.tx, "create", "product", Some(id), data.sku.clone())?;
+                        self.report.products += 1;
+                        id
+                    }
+                    Err(problems) => {
+                        for p in problems {
+                            let f = match p.field {
+                                "sku" => Field::ProductCode,
+                                "category" => Field::Category,
+                                "sale_price" => Field::UnitPrice,
+                                "tax_rate" => Field::TaxRate,
+                                _ => Field::ProductName,
+                            };
+                            problem(f, describe_problem(&p.problem));
+                        }
+                        return Ok(None);
+                    }
+                }
+            }
+        };
+        let (cost, unit): (i64, String) =
+            self.tx.query_row("SELECT cost_price, unit FROM products WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let whole_units = crate::domain::stock::fits_unit(&unit, Quantity::parse("0.5").unwrap_or_default()).is_err();
+        let found = ProductRef { id, cost, whole_units };
+        self.products.insert(key, found);
+        Ok(Some(found))
+    }
+
+    /// A SKU for a product the file names but gives no code: `H000001` onwards.
+    fn fresh_sku(&self) -> Result<String> {
+        loop {
+            let sku = format!("H{:06}", db::meta::take_next(self.tx, "history_product")?);
+            if db::products::product_by_code(self.tx, &sku)?.is_none() {
+                return Ok(sku);
+            }
+        }
+    }
+
+    /// Writes what is still held and closes the import.
+    fn finish(mut self) -> Result<HistoryReport> {
+        self.write_summaries()?;
+        if let Some(trigger) = self.count_trigger.take() {
+            self.tx.execute_batch(&trigger)?;
+            self.tx
+                .prepare_cached("UPDATE order_counts SET count = count + ?1 WHERE status = 'closed'")?
+                .execute([self.report.orders as i64])?;
+        }
+        let r = &self.report;
+        let summary = format!(
+            "{}: {} orders, {} lines, {} unchanged; {} customers, {} products created",
+            self.options.reference, r.orders, r.lines, r.unchanged, r.customers, r.products
+        );
+        self.ctx.audit(self.tx, "import", "sales-history", None, summary)?;
+        Ok(std::mem::take(&mut self.report))
+    }
+}
+
+/// The columns `export sales-history` writes: every field but the subcategory (categories
+/// are stored as one path), so the file imports into an empty shop as it was.
+pub const COLUMNS: &[Field] = &[
+    Field::OrderNumber,
+    Field::OrderDate,
+    Field::ShipDate,
+    Field::CustomerCode,
+    Field::CustomerName,
+    Field::Segment,
+    Field::Region,
+    Field::City,
+    Field::Salesperson,
+    Field::ProductCode,
+    Field::ProductName,
+    Field::Category,
+    Field::Quantity,
+    Field::UnitPrice,
+    Field::Discount,
+    Field::TaxRate,
+    Field::Amount,
+];
+
+/// Writes the imported history, one order line per row in import order. Discounts carry
+/// their `%`, so `0.5%` does not read back as a fraction (50 %).
+pub fn export(session: &Session, out: impl std::io::Write) -> Result<usize> {
+    let mut writer = super::csv_io::SafeWriter::new(out);
+    writer.row(COLUMNS.iter().map(|f| f.name()))?;
+    let conn = session.db.conn();
+    let mut stmt = conn.prepare(
+        "SELECT o.number, o.order_date, o.sold_on, c.code, c.name, c.tier, o.region, c.city, o.salesperson,
+                p.sku, p.name, p.category, l.quantity, l.unit_price, l.discount_bp, l.tax_rate_bp, l.amount
+         FROM orders o
+         JOIN order_lines l ON l.order_id = o.id
+         JOIN customers c ON c.id = o.customer_id
+         JOIN products p ON p.id = l.product_id
+         WHERE o.sold_on IS NOT NULL
+         ORDER BY o.id, l.line",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut n = 0;
+    let percent = |bp: i64| Decimal::new(bp, 2).normalize().to_string();
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| r.get::<_, String>(i);
+        let cells = [
+            text(0)?,
+            text(1)?,
+            text(2)?,
+            text(3)?,
+            text(4)?,
+            text(5)?,
+            text(6)?,
+            text(7)?,
+            text(8)?,
+            text(9)?,
+            text(10)?,
+            text(11)?,
+            Quantity::from_minor(r.get(12)?).to_string(),
+            Price::from_minor(r.get(13)?).to_string(),
+            format!("{}%", percent(r.get(14)?)),
+            percent(r.get(15)?),
+            Money::from_minor(r.get(16)?).to_string(),
+        ];
+        writer.row(cells.iter().map(String::as_str))?;
+        n += 1;
+    }
+    writer.finish()?;
+    Ok(n)
+}
+
+/// A product name's most characters (`domain::stock`).
+const PRODUCT_NAME_MAX: usize = 120;
+
+fn basis_points(percent: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (percent * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0)
+}
+
+/// Ids by lower-case name, from `sql` giving id and name.
+fn names_of(tx: &Connection, sql: &str) -> Result<HashMap<String, Vec<i64>>> {
+    let mut names: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut stmt = tx.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, name): (i64, String) = (row.get(0)?, row.get(1)?);
+        names.entry(name.to_lowercase()).or_default().push(id);
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests;

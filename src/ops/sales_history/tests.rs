@@ -1,0 +1,266 @@
+use super::*;
+use crate::error::LineError;
+use crate::ops::sales::{self, Basis, By, Dim, Period, Query};
+use crate::ops::testing::shop;
+
+/// Shaped like the sample superstore export most tutorials use: US dates, a line amount
+/// after a fractional discount, segments, and columns shopdesk has no use for.
+const SUPERSTORE: &str = "\
+Row ID,Order ID,Order Date,Ship Date,Ship Mode,Customer ID,Customer Name,Segment,Country,City,Region,Product ID,Category,Sub-Category,Product Name,Sales,Quantity,Discount,Profit
+1,CA-2016-152156,11/8/2016,11/11/2016,Second Class,CG-12520,Claire Gute,Consumer,United States,Henderson,South,FUR-BO-10001798,Furniture,Bookcases,Bush Somerset Collection Bookcase,261.96,2,0,41.9136
+2,CA-2016-152156,11/8/2016,11/11/2016,Second Class,CG-12520,Claire Gute,Consumer,United States,Henderson,South,FUR-CH-10000454,Furniture,Chairs,\"Hon Deluxe Fabric Upholstered Stacking Chairs, Rounded Back\",731.94,3,0,219.582
+3,CA-2016-138688,6/12/2016,6/16/2016,Second Class,DV-13045,Darrin Van Huff,Corporate,United States,Los Angeles,West,OFF-LA-10000240,Office Supplies,Labels,Self-Adhesive Address Labels,14.62,2,0,6.8714
+4,US-2015-108966,10/11/2015,10/18/2015,Standard Class,SO-20335,Sean O'Donnell,Consumer,United States,Fort Lauderdale,South,FUR-TA-10000577,Furniture,Tables,Bretford CR4500 Series Slim Rectangular Table,957.5775,5,0.45,-383.031
+5,US-2015-108966,10/11/2015,10/18/2015,Standard Class,SO-20335,Sean O'Donnell,Consumer,United States,Fort Lauderdale,South,OFF-LA-10000240,Office Supplies,Labels,Self-Adhesive Address Labels,22.368,2,0.2,2.5164
+";
+
+fn manager_shop() -> Session {
+    // alice is the shop's admin, which includes a manager's rights.
+    shop().0
+}
+
+fn import_text(s: &mut Session, text: &str, options: &Options) -> Result<HistoryReport> {
+    import(s, &Input::Bytes(Arc::new(text.as_bytes().to_vec())), options, &mut |_, _| true)
+}
+
+fn refused(result: Result<HistoryReport>) -> Vec<LineError> {
+    match result {
+        Err(Error::Import { errors, .. }) => errors,
+        other => panic!("expected a refused import, got {other:?}"),
+    }
+}
+
+fn count(s: &Session, sql: &str) -> i64 {
+    s.db.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn options() -> Options {
+    Options { reference: "past-sales.csv".into(), ..Options::default() }
+}
+
+#[test]
+fn a_superstore_export_becomes_history_the_reports_read() {
+    let mut s = manager_shop();
+    let report = import_text(&mut s, SUPERSTORE, &options()).unwrap();
+    assert_eq!((report.lines, report.orders, report.customers, report.products), (5, 3, 3, 4));
+    assert_eq!(report.tiers, vec!["CONSUMER".to_string(), "CORPORATE".to_string()]);
+    assert_eq!(report.first_day, NaiveDate::from_ymd_opt(2015, 10, 18));
+    assert_eq!(report.last_day, NaiveDate::from_ymd_opt(2016, 11, 11));
+    // 261.96 + 731.94 + 14.62 + 957.58 + 22.37
+    assert_eq!(report.net, Money::parse("1988.47").unwrap());
+    let unused: Vec<&str> = report.columns.iter().filter(|c| c.1.is_none()).map(|c| c.0.as_str()).collect();
+    assert_eq!(unused, vec!["Row ID", "Ship Mode", "Country", "Profit"]);
+
+    // Closed orders dated as in the file, counted as sold when shipped.
+    let order = crate::db::orders::order_by_number(s.db.conn(), "CA-2016-152156").unwrap().unwrap();
+    assert_eq!(order.status, crate::domain::order::OrderStatus::Closed);
+    assert_eq!(order.order_date, "2016-11-08");
+    assert_eq!(order.sold_on.as_deref(), Some("2016-11-11"));
+    assert_eq!(order.region, "South");
+    assert_eq!(order.net, Money::parse("993.90").unwrap());
+    let table = crate::db::orders::lines(s.db.conn(), order.id).unwrap();
+    assert_eq!(table[1].unit_price, Price::parse("243.98").unwrap());
+    let discounted = crate::db::orders::order_by_number(s.db.conn(), "US-2015-108966").unwrap().unwrap();
+    let lines = crate::db::orders::lines(s.db.conn(), discounted.id).unwrap();
+    assert_eq!(lines[0].discount, Decimal::from(45));
+    assert_eq!(lines[0].amount, Money::parse("957.58").unwrap());
+    let claire = crate::db::customers::find_by_code(s.db.conn(), "CG-12520").unwrap().unwrap();
+    assert_eq!(
+        (claire.data.name.as_str(), claire.data.city.as_str(), claire.data.tier.as_str()),
+        ("Claire Gute", "Henderson", "CONSUMER")
+    );
+    let chairs = crate::db::products::product_by_code(s.db.conn(), "FUR-CH-10000454").unwrap().unwrap();
+    assert_eq!(chairs.data.category, "Furniture/Chairs");
+
+    // History touches no stock, no invoice numbers, no receivables.
+    assert_eq!(count(&s, "SELECT count(*) FROM stock_moves"), 0);
+    assert_eq!(count(&s, "SELECT count(*) FROM invoices"), 0);
+    assert_eq!(count(&s, "SELECT count(*) FROM shipments"), 0);
+
+    // The kept summaries agree with the lines, and every check holds.
+    assert_eq!(sales::check(&s).unwrap(), Vec::<String>::new());
+    assert_eq!(crate::ops::orders::check_all(&s).unwrap(), Vec::<String>::new());
+    let from = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap();
+    let by_tier = sales::report(&s, By::Dim(Dim::Tier), None, from, to).unwrap();
+    let consumer = by_tier.rows.iter().find(|r| r.0 == "CONSUMER").unwrap();
+    assert_eq!(consumer.2.net, Money::parse("1973.85").unwrap());
+    // The documents path (a filtered report) reads history too, and agrees.
+    let query = Query {
+        by: By::Period(Period::Month),
+        by2: None,
+        from,
+        to,
+        basis: Basis::Invoiced,
+        filters: sales::parse_filters("region=South").unwrap(),
+    };
+    let filtered = sales::run(&s, &query, &mut |_, _| true).unwrap().unwrap();
+    let total: Money = filtered.rows.iter().fold(Money::ZERO, |sum, r| sum + r.2.net);
+    assert_eq!(total, Money::parse("1973.85").unwrap());
+    let by_month = sales::report(&s, By::Period(Period::Month), None, from, to).unwrap();
+    let unfiltered = Query { filters: Vec::new(), ..query };
+    let from_documents = sales::from_documents(&s, &unfiltered, &mut |_, _| true).unwrap().unwrap();
+    assert_eq!(from_documents.rows, by_month.rows);
+}
+
+#[test]
+fn a_second_import_of_the_same_file_changes_nothing() {
+    let mut s = manager_shop();
+    import_text(&mut s, SUPERSTORE, &options()).unwrap();
+    let snapshot = |s: &Session| {
+        (
+            count(s, "SELECT count(*) FROM orders"),
+            count(s, "SELECT count(*) FROM customers"),
+            count(s, "SELECT count(*) FROM products"),
+            count(s, "SELECT sum(net) FROM sales_daily"),
+            count(s, "SELECT sum(invoices) FROM sales_monthly"),
+        )
+    };
+    let before = snapshot(&s);
+    let again = import_text(&mut s, SUPERSTORE, &options()).unwrap();
+    assert_eq!((again.orders, again.unchanged, again.lines, again.customers), (0, 3, 0, 0));
+    assert_eq!(snapshot(&s), before);
+    assert_eq!(sales::check(&s).unwrap(), Vec::<String>::new());
+    // A changed line in an order already imported is refused, naming it.
+    let changed = SUPERSTORE.replace("14.62,2,0,6.8714", "15.62,2,0,6.8714");
+    let errors = refused(import_text(&mut s, &changed, &options()));
+    assert_eq!(
+        (errors[0].line, errors[0].column.as_str(), errors[0].value.as_str()),
+        (4, "Order ID", "CA-2016-138688")
+    );
+}
+
+#[test]
+fn a_dry_run_reports_and_writes_nothing() {
+    let mut s = manager_shop();
+    let report = import_text(&mut s, SUPERSTORE, &Options { dry_run: true, ..options() }).unwrap();
+    assert!(report.dry_run);
+    assert_eq!((report.orders, report.customers), (3, 3));
+    assert_eq!(count(&s, "SELECT count(*) FROM orders"), 0);
+    assert_eq!(count(&s, "SELECT count(*) FROM sales_daily"), 0);
+    assert_eq!(count(&s, "SELECT count(*) FROM tiers WHERE code = 'CONSUMER'"), 0);
+}
+
+#[test]
+fn every_problem_names_line_column_and_value_at_once() {
+    let mut s = manager_shop();
+    let text = "\
+Order ID,Order Date,Customer,Product,Quantity,Price,Discount
+A1,2026-01-05,Ana,Pen,2,1.50,
+A2,2026-13-05,Ana,Pen,2,1.50,
+A3,2026-01-05,,Pen,0,1.50,
+A4,2027-01-05,Ana,Pen,2,abc,150%
+A1,2026-01-05,Ana,Pen,1,1.50,
+";
+    let errors = refused(import_text(&mut s, text, &options()));
+    let found: Vec<(u64, &str, &str)> = errors.iter().map(|e| (e.line, e.column.as_str(), e.value.as_str())).collect();
+    assert_eq!(
+        found,
+        vec![
+            (3, "Order Date", "2026-13-05"),
+            (4, "Quantity", "0"),
+            (4, "Customer", ""),
+            (5, "Order Date", "2027-01-05"),
+            (5, "Price", "abc"),
+            (5, "Discount", "150%"),
+            (6, "Order ID", "A1"),
+        ]
+    );
+    assert!(errors[6].message.contains("sort the file"), "{}", errors[6].message);
+    assert_eq!(count(&s, "SELECT count(*) FROM orders"), 0, "all or nothing");
+    assert_eq!(count(&s, "SELECT count(*) FROM products"), 0, "all or nothing");
+}
+
+#[test]
+fn columns_are_found_by_alias_or_map_and_dates_by_the_file() {
+    let mut s = manager_shop();
+    // A German spreadsheet: semicolons, decimal commas, day-first dates, own headers.
+    let text = "Bestellnr;Datum;Kunde;Artikel;Menge;Betrag\r\n\
+                B-1;03.04.2026;Müller GmbH;Schraube M8;10;12,50\r\n\
+                B-2;04.04.2026;Müller GmbH;Schraube M8;4;5,00\r\n";
+    let errors = refused(import_text(&mut s, text, &options()));
+    assert!(errors.iter().any(|e| e.message.contains("order_number")), "{errors:?}");
+    let map = [("Bestellnr", "order_number"), ("Datum", "order_date"), ("Kunde", "customer_name")]
+        .iter()
+        .chain(&[("Artikel", "product_name"), ("Menge", "quantity"), ("Betrag", "amount")])
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let report = import_text(&mut s, text, &Options { map, ..options() }).unwrap();
+    assert_eq!((report.orders, report.customers, report.products), (2, 1, 1));
+    assert_eq!(report.first_day, NaiveDate::from_ymd_opt(2026, 4, 3));
+    // A product without a code gets one; Ana, already a customer, is matched by name.
+    let sku: String = s.db.conn().query_row("SELECT sku FROM products", [], |r| r.get(0)).unwrap();
+    assert_eq!(sku, "H000001");
+    let ana = "Order ID,Date,Customer Name,Product Name,Qty,Amount\nX-1,2026-05-01,ana,Schraube M8,1,1.25\n";
+    let report = import_text(&mut s, ana, &options()).unwrap();
+    assert_eq!((report.customers, report.products), (0, 0));
+
+    // Dates that never tell day from month need to be told.
+    let unclear = "Order ID,Date,Customer,Product,Qty,Amount\nY-1,03/04/2026,Ana,Pen,1,1\n";
+    let errors = refused(import_text(&mut s, unclear, &options()));
+    assert!(errors[0].message.contains("--dates"), "{errors:?}");
+    let told = Options { day_order: Some(DayOrder::DayFirst), ..options() };
+    let report = import_text(&mut s, unclear, &told).unwrap();
+    assert_eq!(report.first_day, NaiveDate::from_ymd_opt(2026, 4, 3));
+    // A later date tells it for the whole file.
+    let later = "Order ID,Date,Customer,Product,Qty,Amount\nZ-1,03/04/2026,Ana,Pen,1,1\nZ-2,03/25/2026,Ana,Pen,1,1\n";
+    let report = import_text(&mut s, later, &options()).unwrap();
+    assert_eq!(report.first_day, NaiveDate::from_ymd_opt(2026, 3, 4));
+
+    let twice = "Customer,Client,Order ID,Date,Product,Qty,Amount\nAna,Ana,Q-1,2026-01-01,Pen,1,1\n";
+    let errors = refused(import_text(&mut s, twice, &options()));
+    assert_eq!(errors[0].column, "Client");
+    let errors =
+        refused(import_text(&mut s, twice, &Options { map: vec![("Nope".into(), "amount".into())], ..options() }));
+    assert_eq!(errors[0].column, "Nope");
+}
+
+#[test]
+fn history_is_never_invoiced_nor_numbered_over() {
+    let mut s = manager_shop();
+    let text = "Order ID,Date,Customer,Product,Qty,Amount\nSO-000050,2026-01-01,Ana,Pen,1,3\n";
+    import_text(&mut s, text, &options()).unwrap();
+    let invoiced = crate::ops::invoices::draft_from_orders(
+        &mut s,
+        &["SO-000050".to_string()],
+        crate::ops::invoices::Basis::Ordered,
+    );
+    assert!(matches!(invoiced, Err(Error::Refused(_))), "{invoiced:?}");
+    let next = crate::db::meta::take_next(s.db.conn(), "order").unwrap();
+    assert!(next > 50, "our next order number is past the history's");
+    // An order of the shop's own is not history to be compared or replaced.
+    let clash = "Order ID,Date,Customer,Product,Qty,Amount\nSO-000050,2026-01-01,Ana,Pen,1,3\n";
+    crate::db::orders::order_by_number(s.db.conn(), "SO-000050").unwrap().unwrap();
+    s.db.conn().execute("UPDATE orders SET sold_on = NULL", []).unwrap();
+    let errors = refused(import_text(&mut s, clash, &options()));
+    assert!(errors[0].message.contains("not history"), "{errors:?}");
+}
+
+#[test]
+fn a_clerk_may_not_rewrite_the_shops_history() {
+    let (s, _) = shop();
+    let db = s.db;
+    let mut clerk = Session::start(db, "bob", crate::ops::Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap();
+    assert!(matches!(import_text(&mut clerk, SUPERSTORE, &options()), Err(Error::NotAllowed { .. })));
+}
+
+#[test]
+fn export_then_import_into_an_empty_shop_then_export_gives_the_same_file() {
+    let mut s = manager_shop();
+    import_text(&mut s, SUPERSTORE, &options()).unwrap();
+    let mut first = Vec::new();
+    assert_eq!(export(&s, &mut first).unwrap(), 5);
+    let text = String::from_utf8(first.clone()).unwrap();
+    assert!(
+        text.contains("US-2015-108966,2015-10-11,2015-10-18,SO-20335,Sean O'Donnell,CONSUMER,South,Fort Lauderdale,"),
+        "{text}"
+    );
+    assert!(text.contains(",45%,0,957.58\r\n"), "{text}");
+    let mut empty = manager_shop();
+    let report = import_text(&mut empty, &text, &options()).unwrap();
+    assert_eq!((report.orders, report.lines), (3, 5));
+    let mut second = Vec::new();
+    export(&empty, &mut second).unwrap();
+    assert_eq!(String::from_utf8(second).unwrap(), text);
+    assert_eq!(sales::check(&empty).unwrap(), Vec::<String>::new());
+}
