@@ -43,28 +43,8 @@ pub fn import(
     if let Some(dialect) = crate::ops::csv_io::describe(report.encoding, report.delimiter) {
         println!("{dialect}");
     }
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-    let key = if report.dry_run { "sales_history.report_dry" } else { "sales_history.report" };
-    let args: [(&str, &dyn std::fmt::Display); 5] = [
-        ("lines", &report.lines),
-        ("orders", &report.orders),
-        ("first", &day(report.first_day)),
-        ("last", &day(report.last_day)),
-        ("net", &report.net),
-    ];
-    println!("{}", tf(key, &args));
-    if report.unchanged > 0 {
-        println!("{}", tf("sales_history.report_unchanged", &[("count", &report.unchanged)]));
-    }
-    println!(
-        "{}",
-        tf("sales_history.report_created", &[("customers", &report.customers), ("products", &report.products)])
-    );
-    if !report.tiers.is_empty() {
-        println!("{}", tf("sales_history.report_tiers", &[("tiers", &report.tiers.join(", "))]));
-    }
-    if report.shortened > 0 {
-        println!("{}", tf("sales_history.report_shortened", &[("count", &report.shortened)]));
+    for text in report.summary() {
+        println!("{text}");
     }
     Ok(())
 }

@@ -210,6 +210,32 @@ pub enum TableName {
     SalesHistory,
 }
 
+impl TableName {
+    fn ops(self) -> ops::tables::Table {
+        use ops::tables::Table;
+        match self {
+            TableName::Customers => Table::Customers,
+            TableName::Contacts => Table::Contacts,
+            TableName::Feedback => Table::Feedback,
+            TableName::Opportunities => Table::Opportunities,
+            TableName::Tiers => Table::Tiers,
+            TableName::Stages => Table::Stages,
+            TableName::Products => Table::Products,
+            TableName::Suppliers => Table::Suppliers,
+            TableName::Warehouses => Table::Warehouses,
+            TableName::Stock => Table::Stock,
+            TableName::ReorderPoints => Table::ReorderPoints,
+            TableName::Moves => Table::Moves,
+            TableName::PurchaseOrders => Table::PurchaseOrders,
+            TableName::Orders => Table::Orders,
+            TableName::Targets => Table::Targets,
+            TableName::Invoices => Table::Invoices,
+            TableName::Payments => Table::Payments,
+            TableName::SalesHistory => Table::SalesHistory,
+        }
+    }
+}
+
 /// The dates and format of a finance report.
 #[derive(Debug, clap::Args)]
 pub struct Period {
@@ -378,26 +404,7 @@ pub enum ReportName {
 }
 
 fn export_table(session: &Session, table: TableName, out: &mut dyn Write) -> Result<usize> {
-    match table {
-        TableName::Customers => ops::customers::export(session, out),
-        TableName::Contacts => ops::crm::export_contacts(session, out),
-        TableName::Feedback => ops::crm::export_feedback(session, out),
-        TableName::Opportunities => ops::pipeline::export(session, out),
-        TableName::Tiers => ops::tiers::export(session, out),
-        TableName::Stages => ops::pipeline::export_stages(session, out),
-        TableName::Products => ops::stock_csv::export_products(session, out),
-        TableName::Suppliers => ops::stock_csv::export_suppliers(session, out),
-        TableName::Warehouses => ops::stock_csv::export_warehouses(session, out),
-        TableName::Stock => ops::stock_csv::export_stock(session, out),
-        TableName::Moves => ops::stock_csv::export_moves(session, out),
-        TableName::ReorderPoints => ops::stock_csv::export_reorder(session, out),
-        TableName::Targets => ops::targets::export(session, out),
-        TableName::PurchaseOrders => ops::purchasing::export(session, out),
-        TableName::Orders => ops::order_csv::export(session, out),
-        TableName::Invoices => ops::invoice_csv::export_invoices(session, out),
-        TableName::Payments => ops::invoice_csv::export_payments(session, out),
-        TableName::SalesHistory => ops::sales_history::export(session, out),
-    }
+    table.ops().export(session, out)
 }
 
 /// Parses the command line and runs it; the return value is the process exit code.
@@ -500,33 +507,8 @@ pub fn run(cli: Cli) -> Result<()> {
             if let Some(dialect) = ops::csv_io::describe_dialect(&bytes) {
                 eprintln!("{dialect}");
             }
-            let report = match table {
-                TableName::Customers => ops::customers::import(&mut session, &bytes, dry_run)?,
-                TableName::Contacts => ops::crm::import_contacts(&mut session, &bytes, dry_run)?,
-                TableName::Feedback => ops::crm::import_feedback(&mut session, &bytes, dry_run)?,
-                TableName::Opportunities => ops::pipeline::import(&mut session, &bytes, dry_run)?,
-                TableName::Tiers => ops::tiers::import(&mut session, &bytes, dry_run)?,
-                TableName::Stages => ops::pipeline::import_stages(&mut session, &bytes, dry_run)?,
-                TableName::Products => ops::stock_csv::import_products(&mut session, &bytes, dry_run)?,
-                TableName::Suppliers => ops::stock_csv::import_suppliers(&mut session, &bytes, dry_run)?,
-                TableName::Warehouses => ops::stock_csv::import_warehouses(&mut session, &bytes, dry_run)?,
-                TableName::Stock => {
-                    let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    ops::stock_csv::import_stock(&mut session, &bytes, dry_run, &reference)?
-                }
-                TableName::PurchaseOrders => ops::purchasing::import(&mut session, &bytes, dry_run)?,
-                TableName::Orders => ops::order_csv::import(&mut session, &bytes, dry_run)?,
-                TableName::ReorderPoints => ops::stock_csv::import_reorder(&mut session, &bytes, dry_run)?,
-                TableName::Targets => ops::targets::import(&mut session, &bytes, dry_run)?,
-                TableName::Moves => {
-                    return Err(Error::BadArgument(crate::i18n::t("cli.moves_export_only").to_string()));
-                }
-                // Streamed from the file by the arm above, never read whole here.
-                TableName::SalesHistory => return Err(Error::BadArgument(t("cli.map_only_history").to_string())),
-                TableName::Invoices | TableName::Payments => {
-                    return Err(Error::BadArgument(crate::i18n::t("cli.documents_export_only").to_string()));
-                }
-            };
+            let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let report = table.ops().import(&mut session, &bytes, dry_run, &reference)?;
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
             println!(
                 "{}",

@@ -580,14 +580,15 @@ fn conditions(query: &OrderQuery) -> (Vec<String>, Vec<Box<dyn ToSql>>) {
     }
     let filter = query.filter.trim();
     if !filter.is_empty() {
-        // An order number, or the orders of customers whose name or code holds the text.
+        // Order numbers holding the text (`123` finds SO-000123, `CA-2016` another system's
+        // history), or the orders of customers whose name or code holds it.
         clauses.push(
             "(o.number LIKE ? ESCAPE '\\' OR o.customer_id IN
                 (SELECT id FROM customers WHERE search LIKE ? ESCAPE '\\'))"
                 .into(),
         );
         let escaped = filter.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        params.push(Box::new(format!("%{escaped}")));
+        params.push(Box::new(format!("%{escaped}%")));
         params.push(Box::new(format!("%{escaped}%")));
     }
     if let Some(status) = query.status {

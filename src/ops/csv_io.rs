@@ -354,37 +354,55 @@ pub fn finish_import(
     Ok(report)
 }
 
-/// Saves a report's rows as `<name>.csv` in `folder`, written beside and renamed so a
-/// failed save leaves no half file. Returns the path.
+/// Saves a report's rows as `<name>.csv` in `folder`. Returns the path.
 pub fn save_rows(
     folder: &std::path::Path,
     name: &str,
     columns: &[&str],
     rows: &[Vec<String>],
 ) -> Result<std::path::PathBuf> {
+    let (path, _) = save_with(folder, name, |out| {
+        let mut writer = SafeWriter::new(out);
+        writer.row(columns.iter().copied())?;
+        for row in rows {
+            writer.row(row.iter().map(String::as_str))?;
+        }
+        writer.finish()?;
+        Ok(rows.len())
+    })?;
+    Ok(path)
+}
+
+/// Writes `<name>.csv` in `folder` through `write`, beside it first and then renamed, so
+/// a failed save leaves no half file; a second save under the same name gets its own
+/// (`<name>-2.csv`) rather than replacing the first. Returns the path and `write`'s count.
+pub fn save_with(
+    folder: &std::path::Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn Write) -> Result<usize>,
+) -> Result<(std::path::PathBuf, usize)> {
     let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-    // A second save under the same name gets its own rather than replacing the first.
     let path = (1..)
         .map(|n| if n == 1 { format!("{name}.csv") } else { format!("{name}-{n}.csv") })
         .map(|file| folder.join(file))
         .find(|p| !p.exists())
         .unwrap_or_else(|| folder.join(format!("{name}.csv")));
     let partial = path.with_extension("partial");
-    let write = || -> Result<()> {
+    let save = || -> Result<usize> {
         let file = std::fs::File::create(&partial).map_err(|source| Error::Io { path: partial.clone(), source })?;
-        let mut writer = SafeWriter::new(std::io::BufWriter::new(file));
-        writer.row(columns.iter().copied())?;
-        for row in rows {
-            writer.row(row.iter().map(String::as_str))?;
-        }
-        writer.finish()?;
-        std::fs::rename(&partial, &path).map_err(|source| Error::Io { path: path.clone(), source })
+        let mut out = std::io::BufWriter::new(file);
+        let count = write(&mut out)?;
+        out.flush().map_err(|source| Error::Io { path: partial.clone(), source })?;
+        std::fs::rename(&partial, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        Ok(count)
     };
-    if let Err(e) = write() {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
+    match save() {
+        Ok(count) => Ok((path, count)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
     }
-    Ok(path)
 }
 
 /// A CSV writer that neutralises every cell.

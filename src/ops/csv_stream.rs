@@ -152,6 +152,28 @@ impl CsvStream {
     }
 }
 
+/// The start of a file as an import will read it: for the import screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub encoding: &'static str,
+    pub delimiter: u8,
+}
+
+/// Reads the header and up to `rows` records of the file at `path`.
+pub fn preview(path: &std::path::Path, rows: usize) -> Result<Preview> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let mut stream = CsvStream::open(file)?;
+    let mut errors = Errors::default();
+    let mut found = Vec::new();
+    while found.len() < rows && stream.next_record(&mut errors)?.is_some() {
+        found.push((0..stream.headers.len()).map(|i| stream.cell(i).to_string()).collect());
+    }
+    errors.into_result()?;
+    Ok(Preview { headers: stream.headers.clone(), rows: found, encoding: stream.encoding, delimiter: stream.delimiter })
+}
+
 fn io(source: std::io::Error) -> Error {
     Error::Io { path: "-".into(), source }
 }

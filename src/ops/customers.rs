@@ -127,10 +127,18 @@ pub fn delete(session: &mut Session, id: CustomerId, version: i64) -> Result<()>
 
 /// Writes every customer, archived included, in code order.
 pub fn export(session: &Session, out: impl Write) -> Result<usize> {
+    export_some(session, &|_| true, out)
+}
+
+/// `export` of the customers whose id `keep` says: a list's filtered rows.
+pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
     let mut writer = SafeWriter::new(out);
     writer.row(csv_columns())?;
     let mut n = 0;
     repo::for_each(session.db.conn(), |c| {
+        if !keep(c.id.0) {
+            return Ok(());
+        }
         let mut cells: Vec<&str> = CustomerField::iter().map(|f| c.data.get(f)).collect();
         cells.push(&c.created_at);
         cells.push(c.archived_at.as_deref().unwrap_or(""));

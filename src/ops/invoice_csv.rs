@@ -46,11 +46,19 @@ pub const PAYMENT_COLUMNS: &[&str] =
 
 /// Every issued invoice and credit note in the order they were issued; returns the rows.
 pub fn export_invoices(session: &Session, out: impl Write) -> Result<usize> {
+    export_invoices_some(session, &|_| true, out)
+}
+
+/// `export_invoices` of the issued documents whose id `keep` says: the list's rows.
+pub fn export_invoices_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
     let conn = session.db.conn();
     let mut writer = SafeWriter::new(out);
     writer.row(INVOICE_COLUMNS.iter().copied())?;
     let mut n = 0;
     repo::for_each_issued(conn, |invoice| {
+        if !keep(invoice.id) {
+            return Ok(());
+        }
         let credits = match invoice.credits_id {
             Some(id) => repo::invoice_number(conn, id)?,
             None => String::new(),

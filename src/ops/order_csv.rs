@@ -44,11 +44,19 @@ fn percent_text(value: Decimal) -> String {
 }
 
 pub fn export(session: &Session, out: impl Write) -> Result<usize> {
+    export_some(session, &|_| true, out)
+}
+
+/// `export` of the orders whose id `keep` says: the list's filtered rows.
+pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
     let conn = session.db.conn();
     let mut writer = SafeWriter::new(out);
     writer.row(ORDER_COLUMNS.iter().copied())?;
     let mut n = 0;
     repo::for_each_order(conn, |o| {
+        if !keep(o.id) {
+            return Ok(());
+        }
         for l in repo::lines(conn, o.id)? {
             n += 1;
             writer.row([

@@ -46,21 +46,39 @@ impl<T: Send + 'static> ReportJob<T> {
         let Some(path) = session.db.path() else { return Ok(None) };
         let reader =
             Session { db: Db::open_reader(path)?, operator: session.operator.clone(), clock: session.clock.clone() };
-        let interrupt = reader.db.conn().get_interrupt_handle();
+        Self::spawn(reader, move |s: &mut Session, p: &Progress| report(s, p)).map(Some)
+    }
+
+    /// `start` for a job that writes (an import): its own connection may write, and
+    /// dropping the job stops it mid-transaction, which then rolls back.
+    pub fn start_writing(
+        session: &Session,
+        job: impl FnOnce(&mut Session, &Progress) -> Result<T> + Send + 'static,
+    ) -> Result<Option<ReportJob<T>>> {
+        let Some(path) = session.db.path() else { return Ok(None) };
+        let writer = Session { db: Db::open(path)?, operator: session.operator.clone(), clock: session.clock.clone() };
+        Self::spawn(writer, job).map(Some)
+    }
+
+    fn spawn(
+        mut session: Session,
+        job: impl FnOnce(&mut Session, &Progress) -> Result<T> + Send + 'static,
+    ) -> Result<ReportJob<T>> {
+        let interrupt = session.db.conn().get_interrupt_handle();
         // An interrupt is lost when no statement is running (between a report's queries, or
         // before its first): the flag, checked every thousand steps of any statement, is not.
         let progress = Arc::new(Progress::default());
         let (stopped, shared) = (progress.clone(), progress.clone());
-        reader.db.conn().progress_handler(1000, Some(move || stopped.stop.load(Ordering::Relaxed)))?;
+        session.db.conn().progress_handler(1000, Some(move || stopped.stop.load(Ordering::Relaxed)))?;
         let (reply, answer) = channel();
         std::thread::Builder::new()
             .name("report".into())
             .spawn(move || {
                 // The receiver is gone when the screen no longer wants the answer.
-                let _ = reply.send(report(&reader, &shared));
+                let _ = reply.send(job(&mut session, &shared));
             })
             .map_err(|source| Error::Io { path: "report thread".into(), source })?;
-        Ok(Some(ReportJob { started: Instant::now(), progress, interrupt, answer }))
+        Ok(ReportJob { started: Instant::now(), progress, interrupt, answer })
     }
 
     /// Seconds since the report started, for the screen to show it is at work.

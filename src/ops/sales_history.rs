@@ -108,6 +108,37 @@ pub struct HistoryReport {
     pub delimiter: u8,
 }
 
+impl HistoryReport {
+    /// What the import did (or would do), a sentence a line, as the command line and the
+    /// import screen say it.
+    pub fn summary(&self) -> Vec<String> {
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+        let mut out = Vec::new();
+        if self.orders > 0 || self.unchanged == 0 {
+            let key = if self.dry_run { "sales_history.report_dry" } else { "sales_history.report" };
+            let args: [(&str, &dyn std::fmt::Display); 5] = [
+                ("lines", &self.lines),
+                ("orders", &self.orders),
+                ("first", &day(self.first_day)),
+                ("last", &day(self.last_day)),
+                ("net", &self.net),
+            ];
+            out.push(tf(key, &args));
+        }
+        if self.unchanged > 0 {
+            out.push(tf("sales_history.report_unchanged", &[("count", &self.unchanged)]));
+        }
+        out.push(tf("sales_history.report_created", &[("customers", &self.customers), ("products", &self.products)]));
+        if !self.tiers.is_empty() {
+            out.push(tf("sales_history.report_tiers", &[("tiers", &self.tiers.join(", "))]));
+        }
+        if self.shortened > 0 {
+            out.push(tf("sales_history.report_shortened", &[("count", &self.shortened)]));
+        }
+        out
+    }
+}
+
 /// Which column holds each field: by header name and alias, then `--map`.
 pub fn map_columns(headers: &[String], map: &[(String, String)]) -> Result<Vec<Option<Field>>> {
     let mut fields: Vec<Option<Field>> = headers.iter().map(|h| Field::for_header(h)).collect();

@@ -86,7 +86,15 @@ fn write_rows<T>(
 }
 
 pub fn export_products(session: &Session, out: impl Write) -> Result<usize> {
-    write_rows(out, PRODUCT_COLUMNS, |each| repo::for_each_product(session.db.conn(), each), product_row)
+    export_products_some(session, &|_| true, out)
+}
+
+/// `export_products` of the products whose id `keep` says: the list's filtered rows.
+pub fn export_products_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
+    let visit = |each: &mut dyn FnMut(repo::Product) -> Result<()>| {
+        repo::for_each_product(session.db.conn(), |p| if keep(p.id) { each(p) } else { Ok(()) })
+    };
+    write_rows(out, PRODUCT_COLUMNS, visit, product_row)
 }
 
 /// Records the problems of an `Error::Invalid` against a line, or passes other errors on.

@@ -108,6 +108,13 @@ pub enum Action {
     ShowTargets,
     SwitchBasis,
     Export,
+    Import,
+    NextTable,
+    MapNext,
+    MapPrev,
+    CycleDates,
+    DryRun,
+    RunImport,
 }
 
 impl Action {
@@ -147,6 +154,10 @@ impl Action {
             Action::ShowSales => t("short.show-sales"),
             Action::ToggleChoice => t("short.toggle-choice"),
             Action::ApplyChoices => t("short.apply-choices"),
+            Action::DryRun => t("short.dry-run"),
+            Action::RunImport => t("short.run-import"),
+            Action::NextTable => t("short.next-table"),
+            Action::MapNext => t("short.map-next"),
             other => other.describe(),
         }
     }
@@ -258,6 +269,13 @@ impl Action {
             Action::ShowTargets => t("action.show-targets"),
             Action::SwitchBasis => t("action.switch-basis"),
             Action::Export => t("action.export"),
+            Action::Import => t("action.import"),
+            Action::NextTable => t("action.next-table"),
+            Action::MapNext => t("action.map-next"),
+            Action::MapPrev => t("action.map-prev"),
+            Action::CycleDates => t("action.cycle-dates"),
+            Action::DryRun => t("action.dry-run"),
+            Action::RunImport => t("action.run-import"),
         }
     }
 }

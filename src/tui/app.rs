@@ -59,6 +59,8 @@ pub struct App {
     pub invoices: super::invoices::InvoicesTab,
     pub reports: super::reports::ReportsTab,
     pub overlay: Option<Overlay>,
+    /// The import screen, over every tab while open.
+    pub import: Option<super::import::ImportScreen>,
     pub flash: Option<Flash>,
     /// Terminal size in columns and rows.
     pub size: (u16, u16),
@@ -99,6 +101,7 @@ impl App {
             invoices: super::invoices::InvoicesTab::new(),
             reports: super::reports::ReportsTab::new(),
             overlay: None,
+            import: None,
             flash: None,
             size,
             should_quit: false,
@@ -128,6 +131,9 @@ impl App {
 
     /// The context under any overlay.
     pub fn screen_context(&self) -> Context {
+        if let Some(import) = &self.import {
+            return if import.step == super::import::Step::File { Context::ImportFile } else { Context::Import };
+        }
         if self.tab == Tab::Stock {
             return self.stock_context();
         }
@@ -231,6 +237,9 @@ impl App {
     }
 
     fn type_text(&mut self, context: Context, event: &Event) {
+        if context == Context::ImportFile {
+            return self.import_type_text(event);
+        }
         if self.tab == Tab::Stock && context != Context::Palette {
             return self.stock_type_text(context, event);
         }
@@ -310,7 +319,8 @@ impl App {
     pub fn busy(&self) -> bool {
         let finance =
             matches!(&self.invoices.screen, crate::tui::invoices::InvoiceScreen::Report(r) if r.job.is_some());
-        self.waiting() || finance || self.reports.sales.as_ref().is_some_and(|s| s.job.is_some())
+        let importing = self.import.as_ref().is_some_and(|i| i.job.is_some());
+        self.waiting() || finance || importing || self.reports.sales.as_ref().is_some_and(|s| s.job.is_some())
     }
 
     /// Waits for the background filter's result and shows it.
@@ -328,6 +338,7 @@ impl App {
 
     /// Takes in a background filter's result, if it has arrived.
     pub fn poll_background(&mut self) {
+        self.poll_import();
         if let Some(Err(e)) = self.reports.sales.as_mut().and_then(|s| s.poll()) {
             self.flash = Some(Flash::Error(e.to_string()));
         }
@@ -376,7 +387,7 @@ impl App {
         }
     }
 
-    fn refresh(&mut self) -> Result<()> {
+    pub(crate) fn refresh(&mut self) -> Result<()> {
         if !self.stock.products.rows.is_empty() || self.tab == Tab::Stock {
             self.refresh_stock()?;
         } else {
@@ -398,6 +409,24 @@ impl App {
                 Err(e) => return Err(e),
             }
         }
+        Ok(())
+    }
+
+    /// Saves the records of the list on screen, its filter or view applied, as CSV in the
+    /// folder shopdesk was started in.
+    fn export_list(&mut self, context: Context) -> Result<()> {
+        use crate::ops::list_export;
+        // A filter still running in the background decides which rows are on screen.
+        self.finish_background()?;
+        let folder = self.export_folder.clone();
+        let (path, count) = match context {
+            Context::Products => list_export::products(&self.session, &self.stock.products.source.query, &folder)?,
+            Context::SalesOrders => list_export::orders(&self.session, &self.orders.list.source.query, &folder)?,
+            Context::Invoices => list_export::invoices(&self.session, self.invoices.list.source.view, &folder)?,
+            _ => list_export::customers(&self.session, &self.customers.list.source.query, &folder)?,
+        };
+        self.flash =
+            Some(Flash::Info(crate::i18n::tf("flash.list_exported", &[("count", &count), ("path", &path.display())])));
         Ok(())
     }
 
@@ -443,6 +472,11 @@ impl App {
                 self.ask(t("confirm.discard_and_quit").to_string(), Pending::Quit);
             }
             (_, Action::Quit) => self.should_quit = true,
+            (Context::Import | Context::ImportFile, action) => self.import_action(action)?,
+            (_, Action::Import) => self.open_import(),
+            (Context::List | Context::Products | Context::SalesOrders | Context::Invoices, Action::Export) => {
+                self.export_list(self.context())?
+            }
             (_, Action::Refresh) => {
                 self.refresh()?;
                 // Reports on screen are re-read only when asked: another session's every

@@ -54,6 +54,9 @@ pub enum Context {
     Sales,
     Forecast,
     Targets,
+    /// The import screen choosing its file (a typed path).
+    ImportFile,
+    Import,
 }
 
 impl Context {
@@ -67,6 +70,7 @@ impl Context {
                 | Context::Receive
                 | Context::Count
                 | Context::OrderEntry
+                | Context::ImportFile
         )
     }
 
@@ -112,6 +116,8 @@ impl Context {
             Context::Sales => t("context.sales"),
             Context::Forecast => t("context.forecast"),
             Context::Targets => t("context.targets"),
+            Context::ImportFile => t("context.import-file"),
+            Context::Import => t("context.import"),
         }
     }
 }

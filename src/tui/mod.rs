@@ -6,6 +6,8 @@ pub mod app;
 pub mod customers;
 pub mod form;
 pub mod format;
+pub mod import;
+mod import_view;
 pub mod invoices;
 pub mod keymap;
 pub mod orders;

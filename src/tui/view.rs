@@ -40,6 +40,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Tab::Invoices => super::invoices::view::draw(frame, app, body),
         Tab::Reports => super::reports::view::draw(frame, app, body),
     }
+    if let Some(import) = &app.import {
+        super::import_view::draw(frame, app, import, body);
+    }
     draw_status(frame, app, status);
     draw_long_flash(frame, app, body);
     match &app.overlay {
@@ -183,6 +186,8 @@ fn hints(app: &App) -> String {
         Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
         Context::DeliveryNote => &[Action::Save, Action::Back],
         Context::TierSuggestions => &[Action::ToggleChoice, Action::ApplyChoices, Action::Back, Action::Help],
+        Context::ImportFile => &[Action::Accept, Action::Back],
+        Context::Import => &[Action::DryRun, Action::RunImport, Action::Back, Action::Help],
         Context::Global => &[],
     };
     wanted

@@ -1,0 +1,91 @@
+//! `E` on a list: the records the list shows with its filter or view applied (all of them,
+//! not only the rows on screen), saved in the table's own CSV format, so the file can be
+//! edited and imported again.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::Session;
+use crate::db::customers::{Anchor as CustomerAnchor, ListQuery};
+use crate::db::invoices::InvoiceView;
+use crate::db::orders::OrderQuery;
+use crate::db::paging::{Anchor, Key};
+use crate::db::products::ProductQuery;
+use crate::error::Result;
+
+/// Rows read per window while collecting a list's records.
+const PAGE: usize = 2_000;
+
+/// Every id of a keyset-paged list: windows read one after the other from the start.
+fn all_ids<R>(
+    mut window: impl FnMut(&Anchor) -> Result<Vec<R>>,
+    id_and_key: impl Fn(&R) -> (i64, Key),
+) -> Result<HashSet<i64>> {
+    let mut ids = HashSet::new();
+    let mut anchor = Anchor::Start;
+    loop {
+        let rows = window(&anchor)?;
+        let Some(last) = rows.last() else { break };
+        anchor = Anchor::After(id_and_key(last).1);
+        let full = rows.len() == PAGE;
+        ids.extend(rows.iter().map(|r| id_and_key(r).0));
+        if !full {
+            break;
+        }
+    }
+    Ok(ids)
+}
+
+/// The customers of the list as filtered and sorted, saved as `customers-DATE.csv`.
+pub fn customers(session: &Session, query: &ListQuery, folder: &Path) -> Result<(PathBuf, usize)> {
+    let mut ids = HashSet::new();
+    let mut anchor = CustomerAnchor::Start;
+    loop {
+        let rows = super::customers::window(session, query, &anchor, PAGE)?;
+        let Some(last) = rows.last() else { break };
+        anchor = CustomerAnchor::After(last.key.clone());
+        let full = rows.len() == PAGE;
+        ids.extend(rows.iter().map(|r| r.id.0));
+        if !full {
+            break;
+        }
+    }
+    save(session, folder, "customers", |s, out| super::customers::export_some(s, &|id| ids.contains(&id), out))
+}
+
+pub fn products(session: &Session, query: &ProductQuery, folder: &Path) -> Result<(PathBuf, usize)> {
+    let ids = all_ids(|a| super::stock::product_window(session, query, a, PAGE), |r| (r.id, r.key.clone()))?;
+    save(session, folder, "products", |s, out| super::stock_csv::export_products_some(s, &|id| ids.contains(&id), out))
+}
+
+pub fn orders(session: &Session, query: &OrderQuery, folder: &Path) -> Result<(PathBuf, usize)> {
+    let ids = all_ids(
+        |a| super::orders::window(session, query, a, PAGE),
+        |r| (r.id, Key { value: r.order_date.clone(), id: r.id }),
+    )?;
+    save(session, folder, "orders", |s, out| super::order_csv::export_some(s, &|id| ids.contains(&id), out))
+}
+
+/// The issued invoices and credit notes of an invoice view (drafts have no number yet
+/// and are left out), one line per row.
+pub fn invoices(session: &Session, view: InvoiceView, folder: &Path) -> Result<(PathBuf, usize)> {
+    let ids = all_ids(
+        |a| super::invoices::window(session, view, a, PAGE),
+        |r| (r.id, Key { value: String::new(), id: r.id }),
+    )?;
+    save(session, folder, "invoices", |s, out| {
+        super::invoice_csv::export_invoices_some(s, &|id| ids.contains(&id), out)
+    })
+}
+
+/// Writes `<name>-<today>.csv` in `folder` through `write` (never over another file, and
+/// never half a file: see `csv_io::save_with`).
+fn save(
+    session: &Session,
+    folder: &Path,
+    name: &str,
+    write: impl FnOnce(&Session, &mut dyn std::io::Write) -> Result<usize>,
+) -> Result<(PathBuf, usize)> {
+    let name = format!("{name}-{}", session.clock.today());
+    super::csv_io::save_with(folder, &name, |out| write(session, out))
+}

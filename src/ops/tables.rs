@@ -1,0 +1,115 @@
+//! Every table that goes out and comes in as CSV, by name: what the command line's
+//! `export`/`import` and the import screen both dispatch through.
+
+use std::io::Write;
+
+use strum::IntoEnumIterator;
+
+use super::Session;
+use super::customers::ImportReport;
+use crate::error::Result;
+use crate::i18n::t;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum Table {
+    SalesHistory,
+    Customers,
+    Contacts,
+    Feedback,
+    Opportunities,
+    Tiers,
+    Stages,
+    Suppliers,
+    Products,
+    Warehouses,
+    Stock,
+    ReorderPoints,
+    PurchaseOrders,
+    Orders,
+    Targets,
+    Moves,
+    Invoices,
+    Payments,
+}
+
+impl Table {
+    /// The name on the command line and in file names: `reorder-points`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::SalesHistory => "sales-history",
+            Table::Customers => "customers",
+            Table::Contacts => "contacts",
+            Table::Feedback => "feedback",
+            Table::Opportunities => "opportunities",
+            Table::Tiers => "tiers",
+            Table::Stages => "stages",
+            Table::Suppliers => "suppliers",
+            Table::Products => "products",
+            Table::Warehouses => "warehouses",
+            Table::Stock => "stock",
+            Table::ReorderPoints => "reorder-points",
+            Table::PurchaseOrders => "purchase-orders",
+            Table::Orders => "orders",
+            Table::Targets => "targets",
+            Table::Moves => "moves",
+            Table::Invoices => "invoices",
+            Table::Payments => "payments",
+        }
+    }
+
+    /// Tables a file can be imported into, in the order an empty shop takes them.
+    pub fn importable() -> Vec<Table> {
+        Table::iter().filter(|t| !matches!(t, Table::Moves | Table::Invoices | Table::Payments)).collect()
+    }
+
+    pub fn export(self, session: &Session, out: &mut dyn Write) -> Result<usize> {
+        use super::*;
+        match self {
+            Table::SalesHistory => sales_history::export(session, out),
+            Table::Customers => customers::export(session, out),
+            Table::Contacts => crm::export_contacts(session, out),
+            Table::Feedback => crm::export_feedback(session, out),
+            Table::Opportunities => pipeline::export(session, out),
+            Table::Tiers => tiers::export(session, out),
+            Table::Stages => pipeline::export_stages(session, out),
+            Table::Suppliers => stock_csv::export_suppliers(session, out),
+            Table::Products => stock_csv::export_products(session, out),
+            Table::Warehouses => stock_csv::export_warehouses(session, out),
+            Table::Stock => stock_csv::export_stock(session, out),
+            Table::ReorderPoints => stock_csv::export_reorder(session, out),
+            Table::PurchaseOrders => purchasing::export(session, out),
+            Table::Orders => order_csv::export(session, out),
+            Table::Targets => targets::export(session, out),
+            Table::Moves => stock_csv::export_moves(session, out),
+            Table::Invoices => invoice_csv::export_invoices(session, out),
+            Table::Payments => invoice_csv::export_payments(session, out),
+        }
+    }
+
+    /// Imports a whole file read into memory; `reference` is the file's name (stock counts
+    /// carry it). Sales history streams instead: `sales_history::import`.
+    pub fn import(self, session: &mut Session, bytes: &[u8], dry_run: bool, reference: &str) -> Result<ImportReport> {
+        use super::*;
+        match self {
+            Table::Customers => customers::import(session, bytes, dry_run),
+            Table::Contacts => crm::import_contacts(session, bytes, dry_run),
+            Table::Feedback => crm::import_feedback(session, bytes, dry_run),
+            Table::Opportunities => pipeline::import(session, bytes, dry_run),
+            Table::Tiers => tiers::import(session, bytes, dry_run),
+            Table::Stages => pipeline::import_stages(session, bytes, dry_run),
+            Table::Suppliers => stock_csv::import_suppliers(session, bytes, dry_run),
+            Table::Products => stock_csv::import_products(session, bytes, dry_run),
+            Table::Warehouses => stock_csv::import_warehouses(session, bytes, dry_run),
+            Table::Stock => stock_csv::import_stock(session, bytes, dry_run, reference),
+            Table::ReorderPoints => stock_csv::import_reorder(session, bytes, dry_run),
+            Table::PurchaseOrders => purchasing::import(session, bytes, dry_run),
+            Table::Orders => order_csv::import(session, bytes, dry_run),
+            Table::Targets => targets::import(session, bytes, dry_run),
+            Table::SalesHistory => Err(crate::error::Error::BadArgument(t("cli.history_streams").to_string())),
+            Table::Moves => Err(crate::error::Error::BadArgument(t("cli.moves_export_only").to_string())),
+            Table::Invoices | Table::Payments => {
+                Err(crate::error::Error::BadArgument(t("cli.documents_export_only").to_string()))
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The import screen (Ctrl-O anywhere): choose a CSV file in the folder shopdesk was
+//! started in, see how it will be read and its first rows, say which table it goes into
+//! (and for sales history which column is which field), run a dry run, read the errors,
+//! then import with a progress bar. The import runs on its own connection and thread.
+
+use std::path::{Path, PathBuf};
+
+use tui_input::Input;
+
+use super::action::Action;
+use super::app::{App, Flash};
+use crate::domain::history::{DayOrder, Field};
+use crate::error::{Error, LineError, Result};
+use crate::i18n::t;
+use crate::ops::csv_stream::{Preview, preview};
+use crate::ops::customers::ImportReport;
+use crate::ops::report_job::ReportJob;
+use crate::ops::sales_history::{self, HistoryReport, Input as HistoryInput, Options};
+use crate::ops::tables::Table;
+
+/// Rows of the file shown before importing.
+const PREVIEW_ROWS: usize = 5;
+
+#[derive(Debug)]
+pub struct ImportScreen {
+    pub step: Step,
+    /// The file's path as typed, relative to `folder`.
+    pub path: Input,
+    pub folder: PathBuf,
+    /// CSV files in the folder, to pick with ↑/↓.
+    pub files: Vec<String>,
+    pub chosen: usize,
+    pub file: PathBuf,
+    pub preview: Option<Preview>,
+    pub table: Table,
+    /// Sales history: the field each column is read as.
+    pub fields: Vec<Option<Field>>,
+    pub column: usize,
+    pub day_order: Option<DayOrder>,
+    pub job: Option<ReportJob<Outcome>>,
+    pub dry_run: bool,
+    pub finished: Option<Finished>,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    File,
+    Preview,
+    Running,
+    Done,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Table(ImportReport),
+    History(HistoryReport),
+}
+
+#[derive(Debug)]
+pub enum Finished {
+    Imported(Outcome),
+    /// The file was refused: every problem with its line.
+    Refused {
+        errors: Vec<LineError>,
+        more: usize,
+    },
+    Failed(String),
+}
+
+impl ImportScreen {
+    pub fn new(folder: &Path, table: Table) -> ImportScreen {
+        let mut files: Vec<String> = std::fs::read_dir(folder)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|name| name.to_lowercase().ends_with(".csv") || name.to_lowercase().ends_with(".txt"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        let path = Input::new(files.first().cloned().unwrap_or_default());
+        ImportScreen {
+            step: Step::File,
+            path,
+            folder: folder.to_path_buf(),
+            files,
+            chosen: 0,
+            file: PathBuf::new(),
+            preview: None,
+            table,
+            fields: Vec::new(),
+            column: 0,
+            day_order: None,
+            job: None,
+            dry_run: true,
+            finished: None,
+            scroll: 0,
+        }
+    }
+
+    /// Reads the chosen file's start; a file that cannot be read stays on the file step.
+    fn open_file(&mut self) -> Result<()> {
+        let typed = self.path.value().trim();
+        if typed.is_empty() {
+            return Err(Error::BadArgument(t("import.no_file").to_string()));
+        }
+        let file = self.folder.join(typed);
+        let found = preview(&file, PREVIEW_ROWS)?;
+        self.fields = found.headers.iter().map(|h| Field::for_header(h)).collect();
+        // A file whose columns name an order, a date and a quantity is sales history.
+        let named = |f: Field| self.fields.contains(&Some(f));
+        if named(Field::OrderNumber) && named(Field::OrderDate) && named(Field::Quantity) && self.table != Table::Orders
+        {
+            self.table = Table::SalesHistory;
+        }
+        self.file = file;
+        self.preview = Some(found);
+        self.column = 0;
+        self.step = Step::Preview;
+        Ok(())
+    }
+
+    fn pick(&mut self, delta: isize) {
+        if self.files.is_empty() {
+            return;
+        }
+        self.chosen = (self.chosen as isize + delta).rem_euclid(self.files.len() as isize) as usize;
+        self.path = Input::new(self.files[self.chosen].clone());
+    }
+
+    fn next_table(&mut self, delta: isize) {
+        let tables = Table::importable();
+        let at = tables.iter().position(|t| *t == self.table).unwrap_or(0) as isize;
+        self.table = tables[(at + delta).rem_euclid(tables.len() as isize) as usize];
+    }
+
+    /// Changes the field the selected column is read as: none, then each field no other
+    /// column is read as, in turn (stepping past a field never takes it from its column).
+    fn map_column(&mut self, delta: isize) {
+        use strum::IntoEnumIterator;
+        let Some(current) = self.fields.get(self.column).copied() else { return };
+        let taken = |f: Field| self.fields.iter().enumerate().any(|(i, g)| i != self.column && *g == Some(f));
+        let choices: Vec<Option<Field>> =
+            std::iter::once(None).chain(Field::iter().filter(|f| !taken(*f)).map(Some)).collect();
+        let at = choices.iter().position(|c| *c == current).unwrap_or(0) as isize;
+        self.fields[self.column] = choices[(at + delta).rem_euclid(choices.len() as isize) as usize];
+    }
+
+    /// The mapping as `--map` pairs: every column, so what is on screen is what runs.
+    fn map(&self) -> Vec<(String, String)> {
+        let headers = self.preview.as_ref().map(|p| p.headers.as_slice()).unwrap_or_default();
+        headers
+            .iter()
+            .zip(&self.fields)
+            .map(|(h, f)| (h.clone(), f.map(|f| f.name().to_string()).unwrap_or_default()))
+            .collect()
+    }
+}
+
+impl App {
+    /// Opens the import screen, for the table of the tab the user is on.
+    pub(crate) fn open_import(&mut self) {
+        let table = match self.tab {
+            super::app::Tab::Customers => Table::Customers,
+            super::app::Tab::Stock => Table::Products,
+            super::app::Tab::Orders | super::app::Tab::Reports => Table::SalesHistory,
+            super::app::Tab::Invoices => Table::SalesHistory,
+        };
+        self.import = Some(ImportScreen::new(&self.export_folder, table));
+    }
+
+    pub(crate) fn import_action(&mut self, action: Action) -> Result<()> {
+        let Some(screen) = self.import.as_mut() else { return Ok(()) };
+        match (screen.step, action) {
+            (Step::File, Action::Accept) => screen.open_file()?,
+            (Step::File, Action::Down) => screen.pick(1),
+            (Step::File, Action::Up) => screen.pick(-1),
+            (Step::File, Action::Back) => self.import = None,
+            (Step::Preview, Action::Back) => screen.step = Step::File,
+            (Step::Preview, Action::NextTable) => screen.next_table(1),
+            (Step::Preview, Action::Down) => {
+                screen.column = (screen.column + 1).min(screen.fields.len().saturating_sub(1))
+            }
+            (Step::Preview, Action::Up) => screen.column = screen.column.saturating_sub(1),
+            (Step::Preview, Action::MapNext) if screen.table == Table::SalesHistory => screen.map_column(1),
+            (Step::Preview, Action::MapPrev) if screen.table == Table::SalesHistory => screen.map_column(-1),
+            (Step::Preview, Action::CycleDates) => {
+                screen.day_order = match screen.day_order {
+                    None => Some(DayOrder::DayFirst),
+                    Some(DayOrder::DayFirst) => Some(DayOrder::MonthFirst),
+                    Some(DayOrder::MonthFirst) => None,
+                }
+            }
+            (Step::Preview | Step::Done, Action::DryRun) => self.run_import(true)?,
+            (Step::Preview | Step::Done, Action::RunImport) => self.run_import(false)?,
+            // Dropping the job stops it; its transaction rolls back.
+            (Step::Running, Action::Back) => {
+                screen.job = None;
+                screen.step = Step::Preview;
+                self.flash = Some(Flash::Info(t("import.stopped").to_string()));
+            }
+            (Step::Done, Action::Down) => screen.scroll += 1,
+            (Step::Done, Action::Up) => screen.scroll = screen.scroll.saturating_sub(1),
+            (Step::Done, Action::Back) => screen.step = Step::Preview,
+            (Step::Done, Action::Accept) => self.import = None,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(crate) fn import_type_text(&mut self, event: &ratatui::crossterm::event::Event) {
+        use tui_input::backend::crossterm::EventHandler;
+        if let Some(screen) = self.import.as_mut()
+            && screen.step == Step::File
+        {
+            screen.path.handle_event(event);
+        }
+    }
+
+    /// Starts the dry run or the import on its own thread (in line for a shop in memory).
+    fn run_import(&mut self, dry_run: bool) -> Result<()> {
+        let Some(screen) = self.import.as_mut() else { return Ok(()) };
+        let (file, table) = (screen.file.clone(), screen.table);
+        let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let options = Options { map: screen.map(), day_order: screen.day_order, dry_run, reference: reference.clone() };
+        let job = move |session: &mut crate::ops::Session, progress: &crate::ops::report_job::Progress| {
+            if table == Table::SalesHistory {
+                let input = HistoryInput::File(file);
+                let mut step = |done: u64, total: u64| progress.step(done as usize, total as usize);
+                sales_history::import(session, &input, &options, &mut step).map(Outcome::History)
+            } else {
+                let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
+                table.import(session, &bytes, dry_run, &reference).map(Outcome::Table)
+            }
+        };
+        screen.dry_run = dry_run;
+        screen.scroll = 0;
+        match ReportJob::start_writing(&self.session, job.clone())? {
+            Some(started) => {
+                screen.job = Some(started);
+                screen.step = Step::Running;
+            }
+            None => {
+                let outcome = job(&mut self.session, &crate::ops::report_job::Progress::default());
+                self.finish_import(outcome)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes in the import's outcome when it has arrived.
+    pub(crate) fn poll_import(&mut self) {
+        let Some(outcome) = self.import.as_ref().and_then(|s| s.job.as_ref()).and_then(|j| j.poll()) else { return };
+        if let Some(screen) = self.import.as_mut() {
+            screen.job = None;
+        }
+        let result = self.finish_import(outcome);
+        self.report(result);
+    }
+
+    fn finish_import(&mut self, outcome: Result<Outcome>) -> Result<()> {
+        let Some(screen) = self.import.as_mut() else { return Ok(()) };
+        let written = outcome.is_ok() && !screen.dry_run;
+        screen.finished = Some(match outcome {
+            Ok(done) => Finished::Imported(done),
+            Err(Error::Import { errors, more }) => Finished::Refused { errors, more },
+            Err(e) => Finished::Failed(e.to_string()),
+        });
+        screen.step = Step::Done;
+        if written {
+            self.refresh()?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,119 @@
+//! The import screen by keys (Ctrl-O): choosing a file, the preview, mapping a column of
+//! sales history, a dry run with its errors, the import on its own thread; and E saving a
+//! list's filtered records.
+
+mod common;
+
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+use shopdesk::tui::app::App;
+
+/// Sales history as a shop platform might export it, with a customer column the import
+/// does not know by name ("Kunde").
+const HISTORY: &str = "\
+Order ID,Order Date,Kunde,Product,Qty,Amount
+H-1,2026-03-02,Ana Lima,Tea,2,7.98
+H-1,2026-03-02,Ana Lima,Rice,1,2.49
+H-2,2026-04-10,Bo Chen,Tea,1,3.99
+";
+
+fn import_screen(file: &str, text: &str) -> (tempfile::TempDir, App) {
+    let (dir, mut app) = on_file(&app(80, 24), 80, 24);
+    std::fs::write(dir.path().join(file), text).unwrap();
+    app.export_folder = dir.path().to_path_buf();
+    app.handle_event(&ctrl('o'));
+    (dir, app)
+}
+
+fn orders(app: &App) -> i64 {
+    app.session.db.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_history_file_is_previewed_mapped_tried_and_imported() {
+    let (_dir, mut app) = import_screen("past.csv", HISTORY);
+    let screen = render(&app);
+    assert!(screen.contains("past.csv"), "{screen}");
+    app.handle_event(&key(KeyCode::Enter));
+    let screen = render(&app);
+    assert!(screen.contains("into sales-history"), "{screen}");
+    assert!(screen.contains("Order ID") && screen.contains("H-1") && screen.contains("order_number"), "{screen}");
+    insta::assert_snapshot!("import_preview_80x24", screen);
+
+    // Without a customer column the dry run refuses, naming what is missing.
+    app.handle_event(&key(KeyCode::Char('d')));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("refused") && screen.contains("customer_code / customer_name"), "{screen}");
+
+    // Kunde is the third column; → steps through the fields no other column has (ship
+    // date, customer code) to the customer's name.
+    app.handle_event(&key(KeyCode::Esc));
+    press(&mut app, &[KeyCode::Down, KeyCode::Down]);
+    for _ in 0..3 {
+        app.handle_event(&key(KeyCode::Right));
+    }
+    assert!(render(&app).contains("Kunde                    customer_name"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('d')));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("would import 3 lines in 2 orders"), "{screen}");
+    assert_eq!(orders(&app), 0, "a dry run changes nothing");
+
+    app.handle_event(&key(KeyCode::Char('i')));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("Imported.") && screen.contains("3 lines in 2 orders"), "{screen}");
+    insta::assert_snapshot!("import_done_80x24", screen);
+    assert_eq!(orders(&app), 2);
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(app.import.is_none());
+}
+
+#[test]
+fn a_refused_file_lists_every_problem_with_line_and_column() {
+    let bad =
+        "Order ID,Order Date,Customer,Product,Qty,Amount\nB-1,2026-02-30,Ana,Tea,1,1\nB-2,2026-03-01,Ana,Tea,x,1\n";
+    let (_dir, mut app) = import_screen("bad.csv", bad);
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&key(KeyCode::Char('i')));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("2 problem(s)"), "{screen}");
+    assert!(screen.contains("line 2, column Order Date: '2026-02-30' is not a date"), "{screen}");
+    assert!(screen.contains("line 3, column Qty: 'x' is not a quantity"), "{screen}");
+    assert_eq!(orders(&app), 0);
+}
+
+#[test]
+fn a_customers_file_goes_into_customers_and_a_missing_file_is_said() {
+    let (_dir, mut app) = import_screen("more.csv", "code,name,city\nC777,Zoë Müller,Berlin\n");
+    // A name that is not there is refused on the file step.
+    type_text(&mut app, "x");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(app.flash.is_some(), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Backspace));
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("into customers"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('i')));
+    settle(&mut app);
+    assert!(render(&app).contains("1 created, 0 updated"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Enter));
+    // The list underneath shows the new customer.
+    assert!(render(&app).contains("Zoë Müller"), "{}", render(&app));
+}
+
+#[test]
+fn e_saves_the_filtered_list_in_the_tables_format() {
+    let (dir, mut app) = on_file(&app(80, 24), 80, 24);
+    app.export_folder = dir.path().to_path_buf();
+    app.handle_event(&key(KeyCode::Char('/')));
+    type_text(&mut app, "张");
+    settle(&mut app);
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&key(KeyCode::Char('E')));
+    let saved = std::fs::read_to_string(dir.path().join("customers-2026-11-27.csv")).unwrap();
+    let lines: Vec<&str> = saved.lines().collect();
+    assert!(lines[0].starts_with("code,name,"), "{saved}");
+    assert!(lines.len() > 1 && lines[1..].iter().all(|l| l.contains('张')), "{saved}");
+}
