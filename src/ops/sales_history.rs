@@ -224,7 +224,7 @@ pub fn import(
             }
         }
         run.flush(&mut errors)?;
-        run.write_batch(&mut errors)?;
+        run.write_rest(&mut errors)?;
         errors.into_result()?;
         run.finish()
     };
@@ -232,10 +232,12 @@ pub fn import(
     // them to the WAL and reads them back), and no foreign-key look-ups, because every id
     // written was just read or made in this transaction. Both are put back after.
     let cache: i64 = session.db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    // Every batch shape and look-up stays prepared for the whole load.
+    session.db.conn().set_prepared_statement_cache_capacity(64);
     session
         .db
         .conn()
-        .execute_batch("PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
+        .execute_batch("PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
     let result = session.write_or_rehearse(options.dry_run, work);
     session.db.conn().execute_batch(&format!(
         "PRAGMA cache_size = {cache}; PRAGMA foreign_keys = ON; PRAGMA temp_store = DEFAULT;"
@@ -346,6 +348,8 @@ struct Run<'a> {
     pending: Option<Order>,
     /// Orders read whole, waiting to be written (`ORDER_BATCH` at a time).
     batch: Vec<Queued>,
+    /// Values of order lines waiting to be written (`LINE_BATCH` lines at a time).
+    lines: Vec<rusqlite::types::Value>,
     /// The id the next order gets: past every id the table ever gave.
     next_id: i64,
     /// What every order's note says: the file it came from.
@@ -379,8 +383,11 @@ enum Key {
 /// Rows to one INSERT statement (the statement's cost, not the rows', dominates a bulk load).
 const ORDER_BATCH: usize = 32;
 const LINE_BATCH: usize = 64;
-/// Monthly summary rows held before they are added to the table: bounds memory (~25 MB).
-const MONTHLY_HELD: usize = 400_000;
+/// Values of one order line in `write_lines`.
+const LINE_VALUES: usize = 8;
+const SUMMARY_BATCH: usize = 64;
+/// Monthly summary rows held before they are added to the table: bounds memory (~10 MB).
+const MONTHLY_HELD: usize = 150_000;
 
 /// `head` followed by `count` copies of `row`, comma separated.
 fn multi_row(head: &str, row: &str, count: usize) -> String {
@@ -470,6 +477,7 @@ impl<'a> Run<'a> {
             count_trigger,
             pending: None,
             batch: Vec::with_capacity(ORDER_BATCH),
+            lines: Vec::with_capacity(LINE_BATCH * LINE_VALUES),
             next_id,
             note: format!("history: {}", options.reference),
             daily: HashMap::new(),
@@ -755,11 +763,10 @@ impl<'a> Run<'a> {
             }
             Err(e) => return Err(e.into()),
         }
-        let mut lines: Vec<rusqlite::types::Value> = Vec::with_capacity(LINE_BATCH * 8);
-        let mut rows = 0;
+        // Lines wait for a full statement's worth, across batches: one statement shape only.
         for q in &self.batch {
             for (n, l) in q.order.lines.iter().enumerate() {
-                lines.extend([
+                self.lines.extend([
                     q.id.into(),
                     (n as i64 + 1).into(),
                     l.product.id.into(),
@@ -769,16 +776,23 @@ impl<'a> Run<'a> {
                     basis_points(l.tax_rate).into(),
                     minor(l.amount.to_minor())?.into(),
                 ]);
-                rows += 1;
-                if rows == LINE_BATCH {
-                    write_lines(tx, rows, &lines)?;
-                    lines.clear();
-                    rows = 0;
+                if self.lines.len() == LINE_BATCH * LINE_VALUES {
+                    write_lines(tx, LINE_BATCH, &self.lines)?;
+                    self.lines.clear();
                 }
             }
         }
-        write_lines(tx, rows, &lines)?;
         self.batch.clear();
+        Ok(())
+    }
+
+    /// Writes what is queued, orders and lines, at the end of the file.
+    fn write_rest(&mut self, errors: &mut Errors) -> Result<()> {
+        self.write_batch(errors)?;
+        for line in self.lines.chunks(LINE_VALUES) {
+            write_lines(self.tx, 1, line)?;
+        }
+        self.lines.clear();
         Ok(())
     }
 
@@ -835,23 +849,43 @@ impl<'a> Run<'a> {
         for (day, f) in self.daily.drain() {
             daily.execute(rusqlite::params![day.to_string(), f.net, f.quantity, f.cost, f.invoices])?;
         }
-        let mut monthly = self.tx.prepare_cached(
-            "INSERT INTO sales_monthly (dim, month, key, net, quantity, cost, invoices) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (dim, month, key) DO UPDATE SET net = net + excluded.net, quantity = quantity + excluded.quantity,
-                 cost = cost + excluded.cost, invoices = invoices + excluded.invoices",
-        )?;
-        // In key order, so the summary table's pages are filled front to back.
-        let mut held: Vec<((u32, Key), Figures)> = self.monthly.drain().collect();
-        held.sort_unstable_by_key(|(k, _)| *k);
-        for ((month, key), f) in held {
-            let month = format!("{:04}-{:02}", month / 100, month % 100);
-            let (dim, key) = match key {
-                Key::Product(id) => ("product", id.to_string()),
-                Key::Customer(id) => ("customer", id.to_string()),
-                Key::Region(n) => ("region", self.names[n as usize].clone()),
-                Key::Salesperson(n) => ("salesperson", self.names[n as usize].clone()),
-            };
-            monthly.execute(rusqlite::params![dim, month, key, f.net, f.quantity, f.cost, f.invoices])?;
+        // In the table's key order, so its pages fill front to back, many rows a statement.
+        let mut held: Vec<(&'static str, String, String, Figures)> = self
+            .monthly
+            .drain()
+            .map(|((month, key), f)| {
+                let month = format!("{:04}-{:02}", month / 100, month % 100);
+                let (dim, key) = match key {
+                    Key::Product(id) => ("product", id.to_string()),
+                    Key::Customer(id) => ("customer", id.to_string()),
+                    Key::Region(n) => ("region", self.names[n as usize].clone()),
+                    Key::Salesperson(n) => ("salesperson", self.names[n as usize].clone()),
+                };
+                (dim, month, key, f)
+            })
+            .collect();
+        held.sort_unstable_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+        for chunk in held.chunks(SUMMARY_BATCH) {
+            let sql = multi_row(
+                "INSERT INTO sales_monthly (dim, month, key, net, quantity, cost, invoices) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?)",
+                chunk.len(),
+            ) + " ON CONFLICT (dim, month, key) DO UPDATE SET net = net + excluded.net,
+                  quantity = quantity + excluded.quantity, cost = cost + excluded.cost,
+                  invoices = invoices + excluded.invoices";
+            let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(chunk.len() * 7);
+            for (dim, month, key, f) in chunk {
+                values.extend([
+                    dim.to_string().into(),
+                    month.clone().into(),
+                    key.clone().into(),
+                    f.net.into(),
+                    f.quantity.into(),
+                    f.cost.into(),
+                    f.invoices.into(),
+                ]);
+            }
+            self.tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
         }
         Ok(())
     }
