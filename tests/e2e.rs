@@ -21,6 +21,10 @@ impl Terminal {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_shopdesk"));
         cmd.args(["--db", db.to_str().unwrap(), "--user", "clerk", "--lang", "en"]);
         cmd.env("TERM", "xterm-256color");
+        // Files it saves and the import screen's folder: beside the database.
+        if let Some(folder) = db.parent() {
+            cmd.cwd(folder);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -281,4 +285,34 @@ fn a_clerk_takes_an_order_by_scanning() {
     let levels = cli(&db, &["report", "stock-levels", "--format", "csv"]);
     assert!(levels.contains("BOLT-8,Bolt M8,MAIN,100.000,30.000,70.000"), "{levels}");
     assert!(cli(&db, &["check"]).contains("no problems"));
+}
+
+#[test]
+fn a_manager_imports_sales_history_on_the_import_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let history = "Order ID,Order Date,Ship Date,Customer ID,Customer Name,Segment,Region,Product ID,Product Name,Category,Sales,Quantity,Discount\n\
+                   A-1,11/8/2025,11/11/2025,CG-1,Claire Gute,Consumer,South,FUR-1,Bookcase,Furniture,261.96,2,0\n\
+                   A-1,11/8/2025,11/11/2025,CG-1,Claire Gute,Consumer,South,FUR-2,Chairs,Furniture,731.94,3,0\n\
+                   A-2,6/12/2025,6/16/2025,DV-1,Darrin Van Huff,Corporate,West,OFF-1,Labels,Office,14.62,2,0\n";
+    std::fs::write(dir.path().join("past-sales.csv"), history).unwrap();
+    let mut t = Terminal::start(&db, 80, 24);
+    t.wait_for("Customers");
+    t.send("\x0f"); // Ctrl-O
+    t.wait_for("past-sales.csv");
+    t.send("\r");
+    t.wait_for("into sales-history");
+    t.send("d");
+    t.wait_for("would import 3 lines in 2 orders");
+    t.send("i");
+    t.wait_for("Imported.");
+    t.wait_for("New tiers from the file's segments: CONSUMER, CORPORATE.");
+    t.send("\r");
+    t.send("2");
+    t.wait_for("A-1");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let exported = cli(&db, &["export", "sales-history"]);
+    assert!(exported.contains("A-1,2025-11-08,2025-11-11,CG-1,Claire Gute,CONSUMER,South"), "{exported}");
+    assert!(cli(&db, &["check"]).contains("no problems found"));
 }

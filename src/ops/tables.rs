@@ -113,3 +113,55 @@ impl Table {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use crate::ops::Clock;
+
+    fn shop() -> Session {
+        Session::start(Db::open_in_memory().unwrap(), "alice", Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap()
+    }
+
+    fn export(session: &Session, table: Table) -> String {
+        let mut out = Vec::new();
+        table.export(session, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The demo shop's tables, exported, imported into an empty shop in the order each
+    /// needs the ones before, and exported again: the same files. (Orders past confirmed,
+    /// invoices and payments do not import yet; sales history has its own round trip.)
+    #[test]
+    fn every_importable_table_of_the_demo_shop_round_trips_into_an_empty_shop() {
+        let mut demo = shop();
+        crate::ops::demo::ensure_demo_data(&mut demo).unwrap();
+        let mut empty = shop();
+        let order = [
+            Table::Tiers,
+            Table::Stages,
+            Table::Customers,
+            Table::Contacts,
+            Table::Feedback,
+            Table::Opportunities,
+            Table::Suppliers,
+            // Before products: a warehouse made after them starts with its own zero
+            // reorder points for every product (see warehouses_get_levels), which the
+            // shop being copied may not have.
+            Table::Warehouses,
+            Table::Products,
+            Table::ReorderPoints,
+            Table::Stock,
+            Table::Targets,
+        ];
+        for table in order {
+            let first = export(&demo, table);
+            let report = table.import(&mut empty, first.as_bytes(), false, "demo.csv");
+            assert!(report.is_ok(), "{}: {report:?}", table.name());
+            assert_eq!(export(&empty, table), first, "{} differs after the round trip", table.name());
+            let again = table.import(&mut empty, first.as_bytes(), false, "demo.csv").unwrap();
+            assert_eq!((again.created, again.updated), (0, 0), "{}: a second import changes nothing", table.name());
+        }
+    }
+}
