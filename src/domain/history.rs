@@ -216,6 +216,14 @@ pub fn parse_day(text: &str, order: Option<DayOrder>) -> Result<(NaiveDate, Opti
     Ok((day, shown))
 }
 
+/// Whether a date is written so that day and month could be either way round
+/// (`03/04/2026`, `3-4-26`): not year first, not with dots.
+pub fn day_order_matters(text: &str) -> bool {
+    let date_part = text.trim().split([' ', 'T']).next().unwrap_or("");
+    let Some(separator) = date_part.chars().find(|c| matches!(c, '-' | '/' | '.')) else { return false };
+    separator != '.' && date_part.split(separator).next().is_some_and(|first| first.len() <= 2)
+}
+
 /// A discount as exported: `20%`, `20` (percent) or `0.2` (a fraction below 1, as
 /// spreadsheets store percentages); 0 to 100 percent.
 pub fn parse_discount(text: &str) -> Option<Decimal> {
@@ -224,8 +232,10 @@ pub fn parse_discount(text: &str) -> Option<Decimal> {
         return Some(Decimal::ZERO);
     }
     let percent_sign = text.ends_with('%');
-    let number = super::fields::percent(text).ok()?;
+    let number = parse_number(text.trim_end_matches('%'))?;
     let value = if !percent_sign && number < Decimal::ONE { number * Decimal::ONE_HUNDRED } else { number };
+    // Kept to a hundredth of a percent, as order lines store it.
+    let value = value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&value).then(|| value.normalize())
 }
 
@@ -331,6 +341,9 @@ mod tests {
         assert_eq!(parse_discount("20%"), Some(Decimal::from(20)));
         assert_eq!(parse_discount("20"), Some(Decimal::from(20)));
         assert_eq!(parse_discount("0,5 %"), Some(Decimal::new(5, 1)));
+        assert_eq!(parse_discount("0.125"), Some(Decimal::new(125, 1)));
+        assert!(day_order_matters("03/04/2026") && day_order_matters("3-4-26 10:00"));
+        assert!(!day_order_matters("2026-04-03") && !day_order_matters("03.04.2026") && !day_order_matters(""));
         assert_eq!(parse_discount(""), Some(Decimal::ZERO));
         assert_eq!(parse_discount("120"), None);
         assert_eq!(parse_discount("-5"), None);

@@ -23,7 +23,8 @@ use crate::db::products::minor;
 use crate::domain::customer::CustomerData;
 use crate::domain::fields::{Problem, percent};
 use crate::domain::history::{
-    DateProblem, DayOrder, Field, implausible_day, line_figures, parse_day, parse_discount, parse_number,
+    DateProblem, DayOrder, Field, day_order_matters, implausible_day, line_figures, parse_day, parse_discount,
+    parse_number,
 };
 use crate::domain::money::{Money, Price, Quantity};
 use crate::domain::order::totals;
@@ -114,7 +115,10 @@ impl HistoryReport {
     pub fn summary(&self) -> Vec<String> {
         let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
         let mut out = Vec::new();
-        if self.orders > 0 || self.unchanged == 0 {
+        if self.orders == 0 && self.unchanged == 0 {
+            return vec![t("sales_history.nothing").to_string()];
+        }
+        if self.orders > 0 {
             let key = if self.dry_run { "sales_history.report_dry" } else { "sales_history.report" };
             let args: [(&str, &dyn std::fmt::Display); 5] = [
                 ("lines", &self.lines),
@@ -262,7 +266,15 @@ fn find_day_order(input: &Input, fields: &[Option<Field>]) -> Result<Option<DayO
     let mut ignored = Errors::default();
     while stream.next_record(&mut ignored)?.is_some() {
         for &c in &columns {
-            if let Ok((_, Some(order))) = parse_day(stream.cell(c), None) {
+            let cell = stream.cell(c);
+            if cell.trim().is_empty() {
+                continue;
+            }
+            // Year-first or dotted dates need no order: no need to read on (most files).
+            if !day_order_matters(cell) {
+                return Ok(None);
+            }
+            if let Ok((_, Some(order))) = parse_day(cell, None) {
                 return Ok(Some(order));
             }
         }

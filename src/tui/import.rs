@@ -107,7 +107,18 @@ impl ImportScreen {
             return Err(Error::BadArgument(t("import.no_file").to_string()));
         }
         let file = self.folder.join(typed);
-        let found = preview(&file, PREVIEW_ROWS)?;
+        let found = match preview(&file, PREVIEW_ROWS) {
+            Ok(found) => found,
+            // A file that cannot be read as CSV: its problems as a refused import lists them.
+            Err(Error::Import { errors, more }) => {
+                self.preview = None;
+                self.finished = Some(Finished::Refused { errors, more });
+                self.dry_run = true;
+                self.step = Step::Done;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
         self.fields = found.headers.iter().map(|h| Field::for_header(h)).collect();
         // A file whose columns name an order, a date and a quantity is sales history.
         let named = |f: Field| self.fields.contains(&Some(f));
@@ -193,8 +204,8 @@ impl App {
                     Some(DayOrder::MonthFirst) => None,
                 }
             }
-            (Step::Preview | Step::Done, Action::DryRun) => self.run_import(true)?,
-            (Step::Preview | Step::Done, Action::RunImport) => self.run_import(false)?,
+            (Step::Preview | Step::Done, Action::DryRun) if screen.preview.is_some() => self.run_import(true)?,
+            (Step::Preview | Step::Done, Action::RunImport) if screen.preview.is_some() => self.run_import(false)?,
             // Dropping the job stops it; its transaction rolls back.
             (Step::Running, Action::Back) => {
                 screen.job = None;
@@ -203,7 +214,9 @@ impl App {
             }
             (Step::Done, Action::Down) => screen.scroll += 1,
             (Step::Done, Action::Up) => screen.scroll = screen.scroll.saturating_sub(1),
-            (Step::Done, Action::Back) => screen.step = Step::Preview,
+            (Step::Done, Action::Back) => {
+                screen.step = if screen.preview.is_some() { Step::Preview } else { Step::File };
+            }
             (Step::Done, Action::Accept) => self.import = None,
             _ => {}
         }

@@ -264,3 +264,19 @@ fn export_then_import_into_an_empty_shop_then_export_gives_the_same_file() {
     assert_eq!(String::from_utf8(second).unwrap(), text);
     assert_eq!(sales::check(&empty).unwrap(), Vec::<String>::new());
 }
+
+#[test]
+fn a_chinese_spreadsheet_in_gbk_with_chinese_headers_imports() {
+    let mut s = manager_shop();
+    let text =
+        "订单号,订单日期,客户,商品名称,类别,数量,单价,折扣\r\nCN-1,2026年3月8日,张伟,绿茶,饮料,2,\"1,234.50\",10%\r\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let input = Input::Bytes(Arc::new(gbk.into_owned()));
+    let report = import(&mut s, &input, &options(), &mut |_, _| true).unwrap();
+    assert_eq!((report.orders, report.customers, report.products), (1, 1, 1));
+    assert_eq!(report.encoding, "GB18030");
+    assert_eq!(report.net, Money::parse("2222.10").unwrap());
+    let name: String =
+        s.db.conn().query_row("SELECT name FROM customers WHERE name = '张伟'", [], |r| r.get(0)).unwrap();
+    assert_eq!(name, "张伟");
+}
