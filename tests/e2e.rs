@@ -305,6 +305,8 @@ fn a_manager_imports_sales_history_on_the_import_screen() {
     t.send("d");
     t.wait_for("would import 3 lines in 2 orders");
     t.send("i");
+    t.wait_for("Import past-sales.csv into sales-history?");
+    t.send("y");
     t.wait_for("Imported.");
     t.wait_for("New tiers from the file's segments: CONSUMER, CORPORATE.");
     t.send("\r");

@@ -61,6 +61,8 @@ fn a_history_file_is_previewed_mapped_tried_and_imported() {
     assert_eq!(orders(&app), 0, "a dry run changes nothing");
 
     app.handle_event(&key(KeyCode::Char('i')));
+    assert!(render(&app).contains("Import past.csv into sales-history?"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('y')));
     settle(&mut app);
     let screen = render(&app);
     assert!(screen.contains("Imported.") && screen.contains("3 lines in 2 orders"), "{screen}");
@@ -77,6 +79,7 @@ fn a_refused_file_lists_every_problem_with_line_and_column() {
     let (_dir, mut app) = import_screen("bad.csv", bad);
     app.handle_event(&key(KeyCode::Enter));
     app.handle_event(&key(KeyCode::Char('i')));
+    app.handle_event(&key(KeyCode::Char('y')));
     settle(&mut app);
     let screen = render(&app);
     assert!(screen.contains("2 problem(s)"), "{screen}");
@@ -96,6 +99,7 @@ fn a_customers_file_goes_into_customers_and_a_missing_file_is_said() {
     app.handle_event(&key(KeyCode::Enter));
     assert!(render(&app).contains("into customers"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Char('i')));
+    app.handle_event(&key(KeyCode::Char('y')));
     settle(&mut app);
     assert!(render(&app).contains("1 created, 0 updated"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Enter));
@@ -112,6 +116,8 @@ fn e_saves_the_filtered_list_in_the_tables_format() {
     settle(&mut app);
     app.handle_event(&key(KeyCode::Enter));
     app.handle_event(&key(KeyCode::Char('E')));
+    settle(&mut app);
+    assert!(render(&app).contains("customers-2026-11-27.csv"), "{}", render(&app));
     let saved = std::fs::read_to_string(dir.path().join("customers-2026-11-27.csv")).unwrap();
     let lines: Vec<&str> = saved.lines().collect();
     assert!(lines[0].starts_with("code,name,"), "{saved}");

@@ -31,7 +31,7 @@ pub fn import(
         }
     };
     let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
-    let options = Options { map, day_order, dry_run, reference };
+    let options = Options { map, columns: None, day_order, dry_run, reference };
     let report = sales_history::import(session, &input, &options, &mut |_, _| true)?;
     println!("{}", t("sales_history.columns"));
     for (column, field) in &report.columns {

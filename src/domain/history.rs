@@ -224,19 +224,49 @@ pub fn day_order_matters(text: &str) -> bool {
     separator != '.' && date_part.split(separator).next().is_some_and(|first| first.len() <= 2)
 }
 
-/// A discount as exported: `20%`, `20` (percent) or `0.2` (a fraction below 1, as
-/// spreadsheets store percentages); 0 to 100 percent.
-pub fn parse_discount(text: &str) -> Option<Decimal> {
+/// How a file writes discounts without a `%`: as spreadsheets store percentages
+/// (`0.2` = 20 %), or as percents (`20`, and then `0.5` = 0.5 %).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscountStyle {
+    Fraction,
+    Percent,
+}
+
+impl DiscountStyle {
+    /// The style a file's discounts show: percents when one (without `%`) is over 1.
+    pub fn of<'a>(discounts: impl IntoIterator<Item = &'a str>) -> DiscountStyle {
+        let over_one = |text: &str| !text.trim().ends_with('%') && parse_number(text).is_some_and(|n| n > Decimal::ONE);
+        if discounts.into_iter().any(over_one) { DiscountStyle::Percent } else { DiscountStyle::Fraction }
+    }
+}
+
+/// A discount as exported: `20%` always a percent; a plain number as the file's `style`
+/// says; 0 to 100 percent, kept to a hundredth. `None` for anything else, including a
+/// plain number over 1 in a file of fractions.
+pub fn parse_discount(text: &str, style: DiscountStyle) -> Option<Decimal> {
     let text = text.trim();
     if text.is_empty() {
         return Some(Decimal::ZERO);
     }
     let percent_sign = text.ends_with('%');
     let number = parse_number(text.trim_end_matches('%'))?;
-    let value = if !percent_sign && number < Decimal::ONE { number * Decimal::ONE_HUNDRED } else { number };
+    let value = match (percent_sign, style) {
+        (false, DiscountStyle::Fraction) if number > Decimal::ONE => return None,
+        (false, DiscountStyle::Fraction) => number * Decimal::ONE_HUNDRED,
+        _ => number,
+    };
     // Kept to a hundredth of a percent, as order lines store it.
     let value = value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&value).then(|| value.normalize())
+}
+
+/// `1,299` or `1,000`: one comma before exactly three digits, nothing else: a thousands
+/// separator or a decimal comma, and no way to tell which. (`0,125` and `12,50` are not.)
+pub fn ambiguous_comma(text: &str) -> bool {
+    let digits = text.trim().trim_start_matches(['$', '€', '£', '¥', '￥', '-']).trim();
+    let Some((whole, fraction)) = digits.split_once(',') else { return false };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && whole != "0" && fraction.len() == 3 && all_digits(fraction)
 }
 
 /// A number as exported, any number of decimals (`957.5775`), with a decimal comma or
@@ -337,17 +367,25 @@ mod tests {
 
     #[test]
     fn discounts_as_percent_or_fraction() {
-        assert_eq!(parse_discount("0.2"), Some(Decimal::from(20)));
-        assert_eq!(parse_discount("20%"), Some(Decimal::from(20)));
-        assert_eq!(parse_discount("20"), Some(Decimal::from(20)));
-        assert_eq!(parse_discount("0,5 %"), Some(Decimal::new(5, 1)));
-        assert_eq!(parse_discount("0.125"), Some(Decimal::new(125, 1)));
+        use DiscountStyle::*;
+        assert_eq!(parse_discount("0.2", Fraction), Some(Decimal::from(20)));
+        assert_eq!(parse_discount("20%", Fraction), Some(Decimal::from(20)));
+        assert_eq!(parse_discount("20", Percent), Some(Decimal::from(20)));
+        assert_eq!(parse_discount("20", Fraction), None, "over 1 in a file of fractions");
+        assert_eq!(parse_discount("0.5", Percent), Some(Decimal::new(5, 1)), "half a percent in a file of percents");
+        assert_eq!(parse_discount("0,5 %", Fraction), Some(Decimal::new(5, 1)));
+        assert_eq!(parse_discount("0.125", Fraction), Some(Decimal::new(125, 1)));
+        assert_eq!(DiscountStyle::of(["0", "0.2", "50%"]), Fraction);
+        assert_eq!(DiscountStyle::of(["0", "0.5", "15"]), Percent);
+        assert!(ambiguous_comma("1,299") && ambiguous_comma("$1,000") && ambiguous_comma("-2,500"));
+        assert!(!ambiguous_comma("0,125") && !ambiguous_comma("12,50") && !ambiguous_comma("1,299.00"));
+        assert!(!ambiguous_comma("1.234,500") && !ambiguous_comma("1299"));
         assert!(day_order_matters("03/04/2026") && day_order_matters("3-4-26 10:00"));
         assert!(!day_order_matters("2026-04-03") && !day_order_matters("03.04.2026") && !day_order_matters(""));
-        assert_eq!(parse_discount(""), Some(Decimal::ZERO));
-        assert_eq!(parse_discount("120"), None);
-        assert_eq!(parse_discount("-5"), None);
-        assert_eq!(parse_discount("lots"), None);
+        assert_eq!(parse_discount("", Fraction), Some(Decimal::ZERO));
+        assert_eq!(parse_discount("120", Percent), None);
+        assert_eq!(parse_discount("-5", Percent), None);
+        assert_eq!(parse_discount("lots", Percent), None);
     }
 
     #[test]

@@ -81,6 +81,13 @@ impl<T: Send + 'static> ReportJob<T> {
         Ok(ReportJob { started: Instant::now(), progress, interrupt, answer })
     }
 
+    /// Asks the job to stop (it answers with an error, or with its result when it had
+    /// finished), without giving up on its answer as dropping the job does.
+    pub fn stop(&self) {
+        self.progress.stop.store(true, Ordering::Relaxed);
+        self.interrupt.interrupt();
+    }
+
     /// Seconds since the report started, for the screen to show it is at work.
     pub fn seconds(&self) -> u64 {
         self.started.elapsed().as_secs()

@@ -23,8 +23,8 @@ use crate::db::products::minor;
 use crate::domain::customer::CustomerData;
 use crate::domain::fields::{Problem, percent};
 use crate::domain::history::{
-    DateProblem, DayOrder, Field, day_order_matters, implausible_day, line_figures, parse_day, parse_discount,
-    parse_number,
+    DateProblem, DayOrder, DiscountStyle, Field, ambiguous_comma, day_order_matters, implausible_day, line_figures,
+    parse_day, parse_discount, parse_number,
 };
 use crate::domain::money::{Money, Price, Quantity};
 use crate::domain::order::totals;
@@ -79,6 +79,9 @@ type Columns = [Option<usize>; <Field as strum::EnumCount>::COUNT];
 pub struct Options {
     /// `column=field` pairs; an empty field leaves the column out.
     pub map: Vec<(String, String)>,
+    /// The field of every column by position, as the import screen shows them (wins over
+    /// names and `map`): headers may repeat or be blank.
+    pub columns: Option<Vec<Option<Field>>>,
     /// How `03/04/2026` reads; found from the file's dates when not given.
     pub day_order: Option<DayOrder>,
     pub dry_run: bool,
@@ -170,6 +173,14 @@ pub fn map_columns(headers: &[String], map: &[(String, String)]) -> Result<Vec<O
             None => errors.push(1, column, field, tf("sales_history.map_no_field", &[("fields", &Field::all_names())])),
         }
     }
+    errors.into_result()?;
+    check_columns(headers, fields)
+}
+
+/// Refuses columns read as one field twice, and a file without the fields an order line
+/// needs.
+pub fn check_columns(headers: &[String], fields: Vec<Option<Field>>) -> Result<Vec<Option<Field>>> {
+    let mut errors = Errors::default();
     for (i, field) in fields.iter().enumerate() {
         let Some(field) = field else { continue };
         if let Some(j) = fields[..i].iter().position(|f| f == &Some(*field)) {
@@ -206,15 +217,16 @@ pub fn import(
     session.require(Role::Manager)?;
     let mut stream = CsvStream::open(input.open()?)?;
     let headers = stream.headers.clone();
-    let fields = map_columns(&headers, &options.map)?;
-    let day_order = match options.day_order {
-        Some(order) => Some(order),
-        None => find_day_order(input, &fields)?,
+    let fields = match &options.columns {
+        Some(columns) if columns.len() == headers.len() => check_columns(&headers, columns.clone())?,
+        _ => map_columns(&headers, &options.map)?,
     };
+    let (found_order, discounts) = conventions(input, &fields, options.day_order.is_none())?;
+    let day_order = options.day_order.or(found_order);
     let today = session.clock.today();
     let total = input.len();
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<HistoryReport> {
-        let mut run = Run::new(tx, ctx, &headers, &fields, options, day_order, today)?;
+        let mut run = Run::new(tx, ctx, &headers, &fields, options, (day_order, discounts), today)?;
         let mut errors = Errors::default();
         let mut since_progress = 0u32;
         while let Some(line) = stream.next_record(&mut errors)? {
@@ -235,7 +247,9 @@ pub fn import(
     // A bulk load: a page cache that holds the indexes being filled (the default spills
     // them to the WAL and reads them back), and no foreign-key look-ups, because every id
     // written was just read or made in this transaction. Both are put back after.
-    let cache: i64 = session.db.conn().query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    let pragma =
+        |name: &str| -> Result<i64> { Ok(session.db.conn().query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?) };
+    let before = (pragma("cache_size")?, pragma("foreign_keys")?, pragma("temp_store")?);
     // Every batch shape and look-up stays prepared for the whole load.
     session.db.conn().set_prepared_statement_cache_capacity(64);
     session
@@ -243,44 +257,64 @@ pub fn import(
         .conn()
         .execute_batch("PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
     let result = session.write_or_rehearse(options.dry_run, work);
-    session.db.conn().execute_batch(&format!(
-        "PRAGMA cache_size = {cache}; PRAGMA foreign_keys = ON; PRAGMA temp_store = DEFAULT;"
-    ))?;
+    // Put back as they were whatever happened; the import's own outcome comes first, so a
+    // committed import is never reported as failed.
+    let restored = session.db.conn().execute_batch(&format!(
+        "PRAGMA cache_size = {}; PRAGMA foreign_keys = {}; PRAGMA temp_store = {};",
+        before.0, before.1, before.2
+    ));
+    session.db.conn().set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let mut report = result?;
+    restored?;
     report.dry_run = options.dry_run;
     report.columns = headers.iter().cloned().zip(fields).collect();
     (report.encoding, report.delimiter) = (stream.encoding, stream.delimiter);
     Ok(report)
 }
 
-/// The day order of a file whose dates do not say it on their own first line: read until a
-/// date does (`28/11/2016`). `None` when no date needs it, or none tells.
-fn find_day_order(input: &Input, fields: &[Option<Field>]) -> Result<Option<DayOrder>> {
+/// How the file writes what rows alone cannot tell, from a first look at it:
+/// - the day order of `03/04/2026` dates (when `dates` is asked for): read until a date
+///   tells (`28/11/2016`); `None` when dates need no order (year first, dotted) or none tells;
+/// - whether plain discounts are fractions or percents, from the first `DISCOUNT_LOOK` rows.
+fn conventions(input: &Input, fields: &[Option<Field>], dates: bool) -> Result<(Option<DayOrder>, DiscountStyle)> {
+    let column_of = |wanted: &[Field]| -> Vec<usize> {
+        fields.iter().enumerate().filter(|(_, f)| f.is_some_and(|f| wanted.contains(&f))).map(|(i, _)| i).collect()
+    };
+    let date_columns = column_of(&[Field::OrderDate, Field::ShipDate]);
+    let discount_column = column_of(&[Field::Discount]).first().copied();
     let mut stream = CsvStream::open(input.open()?)?;
-    let columns: Vec<usize> = fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| matches!(f, Some(Field::OrderDate | Field::ShipDate)))
-        .map(|(i, _)| i)
-        .collect();
     let mut ignored = Errors::default();
-    while stream.next_record(&mut ignored)?.is_some() {
-        for &c in &columns {
+    let (mut order, mut order_known) = (None, !dates);
+    let mut discounts: Vec<String> = Vec::new();
+    let mut rows = 0usize;
+    while (!order_known || (discount_column.is_some() && rows < DISCOUNT_LOOK))
+        && stream.next_record(&mut ignored)?.is_some()
+    {
+        rows += 1;
+        if let Some(c) = discount_column.filter(|_| rows <= DISCOUNT_LOOK) {
+            discounts.push(stream.cell(c).to_string());
+        }
+        for &c in &date_columns {
+            if order_known {
+                break;
+            }
             let cell = stream.cell(c);
             if cell.trim().is_empty() {
                 continue;
             }
             // Year-first or dotted dates need no order: no need to read on (most files).
             if !day_order_matters(cell) {
-                return Ok(None);
-            }
-            if let Ok((_, Some(order))) = parse_day(cell, None) {
-                return Ok(Some(order));
+                order_known = true;
+            } else if let Ok((_, Some(found))) = parse_day(cell, None) {
+                (order, order_known) = (Some(found), true);
             }
         }
     }
-    Ok(None)
+    Ok((order, DiscountStyle::of(discounts.iter().map(String::as_str))))
 }
+
+/// Rows whose discounts decide whether plain ones are fractions or percents.
+const DISCOUNT_LOOK: usize = 10_000;
 
 #[derive(Debug, Clone)]
 struct CustomerRef {
@@ -341,6 +375,7 @@ struct Run<'a> {
     column: Columns,
     options: &'a Options,
     day_order: Option<DayOrder>,
+    discounts: DiscountStyle,
     today: NaiveDate,
     /// Orders with a larger id were made by this import.
     last_id_before: i64,
@@ -392,6 +427,13 @@ enum Key {
     Salesperson(u32),
 }
 
+/// The largest amount, unit price or quantity of a line (a billion): a million lines of
+/// it still sum within the database's integers.
+const MAX_FIGURE: i64 = 1_000_000_000;
+
+/// rusqlite's default prepared-statement cache, given back after the load.
+const STATEMENT_CACHE: usize = 16;
+
 /// Rows to one INSERT statement (the statement's cost, not the rows', dominates a bulk load).
 const ORDER_BATCH: usize = 32;
 const LINE_BATCH: usize = 64;
@@ -435,7 +477,7 @@ impl<'a> Run<'a> {
         headers: &'a [String],
         fields: &[Option<Field>],
         options: &'a Options,
-        day_order: Option<DayOrder>,
+        (day_order, discounts): (Option<DayOrder>, DiscountStyle),
         today: NaiveDate,
     ) -> Result<Self> {
         let mut column: Columns = Default::default();
@@ -476,6 +518,7 @@ impl<'a> Run<'a> {
             column,
             options,
             day_order,
+            discounts,
             today,
             last_id_before,
             warehouse,
@@ -555,6 +598,10 @@ impl<'a> Run<'a> {
             problem(Field::ShipDate, tf("sales_history.ship_before_order", &[("date", &o)]));
         }
         let quantity = match Quantity::parse(cell(Field::Quantity)) {
+            _ if ambiguous_comma(cell(Field::Quantity)) => {
+                problem(Field::Quantity, t("sales_history.ambiguous_comma").to_string());
+                None
+            }
             Ok(q) if q.value() > Decimal::ZERO => Some(q),
             Ok(_) => {
                 problem(Field::Quantity, t("sales_history.quantity_positive").to_string());
@@ -567,6 +614,10 @@ impl<'a> Run<'a> {
         };
         let number_of = |f: Field, problem: &mut dyn FnMut(Field, String)| match cell(f) {
             "" => None,
+            text if ambiguous_comma(text) => {
+                problem(f, t("sales_history.ambiguous_comma").to_string());
+                None
+            }
             text => match parse_number(text) {
                 Some(n) => Some(n),
                 None => {
@@ -578,8 +629,12 @@ impl<'a> Run<'a> {
         let unit_price = number_of(Field::UnitPrice, &mut problem);
         let amount = number_of(Field::Amount, &mut problem);
         let numbers_read = unit_price.is_some() || amount.is_some();
-        let discount = parse_discount(cell(Field::Discount)).unwrap_or_else(|| {
-            problem(Field::Discount, t("sales_history.bad_discount").to_string());
+        let discount = parse_discount(cell(Field::Discount), self.discounts).unwrap_or_else(|| {
+            let key = match self.discounts {
+                DiscountStyle::Fraction => "sales_history.bad_discount_fraction",
+                DiscountStyle::Percent => "sales_history.bad_discount",
+            };
+            problem(Field::Discount, t(key).to_string());
             Decimal::ZERO
         });
         let tax_rate = percent(cell(Field::TaxRate)).unwrap_or_else(|p| {
@@ -594,6 +649,23 @@ impl<'a> Run<'a> {
             let f = if self.has(Field::Amount) { Field::Amount } else { Field::UnitPrice };
             problem(f, t("sales_history.no_amount").to_string());
         }
+        // Bounds that keep every sum of a file within the database's integers.
+        let too_large = |value: Decimal| value.abs() > Decimal::from(MAX_FIGURE);
+        let figures = match figures {
+            Some((price, amount)) if too_large(amount.value()) || too_large(price.value()) => {
+                let f = if self.has(Field::Amount) { Field::Amount } else { Field::UnitPrice };
+                problem(f, tf("sales_history.too_large", &[("max", &MAX_FIGURE)]));
+                None
+            }
+            other => other,
+        };
+        let quantity = match quantity {
+            Some(q) if too_large(q.value()) => {
+                problem(Field::Quantity, tf("sales_history.too_large", &[("max", &MAX_FIGURE)]));
+                None
+            }
+            other => other,
+        };
         let customer = self.customer(&cell, &mut problem)?;
         let product = self.product(&cell, figures.map(|f| f.0), tax_rate, &mut problem)?;
         if let (Some(p), Some(q)) = (product, quantity)
@@ -818,7 +890,9 @@ impl<'a> Run<'a> {
         for l in &order.lines {
             let (amount, quantity) = (minor(l.amount.to_minor())?, minor(l.quantity.to_minor())?);
             // As `history_lines` counts cost: at the product's cost price, half up.
-            let cost = (quantity * l.product.cost + 50_000).div_euclid(100_000);
+            // In i128: a quantity and a cost price within bounds can still multiply past i64.
+            let cost = i64::try_from((i128::from(quantity) * i128::from(l.product.cost) + 50_000).div_euclid(100_000))
+                .unwrap_or(i64::MAX);
             self.daily.entry(order.sold_on).or_default().add(amount, quantity, cost);
             for key in [
                 Key::Product(l.product.id),
@@ -904,11 +978,19 @@ impl<'a> Run<'a> {
 
     /// A history order imported before is the same when customer, dates and lines agree.
     fn same_as_stored(&self, id: i64, order: &Order) -> Result<bool> {
-        let header: (i64, String, Option<String>) =
-            self.tx.query_row("SELECT customer_id, order_date, sold_on FROM orders WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-        if header != (order.customer, order.order_date.to_string(), Some(order.sold_on.to_string())) {
+        let header: (i64, String, Option<String>, String, String) = self.tx.query_row(
+            "SELECT customer_id, order_date, sold_on, region, salesperson FROM orders WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+        let given = (
+            order.customer,
+            order.order_date.to_string(),
+            Some(order.sold_on.to_string()),
+            order.region.clone(),
+            order.salesperson.clone(),
+        );
+        if header != given {
             return Ok(false);
         }
         let mut stmt = self.tx.prepare_cached(
@@ -998,6 +1080,10 @@ impl<'a> Run<'a> {
                         let id = super::customers::insert(self.tx, self.ctx, clean, None, None)?;
                         self.report.customers += 1;
                         let found = CustomerRef { id: id.0, ..found };
+                        // Name-only lines later in the file find the customer just made.
+                        if let Some(names) = &mut self.customer_names {
+                            names.entry(data.name.to_lowercase()).or_default().push(id.0);
+                        }
                         self.customers.insert(key, found.clone());
                         return Ok(Some(found));
                     }
@@ -1139,6 +1225,9 @@ impl<'a> Run<'a> {
                     Ok(data) => {
                         let id = db::products::insert_product(self.tx, &data, None, &self.ctx.now)?;
                         self.ctx.audit(self.tx, "create", "product", Some(id), data.sku.clone())?;
+                        if let Some(names) = &mut self.product_names {
+                            names.entry(data.name.to_lowercase()).or_default().push(id);
+                        }
                         self.report.products += 1;
                         id
                     }

@@ -61,6 +61,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// The import screen, over every tab while open.
     pub import: Option<super::import::ImportScreen>,
+    /// A list being saved as CSV (E) on its own connection.
+    export_job: Option<crate::ops::report_job::ReportJob<(std::path::PathBuf, usize)>>,
     pub flash: Option<Flash>,
     /// Terminal size in columns and rows.
     pub size: (u16, u16),
@@ -102,6 +104,7 @@ impl App {
             reports: super::reports::ReportsTab::new(),
             overlay: None,
             import: None,
+            export_job: None,
             flash: None,
             size,
             should_quit: false,
@@ -319,7 +322,7 @@ impl App {
     pub fn busy(&self) -> bool {
         let finance =
             matches!(&self.invoices.screen, crate::tui::invoices::InvoiceScreen::Report(r) if r.job.is_some());
-        let importing = self.import.as_ref().is_some_and(|i| i.job.is_some());
+        let importing = self.import.as_ref().is_some_and(|i| i.job.is_some()) || self.export_job.is_some();
         self.waiting() || finance || importing || self.reports.sales.as_ref().is_some_and(|s| s.job.is_some())
     }
 
@@ -339,6 +342,7 @@ impl App {
     /// Takes in a background filter's result, if it has arrived.
     pub fn poll_background(&mut self) {
         self.poll_import();
+        self.poll_export();
         if let Some(Err(e)) = self.reports.sales.as_mut().and_then(|s| s.poll()) {
             self.flash = Some(Flash::Error(e.to_string()));
         }
@@ -418,16 +422,56 @@ impl App {
         use crate::ops::list_export;
         // A filter still running in the background decides which rows are on screen.
         self.finish_background()?;
+        if self.export_job.is_some() {
+            return Err(Error::Refused(t("flash.export_running").to_string()));
+        }
         let folder = self.export_folder.clone();
-        let (path, count) = match context {
-            Context::Products => list_export::products(&self.session, &self.stock.products.source.query, &folder)?,
-            Context::SalesOrders => list_export::orders(&self.session, &self.orders.list.source.query, &folder)?,
-            Context::Invoices => list_export::invoices(&self.session, self.invoices.list.source.view, &folder)?,
-            _ => list_export::customers(&self.session, &self.customers.list.source.query, &folder)?,
+        type Export = Box<dyn FnOnce(&crate::ops::Session) -> Result<(std::path::PathBuf, usize)> + Send>;
+        let export: Export = match context {
+            Context::Products => {
+                let query = self.stock.products.source.query.clone();
+                Box::new(move |s| list_export::products(s, &query, &folder))
+            }
+            Context::SalesOrders => {
+                let query = self.orders.list.source.query.clone();
+                Box::new(move |s| list_export::orders(s, &query, &folder))
+            }
+            Context::Invoices => {
+                let view = self.invoices.list.source.view;
+                Box::new(move |s| list_export::invoices(s, view, &folder))
+            }
+            _ => {
+                let query = self.customers.list.source.query.clone();
+                Box::new(move |s| list_export::customers(s, &query, &folder))
+            }
         };
-        self.flash =
-            Some(Flash::Info(crate::i18n::tf("flash.list_exported", &[("count", &count), ("path", &path.display())])));
+        // A long list is written off the input loop, on its own connection; a shop in
+        // memory has no second connection, so it is written here.
+        if self.session.db.path().is_none() {
+            let (path, count) = export(&self.session)?;
+            self.flash = Some(Flash::Info(crate::i18n::tf(
+                "flash.list_exported",
+                &[("count", &count), ("path", &path.display())],
+            )));
+            return Ok(());
+        }
+        if let Some(started) = crate::ops::report_job::ReportJob::start(&self.session, move |s, _| export(s))? {
+            self.export_job = Some(started);
+            self.flash = Some(Flash::Info(t("flash.exporting").to_string()));
+        }
         Ok(())
+    }
+
+    /// Says where a list export went once it has finished.
+    fn poll_export(&mut self) {
+        let Some(done) = self.export_job.as_ref().and_then(|job| job.poll()) else { return };
+        self.export_job = None;
+        self.flash = Some(match done {
+            Ok((path, count)) => {
+                Flash::Info(crate::i18n::tf("flash.list_exported", &[("count", &count), ("path", &path.display())]))
+            }
+            Err(e) => Flash::Error(e.to_string()),
+        });
     }
 
     pub(crate) fn report(&mut self, result: Result<()>) {
@@ -470,6 +514,14 @@ impl App {
                 if self.form_is_dirty() =>
             {
                 self.ask(t("confirm.discard_and_quit").to_string(), Pending::Quit);
+            }
+            // Quitting from the import screen (over a form, or with an import running) asks
+            // as quitting from the form would.
+            (Context::Import | Context::ImportFile, Action::Quit)
+                if self.form_is_dirty() || self.import.as_ref().is_some_and(|i| i.job.is_some()) =>
+            {
+                let key = if self.form_is_dirty() { "confirm.discard_and_quit" } else { "confirm.quit_import" };
+                self.ask(t(key).to_string(), Pending::Quit);
             }
             (_, Action::Quit) => self.should_quit = true,
             (Context::Import | Context::ImportFile, action) => self.import_action(action)?,
@@ -848,6 +900,7 @@ impl App {
             Pending::DiscardForm => self.leave_form()?,
             Pending::StartOrder(customer) => self.start_order(Some(customer))?,
             Pending::ApplyTiers => self.apply_suggestions()?,
+            Pending::RunImport => self.run_import(false)?,
             Pending::Quit => self.should_quit = true,
         }
         Ok(())

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use tui_input::Input;
 
 use super::action::Action;
-use super::app::{App, Flash};
+use super::app::App;
 use crate::domain::history::{DayOrder, Field};
 use crate::error::{Error, LineError, Result};
 use crate::i18n::t;
@@ -38,6 +38,9 @@ pub struct ImportScreen {
     pub column: usize,
     pub day_order: Option<DayOrder>,
     pub job: Option<ReportJob<Outcome>>,
+    /// Esc was pressed while the job ran: it is asked to stop, and what it did (it may
+    /// have committed already) is shown when it answers.
+    pub stopping: bool,
     pub dry_run: bool,
     pub finished: Option<Finished>,
     pub scroll: usize,
@@ -94,6 +97,7 @@ impl ImportScreen {
             column: 0,
             day_order: None,
             job: None,
+            stopping: false,
             dry_run: true,
             finished: None,
             scroll: 0,
@@ -159,14 +163,10 @@ impl ImportScreen {
         self.fields[self.column] = choices[(at + delta).rem_euclid(choices.len() as isize) as usize];
     }
 
-    /// The mapping as `--map` pairs: every column, so what is on screen is what runs.
-    fn map(&self) -> Vec<(String, String)> {
-        let headers = self.preview.as_ref().map(|p| p.headers.as_slice()).unwrap_or_default();
-        headers
-            .iter()
-            .zip(&self.fields)
-            .map(|(h, f)| (h.clone(), f.map(|f| f.name().to_string()).unwrap_or_default()))
-            .collect()
+    /// Describes the import `i` would run, for the question before it.
+    fn describe(&self) -> String {
+        let name = self.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        crate::i18n::tf("import.confirm", &[("file", &name), ("table", &self.table.name())])
     }
 }
 
@@ -205,12 +205,17 @@ impl App {
                 }
             }
             (Step::Preview | Step::Done, Action::DryRun) if screen.preview.is_some() => self.run_import(true)?,
-            (Step::Preview | Step::Done, Action::RunImport) if screen.preview.is_some() => self.run_import(false)?,
-            // Dropping the job stops it; its transaction rolls back.
+            // A real import is asked about first: one key must not write a whole file.
+            (Step::Preview | Step::Done, Action::RunImport) if screen.preview.is_some() => {
+                let question = screen.describe();
+                self.ask(question, super::overlay::Pending::RunImport);
+            }
+            // The job is asked to stop; its answer says whether it had committed already.
             (Step::Running, Action::Back) => {
-                screen.job = None;
-                screen.step = Step::Preview;
-                self.flash = Some(Flash::Info(t("import.stopped").to_string()));
+                if let Some(job) = &screen.job {
+                    job.stop();
+                }
+                screen.stopping = true;
             }
             (Step::Done, Action::Down) => screen.scroll += 1,
             (Step::Done, Action::Up) => screen.scroll = screen.scroll.saturating_sub(1),
@@ -233,11 +238,17 @@ impl App {
     }
 
     /// Starts the dry run or the import on its own thread (in line for a shop in memory).
-    fn run_import(&mut self, dry_run: bool) -> Result<()> {
+    pub(crate) fn run_import(&mut self, dry_run: bool) -> Result<()> {
         let Some(screen) = self.import.as_mut() else { return Ok(()) };
         let (file, table) = (screen.file.clone(), screen.table);
         let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let options = Options { map: screen.map(), day_order: screen.day_order, dry_run, reference: reference.clone() };
+        let options = Options {
+            columns: Some(screen.fields.clone()),
+            day_order: screen.day_order,
+            dry_run,
+            reference: reference.clone(),
+            ..Options::default()
+        };
         let job = move |session: &mut crate::ops::Session, progress: &crate::ops::report_job::Progress| {
             if table == Table::SalesHistory {
                 let input = HistoryInput::File(file);
@@ -249,6 +260,7 @@ impl App {
             }
         };
         screen.dry_run = dry_run;
+        screen.stopping = false;
         screen.scroll = 0;
         match ReportJob::start_writing(&self.session, job.clone())? {
             Some(started) => {
@@ -279,8 +291,11 @@ impl App {
         screen.finished = Some(match outcome {
             Ok(done) => Finished::Imported(done),
             Err(Error::Import { errors, more }) => Finished::Refused { errors, more },
+            // Stopped before the end: its transaction rolled back.
+            Err(_) if screen.stopping => Finished::Failed(t("import.stopped").to_string()),
             Err(e) => Finished::Failed(e.to_string()),
         });
+        screen.stopping = false;
         screen.step = Step::Done;
         if written {
             self.refresh()?;

@@ -49,8 +49,8 @@ fn draw_file(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect
     } else {
         lines.push(Line::styled(t("import.files"), theme.header));
         let room = usize::from(area.height).saturating_sub(6);
-        let (start, end) = super::table::window(screen.chosen, room as u16);
-        for (i, name) in screen.files.iter().enumerate().skip(start).take(end - start) {
+        let (first, visible) = super::table::window(screen.chosen, room as u16 + 1);
+        for (i, name) in screen.files.iter().enumerate().skip(first).take(visible) {
             let style = if i == screen.chosen { theme.selected } else { ratatui::style::Style::default() };
             lines.push(Line::styled(format!("  {}", display_safe(name)), style));
         }
@@ -131,8 +131,8 @@ fn draw_columns(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
     let theme = &app.theme;
     let mut lines = vec![Line::styled(t("import.columns"), theme.header)];
     let room = usize::from(area.height).saturating_sub(1);
-    let (start, end) = super::table::window(screen.column, room as u16);
-    for (i, header) in preview.headers.iter().enumerate().skip(start).take(end.saturating_sub(start)) {
+    let (first, visible) = super::table::window(screen.column, room as u16 + 1);
+    for (i, header) in preview.headers.iter().enumerate().skip(first).take(visible) {
         let read_as = if screen.table == Table::SalesHistory {
             match screen.fields.get(i).copied().flatten() {
                 Some(field) => field.name().to_string(),
@@ -154,6 +154,10 @@ fn draw_columns(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
 
 fn draw_running(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect) {
     let Some(job) = &screen.job else { return };
+    if screen.stopping {
+        let text = Line::styled(t("import.stopping"), app.theme.dim);
+        return frame.render_widget(Paragraph::new(text), area);
+    }
     let (done, total) = job.progress();
     let ratio = if total == 0 { 0.0 } else { done as f64 / total as f64 };
     let key = if screen.dry_run { "import.checking" } else { "import.importing" };

@@ -35,6 +35,8 @@ pub enum Pending {
     StartOrder(CustomerId),
     /// Move the chosen customers to their suggested tiers.
     ApplyTiers,
+    /// The import screen's file, for real.
+    RunImport,
     Quit,
 }
 

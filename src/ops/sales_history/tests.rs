@@ -280,3 +280,87 @@ fn a_chinese_spreadsheet_in_gbk_with_chinese_headers_imports() {
         s.db.conn().query_row("SELECT name FROM customers WHERE name = '张伟'", [], |r| r.get(0)).unwrap();
     assert_eq!(name, "张伟");
 }
+
+/// `orders` orders of one to three lines over a few customers and products, in file order.
+fn generated(orders: usize) -> String {
+    let mut text = String::from("Order ID,Order Date,Customer ID,Customer Name,Region,Product ID,Qty,Sales\n");
+    for n in 0..orders {
+        for line in 0..(n % 3 + 1) {
+            let day = 1 + n % 28;
+            let customer = n % 7;
+            text.push_str(&format!(
+                "G-{n:04},2026-0{}-{day:02},CU-{customer},Customer {customer},R{},P-{},{},{}.{:02}\n",
+                1 + n % 9,
+                customer % 3,
+                (n + line) % 11,
+                1 + line,
+                10 + n % 50,
+                n % 100
+            ));
+        }
+    }
+    text
+}
+
+#[test]
+fn many_batches_into_an_empty_and_a_busy_shop_keep_every_figure_right() {
+    let text = generated(200);
+    let lines = text.lines().count() - 1;
+    for busy in [false, true] {
+        let mut s = manager_shop();
+        if busy {
+            // Orders of the shop's own and earlier history already there.
+            import_text(&mut s, SUPERSTORE, &options()).unwrap();
+        }
+        let report = import_text(&mut s, &text, &options()).unwrap();
+        assert_eq!((report.orders, report.lines), (200, lines), "busy: {busy}");
+        assert_eq!(sales::check(&s).unwrap(), Vec::<String>::new(), "busy: {busy}");
+        assert_eq!(crate::ops::orders::check_all(&s).unwrap(), Vec::<String>::new(), "busy: {busy}");
+        let counted: i64 = count(&s, "SELECT count FROM order_counts WHERE status = 'closed'");
+        assert_eq!(counted, count(&s, "SELECT count(*) FROM orders WHERE status = 'closed'"));
+        let trigger = count(&s, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_count_insert'");
+        assert_eq!(trigger, 1, "the count trigger is back");
+        let fk: i64 = count(&s, "PRAGMA foreign_keys");
+        assert_eq!(fk, 1, "foreign keys are on again");
+        // The same file again: every order unchanged, nothing added.
+        let again = import_text(&mut s, &text, &options()).unwrap();
+        assert_eq!((again.orders, again.unchanged), (0, 200));
+        assert_eq!(sales::check(&s).unwrap(), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn an_order_split_apart_far_down_the_file_is_refused_and_nothing_stays() {
+    let mut text = generated(120);
+    // G-0005's line again after a hundred other orders, several batches later.
+    text.push_str("G-0005,2026-06-06,CU-5,Customer 5,R2,P-1,1,1.00\n");
+    let last = text.lines().count() as u64;
+    let mut s = manager_shop();
+    let errors = refused(import_text(&mut s, &text, &options()));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].line, errors[0].value.as_str()), (last, "G-0005"));
+    assert!(errors[0].message.contains("sort the file"), "{}", errors[0].message);
+    assert_eq!(count(&s, "SELECT count(*) FROM orders"), 0);
+    assert_eq!(count(&s, "SELECT count(*) FROM order_lines"), 0);
+    assert_eq!(count(&s, "SELECT count(*) FROM sales_monthly"), 0);
+    assert_eq!(count(&s, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_count_insert'"), 1);
+}
+
+#[test]
+fn numbers_that_could_be_read_two_ways_are_refused() {
+    let mut s = manager_shop();
+    let text = "Order ID,Date,Customer,Product,Qty,Amount,Discount\n\
+                N-1,2026-01-01,Ana,Pen,\"1,000\",5,0.1\n\
+                N-2,2026-01-02,Ana,Pen,1,\"1,299\",0.2\n\
+                N-3,2026-01-03,Ana,Pen,1,\"1,299.00\",15\n";
+    let errors = refused(import_text(&mut s, text, &options()));
+    let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    // 15 tells that plain discounts are percents here (0.1 is a tenth of a percent).
+    assert_eq!(found, vec![(2, "Qty"), (3, "Amount")]);
+    // In a file of percents, 0.5 is half a percent.
+    let percents = "Order ID,Date,Customer,Product,Qty,Price,Discount\nP-1,2026-01-01,Ana,Pen,1,100,15\nP-2,2026-01-02,Ana,Pen,2,10,0.5\n";
+    import_text(&mut s, percents, &options()).unwrap();
+    let order = crate::db::orders::order_by_number(s.db.conn(), "P-2").unwrap().unwrap();
+    let lines = crate::db::orders::lines(s.db.conn(), order.id).unwrap();
+    assert_eq!(lines[0].discount, Decimal::new(5, 1));
+}
