@@ -1038,17 +1038,12 @@ impl<'a> Run<'a> {
             }
             db::customers::find_by_code(self.tx, code)?.map(|c| c.id.0)
         } else {
-            let names = match &mut self.customer_names {
-                Some(names) => names,
-                names => names.insert(names_of(self.tx, "SELECT id, name FROM customers")?),
-            };
-            match names.get(&name.to_lowercase()).map(Vec::as_slice) {
-                Some([id]) => Some(*id),
-                Some([_, _, ..]) => {
+            match by_name(self.tx, &mut self.customer_names, "SELECT id, name FROM customers", name)? {
+                Ok(found) => found,
+                Err(Ambiguous) => {
                     problem(Field::CustomerName, t("sales_history.customer_name_twice").to_string());
                     return Ok(None);
                 }
-                _ => None,
             }
         };
         let id = match existing {
@@ -1185,17 +1180,12 @@ impl<'a> Run<'a> {
         let existing = if by_code {
             db::products::product_by_code(self.tx, code)?.map(|p| p.id)
         } else {
-            let names = match &mut self.product_names {
-                Some(names) => names,
-                names => names.insert(names_of(self.tx, "SELECT id, name FROM products")?),
-            };
-            match names.get(&name.to_lowercase()).map(Vec::as_slice) {
-                Some([id]) => Some(*id),
-                Some([_, _, ..]) => {
+            match by_name(self.tx, &mut self.product_names, "SELECT id, name FROM products", name)? {
+                Ok(found) => found,
+                Err(Ambiguous) => {
                     problem(Field::ProductName, t("sales_history.product_name_twice").to_string());
                     return Ok(None);
                 }
-                _ => None,
             }
         };
         let id = match existing {
@@ -1361,6 +1351,28 @@ const PRODUCT_NAME_MAX: usize = 120;
 fn basis_points(percent: Decimal) -> i64 {
     use rust_decimal::prelude::ToPrimitive;
     (percent * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0)
+}
+
+/// Several records have the name looked for.
+struct Ambiguous;
+
+/// The one record called `name` (any case), from `names`, read by `sql` (id, name) when
+/// first needed: files without codes name their customers and products.
+fn by_name(
+    tx: &Connection,
+    names: &mut Option<HashMap<String, Vec<i64>>>,
+    sql: &str,
+    name: &str,
+) -> Result<std::result::Result<Option<i64>, Ambiguous>> {
+    let names = match names {
+        Some(names) => names,
+        names => names.insert(names_of(tx, sql)?),
+    };
+    Ok(match names.get(&name.to_lowercase()).map(Vec::as_slice) {
+        Some([id]) => Ok(Some(*id)),
+        Some([_, _, ..]) => Err(Ambiguous),
+        _ => Ok(None),
+    })
 }
 
 /// Ids by lower-case name, from `sql` giving id and name.
