@@ -64,7 +64,9 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let wide = total >= 110;
     let mut titles =
         vec![t("orders.number"), t("orders.date"), column_label("customer"), column_label("status"), t("orders.gross")];
-    let mut fixed = vec![9, 10, 0, 14, 12];
+    // Our numbers are SO-000123; imported history keeps another system's (CA-2016-152156).
+    let number_width = list.rows.iter().map(|r| crate::domain::text::width(&r.number)).max().unwrap_or(9).clamp(9, 16);
+    let mut fixed = vec![number_width, 10, 0, 14, 12];
     if wide {
         titles.insert(2, column_label("code"));
         fixed.insert(2, 9);
