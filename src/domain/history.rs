@@ -31,6 +31,10 @@ pub enum Field {
     Discount,
     TaxRate,
     Salesperson,
+    /// What one unit cost the shop (new products take it as their cost price).
+    UnitCost,
+    /// The line's profit: the unit cost is worked back from it when no cost is given.
+    Profit,
 }
 
 impl Field {
@@ -120,6 +124,8 @@ impl Field {
             Discount => &["discount", "discountpercent", "折扣"],
             TaxRate => &["taxrate", "vatrate", "税率"],
             Salesperson => &["salesperson", "salesrep", "seller", "rep", "销售员", "业务员", "销售"],
+            UnitCost => &["unitcost", "cost", "costprice", "purchaseprice", "成本", "单位成本", "成本价", "进价"],
+            Profit => &["profit", "lineprofit", "grossprofit", "利润", "毛利"],
         }
     }
 
@@ -305,6 +311,18 @@ pub fn line_figures(
     }
 }
 
+/// What one unit cost: as given, or worked back from the line's profit (the amount less the
+/// profit, per unit). `None` when neither is given or the profit is more than the amount.
+pub fn unit_cost(quantity: Quantity, amount: Money, cost: Option<Decimal>, profit: Option<Decimal>) -> Option<Price> {
+    match (cost, profit) {
+        (Some(cost), _) if !cost.is_sign_negative() => Some(Price::round_from(cost)),
+        (None, Some(profit)) if profit <= amount.value() && !quantity.is_zero() => {
+            Some(Price::round_from((amount.value() - profit).checked_div(quantity.value())?))
+        }
+        _ => None,
+    }
+}
+
 /// Whether a day is too far from today to be real history: after today, or before 1990.
 pub fn implausible_day(day: NaiveDate, today: NaiveDate) -> bool {
     day > today || day.year() < 1990
@@ -331,7 +349,7 @@ mod tests {
             ("Product ID", Some(Field::ProductCode)),
             ("Sales", Some(Field::Amount)),
             ("Row ID", None),
-            ("Profit", None),
+            ("Profit", Some(Field::Profit)),
             ("订单日期", Some(Field::OrderDate)),
             ("商品名称", Some(Field::ProductName)),
             ("unit_price", Some(Field::UnitPrice)),
@@ -409,6 +427,12 @@ mod tests {
         assert_eq!(line_figures(q("1"), None, None, Decimal::ZERO), None);
         assert_eq!(line_figures(q("2"), None, n("0"), Decimal::ONE_HUNDRED), Some((Price::ZERO, Money::ZERO)));
         assert_eq!(n("$1,299.00"), Some(Decimal::new(129900, 2)));
+        // Superstore's table: 957.58 for 5 with a loss of 383.031 cost 268.12 each.
+        let amount = Money::parse("957.58").unwrap();
+        assert_eq!(unit_cost(q("5"), amount, None, n("-383.031")), Some(Price::parse("268.1222").unwrap()));
+        assert_eq!(unit_cost(q("5"), amount, n("2.5"), n("1")), Some(Price::parse("2.5").unwrap()));
+        assert_eq!(unit_cost(q("5"), amount, None, n("1000")), None, "profit over the amount");
+        assert_eq!(unit_cost(q("5"), amount, None, None), None);
         assert_eq!(n("abc"), None);
     }
 }

@@ -24,7 +24,7 @@ use crate::domain::customer::CustomerData;
 use crate::domain::fields::{Problem, percent};
 use crate::domain::history::{
     DateProblem, DayOrder, DiscountStyle, Field, ambiguous_comma, day_order_matters, implausible_day, line_figures,
-    parse_day, parse_discount, parse_number,
+    parse_day, parse_discount, parse_number, unit_cost,
 };
 use crate::domain::money::{Money, Price, Quantity};
 use crate::domain::order::totals;
@@ -666,8 +666,20 @@ impl<'a> Run<'a> {
             }
             other => other,
         };
+        let (cost_given, profit) = (number_of(Field::UnitCost, &mut problem), number_of(Field::Profit, &mut problem));
+        let cost = match (quantity, figures) {
+            (Some(q), Some((_, amount))) if cost_given.is_some() || profit.is_some() => {
+                let cost = unit_cost(q, amount, cost_given, profit);
+                if cost.is_none() {
+                    let f = if cost_given.is_some() { Field::UnitCost } else { Field::Profit };
+                    problem(f, t("sales_history.bad_cost").to_string());
+                }
+                cost
+            }
+            _ => None,
+        };
         let customer = self.customer(&cell, &mut problem)?;
-        let product = self.product(&cell, figures.map(|f| f.0), tax_rate, &mut problem)?;
+        let product = self.product(&cell, figures.map(|f| f.0), cost, tax_rate, &mut problem)?;
         if let (Some(p), Some(q)) = (product, quantity)
             && p.whole_units
             && !q.value().fract().is_zero()
@@ -1163,6 +1175,7 @@ impl<'a> Run<'a> {
         &mut self,
         cell: &dyn Fn(Field) -> &'c str,
         price: Option<Price>,
+        cost: Option<Price>,
         tax_rate: Decimal,
         problem: &mut dyn FnMut(Field, String),
     ) -> Result<Option<ProductRef>> {
@@ -1208,6 +1221,7 @@ impl<'a> Run<'a> {
                     name,
                     category,
                     sale_price: price.map(|p| p.to_string()).unwrap_or_default(),
+                    cost_price: cost.map(|c| c.to_string()).unwrap_or_default(),
                     tax_rate: tax_rate.to_string(),
                     ..Default::default()
                 };
@@ -1277,7 +1291,8 @@ impl<'a> Run<'a> {
 }
 
 /// The columns `export sales-history` writes: every field but the subcategory (categories
-/// are stored as one path), so the file imports into an empty shop as it was.
+/// are stored as one path) and the profit (the product's unit cost is written instead), so
+/// the file imports into an empty shop as it was.
 pub const COLUMNS: &[Field] = &[
     Field::OrderNumber,
     Field::OrderDate,
@@ -1296,6 +1311,7 @@ pub const COLUMNS: &[Field] = &[
     Field::Discount,
     Field::TaxRate,
     Field::Amount,
+    Field::UnitCost,
 ];
 
 /// Writes the imported history, one order line per row in import order. Discounts carry
@@ -1306,7 +1322,8 @@ pub fn export(session: &Session, out: impl std::io::Write) -> Result<usize> {
     let conn = session.db.conn();
     let mut stmt = conn.prepare(
         "SELECT o.number, o.order_date, o.sold_on, c.code, c.name, c.tier, o.region, c.city, o.salesperson,
-                p.sku, p.name, p.category, l.quantity, l.unit_price, l.discount_bp, l.tax_rate_bp, l.amount
+                p.sku, p.name, p.category, l.quantity, l.unit_price, l.discount_bp, l.tax_rate_bp, l.amount,
+                p.cost_price
          FROM orders o
          JOIN order_lines l ON l.order_id = o.id
          JOIN customers c ON c.id = o.customer_id
@@ -1337,6 +1354,7 @@ pub fn export(session: &Session, out: impl std::io::Write) -> Result<usize> {
             format!("{}%", percent(r.get(14)?)),
             percent(r.get(15)?),
             Money::from_minor(r.get(16)?).to_string(),
+            Price::from_minor(r.get(17)?).to_string(),
         ];
         writer.row(cells.iter().map(String::as_str))?;
         n += 1;
