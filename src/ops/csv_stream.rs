@@ -211,8 +211,10 @@ impl Counted {
             if at == cursor {
                 cursor += 1;
             }
-            self.passed += u64::from(lf);
             self.line_ends.pop_front();
+            // An LF ends a line; so does a CR on its own (old Mac files), not one before an LF.
+            let cr_of_crlf = !lf && self.line_ends.front().is_some_and(|&(next, next_lf)| next_lf && next == at + 1);
+            self.passed += u64::from(lf || !cr_of_crlf);
         }
         self.passed + 1
     }
@@ -261,6 +263,13 @@ mod tests {
             assert_eq!(lines, vec![2, 4, 6], "line ends {end:?}");
             assert_eq!(rows[1].1[1], format!("x{end}y"));
         }
+    }
+
+    #[test]
+    fn old_mac_line_ends_are_lines_too() {
+        let (rows, errors) = lines_of(b"a,b\r1,2\r\r3,4,5\r6,7\r");
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 5]);
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4]);
     }
 
     #[test]
