@@ -78,6 +78,12 @@ pub fn invoices(session: &Session, view: InvoiceView, folder: &Path) -> Result<(
     })
 }
 
+/// A list that shows every record of its table (tiers, stages, suppliers, warehouses,
+/// purchase orders): the whole table.
+pub fn table(session: &Session, table: super::tables::Table, folder: &Path) -> Result<(PathBuf, usize)> {
+    save(session, folder, table.name(), |s, out| table.export(s, out))
+}
+
 /// Writes `<name>-<today>.csv` in `folder` through `write` (never over another file, and
 /// never half a file: see `csv_io::save_with`).
 fn save(

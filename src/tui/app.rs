@@ -440,6 +440,17 @@ impl App {
                 let view = self.invoices.list.source.view;
                 Box::new(move |s| list_export::invoices(s, view, &folder))
             }
+            Context::Tiers | Context::Stages | Context::Suppliers | Context::Warehouses | Context::Orders => {
+                use crate::ops::tables::Table;
+                let table = match context {
+                    Context::Tiers => Table::Tiers,
+                    Context::Stages => Table::Stages,
+                    Context::Suppliers => Table::Suppliers,
+                    Context::Warehouses => Table::Warehouses,
+                    _ => Table::PurchaseOrders,
+                };
+                Box::new(move |s| list_export::table(s, table, &folder))
+            }
             _ => {
                 let query = self.customers.list.source.query.clone();
                 Box::new(move |s| list_export::customers(s, &query, &folder))
@@ -526,9 +537,18 @@ impl App {
             (_, Action::Quit) => self.should_quit = true,
             (Context::Import | Context::ImportFile, action) => self.import_action(action)?,
             (_, Action::Import) => self.open_import(),
-            (Context::List | Context::Products | Context::SalesOrders | Context::Invoices, Action::Export) => {
-                self.export_list(self.context())?
-            }
+            (
+                Context::List
+                | Context::Products
+                | Context::SalesOrders
+                | Context::Invoices
+                | Context::Tiers
+                | Context::Stages
+                | Context::Suppliers
+                | Context::Warehouses
+                | Context::Orders,
+                Action::Export,
+            ) => self.export_list(self.context())?,
             (_, Action::Refresh) => {
                 self.refresh()?;
                 // Reports on screen are re-read only when asked: another session's every
