@@ -123,3 +123,15 @@ fn e_saves_the_filtered_list_in_the_tables_format() {
     assert!(lines[0].starts_with("code,name,"), "{saved}");
     assert!(lines.len() > 1 && lines[1..].iter().all(|l| l.contains('张')), "{saved}");
 }
+
+#[test]
+fn e_on_the_tiers_list_saves_the_tiers_table() {
+    let (dir, mut app) = on_file(&app(80, 24), 80, 24);
+    app.export_folder = dir.path().to_path_buf();
+    app.handle_event(&key(KeyCode::Char('T')));
+    assert!(render(&app).contains("VIP"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('E')));
+    settle(&mut app);
+    let saved = std::fs::read_to_string(dir.path().join("tiers-2026-11-27.csv")).unwrap();
+    assert!(saved.starts_with("code,name,rank,discount,credit_limit,payment_days\r\nVIP,"), "{saved}");
+}
