@@ -107,6 +107,12 @@ impl CsvStream {
         self.record.get(index).map(csv_io::unneutralise).unwrap_or("")
     }
 
+    /// The record last read, for keeping: the next read fills a new one.
+    pub fn take_record(&mut self) -> csv::StringRecord {
+        let capacity = self.record.as_slice().len();
+        std::mem::replace(&mut self.record, csv::StringRecord::with_capacity(capacity, self.headers.len()))
+    }
+
     /// How far into the file reading has come, in bytes (for a progress bar).
     pub fn bytes_read(&self) -> u64 {
         self.reader.get_ref().offset

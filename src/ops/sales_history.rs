@@ -21,11 +21,8 @@ use super::{Session, WriteCtx};
 use crate::db;
 use crate::db::products::minor;
 use crate::domain::customer::CustomerData;
-use crate::domain::fields::{Problem, percent};
-use crate::domain::history::{
-    DateProblem, DayOrder, DiscountStyle, Field, ambiguous_comma, day_order_matters, implausible_day, line_figures,
-    parse_day, parse_discount, parse_number, unit_cost,
-};
+use crate::domain::fields::Problem;
+use crate::domain::history::{DayOrder, DiscountStyle, Field, day_order_matters, parse_day};
 use crate::domain::money::{Money, Price, Quantity};
 use crate::domain::order::totals;
 use crate::domain::user::Role;
@@ -215,8 +212,9 @@ pub fn import(
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<HistoryReport> {
     session.require(Role::Manager)?;
-    let mut stream = CsvStream::open(input.open()?)?;
+    let stream = CsvStream::open(input.open()?)?;
     let headers = stream.headers.clone();
+    let (encoding, delimiter) = (stream.encoding, stream.delimiter);
     let fields = match &options.columns {
         Some(columns) if columns.len() == headers.len() => check_columns(&headers, columns.clone())?,
         _ => map_columns(&headers, &options.map)?,
@@ -228,17 +226,21 @@ pub fn import(
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<HistoryReport> {
         let mut run = Run::new(tx, ctx, &headers, &fields, options, (day_order, discounts), today)?;
         let mut errors = Errors::default();
-        let mut since_progress = 0u32;
-        while let Some(line) = stream.next_record(&mut errors)? {
-            run.row(&stream, line, &mut errors)?;
-            since_progress += 1;
-            if since_progress == 16_384 {
-                since_progress = 0;
-                if !progress(stream.bytes_read(), total) {
-                    return Err(Error::Refused(t("sales_history.stopped").to_string()));
+        // The file is read and its values parsed on a thread of its own, batches ahead.
+        let (batches, reader) = reading::spawn(stream, run.reading())?;
+        for (items, bytes) in batches.iter() {
+            for item in items {
+                match item {
+                    Item::Row(parsed) => run.apply(*parsed, &mut errors)?,
+                    Item::Problem(e) => errors.push(e.line, &e.column, &e.value, e.message),
                 }
             }
+            if !progress(bytes, total) {
+                // Dropping the receiver stops the reading thread.
+                return Err(Error::Refused(t("sales_history.stopped").to_string()));
+            }
         }
+        reader.join().map_err(|_| Error::Refused(t("sales_history.stopped").to_string()))??;
         run.flush(&mut errors)?;
         run.write_rest(&mut errors)?;
         errors.into_result()?;
@@ -268,7 +270,7 @@ pub fn import(
     restored?;
     report.dry_run = options.dry_run;
     report.columns = headers.iter().cloned().zip(fields).collect();
-    (report.encoding, report.delimiter) = (stream.encoding, stream.delimiter);
+    (report.encoding, report.delimiter) = (encoding, delimiter);
     Ok(report)
 }
 
@@ -547,137 +549,32 @@ impl<'a> Run<'a> {
         self.column[field.index()].is_some()
     }
 
-    /// One row: checked, its customer and product found or made, added to its order.
-    fn row(&mut self, stream: &CsvStream, line: u64, errors: &mut Errors) -> Result<()> {
-        let column = self.column;
-        let number = column[Field::OrderNumber.index()].map(|i| stream.cell(i).trim()).unwrap_or("");
+    /// What reading a line needs to know about the file (`reading`).
+    fn reading(&self) -> Reading {
+        Reading { column: self.column, day_order: self.day_order, discounts: self.discounts, today: self.today }
+    }
+
+    /// One line as read: its customer and product found or made, added to its order.
+    fn apply(&mut self, parsed: Parsed, errors: &mut Errors) -> Result<()> {
+        let reading = self.reading();
+        let line = parsed.line;
+        let record = &parsed.record;
+        let number = reading.cell(record, Field::OrderNumber);
         // Another number ends the order before, whatever this line's problems.
         if self.pending.as_ref().is_some_and(|o| !o.number.eq_ignore_ascii_case(number)) {
             self.flush(errors)?;
         }
         let (column, headers) = (self.column, self.headers);
-        let cell = |f: Field| column[f.index()].map(|i| stream.cell(i).trim()).unwrap_or("");
+        let cell = |f: Field| reading.cell(record, f);
         let before = errors.list.len() + errors.more;
         let mut problem = |f: Field, message: String| {
             let header = column[f.index()].map(|i| headers[i].as_str()).unwrap_or(f.name());
             errors.push(line, header, cell(f), message);
         };
-        if number.is_empty() || number.chars().count() > 40 || number.chars().any(char::is_control) {
-            problem(Field::OrderNumber, t("sales_history.bad_number").to_string());
+        for (field, message) in parsed.problems {
+            problem(field, message);
         }
-        let day = |f: Field, problem: &mut dyn FnMut(Field, String)| -> Option<NaiveDate> {
-            match parse_day(cell(f), self.day_order) {
-                Ok((d, _)) if implausible_day(d, self.today) => {
-                    problem(f, tf("sales_history.date_out_of_range", &[("today", &self.today)]));
-                    None
-                }
-                Ok((d, _)) => Some(d),
-                Err(DateProblem::NotADate) => {
-                    problem(f, t("sales_history.not_a_date").to_string());
-                    None
-                }
-                Err(DateProblem::Ambiguous) => {
-                    problem(f, t("sales_history.ambiguous_date").to_string());
-                    None
-                }
-                Err(DateProblem::AgainstOrder(order)) => {
-                    let key = match order {
-                        DayOrder::DayFirst => "sales_history.date_not_day_first",
-                        DayOrder::MonthFirst => "sales_history.date_not_month_first",
-                    };
-                    problem(f, t(key).to_string());
-                    None
-                }
-            }
-        };
-        let order_date = day(Field::OrderDate, &mut problem);
-        let ship_date = if cell(Field::ShipDate).is_empty() { order_date } else { day(Field::ShipDate, &mut problem) };
-        if let (Some(o), Some(s)) = (order_date, ship_date)
-            && s < o
-        {
-            problem(Field::ShipDate, tf("sales_history.ship_before_order", &[("date", &o)]));
-        }
-        let quantity = match Quantity::parse(cell(Field::Quantity)) {
-            _ if ambiguous_comma(cell(Field::Quantity)) => {
-                problem(Field::Quantity, t("sales_history.ambiguous_comma").to_string());
-                None
-            }
-            Ok(q) if q.value() > Decimal::ZERO => Some(q),
-            Ok(_) => {
-                problem(Field::Quantity, t("sales_history.quantity_positive").to_string());
-                None
-            }
-            Err(_) => {
-                problem(Field::Quantity, t("sales_history.not_a_quantity").to_string());
-                None
-            }
-        };
-        let number_of = |f: Field, problem: &mut dyn FnMut(Field, String)| match cell(f) {
-            "" => None,
-            text if ambiguous_comma(text) => {
-                problem(f, t("sales_history.ambiguous_comma").to_string());
-                None
-            }
-            text => match parse_number(text) {
-                Some(n) => Some(n),
-                None => {
-                    problem(f, t("sales_history.not_a_number").to_string());
-                    None
-                }
-            },
-        };
-        let unit_price = number_of(Field::UnitPrice, &mut problem);
-        let amount = number_of(Field::Amount, &mut problem);
-        let numbers_read = unit_price.is_some() || amount.is_some();
-        let discount = parse_discount(cell(Field::Discount), self.discounts).unwrap_or_else(|| {
-            let key = match self.discounts {
-                DiscountStyle::Fraction => "sales_history.bad_discount_fraction",
-                DiscountStyle::Percent => "sales_history.bad_discount",
-            };
-            problem(Field::Discount, t(key).to_string());
-            Decimal::ZERO
-        });
-        let tax_rate = percent(cell(Field::TaxRate)).unwrap_or_else(|p| {
-            problem(Field::TaxRate, describe_problem(&p));
-            Decimal::ZERO
-        });
-        let figures = quantity.and_then(|q| line_figures(q, unit_price, amount, discount));
-        if quantity.is_some()
-            && figures.is_none()
-            && (numbers_read || (cell(Field::UnitPrice).is_empty() && cell(Field::Amount).is_empty()))
-        {
-            let f = if self.has(Field::Amount) { Field::Amount } else { Field::UnitPrice };
-            problem(f, t("sales_history.no_amount").to_string());
-        }
-        // Bounds that keep every sum of a file within the database's integers.
-        let too_large = |value: Decimal| value.abs() > Decimal::from(MAX_FIGURE);
-        let figures = match figures {
-            Some((price, amount)) if too_large(amount.value()) || too_large(price.value()) => {
-                let f = if self.has(Field::Amount) { Field::Amount } else { Field::UnitPrice };
-                problem(f, tf("sales_history.too_large", &[("max", &MAX_FIGURE)]));
-                None
-            }
-            other => other,
-        };
-        let quantity = match quantity {
-            Some(q) if too_large(q.value()) => {
-                problem(Field::Quantity, tf("sales_history.too_large", &[("max", &MAX_FIGURE)]));
-                None
-            }
-            other => other,
-        };
-        let (cost_given, profit) = (number_of(Field::UnitCost, &mut problem), number_of(Field::Profit, &mut problem));
-        let cost = match (quantity, figures) {
-            (Some(q), Some((_, amount))) if cost_given.is_some() || profit.is_some() => {
-                let cost = unit_cost(q, amount, cost_given, profit);
-                if cost.is_none() {
-                    let f = if cost_given.is_some() { Field::UnitCost } else { Field::Profit };
-                    problem(f, t("sales_history.bad_cost").to_string());
-                }
-                cost
-            }
-            _ => None,
-        };
+        let Parsed { order_date, sold_on: ship_date, quantity, figures, discount, tax_rate, cost, .. } = parsed;
         let customer = self.customer(&cell, &mut problem)?;
         let product = self.product(&cell, figures.map(|f| f.0), cost, tax_rate, &mut problem)?;
         if let (Some(p), Some(q)) = (product, quantity)
@@ -1404,6 +1301,9 @@ fn names_of(tx: &Connection, sql: &str) -> Result<HashMap<String, Vec<i64>>> {
     }
     Ok(names)
 }
+
+mod reading;
+use reading::{Item, Parsed, Reading};
 
 #[cfg(test)]
 mod tests;
