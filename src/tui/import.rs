@@ -68,6 +68,8 @@ pub enum Finished {
         errors: Vec<LineError>,
         more: usize,
     },
+    /// Stopped with Esc before it had written anything.
+    Stopped,
     Failed(String),
 }
 
@@ -292,7 +294,7 @@ impl App {
             Ok(done) => Finished::Imported(done),
             Err(Error::Import { errors, more }) => Finished::Refused { errors, more },
             // Stopped before the end: its transaction rolled back.
-            Err(_) if screen.stopping => Finished::Failed(t("import.stopped").to_string()),
+            Err(_) if screen.stopping => Finished::Stopped,
             Err(e) => Finished::Failed(e.to_string()),
         });
         screen.stopping = false;

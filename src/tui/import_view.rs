@@ -204,6 +204,7 @@ fn draw_done(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect
                 lines.push(line(tf("import.more_errors", &[("count", more)])));
             }
         }
+        Some(Finished::Stopped) => lines.push(Line::styled(t("import.stopped"), theme.warning)),
         Some(Finished::Failed(message)) => {
             lines.push(Line::styled(t("import.failed"), theme.error));
             lines.push(line(message.clone()));
