@@ -124,7 +124,8 @@ impl Field {
             Discount => &["discount", "discountpercent", "折扣"],
             TaxRate => &["taxrate", "vatrate", "税率"],
             Salesperson => &["salesperson", "salesrep", "seller", "rep", "销售员", "业务员", "销售"],
-            UnitCost => &["unitcost", "cost", "costprice", "purchaseprice", "成本", "单位成本", "成本价", "进价"],
+            // Not plain "cost" / 成本: in many exports that is the line's total cost.
+            UnitCost => &["unitcost", "costprice", "purchaseprice", "单位成本", "成本价", "进价"],
             Profit => &["profit", "lineprofit", "grossprofit", "利润", "毛利"],
         }
     }
@@ -311,13 +312,14 @@ pub fn line_figures(
     }
 }
 
-/// What one unit cost: as given, or worked back from the line's profit (the amount less the
-/// profit, per unit). `None` when neither is given or the profit is more than the amount.
-pub fn unit_cost(quantity: Quantity, amount: Money, cost: Option<Decimal>, profit: Option<Decimal>) -> Option<Price> {
+/// What one unit cost: as given, or worked back from the line's profit (the amount as the
+/// file wrote it, before rounding to the cent, less the profit, per unit). `None` when
+/// neither is given, the profit is more than the amount, or the figures overflow.
+pub fn unit_cost(quantity: Quantity, amount: Decimal, cost: Option<Decimal>, profit: Option<Decimal>) -> Option<Price> {
     match (cost, profit) {
         (Some(cost), _) if !cost.is_sign_negative() => Some(Price::round_from(cost)),
-        (None, Some(profit)) if profit <= amount.value() && !quantity.is_zero() => {
-            Some(Price::round_from((amount.value() - profit).checked_div(quantity.value())?))
+        (None, Some(profit)) if profit <= amount && !quantity.is_zero() => {
+            Some(Price::round_from(amount.checked_sub(profit)?.checked_div(quantity.value())?))
         }
         _ => None,
     }
@@ -427,9 +429,10 @@ mod tests {
         assert_eq!(line_figures(q("1"), None, None, Decimal::ZERO), None);
         assert_eq!(line_figures(q("2"), None, n("0"), Decimal::ONE_HUNDRED), Some((Price::ZERO, Money::ZERO)));
         assert_eq!(n("$1,299.00"), Some(Decimal::new(129900, 2)));
-        // Superstore's table: 957.58 for 5 with a loss of 383.031 cost 268.12 each.
-        let amount = Money::parse("957.58").unwrap();
-        assert_eq!(unit_cost(q("5"), amount, None, n("-383.031")), Some(Price::parse("268.1222").unwrap()));
+        // Superstore's table: 957.5775 for 5 with a loss of 383.031 cost 268.12 each.
+        let amount = Decimal::new(9_575_775, 4);
+        assert_eq!(unit_cost(q("5"), amount, None, n("-383.031")), Some(Price::parse("268.1217").unwrap()));
+        assert_eq!(unit_cost(q("1"), Decimal::ONE, None, Some(Decimal::MIN)), None, "overflow is no cost");
         assert_eq!(unit_cost(q("5"), amount, n("2.5"), n("1")), Some(Price::parse("2.5").unwrap()));
         assert_eq!(unit_cost(q("5"), amount, None, n("1000")), None, "profit over the amount");
         assert_eq!(unit_cost(q("5"), amount, None, None), None);

@@ -126,7 +126,7 @@ impl CsvStream {
             Ok(true) => {
                 let start = self.record.position().map(|p| p.byte()).unwrap_or(0);
                 self.line = self.reader.get_mut().line_at(start);
-                self.spans_lines = self.record.iter().any(|cell| cell.contains('\n'));
+                self.spans_lines = self.record.iter().any(|cell| cell.contains(['\n', '\r']));
                 Ok(Some(self.line))
             }
             Ok(false) => {

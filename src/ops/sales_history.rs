@@ -104,6 +104,8 @@ pub struct HistoryReport {
     pub columns: Vec<(String, Option<Field>)>,
     /// Product names longer than a product name may be, shortened.
     pub shortened: usize,
+    /// Lines whose cost or profit could not be read (their products are not priced by it).
+    pub costs_unread: usize,
     /// How the file was read.
     pub encoding: &'static str,
     pub delimiter: u8,
@@ -138,6 +140,9 @@ impl HistoryReport {
         }
         if self.shortened > 0 {
             out.push(tf("sales_history.report_shortened", &[("count", &self.shortened)]));
+        }
+        if self.costs_unread > 0 {
+            out.push(tf("sales_history.report_costs_unread", &[("count", &self.costs_unread)]));
         }
         out
     }
@@ -227,20 +232,21 @@ pub fn import(
         let mut run = Run::new(tx, ctx, &headers, &fields, options, (day_order, discounts), today)?;
         let mut errors = Errors::default();
         // The file is read and its values parsed on a thread of its own, batches ahead.
-        let (batches, reader) = reading::spawn(stream, run.reading())?;
-        for (items, bytes) in batches.iter() {
+        let reader = reading::spawn(stream, run.reading())?;
+        for (items, bytes) in reader.batches.iter() {
             for item in items {
                 match item {
                     Item::Row(parsed) => run.apply(*parsed, &mut errors)?,
                     Item::Problem(e) => errors.push(e.line, &e.column, &e.value, e.message),
+                    Item::More(count) => errors.more += count,
                 }
             }
             if !progress(bytes, total) {
-                // Dropping the receiver stops the reading thread.
+                // Dropping the reader stops its thread.
                 return Err(Error::Refused(t("sales_history.stopped").to_string()));
             }
         }
-        reader.join().map_err(|_| Error::Refused(t("sales_history.stopped").to_string()))??;
+        reader.finish()?;
         run.flush(&mut errors)?;
         run.write_rest(&mut errors)?;
         errors.into_result()?;
@@ -267,7 +273,10 @@ pub fn import(
     ));
     session.db.conn().set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let mut report = result?;
-    restored?;
+    // The import is in (or rehearsed): a setting that could not be put back must not make it
+    // look failed. The connection is the import's own on the screen and ends with the
+    // command on the command line.
+    drop(restored);
     report.dry_run = options.dry_run;
     report.columns = headers.iter().cloned().zip(fields).collect();
     (report.encoding, report.delimiter) = (encoding, delimiter);
@@ -362,10 +371,11 @@ struct Figures {
 }
 
 impl Figures {
+    /// Saturating: the lines' bounds keep real files far from the ends of an i64.
     fn add(&mut self, net: i64, quantity: i64, cost: i64) {
-        self.net += net;
-        self.quantity += quantity;
-        self.cost += cost;
+        self.net = self.net.saturating_add(net);
+        self.quantity = self.quantity.saturating_add(quantity);
+        self.cost = self.cost.saturating_add(cost);
     }
 }
 
@@ -574,7 +584,9 @@ impl<'a> Run<'a> {
         for (field, message) in parsed.problems {
             problem(field, message);
         }
-        let Parsed { order_date, sold_on: ship_date, quantity, figures, discount, tax_rate, cost, .. } = parsed;
+        let Parsed { order_date, sold_on: ship_date, quantity, figures, discount, tax_rate, cost, cost_unread, .. } =
+            parsed;
+        self.report.costs_unread += usize::from(cost_unread);
         let customer = self.customer(&cell, &mut problem)?;
         let product = self.product(&cell, figures.map(|f| f.0), cost, tax_rate, &mut problem)?;
         if let (Some(p), Some(q)) = (product, quantity)
@@ -1138,6 +1150,7 @@ impl<'a> Run<'a> {
                                 "sku" => Field::ProductCode,
                                 "category" => Field::Category,
                                 "sale_price" => Field::UnitPrice,
+                                "cost_price" => Field::UnitCost,
                                 "tax_rate" => Field::TaxRate,
                                 _ => Field::ProductName,
                             };

@@ -172,6 +172,16 @@ impl ImportScreen {
     }
 }
 
+/// Whether an import's error is its answer to being asked to stop (the sales-history
+/// import's own refusal, or a statement interrupted), not a failure of its own.
+fn stopped_by_esc(error: &Error) -> bool {
+    match error {
+        Error::Refused(message) => message == t("sales_history.stopped"),
+        Error::Sqlite(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted),
+        _ => false,
+    }
+}
+
 impl App {
     /// Opens the import screen, for the table of the tab the user is on.
     pub(crate) fn open_import(&mut self) {
@@ -294,7 +304,7 @@ impl App {
             Ok(done) => Finished::Imported(done),
             Err(Error::Import { errors, more }) => Finished::Refused { errors, more },
             // Stopped before the end: its transaction rolled back.
-            Err(_) if screen.stopping => Finished::Stopped,
+            Err(e) if screen.stopping && stopped_by_esc(&e) => Finished::Stopped,
             Err(e) => Finished::Failed(e.to_string()),
         });
         screen.stopping = false;

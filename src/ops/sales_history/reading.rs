@@ -3,6 +3,8 @@
 //! lines ahead of it. What the database must answer (customers, products, orders) is left
 //! to `Run::apply`.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use chrono::NaiveDate;
@@ -46,6 +48,8 @@ pub(super) struct Parsed {
     pub discount: Decimal,
     pub tax_rate: Decimal,
     pub cost: Option<Price>,
+    /// The line has a cost or profit that could not be read (or cannot be): not taken.
+    pub cost_unread: bool,
 }
 
 /// What the reading thread hands over, in file order.
@@ -53,6 +57,33 @@ pub(super) enum Item {
     Row(Box<Parsed>),
     /// A line the file's structure refuses (wrong number of cells, an open quote).
     Problem(LineError),
+    /// Structural problems past the listed ones, counted.
+    More(usize),
+}
+
+/// The reading thread: its batches, and a stop that holds when the import leaves early.
+pub(super) struct Reader {
+    pub batches: Receiver<Batch>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Result<()>>>,
+}
+
+impl Reader {
+    /// Waits for the thread at the end of the file: its error, if reading failed.
+    pub fn finish(mut self) -> Result<()> {
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(Error::Refused(t("sales_history.read_failed").to_string())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Reader {
+    /// An import that stops early (an error, Esc) stops the reading at its next line.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 /// A batch of items and how far into the file reading has come, in bytes.
@@ -165,43 +196,48 @@ impl Reading {
             }
             other => other,
         };
-        let (cost_given, profit) = (number_of(Field::UnitCost, &mut problems), number_of(Field::Profit, &mut problems));
-        let cost = match (quantity, figures) {
-            (Some(q), Some((_, amount))) if cost_given.is_some() || profit.is_some() => {
-                let cost = unit_cost(q, amount, cost_given, profit);
-                if cost.is_none() {
-                    let f = if cost_given.is_some() { Field::UnitCost } else { Field::Profit };
-                    problems.push((f, t("sales_history.bad_cost").to_string()));
-                }
-                cost
-            }
+        // The cost only prices products the import makes, so a cost or profit that cannot be
+        // read does not refuse the line: it is left out, and counted for the report.
+        let mut ignored = Vec::new();
+        let (cost_given, profit) = (number_of(Field::UnitCost, &mut ignored), number_of(Field::Profit, &mut ignored));
+        let paid = amount.or(figures.map(|f| f.1.value()));
+        let cost = match (quantity, paid) {
+            (Some(q), Some(paid)) if cost_given.is_some() || profit.is_some() => unit_cost(q, paid, cost_given, profit)
+                // Within the same bounds as the line's other figures, for the line as a whole.
+                .filter(|c| q.value().checked_mul(c.value()).is_some_and(|line| !too_large(line))),
             _ => None,
         };
-        Parsed { line, record, problems, order_date, sold_on, quantity, figures, discount, tax_rate, cost }
+        let cost_unread = !ignored.is_empty() || ((cost_given.is_some() || profit.is_some()) && cost.is_none());
+        Parsed { line, record, problems, order_date, sold_on, quantity, figures, discount, tax_rate, cost, cost_unread }
     }
 }
 
 /// Starts reading `stream` on its own thread. Batches arrive in file order; the channel
-/// closes at the end of the file (the thread's result then says whether reading failed),
-/// and dropping the receiver stops the reading.
-pub(super) fn spawn(
-    mut stream: CsvStream,
-    reading: Reading,
-) -> Result<(Receiver<Batch>, std::thread::JoinHandle<Result<()>>)> {
-    let (send, receive) = sync_channel::<Batch>(AHEAD);
-    let reader = std::thread::Builder::new()
+/// closes at the end of the file (`Reader::finish` then says whether reading failed), and
+/// dropping the reader stops the reading.
+pub(super) fn spawn(mut stream: CsvStream, reading: Reading) -> Result<Reader> {
+    let (send, batches) = sync_channel::<Batch>(AHEAD);
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    let thread = std::thread::Builder::new()
         .name("import-read".into())
-        .spawn(move || read_all(&mut stream, reading, &send))
+        .spawn(move || read_all(&mut stream, reading, &send, &stopped))
         .map_err(|source| Error::Io { path: "import thread".into(), source })?;
-    Ok((receive, reader))
+    Ok(Reader { batches, stop, thread: Some(thread) })
 }
 
-fn read_all(stream: &mut CsvStream, reading: Reading, send: &SyncSender<Batch>) -> Result<()> {
+fn read_all(stream: &mut CsvStream, reading: Reading, send: &SyncSender<Batch>, stop: &AtomicBool) -> Result<()> {
     let mut structural = Errors::default();
     let mut batch = Vec::with_capacity(BATCH);
     loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let next = stream.next_record(&mut structural)?;
         batch.extend(structural.list.drain(..).map(Item::Problem));
+        if structural.more > 0 {
+            batch.push(Item::More(std::mem::take(&mut structural.more)));
+        }
         let Some(line) = next else { break };
         batch.push(Item::Row(Box::new(reading.parse(stream.take_record(), line))));
         if batch.len() >= BATCH {

@@ -257,7 +257,7 @@ fn export_then_import_into_an_empty_shop_then_export_gives_the_same_file() {
         text.contains("US-2015-108966,2015-10-11,2015-10-18,SO-20335,Sean O'Donnell,CONSUMER,South,Fort Lauderdale,"),
         "{text}"
     );
-    assert!(text.contains(",45%,0,957.58,268.1222\r\n"), "{text}");
+    assert!(text.contains(",45%,0,957.58,268.1217\r\n"), "{text}");
     let mut empty = manager_shop();
     let report = import_text(&mut empty, &text, &options()).unwrap();
     assert_eq!((report.orders, report.lines), (3, 5));
@@ -365,4 +365,22 @@ fn numbers_that_could_be_read_two_ways_are_refused() {
     let order = crate::db::orders::order_by_number(s.db.conn(), "P-2").unwrap().unwrap();
     let lines = crate::db::orders::lines(s.db.conn(), order.id).unwrap();
     assert_eq!(lines[0].discount, Decimal::new(5, 1));
+}
+
+#[test]
+fn a_cost_that_cannot_be_read_does_not_refuse_the_line() {
+    let mut s = manager_shop();
+    let text = "Order ID,Date,Customer,Product,Qty,Amount,Profit\n\
+                C-1,2026-01-01,Ana,Pen,2,10,N/A\n\
+                C-2,2026-01-02,Ana,Ink,1,5,9\n\
+                C-3,2026-01-03,Ana,Cap,1,1,2000000000000\n\
+                C-4,2026-01-04,Ana,Mug,4,20,4\n";
+    let report = import_text(&mut s, text, &options()).unwrap();
+    assert_eq!((report.orders, report.costs_unread), (4, 3));
+    let cost = |name: &str| -> i64 {
+        s.db.conn().query_row("SELECT cost_price FROM products WHERE name = ?1", [name], |r| r.get(0)).unwrap()
+    };
+    assert_eq!((cost("Pen"), cost("Ink")), (0, 0));
+    assert_eq!(cost("Mug"), 40_000, "(20 - 4) / 4 = 4.0000");
+    assert!(report.summary().iter().any(|l| l.contains("3 lines had a cost or profit")), "{:?}", report.summary());
 }
