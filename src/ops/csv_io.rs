@@ -74,7 +74,7 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
             Ok(r) => r,
             Err(e) => {
                 let byte = e.position().map(|p| p.byte() as usize).unwrap_or(0).min(text.len());
-                let line = text.as_bytes()[..byte].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+                let line = line_ends(text.as_bytes(), 0, byte) + 1;
                 errors.push(line, "", "", tf("csv.unreadable", &[("reason", &e)]));
                 break;
             }
@@ -86,7 +86,7 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
         while text.as_bytes().get(byte).is_some_and(|b| *b == b'\n' || *b == b'\r') {
             byte += 1;
         }
-        line_at += text.as_bytes()[counted_to.min(byte)..byte].iter().filter(|b| **b == b'\n').count() as u64;
+        line_at += line_ends(text.as_bytes(), counted_to.min(byte), byte);
         counted_to = counted_to.max(byte);
         let line = line_at;
         let fields: Vec<String> = record.iter().map(|f| unneutralise(f).to_string()).collect();
@@ -134,7 +134,7 @@ pub fn describe(encoding: &str, delimiter: u8) -> Option<String> {
 /// line the first bad byte is on.
 pub(crate) fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)> {
     let refuse = |valid_up_to: usize| {
-        let line = bytes[..valid_up_to.min(bytes.len())].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let line = line_ends(bytes, 0, valid_up_to.min(bytes.len())) + 1;
         let message = t("csv.not_utf8").to_string();
         Error::Import {
             errors: vec![LineError { line, column: String::new(), value: String::new(), message }],
@@ -275,6 +275,18 @@ pub fn unneutralise(cell: &str) -> &str {
 /// The line where a quoted field opens and is never closed, if any: the csv reader would
 /// silently take the rest of the file as one field. Only a quote at the start of a field
 /// opens one; a quote inside an unquoted field (`12" pipe`) is just a character.
+/// Lines ended in `bytes[from..to]`: by an LF, or by a CR alone (old Mac files); the CR of
+/// a CRLF is not a line of its own.
+pub(crate) fn line_ends(bytes: &[u8], from: usize, to: usize) -> u64 {
+    (from..to)
+        .filter(|&i| match bytes[i] {
+            b'\n' => true,
+            b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count() as u64
+}
+
 fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
     let mut line = 1;
     let mut at_field_start = true;
@@ -288,6 +300,7 @@ fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
                 }
                 b'"' => opened_at = None,
                 b'\n' => line += 1,
+                b'\r' if bytes.peek() != Some(&b'\n') => line += 1,
                 _ => {}
             }
             continue;
@@ -295,6 +308,11 @@ fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
         match b {
             b'"' if at_field_start => opened_at = Some(line),
             b'\n' => {
+                line += 1;
+                at_field_start = true;
+                continue;
+            }
+            b'\r' if bytes.peek() != Some(&b'\n') => {
                 line += 1;
                 at_field_start = true;
                 continue;
@@ -504,6 +522,11 @@ mod tests {
     #[test]
     fn structural_errors_name_the_line() {
         let errors = err_lines(read_table(b"code,name\nC1,Ana\nC2,Bo,extra\n"));
+        assert_eq!(errors[0].line, 3);
+        // Old Mac files end lines with CR alone: counted as the streaming reader counts them.
+        let errors = err_lines(read_table(b"code,name\rC1,Ana\r\rC2,Bo,extra\r"));
+        assert_eq!(errors[0].line, 4);
+        let errors = err_lines(read_table(b"code,name\r\nC1,Ana\r\nC2,Bo,extra\r\n"));
         assert_eq!(errors[0].line, 3);
         let errors = err_lines(read_table(b"code,name\nC1,Ana\n\xff\xfe,x\n"));
         assert_eq!(errors[0].line, 3);

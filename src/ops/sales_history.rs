@@ -224,7 +224,7 @@ pub fn import(
         Some(columns) if columns.len() == headers.len() => check_columns(&headers, columns.clone())?,
         _ => map_columns(&headers, &options.map)?,
     };
-    let (found_order, discounts) = conventions(input, &fields, options.day_order.is_none())?;
+    let (found_order, discounts) = conventions(input, &fields, options.day_order.is_none(), progress)?;
     let day_order = options.day_order.or(found_order);
     let today = session.clock.today();
     let total = input.len();
@@ -287,7 +287,14 @@ pub fn import(
 /// - the day order of `03/04/2026` dates (when `dates` is asked for): read until a date
 ///   tells (`28/11/2016`); `None` when dates need no order (year first, dotted) or none tells;
 /// - whether plain discounts are fractions or percents, from the first `DISCOUNT_LOOK` rows.
-fn conventions(input: &Input, fields: &[Option<Field>], dates: bool) -> Result<(Option<DayOrder>, DiscountStyle)> {
+///
+/// A file of dates that never tell is read whole: `progress` (kept at 0) can stop it.
+fn conventions(
+    input: &Input,
+    fields: &[Option<Field>],
+    dates: bool,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<(Option<DayOrder>, DiscountStyle)> {
     let column_of = |wanted: &[Field]| -> Vec<usize> {
         fields.iter().enumerate().filter(|(_, f)| f.is_some_and(|f| wanted.contains(&f))).map(|(i, _)| i).collect()
     };
@@ -302,6 +309,9 @@ fn conventions(input: &Input, fields: &[Option<Field>], dates: bool) -> Result<(
         && stream.next_record(&mut ignored)?.is_some()
     {
         rows += 1;
+        if rows % 16_384 == 0 && !progress(0, input.len()) {
+            return Err(Error::Refused(t("sales_history.stopped").to_string()));
+        }
         if let Some(c) = discount_column.filter(|_| rows <= DISCOUNT_LOOK) {
             discounts.push(stream.cell(c).to_string());
         }
