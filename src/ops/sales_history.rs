@@ -309,7 +309,7 @@ fn conventions(
         && stream.next_record(&mut ignored)?.is_some()
     {
         rows += 1;
-        if rows % 16_384 == 0 && !progress(0, input.len()) {
+        if rows.is_multiple_of(16_384) && !progress(0, input.len()) {
             return Err(Error::Refused(t("sales_history.stopped").to_string()));
         }
         if let Some(c) = discount_column.filter(|_| rows <= DISCOUNT_LOOK) {
