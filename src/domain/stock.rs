@@ -70,6 +70,8 @@ pub struct ProductData {
 }
 
 pub const MAX_BARCODES: usize = 10;
+/// A product name's most characters.
+pub const PRODUCT_NAME_MAX: usize = 120;
 
 fn code(text: &str, max: usize) -> Result<String, Problem> {
     check_text(text, true, max, false).and_then(|c| if valid_code(&c) { Ok(c) } else { Err(Problem::InvalidCode) })
@@ -163,7 +165,7 @@ pub fn validate_product(input: &ProductInput) -> Result<ProductData, Vec<FieldEr
     let unit = check.take("unit", check_text(&input.unit, false, 16, false));
     let data = ProductData {
         sku: check.take("sku", code(&input.sku, 32)),
-        name: check.take("name", check_text(&input.name, true, 120, false)),
+        name: check.take("name", check_text(&input.name, true, PRODUCT_NAME_MAX, false)),
         category: check.take("category", normalise_category(&input.category)),
         unit: if unit.is_empty() { "pcs".to_string() } else { unit },
         sale_price: check.take("sale_price", price(&input.sale_price)),

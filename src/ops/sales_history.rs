@@ -25,6 +25,7 @@ use crate::domain::fields::Problem;
 use crate::domain::history::{DayOrder, DiscountStyle, Field, day_order_matters, parse_day};
 use crate::domain::money::{Money, Price, Quantity};
 use crate::domain::order::totals;
+use crate::domain::stock::PRODUCT_NAME_MAX;
 use crate::domain::user::Role;
 use crate::error::{Error, Result, describe_problem};
 use crate::i18n::{t, tf};
@@ -1282,9 +1283,6 @@ pub fn export(session: &Session, out: impl std::io::Write) -> Result<usize> {
     writer.finish()?;
     Ok(n)
 }
-
-/// A product name's most characters (`domain::stock`).
-const PRODUCT_NAME_MAX: usize = 120;
 
 fn basis_points(percent: Decimal) -> i64 {
     use rust_decimal::prelude::ToPrimitive;
