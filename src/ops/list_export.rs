@@ -16,19 +16,22 @@ use crate::error::Result;
 /// Rows read per window while collecting a list's records.
 const PAGE: usize = 2_000;
 
-/// Every id of a keyset-paged list: windows read one after the other from the start.
-fn all_ids<R>(
-    mut window: impl FnMut(&Anchor) -> Result<Vec<R>>,
-    id_and_key: impl Fn(&R) -> (i64, Key),
+/// Every id of a keyset-paged list: windows read one after the other from `start`, each
+/// after the last row of the one before (`after`).
+fn all_ids<R, A>(
+    start: A,
+    mut window: impl FnMut(&A) -> Result<Vec<R>>,
+    after: impl Fn(&R) -> A,
+    id: impl Fn(&R) -> i64,
 ) -> Result<HashSet<i64>> {
     let mut ids = HashSet::new();
-    let mut anchor = Anchor::Start;
+    let mut anchor = start;
     loop {
         let rows = window(&anchor)?;
         let Some(last) = rows.last() else { break };
-        anchor = Anchor::After(id_and_key(last).1);
+        anchor = after(last);
         let full = rows.len() == PAGE;
-        ids.extend(rows.iter().map(|r| id_and_key(r).0));
+        ids.extend(rows.iter().map(&id));
         if !full {
             break;
         }
@@ -38,30 +41,31 @@ fn all_ids<R>(
 
 /// The customers of the list as filtered and sorted, saved as `customers-DATE.csv`.
 pub fn customers(session: &Session, query: &ListQuery, folder: &Path) -> Result<(PathBuf, usize)> {
-    let mut ids = HashSet::new();
-    let mut anchor = CustomerAnchor::Start;
-    loop {
-        let rows = super::customers::window(session, query, &anchor, PAGE)?;
-        let Some(last) = rows.last() else { break };
-        anchor = CustomerAnchor::After(last.key.clone());
-        let full = rows.len() == PAGE;
-        ids.extend(rows.iter().map(|r| r.id.0));
-        if !full {
-            break;
-        }
-    }
+    let ids = all_ids(
+        CustomerAnchor::Start,
+        |a| super::customers::window(session, query, a, PAGE),
+        |r| CustomerAnchor::After(r.key.clone()),
+        |r| r.id.0,
+    )?;
     save(session, folder, "customers", |s, out| super::customers::export_some(s, &|id| ids.contains(&id), out))
 }
 
 pub fn products(session: &Session, query: &ProductQuery, folder: &Path) -> Result<(PathBuf, usize)> {
-    let ids = all_ids(|a| super::stock::product_window(session, query, a, PAGE), |r| (r.id, r.key.clone()))?;
+    let ids = all_ids(
+        Anchor::Start,
+        |a| super::stock::product_window(session, query, a, PAGE),
+        |r| Anchor::After(r.key.clone()),
+        |r| r.id,
+    )?;
     save(session, folder, "products", |s, out| super::stock_csv::export_products_some(s, &|id| ids.contains(&id), out))
 }
 
 pub fn orders(session: &Session, query: &OrderQuery, folder: &Path) -> Result<(PathBuf, usize)> {
     let ids = all_ids(
+        Anchor::Start,
         |a| super::orders::window(session, query, a, PAGE),
-        |r| (r.id, Key { value: r.order_date.clone(), id: r.id }),
+        |r| Anchor::After(Key { value: r.order_date.clone(), id: r.id }),
+        |r| r.id,
     )?;
     save(session, folder, "orders", |s, out| super::order_csv::export_some(s, &|id| ids.contains(&id), out))
 }
@@ -70,8 +74,10 @@ pub fn orders(session: &Session, query: &OrderQuery, folder: &Path) -> Result<(P
 /// and are left out), one line per row.
 pub fn invoices(session: &Session, view: InvoiceView, folder: &Path) -> Result<(PathBuf, usize)> {
     let ids = all_ids(
+        Anchor::Start,
         |a| super::invoices::window(session, view, a, PAGE),
-        |r| (r.id, Key { value: String::new(), id: r.id }),
+        |r| Anchor::After(Key { value: String::new(), id: r.id }),
+        |r| r.id,
     )?;
     save(session, folder, "invoices", |s, out| {
         super::invoice_csv::export_invoices_some(s, &|id| ids.contains(&id), out)
