@@ -188,8 +188,7 @@ impl App {
         let table = match self.tab {
             super::app::Tab::Customers => Table::Customers,
             super::app::Tab::Stock => Table::Products,
-            super::app::Tab::Orders | super::app::Tab::Reports => Table::SalesHistory,
-            super::app::Tab::Invoices => Table::SalesHistory,
+            super::app::Tab::Orders | super::app::Tab::Invoices | super::app::Tab::Reports => Table::SalesHistory,
         };
         self.import = Some(ImportScreen::new(&self.export_folder, table));
     }
