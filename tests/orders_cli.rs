@@ -131,7 +131,29 @@ fn a_bad_orders_file_is_refused_whole_naming_line_and_column() {
     let shipped = dir.path().join("shipped.csv");
     std::fs::write(&shipped, "number,customer,status,sku,quantity\nSO-000009,C000001,shipped,BOLT-8,1\n").unwrap();
     let err = fails(&db, &["import", "orders", shipped.to_str().unwrap()]);
-    assert!(err.contains("only drafts and confirmed"), "{err}");
+    assert!(err.contains("line 2, column status: 'shipped' SO-000009 is shipped but its shipped quantities"), "{err}");
+    // Orders further on are history: shipped as the file says, no stock moved; a partly
+    // shipped one reserves the rest like any open order, and the whole checks clean.
+    let stock_before = run(&db, &["export", "stock"]);
+    std::fs::write(
+        &shipped,
+        "number,customer,status,sku,quantity,shipped
+         SO-000009,C000001,closed,BOLT-8,1,1
+         SO-000008,C000001,partly_shipped,BOLT-8,3,2
+         SO-000008,C000001,partly_shipped,TEA-G,1,0
+",
+    )
+    .unwrap();
+    run(&db, &["import", "orders", shipped.to_str().unwrap()]);
+    let orders = run(&db, &["export", "orders"]);
+    assert!(orders.contains("SO-000009,C000001,closed,"), "{orders}");
+    assert!(orders.contains(",2,BOLT-8,3.000,") || orders.contains(",1,BOLT-8,3.000,"), "{orders}");
+    let show = run(&db, &["order", "show", "SO-000008"]);
+    assert!(show.contains("SH-"), "the rest is reserved on a shipment to pick:\n{show}");
+    assert_eq!(run(&db, &["export", "stock"]), stock_before, "no stock moved");
+    run(&db, &["check"]);
+    let again = run(&db, &["import", "orders", shipped.to_str().unwrap()]);
+    assert!(again.contains('2'), "both unchanged the second time: {again}");
 }
 
 #[test]

@@ -693,17 +693,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Check) => {
-            let mut problems = session.db.integrity_problems()?;
-            problems.extend(crate::db::customers::count_problems(session.db.conn())?);
-            problems.extend(crate::db::pipeline::total_problems(session.db.conn())?);
-            problems.extend(ops::ledger::check(&session)?);
-            problems.extend(ops::orders::check_all(&session)?);
-            problems.extend(ops::invoices::check(&session)?);
-            problems.extend(ops::payments::check(&session)?);
-            problems.extend(ops::credit_notes::check(&session)?);
-            problems.extend(ops::sales::check(&session)?);
-            problems.extend(ops::finance_reports::check(&session)?);
-            problems.extend(crate::db::products::count_problems(session.db.conn())?);
+            let problems = ops::integrity::problems(&session)?;
             if problems.is_empty() {
                 println!("{}", tf("cli.check_ok", &[("path", &path.display())]));
                 Ok(())

@@ -246,6 +246,17 @@ pub fn set_status(
     Ok(version + 1)
 }
 
+/// What has shipped of a line, as an imported order says (no stock moves with it: the
+/// goods left before the shop used shopdesk).
+pub fn set_imported_shipped(conn: &Connection, order_id: i64, line: i64, shipped: Quantity) -> Result<()> {
+    conn.prepare_cached("UPDATE order_lines SET shipped = ?3 WHERE order_id = ?1 AND line = ?2")?.execute((
+        order_id,
+        line,
+        minor(shipped.to_minor())?,
+    ))?;
+    Ok(())
+}
+
 /// Stores the totals computed from the lines, and whether any line waits for stock.
 pub fn set_totals(conn: &Connection, id: i64, net: Money, tax: Money, gross: Money) -> Result<()> {
     conn.prepare_cached("UPDATE orders SET net = ?2, tax = ?3, gross = ?4 WHERE id = ?1")?.execute((

@@ -134,6 +134,23 @@ impl OrderStatus {
         }
     }
 
+    /// Whether lines with these ordered and shipped quantities can stand at this status:
+    /// what an imported order says of itself must be something the shop could have done.
+    /// Nothing has shipped before confirming or of a cancelled order; a partly shipped
+    /// order has shipped some but not all; shipped, delivered and closed ones all of it.
+    pub fn fits_shipped(self, lines: &[(Quantity, Quantity)]) -> bool {
+        use OrderStatus::*;
+        let complete = lines.iter().all(|(ordered, shipped)| shipped >= ordered);
+        let any = lines.iter().any(|(_, shipped)| !shipped.is_zero());
+        let over = lines.iter().any(|(ordered, shipped)| shipped > ordered);
+        !over
+            && match self {
+                Draft | AwaitingApproval | Confirmed | Cancelled => !any,
+                PartlyShipped => any && !complete,
+                Shipped | Delivered | Closed => complete,
+            }
+    }
+
     /// The status after shipping or delivering, from each line's ordered and shipped
     /// quantities and whether every shipment that left has been delivered.
     pub fn after_shipping(lines: &[(Quantity, Quantity)], all_delivered: bool) -> OrderStatus {
@@ -320,6 +337,26 @@ mod tests {
         assert_eq!(OrderStatus::after_shipping(&[(q("5"), q("5"))], false), OrderStatus::Shipped);
         assert_eq!(OrderStatus::after_shipping(&[(q("5"), q("5"))], true), OrderStatus::Delivered);
         assert_eq!(OrderStatus::after_shipping(&[(q("5"), q("0"))], true), OrderStatus::Confirmed);
+    }
+
+    #[test]
+    fn what_an_imported_order_may_say_it_shipped() {
+        use OrderStatus::*;
+        let none = [(q("5"), q("0")), (q("1"), q("0"))];
+        let some = [(q("5"), q("3")), (q("1"), q("1"))];
+        let all = [(q("5"), q("5")), (q("1"), q("1"))];
+        let over = [(q("5"), q("6"))];
+        for status in [Draft, AwaitingApproval, Confirmed, Cancelled] {
+            assert!(status.fits_shipped(&none), "{status:?}");
+            assert!(!status.fits_shipped(&some), "{status:?}");
+        }
+        assert!(PartlyShipped.fits_shipped(&some));
+        assert!(!PartlyShipped.fits_shipped(&none) && !PartlyShipped.fits_shipped(&all));
+        for status in [Shipped, Delivered, Closed] {
+            assert!(status.fits_shipped(&all), "{status:?}");
+            assert!(!status.fits_shipped(&some), "{status:?}");
+            assert!(!status.fits_shipped(&over), "more than ordered never fits");
+        }
     }
 
     #[test]

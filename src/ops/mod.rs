@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod finance_reports;
 pub mod forecast;
+pub mod integrity;
 pub mod invoice_csv;
 pub mod invoice_docs;
 pub mod invoices;

@@ -1,6 +1,7 @@
 //! Orders in and out as CSV, one row per order line. Import creates drafts or confirmed
-//! orders (confirming reserves stock and asks for approval as the entry screen does);
-//! an order already in the file's database must be exactly as stored.
+//! orders (confirming reserves stock and asks for approval as the entry screen does), and
+//! orders further on as history: their shipped quantities as the file says, with no stock
+//! moved. An order already in the file's database must be exactly as stored.
 
 use std::io::Write;
 
@@ -188,15 +189,15 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                     }
                 },
             };
-            let line = DraftLine {
-                line: number_in_file,
-                product,
-                quantity,
-                unit_price,
-                discount,
-                tax_rate,
-                shipped: Quantity::ZERO,
+            // What shipped is history the order's status must agree with (checked below).
+            let shipped = match cell("shipped") {
+                "" => Quantity::ZERO,
+                text => crate::domain::stock::stock_quantity(text).unwrap_or_else(|p| {
+                    errors.push(record.line, "shipped", text, describe_problem(&p));
+                    Quantity::ZERO
+                }),
             };
+            let line = DraftLine { line: number_in_file, product, quantity, unit_price, discount, tax_rate, shipped };
             let amount_given = cell("amount");
             if !amount_given.is_empty() && Money::parse(amount_given).ok() != Some(line.amount()) {
                 let text = tf("order.import_amount", &[("amount", &line.amount())]);
@@ -261,6 +262,14 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 }
             }
         }
+        for o in &orders {
+            let lines: Vec<(Quantity, Quantity)> = o.draft.lines.iter().map(|l| (l.quantity, l.shipped)).collect();
+            if !o.status.fits_shipped(&lines) {
+                let status = super::orders::status_label(o.status);
+                let text = tf("order.import_shipped", &[("number", &o.number), ("status", &status)]);
+                errors.push(o.line, "status", o.status.as_str(), text);
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::Import { errors: errors.list, more: errors.more });
         }
@@ -274,17 +283,23 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 }
                 continue;
             }
-            if !matches!(o.status, OrderStatus::Draft | OrderStatus::Confirmed) {
-                let text = tf("order.import_status", &[("number", &o.number)]);
-                errors.push(o.line, "status", o.status.as_str(), text);
-                continue;
-            }
-            let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| {
-                if o.status == OrderStatus::Confirmed {
+            let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| match o.status {
+                OrderStatus::Draft => Ok(()),
+                OrderStatus::Confirmed => {
                     let version = repo::order(tx, id)?.map(|s| s.version).unwrap_or_default();
-                    super::orders::confirm_in(tx, ctx, id, version)?;
+                    super::orders::confirm_in(tx, ctx, id, version).map(|_| ())
                 }
-                Ok(())
+                // Past confirmed, the order is history as the file tells it.
+                status => {
+                    let shipped: Vec<(i64, Quantity)> = o
+                        .draft
+                        .lines
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| (l.line.unwrap_or(i as i64 + 1), l.shipped))
+                        .collect();
+                    super::orders::import_state_in(tx, ctx, id, status, &shipped)
+                }
             });
             match saved {
                 Ok(()) => {}
@@ -335,6 +350,7 @@ fn same_as_stored(tx: &rusqlite::Connection, stored: &repo::Order, o: &Imported)
                 && s.unit_price == d.unit_price
                 && s.discount == d.discount.normalize()
                 && s.tax_rate == d.tax_rate.normalize()
+                && s.shipped == d.shipped
         });
     Ok(header_same && lines_same)
 }

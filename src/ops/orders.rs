@@ -465,6 +465,30 @@ pub(crate) fn save_in(
     Ok(id)
 }
 
+/// Puts an order just saved from a file where the file says it stands, past confirmed.
+/// What shipped is history: no stock moves, as for imported purchase orders (the stock
+/// file gives today's levels). A partly shipped order reserves what is still to ship, as
+/// any open order does; the others hold nothing. `shipped` is (line, quantity).
+pub(crate) fn import_state_in(
+    tx: &Connection,
+    ctx: &WriteCtx<'_>,
+    id: i64,
+    status: OrderStatus,
+    shipped: &[(i64, Quantity)],
+) -> Result<()> {
+    for (line, quantity) in shipped.iter().filter(|(_, q)| !q.is_zero()) {
+        repo::set_imported_shipped(tx, id, *line, *quantity)?;
+    }
+    let order = get_in(tx, id)?;
+    if status == OrderStatus::PartlyShipped {
+        repo::set_status(tx, id, order.version, OrderStatus::Confirmed, "", &ctx.now)?;
+        allocate_in(tx, ctx, &get_in(tx, id)?)?;
+    }
+    repo::set_status(tx, id, get_in(tx, id)?.version, status, "", &ctx.now)?;
+    repo::refresh_backorder(tx, id)?;
+    event(tx, ctx, id, Step::Edit, &msg("order.ev_imported_as", &[("status", &status_label(status))]))
+}
+
 /// Applies the typed lines to a confirmed order: quantities not below what shipped, lines
 /// removed only when nothing of them left, price changes only by a manager; shipments
 /// holding more than a line now needs give the rest back. Each change goes on the timeline.

@@ -154,6 +154,7 @@ mod tests {
             Table::ReorderPoints,
             Table::Stock,
             Table::Targets,
+            Table::Orders,
         ];
         for table in order {
             let first = export(&demo, table);
@@ -163,5 +164,6 @@ mod tests {
             let again = table.import(&mut empty, first.as_bytes(), false, "demo.csv").unwrap();
             assert_eq!((again.created, again.updated), (0, 0), "{}: a second import changes nothing", table.name());
         }
+        assert_eq!(crate::ops::integrity::problems(&empty).unwrap(), Vec::<String>::new(), "the copy checks clean");
     }
 }
