@@ -142,15 +142,43 @@ pub fn insert_line(conn: &Connection, invoice_id: i64, l: &InvoiceLine) -> Resul
     Ok(())
 }
 
-/// A draft credit note for an issued invoice.
-pub fn insert_credit_draft(conn: &Connection, credited: &Invoice, reason: &str, at: &str, by: &str) -> Result<i64> {
+/// A draft credit note for an issued invoice, in `series` (`CN`; an imported one may be
+/// history).
+pub fn insert_credit_draft(
+    conn: &Connection,
+    series: &str,
+    credited: &Invoice,
+    reason: &str,
+    at: &str,
+    by: &str,
+) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO invoices (series, status, kind, credits_id, reason, customer_id, prices_include_tax, created_at,
                                created_by)
-         VALUES ('CN', 'draft', 'credit_note', ?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES (?1, 'draft', 'credit_note', ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute((credited.id, reason, credited.customer_id, credited.prices_include_tax, at, by))?;
+    .execute((series, credited.id, reason, credited.customer_id, credited.prices_include_tax, at, by))?;
     Ok(conn.last_insert_rowid())
+}
+
+/// How many documents of `series` were issued in `year`: numbered without gaps, the
+/// sequence the last of them has.
+pub fn issued_in_year(conn: &Connection, series: &str, year: i32) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM invoices WHERE status = 'issued' AND series = ?1 AND substr(issue_date, 1, 4) = ?2",
+        )?
+        .query_row((series, format!("{year:04}")), |r| r.get(0))?)
+}
+
+/// Moves a series' counter on to (`year`, `next`) unless it is there or further already:
+/// after documents of the series were imported with their numbers.
+pub fn raise_series(conn: &Connection, series: &str, year: i32, next: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE invoice_series SET year = ?2, next = ?3 WHERE code = ?1 AND (year < ?2 OR (year = ?2 AND next < ?3))",
+    )?
+    .execute((series, year, next))?;
+    Ok(())
 }
 
 /// How much of each line of invoice `id` its credit notes (drafts included) take back.
@@ -627,17 +655,41 @@ pub struct PaymentRecord {
     pub allocations: Vec<(String, Money)>,
 }
 
+/// The payment numbered `number` (exactly), as exported.
+pub fn payment_by_number(conn: &Connection, number: &str) -> Result<Option<PaymentRecord>> {
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT id FROM payments WHERE number = ?1")?
+        .query_row([number], |r| r.get(0))
+        .optional()?;
+    let Some(id) = id else { return Ok(None) };
+    let mut found = None;
+    for_each_payment_where(conn, "WHERE p.id = ?1", [id], |p| {
+        found = Some(p);
+        Ok(())
+    })?;
+    Ok(found)
+}
+
 /// Every payment (refunds are negative), oldest first, with its allocations.
-pub fn for_each_payment(conn: &Connection, mut each: impl FnMut(PaymentRecord) -> Result<()>) -> Result<()> {
+pub fn for_each_payment(conn: &Connection, each: impl FnMut(PaymentRecord) -> Result<()>) -> Result<()> {
+    for_each_payment_where(conn, "", [], each)
+}
+
+fn for_each_payment_where<P: rusqlite::Params>(
+    conn: &Connection,
+    filter: &str,
+    params: P,
+    mut each: impl FnMut(PaymentRecord) -> Result<()>,
+) -> Result<()> {
     let mut allocations = conn.prepare_cached(
         "SELECT coalesce(i.number, ''), a.amount FROM payment_allocations a
          JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = ?1 ORDER BY a.id",
     )?;
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT p.id, p.number, p.received_on, c.code, p.method, p.amount, p.reference
-         FROM payments p JOIN customers c ON c.id = p.customer_id ORDER BY p.id",
-    )?;
-    let mut rows = stmt.query([])?;
+         FROM payments p JOIN customers c ON c.id = p.customer_id {filter} ORDER BY p.id"
+    ))?;
+    let mut rows = stmt.query(params)?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let allocated = allocations

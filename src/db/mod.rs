@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/010_sales_detail.sql"),
     include_str!("migrations/011_finance_daily.sql"),
     include_str!("migrations/012_sales_history.sql"),
+    include_str!("migrations/013_invoice_history.sql"),
 ];
 
 /// The schema version this build writes.

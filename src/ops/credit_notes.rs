@@ -68,7 +68,7 @@ fn draft_in(
             return Err(Error::Refused(tf("credit.no_line", &[("number", &number), ("line", line)])));
         }
     }
-    let id = repo::insert_credit_draft(tx, &invoice, reason, &ctx.now, &ctx.operator.name)?;
+    let id = repo::insert_credit_draft(tx, "CN", &invoice, reason, &ctx.now, &ctx.operator.name)?;
     let mut n = 0;
     for l in &lines {
         let (already, already_amount) =

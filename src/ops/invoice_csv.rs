@@ -1,7 +1,6 @@
 //! Issued invoices, credit notes and payments as CSV, for the bookkeeper's own software and
-//! for a shop leaving with its data. Export only so far: an issued invoice is a legal
-//! document with its number and place in the hash chain, and bringing one in from a file
-//! needs its own path (history that keeps its numbers), not the import of drafts.
+//! for a shop leaving with its data. Bringing them in is history that keeps its numbers:
+//! `invoice_import` and `payment_import`.
 
 use std::io::Write;
 
@@ -37,6 +36,10 @@ pub const INVOICE_COLUMNS: &[&str] = &[
     "discount",
     "tax_rate",
     "amount",
+    // Which line of the order it bills, and which line of the credited invoice a credit
+    // note's line takes back: what an import needs to tie the copy together again.
+    "order_line",
+    "credits_line",
 ];
 
 /// One row per allocation of a payment (a payment not put against any invoice, held as
@@ -96,6 +99,8 @@ pub fn export_invoices_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: 
                 line.discount.normalize().to_string(),
                 line.tax_rate.normalize().to_string(),
                 line.amount.to_string(),
+                line.order_line.map(|n| n.to_string()).unwrap_or_default(),
+                line.credits_line.map(|n| n.to_string()).unwrap_or_default(),
             ];
             writer.row(head.iter().chain(cells.iter()).map(String::as_str))?;
             n += 1;

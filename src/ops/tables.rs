@@ -59,7 +59,7 @@ impl Table {
 
     /// Tables a file can be imported into, in the order an empty shop takes them.
     pub fn importable() -> Vec<Table> {
-        Table::iter().filter(|t| !matches!(t, Table::Moves | Table::Invoices | Table::Payments)).collect()
+        Table::iter().filter(|t| *t != Table::Moves).collect()
     }
 
     pub fn export(self, session: &Session, out: &mut dyn Write) -> Result<usize> {
@@ -107,9 +107,8 @@ impl Table {
             Table::Targets => targets::import(session, bytes, dry_run),
             Table::SalesHistory => Err(crate::error::Error::BadArgument(t("cli.history_streams").to_string())),
             Table::Moves => Err(crate::error::Error::BadArgument(t("cli.moves_export_only").to_string())),
-            Table::Invoices | Table::Payments => {
-                Err(crate::error::Error::BadArgument(t("cli.documents_export_only").to_string()))
-            }
+            Table::Invoices => invoice_import::import(session, bytes, dry_run),
+            Table::Payments => payment_import::import(session, bytes, dry_run),
         }
     }
 }
@@ -155,6 +154,8 @@ mod tests {
             Table::Stock,
             Table::Targets,
             Table::Orders,
+            Table::Invoices,
+            Table::Payments,
         ];
         for table in order {
             let first = export(&demo, table);

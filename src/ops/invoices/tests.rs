@@ -279,3 +279,29 @@ fn a_line_credited_in_parts_never_credits_a_cent_more_than_it_invoiced() {
     let dup = crate::ops::credit_notes::draft(&mut s, &number, &[(1, q("1")), (1, q("1"))], "twice").unwrap_err();
     assert!(dup.to_string().contains("once"), "{dup}");
 }
+
+#[test]
+fn credit_notes_hashed_by_row_id_before_still_check_and_tampering_still_shows() {
+    let (mut s, number) = shipped_order();
+    let shipped = draft_from_orders(&mut s, std::slice::from_ref(&number), Basis::Shipped).unwrap();
+    let first = issue(&mut s, shipped.invoice.id, shipped.invoice.version).unwrap().invoice;
+    let rest = draft_from_orders(&mut s, &[number], Basis::Ordered).unwrap();
+    issue(&mut s, rest.invoice.id, rest.invoice.version).unwrap();
+    let credited = first.number.clone().unwrap();
+    let note = crate::ops::credit_notes::draft(&mut s, &credited, &[(1, q("1"))], "one broken").unwrap();
+    let note = crate::ops::credit_notes::issue(&mut s, note.invoice.id, note.invoice.version, None).unwrap();
+    assert!(check(&s).unwrap().is_empty(), "{:?}", check(&s).unwrap());
+    // A credit note issued by an earlier shopdesk named the invoice by its row id.
+    let conn = s.db.conn();
+    conn.execute_batch("DROP TRIGGER invoices_issued_fixed").unwrap();
+    let stored = repo::invoice(conn, note.invoice.id).unwrap().unwrap();
+    let (lines, taxes) = (repo::lines(conn, stored.id).unwrap(), repo::taxes(conn, stored.id).unwrap());
+    let by_id = chain_hash(&stored.prev_hash, &canonical(&stored, &lines, &taxes, None));
+    assert_ne!(by_id, stored.hash, "the two forms differ");
+    conn.execute("UPDATE invoices SET hash = ?1 WHERE id = ?2", (&by_id, stored.id)).unwrap();
+    assert!(check(&s).unwrap().is_empty(), "{:?}", check(&s).unwrap());
+    // Pointing it at the other invoice breaks either form.
+    conn.execute("UPDATE invoices SET credits_id = ?1 WHERE id = ?2", (rest.invoice.id, stored.id)).unwrap();
+    let found = check(&s).unwrap();
+    assert!(found.iter().any(|p| p.contains("CN-2026-000001")), "{found:?}");
+}

@@ -1,0 +1,311 @@
+//! Issued invoices and credit notes brought in from a file as history, keeping their
+//! numbers: a shop moving from another system (or from another shopdesk) keeps what it
+//! billed, what is owed on it and its sales figures.
+//!
+//! Each document is issued into this shop's hash chain as the file gives it, in the
+//! file's order. A number of this shop's own pattern continues its series without a gap
+//! (so `check` still finds every series whole); any other number goes into the history
+//! series, outside the gap-free check. Nothing moves stock: the goods went before.
+//! The file's `hash` is not read: the chain is rebuilt here, and a whole export imported
+//! into an empty shop gets the same hashes back (comparing the two exports shows it).
+
+mod documents;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::csv_io::{self, Errors, Record};
+use super::customers::ImportReport;
+use super::invoice_csv::INVOICE_COLUMNS;
+use super::{Session, WriteCtx};
+use crate::db::products::{self, Product};
+use crate::domain::customer::Customer;
+use crate::domain::fields::{Problem, parse_date, percent};
+use crate::domain::money::{Money, Price, Quantity};
+use crate::error::{Error, Result, describe_problem};
+use crate::i18n::tf;
+
+/// The columns that belong to the document rather than to a line: every line repeats them.
+const HEADER_COLUMNS: &[&str] = &[
+    "kind",
+    "issue_date",
+    "due_date",
+    "customer",
+    "customer_name",
+    "customer_address",
+    "customer_tax_id",
+    "prices_include_tax",
+    "credits",
+    "reason",
+    "net",
+    "tax",
+    "gross",
+];
+
+/// One document as the file gives it.
+struct Doc {
+    /// The file line it starts on.
+    row: u64,
+    number: String,
+    credit_note: bool,
+    header: Vec<String>,
+    customer: Customer,
+    issue_date: NaiveDate,
+    due_date: Option<NaiveDate>,
+    prices_include_tax: Option<bool>,
+    /// The printed customer: None where the file has no such column (the customer's own
+    /// data is printed then, as issuing does).
+    printed: [Option<String>; 3],
+    credits: String,
+    reason: String,
+    /// net, tax, gross as the file gives them, to be checked against the lines.
+    totals: [Option<Money>; 3],
+    lines: Vec<Line>,
+}
+
+/// One line as the file gives it; what is empty is taken from the order line it bills,
+/// the invoice line it credits or the product.
+struct Line {
+    row: u64,
+    line: i64,
+    order: String,
+    order_line: Option<i64>,
+    credits_line: Option<i64>,
+    product: Option<Product>,
+    sku: String,
+    name: String,
+    unit: String,
+    quantity: Quantity,
+    unit_price: Option<Price>,
+    discount: Option<Decimal>,
+    tax_rate: Option<Decimal>,
+    amount: Option<Money>,
+}
+
+/// Imports issued invoices and credit notes as history; see the module's notes. A
+/// document already in the shop must be as issued (importing the same file twice changes
+/// nothing); anything else is refused naming its line.
+pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    let table = csv_io::read_table(bytes)?;
+    let required = ["number", "issue_date", "customer", "quantity"];
+    let positions = csv_io::map_header(&table.headers, INVOICE_COLUMNS, &required)?;
+    let today = session.clock.today();
+    let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
+        let mut errors = Errors::default();
+        let docs = read_documents(tx, &table.records, &positions, &mut errors)?;
+        if !errors.is_empty() {
+            return Err(Error::Import { errors: errors.list, more: errors.more });
+        }
+        let mut report = ImportReport { dry_run, ..Default::default() };
+        let mut numbering = documents::Numbering::new(tx)?;
+        for doc in &docs {
+            match documents::bring_in(tx, ctx, doc, &mut numbering, today, &mut errors)? {
+                documents::Outcome::Created => report.created += 1,
+                documents::Outcome::Unchanged => report.unchanged += 1,
+                documents::Outcome::Refused => {}
+            }
+        }
+        numbering.store(tx)?;
+        csv_io::finish_import(tx, ctx, errors, report, "invoice")
+    };
+    session.write_or_rehearse(dry_run, work)
+}
+
+/// Reads every row, naming each cell that does not read, and gathers the rows into
+/// documents by number (in the order each first appears).
+fn read_documents(
+    tx: &rusqlite::Connection,
+    records: &[Record],
+    positions: &[Option<usize>],
+    errors: &mut Errors,
+) -> Result<Vec<Doc>> {
+    let has = |column: &str| INVOICE_COLUMNS.iter().position(|k| *k == column).is_some_and(|i| positions[i].is_some());
+    let mut docs: Vec<Doc> = Vec::new();
+    let mut customers: HashMap<String, Option<Customer>> = HashMap::new();
+    for record in records {
+        let cell = |c: &str| cell_of(record, positions, c);
+        let mut problem =
+            |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
+        let number = cell("number").to_string();
+        if let Err(p) = crate::domain::fields::check_text(&number, true, 40, false) {
+            problem("number", p);
+        }
+        let credit_note = match cell("kind") {
+            "" | "invoice" => false,
+            "credit_note" => true,
+            _ => {
+                problem("kind", Problem::NotOneOf { allowed: vec!["invoice", "credit_note"] });
+                false
+            }
+        };
+        let code = cell("customer").to_string();
+        let customer = match customers.get(&code) {
+            Some(found) => found.clone(),
+            None => {
+                let found = crate::db::customers::find_by_code(tx, &code)?;
+                customers.insert(code.clone(), found.clone());
+                found
+            }
+        };
+        if customer.is_none() {
+            problem("customer", Problem::UnknownCustomer);
+        }
+        let date = |column: &str, problem: &mut dyn FnMut(&str, Problem)| match parse_date(cell(column)) {
+            Ok(d) => d,
+            Err(p) => {
+                problem(column, p);
+                None
+            }
+        };
+        let issue_date = date("issue_date", &mut problem);
+        if issue_date.is_none() && cell("issue_date").is_empty() {
+            problem("issue_date", Problem::Required);
+        }
+        let due_date = date("due_date", &mut problem);
+        let prices_include_tax = match cell("prices_include_tax") {
+            "" => None,
+            text => crate::domain::stock::flag(text, false).map_err(|p| problem("prices_include_tax", p)).ok(),
+        };
+        let money = |column: &str, problem: &mut dyn FnMut(&str, Problem)| match cell(column) {
+            "" => None,
+            text => Money::parse(text).map_err(|e| problem(column, Problem::InvalidAmount(e))).ok(),
+        };
+        let totals = [money("net", &mut problem), money("tax", &mut problem), money("gross", &mut problem)];
+        let reason = cell("reason").to_string();
+        if credit_note {
+            for column in ["credits", "reason"] {
+                if cell(column).is_empty() {
+                    problem(column, Problem::Required);
+                }
+            }
+        } else {
+            for column in ["credits", "reason", "credits_line"] {
+                if !cell(column).is_empty() {
+                    errors.push(record.line, column, cell(column), tf("invoice_import.credit_note_only", &[]));
+                }
+            }
+        }
+        let line = read_line(tx, record, positions, errors)?;
+        let header: Vec<String> = HEADER_COLUMNS.iter().map(|c| cell(c).to_string()).collect();
+        let (Some(customer), Some(issue_date), Some(line)) = (customer, issue_date, line) else { continue };
+        match docs.iter_mut().find(|d| d.number.eq_ignore_ascii_case(&number)) {
+            Some(doc) => {
+                if let Some(at) = (0..HEADER_COLUMNS.len()).find(|i| doc.header[*i] != header[*i]) {
+                    let text = tf("invoice_import.header_differs", &[("number", &number), ("line", &doc.row)]);
+                    errors.push(record.line, HEADER_COLUMNS[at], &header[at], text);
+                }
+                let number_of_line = if line.line == 0 { doc.lines.len() as i64 + 1 } else { line.line };
+                if doc.lines.iter().any(|l| l.line == number_of_line) {
+                    let text = tf("order.import_line_twice", &[("number", &number)]);
+                    errors.push(record.line, "line", cell("line"), text);
+                }
+                doc.lines.push(Line { line: number_of_line, ..line });
+            }
+            None => {
+                let printed = ["customer_name", "customer_address", "customer_tax_id"]
+                    .map(|c| has(c).then(|| cell(c).to_string()));
+                docs.push(Doc {
+                    row: record.line,
+                    number,
+                    credit_note,
+                    header,
+                    customer,
+                    issue_date,
+                    due_date,
+                    prices_include_tax,
+                    printed,
+                    credits: cell("credits").to_string(),
+                    reason,
+                    totals,
+                    lines: vec![Line { line: if line.line == 0 { 1 } else { line.line }, ..line }],
+                });
+            }
+        }
+    }
+    Ok(docs)
+}
+
+/// A cell of `record` by its column's name, trimmed; empty when the file has no such column.
+fn cell_of<'r>(record: &'r Record, positions: &[Option<usize>], column: &str) -> &'r str {
+    INVOICE_COLUMNS.iter().position(|k| *k == column).and_then(|i| record.cell(positions, i)).unwrap_or("").trim()
+}
+
+/// One row's line, or None when a cell it needs did not read (named in `errors`). Its
+/// number is 0 when the file gives none: numbered in file order then.
+fn read_line(
+    tx: &rusqlite::Connection,
+    record: &Record,
+    positions: &[Option<usize>],
+    errors: &mut Errors,
+) -> Result<Option<Line>> {
+    let cell = |c: &str| cell_of(record, positions, c);
+    let before = errors.list.len() + errors.more;
+    let mut problem = |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
+    let whole = |column: &str, problem: &mut dyn FnMut(&str, Problem)| match cell(column) {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                problem(column, Problem::NotAWholeNumber);
+                None
+            }
+        },
+    };
+    let line = whole("line", &mut problem).unwrap_or(0);
+    let order_line = whole("order_line", &mut problem);
+    let credits_line = whole("credits_line", &mut problem);
+    let sku = cell("sku").to_string();
+    let product = match sku.as_str() {
+        "" => None,
+        code => {
+            let found = products::product_by_code(tx, code)?;
+            if found.is_none() {
+                problem("sku", Problem::UnknownProduct);
+            }
+            found
+        }
+    };
+    let quantity = crate::domain::stock::stock_quantity(cell("quantity"))
+        .and_then(|q| if q.is_zero() { Err(Problem::MustBePositive) } else { Ok(q) })
+        .unwrap_or_else(|p| {
+            problem("quantity", p);
+            Quantity::ZERO
+        });
+    let unit_price = match cell("unit_price") {
+        "" => None,
+        text => crate::domain::order::line_price(text).map_err(|p| problem("unit_price", p)).ok(),
+    };
+    let mut rate = |column: &str| match cell(column) {
+        "" => None,
+        text => percent(text).map_err(|p| problem(column, p)).ok(),
+    };
+    let (discount, tax_rate) = (rate("discount"), rate("tax_rate"));
+    let amount = match cell("amount") {
+        "" => None,
+        text => Money::parse(text).map_err(|e| problem("amount", Problem::InvalidAmount(e))).ok(),
+    };
+    if errors.list.len() + errors.more > before {
+        return Ok(None);
+    }
+    Ok(Some(Line {
+        row: record.line,
+        line,
+        order: cell("order").to_string(),
+        order_line,
+        credits_line,
+        sku: product.as_ref().map(|p| p.data.sku.clone()).unwrap_or(sku),
+        name: cell("name").to_string(),
+        unit: cell("unit").to_string(),
+        product,
+        quantity,
+        unit_price,
+        discount,
+        tax_rate,
+        amount,
+    }))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,241 @@
+//! Payments and refunds brought in from a file as history, keeping their numbers, with
+//! what each was put against: after the invoices they pay (`invoice_import`), so what a
+//! customer owes and has in credit is what it was.
+//!
+//! An allocation may take an invoice up to its total less what other payments took, as
+//! `check` allows: in the shop a payment often came before a credit note, which then left
+//! the customer credit; a file brings the credit note in first.
+
+use chrono::NaiveDate;
+
+use super::csv_io::{self, Errors};
+use super::customers::ImportReport;
+use super::invoice_csv::PAYMENT_COLUMNS;
+use super::{Session, WriteCtx};
+use crate::db::invoices::{self as repo, PaymentRecord};
+use crate::domain::customer::Customer;
+use crate::domain::fields::{Problem, check_text, parse_date};
+use crate::domain::money::Money;
+use crate::domain::payment::Method;
+use crate::error::{Error, Result, describe_problem};
+use crate::i18n::tf;
+
+/// The columns that belong to the payment rather than to one allocation.
+const HEADER_COLUMNS: &[&str] = &["received_on", "customer", "method", "amount", "reference"];
+
+struct Payment {
+    row: u64,
+    number: String,
+    header: Vec<String>,
+    customer: Customer,
+    method: Method,
+    amount: Money,
+    received_on: NaiveDate,
+    reference: String,
+    /// (file line, invoice number, amount)
+    allocations: Vec<(u64, String, Money)>,
+}
+
+/// Imports payments; one already in the shop must be as recorded (importing the same file
+/// twice changes nothing), anything else is refused naming its line.
+pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    let table = csv_io::read_table(bytes)?;
+    let required = ["number", "received_on", "customer", "method", "amount"];
+    let positions = csv_io::map_header(&table.headers, PAYMENT_COLUMNS, &required)?;
+    let today = session.clock.today();
+    let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
+        let mut errors = Errors::default();
+        let mut payments: Vec<Payment> = Vec::new();
+        for record in &table.records {
+            let cell = |c: &str| {
+                PAYMENT_COLUMNS
+                    .iter()
+                    .position(|k| *k == c)
+                    .and_then(|i| record.cell(&positions, i))
+                    .unwrap_or("")
+                    .trim()
+            };
+            let mut problem =
+                |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
+            let number = cell("number").to_string();
+            if let Err(p) = check_text(&number, true, 40, false) {
+                problem("number", p);
+            }
+            let customer = crate::db::customers::find_by_code(tx, cell("customer"))?;
+            if customer.is_none() {
+                problem("customer", Problem::UnknownCustomer);
+            }
+            let method = Method::parse(cell("method")).map_err(|p| problem("method", p)).ok();
+            let amount = match Money::parse(cell("amount")) {
+                Ok(a) if a.is_zero() => {
+                    problem("amount", Problem::MustBePositive);
+                    None
+                }
+                Ok(a) => Some(a),
+                Err(e) => {
+                    problem("amount", Problem::InvalidAmount(e));
+                    None
+                }
+            };
+            let received_on = match parse_date(cell("received_on")) {
+                Ok(Some(d)) if d > today => {
+                    let text = tf("invoice_import.future", &[("date", &d)]);
+                    errors.push(record.line, "received_on", cell("received_on"), text);
+                    None
+                }
+                Ok(Some(d)) => Some(d),
+                Ok(None) => {
+                    problem("received_on", Problem::Required);
+                    None
+                }
+                Err(p) => {
+                    problem("received_on", p);
+                    None
+                }
+            };
+            let reference = check_text(cell("reference"), false, 100, false)
+                .map_err(|p| errors.push(record.line, "reference", cell("reference"), describe_problem(&p)))
+                .ok();
+            let allocation = match (cell("invoice"), cell("allocated")) {
+                ("", "") => None,
+                (invoice, allocated) => match Money::parse(allocated) {
+                    Ok(a) if a > Money::ZERO && !invoice.is_empty() => Some((record.line, invoice.to_string(), a)),
+                    Ok(_) if invoice.is_empty() => {
+                        errors.push(record.line, "invoice", "", describe_problem(&Problem::Required));
+                        None
+                    }
+                    Ok(_) => {
+                        errors.push(record.line, "allocated", allocated, describe_problem(&Problem::MustBePositive));
+                        None
+                    }
+                    Err(e) => {
+                        errors.push(record.line, "allocated", allocated, describe_problem(&Problem::InvalidAmount(e)));
+                        None
+                    }
+                },
+            };
+            let header: Vec<String> = HEADER_COLUMNS.iter().map(|c| cell(c).to_string()).collect();
+            let (Some(customer), Some(method), Some(amount), Some(received_on), Some(reference)) =
+                (customer, method, amount, received_on, reference)
+            else {
+                continue;
+            };
+            match payments.iter_mut().find(|p| p.number == number) {
+                Some(p) => {
+                    if let Some(at) = (0..HEADER_COLUMNS.len()).find(|i| p.header[*i] != header[*i]) {
+                        let text = tf("payment_import.header_differs", &[("number", &number), ("line", &p.row)]);
+                        errors.push(record.line, HEADER_COLUMNS[at], &header[at], text);
+                    }
+                    p.allocations.extend(allocation);
+                }
+                None => payments.push(Payment {
+                    row: record.line,
+                    number,
+                    header,
+                    customer,
+                    method,
+                    amount,
+                    received_on,
+                    reference,
+                    allocations: allocation.into_iter().collect(),
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Import { errors: errors.list, more: errors.more });
+        }
+        let mut report = ImportReport { dry_run, ..Default::default() };
+        for p in &payments {
+            if let Some(stored) = repo::payment_by_number(tx, &p.number)? {
+                if same_as_stored(&stored, p) {
+                    report.unchanged += 1;
+                } else {
+                    let text = tf("payment_import.differs", &[("number", &p.number)]);
+                    errors.push(p.row, "number", &p.number, text);
+                }
+                continue;
+            }
+            if record(tx, ctx, p, &mut errors)? {
+                report.created += 1;
+            }
+        }
+        csv_io::finish_import(tx, ctx, errors, report, "payment")
+    };
+    session.write_or_rehearse(dry_run, work)
+}
+
+/// Records one payment and its allocations, or pushes why not and returns false.
+fn record(tx: &rusqlite::Connection, ctx: &WriteCtx<'_>, p: &Payment, errors: &mut Errors) -> Result<bool> {
+    let before = errors.list.len() + errors.more;
+    if p.amount < Money::ZERO && !p.allocations.is_empty() {
+        errors.push(p.row, "invoice", &p.allocations[0].1, tf("payment_import.refund_allocated", &[]));
+    }
+    let allocated = p.allocations.iter().fold(Money::ZERO, |sum, (_, _, a)| sum + *a);
+    if p.amount > Money::ZERO && allocated > p.amount {
+        let text = tf("payment_import.over_amount", &[("allocated", &allocated), ("amount", &p.amount)]);
+        errors.push(p.row, "allocated", &allocated.to_string(), text);
+    }
+    let mut invoices = Vec::new();
+    for (row, number, amount) in &p.allocations {
+        let invoice = repo::by_number(tx, number)?.filter(|i| i.issued && !i.credit_note);
+        let Some(invoice) = invoice else {
+            errors.push(*row, "invoice", number, tf("payment_import.no_invoice", &[("number", number)]));
+            continue;
+        };
+        if invoice.customer_id != p.customer.id.0 {
+            let text = tf("invoice_import.credits_other", &[("number", number), ("customer", &invoice.customer_code)]);
+            errors.push(*row, "invoice", number, text);
+            continue;
+        }
+        // What other payments took, and what this one took of it on earlier rows.
+        let taken = repo::paid(tx, invoice.id)?
+            + invoices.iter().filter(|(id, _)| *id == invoice.id).fold(Money::ZERO, |sum, (_, a)| sum + *a);
+        if taken + *amount > invoice.gross {
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("number", number), ("gross", &invoice.gross), ("paid", &taken)];
+            errors.push(*row, "allocated", &amount.to_string(), tf("payment_import.over_invoice", &args));
+            continue;
+        }
+        invoices.push((invoice.id, *amount));
+    }
+    if errors.list.len() + errors.more > before {
+        return Ok(false);
+    }
+    let id = repo::insert_payment(
+        tx,
+        &p.number,
+        p.customer.id.0,
+        p.method.as_str(),
+        p.amount,
+        &p.received_on.to_string(),
+        &p.reference,
+        &ctx.now,
+        &ctx.operator.name,
+    )?;
+    for (invoice, amount) in &invoices {
+        repo::allocate(tx, id, *invoice, *amount, &ctx.now)?;
+    }
+    // Numbers made here later must not collide with imported ones.
+    let numeric = p.number.get(..4).filter(|prefix| prefix.eq_ignore_ascii_case("PAY-")).map(|_| &p.number[4..]);
+    if let Some(n) = numeric.and_then(|n| n.parse::<i64>().ok()).filter(|n| *n < 1_000_000_000_000) {
+        crate::db::meta::raise_past(tx, "payment", n)?;
+    }
+    ctx.audit(tx, "import", "payment", Some(id), format!("{} {}", p.number, p.amount))?;
+    Ok(true)
+}
+
+fn same_as_stored(stored: &PaymentRecord, p: &Payment) -> bool {
+    let allocations: Vec<(String, Money)> =
+        p.allocations.iter().map(|(_, n, a)| (n.to_ascii_uppercase(), *a)).collect();
+    let stored_allocations: Vec<(String, Money)> =
+        stored.allocations.iter().map(|(n, a)| (n.to_ascii_uppercase(), *a)).collect();
+    stored.customer_code == p.customer.data.code
+        && stored.method == p.method.as_str()
+        && stored.amount == p.amount
+        && stored.received_on == p.received_on.to_string()
+        && stored.reference == p.reference
+        && stored_allocations == allocations
+}
+
+#[cfg(test)]
+mod tests;
