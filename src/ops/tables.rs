@@ -62,6 +62,19 @@ impl Table {
         Table::iter().filter(|t| *t != Table::Moves).collect()
     }
 
+    /// The finance table a file was exported from, told by the columns only its format has
+    /// (they look like sales history otherwise: an order, a date, a quantity).
+    pub fn finance_format(headers: &[String]) -> Option<Table> {
+        let has = |name: &str| headers.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
+        if has("issue_date") && has("credits") {
+            Some(Table::Invoices)
+        } else if has("received_on") && has("allocated") {
+            Some(Table::Payments)
+        } else {
+            None
+        }
+    }
+
     pub fn export(self, session: &Session, out: &mut dyn Write) -> Result<usize> {
         use super::*;
         match self {
@@ -127,6 +140,16 @@ mod tests {
         let mut out = Vec::new();
         table.export(session, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn invoice_and_payment_files_are_told_by_their_columns() {
+        let headers = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let invoices = crate::ops::invoice_csv::INVOICE_COLUMNS;
+        assert_eq!(Table::finance_format(&headers(invoices)), Some(Table::Invoices));
+        let payments = crate::ops::invoice_csv::PAYMENT_COLUMNS;
+        assert_eq!(Table::finance_format(&headers(payments)), Some(Table::Payments));
+        assert_eq!(Table::finance_format(&headers(&["Order ID", "Order Date", "Quantity", "Sales"])), None);
     }
 
     /// The demo shop's tables, exported, imported into an empty shop in the order each

@@ -132,6 +132,9 @@ impl ImportScreen {
         {
             self.table = Table::SalesHistory;
         }
+        if let Some(table) = Table::finance_format(&found.headers) {
+            self.table = table;
+        }
         self.file = file;
         self.preview = Some(found);
         self.column = 0;
