@@ -86,8 +86,10 @@ struct Line {
 
 /// Imports issued invoices and credit notes as history; see the module's notes. A
 /// document already in the shop must be as issued (importing the same file twice changes
-/// nothing); anything else is refused naming its line.
+/// nothing); anything else is refused naming its line. Managers only.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    // Documents and money from a file: what a manager vouches for, as for sales history.
+    session.require(crate::domain::user::Role::Manager)?;
     let table = csv_io::read_table(bytes)?;
     let required = ["number", "issue_date", "customer", "quantity"];
     let positions = csv_io::map_header(&table.headers, INVOICE_COLUMNS, &required)?;

@@ -37,8 +37,10 @@ struct Payment {
 }
 
 /// Imports payments; one already in the shop must be as recorded (importing the same file
-/// twice changes nothing), anything else is refused naming its line.
+/// twice changes nothing), anything else is refused naming its line. Managers only.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    // Documents and money from a file: what a manager vouches for, as for sales history.
+    session.require(crate::domain::user::Role::Manager)?;
     let table = csv_io::read_table(bytes)?;
     let required = ["number", "received_on", "customer", "method", "amount"];
     let positions = csv_io::map_header(&table.headers, PAYMENT_COLUMNS, &required)?;

@@ -66,7 +66,7 @@ impl Table {
     /// (they look like sales history otherwise: an order, a date, a quantity).
     pub fn finance_format(headers: &[String]) -> Option<Table> {
         let has = |name: &str| headers.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
-        if has("issue_date") && has("credits") {
+        if has("issue_date") && ["credits", "kind", "due_date", "gross"].iter().any(|c| has(c)) {
             Some(Table::Invoices)
         } else if has("received_on") && has("allocated") {
             Some(Table::Payments)

@@ -40,6 +40,11 @@ fn payments_come_in_with_their_numbers_allocations_credit_and_refunds() {
     let changed = file.replace("PAY-000042,2026-11-21,", "PAY-000042,2026-11-22,");
     let err = import(&mut s, changed.as_bytes(), false).unwrap_err().to_string();
     assert!(err.contains("line 3, column number: 'PAY-000042' PAY-000042 is already in this shop"), "{err}");
+    let clock = crate::ops::Clock::Fixed("2026-11-27T10:00:00Z".into());
+    let mut clerk = crate::ops::Session::start(s.db, "carl", clock).unwrap();
+    assert!(matches!(import(&mut clerk, file.as_bytes(), true), Err(Error::NotAllowed { .. })), "managers only");
+    let invoices = crate::ops::invoice_import::import(&mut clerk, b"number\n", true);
+    assert!(matches!(invoices, Err(Error::NotAllowed { .. })));
 }
 
 #[test]
