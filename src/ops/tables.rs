@@ -175,6 +175,7 @@ mod tests {
             Table::Products,
             Table::ReorderPoints,
             Table::Stock,
+            Table::PurchaseOrders,
             Table::Targets,
             Table::Orders,
             Table::Invoices,
