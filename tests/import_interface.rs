@@ -135,3 +135,44 @@ fn e_on_the_tiers_list_saves_the_tiers_table() {
     let saved = std::fs::read_to_string(dir.path().join("tiers-2026-11-27.csv")).unwrap();
     assert!(saved.starts_with("code,name,rank,discount,credit_limit,payment_days\r\nVIP,"), "{saved}");
 }
+
+/// E on the CRM views and the stock alert lists: all their records, not the rows on screen.
+#[test]
+fn e_on_the_crm_views_and_stock_alerts_saves_what_they_list() {
+    let db = shopdesk::db::Db::open_in_memory().unwrap();
+    let clock = shopdesk::ops::Clock::Fixed("2026-11-27T10:00:00Z".into());
+    let mut demo = shopdesk::ops::Session::start(db, "tester", clock).unwrap();
+    shopdesk::ops::demo::ensure_demo_data(&mut demo).unwrap();
+    let (dir, mut app) = on_file(&app_on(demo, 80, 24), 80, 24);
+    app.export_folder = dir.path().to_path_buf();
+    let saved = |name: &str| std::fs::read_to_string(dir.path().join(format!("{name}-2026-11-27.csv"))).unwrap();
+    let open = |app: &mut App, keys: &[KeyCode], name: &str| {
+        press(app, keys);
+        app.handle_event(&key(KeyCode::Char('E')));
+        settle(app);
+        assert!(render(app).contains(&format!("{name}-2026-11-27.csv")), "{name}: {}", render(app));
+    };
+    open(&mut app, &[KeyCode::Char('F')], "follow-ups");
+    let follow_ups = saved("follow-ups");
+    assert!(follow_ups.starts_with("code,customer,"), "contacts' own format: {follow_ups}");
+    let shown: i64 = app
+        .session
+        .db
+        .conn()
+        .query_row("SELECT count(*) FROM contacts WHERE follow_up IS NOT NULL AND done_at IS NULL", [], |r| r.get(0))
+        .unwrap_or(-1);
+    assert!(shown > 0, "the demo shop has follow-ups open");
+    assert_eq!(follow_ups.lines().count() as i64 - 1, shown, "every open follow-up");
+    press(&mut app, &[KeyCode::Esc]);
+    open(&mut app, &[KeyCode::Char('C')], "feedback");
+    assert!(saved("feedback").lines().skip(1).all(|l| !l.contains(",closed,")), "{}", saved("feedback"));
+    press(&mut app, &[KeyCode::Esc]);
+    open(&mut app, &[KeyCode::Char('P'), KeyCode::Char('L')], "opportunities");
+    press(&mut app, &[KeyCode::Esc, KeyCode::Esc, KeyCode::Char('3')]);
+    open(&mut app, &[KeyCode::Char('L')], "low-stock");
+    assert!(saved("low-stock").starts_with("sku,name,warehouse,available,"), "{}", saved("low-stock"));
+    press(&mut app, &[KeyCode::Esc]);
+    open(&mut app, &[KeyCode::Char('X')], "expiring");
+    press(&mut app, &[KeyCode::Esc]);
+    open(&mut app, &[KeyCode::Char('M')], "slow-movers");
+}

@@ -272,10 +272,18 @@ fn feedback_row(f: &Feedback) -> Vec<String> {
 }
 
 pub fn export_contacts(session: &Session, out: impl Write) -> Result<usize> {
+    export_contacts_some(session, &|_| true, out)
+}
+
+/// `export_contacts` of the contacts whose id `keep` says: a list's rows.
+pub fn export_contacts_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
     let mut writer = SafeWriter::new(out);
     writer.row(CONTACT_COLUMNS.iter().copied())?;
     let mut n = 0;
     repo::for_each_contact(session.db.conn(), |c| {
+        if !keep(c.id) {
+            return Ok(());
+        }
         n += 1;
         writer.row(contact_row(&c).iter().map(String::as_str))
     })?;
@@ -284,10 +292,18 @@ pub fn export_contacts(session: &Session, out: impl Write) -> Result<usize> {
 }
 
 pub fn export_feedback(session: &Session, out: impl Write) -> Result<usize> {
+    export_feedback_some(session, &|_| true, out)
+}
+
+/// `export_feedback` of the items whose id `keep` says: a list's rows.
+pub fn export_feedback_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
     let mut writer = SafeWriter::new(out);
     writer.row(FEEDBACK_COLUMNS.iter().copied())?;
     let mut n = 0;
     repo::for_each_feedback(session.db.conn(), |f| {
+        if !keep(f.id) {
+            return Ok(());
+        }
         n += 1;
         writer.row(feedback_row(&f).iter().map(String::as_str))
     })?;

@@ -84,6 +84,41 @@ pub fn invoices(session: &Session, view: InvoiceView, folder: &Path) -> Result<(
     })
 }
 
+/// The open follow-ups (overdue, due today and upcoming: the follow-ups view), as contacts.
+pub fn follow_ups(session: &Session, folder: &Path) -> Result<(PathBuf, usize)> {
+    let ids: HashSet<i64> = super::crm::follow_ups(session, None, usize::MAX)?.iter().map(|c| c.id).collect();
+    save(session, folder, "follow-ups", |s, out| super::crm::export_contacts_some(s, &|id| ids.contains(&id), out))
+}
+
+/// The feedback still to handle (the feedback view: all of it, not the most urgent shown).
+pub fn feedback(session: &Session, folder: &Path) -> Result<(PathBuf, usize)> {
+    let ids: HashSet<i64> = super::crm::feedback_to_handle(session, usize::MAX)?.0.iter().map(|f| f.id).collect();
+    save(session, folder, "feedback", |s, out| super::crm::export_feedback_some(s, &|id| ids.contains(&id), out))
+}
+
+/// The opportunities the list's filter leaves.
+pub fn opportunities(
+    session: &Session,
+    filter: &crate::db::pipeline::Filter,
+    folder: &Path,
+) -> Result<(PathBuf, usize)> {
+    let ids: HashSet<i64> = super::pipeline::list(session, filter, 0, usize::MAX)?.0.iter().map(|o| o.id).collect();
+    save(session, folder, "opportunities", |s, out| super::pipeline::export_some(s, &|id| ids.contains(&id), out))
+}
+
+/// A stock alert list (low stock, expiring lots, slow movers) as its report: every row,
+/// not only the most urgent the screen shows, with the columns of `shopdesk report`.
+pub fn stock_report(
+    session: &Session,
+    name: &str,
+    report: impl FnOnce(&Session) -> Result<super::stock_reports::Report>,
+    folder: &Path,
+) -> Result<(PathBuf, usize)> {
+    let (columns, rows) = report(session)?;
+    let path = super::csv_io::save_rows(folder, &format!("{name}-{}", session.clock.today()), columns, &rows)?;
+    Ok((path, rows.len()))
+}
+
 /// A list that shows every record of its table (tiers, stages, suppliers, warehouses,
 /// purchase orders): the whole table.
 pub fn table(session: &Session, table: super::tables::Table, folder: &Path) -> Result<(PathBuf, usize)> {

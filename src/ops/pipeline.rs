@@ -234,10 +234,18 @@ fn row_of(o: &Opportunity) -> Vec<String> {
 }
 
 pub fn export(session: &Session, out: impl Write) -> Result<usize> {
+    export_some(session, &|_| true, out)
+}
+
+/// `export` of the opportunities whose id `keep` says: the filtered list's rows.
+pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
     let mut writer = SafeWriter::new(out);
     writer.row(COLUMNS.iter().copied())?;
     let mut n = 0;
     repo::for_each(session.db.conn(), |o| {
+        if !keep(o.id) {
+            return Ok(());
+        }
         n += 1;
         writer.row(row_of(&o).iter().map(String::as_str))
     })?;

@@ -440,6 +440,25 @@ impl App {
                 let view = self.invoices.list.source.view;
                 Box::new(move |s| list_export::invoices(s, view, &folder))
             }
+            Context::FollowUps => Box::new(move |s| list_export::follow_ups(s, &folder)),
+            Context::Feedback => Box::new(move |s| list_export::feedback(s, &folder)),
+            Context::Opportunities => {
+                let filter = self.customers.opportunities.filter.clone();
+                Box::new(move |s| list_export::opportunities(s, &filter, &folder))
+            }
+            Context::LowStock => Box::new(move |s| {
+                list_export::stock_report(s, "low-stock", crate::ops::stock_reports::low_stock, &folder)
+            }),
+            Context::Expiring => {
+                let days = self.stock.expiry_days;
+                let report = move |s: &crate::ops::Session| crate::ops::stock_reports::expiring(s, days);
+                Box::new(move |s| list_export::stock_report(s, "expiring", report, &folder))
+            }
+            Context::SlowMovers => {
+                let days = self.stock.slow_days;
+                let report = move |s: &crate::ops::Session| crate::ops::stock_reports::slow_movers_report(s, days);
+                Box::new(move |s| list_export::stock_report(s, "slow-movers", report, &folder))
+            }
             Context::Tiers | Context::Stages | Context::Suppliers | Context::Warehouses | Context::Orders => {
                 use crate::ops::tables::Table;
                 let table = match context {
@@ -546,7 +565,13 @@ impl App {
                 | Context::Stages
                 | Context::Suppliers
                 | Context::Warehouses
-                | Context::Orders,
+                | Context::Orders
+                | Context::FollowUps
+                | Context::Feedback
+                | Context::Opportunities
+                | Context::LowStock
+                | Context::Expiring
+                | Context::SlowMovers,
                 Action::Export,
             ) => self.export_list(self.context())?,
             (_, Action::Refresh) => {
