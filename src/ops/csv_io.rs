@@ -195,7 +195,7 @@ pub(crate) fn bomless_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encod
 /// GB18030 too, as nonsense). Chinese characters in GBK are pairs of bytes both above
 /// 0xA0 nearly always; an accented Latin letter is one high byte before plain ASCII. And a
 /// file that is mostly good UTF-8 is UTF-8 with a bad byte, to be refused, not re-read.
-fn looks_like_gbk(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
     let bad = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
     let good = text.chars().filter(|c| !c.is_ascii() && *c != char::REPLACEMENT_CHARACTER).count();

@@ -2,10 +2,13 @@
 //! history runs to millions of lines): memory stays the size of a record, not of the file.
 //! It reads the dialects `csv_io::read_table` does, with the same line numbers in errors.
 //! UTF-8 streams; UTF-16 and GB18030 files, which spreadsheets write at spreadsheet sizes,
-//! are decoded whole first.
+//! are decoded whole first. A file whose start is plain ASCII is told at its first other
+//! byte (`LateDecoding`), so a GB18030 file with Chinese only further down streams too.
 
 use std::collections::VecDeque;
 use std::io::{Cursor, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::csv_io::{self, Errors};
 use crate::error::{Error, Result};
@@ -13,6 +16,45 @@ use crate::i18n::{t, tf};
 
 /// How much of the file is looked at to tell its encoding and separator.
 const HEAD: usize = 64 * 1024;
+/// The longest record read: far beyond any real one (a spreadsheet cell holds 32,767
+/// characters; a 10 MB cell still reads), it stops a quote left open mid-file from reading
+/// the rest of the file into one cell, and its line ends into `Counted`, in memory.
+const MAX_RECORD: u64 = 16 * 1024 * 1024;
+
+/// The encoding a stream is read in; a file that starts in plain ASCII may turn out to be
+/// GB18030 further on.
+#[derive(Debug, Clone)]
+pub struct Encoding {
+    first: &'static str,
+    late_gb18030: Arc<AtomicBool>,
+}
+
+impl Encoding {
+    pub fn name(&self) -> &'static str {
+        if self.late_gb18030.load(Ordering::Relaxed) { "GB18030" } else { self.first }
+    }
+}
+
+/// Why the bytes stopped reading, told to the csv reader as an I/O error.
+#[derive(Debug)]
+enum Stop {
+    /// Neither UTF-8 nor GB18030 from here.
+    Undecodable,
+    /// A record longer than `MAX_RECORD`.
+    RecordTooLong,
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::error::Error for Stop {}
+
+fn stop(why: Stop) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, why)
+}
 
 pub struct CsvStream {
     reader: csv::Reader<Counted>,
@@ -20,7 +62,7 @@ pub struct CsvStream {
     /// The header's cells as written, trimmed (errors name columns as the file does).
     pub headers: Vec<String>,
     pub delimiter: u8,
-    pub encoding: &'static str,
+    pub encoding: Encoding,
     /// The line of the record last read, and how many lines it spans.
     line: u64,
     /// Whether that record has a line break inside a cell.
@@ -35,10 +77,15 @@ impl CsvStream {
         (&mut input).take(HEAD as u64).read_to_end(&mut head).map_err(io)?;
         let utf16 =
             head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || csv_io::bomless_utf16(&head).is_some();
-        let (source, encoding): (Box<dyn Read + Send>, &'static str) = match std::str::from_utf8(&head) {
+        let late_gb18030 = Arc::new(AtomicBool::new(false));
+        let (source, first): (Box<dyn Read + Send>, &'static str) = match std::str::from_utf8(&head) {
             // A character cut at the end of the head is still UTF-8.
             _ if utf16 => decoded_whole(head, input)?,
             Err(e) if e.error_len().is_some() => decoded_whole(head, input)?,
+            _ if head.is_ascii() => {
+                let late = LateDecoding::new(Box::new(Cursor::new(head).chain(input)), late_gb18030.clone());
+                (Box::new(late), "UTF-8")
+            }
             _ => {
                 let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
                 let mut first = Cursor::new(head);
@@ -46,8 +93,10 @@ impl CsvStream {
                 (Box::new(first.chain(input)), "UTF-8")
             }
         };
+        let encoding = Encoding { first, late_gb18030 };
         // The separator is the header's; the head holds it unless the header is huge.
-        let mut counted = Counted { inner: source, offset: 0, line_ends: VecDeque::new(), passed: 0, quotes: 0 };
+        let mut counted =
+            Counted { inner: source, offset: 0, line_ends: VecDeque::new(), passed: 0, quotes: 0, record_from: 0 };
         let mut peek = Vec::new();
         (&mut counted.inner).take(HEAD as u64).read_to_end(&mut peek).map_err(io)?;
         let delimiter = csv_io::detect_delimiter(&String::from_utf8_lossy(&peek));
@@ -126,6 +175,8 @@ impl CsvStream {
             Ok(true) => {
                 let start = self.record.position().map(|p| p.byte()).unwrap_or(0);
                 self.line = self.reader.get_mut().line_at(start);
+                let end = self.reader.position().byte();
+                self.reader.get_mut().record_from = end;
                 self.spans_lines = self.record.iter().any(|cell| cell.contains(['\n', '\r']));
                 Ok(Some(self.line))
             }
@@ -142,14 +193,26 @@ impl CsvStream {
             }
             Err(e) => {
                 self.ended = true;
-                let byte = e.position().map(|p| p.byte()).unwrap_or(self.reader.get_ref().offset);
+                let stopped = match e.kind() {
+                    csv::ErrorKind::Io(e) => e.get_ref().and_then(|inner| inner.downcast_ref::<Stop>()),
+                    _ => None,
+                };
+                // A record too long is named where it starts.
+                let byte = match stopped {
+                    Some(Stop::RecordTooLong) => self.reader.get_ref().record_from,
+                    _ => e.position().map(|p| p.byte()).unwrap_or(self.reader.get_ref().offset),
+                };
                 let line = self.reader.get_mut().line_at(byte);
-                let message = match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => t("csv.not_utf8").to_string(),
-                    csv::ErrorKind::Io(_) => {
+                let message = match (e.kind(), stopped) {
+                    (_, Some(Stop::Undecodable)) => t("csv.not_utf8").to_string(),
+                    (_, Some(Stop::RecordTooLong)) => {
+                        tf("csv.record_too_long", &[("megabytes", &(MAX_RECORD / (1024 * 1024)))])
+                    }
+                    (csv::ErrorKind::Utf8 { .. }, _) => t("csv.not_utf8").to_string(),
+                    (csv::ErrorKind::Io(_), _) => {
                         return Err(Error::Io { path: "-".into(), source: std::io::Error::other(e.to_string()) });
                     }
-                    _ => tf("csv.unreadable", &[("reason", &e)]),
+                    (_, _) => tf("csv.unreadable", &[("reason", &e)]),
                 };
                 errors.push(line, "", "", message);
                 Ok(None)
@@ -177,7 +240,8 @@ pub fn preview(path: &std::path::Path, rows: usize) -> Result<Preview> {
         found.push((0..stream.headers.len()).map(|i| stream.cell(i).to_string()).collect());
     }
     errors.into_result()?;
-    Ok(Preview { headers: stream.headers.clone(), rows: found, encoding: stream.encoding, delimiter: stream.delimiter })
+    let encoding = stream.encoding.name();
+    Ok(Preview { headers: stream.headers.clone(), rows: found, encoding, delimiter: stream.delimiter })
 }
 
 fn io(source: std::io::Error) -> Error {
@@ -202,6 +266,8 @@ struct Counted {
     /// Line feeds already passed.
     passed: u64,
     quotes: u64,
+    /// Where the record being read starts: the end of the one before.
+    record_from: u64,
 }
 
 impl Counted {
@@ -228,6 +294,9 @@ impl Counted {
 
 impl Read for Counted {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.offset.saturating_sub(self.record_from) > MAX_RECORD {
+            return Err(stop(Stop::RecordTooLong));
+        }
         let n = self.inner.read(buf)?;
         for (i, b) in buf[..n].iter().enumerate() {
             match *b {
@@ -238,6 +307,95 @@ impl Read for Counted {
         }
         self.offset += n as u64;
         Ok(n)
+    }
+}
+
+/// A file whose start is plain ASCII, which reads the same in UTF-8 and GB18030: at the
+/// first other byte it looks ahead, and when what follows is not UTF-8 but Chinese text in
+/// GB18030 (as `csv_io::decode` tells a whole file), the rest is decoded as GB18030.
+struct LateDecoding {
+    inner: Box<dyn Read + Send>,
+    state: Late,
+    out: Vec<u8>,
+    out_at: usize,
+    switched: Arc<AtomicBool>,
+}
+
+enum Late {
+    Ascii,
+    Utf8,
+    Gb18030(Box<encoding_rs::Decoder>),
+}
+
+impl LateDecoding {
+    fn new(inner: Box<dyn Read + Send>, switched: Arc<AtomicBool>) -> LateDecoding {
+        LateDecoding { inner, state: Late::Ascii, out: Vec::new(), out_at: 0, switched }
+    }
+
+    /// Decodes `bytes` (the last of the file when `last`) onto `out`.
+    fn decode(decoder: &mut encoding_rs::Decoder, bytes: &[u8], last: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+        let start = out.len();
+        out.resize(
+            start + decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 4),
+            0,
+        );
+        let (result, _, written) = decoder.decode_to_utf8_without_replacement(bytes, &mut out[start..], last);
+        out.truncate(start + written);
+        match result {
+            encoding_rs::DecoderResult::Malformed(..) => Err(stop(Stop::Undecodable)),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Read for LateDecoding {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.out_at < self.out.len() {
+                let n = buf.len().min(self.out.len() - self.out_at);
+                buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
+                self.out_at += n;
+                return Ok(n);
+            }
+            self.out.clear();
+            self.out_at = 0;
+            let mut raw = Vec::with_capacity(HEAD);
+            let n = (&mut self.inner).take(HEAD as u64).read_to_end(&mut raw)?;
+            match &mut self.state {
+                Late::Utf8 if n == 0 => return Ok(0),
+                Late::Utf8 => self.out = raw,
+                Late::Gb18030(decoder) => {
+                    Self::decode(decoder, &raw, n == 0, &mut self.out)?;
+                    if n == 0 && self.out.is_empty() {
+                        return Ok(0);
+                    }
+                }
+                Late::Ascii if n == 0 => return Ok(0),
+                Late::Ascii => {
+                    let Some(at) = raw.iter().position(|b| !b.is_ascii()) else {
+                        self.out = raw;
+                        continue;
+                    };
+                    // What follows the first other byte tells the encoding.
+                    let mut ahead = raw.split_off(at);
+                    (&mut self.inner).take(HEAD as u64).read_to_end(&mut ahead)?;
+                    let utf8 = match std::str::from_utf8(&ahead) {
+                        Ok(_) => true,
+                        Err(e) => e.error_len().is_none(),
+                    };
+                    self.out = raw;
+                    if utf8 || !csv_io::looks_like_gbk(&ahead) {
+                        self.out.extend_from_slice(&ahead);
+                        self.state = Late::Utf8;
+                    } else {
+                        let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+                        Self::decode(&mut decoder, &ahead, false, &mut self.out)?;
+                        self.state = Late::Gb18030(Box::new(decoder));
+                        self.switched.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -313,5 +471,46 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(rows[0].1[1].len(), big.len());
         assert_eq!(rows[1].0, 3);
+    }
+
+    #[test]
+    fn a_quote_left_open_mid_file_stops_at_the_record_limit() {
+        let rest = "3,4\n".repeat(5 * 1024 * 1024);
+        let (rows, errors) = lines_of(format!("a,b\n1,2\n5,\"open\n{rest}").as_bytes());
+        assert_eq!(rows.len(), 1, "the record before is read");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 3, "named where the record starts");
+        assert!(errors[0].message.contains("16 MB"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_file_plain_ascii_at_first_may_be_gb18030_further_down() {
+        let mut text = b"code,name\n".to_vec();
+        for i in 0..8000 {
+            text.extend_from_slice(format!("C{i:05},Ana\n").as_bytes());
+        }
+        assert!(text.len() > HEAD, "Chinese only after the head");
+        let (gbk, _, _) = encoding_rs::GBK.encode("C99999,张伟\nC99998,上海王芳\n");
+        text.extend_from_slice(&gbk);
+        let mut stream = CsvStream::open(Cursor::new(text.clone())).unwrap();
+        assert_eq!(stream.encoding.name(), "UTF-8", "as far as the head tells");
+        let mut errors = Errors::default();
+        let mut last = (0, String::new());
+        while let Some(line) = stream.next_record(&mut errors).unwrap() {
+            last = (line, stream.cell(1).to_string());
+        }
+        assert!(errors.is_empty(), "{:?}", errors.list);
+        assert_eq!(last, (8003, "上海王芳".to_string()));
+        assert_eq!(stream.encoding.name(), "GB18030");
+
+        // Valid UTF-8 further down stays UTF-8; a Windows-1252 byte is refused at its line.
+        let mut utf8 = text[..text.len() - gbk.len()].to_vec();
+        utf8.extend_from_slice("C99999,张伟\n".as_bytes());
+        let (rows, errors) = lines_of(&utf8);
+        assert!(errors.is_empty() && rows.last().is_some_and(|r| r.1[1] == "张伟"));
+        let mut latin = text[..text.len() - gbk.len()].to_vec();
+        latin.extend_from_slice(b"C99999,Caf\xE9\n");
+        let (_, errors) = lines_of(&latin);
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), [8002], "{errors:?}");
     }
 }

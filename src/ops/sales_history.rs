@@ -220,7 +220,7 @@ pub fn import(
     session.require(Role::Manager)?;
     let stream = CsvStream::open(input.open()?)?;
     let headers = stream.headers.clone();
-    let (encoding, delimiter) = (stream.encoding, stream.delimiter);
+    let (encoding, delimiter) = (stream.encoding.clone(), stream.delimiter);
     let fields = match &options.columns {
         Some(columns) if columns.len() == headers.len() => check_columns(&headers, columns.clone())?,
         _ => map_columns(&headers, &options.map)?,
@@ -280,7 +280,8 @@ pub fn import(
     drop(restored);
     report.dry_run = options.dry_run;
     report.columns = headers.iter().cloned().zip(fields).collect();
-    (report.encoding, report.delimiter) = (encoding, delimiter);
+    // Read now: a file plain ASCII at its start may have turned out to be GB18030.
+    (report.encoding, report.delimiter) = (encoding.name(), delimiter);
     Ok(report)
 }
 

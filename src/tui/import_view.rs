@@ -159,7 +159,8 @@ fn draw_running(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
         return frame.render_widget(Paragraph::new(text), area);
     }
     let (done, total) = job.progress();
-    let ratio = if total == 0 { 0.0 } else { done as f64 / total as f64 };
+    // Decoded GB18030 is longer than the file's bytes: never more than all of it.
+    let ratio = if total == 0 { 0.0 } else { (done as f64 / total as f64).min(1.0) };
     let key = if screen.dry_run { "import.checking" } else { "import.importing" };
     let label = tf(key, &[("percent", &format!("{:.0}", ratio * 100.0)), ("seconds", &job.seconds())]);
     let [gauge, _, keys, _] =
