@@ -48,14 +48,16 @@ pub fn export(session: &Session, out: impl Write) -> Result<usize> {
     export_some(session, &|_| true, out)
 }
 
-/// `export` of the orders whose id `keep` says: the list's filtered rows.
+/// `export` of the orders whose id `keep` says: the list's filtered rows. Sales history
+/// (orders sold elsewhere, with `sold_on`) is left out: it goes out and comes back in as
+/// `sales-history`, and as an order here it would come back as the shop's own sale.
 pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
     let conn = session.db.conn();
     let mut writer = SafeWriter::new(out);
     writer.row(ORDER_COLUMNS.iter().copied())?;
     let mut n = 0;
     repo::for_each_order(conn, |o| {
-        if !keep(o.id) {
+        if !keep(o.id) || o.sold_on.is_some() {
             return Ok(());
         }
         for l in repo::lines(conn, o.id)? {
