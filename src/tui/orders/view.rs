@@ -64,8 +64,11 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let wide = total >= 110;
     let mut titles =
         vec![t("orders.number"), t("orders.date"), column_label("customer"), column_label("status"), t("orders.gross")];
-    // Our numbers are SO-000123; imported history keeps another system's (CA-2016-152156).
-    let number_width = list.rows.iter().map(|r| crate::domain::text::width(&r.number)).max().unwrap_or(9).clamp(9, 16);
+    // Our numbers are SO-000123; imported history keeps another system's (CA-2016-152156,
+    // up to 40 characters): as wide as the longest shown, up to a quarter of the table.
+    let widest = (total / 4).clamp(16, 40);
+    let number_width =
+        list.rows.iter().map(|r| crate::domain::text::width(&r.number)).max().unwrap_or(9).clamp(9, widest);
     let mut fixed = vec![number_width, 10, 0, 14, 12];
     if wide {
         titles.insert(2, column_label("code"));
