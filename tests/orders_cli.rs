@@ -18,6 +18,14 @@ fn run(db: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+fn fails_as(db: &Path, user: &str, args: &[&str]) -> String {
+    let mut cmd = Command::cargo_bin("shopdesk").unwrap();
+    cmd.arg("--db").arg(db).arg("--user").arg(user).arg("--lang").arg("en");
+    let out = cmd.args(args).output().unwrap();
+    assert!(!out.status.success(), "{args:?} should fail for {user}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 fn fails(db: &Path, args: &[&str]) -> String {
     let out = shopdesk(db).args(args).output().unwrap();
     assert!(!out.status.success(), "{args:?} should fail");
@@ -144,6 +152,8 @@ fn a_bad_orders_file_is_refused_whole_naming_line_and_column() {
 ",
     )
     .unwrap();
+    let clerk = fails_as(&db, "carl", &["import", "orders", shipped.to_str().unwrap()]);
+    assert!(clerk.contains("SO-000009: an order imported as closed is history, which a manager brings in"), "{clerk}");
     run(&db, &["import", "orders", shipped.to_str().unwrap()]);
     let orders = run(&db, &["export", "orders"]);
     assert!(orders.contains("SO-000009,C000001,closed,"), "{orders}");

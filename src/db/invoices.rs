@@ -161,14 +161,15 @@ pub fn insert_credit_draft(
     Ok(conn.last_insert_rowid())
 }
 
-/// How many documents of `series` were issued in `year`: numbered without gaps, the
-/// sequence the last of them has.
-pub fn issued_in_year(conn: &Connection, series: &str, year: i32) -> Result<i64> {
+/// How many documents of `series` were issued in `year` (numbered without gaps: the
+/// sequence the last of them has), and the latest date among them.
+pub fn issued_in_year(conn: &Connection, series: &str, year: i32) -> Result<(i64, Option<String>)> {
     Ok(conn
         .prepare_cached(
-            "SELECT count(*) FROM invoices WHERE status = 'issued' AND series = ?1 AND substr(issue_date, 1, 4) = ?2",
+            "SELECT count(*), max(substr(issue_date, 1, 10)) FROM invoices
+             WHERE status = 'issued' AND series = ?1 AND substr(issue_date, 1, 4) = ?2",
         )?
-        .query_row((series, format!("{year:04}")), |r| r.get(0))?)
+        .query_row((series, format!("{year:04}")), |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// Moves a series' counter on to (`year`, `next`) unless it is there or further already:

@@ -325,6 +325,11 @@ enum Late {
     Ascii,
     Utf8,
     Gb18030(Box<encoding_rs::Decoder>),
+    /// The decoder has had the end of the file: it must not be used again.
+    Ended,
+    /// A byte that is not GB18030 follows what was read: an error from now on, so the
+    /// error's offset (and line) is that byte's.
+    Undecodable,
 }
 
 impl LateDecoding {
@@ -332,19 +337,15 @@ impl LateDecoding {
         LateDecoding { inner, state: Late::Ascii, out: Vec::new(), out_at: 0, switched }
     }
 
-    /// Decodes `bytes` (the last of the file when `last`) onto `out`.
-    fn decode(decoder: &mut encoding_rs::Decoder, bytes: &[u8], last: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+    /// Decodes `bytes` (the last of the file when `last`) onto `out`; false at a byte that
+    /// is not GB18030, with what came before it on `out`.
+    fn decode(decoder: &mut encoding_rs::Decoder, bytes: &[u8], last: bool, out: &mut Vec<u8>) -> bool {
         let start = out.len();
-        out.resize(
-            start + decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 4),
-            0,
-        );
+        let room = decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(bytes.len() * 4);
+        out.resize(start + room, 0);
         let (result, _, written) = decoder.decode_to_utf8_without_replacement(bytes, &mut out[start..], last);
         out.truncate(start + written);
-        match result {
-            encoding_rs::DecoderResult::Malformed(..) => Err(stop(Stop::Undecodable)),
-            _ => Ok(()),
-        }
+        !matches!(result, encoding_rs::DecoderResult::Malformed(..))
     }
 }
 
@@ -359,41 +360,62 @@ impl Read for LateDecoding {
             }
             self.out.clear();
             self.out_at = 0;
+            match self.state {
+                Late::Ended => return Ok(0),
+                Late::Undecodable => return Err(stop(Stop::Undecodable)),
+                _ => {}
+            }
             let mut raw = Vec::with_capacity(HEAD);
             let n = (&mut self.inner).take(HEAD as u64).read_to_end(&mut raw)?;
-            match &mut self.state {
-                Late::Utf8 if n == 0 => return Ok(0),
-                Late::Utf8 => self.out = raw,
-                Late::Gb18030(decoder) => {
-                    Self::decode(decoder, &raw, n == 0, &mut self.out)?;
-                    if n == 0 && self.out.is_empty() {
-                        return Ok(0);
-                    }
-                }
-                Late::Ascii if n == 0 => return Ok(0),
-                Late::Ascii => {
-                    let Some(at) = raw.iter().position(|b| !b.is_ascii()) else {
-                        self.out = raw;
-                        continue;
-                    };
-                    // What follows the first other byte tells the encoding.
-                    let mut ahead = raw.split_off(at);
-                    (&mut self.inner).take(HEAD as u64).read_to_end(&mut ahead)?;
-                    let utf8 = match std::str::from_utf8(&ahead) {
-                        Ok(_) => true,
-                        Err(e) => e.error_len().is_none(),
-                    };
+            let next = match &mut self.state {
+                Late::Utf8 | Late::Ascii if n == 0 => Some(Late::Ended),
+                Late::Utf8 => {
                     self.out = raw;
-                    if utf8 || !csv_io::looks_like_gbk(&ahead) {
-                        self.out.extend_from_slice(&ahead);
-                        self.state = Late::Utf8;
+                    None
+                }
+                Late::Gb18030(decoder) => {
+                    if !Self::decode(decoder, &raw, n == 0, &mut self.out) {
+                        Some(Late::Undecodable)
+                    } else if n == 0 {
+                        Some(Late::Ended)
                     } else {
-                        let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-                        Self::decode(&mut decoder, &ahead, false, &mut self.out)?;
-                        self.state = Late::Gb18030(Box::new(decoder));
-                        self.switched.store(true, Ordering::Relaxed);
+                        None
                     }
                 }
+                Late::Ascii => match raw.iter().position(|b| !b.is_ascii()) {
+                    None => {
+                        self.out = raw;
+                        None
+                    }
+                    Some(at) => {
+                        // What follows the first other byte tells the encoding.
+                        let mut ahead = raw.split_off(at);
+                        let more = (&mut self.inner).take(HEAD as u64).read_to_end(&mut ahead)?;
+                        let utf8 = match std::str::from_utf8(&ahead) {
+                            Ok(_) => true,
+                            Err(e) => e.error_len().is_none(),
+                        };
+                        self.out = raw;
+                        if utf8 || !csv_io::looks_like_gbk(&ahead) {
+                            self.out.extend_from_slice(&ahead);
+                            Some(Late::Utf8)
+                        } else {
+                            self.switched.store(true, Ordering::Relaxed);
+                            let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+                            // A file that ends within the look-ahead ends the decoder here.
+                            let last = more < HEAD;
+                            match (Self::decode(&mut decoder, &ahead, last, &mut self.out), last) {
+                                (false, _) => Some(Late::Undecodable),
+                                (true, true) => Some(Late::Ended),
+                                (true, false) => Some(Late::Gb18030(Box::new(decoder))),
+                            }
+                        }
+                    }
+                },
+                Late::Ended | Late::Undecodable => None,
+            };
+            if let Some(next) = next {
+                self.state = next;
             }
         }
     }
@@ -502,6 +524,21 @@ mod tests {
         assert!(errors.is_empty(), "{:?}", errors.list);
         assert_eq!(last, (8003, "上海王芳".to_string()));
         assert_eq!(stream.encoding.name(), "GB18030");
+
+        // Without a line end after the last record (the decoder ends on the first read at
+        // the end of the file, and the csv reader asks again).
+        let unterminated = &text[..text.len() - 1];
+        let (rows, errors) = lines_of(unterminated);
+        assert!(errors.is_empty() && rows.last().is_some_and(|r| r.1[1] == "上海王芳"), "{errors:?}");
+        // A byte that is not GB18030 further on is named at its own line.
+        let mut broken = text.clone();
+        for _ in 0..50 {
+            broken.extend_from_slice(&gbk[..gbk.len() / 2]);
+        }
+        broken.extend_from_slice(b"C77777,\xFF\xFF\n");
+        let (rows, errors) = lines_of(&broken);
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), [8054], "{errors:?}");
+        assert_eq!(rows.len(), 8052, "everything before it is read");
 
         // Valid UTF-8 further down stays UTF-8; a Windows-1252 byte is refused at its line.
         let mut utf8 = text[..text.len() - gbk.len()].to_vec();

@@ -126,6 +126,8 @@ fn read_documents(
     let has = |column: &str| INVOICE_COLUMNS.iter().position(|k| *k == column).is_some_and(|i| positions[i].is_some());
     let mut docs: Vec<Doc> = Vec::new();
     let mut customers: HashMap<String, Option<Customer>> = HashMap::new();
+    // Upper-cased number -> its document in `docs`.
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for record in records {
         let cell = |c: &str| cell_of(record, positions, c);
         let mut problem =
@@ -175,7 +177,19 @@ fn read_documents(
             text => Money::parse(text).map_err(|e| problem(column, Problem::InvalidAmount(e))).ok(),
         };
         let totals = [money("net", &mut problem), money("tax", &mut problem), money("gross", &mut problem)];
-        let reason = cell("reason").to_string();
+        // What is printed on the document: one line each, of a sensible length.
+        let mut text =
+            |column: &str, max: usize| match crate::domain::fields::check_text(cell(column), false, max, false) {
+                Ok(value) => value,
+                Err(p) => {
+                    problem(column, p);
+                    String::new()
+                }
+            };
+        let reason = text("reason", 500);
+        for (column, max) in [("customer_name", 200), ("customer_address", 500), ("customer_tax_id", 50)] {
+            text(column, max);
+        }
         if credit_note {
             for column in ["credits", "reason"] {
                 if cell(column).is_empty() {
@@ -192,8 +206,16 @@ fn read_documents(
         let line = read_line(tx, record, positions, errors)?;
         let header: Vec<String> = HEADER_COLUMNS.iter().map(|c| cell(c).to_string()).collect();
         let (Some(customer), Some(issue_date), Some(line)) = (customer, issue_date, line) else { continue };
-        match docs.iter_mut().find(|d| d.number.eq_ignore_ascii_case(&number)) {
-            Some(doc) => {
+        // A document's rows are together: a number met again after others is a second
+        // document under a number already taken, not more of the first.
+        let key = number.to_uppercase();
+        match seen.get(&key).copied() {
+            Some(at) if at + 1 != docs.len() => {
+                let text = tf("invoice_import.apart", &[("number", &number), ("line", &docs[at].row)]);
+                errors.push(record.line, "number", &number, text);
+            }
+            Some(at) => {
+                let doc = &mut docs[at];
                 if let Some(at) = (0..HEADER_COLUMNS.len()).find(|i| doc.header[*i] != header[*i]) {
                     let text = tf("invoice_import.header_differs", &[("number", &number), ("line", &doc.row)]);
                     errors.push(record.line, HEADER_COLUMNS[at], &header[at], text);
@@ -208,6 +230,7 @@ fn read_documents(
             None => {
                 let printed = ["customer_name", "customer_address", "customer_tax_id"]
                     .map(|c| has(c).then(|| cell(c).to_string()));
+                seen.insert(key, docs.len());
                 docs.push(Doc {
                     row: record.line,
                     number,
@@ -288,6 +311,11 @@ fn read_line(
         "" => None,
         text => Money::parse(text).map_err(|e| problem("amount", Problem::InvalidAmount(e))).ok(),
     };
+    for (column, max) in [("name", crate::domain::stock::PRODUCT_NAME_MAX), ("unit", 20)] {
+        if let Err(p) = crate::domain::fields::check_text(cell(column), false, max, false) {
+            problem(column, p);
+        }
+    }
     if errors.list.len() + errors.more > before {
         return Ok(None);
     }

@@ -285,6 +285,15 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 }
                 continue;
             }
+            // Past confirmed, an order is history a manager vouches for: it skips approval
+            // and can be invoiced, as invoices and payments from a file are a manager's.
+            let history = !matches!(o.status, OrderStatus::Draft | OrderStatus::Confirmed);
+            if history && !ctx.operator.role.allows(crate::domain::user::Role::Manager) {
+                let status = super::orders::status_label(o.status);
+                let text = tf("order.import_history_manager", &[("number", &o.number), ("status", &status)]);
+                errors.push(o.line, "status", o.status.as_str(), text);
+                continue;
+            }
             let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| match o.status {
                 OrderStatus::Draft => Ok(()),
                 OrderStatus::Confirmed => {

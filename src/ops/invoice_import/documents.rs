@@ -29,8 +29,9 @@ pub enum Outcome {
 /// counters must move to afterwards.
 pub struct Numbering {
     patterns: Vec<(String, String)>,
-    /// (series, year) -> the sequence the next document must carry.
-    next: HashMap<(String, i32), i64>,
+    /// (series, year) -> the sequence the next document must carry, and the date of the
+    /// one before (numbers follow the dates they were issued on).
+    next: HashMap<(String, i32), (i64, Option<String>)>,
     /// series -> (year, next sequence) for its counter.
     reached: HashMap<String, (i32, i64)>,
 }
@@ -79,18 +80,28 @@ impl Numbering {
                 return Ok(Err(tf("invoice_import.other_series", &[("number", &doc.number), ("series", series)])));
             }
             let key = (series.clone(), year);
-            let expected = match self.next.get(&key) {
-                Some(n) => *n,
-                None => repo::issued_in_year(tx, series, year)? + 1,
+            let (expected, before) = match self.next.get(&key) {
+                Some(known) => known.clone(),
+                None => {
+                    let (issued, latest) = repo::issued_in_year(tx, series, year)?;
+                    (issued + 1, latest)
+                }
             };
+            let date = doc.issue_date.to_string();
             // The next document of the series is judged from here on either way, so one
             // number out of place is named once rather than for every document after it.
-            self.next.insert(key, parts.seq.max(expected) + 1);
+            let latest = before.clone().max(Some(date.clone()));
+            self.next.insert(key, (parts.seq.max(expected) + 1, latest));
             if parts.seq != expected {
                 let next = format_number(pattern, year, expected).unwrap_or_default();
                 let args: [(&str, &dyn std::fmt::Display); 4] =
                     [("number", &doc.number), ("series", series), ("year", &year), ("expected", &next)];
                 return Ok(Err(tf("invoice_import.gap", &args)));
+            }
+            if let Some(before) = before.filter(|b| *b > date) {
+                let args: [(&str, &dyn std::fmt::Display); 3] =
+                    [("number", &doc.number), ("date", &date), ("before", &before)];
+                return Ok(Err(tf("invoice_import.date_order", &args)));
             }
             let number = written.unwrap_or_default();
             return Ok(Ok(Placed::Series { series: series.clone(), number, year, seq: parts.seq }));
@@ -420,8 +431,13 @@ fn issue(
 ) -> Result<()> {
     let lines = repo::lines(tx, draft.id)?;
     let amounts: Vec<(Money, rust_decimal::Decimal)> = lines.iter().map(|l| (l.amount, l.tax_rate)).collect();
-    let totals = crate::domain::order::totals(&amounts, draft.prices_include_tax)
-        .map_err(|e| Error::Refused(tf("order.too_large", &[("value", &e)])))?;
+    let totals = match crate::domain::order::totals(&amounts, draft.prices_include_tax) {
+        Ok(totals) => totals,
+        Err(e) => {
+            errors.push(doc.row, "gross", "", tf("order.too_large", &[("value", &e)]));
+            return Ok(());
+        }
+    };
     let computed = [totals.net, totals.tax, totals.gross];
     if let Some(at) = (0..3).find(|i| doc.totals[*i].is_some_and(|given| given != computed[*i])) {
         let column = ["net", "tax", "gross"][at];

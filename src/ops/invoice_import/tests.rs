@@ -82,9 +82,18 @@ fn numbers_of_the_shops_own_series_continue_it_without_a_gap() {
         ),
     );
     assert!(err.contains("line 2, column number: 'INV-2025-000002'"), "out of order: {err}");
+    let err = refused(&mut s, &format!("{head}{}", row("INV-2026-000002", "invoice", "2026-11-01")));
+    assert!(err.contains("dated 2026-11-01, before 2026-11-27, the date of a number before it"), "{err}");
+    let dates_backwards = format!(
+        "{head}{}{}",
+        row("INV-2025-000001", "invoice", "2025-06-01"),
+        row("INV-2025-000002", "invoice", "2025-05-01")
+    );
+    let err = refused(&mut s, &dates_backwards);
+    assert!(err.contains("line 3, column number: 'INV-2025-000002' INV-2025-000002 is dated 2025-05-01"), "{err}");
     let file = format!(
         "{head}{}{}",
-        row("inv-2026-000002", "invoice", "2026-11-20"),
+        row("inv-2026-000002", "invoice", "2026-11-27"),
         row("INV-2025-000001", "invoice", "2025-06-01")
     );
     assert_eq!(import_text(&mut s, &file).unwrap().created, 2);
@@ -116,7 +125,9 @@ fn every_problem_names_its_line_and_column() {
          X-5,invoice,01.02.2026,{ana},,,PEN,0,2,19,\n\
          X-6,invoice,2026-01-01,{ana},,,PEN,1,2,19,3\n\
          X-7,invoice,2026-01-01,{ana},,,PEN,1,2,19,\n\
-         X-7,invoice,2026-01-02,{ana},,,PEN,1,2,19,\n"
+         X-7,invoice,2026-01-02,{ana},,,PEN,1,2,19,\n\
+         X-8,credit_note,2026-01-01,{ana},X-7,\"two\nlines\",PEN,1,,,\n\
+         X-7,invoice,2026-01-01,{ana},,,PEN,1,2,19,\n"
     );
     let err = refused(&mut s, &rows);
     for expected in [
@@ -129,6 +140,8 @@ fn every_problem_names_its_line_and_column() {
         "line 6, column quantity: '0'",
         "line 7, column credits_line: '3' only a credit note has this",
         "line 9, column issue_date: '2026-01-02' X-7 starts on line 8 with other document details",
+        "line 10, column reason: 'two lines' contains control characters",
+        "line 12, column number: 'X-7' X-7 is met again after other numbers: its rows must be together (it starts on line 8)",
     ] {
         assert!(err.contains(expected), "{expected} missing in:\n{err}");
     }

@@ -33,6 +33,15 @@ fn payments_come_in_with_their_numbers_allocations_credit_and_refunds() {
     assert_eq!(exported, file, "exported as imported");
     let again = import(&mut s, file.as_bytes(), false).unwrap();
     assert_eq!((again.created, again.unchanged), (0, 2));
+    // The credit left is used here on a new invoice: the payment has one allocation more,
+    // and the file is still the payment as it came in.
+    let tea = format!("number,customer,status,sku,quantity\nSO-000002,{ana},confirmed,TEA,1\n");
+    crate::ops::order_csv::import(&mut s, tea.as_bytes(), false).unwrap();
+    let d = draft_from_orders(&mut s, &["SO-000002".to_string()], Basis::Ordered).unwrap();
+    crate::ops::invoices::issue(&mut s, d.invoice.id, d.invoice.version).unwrap();
+    assert!(!crate::ops::payments::use_credit(&mut s, &ana).unwrap().is_empty());
+    let again = import(&mut s, file.as_bytes(), false).unwrap();
+    assert_eq!((again.created, again.unchanged), (0, 2), "unchanged after its credit was used");
     // Numbers recorded here go on after the imported ones.
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let receipt = crate::ops::payments::record(&mut s, &ana, Method::Card, m("1"), day, "", &[]).unwrap();
@@ -57,7 +66,9 @@ fn every_payment_problem_names_its_line() {
          P-3,2026-11-20,NOBODY,card,0,,\n\
          P-4,2026-11-20,{ana},card,5,INV-2026-000001,\n\
          P-5,2026-11-20,{ana},card,5,,\n\
-         P-5,2026-11-21,{ana},card,5,,\n"
+         P-5,2026-11-21,{ana},card,5,,\n\
+         P-6,2026-11-20,{ana},card,5,,\n\
+         P-5,2026-11-20,{ana},card,5,,\n"
     );
     let err = import(&mut s, rows.as_bytes(), false).unwrap_err().to_string();
     for expected in [
@@ -67,6 +78,7 @@ fn every_payment_problem_names_its_line() {
         "line 4, column amount: '0'",
         "line 5, column allocated: ''",
         "line 7, column received_on: '2026-11-21' P-5 starts on line 6 with other payment details",
+        "line 9, column number: 'P-5' P-5 is met again after other numbers",
     ] {
         assert!(err.contains(expected), "{expected} missing in:\n{err}");
     }
