@@ -462,7 +462,7 @@ const STATEMENT_CACHE: usize = 16;
 const ORDER_BATCH: usize = 32;
 const LINE_BATCH: usize = 64;
 /// Values of one order line in `write_lines`.
-const LINE_VALUES: usize = 8;
+const LINE_VALUES: usize = 9;
 const SUMMARY_BATCH: usize = 64;
 /// Monthly summary rows held before they are added to the table: bounds memory (~10 MB).
 const MONTHLY_HELD: usize = 150_000;
@@ -485,9 +485,10 @@ fn write_lines(tx: &Connection, rows: usize, values: &[rusqlite::types::Value]) 
         return Ok(());
     }
     let sql = multi_row(
-        "INSERT OR FAIL INTO order_lines (order_id, line, product_id, quantity, unit_price, discount_bp, tax_rate_bp, amount)
+        "INSERT OR FAIL INTO order_lines (order_id, line, product_id, quantity, unit_price, discount_bp, tax_rate_bp, amount,
+                                          shipped)
          VALUES ",
-        "(?, ?, ?, ?, ?, ?, ?, ?)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     );
     tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
@@ -783,15 +784,18 @@ impl<'a> Run<'a> {
         // Lines wait for a full statement's worth, across batches: one statement shape only.
         for q in &self.batch {
             for (n, l) in q.order.lines.iter().enumerate() {
+                let quantity = minor(l.quantity.to_minor())?;
                 self.lines.extend([
                     q.id.into(),
                     (n as i64 + 1).into(),
                     l.product.id.into(),
-                    minor(l.quantity.to_minor())?.into(),
+                    quantity.into(),
                     minor(l.price.to_minor())?.into(),
                     basis_points(l.discount).into(),
                     basis_points(l.tax_rate).into(),
                     minor(l.amount.to_minor())?.into(),
+                    // Sold and delivered elsewhere: all of it left, as a closed order's has.
+                    quantity.into(),
                 ]);
                 if self.lines.len() == LINE_BATCH * LINE_VALUES {
                     write_lines(tx, LINE_BATCH, &self.lines)?;

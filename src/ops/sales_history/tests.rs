@@ -384,3 +384,37 @@ fn a_cost_that_cannot_be_read_does_not_refuse_the_line() {
     assert_eq!(cost("Mug"), 40_000, "(20 - 4) / 4 = 4.0000");
     assert!(report.summary().iter().any(|l| l.contains("3 lines had a cost or profit")), "{:?}", report.summary());
 }
+
+#[test]
+fn history_lines_have_all_shipped_and_migration_013_says_so_of_older_history_only() {
+    let (mut s, own) = crate::ops::invoices::tests_support::shipped_order();
+    import_text(&mut s, SUPERSTORE, &options()).unwrap();
+    let unshipped_history = "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
+                             WHERE o.sold_on IS NOT NULL AND l.shipped <> l.quantity";
+    assert_eq!(count(&s, unshipped_history), 0, "sold and delivered elsewhere");
+    // A file from before 013: history said nothing had shipped.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    s.db.conn()
+        .execute_batch(
+            "UPDATE order_lines SET shipped = 0 WHERE order_id IN (SELECT id FROM orders WHERE sold_on IS NOT NULL);
+             DELETE FROM invoice_series WHERE code = 'HIST'; PRAGMA user_version = 12;",
+        )
+        .unwrap();
+    s.db.backup_to(&path).unwrap();
+    let own_lines = |s: &Session| -> Vec<(i64, i64)> {
+        s.db.conn()
+            .prepare("SELECT l.quantity, l.shipped FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.number = ?1")
+            .unwrap()
+            .query_map([&own], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let before = own_lines(&s);
+    let reopened = Session::start(crate::db::Db::open(&path).unwrap(), "alice", crate::ops::Clock::System).unwrap();
+    assert_eq!(count(&reopened, unshipped_history), 0, "013 completes older history");
+    assert_eq!(own_lines(&reopened), before, "the shop's own orders are untouched: {before:?}");
+    assert!(before.iter().any(|(q, shipped)| shipped < q), "one line of the fixture still waits");
+    assert_eq!(count(&reopened, "SELECT count(*) FROM invoice_series WHERE code = 'HIST'"), 1);
+}
