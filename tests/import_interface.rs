@@ -176,3 +176,32 @@ fn e_on_the_crm_views_and_stock_alerts_saves_what_they_list() {
     press(&mut app, &[KeyCode::Esc]);
     open(&mut app, &[KeyCode::Char('M')], "slow-movers");
 }
+
+/// Another system's invoices on the import screen: told by their columns, tried, imported,
+/// and then on the Invoices tab, in the history series.
+#[test]
+fn invoices_from_another_system_come_in_on_the_import_screen() {
+    let file = "number,kind,issue_date,customer,credits,reason,name,quantity,unit_price,tax_rate\n\
+                RE-1,invoice,2026-01-05,C000003,,,Consulting 咨询,2,50,19\n\
+                GS-1,credit_note,2026-01-06,C000003,RE-1,goodwill 善意,Consulting 咨询,1,,\n";
+    let (_dir, mut app) = import_screen("old-invoices.csv", file);
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("into invoices"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('d')));
+    settle(&mut app);
+    assert!(render(&app).contains("2 created"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('i')));
+    app.handle_event(&key(KeyCode::Char('y')));
+    settle(&mut app);
+    assert!(render(&app).contains("2 created, 0 updated"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&key(KeyCode::Char('4')));
+    let screen = render(&app);
+    assert!(screen.contains("RE-1") && screen.contains("GS-1"), "{screen}");
+    let series: String =
+        app.session.db.conn().query_row("SELECT series FROM invoices WHERE number = 'RE-1'", [], |r| r.get(0)).unwrap();
+    assert_eq!(series, "HIST");
+    // 2 x 50.00 + 19 % = 119.00, less one credited: 59.50 owed.
+    let owed: i64 = app.session.db.conn().query_row("SELECT owed FROM invoice_open", [], |r| r.get(0)).unwrap();
+    assert_eq!(owed, 5950);
+}

@@ -197,13 +197,16 @@ pub enum TableName {
     Moves,
     /// Purchase orders, one line per row (importing creates new ones; existing must match)
     PurchaseOrders,
-    /// Sales orders, one line per row (importing creates drafts or confirmed orders)
+    /// Sales orders, one line per row (importing creates drafts or confirmed orders; later
+    /// statuses come in as history, by a manager)
     Orders,
     /// Monthly sales targets per salesperson (importing needs a manager)
     Targets,
-    /// Issued invoices and credit notes, one line per row (export only)
+    /// Issued invoices and credit notes, one line per row (importing brings them in as history
+    /// keeping their numbers; needs a manager)
     Invoices,
-    /// Payments and refunds, one allocation per row (export only)
+    /// Payments and refunds, one allocation per row (importing keeps their numbers, after the
+    /// invoices they pay; needs a manager)
     Payments,
     /// Sales history from another system, one order line per row: columns found by name or
     /// --map; creates customers, products and closed orders (importing needs a manager)
