@@ -86,6 +86,11 @@ pub enum Error {
     /// A rule said no; the text says which and why.
     Refused(String),
     BadArgument(String),
+    /// What went wrong with one file of several (a shop's folder): the file, then why.
+    InFile {
+        file: String,
+        error: Box<Error>,
+    },
 }
 
 impl Error {
@@ -141,6 +146,7 @@ impl fmt::Display for Error {
             Error::Config { path, reason } => tf("err.config", &[("path", &path.display()), ("reason", reason)]),
             Error::NotAllowed { needed } => tf("err.not_allowed", &[("role", needed)]),
             Error::BadArgument(reason) | Error::Refused(reason) => reason.clone(),
+            Error::InFile { file, error } => format!("{file}: {error}"),
         };
         f.write_str(&text)
     }

@@ -325,3 +325,26 @@ fn stock_from_the_command_line_round_trips_and_refuses_going_below_zero() {
         assert!(text(&out).starts_with('['), "{report}");
     }
 }
+
+#[test]
+fn export_all_and_import_all_copy_a_shop_through_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new, folder) = (dir.path().join("old.db"), dir.path().join("new.db"), dir.path().join("shop"));
+    let source = dir.path().join("source.csv");
+    std::fs::write(&source, common::CUSTOMERS_CSV).unwrap();
+    assert!(import(&old, &source, &[]).status.success());
+    let out = shopdesk(&old).args(["export-all"]).arg(&folder).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success() && said.contains("customers: 5 rows") && said.contains("import-all"), "{said}");
+    let again = shopdesk(&old).args(["export-all"]).arg(&folder).output().unwrap();
+    assert!(!again.status.success() && stderr(&again).contains("is there already"), "{}", stderr(&again));
+    let tried = shopdesk(&new).args(["import-all", "--dry-run"]).arg(&folder).output().unwrap();
+    let said = String::from_utf8_lossy(&tried.stdout).into_owned();
+    assert!(
+        tried.status.success() && said.contains("customers: 5 created") && said.contains("Nothing was changed"),
+        "{said}"
+    );
+    assert_eq!(export(&new).lines().count(), 1, "the dry run changed nothing");
+    assert!(shopdesk(&new).args(["import-all"]).arg(&folder).output().unwrap().status.success());
+    assert_eq!(export(&new), export(&old));
+}

@@ -49,6 +49,16 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Write the whole shop into FOLDER, one CSV file per table (and the stock ledger, to read)
+    ExportAll { folder: PathBuf },
+    /// Read a shop's folder (from export-all) table by table, each all or nothing, in the
+    /// order each needs the ones before; stops at the first table refused (needs a manager)
+    ImportAll {
+        folder: PathBuf,
+        /// Try every table against the ones before it, in a copy of the shop; change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Read a CSV file into a table: all of it or nothing
     Import {
         table: TableName,
@@ -448,6 +458,7 @@ pub fn run(cli: Cli) -> Result<()> {
         cli.command,
         Some(
             Command::Export { .. }
+                | Command::ExportAll { .. }
                 | Command::Report { .. }
                 | Command::Check
                 | Command::Backup { .. }
@@ -491,6 +502,25 @@ pub fn run(cli: Cli) -> Result<()> {
             if output.is_some() {
                 eprintln!("{}", tf("cli.exported", &[("count", &count)]));
             }
+            Ok(())
+        }
+        Some(Command::ExportAll { folder }) => {
+            for (table, rows) in ops::shop_copy::export_all(&session, &folder)? {
+                println!("{}", tf("cli.exported_table", &[("table", &table.name()), ("count", &rows)]));
+            }
+            println!("{}", tf("cli.exported_shop", &[("path", &folder.display())]));
+            Ok(())
+        }
+        Some(Command::ImportAll { folder, dry_run }) => {
+            let mut say = |table: ops::tables::Table, step: &ops::shop_copy::Step| match step {
+                ops::shop_copy::Step::Missing => {
+                    println!("{}", tf("cli.import_all_missing", &[("table", &table.name())]))
+                }
+                ops::shop_copy::Step::Done(what) => println!("{}: {what}", table.name()),
+            };
+            ops::shop_copy::import_all(&mut session, &folder, dry_run, &mut say)?;
+            let key = if dry_run { "cli.import_all_rehearsed" } else { "cli.import_all_done" };
+            println!("{}", tf(key, &[("path", &folder.display())]));
             Ok(())
         }
         Some(Command::Import { table: TableName::SalesHistory, file, dry_run, map, dates }) => {

@@ -167,29 +167,7 @@ mod tests {
         let options = crate::ops::sales_history::Options::default();
         crate::ops::sales_history::import(&mut demo, &input, &options, &mut |_, _| true).unwrap();
         let mut empty = shop();
-        let order = [
-            Table::Tiers,
-            Table::Stages,
-            Table::Customers,
-            Table::Contacts,
-            Table::Feedback,
-            Table::Opportunities,
-            Table::Suppliers,
-            // Before products: a warehouse made after them starts with its own zero
-            // reorder points for every product (see warehouses_get_levels), which the
-            // shop being copied may not have.
-            Table::Warehouses,
-            Table::Products,
-            Table::ReorderPoints,
-            Table::Stock,
-            Table::PurchaseOrders,
-            Table::Targets,
-            Table::Orders,
-            Table::SalesHistory,
-            Table::Invoices,
-            Table::Payments,
-        ];
-        for table in order {
+        for table in crate::ops::shop_copy::ORDER {
             let first = export(&demo, table);
             if table == Table::SalesHistory {
                 let input = crate::ops::sales_history::Input::Bytes(std::sync::Arc::new(first.clone().into_bytes()));

@@ -1,0 +1,194 @@
+//! A whole shop out to a folder of CSV files, and back in: a shop leaving with its data, or
+//! moving to a new file, in one command each. Each table goes through its own export and
+//! import (`ops::tables`), in the order an empty shop takes them.
+
+use std::path::{Path, PathBuf};
+
+use super::Session;
+use super::tables::Table;
+use crate::error::{Error, Result};
+use crate::i18n::tf;
+
+/// Every table a shop is copied by, in the order an empty shop takes them: each refers only
+/// to tables before it. (Warehouses come before products: a warehouse opened after them
+/// gives each product a reorder point of its own there.)
+pub const ORDER: [Table; 17] = [
+    Table::Tiers,
+    Table::Stages,
+    Table::Customers,
+    Table::Contacts,
+    Table::Feedback,
+    Table::Opportunities,
+    Table::Suppliers,
+    Table::Warehouses,
+    Table::Products,
+    Table::ReorderPoints,
+    Table::Stock,
+    Table::PurchaseOrders,
+    Table::Targets,
+    Table::Orders,
+    Table::SalesHistory,
+    Table::Invoices,
+    Table::Payments,
+];
+
+/// The file a table is in, in a shop's folder: `customers.csv`.
+pub fn file_of(folder: &Path, table: Table) -> PathBuf {
+    folder.join(format!("{}.csv", table.name()))
+}
+
+/// Writes every table, and the stock ledger (`moves.csv`, for reading: it does not import),
+/// into `folder`, made if missing. Files already there are never overwritten: the folder
+/// must not hold a shop's files yet. Returns each table with its rows.
+pub fn export_all(session: &Session, folder: &Path) -> Result<Vec<(Table, usize)>> {
+    let tables: Vec<Table> = ORDER.iter().copied().chain([Table::Moves]).collect();
+    if let Some(taken) = tables.iter().map(|t| file_of(folder, *t)).find(|p| p.exists()) {
+        return Err(Error::BadArgument(tf("shop_copy.file_exists", &[("path", &taken.display())])));
+    }
+    std::fs::create_dir_all(folder).map_err(|source| Error::Io { path: folder.to_path_buf(), source })?;
+    let mut written = Vec::new();
+    for table in tables {
+        let path = file_of(folder, table);
+        // Beside the target, then renamed: a failed export never leaves half a file.
+        let partial = path.with_extension("partial");
+        let file = std::fs::File::create(&partial).map_err(|source| Error::Io { path: partial.clone(), source })?;
+        let mut out = std::io::BufWriter::new(file);
+        let rows = table.export(session, &mut out)?;
+        std::io::Write::flush(&mut out).map_err(|source| Error::Io { path: partial.clone(), source })?;
+        std::fs::rename(&partial, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        written.push((table, rows));
+    }
+    Ok(written)
+}
+
+/// What importing one table of the folder did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The folder has no file for it.
+    Missing,
+    /// Imported (or, in a dry run, would be): what the table's own import says.
+    Done(String),
+}
+
+/// Imports each table of `folder` that has a file, in `ORDER`, each all or nothing; stops
+/// at the first table refused, with its errors (the tables before it are in; importing the
+/// folder again finds them unchanged and goes on). `each` hears of every table as it is
+/// done. A dry run imports into a copy of the shop made for it and thrown away, so each
+/// table is tried against the ones before it, as the real import would.
+pub fn import_all(
+    session: &mut Session,
+    folder: &Path,
+    dry_run: bool,
+    each: &mut dyn FnMut(Table, &Step),
+) -> Result<Vec<(Table, Step)>> {
+    session.require(crate::domain::user::Role::Manager)?;
+    if !folder.is_dir() {
+        return Err(Error::BadArgument(tf("shop_copy.no_folder", &[("path", &folder.display())])));
+    }
+    if !ORDER.iter().any(|t| file_of(folder, *t).exists()) {
+        return Err(Error::BadArgument(tf("shop_copy.no_files", &[("path", &folder.display())])));
+    }
+    if dry_run {
+        let copy = session.db.copy_in_memory()?;
+        let mut rehearsal = Session::start(copy, &session.operator.name, session.clock.clone())?;
+        return import_each(&mut rehearsal, folder, each);
+    }
+    import_each(session, folder, each)
+}
+
+fn import_each(session: &mut Session, folder: &Path, each: &mut dyn FnMut(Table, &Step)) -> Result<Vec<(Table, Step)>> {
+    let mut done = Vec::new();
+    for table in ORDER {
+        let path = file_of(folder, table);
+        let step = if !path.exists() {
+            Step::Missing
+        } else if table == Table::SalesHistory {
+            let input = super::sales_history::Input::File(path.clone());
+            let options = super::sales_history::Options { reference: file_name(&path), ..Default::default() };
+            let report = super::sales_history::import(session, &input, &options, &mut |_, _| true)
+                .map_err(|e| in_table(table, e))?;
+            Step::Done(report.summary().join(" "))
+        } else {
+            let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+            let report = table.import(session, &bytes, false, &file_name(&path)).map_err(|e| in_table(table, e))?;
+            let counts: [(&str, &dyn std::fmt::Display); 3] =
+                [("created", &report.created), ("updated", &report.updated), ("unchanged", &report.unchanged)];
+            Step::Done(tf("shop_copy.counts", &counts))
+        };
+        each(table, &step);
+        done.push((table, step));
+    }
+    Ok(done)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// A table's refusal, saying which table's file it is about (its lines are that file's).
+fn in_table(table: Table, error: Error) -> Error {
+    Error::InFile { file: format!("{}.csv", table.name()), error: Box::new(error) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use crate::ops::Clock;
+
+    fn shop() -> Session {
+        Session::start(Db::open_in_memory().unwrap(), "alice", Clock::Fixed("2026-11-27T10:00:00Z".into())).unwrap()
+    }
+
+    #[test]
+    fn a_whole_shop_goes_out_to_a_folder_and_comes_back_the_same() {
+        let mut demo = shop();
+        crate::ops::demo::ensure_demo_data(&mut demo).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("shop");
+        let written = export_all(&demo, &out).unwrap();
+        assert_eq!(written.len(), ORDER.len() + 1, "every table and the ledger");
+        assert!(out.join("moves.csv").exists() && out.join("invoices.csv").exists());
+        let err = export_all(&demo, &out).unwrap_err().to_string();
+        assert!(err.contains("customers.csv") || err.contains("tiers.csv"), "never overwritten: {err}");
+
+        let path = dir.path().join("new.db");
+        let mut copy = Session::start(Db::open(&path).unwrap(), "alice", demo.clock.clone()).unwrap();
+        // A dry run tries every table against the ones before it and changes nothing.
+        let mut heard = Vec::new();
+        let rehearsed = import_all(&mut copy, &out, true, &mut |t, _| heard.push(t)).unwrap();
+        assert_eq!(heard, ORDER.to_vec());
+        assert!(rehearsed.iter().all(|(_, s)| matches!(s, Step::Done(_))), "{rehearsed:?}");
+        let customers: i64 = copy.db.conn().query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).unwrap();
+        assert_eq!(customers, 0, "the dry run changed nothing");
+        import_all(&mut copy, &out, false, &mut |_, _| {}).unwrap();
+        let again = dir.path().join("again");
+        export_all(&copy, &again).unwrap();
+        for table in ORDER {
+            let (a, b) = (std::fs::read(file_of(&out, table)).unwrap(), std::fs::read(file_of(&again, table)).unwrap());
+            assert!(a == b, "{} differs after the copy", table.name());
+        }
+        assert_eq!(crate::ops::integrity::problems(&copy).unwrap(), Vec::<String>::new());
+        // A second time: every table unchanged.
+        let steps = import_all(&mut copy, &out, false, &mut |_, _| {}).unwrap();
+        let orders = steps.iter().find(|(t, _)| *t == Table::Orders).map(|(_, s)| s.clone());
+        assert!(matches!(orders, Some(Step::Done(text)) if text.starts_with("0 created, 0 updated")), "{steps:?}");
+    }
+
+    #[test]
+    fn a_refused_table_names_its_file_and_the_tables_before_it_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("tiers.csv"),
+            "code,name,rank,discount,credit_limit,payment_days\nGOLD,Gold,1,5,1000,30\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("customers.csv"), "code,name,tier\nC1,Ana,NOSUCH\n").unwrap();
+        let mut s = shop();
+        let err = import_all(&mut s, dir.path(), false, &mut |_, _| {}).unwrap_err().to_string();
+        assert!(err.contains("customers.csv: ") && err.contains("line 2, column tier"), "{err}");
+        assert!(crate::db::tiers::find(s.db.conn(), "GOLD").unwrap().is_some(), "tiers are in");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(import_all(&mut s, empty.path(), false, &mut |_, _| {}).is_err(), "a folder without a shop's files");
+    }
+}
