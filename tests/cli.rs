@@ -341,10 +341,10 @@ fn export_all_and_import_all_copy_a_shop_through_a_folder() {
     let tried = shopdesk(&new).args(["import-all", "--dry-run"]).arg(&folder).output().unwrap();
     let said = String::from_utf8_lossy(&tried.stdout).into_owned();
     assert!(
-        tried.status.success() && said.contains("customers: 5 created") && said.contains("Nothing was changed"),
+        tried.status.success() && said.contains("customers: would create 5") && said.contains("Nothing was changed"),
         "{said}"
     );
-    assert_eq!(export(&new).lines().count(), 1, "the dry run changed nothing");
+    assert!(!new.exists(), "trying leaves no database behind");
     assert!(shopdesk(&new).args(["import-all"]).arg(&folder).output().unwrap().status.success());
     assert_eq!(export(&new), export(&old));
 }

@@ -469,7 +469,11 @@ pub fn run(cli: Cli) -> Result<()> {
     if reads_only && !cli.demo && !path.exists() {
         return Err(Error::BadArgument(tf("err.no_database", &[("path", &path.display())])));
     }
-    let db = Db::open(&path).map_err(|e| with_path(e, &path))?;
+    // A dry run of a whole shop into a file not made yet rehearses on a new shop in memory:
+    // trying never leaves a database behind.
+    let rehearses_new = matches!(cli.command, Some(Command::ImportAll { dry_run: true, .. })) && !path.exists();
+    let db = if rehearses_new && !cli.demo { Db::open_in_memory() } else { Db::open(&path) }
+        .map_err(|e| with_path(e, &path))?;
     let user = cli.user.clone().unwrap_or_else(os_user);
     let mut session = Session::start(db, &user, Clock::System)?;
     if cli.demo {
@@ -518,7 +522,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 ops::shop_copy::Step::Done(what) => println!("{}: {what}", table.name()),
             };
-            ops::shop_copy::import_all(&mut session, &folder, dry_run, &mut say)?;
+            ops::shop_copy::import_all(&mut session, &folder, dry_run, &mut say).map_err(|e| match e {
+                Error::InFile { .. } if !dry_run => Error::Refused(format!("{e}\n{}", t("cli.import_all_resume"))),
+                e => e,
+            })?;
             let key = if dry_run { "cli.import_all_rehearsed" } else { "cli.import_all_done" };
             println!("{}", tf(key, &[("path", &folder.display())]));
             Ok(())

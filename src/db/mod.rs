@@ -168,18 +168,6 @@ impl Db {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
-    /// A copy of the whole database in memory, to try changes on and throw away (a whole
-    /// shop's import rehearsed table by table).
-    pub fn copy_in_memory(&self) -> Result<Db> {
-        let mut conn = Connection::open_in_memory()?;
-        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(
-            1024,
-            std::time::Duration::ZERO,
-            None,
-        )?;
-        Self::prepare(conn, None)
-    }
-
     /// A consistent copy of the whole database while others keep working.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
         if target.exists() {

@@ -187,7 +187,15 @@ fn read_documents(
                 }
             };
         let reason = text("reason", 500);
-        for (column, max) in [("customer_name", 200), ("customer_address", 500), ("customer_tax_id", 50)] {
+        // As long as the customer's own, which they were copied from; the address is printed
+        // as street and city on one line.
+        use crate::domain::customer::CustomerField as F;
+        let address = F::Address.max_chars() + 2 + F::City.max_chars();
+        for (column, max) in [
+            ("customer_name", F::Name.max_chars()),
+            ("customer_address", address),
+            ("customer_tax_id", F::TaxId.max_chars()),
+        ] {
             text(column, max);
         }
         if credit_note {

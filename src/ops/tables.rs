@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use strum::IntoEnumIterator;
-
 use super::Session;
 use super::customers::ImportReport;
 use crate::error::Result;
@@ -57,9 +55,10 @@ impl Table {
         }
     }
 
-    /// Tables a file can be imported into, in the order an empty shop takes them.
+    /// Tables a file can be imported into (all but the stock ledger), in the order an empty
+    /// shop takes them.
     pub fn importable() -> Vec<Table> {
-        Table::iter().filter(|t| *t != Table::Moves).collect()
+        super::shop_copy::ORDER.to_vec()
     }
 
     /// The finance table a file was exported from, told by the columns only its format has

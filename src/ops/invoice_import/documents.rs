@@ -349,7 +349,7 @@ fn credit_line(tx: &Connection, credited: &Invoice, line: &Line, errors: &mut Er
     // Drafts count, so this note's own earlier lines are counted too.
     let already = repo::credited_line_amounts(tx, credited.id)?;
     let taken = |n: i64| already.iter().find(|(l, _, _)| *l == n).map(|(_, q, a)| (*q, *a)).unwrap_or_default();
-    // By SKU; a line that is no product (a service) by its name; with neither, any line.
+    // By SKU, else by name (a line that is no product, a service, has only that).
     let same_product = |l: &InvoiceLine| match (line.sku.as_str(), line.name.as_str()) {
         ("", "") => true,
         ("", name) => l.name == name,
@@ -358,6 +358,8 @@ fn credit_line(tx: &Connection, credited: &Invoice, line: &Line, errors: &mut Er
     let number = credited.number.clone().unwrap_or_default();
     let found = match line.credits_line {
         Some(n) => lines.iter().find(|l| l.line == n && same_product(l)),
+        // Nothing says which line: not guessed.
+        None if line.sku.is_empty() && line.name.is_empty() => None,
         None => lines
             .iter()
             .find(|l| same_product(l) && l.quantity - taken(l.line).0 >= line.quantity)
