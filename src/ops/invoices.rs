@@ -324,6 +324,35 @@ pub(crate) fn printed_address(c: &crate::domain::customer::CustomerData) -> Stri
         .join(", ")
 }
 
+/// Puts `issued` (a draft with all that issuing writes onto it: number, customer as printed,
+/// dates, totals) at the end of the hash chain and marks it issued: the one way a document
+/// enters the chain, issued here or brought in from a file.
+pub(crate) fn chain_in(tx: &Connection, ctx: &WriteCtx<'_>, issued: &Invoice, taxes: &[TaxLine]) -> Result<()> {
+    let (end, prev_hash) = repo::chain_end(tx)?;
+    let lines = repo::lines(tx, issued.id)?;
+    let credited = credited_number(tx, issued)?;
+    let hash = chain_hash(&prev_hash, &canonical(issued, &lines, taxes, credited.as_deref()));
+    repo::issue(
+        tx,
+        issued.id,
+        issued.version,
+        &Issue {
+            number: issued.number.as_deref().unwrap_or_default(),
+            customer_code: &issued.customer_code,
+            customer_name: &issued.customer_name,
+            customer_address: &issued.customer_address,
+            customer_tax_id: &issued.customer_tax_id,
+            issue_date: &issued.issue_date,
+            due_date: &issued.due_date,
+            chain_seq: end + 1,
+            prev_hash: &prev_hash,
+            hash: &hash,
+            at: &ctx.now,
+            by: &ctx.operator.name,
+        },
+    )
+}
+
 /// The number of the invoice a credit note credits, as its hash names it.
 pub(crate) fn credited_number(conn: &Connection, invoice: &Invoice) -> Result<Option<String>> {
     match (invoice.credit_note, invoice.credits_id) {
@@ -382,7 +411,6 @@ pub(crate) fn issue_in(
         }
         repo::set_totals(tx, id, totals.net, totals.tax, totals.gross)?;
         let due = today + chrono::Duration::days(days);
-        let (end, prev_hash) = repo::chain_end(tx)?;
         let issued = Invoice {
             number: Some(number.clone()),
             issued: true,
@@ -397,28 +425,7 @@ pub(crate) fn issue_in(
             gross: totals.gross,
             ..draft.clone()
         };
-        let lines = repo::lines(tx, id)?;
-        let credited = credited_number(tx, &issued)?;
-        let hash = chain_hash(&prev_hash, &canonical(&issued, &lines, &taxes, credited.as_deref()));
-        repo::issue(
-            tx,
-            id,
-            version,
-            &Issue {
-                number: &number,
-                customer_code: &c.code,
-                customer_name: &c.name,
-                customer_address: &address,
-                customer_tax_id: &c.tax_id,
-                issue_date: &issued.issue_date,
-                due_date: &issued.due_date,
-                chain_seq: end + 1,
-                prev_hash: &prev_hash,
-                hash: &hash,
-                at: &ctx.now,
-                by: &ctx.operator.name,
-            },
-        )?;
+        chain_in(tx, ctx, &issued, &taxes)?;
         ctx.audit(tx, "issue", "invoice", Some(id), number)?;
         let invoice = repo::invoice(tx, id)?.ok_or(Error::NotFound { what: format!("invoice {id}") })?;
         detail_of(tx, invoice)

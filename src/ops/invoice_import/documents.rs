@@ -8,16 +8,16 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use super::{Doc, Line};
-use crate::db::invoices::{self as repo, Invoice, InvoiceLine, Issue, TaxLine};
+use crate::db::invoices::{self as repo, Invoice, InvoiceLine, TaxLine};
 use crate::db::orders as orders_repo;
-use crate::domain::invoice::{HISTORY_SERIES, chain_hash, format_number, parse_number};
+use crate::domain::invoice::{HISTORY_SERIES, format_number, parse_number};
 use crate::domain::money::Money;
 use crate::domain::order::{OrderStatus, Pricing};
 use crate::error::{Error, Result};
 use crate::i18n::tf;
 use crate::ops::WriteCtx;
 use crate::ops::csv_io::Errors;
-use crate::ops::invoices::{canonical, payment_days, printed_address};
+use crate::ops::invoices::{payment_days, printed_address};
 
 pub enum Outcome {
     Created,
@@ -211,7 +211,7 @@ pub fn bring_in(
     if errors.list.len() + errors.more > before {
         return Ok(Outcome::Refused);
     }
-    issue(tx, ctx, doc, draft, &number, due, credited.as_ref(), errors)?;
+    issue(tx, ctx, doc, draft, &number, due, errors)?;
     if let Placed::Series { series, year, seq, .. } = &placed {
         numbering.taken(series, *year, *seq);
     }
@@ -424,7 +424,6 @@ fn first_given(given: &str, then: Option<&String>, last: Option<&String>) -> Str
 
 /// Totals, tax per rate and the hash as issuing makes them; the file's totals, when
 /// given, must be what the lines come to.
-#[allow(clippy::too_many_arguments)]
 fn issue(
     tx: &Connection,
     ctx: &WriteCtx<'_>,
@@ -432,7 +431,6 @@ fn issue(
     draft: Invoice,
     number: &str,
     due: NaiveDate,
-    credited: Option<&Invoice>,
     errors: &mut Errors,
 ) -> Result<()> {
     let lines = repo::lines(tx, draft.id)?;
@@ -474,28 +472,7 @@ fn issue(
         gross: totals.gross,
         ..draft
     };
-    let (end, prev_hash) = repo::chain_end(tx)?;
-    let credited_number = credited.and_then(|i| i.number.clone());
-    let hash = chain_hash(&prev_hash, &canonical(&issued, &lines, &taxes, credited_number.as_deref()));
-    repo::issue(
-        tx,
-        issued.id,
-        issued.version,
-        &Issue {
-            number,
-            customer_code: &issued.customer_code,
-            customer_name: &issued.customer_name,
-            customer_address: &issued.customer_address,
-            customer_tax_id: &issued.customer_tax_id,
-            issue_date: &issued.issue_date,
-            due_date: &issued.due_date,
-            chain_seq: end + 1,
-            prev_hash: &prev_hash,
-            hash: &hash,
-            at: &ctx.now,
-            by: &ctx.operator.name,
-        },
-    )?;
+    crate::ops::invoices::chain_in(tx, ctx, &issued, &taxes)?;
     ctx.audit(
         tx,
         "import",
