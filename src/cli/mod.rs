@@ -182,6 +182,8 @@ pub enum UsersAction {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum TableName {
+    /// The shop's settings, key and value (importing needs an admin)
+    Settings,
     Customers,
     /// The contact log: calls, e-mails, meetings, visits, notes and their follow-ups
     Contacts,
@@ -227,6 +229,7 @@ impl TableName {
     fn ops(self) -> ops::tables::Table {
         use ops::tables::Table;
         match self {
+            TableName::Settings => Table::Settings,
             TableName::Customers => Table::Customers,
             TableName::Contacts => Table::Contacts,
             TableName::Feedback => Table::Feedback,

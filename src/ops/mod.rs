@@ -33,6 +33,7 @@ pub mod rfm;
 pub mod sales;
 pub mod sales_history;
 pub mod search;
+pub mod settings_csv;
 pub mod shop_copy;
 pub mod stock;
 pub mod stock_csv;

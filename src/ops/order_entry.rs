@@ -180,7 +180,16 @@ pub(crate) fn settings_in(conn: &rusqlite::Connection) -> Result<ShopSettings> {
 /// Sets one of the shop's settings. Only an admin may.
 pub fn set_setting(session: &mut Session, key: &str, value: &str) -> Result<()> {
     session.require(crate::domain::user::Role::Admin)?;
-    let stored = match key {
+    let stored = setting_value(key, value)?;
+    session.write(|tx, ctx| {
+        repo::set_setting(tx, key, &stored)?;
+        ctx.audit(tx, "setting", "settings", None, format!("{key} = {stored}"))
+    })
+}
+
+/// A setting's value as stored, from how it is typed (`yes`, `5000`), or why it cannot be.
+pub(crate) fn setting_value(key: &str, value: &str) -> Result<String> {
+    Ok(match key {
         "prices_include_tax" => match value.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" => "1".to_string(),
             "0" | "false" | "no" => "0".to_string(),
@@ -206,10 +215,6 @@ pub fn set_setting(session: &mut Session, key: &str, value: &str) -> Result<()> 
         k if SHOP_DETAILS.contains(&k) => crate::domain::fields::check_text(value, false, 200, false)
             .map_err(|p| Error::BadArgument(format!("{key}: {}", crate::error::describe_problem(&p))))?,
         _ => return Err(Error::BadArgument(tf("order.unknown_setting", &[("key", &key)]))),
-    };
-    session.write(|tx, ctx| {
-        repo::set_setting(tx, key, &stored)?;
-        ctx.audit(tx, "setting", "settings", None, format!("{key} = {stored}"))
     })
 }
 
@@ -229,6 +234,9 @@ pub fn describe_settings(session: &Session) -> Result<Vec<(String, String)>> {
     }
     Ok(all)
 }
+
+/// The settings that are not free text (`setting_value` reads each its own way).
+pub const RULE_SETTINGS: [&str; 4] = ["prices_include_tax", "approval_limit", "auto_invoice", "sales_basis"];
 
 /// The shop's own details, as free text settings: who the invoice is from and how to pay.
 pub const SHOP_DETAILS: [&str; 6] = ["shop_name", "shop_address", "shop_tax_id", "shop_payment", "currency", "country"];

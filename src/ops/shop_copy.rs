@@ -10,9 +10,11 @@ use crate::error::{Error, Result};
 use crate::i18n::tf;
 
 /// Every table a shop is copied by, in the order an empty shop takes them: each refers only
-/// to tables before it. (Warehouses come before products: a warehouse opened after them
-/// gives each product a reorder point of its own there.)
-pub const ORDER: [Table; 17] = [
+/// to tables before it. (Settings come first: orders are priced under the shop's; warehouses
+/// before products: a warehouse opened after them gives each product a reorder point of its
+/// own there.)
+pub const ORDER: [Table; 18] = [
+    Table::Settings,
     Table::Tiers,
     Table::Stages,
     Table::Customers,

@@ -11,6 +11,7 @@ use crate::i18n::t;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum Table {
     SalesHistory,
+    Settings,
     Customers,
     Contacts,
     Feedback,
@@ -35,6 +36,7 @@ impl Table {
     pub fn name(self) -> &'static str {
         match self {
             Table::SalesHistory => "sales-history",
+            Table::Settings => "settings",
             Table::Customers => "customers",
             Table::Contacts => "contacts",
             Table::Feedback => "feedback",
@@ -78,6 +80,7 @@ impl Table {
         use super::*;
         match self {
             Table::SalesHistory => sales_history::export(session, out),
+            Table::Settings => settings_csv::export(session, out),
             Table::Customers => customers::export(session, out),
             Table::Contacts => crm::export_contacts(session, out),
             Table::Feedback => crm::export_feedback(session, out),
@@ -103,6 +106,7 @@ impl Table {
     pub fn import(self, session: &mut Session, bytes: &[u8], dry_run: bool, reference: &str) -> Result<ImportReport> {
         use super::*;
         match self {
+            Table::Settings => settings_csv::import(session, bytes, dry_run),
             Table::Customers => customers::import(session, bytes, dry_run),
             Table::Contacts => crm::import_contacts(session, bytes, dry_run),
             Table::Feedback => crm::import_feedback(session, bytes, dry_run),
