@@ -63,11 +63,14 @@ impl Table {
         super::shop_copy::ORDER.to_vec()
     }
 
-    /// The finance table a file was exported from, told by the columns only its format has
-    /// (they look like sales history otherwise: an order, a date, a quantity).
-    pub fn finance_format(headers: &[String]) -> Option<Table> {
+    /// The table a file was exported from when columns only its format has tell: the
+    /// finance tables (they look like sales history otherwise: an order, a date, a
+    /// quantity), and settings.
+    pub fn told_by_columns(headers: &[String]) -> Option<Table> {
         let has = |name: &str| headers.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
-        if has("issue_date") && ["credits", "kind", "due_date", "gross"].iter().any(|c| has(c)) {
+        if headers.len() == 2 && has("key") && has("value") {
+            Some(Table::Settings)
+        } else if has("issue_date") && ["credits", "kind", "due_date", "gross"].iter().any(|c| has(c)) {
             Some(Table::Invoices)
         } else if has("received_on") && has("allocated") {
             Some(Table::Payments)
@@ -149,10 +152,11 @@ mod tests {
     fn invoice_and_payment_files_are_told_by_their_columns() {
         let headers = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
         let invoices = crate::ops::invoice_csv::INVOICE_COLUMNS;
-        assert_eq!(Table::finance_format(&headers(invoices)), Some(Table::Invoices));
+        assert_eq!(Table::told_by_columns(&headers(invoices)), Some(Table::Invoices));
         let payments = crate::ops::invoice_csv::PAYMENT_COLUMNS;
-        assert_eq!(Table::finance_format(&headers(payments)), Some(Table::Payments));
-        assert_eq!(Table::finance_format(&headers(&["Order ID", "Order Date", "Quantity", "Sales"])), None);
+        assert_eq!(Table::told_by_columns(&headers(payments)), Some(Table::Payments));
+        assert_eq!(Table::told_by_columns(&headers(&["Order ID", "Order Date", "Quantity", "Sales"])), None);
+        assert_eq!(Table::told_by_columns(&headers(crate::ops::settings_csv::COLUMNS)), Some(Table::Settings));
     }
 
     /// The demo shop's tables, exported, imported into an empty shop in the order each

@@ -132,7 +132,7 @@ impl ImportScreen {
         {
             self.table = Table::SalesHistory;
         }
-        if let Some(table) = Table::finance_format(&found.headers) {
+        if let Some(table) = Table::told_by_columns(&found.headers) {
             self.table = table;
         }
         self.file = file;
