@@ -133,6 +133,11 @@ fn price(text: &str) -> Result<Price, Problem> {
     if value.value().is_sign_negative() { Err(Problem::OutOfRange { min: 0, max: None }) } else { Ok(value) }
 }
 
+/// A quantity of more than zero: what a line orders, bills or buys.
+pub fn positive_quantity(text: &str) -> Result<Quantity, Problem> {
+    stock_quantity(text).and_then(|q| if q.is_zero() { Err(Problem::MustBePositive) } else { Ok(q) })
+}
+
 /// A quantity that may not be negative; empty is zero.
 pub fn stock_quantity(text: &str) -> Result<Quantity, Problem> {
     if text.trim().is_empty() {

@@ -355,6 +355,12 @@ impl Record {
     pub fn cell(&self, positions: &[Option<usize>], column: usize) -> Option<&str> {
         positions.get(column).copied().flatten().and_then(|at| self.fields.get(at)).map(String::as_str)
     }
+
+    /// The cell of the column named `name` among `known` (as mapped by `map_header`),
+    /// trimmed; empty when the file has no such column.
+    pub fn named<'r>(&'r self, positions: &[Option<usize>], known: &[&str], name: &str) -> &'r str {
+        known.iter().position(|k| *k == name).and_then(|i| self.cell(positions, i)).unwrap_or("").trim()
+    }
 }
 
 /// Ends an import: refuses it (rolling everything back) if any line had a problem, else

@@ -262,7 +262,7 @@ fn read_documents(
 
 /// A cell of `record` by its column's name, trimmed; empty when the file has no such column.
 fn cell_of<'r>(record: &'r Record, positions: &[Option<usize>], column: &str) -> &'r str {
-    INVOICE_COLUMNS.iter().position(|k| *k == column).and_then(|i| record.cell(positions, i)).unwrap_or("").trim()
+    record.named(positions, INVOICE_COLUMNS, column)
 }
 
 /// One row's line, or None when a cell it needs did not read (named in `errors`). Its
@@ -300,12 +300,10 @@ fn read_line(
             found
         }
     };
-    let quantity = crate::domain::stock::stock_quantity(cell("quantity"))
-        .and_then(|q| if q.is_zero() { Err(Problem::MustBePositive) } else { Ok(q) })
-        .unwrap_or_else(|p| {
-            problem("quantity", p);
-            Quantity::ZERO
-        });
+    let quantity = crate::domain::stock::positive_quantity(cell("quantity")).unwrap_or_else(|p| {
+        problem("quantity", p);
+        Quantity::ZERO
+    });
     let unit_price = match cell("unit_price") {
         "" => None,
         text => crate::domain::order::line_price(text).map_err(|p| problem("unit_price", p)).ok(),

@@ -146,12 +146,10 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
             if product.is_none() {
                 problem("sku", Problem::UnknownProduct);
             }
-            let quantity = crate::domain::stock::stock_quantity(cell("quantity"))
-                .and_then(|q| if q.is_zero() { Err(Problem::MustBePositive) } else { Ok(q) })
-                .unwrap_or_else(|p| {
-                    problem("quantity", p);
-                    Quantity::ZERO
-                });
+            let quantity = crate::domain::stock::positive_quantity(cell("quantity")).unwrap_or_else(|p| {
+                problem("quantity", p);
+                Quantity::ZERO
+            });
             let unit_price = match cell("unit_price") {
                 "" => product.as_ref().map(|p| p.data.sale_price),
                 text => line_price(text).map_err(|p| problem("unit_price", p)).ok(),

@@ -51,14 +51,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
         // Number -> its payment in `payments`.
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for record in &table.records {
-            let cell = |c: &str| {
-                PAYMENT_COLUMNS
-                    .iter()
-                    .position(|k| *k == c)
-                    .and_then(|i| record.cell(&positions, i))
-                    .unwrap_or("")
-                    .trim()
-            };
+            let cell = |c: &str| record.named(&positions, PAYMENT_COLUMNS, c);
             let mut problem =
                 |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
             let number = cell("number").to_string();

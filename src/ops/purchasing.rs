@@ -450,12 +450,10 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<supe
             if product.is_none() {
                 problem("sku", Problem::UnknownProduct);
             }
-            let quantity = crate::domain::stock::stock_quantity(cell("quantity"))
-                .and_then(|q| if q.is_zero() { Err(Problem::MustBePositive) } else { Ok(q) })
-                .unwrap_or_else(|p| {
-                    problem("quantity", p);
-                    Quantity::ZERO
-                });
+            let quantity = crate::domain::stock::positive_quantity(cell("quantity")).unwrap_or_else(|p| {
+                problem("quantity", p);
+                Quantity::ZERO
+            });
             let received = crate::domain::stock::stock_quantity(cell("received")).unwrap_or_else(|p| {
                 problem("received", p);
                 Quantity::ZERO
