@@ -54,10 +54,11 @@ fn shop(dir: &Path, name: &str) -> std::path::PathBuf {
 
 /// The example from docs/csv.md, plus a draft.
 const ORDERS_CSV: &str = "\
-number,customer,status,order_date,ship_by,warehouse,salesperson,region,address,note,line,sku,quantity,unit_price,discount,tax_rate,amount,shipped
-SO-000001,C000001,confirmed,2026-11-27,2026-11-30,MAIN,alice,East,\"Hauptstraße 1, Berlin\",,1,BOLT-8,30.000,0.3500,10,19,9.45,0.000
-SO-000001,C000001,confirmed,2026-11-27,2026-11-30,MAIN,alice,East,\"Hauptstraße 1, Berlin\",,2,TEA-G,2.000,3.9900,10,7,7.18,0.000
-SO-000007,C000003,draft,2026-11-20,,MAIN,chen,East,南京路 100 号,每月初订货,1,TEA-G,9,,,,,
+number,customer,status,order_date,ship_by,warehouse,salesperson,region,address,note,reason,line,sku,quantity,unit_price,discount,tax_rate,amount,shipped
+SO-000001,C000001,confirmed,2026-11-27,2026-11-30,MAIN,alice,East,\"Hauptstraße 1, Berlin\",,,1,BOLT-8,30.000,0.3500,10,19,9.45,0.000
+SO-000001,C000001,confirmed,2026-11-27,2026-11-30,MAIN,alice,East,\"Hauptstraße 1, Berlin\",,,2,TEA-G,2.000,3.9900,10,7,7.18,0.000
+SO-000007,C000003,draft,2026-11-20,,MAIN,chen,East,南京路 100 号,每月初订货,,1,TEA-G,9,,,,,
+SO-000005,C000001,cancelled,2026-11-21,,MAIN,alice,East,Berlin,,customer moved away,1,BOLT-8,5,,,,,
 ";
 
 #[test]
@@ -67,12 +68,17 @@ fn orders_import_export_round_trip_and_a_second_import_changes_nothing() {
     let file = dir.path().join("orders.csv");
     std::fs::write(&file, ORDERS_CSV).unwrap();
     let dry = run(&db, &["import", "orders", file.to_str().unwrap(), "--dry-run"]);
-    assert!(dry.contains("would create 2"), "{dry}");
+    assert!(dry.contains("would create 3"), "{dry}");
     assert!(run(&db, &["export", "orders"]).lines().count() == 1, "a dry run writes nothing");
-    assert!(run(&db, &["import", "orders", file.to_str().unwrap()]).contains("2 created"));
-    assert!(run(&db, &["import", "orders", file.to_str().unwrap()]).contains("2 unchanged"));
+    assert!(run(&db, &["import", "orders", file.to_str().unwrap()]).contains("3 created"));
+    assert!(run(&db, &["import", "orders", file.to_str().unwrap()]).contains("3 unchanged"));
     let exported = run(&db, &["export", "orders"]);
-    assert!(exported.contains("SO-000007,C000003,draft,2026-11-20,,MAIN,chen,East,南京路 100 号,每月初订货,1,TEA-G,9.000,3.9900,2,7,35.19,0.000"), "{exported}");
+    assert!(exported.contains("SO-000007,C000003,draft,2026-11-20,,MAIN,chen,East,南京路 100 号,每月初订货,,1,TEA-G,9.000,3.9900,2,7,35.19,0.000"), "{exported}");
+    // A cancelled order keeps why it was cancelled.
+    assert!(
+        exported.contains(",cancelled,2026-11-21,,MAIN,alice,East,Berlin,,customer moved away,1,BOLT-8,5.000,"),
+        "{exported}"
+    );
 
     // Into an empty shop and out again: the same file.
     let second = shop(dir.path(), "second.db");
@@ -114,6 +120,17 @@ fn a_bad_orders_file_is_refused_whole_naming_line_and_column() {
         assert!(err.contains(expected), "{expected} missing in:\n{err}");
     }
     assert_eq!(run(&db, &["export", "orders"]).lines().count(), 1, "nothing imported");
+    // Half a bolt cannot have left the shop, whatever the other system says.
+    let halves = dir.path().join("halves.csv");
+    std::fs::write(
+        &halves,
+        "number,customer,status,sku,quantity,shipped
+SO-000001,C000001,shipped,BOLT-8,2,1.5
+",
+    )
+    .unwrap();
+    let err = fails(&db, &["import", "orders", halves.to_str().unwrap()]);
+    assert!(err.contains("line 2, column shipped: '1.5'"), "{err}");
     let mixed = dir.path().join("mixed.csv");
     std::fs::write(
         &mixed,

@@ -222,6 +222,12 @@ pub fn update_header(conn: &Connection, id: i64, version: i64, header: &Header, 
     Ok(())
 }
 
+/// Sets an imported order's reason (for a cancellation or a rejection) as its file gives it.
+pub fn set_reason(conn: &Connection, id: i64, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE orders SET reason = ?2 WHERE id = ?1")?.execute((id, reason))?;
+    Ok(())
+}
+
 /// Moves the order to `status` with the reason for it (a cancellation's or rejection's;
 /// empty clears an old one) if nobody saved it since `version` was read; returns the new
 /// version.

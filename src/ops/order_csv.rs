@@ -30,6 +30,7 @@ pub const ORDER_COLUMNS: &[&str] = &[
     "region",
     "address",
     "note",
+    "reason",
     "line",
     "sku",
     "quantity",
@@ -73,6 +74,7 @@ pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Writ
                 &o.region,
                 &o.address,
                 &o.note,
+                &o.reason,
                 &l.line.to_string(),
                 &l.sku,
                 &l.quantity.to_string(),
@@ -99,9 +101,16 @@ struct Imported {
     header: Vec<String>,
 }
 
+impl Imported {
+    /// One of the order's own columns (`HEADER_COLUMNS`) as the file gives it.
+    fn header_cell(&self, column: &str) -> &str {
+        HEADER_COLUMNS.iter().position(|c| *c == column).and_then(|i| self.header.get(i)).map_or("", String::as_str)
+    }
+}
+
 /// The columns that belong to the order rather than to a line.
 const HEADER_COLUMNS: &[&str] =
-    &["customer", "status", "order_date", "ship_by", "warehouse", "salesperson", "region", "address", "note"];
+    &["customer", "status", "order_date", "ship_by", "warehouse", "salesperson", "region", "address", "note", "reason"];
 
 /// Imports orders: new numbers become drafts or confirmed orders; numbers that exist
 /// must match what is stored (a second import of the same file changes nothing).
@@ -192,10 +201,12 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
             // What shipped is history the order's status must agree with (checked below).
             let shipped = match cell("shipped") {
                 "" => Quantity::ZERO,
-                text => crate::domain::stock::stock_quantity(text).unwrap_or_else(|p| {
-                    errors.push(record.line, "shipped", text, describe_problem(&p));
-                    Quantity::ZERO
-                }),
+                text => crate::domain::stock::stock_quantity(text)
+                    .and_then(|q| crate::domain::stock::fits_unit(&product.data.unit, q))
+                    .unwrap_or_else(|p| {
+                        errors.push(record.line, "shipped", text, describe_problem(&p));
+                        Quantity::ZERO
+                    }),
             };
             let line = DraftLine { line: number_in_file, product, quantity, unit_price, discount, tax_rate, shipped };
             let amount_given = cell("amount");
@@ -292,11 +303,14 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 errors.push(o.line, "status", o.status.as_str(), text);
                 continue;
             }
+            // A cancelled order's or a rejected draft's reason is kept as the file gives it,
+            // once the order has its status (each step there clears it).
+            let reason = o.header_cell("reason");
             let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| match o.status {
-                OrderStatus::Draft => Ok(()),
+                OrderStatus::Draft => Ok(id),
                 OrderStatus::Confirmed => {
                     let version = repo::order(tx, id)?.map(|s| s.version).unwrap_or_default();
-                    super::orders::confirm_in(tx, ctx, id, version).map(|_| ())
+                    super::orders::confirm_in(tx, ctx, id, version).map(|_| id)
                 }
                 // Past confirmed, the order is history as the file tells it.
                 status => {
@@ -307,8 +321,12 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                         .enumerate()
                         .map(|(i, l)| (l.line.unwrap_or(i as i64 + 1), l.shipped))
                         .collect();
-                    super::orders::import_state_in(tx, ctx, id, status, &shipped)
+                    super::orders::import_state_in(tx, ctx, id, status, &shipped).map(|_| id)
                 }
+            });
+            let saved = saved.and_then(|id| match reason.is_empty() {
+                true => Ok(()),
+                false => Ok(repo::set_reason(tx, id, reason)?),
             });
             match saved {
                 Ok(()) => {}
@@ -348,7 +366,8 @@ fn same_as_stored(tx: &rusqlite::Connection, stored: &repo::Order, o: &Imported)
         && stored.salesperson == h.salesperson
         && stored.region == h.region
         && stored.address == h.address
-        && stored.note == h.note;
+        && stored.note == h.note
+        && stored.reason == o.header_cell("reason");
     // Lines are matched by their number when the file gives one, else by their order.
     let lines_same = lines.len() == o.draft.lines.len()
         && o.draft.lines.iter().enumerate().all(|(i, d)| {
