@@ -71,8 +71,8 @@ pub enum Command {
         #[arg(long, value_name = "COLUMN=FIELD")]
         map: Vec<String>,
         /// sales-history only: how 03/04/2026 reads, dmy or mdy (found from the file when a
-        /// date like 28/04/2026 tells)
-        #[arg(long, value_name = "dmy|mdy")]
+        /// date like 28/04/2026 tells); ymd for two-digit years first (23/04/05)
+        #[arg(long, value_name = "dmy|mdy|ymd")]
         dates: Option<String>,
     },
     /// Print a report as a table, CSV or JSON

@@ -149,11 +149,14 @@ pub fn normalise(header: &str) -> String {
     header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// Whether `03/04/2026` is the 3rd of April or the 4th of March.
+/// Whether `03/04/2026` is the 3rd of April or the 4th of March; or, said for a file,
+/// that `23/04/05` is 2023-04-05 (two-digit years first, as Japanese and Korean systems
+/// write them), which no date can show by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DayOrder {
     DayFirst,
     MonthFirst,
+    YearFirst,
 }
 
 impl DayOrder {
@@ -161,6 +164,7 @@ impl DayOrder {
         match text.trim().to_ascii_lowercase().as_str() {
             "dmy" | "d/m/y" | "day-first" => Some(DayOrder::DayFirst),
             "mdy" | "m/d/y" | "month-first" => Some(DayOrder::MonthFirst),
+            "ymd" | "y/m/d" | "year-first" => Some(DayOrder::YearFirst),
             _ => None,
         }
     }
@@ -192,6 +196,13 @@ pub fn parse_day(text: &str, order: Option<DayOrder>) -> Result<(NaiveDate, Opti
     if parts[0].len() == 4 {
         return Ok((date(n(0)? as i32, n(1)?, n(2)?)?, None));
     }
+    if order == Some(DayOrder::YearFirst) {
+        // A four-digit year at the end says this date is not written year first.
+        return match parts[2].len() {
+            1 | 2 => Ok((date(2000 + n(0)? as i32, n(1)?, n(2)?)?, None)),
+            _ => Err(DateProblem::AgainstOrder(DayOrder::YearFirst)),
+        };
+    }
     let year = match parts[2].len() {
         4 => n(2)? as i32,
         // 16 is 2016: history is of this century.
@@ -219,6 +230,8 @@ pub fn parse_day(text: &str, order: Option<DayOrder>) -> Result<(NaiveDate, Opti
     let day = match taken {
         DayOrder::DayFirst => date(year, b, a)?,
         DayOrder::MonthFirst => date(year, a, b)?,
+        // Answered above, before the year was looked for at the end.
+        DayOrder::YearFirst => return Err(DateProblem::AgainstOrder(DayOrder::YearFirst)),
     };
     Ok((day, shown))
 }
@@ -380,6 +393,16 @@ mod tests {
             parse_day("28/11/2016", Some(DayOrder::MonthFirst)),
             Err(DateProblem::AgainstOrder(DayOrder::MonthFirst))
         );
+        // Two-digit years first only when the file is said to write them so.
+        assert_eq!(parse_day("23/04/05", Some(DayOrder::YearFirst)), Ok((d(2023, 4, 5), None)));
+        assert_eq!(parse_day("99-12-31", Some(DayOrder::YearFirst)), Ok((d(2099, 12, 31), None)));
+        assert_eq!(parse_day("2023/04/05", Some(DayOrder::YearFirst)), Ok((d(2023, 4, 5), None)));
+        assert_eq!(
+            parse_day("05/04/2023", Some(DayOrder::YearFirst)),
+            Err(DateProblem::AgainstOrder(DayOrder::YearFirst))
+        );
+        assert_eq!(parse_day("23/02/30", Some(DayOrder::YearFirst)), Err(DateProblem::NotADate));
+        assert_eq!(DayOrder::parse("YMD"), Some(DayOrder::YearFirst));
         for bad in ["", "yesterday", "2016-13-01", "2016-02-30", "1/2", "12345/1/2016", "2016-1-x"] {
             assert_eq!(parse_day(bad, Some(DayOrder::DayFirst)), Err(DateProblem::NotADate), "{bad}");
         }

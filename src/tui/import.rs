@@ -215,7 +215,8 @@ impl App {
                 screen.day_order = match screen.day_order {
                     None => Some(DayOrder::DayFirst),
                     Some(DayOrder::DayFirst) => Some(DayOrder::MonthFirst),
-                    Some(DayOrder::MonthFirst) => None,
+                    Some(DayOrder::MonthFirst) => Some(DayOrder::YearFirst),
+                    Some(DayOrder::YearFirst) => None,
                 }
             }
             (Step::Preview | Step::Done, Action::DryRun) if screen.preview.is_some() => self.run_import(true)?,

@@ -72,6 +72,7 @@ fn draw_preview(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
         None => t("import.dates_auto"),
         Some(DayOrder::DayFirst) => t("import.dates_dmy"),
         Some(DayOrder::MonthFirst) => t("import.dates_mdy"),
+        Some(DayOrder::YearFirst) => t("import.dates_ymd"),
     };
     let head = vec![
         Line::from(vec![

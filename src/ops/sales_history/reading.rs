@@ -119,6 +119,9 @@ impl Reading {
                 Err(DateProblem::AgainstOrder(DayOrder::MonthFirst)) => {
                     t("sales_history.date_not_month_first").to_string()
                 }
+                Err(DateProblem::AgainstOrder(DayOrder::YearFirst)) => {
+                    t("sales_history.date_not_year_first").to_string()
+                }
             };
             problems.push((f, message));
             None

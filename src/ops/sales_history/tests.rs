@@ -208,6 +208,25 @@ fn columns_are_found_by_alias_or_map_and_dates_by_the_file() {
     let later = "Order ID,Date,Customer,Product,Qty,Amount\nZ-1,03/04/2026,Ana,Pen,1,1\nZ-2,03/25/2026,Ana,Pen,1,1\n";
     let report = import_text(&mut s, later, &options()).unwrap();
     assert_eq!(report.first_day, NaiveDate::from_ymd_opt(2026, 3, 4));
+    // Two-digit years first read as the day first unless the file is said to write them so;
+    // a date written otherwise in such a file is named, not guessed.
+    let japanese = "Order ID,Date,Customer,Product,Qty,Amount
+J-1,24/03/05,Ana,Pen,1,1
+J-2,24/03/25,Ana,Pen,1,1
+";
+    let ymd = Options { day_order: Some(DayOrder::YearFirst), ..options() };
+    let report = import_text(&mut s, japanese, &Options { dry_run: true, ..ymd.clone() }).unwrap();
+    assert_eq!(
+        (report.first_day, report.last_day),
+        (NaiveDate::from_ymd_opt(2024, 3, 5), NaiveDate::from_ymd_opt(2024, 3, 25))
+    );
+    let mixed = "Order ID,Date,Customer,Product,Qty,Amount
+J-3,24/03/05,Ana,Pen,1,1
+J-4,25/03/2024,Ana,Pen,1,1
+";
+    let errors = refused(import_text(&mut s, mixed, &ymd));
+    assert_eq!((errors.len(), errors[0].line, errors[0].column.as_str()), (1, 3, "Date"));
+    assert!(errors[0].message.contains("two-digit years first"), "{errors:?}");
 
     let twice = "Customer,Client,Order ID,Date,Product,Qty,Amount\nAna,Ana,Q-1,2026-01-01,Pen,1,1\n";
     let errors = refused(import_text(&mut s, twice, &options()));
