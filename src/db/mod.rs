@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/011_finance_daily.sql"),
     include_str!("migrations/012_sales_history.sql"),
     include_str!("migrations/013_invoice_history.sql"),
+    include_str!("migrations/014_credit_by_credit_notes.sql"),
 ];
 
 /// The schema version this build writes.

@@ -295,6 +295,16 @@ mod tests {
         assert_eq!(balance(&s, 1).unwrap(), Money::ZERO - m("5"));
         assert!(check(&s).unwrap().is_empty());
         assert!(s.db.conn().execute("UPDATE payments SET amount = 1", []).is_err(), "append-only");
+        // The credit is read from credited invoices only because no invoice is ever settled
+        // past its total: the database refuses it whoever writes it.
+        let conn = s.db.conn();
+        let (payment, invoice): (i64, i64) = conn
+            .query_row("SELECT a.payment_id, a.invoice_id FROM payment_allocations a ORDER BY a.id LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        let past_total = crate::db::invoices::allocate(conn, payment, invoice, m("0.01"), "2026-11-27T10:00:00Z");
+        assert!(matches!(past_total, Err(Error::Sqlite(_))), "{past_total:?}");
     }
 
     #[test]

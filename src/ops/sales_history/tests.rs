@@ -417,7 +417,9 @@ fn history_lines_have_all_shipped_and_migration_013_says_so_of_older_history_onl
     s.db.conn()
         .execute_batch(
             "UPDATE order_lines SET shipped = 0 WHERE order_id IN (SELECT id FROM orders WHERE sold_on IS NOT NULL);
-             DELETE FROM invoice_series WHERE code = 'HIST'; PRAGMA user_version = 12;",
+             DELETE FROM invoice_series WHERE code = 'HIST';
+             DROP INDEX invoices_credit_notes_by_customer; DROP TRIGGER payment_allocations_within_total;
+             PRAGMA user_version = 12;",
         )
         .unwrap();
     s.db.backup_to(&path).unwrap();
