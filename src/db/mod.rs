@@ -52,6 +52,18 @@ pub const APPLICATION_ID: i64 = 0x5348_4F50;
 /// How long a write waits for another session's write to finish before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Statements a connection keeps prepared (rusqlite's default); bulk loads raise it while
+/// they run and put this back.
+pub const STATEMENT_CACHE: usize = 16;
+
+/// A connection's settings as [`Db::begin_bulk`] found them.
+#[derive(Debug, Clone, Copy)]
+pub struct BulkSettings {
+    cache_size: i64,
+    foreign_keys: i64,
+    temp_store: i64,
+}
+
 pub struct Db {
     conn: Connection,
     path: Option<PathBuf>,
@@ -142,6 +154,37 @@ impl Db {
         let value = work(&tx)?;
         tx.commit().map_err(Error::from_sqlite)?;
         Ok(value)
+    }
+
+    /// Readies the connection for one large write (an import), before its transaction: a
+    /// page cache that holds the indexes being filled (the default 2 MB spills them to the
+    /// write-ahead log mid-transaction and reads them back) and statement journals in memory
+    /// (the count triggers make every insert keep one, in a temporary file by default).
+    /// Without `check_keys`, foreign keys are not looked up either: for a caller that wrote
+    /// or read every id it writes in the same transaction. [`Db::end_bulk`] puts back what
+    /// this changed.
+    pub fn begin_bulk(&self, check_keys: bool) -> Result<BulkSettings> {
+        let pragma =
+            |name: &str| -> Result<i64> { Ok(self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?) };
+        let before = BulkSettings {
+            cache_size: pragma("cache_size")?,
+            foreign_keys: pragma("foreign_keys")?,
+            temp_store: pragma("temp_store")?,
+        };
+        self.conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;")?;
+        if !check_keys {
+            self.conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
+        }
+        Ok(before)
+    }
+
+    /// Puts back the settings [`Db::begin_bulk`] found.
+    pub fn end_bulk(&self, before: BulkSettings) -> Result<()> {
+        let BulkSettings { cache_size, foreign_keys, temp_store } = before;
+        self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = {cache_size}; PRAGMA foreign_keys = {foreign_keys}; PRAGMA temp_store = {temp_store};"
+        ))?;
+        Ok(())
     }
 
     /// Like [`Db::write`] but always rolls back: a dry run of exactly what would happen.

@@ -159,13 +159,19 @@ impl Session {
         self.db.rehearse(|tx| work(tx, &ctx))
     }
 
-    /// `write`, or with `dry_run` `rehearse`: an import that reports without writing.
+    /// `write`, or with `dry_run` `rehearse`: an import that reports without writing, with
+    /// the connection set for a large write meanwhile (`Db::begin_bulk`).
     pub fn write_or_rehearse<T>(
         &mut self,
         dry_run: bool,
         work: impl FnOnce(&Transaction<'_>, &WriteCtx<'_>) -> Result<T>,
     ) -> Result<T> {
-        if dry_run { self.rehearse(work) } else { self.write(work) }
+        let before = self.db.begin_bulk(true)?;
+        let result = if dry_run { self.rehearse(work) } else { self.write(work) };
+        // The import's own outcome comes first: a committed import must not look failed
+        // because a cache size could not be put back on a connection that still works.
+        let _restored = self.db.end_bulk(before);
+        result
     }
 
     pub fn require(&self, needed: Role) -> Result<()> {

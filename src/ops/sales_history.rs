@@ -38,7 +38,7 @@ pub enum Input {
 }
 
 impl Input {
-    fn open(&self) -> Result<Box<dyn Read + Send>> {
+    pub(crate) fn open(&self) -> Result<Box<dyn Read + Send>> {
         match self {
             Input::File(path) => {
                 let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.clone(), source })?;
@@ -253,26 +253,15 @@ pub fn import(
         errors.into_result()?;
         run.finish()
     };
-    // A bulk load: a page cache that holds the indexes being filled (the default spills
-    // them to the WAL and reads them back), and no foreign-key look-ups, because every id
-    // written was just read or made in this transaction. Both are put back after.
-    let pragma =
-        |name: &str| -> Result<i64> { Ok(session.db.conn().query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?) };
-    let before = (pragma("cache_size")?, pragma("foreign_keys")?, pragma("temp_store")?);
+    // No foreign-key look-ups: every id written was just read or made in this transaction.
+    let before = session.db.begin_bulk(false)?;
     // Every batch shape and look-up stays prepared for the whole load.
     session.db.conn().set_prepared_statement_cache_capacity(64);
-    session
-        .db
-        .conn()
-        .execute_batch("PRAGMA cache_size = -32768; PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;")?;
     let result = session.write_or_rehearse(options.dry_run, work);
     // Put back as they were whatever happened; the import's own outcome comes first, so a
     // committed import is never reported as failed.
-    let restored = session.db.conn().execute_batch(&format!(
-        "PRAGMA cache_size = {}; PRAGMA foreign_keys = {}; PRAGMA temp_store = {};",
-        before.0, before.1, before.2
-    ));
-    session.db.conn().set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    let restored = session.db.end_bulk(before);
+    session.db.conn().set_prepared_statement_cache_capacity(db::STATEMENT_CACHE);
     let mut report = result?;
     // The import is in (or rehearsed): a setting that could not be put back must not make it
     // look failed. The connection is the import's own on the screen and ends with the
@@ -454,9 +443,6 @@ enum Key {
 /// The largest amount, unit price or quantity of a line (a billion): a million lines of
 /// it still sum within the database's integers.
 const MAX_FIGURE: i64 = 1_000_000_000;
-
-/// rusqlite's default prepared-statement cache, given back after the load.
-const STATEMENT_CACHE: usize = 16;
 
 /// Rows to one INSERT statement (the statement's cost, not the rows', dominates a bulk load).
 const ORDER_BATCH: usize = 32;
