@@ -409,6 +409,8 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<supe
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<super::customers::ImportReport> {
         let mut errors = Errors::default();
         let mut orders: Vec<(String, ImportedPo)> = Vec::new();
+        // Each code's place in `orders`: not a search of the list per line.
+        let mut order_at: HashMap<String, usize> = HashMap::new();
         for record in &table.records {
             let cell = |c: &str| {
                 PO_COLUMNS.iter().position(|k| *k == c).and_then(|i| record.cell(&positions, i)).unwrap_or("").trim()
@@ -477,7 +479,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<supe
             };
             let (Some(supplier), Some(warehouse), Some(product)) = (supplier, warehouse, product) else { continue };
             let line = (product.id, quantity, received, cost);
-            match orders.iter_mut().find(|(c, _)| c.eq_ignore_ascii_case(&code)) {
+            match order_at.get(&code.to_ascii_lowercase()).and_then(|at| orders.get_mut(*at)) {
                 Some((_, po)) => {
                     let same = (po.supplier_id, po.warehouse_id, po.status, &po.expected, &po.created)
                         == (supplier.id, warehouse.id, status, &expected, &created);
@@ -487,18 +489,21 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<supe
                     }
                     po.lines.push(line);
                 }
-                None => orders.push((
-                    code,
-                    ImportedPo {
-                        line: record.line,
-                        supplier_id: supplier.id,
-                        warehouse_id: warehouse.id,
-                        status,
-                        expected,
-                        created,
-                        lines: vec![line],
-                    },
-                )),
+                None => {
+                    order_at.insert(code.to_ascii_lowercase(), orders.len());
+                    orders.push((
+                        code,
+                        ImportedPo {
+                            line: record.line,
+                            supplier_id: supplier.id,
+                            warehouse_id: warehouse.id,
+                            status,
+                            expected,
+                            created,
+                            lines: vec![line],
+                        },
+                    ))
+                }
             }
         }
         // An order's lines must agree with its status, and name each product once (a
