@@ -120,6 +120,17 @@ fn a_bad_orders_file_is_refused_whole_naming_line_and_column() {
         assert!(err.contains(expected), "{expected} missing in:\n{err}");
     }
     assert_eq!(run(&db, &["export", "orders"]).lines().count(), 1, "nothing imported");
+    // Read a record at a time, an order is written when the next begins: its lines must be
+    // together, and a number met again is named where it comes back.
+    let apart = dir.path().join("apart.csv");
+    std::fs::write(
+        &apart,
+        "number,customer,sku,quantity\nSO-000020,C000001,BOLT-8,1\nSO-000021,C000001,BOLT-8,1\nSO-000020,C000001,TEA-G,1\n",
+    )
+    .unwrap();
+    let err = fails(&db, &["import", "orders", apart.to_str().unwrap()]);
+    assert!(err.contains("line 4, column number: 'SO-000020' SO-000020 had lines earlier in the file"), "{err}");
+    assert_eq!(run(&db, &["export", "orders"]).lines().count(), 1, "nothing imported");
     // Half a bolt cannot have left the shop, whatever the other system says.
     let halves = dir.path().join("halves.csv");
     std::fs::write(

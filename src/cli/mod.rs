@@ -545,13 +545,22 @@ pub fn run(cli: Cli) -> Result<()> {
             if !map.is_empty() || dates.is_some() {
                 return Err(Error::BadArgument(t("cli.map_only_history").to_string()));
             }
-            let bytes = read_input(&file)?;
-            // Which encoding and separator were taken, when not UTF-8 with commas.
-            if let Some(dialect) = ops::csv_io::describe_dialect(&bytes) {
+            // Which encoding and separator were taken, when not UTF-8 with commas. A file is
+            // looked at from its start (orders then stream it); standard input is read whole.
+            let (input, dialect) = if file == Path::new("-") {
+                let bytes = read_input(&file)?;
+                let dialect = ops::csv_io::describe_dialect(&bytes);
+                (ops::sales_history::Input::Bytes(std::sync::Arc::new(bytes)), dialect)
+            } else {
+                let seen = ops::csv_stream::preview(&file, 0).ok();
+                let dialect = seen.and_then(|p| ops::csv_io::describe(p.encoding, p.delimiter));
+                (ops::sales_history::Input::File(file.clone()), dialect)
+            };
+            if let Some(dialect) = dialect {
                 eprintln!("{dialect}");
             }
             let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let report = table.ops().import(&mut session, &bytes, dry_run, &reference)?;
+            let report = table.ops().import_input(&mut session, &input, dry_run, &reference)?;
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
             println!(
                 "{}",

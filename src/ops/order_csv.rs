@@ -4,12 +4,15 @@
 //! moved. An order already in the file's database must be exactly as stored.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use super::csv_io::{self, Errors, SafeWriter};
+use super::csv_stream::CsvStream;
 use super::customers::ImportReport;
 use super::order_entry::{DraftLine, HeaderInput, OrderDraft};
+use super::sales_history::Input;
 use super::{Session, WriteCtx};
 use crate::db::orders as repo;
 use crate::db::products;
@@ -112,23 +115,49 @@ impl Imported {
 const HEADER_COLUMNS: &[&str] =
     &["customer", "status", "order_date", "ship_by", "warehouse", "salesperson", "region", "address", "note", "reason"];
 
+/// `import_input` of a file already read.
+pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    import_input(session, &Input::Bytes(Arc::new(bytes.to_vec())), dry_run)
+}
+
 /// Imports orders: new numbers become drafts or confirmed orders; numbers that exist
 /// must match what is stored (a second import of the same file changes nothing).
-pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    let table = csv_io::read_table(bytes)?;
+///
+/// The file is read a record at a time and each order is written as soon as a line of
+/// another order follows it, so memory holds one order whatever the file's size (read
+/// whole, 305,000 lines took 870 MB). An order's lines must therefore be together, as
+/// exports write them. Everything is in one transaction, refused whole on any error.
+pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
+    let mut stream = CsvStream::open(input.open()?)?;
+    let headers: Vec<String> = stream.headers.iter().map(|h| h.to_lowercase()).collect();
     let required = ["number", "customer", "sku", "quantity"];
-    let positions = csv_io::map_header(&table.headers, ORDER_COLUMNS, &required)?;
+    let positions = csv_io::map_header(&headers, ORDER_COLUMNS, &required)?;
     let today = session.clock.today();
+    // Reading a line and saving an order take more statements than rusqlite keeps prepared
+    // (16): without room for both, each order prepared its statements anew.
+    session.db.conn().set_prepared_statement_cache_capacity(256);
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
-        let mut orders: Vec<Imported> = Vec::new();
-        for record in &table.records {
+        let mut report = ImportReport { dry_run, ..Default::default() };
+        // Orders above this id were made by this import: meeting one's number again means
+        // its lines were apart.
+        let made_after: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM orders", [], |r| r.get(0))?;
+        let mut pending: Option<Imported> = None;
+        while let Some(line) = stream.next_record(&mut errors)? {
             let cell = |c: &str| {
-                ORDER_COLUMNS.iter().position(|k| *k == c).and_then(|i| record.cell(&positions, i)).unwrap_or("").trim()
+                ORDER_COLUMNS
+                    .iter()
+                    .position(|k| *k == c)
+                    .and_then(|i| positions[i])
+                    .map_or("", |at| stream.cell(at))
+                    .trim()
             };
-            let mut problem =
-                |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
             let number = cell("number").to_string();
+            // Another number ends the order before, whatever this line's problems.
+            if let Some(done) = pending.take_if(|o| !o.number.eq_ignore_ascii_case(&number)) {
+                write_order(tx, ctx, done, made_after, today, &mut errors, &mut report)?;
+            }
+            let mut problem = |column: &str, p: Problem| errors.push(line, column, cell(column), describe_problem(&p));
             if !crate::domain::customer::valid_code(&number) {
                 problem("number", Problem::InvalidCode);
             }
@@ -184,7 +213,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 continue;
             };
             if let Err(p) = crate::domain::stock::fits_unit(&product.data.unit, quantity) {
-                errors.push(record.line, "quantity", cell("quantity"), describe_problem(&p));
+                errors.push(line, "quantity", cell("quantity"), describe_problem(&p));
             }
             // The file's line number is kept (an export's numbers have gaps where lines were
             // removed); without one, lines are numbered in file order.
@@ -193,7 +222,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 text => match text.parse::<i64>() {
                     Ok(n) if n > 0 => Some(n),
                     _ => {
-                        errors.push(record.line, "line", text, describe_problem(&Problem::NotAWholeNumber));
+                        errors.push(line, "line", text, describe_problem(&Problem::NotAWholeNumber));
                         None
                     }
                 },
@@ -204,34 +233,30 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 text => crate::domain::stock::stock_quantity(text)
                     .and_then(|q| crate::domain::stock::fits_unit(&product.data.unit, q))
                     .unwrap_or_else(|p| {
-                        errors.push(record.line, "shipped", text, describe_problem(&p));
+                        errors.push(line, "shipped", text, describe_problem(&p));
                         Quantity::ZERO
                     }),
             };
-            let line = DraftLine { line: number_in_file, product, quantity, unit_price, discount, tax_rate, shipped };
+            let draft_line =
+                DraftLine { line: number_in_file, product, quantity, unit_price, discount, tax_rate, shipped };
             let amount_given = cell("amount");
-            if !amount_given.is_empty() && Money::parse(amount_given).ok() != Some(line.amount()) {
-                let text = tf("order.import_amount", &[("amount", &line.amount())]);
-                errors.push(record.line, "amount", amount_given, text);
+            if !amount_given.is_empty() && Money::parse(amount_given).ok() != Some(draft_line.amount()) {
+                let text = tf("order.import_amount", &[("amount", &draft_line.amount())]);
+                errors.push(line, "amount", amount_given, text);
             }
             let header_cells: Vec<String> = HEADER_COLUMNS.iter().map(|c| cell(c).to_string()).collect();
-            match orders.iter_mut().find(|o| o.number.eq_ignore_ascii_case(&number)) {
+            match pending.as_mut() {
                 Some(o) => {
                     if let Some(at) = (0..HEADER_COLUMNS.len()).find(|i| o.header[*i] != header_cells[*i]) {
                         let column = HEADER_COLUMNS[at];
                         let text = tf("order.import_header_differs", &[("number", &number), ("line", &o.line)]);
-                        errors.push(record.line, column, &header_cells[at], text);
+                        errors.push(line, column, &header_cells[at], text);
                     }
-                    let taken = line.line.is_some() && o.draft.lines.iter().any(|l| l.line == line.line);
+                    let taken = draft_line.line.is_some() && o.draft.lines.iter().any(|l| l.line == draft_line.line);
                     if taken {
-                        errors.push(
-                            record.line,
-                            "line",
-                            cell("line"),
-                            tf("order.import_line_twice", &[("number", &number)]),
-                        );
+                        errors.push(line, "line", cell("line"), tf("order.import_line_twice", &[("number", &number)]));
                     }
-                    o.draft.lines.push(line)
+                    o.draft.lines.push(draft_line)
                 }
                 None => {
                     // Empty columns are what the entry screen would fill in from the customer.
@@ -264,92 +289,95 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                     let draft = OrderDraft {
                         customer: Some(customer),
                         header,
-                        lines: vec![line],
+                        lines: vec![draft_line],
                         prices_include_tax: settings.prices_include_tax,
                         imported: Some((number.clone(), order_date)),
                         ..OrderDraft::default()
                     };
-                    orders.push(Imported { line: record.line, number, status, draft, header: header_cells });
+                    pending = Some(Imported { line, number, status, draft, header: header_cells });
                 }
             }
         }
-        for o in &orders {
-            let lines: Vec<(Quantity, Quantity)> = o.draft.lines.iter().map(|l| (l.quantity, l.shipped)).collect();
-            if !o.status.fits_shipped(&lines) {
-                let status = super::orders::status_label(o.status);
-                let text = tf("order.import_shipped", &[("number", &o.number), ("status", &status)]);
-                errors.push(o.line, "status", o.status.as_str(), text);
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::Import { errors: errors.list, more: errors.more });
-        }
-        let mut report = ImportReport { dry_run, ..Default::default() };
-        for o in &orders {
-            if let Some(stored) = repo::order_by_number(tx, &o.number)? {
-                if same_as_stored(tx, &stored, o)? {
-                    report.unchanged += 1;
-                } else {
-                    errors.push(o.line, "number", &o.number, tf("order.import_differs", &[("number", &o.number)]));
-                }
-                continue;
-            }
-            // Past confirmed, an order is history a manager vouches for: it skips approval
-            // and can be invoiced, as invoices and payments from a file are a manager's.
-            let history = !matches!(o.status, OrderStatus::Draft | OrderStatus::Confirmed);
-            if history && !ctx.operator.role.allows(crate::domain::user::Role::Manager) {
-                let status = super::orders::status_label(o.status);
-                let text = tf("order.import_history_manager", &[("number", &o.number), ("status", &status)]);
-                errors.push(o.line, "status", o.status.as_str(), text);
-                continue;
-            }
-            // A cancelled order's or a rejected draft's reason is kept as the file gives it,
-            // once the order has its status (each step there clears it).
-            let reason = o.header_cell("reason");
-            let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| match o.status {
-                OrderStatus::Draft => Ok(id),
-                OrderStatus::Confirmed => {
-                    let version = repo::order(tx, id)?.map(|s| s.version).unwrap_or_default();
-                    super::orders::confirm_in(tx, ctx, id, version).map(|_| id)
-                }
-                // Past confirmed, the order is history as the file tells it.
-                status => {
-                    let shipped: Vec<(i64, Quantity)> = o
-                        .draft
-                        .lines
-                        .iter()
-                        .enumerate()
-                        .map(|(i, l)| (l.line.unwrap_or(i as i64 + 1), l.shipped))
-                        .collect();
-                    super::orders::import_state_in(tx, ctx, id, status, &shipped).map(|_| id)
-                }
-            });
-            let saved = saved.and_then(|id| match reason.is_empty() {
-                true => Ok(()),
-                false => Ok(repo::set_reason(tx, id, reason)?),
-            });
-            match saved {
-                Ok(()) => {}
-                // A field's problem names its column; anything else is about the whole order.
-                Err(Error::Invalid(problems)) => {
-                    for p in problems {
-                        let value = HEADER_COLUMNS
-                            .iter()
-                            .position(|c| *c == p.field)
-                            .map(|i| o.header[i].clone())
-                            .unwrap_or_default();
-                        errors.push(o.line, p.field, &value, describe_problem(&p.problem));
-                    }
-                }
-                Err(e) => {
-                    errors.push(o.line, "", "", tf("order.import_refused", &[("number", &o.number), ("reason", &e)]))
-                }
-            }
-            report.created += 1;
+        if let Some(done) = pending.take() {
+            write_order(tx, ctx, done, made_after, today, &mut errors, &mut report)?;
         }
         csv_io::finish_import(tx, ctx, errors, report, "order")
     };
-    session.write_or_rehearse(dry_run, work)
+    let result = session.write_or_rehearse(dry_run, work);
+    session.db.conn().set_prepared_statement_cache_capacity(crate::db::STATEMENT_CACHE);
+    result
+}
+
+/// Writes one order of the file once all its lines are read: new, the same as stored, or
+/// refused with the reason named at its first line.
+fn write_order(
+    tx: &rusqlite::Connection,
+    ctx: &WriteCtx<'_>,
+    o: Imported,
+    made_after: i64,
+    today: chrono::NaiveDate,
+    errors: &mut Errors,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let lines: Vec<(Quantity, Quantity)> = o.draft.lines.iter().map(|l| (l.quantity, l.shipped)).collect();
+    if !o.status.fits_shipped(&lines) {
+        let status = super::orders::status_label(o.status);
+        let text = tf("order.import_shipped", &[("number", &o.number), ("status", &status)]);
+        errors.push(o.line, "status", o.status.as_str(), text);
+        return Ok(());
+    }
+    if let Some(stored) = repo::order_by_number(tx, &o.number)? {
+        if stored.id > made_after {
+            errors.push(o.line, "number", &o.number, tf("order.import_lines_apart", &[("number", &o.number)]));
+        } else if same_as_stored(tx, &stored, &o)? {
+            report.unchanged += 1;
+        } else {
+            errors.push(o.line, "number", &o.number, tf("order.import_differs", &[("number", &o.number)]));
+        }
+        return Ok(());
+    }
+    // Past confirmed, an order is history a manager vouches for: it skips approval
+    // and can be invoiced, as invoices and payments from a file are a manager's.
+    let history = !matches!(o.status, OrderStatus::Draft | OrderStatus::Confirmed);
+    if history && !ctx.operator.role.allows(crate::domain::user::Role::Manager) {
+        let status = super::orders::status_label(o.status);
+        let text = tf("order.import_history_manager", &[("number", &o.number), ("status", &status)]);
+        errors.push(o.line, "status", o.status.as_str(), text);
+        return Ok(());
+    }
+    // A cancelled order's or a rejected draft's reason is kept as the file gives it,
+    // once the order has its status (each step there clears it).
+    let reason = o.header_cell("reason");
+    let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| match o.status {
+        OrderStatus::Draft => Ok(id),
+        OrderStatus::Confirmed => {
+            let version = repo::order(tx, id)?.map(|s| s.version).unwrap_or_default();
+            super::orders::confirm_in(tx, ctx, id, version).map(|_| id)
+        }
+        // Past confirmed, the order is history as the file tells it.
+        status => {
+            let shipped: Vec<(i64, Quantity)> =
+                o.draft.lines.iter().enumerate().map(|(i, l)| (l.line.unwrap_or(i as i64 + 1), l.shipped)).collect();
+            super::orders::import_state_in(tx, ctx, id, status, &shipped).map(|_| id)
+        }
+    });
+    let saved = saved.and_then(|id| match reason.is_empty() {
+        true => Ok(()),
+        false => Ok(repo::set_reason(tx, id, reason)?),
+    });
+    match saved {
+        Ok(()) => report.created += 1,
+        // A field's problem names its column; anything else is about the whole order.
+        Err(Error::Invalid(problems)) => {
+            for p in problems {
+                let value =
+                    HEADER_COLUMNS.iter().position(|c| *c == p.field).map(|i| o.header[i].clone()).unwrap_or_default();
+                errors.push(o.line, p.field, &value, describe_problem(&p.problem));
+            }
+        }
+        Err(e) => errors.push(o.line, "", "", tf("order.import_refused", &[("number", &o.number), ("reason", &e)])),
+    }
+    Ok(())
 }
 
 /// An order in the file is the stored one when header and lines agree.

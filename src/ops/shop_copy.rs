@@ -164,8 +164,9 @@ fn import_each(
             report.dry_run = rehearsal;
             Step::Done(report.summary().join(" "))
         } else {
-            let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-            let report = table.import(session, &bytes, false, &file_name(&path)).map_err(|e| in_table(table, e))?;
+            let input = super::sales_history::Input::File(path.clone());
+            let report =
+                table.import_input(session, &input, false, &file_name(&path)).map_err(|e| in_table(table, e))?;
             let counts: [(&str, &dyn std::fmt::Display); 3] =
                 [("created", &report.created), ("updated", &report.updated), ("unchanged", &report.unchanged)];
             Step::Done(tf(if rehearsal { "shop_copy.would" } else { "shop_copy.counts" }, &counts))

@@ -106,6 +106,27 @@ impl Table {
 
     /// Imports a whole file read into memory; `reference` is the file's name (stock counts
     /// carry it). Sales history streams instead: `sales_history::import`.
+    /// `import` of a file or what was read: orders are read a record at a time, so memory
+    /// holds one order whatever the file's size; the other tables read the file whole.
+    pub fn import_input(
+        self,
+        session: &mut Session,
+        input: &super::sales_history::Input,
+        dry_run: bool,
+        reference: &str,
+    ) -> Result<ImportReport> {
+        use super::sales_history::Input;
+        match (self, input) {
+            (Table::Orders, input) => super::order_csv::import_input(session, input, dry_run),
+            (_, Input::Bytes(bytes)) => self.import(session, bytes, dry_run, reference),
+            (_, Input::File(path)) => {
+                let bytes =
+                    std::fs::read(path).map_err(|source| crate::error::Error::Io { path: path.clone(), source })?;
+                self.import(session, &bytes, dry_run, reference)
+            }
+        }
+    }
+
     pub fn import(self, session: &mut Session, bytes: &[u8], dry_run: bool, reference: &str) -> Result<ImportReport> {
         use super::*;
         match self {

@@ -270,8 +270,7 @@ impl App {
                 let mut step = |done: u64, total: u64| progress.step(done as usize, total as usize);
                 sales_history::import(session, &input, &options, &mut step).map(Outcome::History)
             } else {
-                let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
-                table.import(session, &bytes, dry_run, &reference).map(Outcome::Table)
+                table.import_input(session, &HistoryInput::File(file), dry_run, &reference).map(Outcome::Table)
             }
         };
         screen.dry_run = dry_run;
