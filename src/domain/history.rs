@@ -244,6 +244,15 @@ pub fn day_order_matters(text: &str) -> bool {
     separator != '.' && date_part.split(separator).next().is_some_and(|first| first.len() <= 2)
 }
 
+/// Whether a date is written with three parts of at most two digits (`24/12/31`): it may
+/// be a two-digit year first, which no date shows by itself.
+pub fn could_be_year_first(text: &str) -> bool {
+    let date_part = text.trim().split([' ', 'T']).next().unwrap_or("");
+    let Some(separator) = date_part.chars().find(|c| matches!(c, '-' | '/')) else { return false };
+    let parts: Vec<&str> = date_part.split(separator).collect();
+    parts.len() == 3 && parts.iter().all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// How a file writes discounts without a `%`: as spreadsheets store percentages
 /// (`0.2` = 20 %), or as percents (`20`, and then `0.5` = 0.5 %).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -403,6 +412,8 @@ mod tests {
         );
         assert_eq!(parse_day("23/02/30", Some(DayOrder::YearFirst)), Err(DateProblem::NotADate));
         assert_eq!(DayOrder::parse("YMD"), Some(DayOrder::YearFirst));
+        assert!(could_be_year_first("24/12/31") && could_be_year_first("24-1-5 10:00"));
+        assert!(!could_be_year_first("24/12/2031") && !could_be_year_first("24.12.31") && !could_be_year_first(""));
         for bad in ["", "yesterday", "2016-13-01", "2016-02-30", "1/2", "12345/1/2016", "2016-1-x"] {
             assert_eq!(parse_day(bad, Some(DayOrder::DayFirst)), Err(DateProblem::NotADate), "{bad}");
         }

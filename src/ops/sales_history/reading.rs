@@ -13,8 +13,8 @@ use rust_decimal::Decimal;
 use super::{Columns, MAX_FIGURE};
 use crate::domain::fields::percent;
 use crate::domain::history::{
-    DateProblem, DayOrder, DiscountStyle, Field, ambiguous_comma, implausible_day, line_figures, parse_day,
-    parse_discount, parse_number, unit_cost,
+    DateProblem, DayOrder, DiscountStyle, Field, ambiguous_comma, could_be_year_first, implausible_day, line_figures,
+    parse_day, parse_discount, parse_number, unit_cost,
 };
 use crate::domain::money::{Money, Price, Quantity};
 use crate::error::{Error, LineError, Result, describe_problem};
@@ -109,6 +109,14 @@ impl Reading {
         }
         let day = |f: Field, problems: &mut Vec<(Field, String)>| -> Option<NaiveDate> {
             let message = match parse_day(cell(f), self.day_order) {
+                // 24/12/31 read day first is in 2031: perhaps the year came first.
+                Ok((d, _))
+                    if implausible_day(d, self.today)
+                        && self.day_order != Some(DayOrder::YearFirst)
+                        && could_be_year_first(cell(f)) =>
+                {
+                    tf("sales_history.date_out_of_range_ymd", &[("today", &self.today)])
+                }
                 Ok((d, _)) if implausible_day(d, self.today) => {
                     tf("sales_history.date_out_of_range", &[("today", &self.today)])
                 }

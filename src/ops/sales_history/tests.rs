@@ -220,6 +220,10 @@ J-2,24/03/25,Ana,Pen,1,1
         (report.first_day, report.last_day),
         (NaiveDate::from_ymd_opt(2024, 3, 5), NaiveDate::from_ymd_opt(2024, 3, 25))
     );
+    // Read day first, 24/12/31 is in 2031: the message says how to tell the year came first.
+    let japanese_late = "Order ID,Date,Customer,Product,Qty,Amount\nJ-5,24/12/31,Ana,Pen,1,1\n";
+    let errors = refused(import_text(&mut s, japanese_late, &options()));
+    assert!(errors[0].message.contains("--dates ymd"), "{errors:?}");
     let mixed = "Order ID,Date,Customer,Product,Qty,Amount
 J-3,24/03/05,Ana,Pen,1,1
 J-4,25/03/2024,Ana,Pen,1,1
