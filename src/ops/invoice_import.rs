@@ -12,19 +12,22 @@
 mod documents;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::csv_io::{self, Errors, Record};
+use super::csv_stream::CsvStream;
 use super::customers::ImportReport;
 use super::invoice_csv::INVOICE_COLUMNS;
+use super::sales_history::Input;
 use super::{Session, WriteCtx};
 use crate::db::products::{self, Product};
 use crate::domain::customer::Customer;
 use crate::domain::fields::{Problem, parse_date, percent};
 use crate::domain::money::{Money, Price, Quantity};
-use crate::error::{Error, Result, describe_problem};
+use crate::error::{Result, describe_problem};
 use crate::i18n::tf;
 
 /// The columns that belong to the document rather than to a line: every line repeats them.
@@ -88,47 +91,88 @@ struct Line {
 /// document already in the shop must be as issued (importing the same file twice changes
 /// nothing); anything else is refused naming its line. Managers only.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    import_input(session, &Input::Bytes(Arc::new(bytes.to_vec())), dry_run)
+}
+
+/// `import` reading the file a row at a time: each document is issued when the next one
+/// begins, so memory holds one document whatever the file's size (read whole, the 100k
+/// shop's 291,958 lines took 1.09 GB). After a row that does not read, nothing more is
+/// issued and the rest of the file is only read: the document left out would make every
+/// later one of its series look like a gap.
+pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
     // Documents and money from a file: what a manager vouches for, as for sales history.
     session.require(crate::domain::user::Role::Manager)?;
-    let table = csv_io::read_table(bytes)?;
+    let mut stream = CsvStream::open(input.open()?)?;
+    let headers: Vec<String> = stream.headers.iter().map(|h| h.to_lowercase()).collect();
     let required = ["number", "issue_date", "customer", "quantity"];
-    let positions = csv_io::map_header(&table.headers, INVOICE_COLUMNS, &required)?;
+    let positions = csv_io::map_header(&headers, INVOICE_COLUMNS, &required)?;
     let today = session.clock.today();
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
-        let docs = read_documents(tx, &table.records, &positions, &mut errors)?;
-        if !errors.is_empty() {
-            return Err(Error::Import { errors: errors.list, more: errors.more });
-        }
         let mut report = ImportReport { dry_run, ..Default::default() };
         let mut numbering = documents::Numbering::new(tx)?;
-        for doc in &docs {
-            match documents::bring_in(tx, ctx, doc, &mut numbering, today, &mut errors)? {
+        let mut reader = DocReader::new(&positions);
+        // Whether a row did not read: from then on documents are only read.
+        let mut unread = false;
+        let mut bring = |doc: Doc, unread: bool, errors: &mut Errors, report: &mut ImportReport| -> Result<()> {
+            if unread {
+                return Ok(());
+            }
+            match documents::bring_in(tx, ctx, &doc, &mut numbering, today, errors)? {
                 documents::Outcome::Created => report.created += 1,
                 documents::Outcome::Unchanged => report.unchanged += 1,
                 documents::Outcome::Refused => {}
             }
+            Ok(())
+        };
+        loop {
+            let before = errors.list.len() + errors.more;
+            let Some(line) = stream.next_record(&mut errors)? else { break };
+            let fields = (0..stream.headers.len()).map(|i| stream.cell(i).to_string()).collect();
+            let done = reader.row(tx, &Record { line, fields }, &mut errors)?;
+            unread |= errors.list.len() + errors.more > before;
+            if let Some(done) = done {
+                bring(done, unread, &mut errors, &mut report)?;
+            }
+        }
+        if let Some(done) = reader.current.take() {
+            bring(done, unread, &mut errors, &mut report)?;
         }
         numbering.store(tx)?;
         csv_io::finish_import(tx, ctx, errors, report, "invoice")
     };
-    session.write_or_rehearse(dry_run, work)
+    session.db.conn().set_prepared_statement_cache_capacity(256);
+    let result = session.write_or_rehearse(dry_run, work);
+    session.db.conn().set_prepared_statement_cache_capacity(crate::db::STATEMENT_CACHE);
+    result
 }
 
-/// Reads every row, naming each cell that does not read, and gathers the rows into
-/// documents by number (in the order each first appears).
-fn read_documents(
-    tx: &rusqlite::Connection,
-    records: &[Record],
-    positions: &[Option<usize>],
-    errors: &mut Errors,
-) -> Result<Vec<Doc>> {
-    let has = |column: &str| INVOICE_COLUMNS.iter().position(|k| *k == column).is_some_and(|i| positions[i].is_some());
-    let mut docs: Vec<Doc> = Vec::new();
-    let mut customers: HashMap<String, Option<Customer>> = HashMap::new();
-    // Upper-cased number -> its document in `docs`.
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for record in records {
+/// Customers kept for the rows that name them again; dropped past this many, so memory
+/// stays bounded for a file of many customers.
+const CUSTOMERS_KEPT: usize = 10_000;
+
+/// Gathers rows into documents as they are read: one document at a time, each returned
+/// when a row of the next begins.
+struct DocReader<'p> {
+    positions: &'p [Option<usize>],
+    customers: HashMap<String, Option<Customer>>,
+    /// Upper-cased number -> the line its document starts on, for a number met again.
+    seen: HashMap<String, u64>,
+    current: Option<Doc>,
+}
+
+impl<'p> DocReader<'p> {
+    fn new(positions: &'p [Option<usize>]) -> Self {
+        DocReader { positions, customers: HashMap::new(), seen: HashMap::new(), current: None }
+    }
+
+    /// Reads one row, naming each cell that does not read, into the document it belongs to.
+    /// Returns the document before when this row begins another.
+    fn row(&mut self, tx: &rusqlite::Connection, record: &Record, errors: &mut Errors) -> Result<Option<Doc>> {
+        let positions = self.positions;
+        let has =
+            |column: &str| INVOICE_COLUMNS.iter().position(|k| *k == column).is_some_and(|i| positions[i].is_some());
+        let customers = &mut self.customers;
         let cell = |c: &str| cell_of(record, positions, c);
         let mut problem =
             |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
@@ -149,6 +193,9 @@ fn read_documents(
             Some(found) => found.clone(),
             None => {
                 let found = crate::db::customers::find_by_code(tx, &code)?;
+                if customers.len() >= CUSTOMERS_KEPT {
+                    customers.clear();
+                }
                 customers.insert(code.clone(), found.clone());
                 found
             }
@@ -213,17 +260,18 @@ fn read_documents(
         }
         let line = read_line(tx, record, positions, errors)?;
         let header: Vec<String> = HEADER_COLUMNS.iter().map(|c| cell(c).to_string()).collect();
-        let (Some(customer), Some(issue_date), Some(line)) = (customer, issue_date, line) else { continue };
+        let (Some(customer), Some(issue_date), Some(line)) = (customer, issue_date, line) else { return Ok(None) };
         // A document's rows are together: a number met again after others is a second
         // document under a number already taken, not more of the first.
         let key = number.to_uppercase();
-        match seen.get(&key).copied() {
-            Some(at) if at + 1 != docs.len() => {
-                let text = tf("invoice_import.apart", &[("number", &number), ("line", &docs[at].row)]);
+        let current_key = self.current.as_ref().map(|d| d.number.to_uppercase());
+        match (self.seen.get(&key).copied(), self.current.as_mut()) {
+            (Some(first), _) if current_key.as_deref() != Some(key.as_str()) => {
+                let text = tf("invoice_import.apart", &[("number", &number), ("line", &first)]);
                 errors.push(record.line, "number", &number, text);
+                Ok(None)
             }
-            Some(at) => {
-                let doc = &mut docs[at];
+            (Some(_), Some(doc)) => {
                 if let Some(at) = (0..HEADER_COLUMNS.len()).find(|i| doc.header[*i] != header[*i]) {
                     let text = tf("invoice_import.header_differs", &[("number", &number), ("line", &doc.row)]);
                     errors.push(record.line, HEADER_COLUMNS[at], &header[at], text);
@@ -234,12 +282,13 @@ fn read_documents(
                     errors.push(record.line, "line", cell("line"), text);
                 }
                 doc.lines.push(Line { line: number_of_line, ..line });
+                Ok(None)
             }
-            None => {
+            _ => {
                 let printed = ["customer_name", "customer_address", "customer_tax_id"]
                     .map(|c| has(c).then(|| cell(c).to_string()));
-                seen.insert(key, docs.len());
-                docs.push(Doc {
+                self.seen.insert(key, record.line);
+                let before = self.current.replace(Doc {
                     row: record.line,
                     number,
                     credit_note,
@@ -254,10 +303,10 @@ fn read_documents(
                     totals,
                     lines: vec![Line { line: if line.line == 0 { 1 } else { line.line }, ..line }],
                 });
+                Ok(before)
             }
         }
     }
-    Ok(docs)
 }
 
 /// A cell of `record` by its column's name, trimmed; empty when the file has no such column.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::Error;
 use crate::ops::invoices::tests_support::shipped_order;
 use crate::ops::invoices::{Basis, draft_from_orders};
 
