@@ -128,6 +128,24 @@ impl CsvStream {
         Ok(stream)
     }
 
+    /// Opens `input` as a table of the `known` columns, matched by header name in any case
+    /// as `csv_io::map_header` matches them: the stream and where each known column is.
+    pub fn open_table(
+        input: impl Read + Send + 'static,
+        known: &[&'static str],
+        required: &[&str],
+    ) -> Result<(CsvStream, Vec<Option<usize>>)> {
+        let stream = CsvStream::open(input)?;
+        let headers: Vec<String> = stream.headers.iter().map(|h| h.to_lowercase()).collect();
+        let positions = csv_io::map_header(&headers, known, required)?;
+        Ok((stream, positions))
+    }
+
+    /// The record last read as `csv_io::read_table` gives one: its line and cells.
+    pub fn record(&self, line: u64) -> csv_io::Record {
+        csv_io::Record { line, fields: (0..self.headers.len()).map(|i| self.cell(i).to_string()).collect() }
+    }
+
     /// Reads the next record with as many cells as the header, skipping blank lines and
     /// recording records of another width in `errors`. `None` at the end, or when the file
     /// cannot be read further (the reason is in `errors`).

@@ -102,10 +102,8 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
 pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
     // Documents and money from a file: what a manager vouches for, as for sales history.
     session.require(crate::domain::user::Role::Manager)?;
-    let mut stream = CsvStream::open(input.open()?)?;
-    let headers: Vec<String> = stream.headers.iter().map(|h| h.to_lowercase()).collect();
     let required = ["number", "issue_date", "customer", "quantity"];
-    let positions = csv_io::map_header(&headers, INVOICE_COLUMNS, &required)?;
+    let (mut stream, positions) = CsvStream::open_table(input.open()?, INVOICE_COLUMNS, &required)?;
     let today = session.clock.today();
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
@@ -128,8 +126,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         loop {
             let before = errors.list.len() + errors.more;
             let Some(line) = stream.next_record(&mut errors)? else { break };
-            let fields = (0..stream.headers.len()).map(|i| stream.cell(i).to_string()).collect();
-            let done = reader.row(tx, &Record { line, fields }, &mut errors)?;
+            let done = reader.row(tx, &stream.record(line), &mut errors)?;
             unread |= errors.list.len() + errors.more > before;
             if let Some(done) = done {
                 bring(done, unread, &mut errors, &mut report)?;
@@ -141,10 +138,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         numbering.store(tx)?;
         csv_io::finish_import(tx, ctx, errors, report, "invoice")
     };
-    session.db.conn().set_prepared_statement_cache_capacity(256);
-    let result = session.write_or_rehearse(dry_run, work);
-    session.db.conn().set_prepared_statement_cache_capacity(crate::db::STATEMENT_CACHE);
-    result
+    session.write_or_rehearse(dry_run, work)
 }
 
 /// Customers kept for the rows that name them again; dropped past this many, so memory

@@ -128,14 +128,9 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
 /// whole, 305,000 lines took 870 MB). An order's lines must therefore be together, as
 /// exports write them. Everything is in one transaction, refused whole on any error.
 pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
-    let mut stream = CsvStream::open(input.open()?)?;
-    let headers: Vec<String> = stream.headers.iter().map(|h| h.to_lowercase()).collect();
     let required = ["number", "customer", "sku", "quantity"];
-    let positions = csv_io::map_header(&headers, ORDER_COLUMNS, &required)?;
+    let (mut stream, positions) = CsvStream::open_table(input.open()?, ORDER_COLUMNS, &required)?;
     let today = session.clock.today();
-    // Reading a line and saving an order take more statements than rusqlite keeps prepared
-    // (16): without room for both, each order prepared its statements anew.
-    session.db.conn().set_prepared_statement_cache_capacity(256);
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
         let mut report = ImportReport { dry_run, ..Default::default() };
@@ -303,9 +298,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         }
         csv_io::finish_import(tx, ctx, errors, report, "order")
     };
-    let result = session.write_or_rehearse(dry_run, work);
-    session.db.conn().set_prepared_statement_cache_capacity(crate::db::STATEMENT_CACHE);
-    result
+    session.write_or_rehearse(dry_run, work)
 }
 
 /// Writes one order of the file once all its lines are read: new, the same as stored, or

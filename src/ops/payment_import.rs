@@ -54,10 +54,8 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
 pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
     // Documents and money from a file: what a manager vouches for, as for sales history.
     session.require(crate::domain::user::Role::Manager)?;
-    let mut stream = CsvStream::open(input.open()?)?;
-    let headers: Vec<String> = stream.headers.iter().map(|h| h.to_lowercase()).collect();
     let required = ["number", "received_on", "customer", "method", "amount"];
-    let positions = csv_io::map_header(&headers, PAYMENT_COLUMNS, &required)?;
+    let (mut stream, positions) = CsvStream::open_table(input.open()?, PAYMENT_COLUMNS, &required)?;
     let today = session.clock.today();
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
@@ -69,8 +67,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         loop {
             let before = errors.list.len() + errors.more;
             let Some(line) = stream.next_record(&mut errors)? else { break };
-            let fields = (0..stream.headers.len()).map(|i| stream.cell(i).to_string()).collect();
-            let record = csv_io::Record { line, fields };
+            let record = stream.record(line);
             let cell = |c: &str| record.named(&positions, PAYMENT_COLUMNS, c);
             let mut problem =
                 |column: &str, p: Problem| errors.push(record.line, column, cell(column), describe_problem(&p));
@@ -177,10 +174,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         }
         csv_io::finish_import(tx, ctx, errors, report, "payment")
     };
-    session.db.conn().set_prepared_statement_cache_capacity(256);
-    let result = session.write_or_rehearse(dry_run, work);
-    session.db.conn().set_prepared_statement_cache_capacity(crate::db::STATEMENT_CACHE);
-    result
+    session.write_or_rehearse(dry_run, work)
 }
 
 /// A payment read whole: the stored one left as it is, or recorded.

@@ -255,13 +255,10 @@ pub fn import(
     };
     // No foreign-key look-ups: every id written was just read or made in this transaction.
     let before = session.db.begin_bulk(false)?;
-    // Every batch shape and look-up stays prepared for the whole load.
-    session.db.conn().set_prepared_statement_cache_capacity(64);
     let result = session.write_or_rehearse(options.dry_run, work);
     // Put back as they were whatever happened; the import's own outcome comes first, so a
     // committed import is never reported as failed.
     let restored = session.db.end_bulk(before);
-    session.db.conn().set_prepared_statement_cache_capacity(db::STATEMENT_CACHE);
     let mut report = result?;
     // The import is in (or rehearsed): a setting that could not be put back must not make it
     // look failed. The connection is the import's own on the screen and ends with the
