@@ -79,6 +79,32 @@ fn orders_import_export_round_trip_and_a_second_import_changes_nothing() {
         exported.contains(",cancelled,2026-11-21,,MAIN,alice,East,Berlin,,customer moved away,1,BOLT-8,5.000,"),
         "{exported}"
     );
+    // An export from before the reason column leaves the stored reason as it is.
+    let cancelled: Vec<&str> =
+        exported.lines().filter(|l| l.starts_with("number,") || l.starts_with("SO-000005,")).collect();
+    let older: String = cancelled
+        .iter()
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            cells.remove(10);
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let older_file = dir.path().join("older.csv");
+    std::fs::write(&older_file, &older).unwrap();
+    assert!(run(&db, &["import", "orders", older_file.to_str().unwrap()]).contains("1 unchanged"), "{older}");
+    // An order met again after another is refused even when both parts are as stored.
+    let split_file = dir.path().join("split.csv");
+    let others = exported.lines().filter(|l| l.starts_with("SO-000007,"));
+    let split: Vec<&str> = cancelled.iter().copied().chain(others).chain(cancelled[1..].iter().copied()).collect();
+    std::fs::write(&split_file, split.join("\n")).unwrap();
+    let err = fails(&db, &["import", "orders", split_file.to_str().unwrap()]);
+    assert!(err.contains("SO-000005 had lines earlier in the file"), "{err}");
+    // A reason is held to what cancelling takes; a pipe is read whole, then imported.
+    let long_reason = cancelled.join("\n").replace("customer moved away", &"x".repeat(501));
+    let out = shopdesk(&db).args(["import", "orders", "/dev/stdin"]).write_stdin(long_reason).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("line 2, column reason"), "{err}");
 
     // Into an empty shop and out again: the same file.
     let second = shop(dir.path(), "second.db");

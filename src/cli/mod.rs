@@ -534,27 +534,22 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Import { table: TableName::SalesHistory, file, dry_run, map, dates }) => {
-            let input = if file == Path::new("-") {
-                ops::sales_history::Input::Bytes(std::sync::Arc::new(read_input(&file)?))
-            } else {
-                ops::sales_history::Input::File(file.clone())
-            };
+            let input = input_of(&file)?;
             history::import(&mut session, input, &file, dry_run, &map, dates.as_deref())
         }
         Some(Command::Import { table, file, dry_run, map, dates }) => {
             if !map.is_empty() || dates.is_some() {
                 return Err(Error::BadArgument(t("cli.map_only_history").to_string()));
             }
-            // Which encoding and separator were taken, when not UTF-8 with commas. A file is
-            // looked at from its start (orders then stream it); standard input is read whole.
-            let (input, dialect) = if file == Path::new("-") {
-                let bytes = read_input(&file)?;
-                let dialect = ops::csv_io::describe_dialect(&bytes);
-                (ops::sales_history::Input::Bytes(std::sync::Arc::new(bytes)), dialect)
-            } else {
-                let seen = ops::csv_stream::preview(&file, 0).ok();
-                let dialect = seen.and_then(|p| ops::csv_io::describe(p.encoding, p.delimiter));
-                (ops::sales_history::Input::File(file.clone()), dialect)
+            // Which encoding and separator were taken, when not UTF-8 with commas: from the
+            // start of a file (which orders, invoices and payments then stream), or from all
+            // of what standard input or a pipe gave.
+            let input = input_of(&file)?;
+            let dialect = match &input {
+                ops::sales_history::Input::Bytes(bytes) => ops::csv_io::describe_dialect(bytes),
+                ops::sales_history::Input::File(path) => {
+                    ops::csv_stream::preview(path, 0).ok().and_then(|p| ops::csv_io::describe(p.encoding, p.delimiter))
+                }
             };
             if let Some(dialect) = dialect {
                 eprintln!("{dialect}");
@@ -815,6 +810,15 @@ fn os_user() -> String {
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
         .unwrap_or_else(|| "operator".to_string())
+}
+
+/// A file to import: opened again as often as the import reads it; standard input, a pipe
+/// or any other stream that reads only once is read whole first.
+fn input_of(file: &Path) -> Result<ops::sales_history::Input> {
+    if file != Path::new("-") && std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+        return Ok(ops::sales_history::Input::File(file.to_path_buf()));
+    }
+    Ok(ops::sales_history::Input::Bytes(std::sync::Arc::new(read_input(file)?)))
 }
 
 fn read_input(file: &Path) -> Result<Vec<u8>> {

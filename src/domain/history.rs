@@ -196,7 +196,8 @@ pub fn parse_day(text: &str, order: Option<DayOrder>) -> Result<(NaiveDate, Opti
     if parts[0].len() == 4 {
         return Ok((date(n(0)? as i32, n(1)?, n(2)?)?, None));
     }
-    if order == Some(DayOrder::YearFirst) {
+    // Dotted dates are day first wherever they are written (`05.04.23`).
+    if order == Some(DayOrder::YearFirst) && separator != '.' {
         // A four-digit year at the end says this date is not written year first.
         return match parts[2].len() {
             1 | 2 => Ok((date(2000 + n(0)? as i32, n(1)?, n(2)?)?, None)),
@@ -411,6 +412,7 @@ mod tests {
             Err(DateProblem::AgainstOrder(DayOrder::YearFirst))
         );
         assert_eq!(parse_day("23/02/30", Some(DayOrder::YearFirst)), Err(DateProblem::NotADate));
+        assert_eq!(parse_day("05.04.23", Some(DayOrder::YearFirst)), Ok((d(2023, 4, 5), Some(DayOrder::DayFirst))));
         assert_eq!(DayOrder::parse("YMD"), Some(DayOrder::YearFirst));
         assert!(could_be_year_first("24/12/31") && could_be_year_first("24-1-5 10:00"));
         assert!(!could_be_year_first("24/12/2031") && !could_be_year_first("24.12.31") && !could_be_year_first(""));

@@ -125,15 +125,20 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         };
         loop {
             let before = errors.list.len() + errors.more;
-            let Some(line) = stream.next_record(&mut errors)? else { break };
-            let done = reader.row(tx, &stream.record(line), &mut errors)?;
+            // The end of the file can bring problems too (a quote left open, a short last
+            // row): the last document is then not issued either.
+            let next = stream.next_record(&mut errors)?;
+            let done = match next {
+                Some(line) => reader.row(tx, &stream.record(line), &mut errors)?,
+                None => reader.current.take(),
+            };
             unread |= errors.list.len() + errors.more > before;
             if let Some(done) = done {
                 bring(done, unread, &mut errors, &mut report)?;
             }
-        }
-        if let Some(done) = reader.current.take() {
-            bring(done, unread, &mut errors, &mut report)?;
+            if next.is_none() {
+                break;
+            }
         }
         numbering.store(tx)?;
         csv_io::finish_import(tx, ctx, errors, report, "invoice")

@@ -3,6 +3,7 @@
 //! orders further on as history: their shipped quantities as the file says, with no stock
 //! moved. An order already in the file's database must be exactly as stored.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -102,13 +103,9 @@ struct Imported {
     draft: OrderDraft,
     /// The order's own columns as its first line gave them: every line must agree.
     header: Vec<String>,
-}
-
-impl Imported {
-    /// One of the order's own columns (`HEADER_COLUMNS`) as the file gives it.
-    fn header_cell(&self, column: &str) -> &str {
-        HEADER_COLUMNS.iter().position(|c| *c == column).and_then(|i| self.header.get(i)).map_or("", String::as_str)
-    }
+    /// Why it was cancelled or sent back; None when the file has no `reason` column (an
+    /// export from before it had one), which then leaves a stored reason as it is.
+    reason: Option<String>,
 }
 
 /// The columns that belong to the order rather than to a line.
@@ -134,9 +131,10 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
         let mut report = ImportReport { dry_run, ..Default::default() };
-        // Orders above this id were made by this import: meeting one's number again means
-        // its lines were apart.
-        let made_after: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM orders", [], |r| r.get(0))?;
+        // The numbers of the orders read so far (lower case): meeting one again means its
+        // lines were apart. About 50 bytes an order.
+        let mut written: HashSet<String> = HashSet::new();
+        let reason_given = ORDER_COLUMNS.iter().position(|c| *c == "reason").is_some_and(|i| positions[i].is_some());
         let mut pending: Option<Imported> = None;
         while let Some(line) = stream.next_record(&mut errors)? {
             let cell = |c: &str| {
@@ -150,11 +148,15 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             let number = cell("number").to_string();
             // Another number ends the order before, whatever this line's problems.
             if let Some(done) = pending.take_if(|o| !o.number.eq_ignore_ascii_case(&number)) {
-                write_order(tx, ctx, done, made_after, today, &mut errors, &mut report)?;
+                write_order(tx, ctx, done, &mut written, today, &mut errors, &mut report)?;
             }
             let mut problem = |column: &str, p: Problem| errors.push(line, column, cell(column), describe_problem(&p));
             if !crate::domain::customer::valid_code(&number) {
                 problem("number", Problem::InvalidCode);
+            }
+            // Written as cancelling or sending back would take it.
+            if let Err(p) = crate::domain::fields::check_text(cell("reason"), false, 500, false) {
+                problem("reason", p);
             }
             let customer = crate::db::customers::find_by_code(tx, cell("customer"))?;
             if customer.is_none() {
@@ -289,12 +291,13 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         imported: Some((number.clone(), order_date)),
                         ..OrderDraft::default()
                     };
-                    pending = Some(Imported { line, number, status, draft, header: header_cells });
+                    let reason = reason_given.then(|| cell("reason").to_string());
+                    pending = Some(Imported { line, number, status, draft, header: header_cells, reason });
                 }
             }
         }
         if let Some(done) = pending.take() {
-            write_order(tx, ctx, done, made_after, today, &mut errors, &mut report)?;
+            write_order(tx, ctx, done, &mut written, today, &mut errors, &mut report)?;
         }
         csv_io::finish_import(tx, ctx, errors, report, "order")
     };
@@ -307,11 +310,15 @@ fn write_order(
     tx: &rusqlite::Connection,
     ctx: &WriteCtx<'_>,
     o: Imported,
-    made_after: i64,
+    written: &mut HashSet<String>,
     today: chrono::NaiveDate,
     errors: &mut Errors,
     report: &mut ImportReport,
 ) -> Result<()> {
+    if !written.insert(o.number.to_ascii_lowercase()) {
+        errors.push(o.line, "number", &o.number, tf("order.import_lines_apart", &[("number", &o.number)]));
+        return Ok(());
+    }
     let lines: Vec<(Quantity, Quantity)> = o.draft.lines.iter().map(|l| (l.quantity, l.shipped)).collect();
     if !o.status.fits_shipped(&lines) {
         let status = super::orders::status_label(o.status);
@@ -320,9 +327,7 @@ fn write_order(
         return Ok(());
     }
     if let Some(stored) = repo::order_by_number(tx, &o.number)? {
-        if stored.id > made_after {
-            errors.push(o.line, "number", &o.number, tf("order.import_lines_apart", &[("number", &o.number)]));
-        } else if same_as_stored(tx, &stored, &o)? {
+        if same_as_stored(tx, &stored, &o)? {
             report.unchanged += 1;
         } else {
             errors.push(o.line, "number", &o.number, tf("order.import_differs", &[("number", &o.number)]));
@@ -340,7 +345,7 @@ fn write_order(
     }
     // A cancelled order's or a rejected draft's reason is kept as the file gives it,
     // once the order has its status (each step there clears it).
-    let reason = o.header_cell("reason");
+    let reason = o.reason.as_deref().unwrap_or("");
     let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| match o.status {
         OrderStatus::Draft => Ok(id),
         OrderStatus::Confirmed => {
@@ -388,7 +393,7 @@ fn same_as_stored(tx: &rusqlite::Connection, stored: &repo::Order, o: &Imported)
         && stored.region == h.region
         && stored.address == h.address
         && stored.note == h.note
-        && stored.reason == o.header_cell("reason");
+        && o.reason.as_ref().is_none_or(|given| *given == stored.reason);
     // Lines are matched by their number when the file gives one, else by their order.
     let lines_same = lines.len() == o.draft.lines.len()
         && o.draft.lines.iter().enumerate().all(|(i, d)| {

@@ -66,7 +66,11 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         let mut unread = false;
         loop {
             let before = errors.list.len() + errors.more;
-            let Some(line) = stream.next_record(&mut errors)? else { break };
+            let Some(line) = stream.next_record(&mut errors)? else {
+                // The end of the file can bring problems too: then the last is not kept.
+                unread |= errors.list.len() + errors.more > before;
+                break;
+            };
             let record = stream.record(line);
             let cell = |c: &str| record.named(&positions, PAYMENT_COLUMNS, c);
             let mut problem =

@@ -145,6 +145,16 @@ fn every_problem_names_its_line_and_column() {
     ] {
         assert!(err.contains(expected), "{expected} missing in:\n{err}");
     }
+    // A problem found at the end of the file (a short last row) keeps the last document
+    // from being issued, so it is the only problem named.
+    let short_end = format!(
+        "number,issue_date,customer,sku,quantity,unit_price,tax_rate,net\n\
+         Z-1,2026-01-01,{ana},PEN,1,2,19,2.00\n\
+         Z-2,2026-01-01,{ana},PEN,1,2,19,4.00\n\
+         Z-2,2026-01-01\n"
+    );
+    let err = refused(&mut s, &short_end);
+    assert!(err.contains("1 problem") && err.contains("line 4"), "{err}");
     // Once every row reads, what the documents themselves break is named too.
     let documents = format!(
         "number,kind,issue_date,due_date,customer,credits,reason,order,sku,quantity,unit_price,tax_rate,amount,net\n\
