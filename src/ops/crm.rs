@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use super::Session;
 use super::csv_io::{Errors, SafeWriter};
 use super::csv_lines::{Line, Outcome, TableSpec, import_table};
+use super::sales_history::Input;
 use crate::db::crm::{self as repo, Contact, ContactRecord, Feedback, FeedbackRecord};
 use crate::db::{self, customers as customer_repo};
 use crate::domain::crm::{self, ContactInput, ContactKind, FeedbackInput, FeedbackKind, MoveRefused, Severity, Status};
@@ -326,12 +327,17 @@ fn line_customer(line: &Line<'_>, conn: &Connection, errors: &mut Errors) -> Res
 
 /// Imports contacts: matched by code, customers by their code. See docs/csv.md.
 pub fn import_contacts(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    import_contacts_input(session, &Input::from_bytes(bytes), dry_run)
+}
+
+/// `import_contacts` reading the file a line at a time.
+pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
     let stored = |tx: &Connection, code: &str| -> Result<Option<Vec<String>>> {
         if code.is_empty() { Ok(None) } else { Ok(repo::find_contact(tx, code)?.as_ref().map(contact_row)) }
     };
     import_table(
         session,
-        bytes,
+        input,
         dry_run,
         &TableSpec { columns: CONTACT_COLUMNS, required: &["customer"], entity: "contact" },
         stored,
@@ -392,7 +398,7 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
     };
     import_table(
         session,
-        bytes,
+        &Input::from_bytes(bytes),
         dry_run,
         &TableSpec { columns: FEEDBACK_COLUMNS, required: &["customer"], entity: "feedback" },
         stored,

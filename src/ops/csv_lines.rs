@@ -96,20 +96,21 @@ pub(crate) struct TableSpec {
 /// its line; the first problem stops writing, and any problem rolls everything back.
 pub(crate) fn import_table(
     session: &mut Session,
-    bytes: &[u8],
+    input: &super::sales_history::Input,
     dry_run: bool,
     spec: &TableSpec,
     stored: impl Fn(&Connection, &str) -> Result<Option<Vec<String>>>,
     mut apply: impl FnMut(&Connection, &WriteCtx<'_>, &Line<'_>, &mut Errors) -> Result<Outcome>,
 ) -> Result<ImportReport> {
     let TableSpec { columns, required, entity } = *spec;
-    let table = csv_io::read_table(bytes)?;
-    let positions = csv_io::map_header(&table.headers, columns, required)?;
+    // A line at a time: memory holds one line and the codes met, whatever the file's size.
+    let (mut stream, positions) = super::csv_stream::CsvStream::open_table(input.open()?, columns, required)?;
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
         let mut report = ImportReport { dry_run, ..Default::default() };
         let mut seen = std::collections::HashMap::new();
-        for record in &table.records {
+        while let Some(number) = stream.next_record(&mut errors)? {
+            let record = &stream.record(number);
             // The first column is the record's key (its code), for spotting repeats in the file.
             let code_index = Some(0);
             let code = code_index.and_then(|i| record.cell(&positions, i)).unwrap_or("").trim().to_string();

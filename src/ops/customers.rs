@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::Connection;
@@ -166,7 +165,7 @@ pub struct ImportReport {
 /// Every error of the file is reported at once (up to a limit), each naming line, column
 /// and value, and then nothing is written: the whole import is one transaction.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    import_input(session, &Input::Bytes(Arc::new(bytes.to_vec())), dry_run)
+    import_input(session, &Input::from_bytes(bytes), dry_run)
 }
 
 /// `import` reading the file a row at a time (twice when it has codes: the codes first),

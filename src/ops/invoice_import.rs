@@ -12,7 +12,6 @@
 mod documents;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -91,7 +90,7 @@ struct Line {
 /// document already in the shop must be as issued (importing the same file twice changes
 /// nothing); anything else is refused naming its line. Managers only.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    import_input(session, &Input::Bytes(Arc::new(bytes.to_vec())), dry_run)
+    import_input(session, &Input::from_bytes(bytes), dry_run)
 }
 
 /// `import` reading the file a row at a time: each document is issued when the next one

@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 use std::io::Write;
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -114,7 +113,7 @@ const HEADER_COLUMNS: &[&str] =
 
 /// `import_input` of a file already read.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    import_input(session, &Input::Bytes(Arc::new(bytes.to_vec())), dry_run)
+    import_input(session, &Input::from_bytes(bytes), dry_run)
 }
 
 /// Imports orders: new numbers become drafts or confirmed orders; numbers that exist

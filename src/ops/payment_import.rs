@@ -6,8 +6,6 @@
 //! `check` allows: in the shop a payment often came before a credit note, which then left
 //! the customer credit; a file brings the credit note in first.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 
 use super::csv_io::{self, Errors};
@@ -42,7 +40,7 @@ struct Payment {
 
 /// `import_input` of a file already read.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    import_input(session, &Input::Bytes(Arc::new(bytes.to_vec())), dry_run)
+    import_input(session, &Input::from_bytes(bytes), dry_run)
 }
 
 /// Imports payments; one already in the shop must be as recorded (importing the same file

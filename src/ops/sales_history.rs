@@ -38,6 +38,11 @@ pub enum Input {
 }
 
 impl Input {
+    /// What was read already, as an input (copied: the imports hold it while they run).
+    pub fn from_bytes(bytes: &[u8]) -> Input {
+        Input::Bytes(Arc::new(bytes.to_vec()))
+    }
+
     pub(crate) fn open(&self) -> Result<Box<dyn Read + Send>> {
         match self {
             Input::File(path) => {

@@ -11,6 +11,7 @@ use super::csv_io::{self, Errors, SafeWriter};
 use super::csv_lines::{Line, Outcome, TableSpec, import_table};
 use super::customers::ImportReport;
 use super::ledger::{CountLine, post_count_in};
+use super::sales_history::Input;
 use super::stock::{check_product_refs, input_of, supplier_input, warehouse_input};
 use super::{Session, WriteCtx};
 use crate::db::ledger as ledger_repo;
@@ -129,11 +130,16 @@ fn validated<T>(
 
 /// Imports products matched by SKU. Suppliers named must exist (import them first).
 pub fn import_products(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    import_products_input(session, &Input::from_bytes(bytes), dry_run)
+}
+
+/// `import_products` reading the file a line at a time.
+pub fn import_products_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
     let stored = |tx: &Connection, sku: &str| -> Result<Option<Vec<String>>> {
         if sku.is_empty() { Ok(None) } else { Ok(repo::product_by_sku(tx, sku)?.as_ref().map(product_row)) }
     };
     let spec = TableSpec { columns: PRODUCT_COLUMNS, required: &["sku"], entity: "product" };
-    import_table(session, bytes, dry_run, &spec, stored, |tx, ctx, line, errors| {
+    import_table(session, input, dry_run, &spec, stored, |tx, ctx, line, errors| {
         let cell = |c: &str| line.cell(c).unwrap_or("").to_string();
         let input = ProductInput {
             sku: cell("sku"),
@@ -209,7 +215,7 @@ pub fn import_suppliers(session: &mut Session, bytes: &[u8], dry_run: bool) -> R
         if code.is_empty() { Ok(None) } else { Ok(repo::supplier_by_code(tx, code)?.as_ref().map(supplier_row)) }
     };
     let spec = TableSpec { columns: SUPPLIER_COLUMNS, required: &["code"], entity: "supplier" };
-    import_table(session, bytes, dry_run, &spec, stored, |tx, _ctx, line, errors| {
+    import_table(session, &Input::from_bytes(bytes), dry_run, &spec, stored, |tx, _ctx, line, errors| {
         let cell = |c: &str| line.cell(c).unwrap_or("").to_string();
         let input = SupplierInput {
             code: cell("code"),
@@ -255,7 +261,7 @@ pub fn import_warehouses(session: &mut Session, bytes: &[u8], dry_run: bool) -> 
         if code.is_empty() { Ok(None) } else { Ok(repo::warehouse_by_code(tx, code)?.as_ref().map(warehouse_row)) }
     };
     let spec = TableSpec { columns: WAREHOUSE_COLUMNS, required: &["code"], entity: "warehouse" };
-    import_table(session, bytes, dry_run, &spec, stored, |tx, _ctx, line, errors| {
+    import_table(session, &Input::from_bytes(bytes), dry_run, &spec, stored, |tx, _ctx, line, errors| {
         let cell = |c: &str| line.cell(c).unwrap_or("").to_string();
         let input = WarehouseInput {
             code: cell("code"),

@@ -106,9 +106,11 @@ impl Table {
 
     /// Imports a whole file read into memory; `reference` is the file's name (stock counts
     /// carry it). Sales history streams instead: `sales_history::import`.
-    /// `import` of a file or what was read: customers, orders, invoices and payments are
-    /// read a record at a time, so memory holds one of them whatever the file's size; the
-    /// other tables read the file whole.
+    /// `import` of a file or what was read. Most tables are read a record at a time, so
+    /// memory holds one record whatever the file's size; the big ones (customers, contacts,
+    /// products, orders, invoices, payments) straight from the file, the others from the
+    /// file read first. Stock counts, purchase orders, targets and the small tables read
+    /// the file whole.
     pub fn import_input(
         self,
         session: &mut Session,
@@ -119,6 +121,8 @@ impl Table {
         use super::sales_history::Input;
         match (self, input) {
             (Table::Customers, input) => super::customers::import_input(session, input, dry_run),
+            (Table::Contacts, input) => super::crm::import_contacts_input(session, input, dry_run),
+            (Table::Products, input) => super::stock_csv::import_products_input(session, input, dry_run),
             (Table::Orders, input) => super::order_csv::import_input(session, input, dry_run),
             (Table::Invoices, input) => super::invoice_import::import_input(session, input, dry_run),
             (Table::Payments, input) => super::payment_import::import_input(session, input, dry_run),
