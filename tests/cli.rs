@@ -78,6 +78,12 @@ fn import_matches_by_code_and_dry_run_changes_nothing() {
         "C000004,Old Friend,Closed Shop,,,,,,Kassel,Central,C,dana,,,2024-05-05T09:00:00Z,2026-01-01T00:00:00Z"
     ));
     assert!(after.contains("C000006,Brand New"), "a row without a code gets the next code");
+    // A file cut off inside a quoted cell is refused where the quote opens, not imported
+    // with half a name.
+    std::fs::write(&file, "code,name\nC000007,\"Cut Off, the").unwrap();
+    let cut = import(&db, &file, &[]);
+    assert!(!cut.status.success() && stderr(&cut).contains("line 2: a quote opens here"), "{}", stderr(&cut));
+    assert!(!export(&db).contains("C000007"));
     assert_eq!(after.lines().count(), before.lines().count() + 1);
 }
 

@@ -63,10 +63,8 @@ pub struct CsvStream {
     pub headers: Vec<String>,
     pub delimiter: u8,
     pub encoding: Encoding,
-    /// The line of the record last read, and how many lines it spans.
+    /// The line of the record last read.
     line: u64,
-    /// Whether that record has a line break inside a cell.
-    spans_lines: bool,
     ended: bool,
 }
 
@@ -95,12 +93,19 @@ impl CsvStream {
         };
         let encoding = Encoding { first, late_gb18030 };
         // The separator is the header's; the head holds it unless the header is huge.
-        let mut counted =
-            Counted { inner: source, offset: 0, line_ends: VecDeque::new(), passed: 0, quotes: 0, record_from: 0 };
+        let mut counted = Counted {
+            inner: source,
+            offset: 0,
+            line_ends: VecDeque::new(),
+            passed: 0,
+            record_from: 0,
+            quoting: Quoting::default(),
+        };
         let mut peek = Vec::new();
         (&mut counted.inner).take(HEAD as u64).read_to_end(&mut peek).map_err(io)?;
         let delimiter = csv_io::detect_delimiter(&String::from_utf8_lossy(&peek));
         counted.inner = Box::new(Cursor::new(peek).chain(counted.inner));
+        counted.quoting.delimiter = delimiter;
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -114,7 +119,6 @@ impl CsvStream {
             delimiter,
             encoding,
             line: 0,
-            spans_lines: false,
             ended: false,
         };
         let mut errors = Errors::default();
@@ -195,16 +199,14 @@ impl CsvStream {
                 self.line = self.reader.get_mut().line_at(start);
                 let end = self.reader.position().byte();
                 self.reader.get_mut().record_from = end;
-                self.spans_lines = self.record.iter().any(|cell| cell.contains(['\n', '\r']));
                 Ok(Some(self.line))
             }
             Ok(false) => {
                 self.ended = true;
-                // The csv reader ends a field left open by a quote at the end of the file: the
-                // last record then runs over lines, and the file has an odd number of quotes.
-                // (Either alone is fine: a cell may span lines, an unquoted 24" may hold one.)
-                if self.reader.get_ref().quotes % 2 == 1 && self.spans_lines {
-                    let line = self.line.max(1);
+                // The csv reader ends a field left open by a quote at the end of the file, as
+                // if it were closed: a file cut off mid-cell would import its half value.
+                if let Some(opened) = self.reader.get_ref().quoting.left_open() {
+                    let line = self.reader.get_mut().line_at(opened).max(1);
                     errors.push(line, "", "", t("csv.unclosed_quote").to_string());
                 }
                 Ok(None)
@@ -283,9 +285,54 @@ struct Counted {
     line_ends: VecDeque<(u64, bool)>,
     /// Line feeds already passed.
     passed: u64,
-    quotes: u64,
     /// Where the record being read starts: the end of the one before.
     record_from: u64,
+    quoting: Quoting,
+}
+
+/// Whether the bytes read so far leave a quoted cell open, read as `csv_io::read_table`
+/// reads a whole file: a quote opens a cell only at its start, `""` inside is one quote
+/// (so an unquoted `24"` is just text).
+#[derive(Debug, Default)]
+struct Quoting {
+    delimiter: u8,
+    /// Where the quote of the open cell is, when one is open.
+    opened_at: Option<u64>,
+    /// A quote was just met inside a quoted cell: it closes it unless another follows.
+    quote_pending: bool,
+    /// Not at the start of a cell: a quote here is text.
+    inside_cell: bool,
+}
+
+impl Quoting {
+    fn pass(&mut self, byte: u8, offset: u64) {
+        if self.opened_at.is_some() {
+            if self.quote_pending {
+                self.quote_pending = false;
+                if byte == b'"' {
+                    return;
+                }
+                self.opened_at = None;
+            } else {
+                self.quote_pending = byte == b'"';
+                return;
+            }
+        }
+        match byte {
+            b'"' if !self.inside_cell => self.opened_at = Some(offset),
+            b'\n' | b'\r' => self.inside_cell = false,
+            b if b == self.delimiter => self.inside_cell = false,
+            _ => self.inside_cell = true,
+        }
+        if self.opened_at.is_some() {
+            self.inside_cell = true;
+        }
+    }
+
+    /// Where the quote left open at the end of the file is.
+    fn left_open(&self) -> Option<u64> {
+        self.opened_at.filter(|_| !self.quote_pending)
+    }
 }
 
 impl Counted {
@@ -317,11 +364,10 @@ impl Read for Counted {
         }
         let n = self.inner.read(buf)?;
         for (i, b) in buf[..n].iter().enumerate() {
-            match *b {
-                b'\n' | b'\r' => self.line_ends.push_back((self.offset + i as u64, *b == b'\n')),
-                b'"' => self.quotes += 1,
-                _ => {}
+            if matches!(*b, b'\n' | b'\r') {
+                self.line_ends.push_back((self.offset + i as u64, *b == b'\n'));
             }
+            self.quoting.pass(*b, self.offset + i as u64);
         }
         self.offset += n as u64;
         Ok(n)
@@ -511,6 +557,23 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(rows[0].1[1].len(), big.len());
         assert_eq!(rows[1].0, 3);
+    }
+
+    #[test]
+    fn a_file_cut_off_inside_a_quoted_cell_is_refused_where_the_quote_opens() {
+        // The csv reader ends the open cell at the end of the file as if closed: a half
+        // name would otherwise come in without a word.
+        let (_, errors) = lines_of(b"code,name\nC1,Ana\nC2,\"Bo, the");
+        assert_eq!((errors.len(), errors[0].line), (1, 3), "{errors:?}");
+        assert!(errors[0].message.contains("never closed"), "{}", errors[0].message);
+        let (_, errors) = lines_of(b"code,note\r\nC1,\"two\r\nlines and \"\"quoted\"\" and cut");
+        assert_eq!((errors.len(), errors[0].line), (1, 2), "{errors:?}");
+        // An inch mark in an unquoted cell is text; a quoted cell may span lines at the end.
+        let (rows, errors) = lines_of(b"sku,name\nP1,12\" pipe\nP2,\"two\nlines\"");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rows.len(), 2);
+        let (_, errors) = lines_of(b"sku,name\nP1,\"closed at the very end\"");
+        assert!(errors.is_empty(), "{errors:?}");
     }
 
     #[test]

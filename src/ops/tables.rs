@@ -104,13 +104,13 @@ impl Table {
         }
     }
 
-    /// Imports a whole file read into memory; `reference` is the file's name (stock counts
-    /// carry it). Sales history streams instead: `sales_history::import`.
-    /// `import` of a file or what was read. Most tables are read a record at a time, so
-    /// memory holds one record whatever the file's size; the big ones (customers, contacts,
-    /// products, orders, invoices, payments) straight from the file, the others from the
-    /// file read first. Stock counts, purchase orders, targets and the small tables read
-    /// the file whole.
+    /// Imports a file, or what was read of one; `reference` is the file's name (stock counts
+    /// carry it). Sales history has its own call: `sales_history::import`.
+    ///
+    /// Most tables are read a record at a time, so memory holds one record whatever the
+    /// file's size: the big ones (customers, contacts, products, orders, invoices, payments)
+    /// straight from the file, the others from the file read first. Stock counts, purchase
+    /// orders, targets and the small tables read the file whole.
     pub fn import_input(
         self,
         session: &mut Session,
@@ -135,6 +135,7 @@ impl Table {
         }
     }
 
+    /// `import_input` of what was read already.
     pub fn import(self, session: &mut Session, bytes: &[u8], dry_run: bool, reference: &str) -> Result<ImportReport> {
         use super::*;
         match self {
