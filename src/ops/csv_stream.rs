@@ -159,6 +159,14 @@ impl CsvStream {
             if self.record.len() == 1 && self.record[0].trim().is_empty() {
                 continue;
             }
+            // A record that runs into a quote left open to the end of the file is short for
+            // that reason alone: the open quote is named once the end is reached.
+            let start = self.record.position().map(|p| p.byte()).unwrap_or(0);
+            let end = self.reader.get_ref().record_from;
+            let open_here = self.reader.get_ref().quoting.left_open().is_some_and(|at| (start..end).contains(&at));
+            if self.record.len() != self.headers.len() && open_here {
+                continue;
+            }
             if self.record.len() != self.headers.len() {
                 let found = self.record.len();
                 errors.push(
@@ -565,6 +573,8 @@ mod tests {
         // name would otherwise come in without a word.
         let (_, errors) = lines_of(b"code,name\nC1,Ana\nC2,\"Bo, the");
         assert_eq!((errors.len(), errors[0].line), (1, 3), "{errors:?}");
+        let (_, errors) = lines_of(b"code,name,city\nC2,\"Bo, the\n");
+        assert_eq!((errors.len(), errors[0].line), (1, 2), "named once, not as short too: {errors:?}");
         assert!(errors[0].message.contains("never closed"), "{}", errors[0].message);
         let (_, errors) = lines_of(b"code,note\r\nC1,\"two\r\nlines and \"\"quoted\"\" and cut");
         assert_eq!((errors.len(), errors[0].line), (1, 2), "{errors:?}");
