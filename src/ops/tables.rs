@@ -65,7 +65,8 @@ impl Table {
 
     /// The table a file was exported from when columns only its format has tell: the
     /// finance tables (they look like sales history otherwise: an order, a date, a
-    /// quantity), and settings.
+    /// quantity), settings, and orders (every column one of the orders export's, whatever
+    /// table the screen had chosen for the file before).
     pub fn told_by_columns(headers: &[String]) -> Option<Table> {
         let has = |name: &str| headers.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
         if headers.len() == 2 && has("key") && has("value") {
@@ -74,6 +75,11 @@ impl Table {
             Some(Table::Invoices)
         } else if has("received_on") && has("allocated") {
             Some(Table::Payments)
+        } else if has("number")
+            && has("sku")
+            && headers.iter().all(|h| super::order_csv::ORDER_COLUMNS.contains(&h.trim().to_lowercase().as_str()))
+        {
+            Some(Table::Orders)
         } else {
             None
         }
@@ -187,6 +193,9 @@ mod tests {
         assert_eq!(Table::told_by_columns(&headers(payments)), Some(Table::Payments));
         assert_eq!(Table::told_by_columns(&headers(&["Order ID", "Order Date", "Quantity", "Sales"])), None);
         assert_eq!(Table::told_by_columns(&headers(crate::ops::settings_csv::COLUMNS)), Some(Table::Settings));
+        assert_eq!(Table::told_by_columns(&headers(&["number", "customer", "SKU", "quantity"])), Some(Table::Orders));
+        assert_eq!(Table::told_by_columns(&headers(crate::ops::order_csv::ORDER_COLUMNS)), Some(Table::Orders));
+        assert_eq!(Table::told_by_columns(&headers(&["number", "sku", "quantity", "order date"])), None);
     }
 
     /// The demo shop's tables, exported, imported into an empty shop in the order each
