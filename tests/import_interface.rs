@@ -82,7 +82,7 @@ fn a_refused_file_lists_every_problem_with_line_and_column() {
     app.handle_event(&key(KeyCode::Char('y')));
     settle(&mut app);
     let screen = render(&app);
-    assert!(screen.contains("2 problem(s)"), "{screen}");
+    assert!(screen.contains("2 problems"), "{screen}");
     assert!(screen.contains("line 2, column Order Date: '2026-02-30' is not a date"), "{screen}");
     assert!(screen.contains("line 3, column Qty: 'x' is not a quantity"), "{screen}");
     assert_eq!(orders(&app), 0);

@@ -138,7 +138,7 @@ fn finance_reports_at_both_sizes() {
         app.handle_event(&key(KeyCode::Char('R')));
         let screen = render(&app);
         assert!(screen.contains("2026-11") && screen.contains("3.43"), "net of 10 x 0.343: {screen}");
-        assert_eq!(screen.contains("columns off screen"), w == 80, "{screen}");
+        assert_eq!(screen.contains(" off screen"), w == 80, "{screen}");
         insta::assert_snapshot!(format!("finance_revenue_{w}x{h}"), screen);
         app.handle_event(&key(KeyCode::Char('v')));
         let screen = render(&app);

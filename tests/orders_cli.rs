@@ -294,7 +294,7 @@ fn an_invoice_is_drafted_issued_and_exported() {
     assert!(fails(&db, &["invoice", "draft", "SO-000001"]).contains("Nothing of SO-000001"), "nothing shipped yet");
     run(&db, &["order", "ship", "SH-000001"]);
     run(&db, &["settings", "shop_name", "Laden am Markt"]);
-    assert!(run(&db, &["invoice", "draft", "SO-000001"]).contains("Draft invoice 1: 1 lines"));
+    assert!(run(&db, &["invoice", "draft", "SO-000001"]).contains("Draft invoice 1: 1 line,"));
     let issued = run(&db, &["invoice", "issue", "1"]);
     let year = chrono::Local::now().format("%Y").to_string();
     assert!(issued.contains(&format!("Issued INV-{year}-000001")), "{issued}");

@@ -50,7 +50,7 @@ fn a_receipt_in_one_session_shows_in_another_and_the_last_unit_goes_once() {
     type_text(&mut first, "5");
     press(&mut first, &[KeyCode::Enter, KeyCode::Enter]);
     first.handle_event(&ctrl('s'));
-    assert!(render(&first).contains("Booked 1 lines (5 units)"), "{}", render(&first));
+    assert!(render(&first).contains("Booked 1 line (5 units)"), "{}", render(&first));
     second.tick();
     assert_eq!(main_on_hand(&render(&second)), "7", "{}", render(&second));
 
@@ -79,13 +79,13 @@ fn expired_lots_are_written_off_after_a_yes() {
     app.handle_event(&key(KeyCode::Char('X')));
     assert!(render(&app).contains("L-1120"));
     app.handle_event(&key(KeyCode::Char('W')));
-    assert!(render(&app).contains("Write off 1 expired lots now?"), "{}", render(&app));
+    assert!(render(&app).contains("Write off 1 expired lot now?"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Char('n')));
     assert!(render(&app).contains("L-1120"), "no changes nothing");
     app.handle_event(&key(KeyCode::Char('W')));
     app.handle_event(&key(KeyCode::Char('y')));
     let screen = render(&app);
-    assert!(screen.contains("1 expired lots written off") && !screen.contains("L-1120"), "{screen}");
+    assert!(screen.contains("1 expired lot written off") && !screen.contains("L-1120"), "{screen}");
     assert!(!stock_of(&app.session).contains("L-1120"));
 }
 
@@ -210,9 +210,9 @@ fn a_stocktake_by_scanner_posts_its_differences_after_a_yes() {
     type_text(&mut app, "42,5");
     app.handle_event(&key(KeyCode::Enter));
     app.handle_event(&ctrl('s'));
-    assert!(render(&app).contains("2 lines counted, 1 differ"), "{}", render(&app));
+    assert!(render(&app).contains("2 lines counted, 1 differs"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Char('y')));
-    assert!(render(&app).contains("Count posted: 1 differences booked in MAIN"), "{}", render(&app));
+    assert!(render(&app).contains("Count posted: 1 difference booked in MAIN"), "{}", render(&app));
     let stock = stock_of(&app.session);
     assert!(stock.contains("MAIN,TEA-G,,,3.000"), "{stock}");
 }

@@ -93,11 +93,48 @@ pub fn t(key: &'static str) -> &'static str {
 
 /// `t` with `{name}` placeholders filled in.
 pub fn tf(key: &'static str, args: &[(&str, &dyn Display)]) -> String {
-    let mut text = t(key).to_string();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    fill(t(key), args)
+}
+
+/// Fills `{name}` with its value, and `{name#one|other}` with the value and the form its
+/// number takes: `{count#line|lines}` reads "1 line" or "3 lines". A form may carry the
+/// words that agree with it (`{n#line differs|lines differ}`); Chinese needs none of this.
+/// One pass: a value that itself holds braces is never filled in again, and a placeholder
+/// without a value stays as written, so a gap shows instead of vanishing.
+fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            rest = &rest[open..];
+            break;
+        };
+        let inside = &after[..close];
+        let (name, forms) = match inside.split_once('#') {
+            Some((name, forms)) => (name, forms.split_once('|')),
+            None => (inside, None),
+        };
+        match args.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => {
+                let value = value.to_string();
+                out.push_str(&value);
+                if let Some((one, other)) = forms {
+                    out.push(' ');
+                    out.push_str(if value == "1" || value == "-1" { one } else { other });
+                }
+            }
+            None => {
+                out.push('{');
+                out.push_str(inside);
+                out.push('}');
+            }
+        }
+        rest = &after[close + 1..];
     }
-    text
+    out.push_str(rest);
+    out
 }
 
 /// `tf` for a key read from stored data (a timeline message) rather than written in the
@@ -107,11 +144,7 @@ pub fn tf_dynamic(key: &str, args: &[(&str, &dyn Display)]) -> String {
         let values: Vec<String> = args.iter().map(|(n, v)| format!("{n}={v}")).collect();
         return format!("{key} {}", values.join(" "));
     };
-    let mut text = template.clone();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
-    }
-    text
+    fill(template, args)
 }
 
 /// The label of a customer field in the current language.
@@ -169,7 +202,11 @@ mod tests {
     #[test]
     fn placeholders_match_between_languages() {
         let names = |text: &str| -> BTreeSet<String> {
-            text.split('{').skip(1).filter_map(|s| s.split_once('}')).map(|(n, _)| n.to_string()).collect()
+            text.split('{')
+                .skip(1)
+                .filter_map(|s| s.split_once('}'))
+                .map(|(n, _)| n.split('#').next().unwrap_or(n).to_string())
+                .collect()
         };
         for (key, en) in EN.iter() {
             let zh = &ZH_CN[key];
@@ -208,6 +245,29 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "keys missing from the catalogue: {missing:#?}");
+    }
+
+    #[test]
+    fn plural_forms_follow_the_number() {
+        let lines = |n: &dyn Display| fill("Booked {n#line|lines} into {w}.", &[("n", n), ("w", &"{n}")]);
+        assert_eq!(lines(&1), "Booked 1 line into {n}.");
+        assert_eq!(lines(&0), "Booked 0 lines into {n}.");
+        assert_eq!(lines(&"1,000"), "Booked 1,000 lines into {n}.");
+        assert_eq!(lines(&"1.5"), "Booked 1.5 lines into {n}.");
+        assert_eq!(fill("{n#line differs|lines differ}", &[("n", &1)]), "1 line differs");
+        assert_eq!(fill("{missing} and {n#a|b", &[("n", &2)]), "{missing} and {n#a|b");
+    }
+
+    /// Every plural placeholder has exactly two forms, and only English needs them.
+    #[test]
+    fn plural_placeholders_have_two_forms() {
+        for (key, text) in EN.iter().chain(ZH_CN.iter()) {
+            for inside in text.split('{').skip(1).filter_map(|s| s.split_once('}')).map(|(i, _)| i) {
+                if let Some((_, forms)) = inside.split_once('#') {
+                    assert_eq!(forms.matches('|').count(), 1, "{key}: {{{inside}}} needs one|other");
+                }
+            }
+        }
     }
 
     #[test]

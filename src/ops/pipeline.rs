@@ -587,7 +587,7 @@ mod tests {
             import_stages(&mut s, b"code,name,rank,probability,outcome\nnegotiation,Negotiation,4,75,lost\n", false)
                 .unwrap_err()
                 .to_string();
-        assert!(err.contains("line 2, column outcome") && err.contains("holds 1 deals"), "{err}");
+        assert!(err.contains("line 2, column outcome") && err.contains("holds 1 deal:"), "{err}");
         let bad = b"customer,title,stage,value\nC000001,x,maybe,abc\n";
         let err = import(&mut other, bad, false).unwrap_err().to_string();
         assert!(err.contains("line 2, column stage: 'maybe'") && err.contains("line 2, column value: 'abc'"), "{err}");
