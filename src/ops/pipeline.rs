@@ -6,6 +6,8 @@ use std::io::Write;
 use rusqlite::Connection;
 
 use super::csv_io::{self, Errors, SafeWriter};
+use super::csv_stream::CsvStream;
+use super::sales_history::Input;
 use super::{Session, WriteCtx};
 use crate::db::pipeline::{self as repo, Filter, Opportunity, Record, Totals};
 use crate::db::{self, customers as customer_repo};
@@ -257,15 +259,19 @@ pub use super::customers::ImportReport;
 
 /// Imports opportunities all-or-nothing, matched by code; customers by their code.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
-    let table = csv_io::read_table(bytes)?;
-    let positions = csv_io::map_header(&table.headers, COLUMNS, &["customer", "title", "stage"])?;
+    import_input(session, &Input::from_bytes(bytes), dry_run)
+}
+
+/// `import` reading the file a record at a time: memory holds one deal and the codes met.
+pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
+    let (mut stream, positions) = CsvStream::open_table(input.open()?, COLUMNS, &["customer", "title", "stage"])?;
     let stages = stages(session)?;
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
         let mut report = ImportReport { dry_run, ..Default::default() };
         let mut seen = std::collections::HashMap::new();
-        for record in &table.records {
-            let line = record.line;
+        while let Some(line) = stream.next_record(&mut errors)? {
+            let record = &stream.record(line);
             let code_index = COLUMNS.iter().position(|c| *c == "code");
             let code = code_index.and_then(|i| record.cell(&positions, i)).unwrap_or("").trim().to_string();
             // A matched deal keeps what the file does not mention.

@@ -400,18 +400,28 @@ struct ImportedPo {
 /// are changed by the use cases, not by a file). Received quantities are taken as history:
 /// they create no stock moves. All or nothing, every problem named by line and column.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<super::customers::ImportReport> {
-    use super::csv_io::{self, Errors};
+    import_input(session, &super::sales_history::Input::from_bytes(bytes), dry_run)
+}
+
+/// `import` reading the file a record at a time: memory holds the orders' lines as numbers,
+/// not the file.
+pub fn import_input(
+    session: &mut Session,
+    input: &super::sales_history::Input,
+    dry_run: bool,
+) -> Result<super::customers::ImportReport> {
+    use super::csv_io::Errors;
     use crate::domain::fields::{Problem, parse_date};
     use crate::error::describe_problem;
-    let table = csv_io::read_table(bytes)?;
     let required = ["code", "supplier", "warehouse", "sku", "quantity"];
-    let positions = csv_io::map_header(&table.headers, PO_COLUMNS, &required)?;
+    let (mut stream, positions) = super::csv_stream::CsvStream::open_table(input.open()?, PO_COLUMNS, &required)?;
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<super::customers::ImportReport> {
         let mut errors = Errors::default();
         let mut orders: Vec<(String, ImportedPo)> = Vec::new();
         // Each code's place in `orders`: not a search of the list per line.
         let mut order_at: HashMap<String, usize> = HashMap::new();
-        for record in &table.records {
+        while let Some(line) = stream.next_record(&mut errors)? {
+            let record = &stream.record(line);
             let cell = |c: &str| {
                 PO_COLUMNS.iter().position(|k| *k == c).and_then(|i| record.cell(&positions, i)).unwrap_or("").trim()
             };

@@ -114,9 +114,9 @@ impl Table {
     /// carry it). Sales history has its own call: `sales_history::import`.
     ///
     /// Most tables are read a record at a time, so memory holds one record whatever the
-    /// file's size: the big ones (customers, contacts, products, orders, invoices, payments)
-    /// straight from the file, the others from the file read first. Stock counts, purchase
-    /// orders, targets and the small tables read the file whole.
+    /// file's size: the big ones (customers, contacts, opportunities, products, purchase
+    /// orders, orders, invoices, payments) straight from the file, the others from the file
+    /// read first. Stock counts, targets and the small tables read the file whole.
     pub fn import_input(
         self,
         session: &mut Session,
@@ -128,7 +128,9 @@ impl Table {
         match (self, input) {
             (Table::Customers, input) => super::customers::import_input(session, input, dry_run),
             (Table::Contacts, input) => super::crm::import_contacts_input(session, input, dry_run),
+            (Table::Opportunities, input) => super::pipeline::import_input(session, input, dry_run),
             (Table::Products, input) => super::stock_csv::import_products_input(session, input, dry_run),
+            (Table::PurchaseOrders, input) => super::purchasing::import_input(session, input, dry_run),
             (Table::Orders, input) => super::order_csv::import_input(session, input, dry_run),
             (Table::Invoices, input) => super::invoice_import::import_input(session, input, dry_run),
             (Table::Payments, input) => super::payment_import::import_input(session, input, dry_run),
