@@ -107,6 +107,27 @@ fn a_customers_file_goes_into_customers_and_a_missing_file_is_said() {
     assert!(render(&app).contains("Zoë Müller"), "{}", render(&app));
 }
 
+/// A file whose columns only another table has goes into that table: an opportunities
+/// file opened from the Customers tab is proposed as opportunities, and imported there.
+#[test]
+fn a_file_is_proposed_for_the_table_whose_columns_it_has() {
+    let (_dir, mut app) =
+        import_screen("deals.csv", "code,customer,title,stage,value\n,C000001,茶叶 tasting,lead,12\n");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("into opportunities"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Char('i')));
+    app.handle_event(&key(KeyCode::Char('y')));
+    settle(&mut app);
+    assert!(render(&app).contains("1 created, 0 updated"), "{}", render(&app));
+    let titles: i64 = app
+        .session
+        .db
+        .conn()
+        .query_row("SELECT count(*) FROM opportunities WHERE title = '茶叶 tasting'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(titles, 1);
+}
+
 #[test]
 fn e_saves_the_filtered_list_in_the_tables_format() {
     let (dir, mut app) = on_file(&app(80, 24), 80, 24);

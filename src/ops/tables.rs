@@ -85,6 +85,59 @@ impl Table {
         }
     }
 
+    /// The columns of the table's own CSV format, as its export writes them (none for
+    /// sales history, whose columns are another system's).
+    pub fn columns(self) -> Vec<&'static str> {
+        use super::*;
+        match self {
+            Table::SalesHistory => Vec::new(),
+            Table::Settings => settings_csv::COLUMNS.to_vec(),
+            Table::Customers => customers::csv_columns(),
+            Table::Contacts => crm::CONTACT_COLUMNS.to_vec(),
+            Table::Feedback => crm::FEEDBACK_COLUMNS.to_vec(),
+            Table::Opportunities => pipeline::COLUMNS.to_vec(),
+            Table::Tiers => tiers::COLUMNS.to_vec(),
+            Table::Stages => pipeline::STAGE_COLUMNS.to_vec(),
+            Table::Suppliers => stock_csv::SUPPLIER_COLUMNS.to_vec(),
+            Table::Products => stock_csv::PRODUCT_COLUMNS.to_vec(),
+            Table::Warehouses => stock_csv::WAREHOUSE_COLUMNS.to_vec(),
+            Table::Stock => stock_csv::STOCK_COLUMNS.to_vec(),
+            Table::ReorderPoints => stock_csv::REORDER_COLUMNS.to_vec(),
+            Table::PurchaseOrders => purchasing::PO_COLUMNS.to_vec(),
+            Table::Orders => order_csv::ORDER_COLUMNS.to_vec(),
+            Table::Targets => targets::COLUMNS.to_vec(),
+            Table::Moves => stock_csv::MOVE_COLUMNS.to_vec(),
+            Table::Invoices => invoice_csv::INVOICE_COLUMNS.to_vec(),
+            Table::Payments => invoice_csv::PAYMENT_COLUMNS.to_vec(),
+        }
+    }
+
+    /// The table a file of these columns goes into when `current` cannot take it: of the
+    /// tables whose format has every column of the file, the one the file covers most of
+    /// (`code,customer,title,stage` is opportunities, not customers). `None` when `current`
+    /// takes the file, or no table does.
+    pub fn fitting(headers: &[String], current: Table) -> Option<Table> {
+        let names: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
+        let share = |table: Table| {
+            let columns = table.columns();
+            let fits = !names.is_empty() && names.iter().all(|n| columns.contains(&n.as_str()));
+            // A share of the table's columns, in whole percents for a total order.
+            fits.then(|| names.len() * 100 / columns.len().max(1))
+        };
+        if share(current).is_some() {
+            return None;
+        }
+        let mut best: Option<(usize, Table)> = None;
+        for table in Table::importable() {
+            if let Some(covered) = share(table)
+                && best.is_none_or(|(most, _)| covered > most)
+            {
+                best = Some((covered, table));
+            }
+        }
+        best.map(|(_, table)| table)
+    }
+
     pub fn export(self, session: &Session, out: &mut dyn Write) -> Result<usize> {
         use super::*;
         match self {
@@ -198,6 +251,28 @@ mod tests {
         assert_eq!(Table::told_by_columns(&headers(&["number", "customer", "SKU", "quantity"])), Some(Table::Orders));
         assert_eq!(Table::told_by_columns(&headers(crate::ops::order_csv::ORDER_COLUMNS)), Some(Table::Orders));
         assert_eq!(Table::told_by_columns(&headers(&["number", "sku", "quantity", "order date"])), None);
+    }
+
+    #[test]
+    fn a_file_goes_to_the_table_whose_columns_it_has() {
+        let headers = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let deals = headers(&["code", "customer", "Title", "stage", "value"]);
+        assert_eq!(Table::fitting(&deals, Table::Customers), Some(Table::Opportunities));
+        assert_eq!(Table::fitting(&deals, Table::Opportunities), None, "the chosen table takes it");
+        // Columns several tables have: the one chosen stays, else the smallest that has them.
+        let coded = headers(&["code", "name"]);
+        assert_eq!(Table::fitting(&coded, Table::Suppliers), None);
+        assert_eq!(Table::fitting(&coded, Table::SalesHistory), Some(Table::Warehouses));
+        assert_eq!(
+            Table::fitting(&headers(&["code", "sku", "quantity", "supplier"]), Table::Customers),
+            Some(Table::PurchaseOrders)
+        );
+        assert_eq!(Table::fitting(&headers(&["Order ID", "Quantity"]), Table::Customers), None);
+        for table in Table::importable().into_iter().filter(|t| *t != Table::SalesHistory) {
+            let own = headers(&table.columns());
+            let told = Table::fitting(&own, Table::SalesHistory).or(Table::told_by_columns(&own));
+            assert_eq!(told, Some(table), "its own export's columns");
+        }
     }
 
     /// The demo shop's tables, exported, imported into an empty shop in the order each

@@ -128,11 +128,16 @@ impl ImportScreen {
         self.fields = found.headers.iter().map(|h| Field::for_header(h)).collect();
         // A file whose columns name an order, a date and a quantity is sales history.
         let named = |f: Field| self.fields.contains(&Some(f));
-        if named(Field::OrderNumber) && named(Field::OrderDate) && named(Field::Quantity) && self.table != Table::Orders
-        {
+        let history = named(Field::OrderNumber) && named(Field::OrderDate) && named(Field::Quantity);
+        if history && self.table != Table::Orders {
             self.table = Table::SalesHistory;
         }
         if let Some(table) = Table::told_by_columns(&found.headers) {
+            self.table = table;
+        } else if !(history && self.table == Table::SalesHistory)
+            && let Some(table) = Table::fitting(&found.headers, self.table)
+        {
+            // The table chosen before cannot take this file's columns: the one that can.
             self.table = table;
         }
         self.file = file;
