@@ -52,6 +52,37 @@ fn export_import_export_is_identical_and_a_second_import_changes_nothing() {
     assert_eq!(export(&second_db), exported);
 }
 
+/// An export to a path that is not a plain file (a named pipe here; `/dev/null` in the
+/// field) writes into it. It used to write beside it and rename over it, which put a plain
+/// file in place of the pipe, or of the device.
+#[cfg(unix)]
+#[test]
+fn an_export_into_a_pipe_leaves_the_pipe_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let source = dir.path().join("source.csv");
+    std::fs::write(&source, common::CUSTOMERS_CSV).unwrap();
+    assert!(import(&db, &source, &[]).status.success());
+    let pipe = dir.path().join("out.csv");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
+    };
+    let out = shopdesk(&db).args(["export", "customers", "-o"]).arg(&pipe).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Before the reader is waited for: had the pipe been replaced, nothing would ever write to it.
+    assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo(), "still a pipe");
+    assert_eq!(reader.join().unwrap(), export(&db));
+    assert!(!dir.path().join("out.partial").exists());
+    // A plain file is still replaced whole.
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, "old").unwrap();
+    assert!(shopdesk(&db).args(["export", "customers", "-o"]).arg(&file).output().unwrap().status.success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), export(&db));
+}
+
 #[test]
 fn import_matches_by_code_and_dry_run_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -495,15 +495,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Export { table, output }) => {
             let count = match &output {
-                Some(file) => {
-                    // Write beside the target, then rename: a failed export never leaves half a file.
-                    let partial = file.with_extension("partial");
-                    let out = std::fs::File::create(&partial)
-                        .map_err(|source| Error::Io { path: partial.clone(), source })?;
-                    let count = export_table(&session, table, &mut std::io::BufWriter::new(out))?;
-                    std::fs::rename(&partial, file).map_err(|source| Error::Io { path: file.clone(), source })?;
-                    count
-                }
+                Some(file) => export_to_file(file, |out| export_table(&session, table, out))?,
                 None => export_table(&session, table, &mut std::io::stdout().lock())?,
             };
             if output.is_some() {
@@ -835,5 +827,34 @@ fn with_path(error: Error, path: &Path) -> Error {
     match error {
         Error::NotADatabase { .. } => Error::NotADatabase { path: path.to_path_buf() },
         other => other,
+    }
+}
+
+/// Writes an export to `file`. A regular file is written beside the target and renamed
+/// over it, so a failed export never leaves half a file; anything else that is there (a
+/// device such as `/dev/null`, a pipe) is written to as it is: a rename would put a plain
+/// file in its place.
+fn export_to_file(file: &std::path::Path, write: impl FnOnce(&mut dyn Write) -> Result<usize>) -> Result<usize> {
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let special = std::fs::metadata(file).is_ok_and(|m| !m.is_file());
+    let target = if special { file.to_path_buf() } else { file.with_extension("partial") };
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&target).map_err(io(&target))?);
+    let written = write(&mut out).and_then(|count| {
+        // Flushed here, not on drop: a disk that fills up must fail the export, not cut it short.
+        out.flush().map_err(io(&target))?;
+        Ok(count)
+    });
+    if special {
+        return written;
+    }
+    match written.and_then(|count| std::fs::rename(&target, file).map(|_| count).map_err(io(file))) {
+        Ok(count) => Ok(count),
+        Err(e) => {
+            let _ = std::fs::remove_file(&target);
+            Err(e)
+        }
     }
 }
