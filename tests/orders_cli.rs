@@ -73,19 +73,20 @@ fn orders_import_export_round_trip_and_a_second_import_changes_nothing() {
     assert!(run(&db, &["import", "orders", file.to_str().unwrap()]).contains("3 created"));
     assert!(run(&db, &["import", "orders", file.to_str().unwrap()]).contains("3 unchanged"));
     let exported = run(&db, &["export", "orders"]);
-    assert!(exported.contains("SO-000007,C000003,draft,2026-11-20,,MAIN,chen,East,南京路 100 号,每月初订货,,1,TEA-G,9.000,3.9900,2,7,35.19,0.000"), "{exported}");
+    assert!(exported.contains("SO-000007,C000003,draft,2026-11-20,,MAIN,chen,East,南京路 100 号,每月初订货,,no,1,TEA-G,9.000,3.9900,2,7,35.19,0.000"), "{exported}");
     // A cancelled order keeps why it was cancelled.
     assert!(
-        exported.contains(",cancelled,2026-11-21,,MAIN,alice,East,Berlin,,customer moved away,1,BOLT-8,5.000,"),
+        exported.contains(",cancelled,2026-11-21,,MAIN,alice,East,Berlin,,customer moved away,no,1,BOLT-8,5.000,"),
         "{exported}"
     );
-    // An export from before the reason column leaves the stored reason as it is.
+    // An export from before the reason and basis columns leaves the stored reason as it is.
     let cancelled: Vec<&str> =
         exported.lines().filter(|l| l.starts_with("number,") || l.starts_with("SO-000005,")).collect();
     let older: String = cancelled
         .iter()
         .map(|l| {
             let mut cells: Vec<&str> = l.split(',').collect();
+            cells.remove(11);
             cells.remove(10);
             cells.join(",") + "\n"
         })
@@ -113,6 +114,20 @@ fn orders_import_export_round_trip_and_a_second_import_changes_nothing() {
     run(&second, &["import", "orders", again.to_str().unwrap()]);
     assert_eq!(run(&second, &["export", "orders"]), exported);
     assert!(run(&second, &["check"]).contains("no problems"));
+
+    // Into a shop that prices with tax included by now, each order keeps the basis it was
+    // priced on: its totals come back the same (the file alone would not show they had not).
+    let third = shop(dir.path(), "third.db");
+    run(&third, &["settings", "prices_include_tax", "yes"]);
+    run(&third, &["import", "orders", again.to_str().unwrap()]);
+    assert_eq!(run(&third, &["export", "orders"]), exported);
+    let totals = |db: &Path| -> Vec<(String, i64, i64, i64)> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut stmt = conn.prepare("SELECT number, net, tax, gross FROM orders ORDER BY number").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(totals(&third), totals(&db));
+    assert!(run(&third, &["check"]).contains("no problems"));
 
     // Numbers made afterwards continue after the imported ones.
     let next = dir.path().join("next.csv");

@@ -34,6 +34,7 @@ pub const ORDER_COLUMNS: &[&str] = &[
     "address",
     "note",
     "reason",
+    "prices_include_tax",
     "line",
     "sku",
     "quantity",
@@ -78,6 +79,7 @@ pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Writ
                 &o.address,
                 &o.note,
                 &o.reason,
+                crate::domain::stock::flag_text(o.prices_include_tax),
                 &l.line.to_string(),
                 &l.sku,
                 &l.quantity.to_string(),
@@ -108,8 +110,19 @@ struct Imported {
 }
 
 /// The columns that belong to the order rather than to a line.
-const HEADER_COLUMNS: &[&str] =
-    &["customer", "status", "order_date", "ship_by", "warehouse", "salesperson", "region", "address", "note", "reason"];
+const HEADER_COLUMNS: &[&str] = &[
+    "customer",
+    "status",
+    "order_date",
+    "ship_by",
+    "warehouse",
+    "salesperson",
+    "region",
+    "address",
+    "note",
+    "reason",
+    "prices_include_tax",
+];
 
 /// `import_input` of a file already read.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
@@ -135,6 +148,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         let mut written: HashSet<String> = HashSet::new();
         let reason_given = ORDER_COLUMNS.iter().position(|c| *c == "reason").is_some_and(|i| positions[i].is_some());
         let mut pending: Option<Imported> = None;
+        let shop_basis = super::order_entry::settings_in(tx)?.prices_include_tax;
         while let Some(line) = stream.next_record(&mut errors)? {
             let cell = |c: &str| {
                 ORDER_COLUMNS
@@ -168,6 +182,13 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                     OrderStatus::Draft
                 }),
             };
+            // An order keeps the basis it was priced on; empty (or an older export without
+            // the column) is the shop's setting now, as the entry screen would price it.
+            let prices_include_tax =
+                crate::domain::stock::flag(cell("prices_include_tax"), shop_basis).unwrap_or_else(|p| {
+                    problem("prices_include_tax", p);
+                    shop_basis
+                });
             let order_date = match parse_date(cell("order_date")) {
                 Ok(Some(d)) => d.to_string(),
                 Ok(None) => today.to_string(),
@@ -281,12 +302,11 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         ship_by: cell("ship_by").to_string(),
                         note: cell("note").to_string(),
                     };
-                    let settings = super::order_entry::settings_in(tx)?;
                     let draft = OrderDraft {
                         customer: Some(customer),
                         header,
                         lines: vec![draft_line],
-                        prices_include_tax: settings.prices_include_tax,
+                        prices_include_tax,
                         imported: Some((number.clone(), order_date)),
                         ..OrderDraft::default()
                     };
@@ -392,7 +412,8 @@ fn same_as_stored(tx: &rusqlite::Connection, stored: &repo::Order, o: &Imported)
         && stored.region == h.region
         && stored.address == h.address
         && stored.note == h.note
-        && o.reason.as_ref().is_none_or(|given| *given == stored.reason);
+        && o.reason.as_ref().is_none_or(|given| *given == stored.reason)
+        && stored.prices_include_tax == o.draft.prices_include_tax;
     // Lines are matched by their number when the file gives one, else by their order.
     let lines_same = lines.len() == o.draft.lines.len()
         && o.draft.lines.iter().enumerate().all(|(i, d)| {

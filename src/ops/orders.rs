@@ -389,9 +389,14 @@ pub(crate) fn save_in(
     let mut header = header(tx, draft, today, created)?;
     let id = match &draft.editing {
         None => {
-            let settings = settings_in(tx)?;
+            // An imported order keeps the basis the file says it was priced on; a new one
+            // is priced on the shop's setting.
+            let prices_include_tax = match &draft.imported {
+                Some(_) => draft.prices_include_tax,
+                None => settings_in(tx)?.prices_include_tax,
+            };
             for line in &draft.lines {
-                check_price(tx, ctx, line, settings.prices_include_tax)?;
+                check_price(tx, ctx, line, prices_include_tax)?;
             }
             let number = match &draft.imported {
                 Some((number, date)) => {
@@ -405,8 +410,7 @@ pub(crate) fn save_in(
                 }
                 None => format!("SO-{:06}", db::meta::take_next(tx, "order")?),
             };
-            let id =
-                repo::insert_order(tx, &number, &header, settings.prices_include_tax, &ctx.now, &ctx.operator.name)?;
+            let id = repo::insert_order(tx, &number, &header, prices_include_tax, &ctx.now, &ctx.operator.name)?;
             for (index, line) in draft.lines.iter().enumerate() {
                 // An import keeps the file's line numbers; typed lines are numbered in order.
                 repo::insert_line(tx, id, line.line.unwrap_or(index as i64 + 1), &new_line(line)?)?;
