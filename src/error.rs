@@ -177,6 +177,9 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::InvalidAmount(crate::domain::money::AmountError::OutOfRange(_)) => {
             t("problem.amount_too_large").to_string()
         }
+        Problem::InvalidAmount(crate::domain::money::AmountError::Ambiguous(_)) => {
+            t("problem.ambiguous_number").to_string()
+        }
         Problem::InvalidAmount(_) => t("problem.invalid_amount").to_string(),
         Problem::NotAWholeNumber => t("problem.not_whole").to_string(),
         Problem::TooManyDecimals { max } => tf("problem.too_many_decimals", &[("max", max)]),

@@ -292,11 +292,9 @@ pub fn parse_discount(text: &str, style: DiscountStyle) -> Option<Decimal> {
 
 /// `1,299` or `1,000`: one comma before exactly three digits, nothing else: a thousands
 /// separator or a decimal comma, and no way to tell which. (`0,125` and `12,50` are not.)
+/// In a `;` file, `2.500` is the one: see `money::ambiguous_mark`.
 pub fn ambiguous_comma(text: &str) -> bool {
-    let digits = text.trim().trim_start_matches(['$', '€', '£', '¥', '￥', '-']).trim();
-    let Some((whole, fraction)) = digits.split_once(',') else { return false };
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    all_digits(whole) && whole != "0" && fraction.len() == 3 && all_digits(fraction)
+    super::money::ambiguous_mark(text)
 }
 
 /// A number as exported, any number of decimals (`957.5775`), with a decimal comma or

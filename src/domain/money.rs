@@ -19,6 +19,37 @@ pub enum AmountError {
     TooManyDecimals { value: String, max: u32 },
     #[error("'{0}' is too large")]
     OutOfRange(String),
+    #[error("'{0}' could be thousands or three decimals")]
+    Ambiguous(String),
+}
+
+thread_local! {
+    /// The separator of the CSV file this thread is reading, if any: it tells which mark a
+    /// file's decimals take (spreadsheets separate by `;` where the comma is the decimal one).
+    static FILE_SEPARATOR: std::cell::Cell<Option<u8>> = const { std::cell::Cell::new(None) };
+}
+
+/// Says which file this thread reads numbers from (`None`: typed, not from a file).
+pub fn reading_file_separated_by(separator: Option<u8>) {
+    FILE_SEPARATOR.set(separator);
+}
+
+/// `1,299` or `2.500`: one mark before exactly three digits, which could group thousands or
+/// end three decimals. A comma is surely decimal in a `;` file, a dot surely decimal unless
+/// the file is separated by `;` or tabs (what a decimal-comma spreadsheet writes); `0,125`
+/// is a decimal anywhere. Currency signs in front are ignored.
+pub fn ambiguous_mark(text: &str) -> bool {
+    let digits = text.trim().trim_start_matches(['$', '€', '£', '¥', '￥', '-', '+']).trim();
+    let separator = FILE_SEPARATOR.get();
+    let comma_decimal = separator == Some(b';');
+    let dot_decimal = !matches!(separator, Some(b';' | b'\t'));
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    [(',', comma_decimal), ('.', dot_decimal)].into_iter().any(|(mark, surely_decimal)| {
+        !surely_decimal
+            && digits.split_once(mark).is_some_and(|(whole, fraction)| {
+                all_digits(whole) && whole.bytes().any(|b| b != b'0') && fraction.len() == 3 && all_digits(fraction)
+            })
+    })
 }
 
 /// `text` with a decimal point and no grouping, or `None` when its marks make no sense.
@@ -84,6 +115,9 @@ macro_rules! fixed_point {
             /// decimal comma when there is no dot, and thousands grouped either way
             /// (`1,234.50`, `1.234,50`: the last mark is the decimal one).
             pub fn parse(text: &str) -> Result<Self, AmountError> {
+                if ambiguous_mark(text) {
+                    return Err(AmountError::Ambiguous(text.trim().to_string()));
+                }
                 let dotted = plain_decimal(text.trim()).ok_or_else(|| AmountError::NotANumber(text.to_string()))?;
                 let value = Decimal::from_str(&dotted).map_err(|_| AmountError::NotANumber(text.to_string()))?;
                 Self::exact(value)
@@ -168,6 +202,34 @@ mod tests {
         for bad in ["1,2.3", "12.34,5.6", ",5.0", "1.23,4", "1,2345.6"] {
             assert!(matches!(Money::parse(bad), Err(AmountError::NotANumber(_))), "{bad}");
         }
+    }
+
+    #[test]
+    fn one_mark_before_three_digits_is_refused_unless_the_file_tells() {
+        let ambiguous = |text: &str| matches!(Price::parse(text), Err(AmountError::Ambiguous(_)));
+        // Typed, or in a comma- or tab-separated file: 1,299 could be 1299 or 1.299.
+        for separator in [None, Some(b','), Some(b'\t')] {
+            reading_file_separated_by(separator);
+            assert!(ambiguous("1,299") && ambiguous("-2,500") && ambiguous(" 48,000 "), "{separator:?}");
+            assert_eq!(Price::parse("0,125").unwrap().to_string(), "0.1250");
+            assert_eq!(Price::parse("12,50").unwrap().to_string(), "12.5000");
+            assert_eq!(Price::parse("1,299.50").unwrap().to_string(), "1299.5000");
+        }
+        // A dot is the decimal mark of a comma-separated file and of typing: exports write 30.000.
+        for separator in [None, Some(b',')] {
+            reading_file_separated_by(separator);
+            assert_eq!(Quantity::parse("30.000").unwrap().to_string(), "30.000");
+        }
+        // Where the comma is the decimal mark (a `;` file), a lone dot may group thousands.
+        reading_file_separated_by(Some(b';'));
+        assert_eq!(Quantity::parse("48,000").unwrap().to_string(), "48.000");
+        assert!(ambiguous("2.500") && ambiguous("20.000"));
+        assert_eq!(Money::parse("2.500,00").unwrap().to_string(), "2500.00");
+        assert_eq!(Money::parse("2,5").unwrap().to_string(), "2.50");
+        reading_file_separated_by(Some(b'\t'));
+        assert!(ambiguous("2.500"));
+        reading_file_separated_by(None);
+        assert!(!ambiguous("0.125") && !ambiguous("1299") && !ambiguous("1.2990"));
     }
 
     #[test]

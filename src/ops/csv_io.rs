@@ -21,6 +21,13 @@ pub struct Table {
     pub encoding: &'static str,
 }
 
+/// The thread's numbers are typed ones again once the file is done with (see `read_table`).
+impl Drop for Table {
+    fn drop(&mut self) {
+        crate::domain::money::reading_file_separated_by(None);
+    }
+}
+
 #[derive(Debug)]
 pub struct Record {
     /// 1-based line where the record starts.
@@ -107,6 +114,8 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
         errors.push(1, "", "", t("csv.empty").to_string());
     }
     errors.into_result()?;
+    // Its records' numbers are read on this thread, as this file writes them.
+    crate::domain::money::reading_file_separated_by(Some(delimiter));
     Ok(Table { headers, records, delimiter, encoding })
 }
 

@@ -68,6 +68,13 @@ pub struct CsvStream {
     ended: bool,
 }
 
+/// The thread's numbers are typed ones again once the file is done with.
+impl Drop for CsvStream {
+    fn drop(&mut self) {
+        crate::domain::money::reading_file_separated_by(None);
+    }
+}
+
 impl CsvStream {
     /// Opens `input` and reads its header line.
     pub fn open(mut input: impl Read + Send + 'static) -> Result<CsvStream> {
@@ -201,6 +208,8 @@ impl CsvStream {
         if self.ended {
             return Ok(None);
         }
+        // Numbers of this record are read on this thread, as this file writes them.
+        crate::domain::money::reading_file_separated_by(Some(self.delimiter));
         match self.reader.read_record(&mut self.record) {
             Ok(true) => {
                 let start = self.record.position().map(|p| p.byte()).unwrap_or(0);

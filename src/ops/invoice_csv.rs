@@ -140,8 +140,8 @@ mod tests {
     use crate::ops::invoices::{Basis, draft_from_orders, issue, tests_support::shipped_order};
 
     fn lines(bytes: &[u8]) -> Vec<Vec<String>> {
-        let table = crate::ops::csv_io::read_table(bytes).unwrap();
-        table.records.into_iter().map(|r| r.fields).collect()
+        let mut table = crate::ops::csv_io::read_table(bytes).unwrap();
+        std::mem::take(&mut table.records).into_iter().map(|r| r.fields).collect()
     }
 
     #[test]

@@ -136,7 +136,23 @@ pub fn import_products(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
 /// `import_products` reading the file a line at a time.
 pub fn import_products_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
     let stored = |tx: &Connection, sku: &str| -> Result<Option<Vec<String>>> {
-        if sku.is_empty() { Ok(None) } else { Ok(repo::product_by_sku(tx, sku)?.as_ref().map(product_row)) }
+        if sku.is_empty() {
+            return Ok(None);
+        }
+        Ok(repo::product_by_sku(tx, sku)?.as_ref().map(|p| {
+            // A stored value fills a column the file lacks and is read as the file's own
+            // are. With a fourth decimal, a quantity of `100.000` (same value) cannot be
+            // taken for a thousands mark in a `;` file.
+            let mut row = product_row(p);
+            for column in ["reorder_point", "reorder_qty"] {
+                if let Some(value) = PRODUCT_COLUMNS.iter().position(|c| *c == column).and_then(|i| row.get_mut(i))
+                    && value.split_once('.').is_some_and(|(_, decimals)| decimals.len() == 3)
+                {
+                    value.push('0');
+                }
+            }
+            row
+        }))
     };
     let spec = TableSpec { columns: PRODUCT_COLUMNS, required: &["sku"], entity: "product" };
     import_table(session, input, dry_run, &spec, stored, |tx, ctx, line, errors| {

@@ -203,3 +203,21 @@ fn warehouse_reorder_points_round_trip() {
     let Err(Error::Import { errors, .. }) = import_reorder(&mut s, bad.as_bytes(), false) else { panic!() };
     assert_eq!(errors.iter().map(|e| e.column.as_str()).collect::<Vec<_>>(), vec!["sku", "reorder_point"]);
 }
+
+/// One mark before three digits is a thousands mark or three decimals: which one, the file
+/// tells by its separator (a `;` file writes decimal commas); where it cannot, the line is
+/// refused rather than read a thousand times off.
+#[test]
+fn a_number_that_could_be_thousands_is_read_as_the_file_writes_numbers_or_refused() {
+    let mut s = stocked_shop();
+    let err = import_products(&mut s, b"sku,sale_price\nBOLT-8,\"1,299\"\n", false).unwrap_err().to_string();
+    assert!(err.contains("line 2, column sale_price: '1,299' could be thousands or three decimals"), "{err}");
+    let err = import_products(&mut s, b"sku;reorder_point\nBOLT-8;1.000\n", false).unwrap_err().to_string();
+    assert!(err.contains("line 2, column reorder_point: '1.000' could be thousands"), "{err}");
+    import_products(&mut s, b"sku;reorder_point\nBOLT-8;1,000\n", false).unwrap();
+    let bolt = crate::db::products::product_by_sku(s.db.conn(), "BOLT-8").unwrap().unwrap();
+    assert_eq!(bolt.data.reorder_point.to_string(), "1.000");
+    import_products(&mut s, b"sku,reorder_point\nBOLT-8,2.000\n", false).unwrap();
+    let bolt = crate::db::products::product_by_sku(s.db.conn(), "BOLT-8").unwrap().unwrap();
+    assert_eq!(bolt.data.reorder_point.to_string(), "2.000", "a dot in a comma file is decimal, as exports write");
+}
