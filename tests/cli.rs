@@ -83,6 +83,21 @@ fn an_export_into_a_pipe_leaves_the_pipe_a_pipe() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), export(&db));
 }
 
+/// A file saved on Windows: CRLF line ends, also inside a quoted multi-line note. The note
+/// comes in with its line breaks, and the same file again changes nothing.
+#[test]
+fn a_multi_line_note_with_windows_line_ends_is_read_as_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let file = dir.path().join("dos.csv");
+    std::fs::write(&file, "code,name,notes\r\nC000009,Ana Lima,\"first line\r\nsecond line\"\r\n").unwrap();
+    let out = import(&db, &file, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(export(&db).contains("\"first line\nsecond line\""), "{}", export(&db));
+    let again = import(&db, &file, &[]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 0 updated, 1 unchanged"));
+}
+
 #[test]
 fn import_matches_by_code_and_dry_run_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -158,7 +158,11 @@ pub fn validate(data: &CustomerData, known_tiers: &[String]) -> Result<CustomerD
     let mut errors = Vec::new();
     for field in CustomerField::iter() {
         let raw = data.get(field);
-        let value = if field == CustomerField::Notes { raw.trim_end().to_string() } else { raw.trim().to_string() };
+        let value = if field == CustomerField::Notes {
+            super::fields::unify_line_ends(raw).trim_end().to_string()
+        } else {
+            raw.trim().to_string()
+        };
         if let Some(problem) = check_field(field, &value, known_tiers) {
             errors.push(FieldError { field: field.column(), problem });
         }

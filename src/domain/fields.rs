@@ -79,7 +79,8 @@ pub struct FieldError {
 /// Trims `value` and checks the common rules: required, length, no control characters
 /// (newlines and tabs allowed when `multiline`).
 pub fn check_text(value: &str, required: bool, max_chars: usize, multiline: bool) -> Result<String, Problem> {
-    let value = if multiline { value.trim_end() } else { value.trim() };
+    let unified = if multiline { unify_line_ends(value) } else { std::borrow::Cow::Borrowed(value) };
+    let value = if multiline { unified.trim_end() } else { value.trim() };
     if value.is_empty() {
         return if required { Err(Problem::Required) } else { Ok(String::new()) };
     }
@@ -92,6 +93,16 @@ pub fn check_text(value: &str, required: bool, max_chars: usize, multiline: bool
         return Err(Problem::ControlCharacters);
     }
     Ok(value.to_string())
+}
+
+/// Windows and old Mac line ends (a spreadsheet's multi-line cell, a file saved on Windows)
+/// as the line breaks they are: `\n`.
+pub fn unify_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// A calendar date as people type it: `2026-12-24`. Empty is `None`.
@@ -162,6 +173,8 @@ mod tests {
         assert_eq!(check_text("abcdef", false, 5, false), Err(Problem::TooLong { max: 5, len: 6 }));
         assert_eq!(check_text("a\nb", false, 5, false), Err(Problem::ControlCharacters));
         assert_eq!(check_text("a\nb\n", false, 5, true), Ok("a\nb".into()));
+        assert_eq!(check_text("a\r\nb\rc\r\n", false, 9, true), Ok("a\nb\nc".into()), "Windows line ends");
+        assert_eq!(check_text("a\r\nb", false, 9, false), Err(Problem::ControlCharacters));
     }
 
     #[test]
