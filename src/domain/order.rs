@@ -274,12 +274,18 @@ pub fn approval_needed(total: Money, approval_limit: Money, owed: Money, credit_
 pub fn line_price(text: &str) -> Result<Price, Problem> {
     let price = Price::parse(text).map_err(Problem::InvalidAmount)?;
     // Zero is a price (goods given away); below zero is a credit, which is not an order.
-    if price.value().is_sign_negative() && !price.is_zero() {
-        Err(Problem::OutOfRange { min: 0, max: None })
+    // A billion a unit is past any shop's price, and far enough from the database's
+    // integers that an order's sums cannot reach their end.
+    let too_large = price.value() > rust_decimal::Decimal::from(MAX_UNIT_PRICE);
+    if (price.value().is_sign_negative() && !price.is_zero()) || too_large {
+        Err(Problem::OutOfRange { min: 0, max: Some(MAX_UNIT_PRICE) })
     } else {
         Ok(price)
     }
 }
+
+/// The largest unit price a product or an order line takes.
+pub const MAX_UNIT_PRICE: i64 = 1_000_000_000;
 
 /// All statuses, for filters that cycle through them.
 pub fn statuses() -> Vec<OrderStatus> {

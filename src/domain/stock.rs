@@ -129,8 +129,7 @@ fn price(text: &str) -> Result<Price, Problem> {
     if text.trim().is_empty() {
         return Ok(Price::ZERO);
     }
-    let value = Price::parse(text).map_err(Problem::InvalidAmount)?;
-    if value.value().is_sign_negative() { Err(Problem::OutOfRange { min: 0, max: None }) } else { Ok(value) }
+    super::order::line_price(text)
 }
 
 /// A quantity of more than zero: what a line orders, bills or buys.
@@ -376,6 +375,13 @@ mod tests {
         };
         let fields: Vec<_> = validate_product(&bad).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["sku", "name", "sale_price", "reorder_qty", "tracks_lots"]);
+        // A price past a billion a unit is a typo (or a file's garbage), not a price.
+        let huge = ProductInput { sale_price: "922337203685477.5807".into(), ..good.clone() };
+        assert_eq!(
+            validate_product(&huge).unwrap_err()[0].problem,
+            Problem::OutOfRange { min: 0, max: Some(1_000_000_000) }
+        );
+        assert!(validate_product(&ProductInput { cost_price: "1000000000".into(), ..good.clone() }).is_ok());
         let lots_below_zero = ProductInput { tracks_lots: "yes".into(), allow_negative: "yes".into(), ..good };
         assert_eq!(validate_product(&lots_below_zero).unwrap_err()[0].problem, Problem::NotWithLots);
     }
