@@ -616,7 +616,12 @@ impl<'a> Run<'a> {
         if let Some(order) = self.pending.as_mut().filter(|o| o.number.eq_ignore_ascii_case(number)) {
             if order.customer != customer.id {
                 let text = tf("sales_history.other_customer", &[("number", &order.number), ("line", &order.file_line)]);
-                errors.push(line, self.header_of(Field::CustomerCode, Field::CustomerName), "", text);
+                // The cell the customer was told by: its code, or its name in a file without codes.
+                let given = match cell(Field::CustomerCode) {
+                    "" => cell(Field::CustomerName),
+                    code => code,
+                };
+                errors.push(line, self.header_of(Field::CustomerCode, Field::CustomerName), given, text);
             } else if order.order_date != order_date {
                 let text = tf("sales_history.other_date", &[("number", &order.number), ("line", &order.file_line)]);
                 errors.push(line, self.header_of(Field::OrderDate, Field::OrderDate), &order_date.to_string(), text);

@@ -171,6 +171,12 @@ A1,2026-01-05,Ana,Pen,1,1.50,
     assert!(errors[6].message.contains("sort the file"), "{}", errors[6].message);
     assert_eq!(count(&s, "SELECT count(*) FROM orders"), 0, "all or nothing");
     assert_eq!(count(&s, "SELECT count(*) FROM products"), 0, "all or nothing");
+    // A line of an order with another customer names the customer it gives.
+    let text = "Order ID,Order Date,Customer ID,Customer,Product,Quantity,Price\n\
+                A1,2026-01-05,K1,Ana,Pen,2,1.50\n\
+                A1,2026-01-05,K2,Bob,Pen,1,1.50\n";
+    let errors = refused(import_text(&mut s, text, &options()));
+    assert_eq!((errors[0].line, errors[0].column.as_str(), errors[0].value.as_str()), (3, "Customer ID", "K2"));
 }
 
 #[test]
