@@ -98,6 +98,39 @@ fn a_multi_line_note_with_windows_line_ends_is_read_as_lines() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 0 updated, 1 unchanged"));
 }
 
+/// What spreadsheets leave past the data: columns without a name and rows of separators.
+/// Empty, they are passed over; a value in a column without a name is named by position.
+#[test]
+fn columns_without_a_name_and_rows_of_separators_are_passed_over_while_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let file = dir.path().join("sheet.csv");
+    std::fs::write(&file, "code,name,city,,\nC000009,Ana Lima,Berlin,,\n,,,,\n").unwrap();
+    let out = import(&db, &file, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 created"));
+    std::fs::write(&file, "code,name,city,,\nC000010,Bo Chen,Paris,,\nC000011,Cy,Rome,,x\n").unwrap();
+    let out = import(&db, &file, &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("line 3, column #5: 'x' is in a column the header gives no name"),
+        "{}",
+        stderr(&out)
+    );
+    let products = dir.path().join("products.csv");
+    std::fs::write(&products, "sku;name;\nPEN;Pen;\n;;\n").unwrap();
+    let out = shopdesk(&db).args(["import", "products"]).arg(&products).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A table read whole does the same.
+    let targets = dir.path().join("targets.csv");
+    std::fs::write(&targets, "salesperson,month,target,\nalice,2026-01,100,\n,,,\nbo,2026-01,5,?\n").unwrap();
+    let out = shopdesk(&db).args(["import", "targets"]).arg(&targets).output().unwrap();
+    assert!(stderr(&out).contains("line 4, column #4: '?'"), "{}", stderr(&out));
+    std::fs::write(&targets, "salesperson,month,target,\nalice,2026-01,100,\n,,,\n").unwrap();
+    let out = shopdesk(&db).args(["import", "targets"]).arg(&targets).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 #[test]
 fn import_matches_by_code_and_dry_run_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -276,8 +276,9 @@ pub fn line_price(text: &str) -> Result<Price, Problem> {
     // Zero is a price (goods given away); below zero is a credit, which is not an order.
     // A billion a unit is past any shop's price, and far enough from the database's
     // integers that an order's sums cannot reach their end.
-    let too_large = price.value() > rust_decimal::Decimal::from(MAX_UNIT_PRICE);
-    if (price.value().is_sign_negative() && !price.is_zero()) || too_large {
+    if price.value().is_sign_negative() && !price.is_zero() {
+        Err(Problem::OutOfRange { min: 0, max: None })
+    } else if price.value() > rust_decimal::Decimal::from(MAX_UNIT_PRICE) {
         Err(Problem::OutOfRange { min: 0, max: Some(MAX_UNIT_PRICE) })
     } else {
         Ok(price)

@@ -101,13 +101,14 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
             headers = fields.iter().map(|h| h.trim().to_lowercase()).collect();
             continue;
         }
-        if fields.len() == 1 && fields[0].trim().is_empty() {
-            continue; // a blank line, as spreadsheets leave at the end
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue; // a blank line, or a row of separators, as spreadsheets leave at the end
         }
         if fields.len() != headers.len() {
             errors.push(line, "", "", tf("csv.field_count", &[("found", &fields.len()), ("expected", &headers.len())]));
             continue;
         }
+        unnamed_cells(line, &headers, |i| fields.get(i).map_or("", String::as_str), &mut errors);
         records.push(Record { line, fields });
     }
     if headers.is_empty() && errors.is_empty() {
@@ -337,6 +338,16 @@ fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
     opened_at
 }
 
+/// Names each cell of `line` that has a value under a column the header gives no name.
+pub fn unnamed_cells<'c>(line: u64, headers: &[String], cell: impl Fn(usize) -> &'c str, errors: &mut Errors) {
+    for (at, _) in headers.iter().enumerate().filter(|(_, h)| h.trim().is_empty()) {
+        let value = cell(at);
+        if !value.trim().is_empty() {
+            errors.push(line, &format!("#{}", at + 1), value, t("csv.unnamed_column").to_string());
+        }
+    }
+}
+
 /// Maps a file's header to a record's known columns: `positions[i]` is where `known[i]`
 /// is in the file. Unknown and repeated columns, and missing `required` ones, are errors
 /// on line 1.
@@ -344,6 +355,11 @@ pub fn map_header(headers: &[String], known: &[&'static str], required: &[&str])
     let mut errors = Errors::default();
     let mut positions = vec![None; known.len()];
     for (at, header) in headers.iter().enumerate() {
+        // A column without a name (spreadsheets leave some past the last): its cells must be
+        // empty, which the readers check line by line (`unnamed_cells`).
+        if header.trim().is_empty() {
+            continue;
+        }
         match known.iter().position(|k| k == header) {
             Some(i) if positions[i].is_some() => errors.push(1, header, header, t("csv.duplicate_column").to_string()),
             Some(i) => positions[i] = Some(at),

@@ -66,6 +66,9 @@ pub struct CsvStream {
     /// The line of the record last read.
     line: u64,
     ended: bool,
+    /// Whether a value under a column without a name is an error (a table's own format),
+    /// or such columns are another system's to ignore (sales history).
+    pub refuse_unnamed: bool,
 }
 
 /// The thread's numbers are typed ones again once the file is done with.
@@ -127,6 +130,7 @@ impl CsvStream {
             encoding,
             line: 0,
             ended: false,
+            refuse_unnamed: false,
         };
         let mut errors = Errors::default();
         if stream.next(&mut errors)?.is_none() {
@@ -146,7 +150,8 @@ impl CsvStream {
         known: &[&'static str],
         required: &[&str],
     ) -> Result<(CsvStream, Vec<Option<usize>>)> {
-        let stream = CsvStream::open(input)?;
+        let mut stream = CsvStream::open(input)?;
+        stream.refuse_unnamed = true;
         let headers: Vec<String> = stream.headers.iter().map(|h| h.to_lowercase()).collect();
         let positions = csv_io::map_header(&headers, known, required)?;
         Ok((stream, positions))
@@ -163,7 +168,8 @@ impl CsvStream {
     pub fn next_record(&mut self, errors: &mut Errors) -> Result<Option<u64>> {
         loop {
             let Some(line) = self.next(errors)? else { return Ok(None) };
-            if self.record.len() == 1 && self.record[0].trim().is_empty() {
+            // A blank line, or a row of separators, as spreadsheets leave at the end.
+            if self.record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
             // A record that runs into a quote left open to the end of the file is short for
@@ -183,6 +189,9 @@ impl CsvStream {
                     tf("csv.field_count", &[("found", &found), ("expected", &self.headers.len())]),
                 );
                 continue;
+            }
+            if self.refuse_unnamed {
+                csv_io::unnamed_cells(line, &self.headers, |i| self.cell(i), errors);
             }
             return Ok(Some(line));
         }

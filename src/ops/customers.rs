@@ -173,6 +173,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
 /// took about 1.6 KB: 100,000 customers past the 150 MB budget).
 pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
     let mut stream = CsvStream::open(input.open()?)?;
+    stream.refuse_unnamed = true;
     let headers: Vec<String> = stream.headers.iter().map(|h| h.to_lowercase()).collect();
     let mut errors = Errors::default();
     let columns = map_columns(&headers, &mut errors);
@@ -224,6 +225,7 @@ fn import_rows(
                 Column::Field(field) => given.fields.push((*field, value.clone())),
                 Column::Created => given.created = Some(parse_time(line, "created", value, &mut errors)),
                 Column::Archived => given.archived = Some(parse_time(line, "archived", value, &mut errors)),
+                Column::Unnamed => {}
             }
         }
         let code = given.fields.iter().find(|(f, _)| *f == CustomerField::Code).map(|(_, v)| v.trim()).unwrap_or("");
@@ -315,6 +317,9 @@ enum Column {
     Field(CustomerField),
     Created,
     Archived,
+    /// A column without a name, as spreadsheets leave past the last one: its cells must
+    /// be empty (the reader says so where one is not).
+    Unnamed,
 }
 
 fn map_columns(headers: &[String], errors: &mut Errors) -> Vec<Column> {
@@ -322,6 +327,10 @@ fn map_columns(headers: &[String], errors: &mut Errors) -> Vec<Column> {
     let mut seen = Vec::new();
     for header in headers {
         let column = match header.as_str() {
+            "" => {
+                columns.push(Column::Unnamed);
+                continue;
+            }
             "created" => Some(Column::Created),
             "archived" => Some(Column::Archived),
             other => CustomerField::from_column(other).map(Column::Field),

@@ -77,7 +77,9 @@ impl Table {
             Some(Table::Payments)
         } else if has("number")
             && has("sku")
-            && headers.iter().all(|h| super::order_csv::ORDER_COLUMNS.contains(&h.trim().to_lowercase().as_str()))
+            && headers.iter().all(|h| {
+                h.trim().is_empty() || super::order_csv::ORDER_COLUMNS.contains(&h.trim().to_lowercase().as_str())
+            })
         {
             Some(Table::Orders)
         } else {
@@ -117,7 +119,8 @@ impl Table {
     /// (`code,customer,title,stage` is opportunities, not customers). `None` when `current`
     /// takes the file, or no table does.
     pub fn fitting(headers: &[String], current: Table) -> Option<Table> {
-        let names: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
+        // Columns without a name (left past the last by a spreadsheet) tell nothing.
+        let names: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).filter(|h| !h.is_empty()).collect();
         let share = |table: Table| {
             let columns = table.columns();
             let fits = !names.is_empty() && names.iter().all(|n| columns.contains(&n.as_str()));
