@@ -1108,10 +1108,16 @@ impl<'a> Run<'a> {
         if let Some(found) = self.products.get(&key) {
             return Ok(Some(*found));
         }
+        // A name longer than a product's may be is stored shortened, and found again so.
+        let too_long = name.chars().count() > PRODUCT_NAME_MAX;
+        let stored_name = match too_long {
+            true => name.chars().take(PRODUCT_NAME_MAX - 1).collect::<String>() + "…",
+            false => name.to_string(),
+        };
         let existing = if by_code {
             db::products::product_by_code(self.tx, code)?.map(|p| p.id)
         } else {
-            match by_name(self.tx, &mut self.product_names, "SELECT id, name FROM products", name)? {
+            match by_name(self.tx, &mut self.product_names, "SELECT id, name FROM products", &stored_name)? {
                 Ok(found) => found,
                 Err(Ambiguous) => {
                     problem(Field::ProductName, t("sales_history.product_name_twice").to_string());
@@ -1123,11 +1129,8 @@ impl<'a> Run<'a> {
             Some(id) => id,
             None => {
                 let sku = if by_code { code.to_string() } else { self.fresh_sku()? };
-                let mut name = if name.is_empty() { code.to_string() } else { name.to_string() };
-                if name.chars().count() > PRODUCT_NAME_MAX {
-                    name = name.chars().take(PRODUCT_NAME_MAX - 1).collect::<String>() + "…";
-                    self.report.shortened += 1;
-                }
+                let name = if name.is_empty() { code.to_string() } else { stored_name };
+                self.report.shortened += usize::from(too_long);
                 let category = [cell(Field::Category), cell(Field::Subcategory)]
                     .iter()
                     .filter(|c| !c.is_empty())

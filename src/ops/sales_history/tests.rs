@@ -132,6 +132,24 @@ fn a_second_import_of_the_same_file_changes_nothing() {
     );
 }
 
+/// A product name past what a product's may be is stored shortened, and the next order
+/// of it, or the same file again, finds that product instead of making another.
+#[test]
+fn a_product_name_too_long_is_shortened_and_found_again() {
+    let mut s = manager_shop();
+    let long = "Extra long product name ".repeat(8);
+    let file = |order: &str| {
+        format!("Order ID,Order Date,Customer,Product,Quantity,Price\n{order},2026-01-05,Ana,{long},2,1.50\n")
+    };
+    let first = import_text(&mut s, &file("L1"), &options()).unwrap();
+    assert_eq!((first.products, first.shortened), (1, 1));
+    let again = import_text(&mut s, &file("L1"), &options()).unwrap();
+    assert_eq!((again.orders, again.unchanged), (0, 1));
+    let other = import_text(&mut s, &file("L2"), &options()).unwrap();
+    assert_eq!((other.orders, other.products), (1, 0));
+    assert_eq!(count(&s, "SELECT count(*) FROM products"), 1);
+}
+
 #[test]
 fn a_dry_run_reports_and_writes_nothing() {
     let mut s = manager_shop();
