@@ -20,6 +20,7 @@ pub enum Problem {
     },
     DuplicateCode,
     InvalidDate,
+    InvalidMonth,
     NotOneOf {
         allowed: Vec<&'static str>,
     },

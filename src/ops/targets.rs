@@ -19,12 +19,15 @@ use crate::i18n::tf;
 
 pub const COLUMNS: &[&str] = &["salesperson", "month", "target"];
 
-/// "2026-11", checked.
+/// "2026-11", checked: a year of four digits (`26-01` is not the year 26) and a month.
 pub fn parse_month(text: &str) -> std::result::Result<String, Problem> {
     let text = text.trim();
+    let year_written = text.split_once('-').is_some_and(|(year, _)| year.len() == 4);
     NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|d| year_written && (1900..=2999).contains(&d.year()))
         .map(|d| format!("{}-{:02}", d.year(), d.month()))
-        .map_err(|_| Problem::InvalidDate)
+        .ok_or(Problem::InvalidMonth)
 }
 
 fn target_amount(text: &str) -> std::result::Result<Money, Problem> {
@@ -39,6 +42,26 @@ fn salesperson_of(text: &str) -> std::result::Result<String, Problem> {
     crate::domain::fields::check_text(text, true, 64, false)
 }
 
+/// How the shop already spells each salesperson, by lower case: as their sales are kept
+/// (reports put targets beside them by the exact name), else as a target gave them.
+/// `Alice` typed for `alice` is her, not a new salesperson with nothing sold.
+fn spellings(conn: &rusqlite::Connection) -> Result<HashMap<String, String>> {
+    let mut known = HashMap::new();
+    for sql in [
+        "SELECT DISTINCT salesperson FROM sales_targets",
+        "SELECT DISTINCT key FROM sales_monthly WHERE dim = 'salesperson' AND key <> ''",
+    ] {
+        let names: Vec<String> = conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        // Later queries win: the sales' own spelling.
+        known.extend(names.into_iter().map(|n| (n.to_lowercase(), n)));
+    }
+    Ok(known)
+}
+
+fn spelled(known: &HashMap<String, String>, who: String) -> String {
+    known.get(&who.to_lowercase()).cloned().unwrap_or(who)
+}
+
 /// Sets one salesperson's target for a month (managers).
 pub fn set(session: &mut Session, salesperson: &str, month: &str, target: &str) -> Result<()> {
     session.require(Role::Manager)?;
@@ -47,7 +70,7 @@ pub fn set(session: &mut Session, salesperson: &str, month: &str, target: &str) 
     let month = parse_month(month).map_err(|problem| errors.push(FieldError { field: "month", problem }));
     let amount = target_amount(target).map_err(|problem| errors.push(FieldError { field: "target", problem }));
     let (Ok(who), Ok(month), Ok(amount)) = (who, month, amount) else { return Err(Error::Invalid(errors)) };
-    session.write(|tx, ctx| store(tx, ctx, &who, &month, amount))
+    session.write(|tx, ctx| store(tx, ctx, &spelled(&spellings(tx)?, who), &month, amount))
 }
 
 fn store(tx: &rusqlite::Connection, ctx: &WriteCtx<'_>, who: &str, month: &str, amount: Money) -> Result<()> {
@@ -83,6 +106,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
     let positions = csv_io::map_header(&table.headers, COLUMNS, COLUMNS)?;
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let now = stored(tx)?;
+        let known = spellings(tx)?;
         let mut errors = Errors::default();
         let mut report = ImportReport { dry_run, ..Default::default() };
         let mut seen: HashMap<(String, String), u64> = HashMap::new();
@@ -93,7 +117,7 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
                 |column: &str, value: &str, p: Problem| errors.push(record.line, column, value, describe_problem(&p));
             let checked = (salesperson_of(&who), parse_month(&month), target_amount(&target));
             let (who, month, amount) = match checked {
-                (Ok(w), Ok(m), Ok(a)) => (w, m, a),
+                (Ok(w), Ok(m), Ok(a)) => (spelled(&known, w), m, a),
                 (w, m, a) => {
                     if let Err(p) = w {
                         problem("salesperson", &who, p);
@@ -297,5 +321,15 @@ mod tests {
         assert_eq!((board[1].salesperson.as_str(), board[1].rank), ("jonas", 2));
         assert_eq!(board[0].trend.len(), 12);
         assert_eq!(sparkline(&board[0].trend).chars().last(), Some('█'));
+
+        // A salesperson typed in another case is the one the shop knows; a month needs its
+        // four-digit year and says so.
+        let file = "salesperson,month,target\nMaria,2026-11,30\njonas,26-01,5\nkim,2026-01-15,5\n";
+        let err = import(&mut s, file.as_bytes(), false).unwrap_err().to_string();
+        assert!(err.contains("line 3, column month: '26-01' is not a month; use YYYY-MM"), "{err}");
+        assert!(err.contains("line 4, column month: '2026-01-15' is not a month"), "{err}");
+        let done = import(&mut s, b"salesperson,month,target\nMaria,2026-11,30\n", false).unwrap();
+        assert_eq!((done.created, done.updated), (0, 1));
+        assert_eq!(standings(&s, "2026-11").unwrap()[0].salesperson, "maria");
     }
 }
