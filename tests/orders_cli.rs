@@ -147,10 +147,14 @@ fn a_bad_orders_file_is_refused_whole_naming_line_and_column() {
         "number,customer,sku,quantity,unit_price,amount\n\
          SO-000001,C000001,BOLT-8,2,0.35,0.70\n\
          SO-000002,NOBODY,NOPE,two,-1,\n\
-         SO-000003,C000001,BOLT-8,1,0.35,9.99\n",
+         SO-000003,C000001,BOLT-8,1,0.35,9.99\n\
+         SO-000004,C000001,BOLT-8,1.5,0.35,\n",
     )
     .unwrap();
     let err = fails(&db, &["import", "orders", file.to_str().unwrap()]);
+    // A line's problem is named once, at its column, not again when its order is saved.
+    assert_eq!(err.matches("line 5").count(), 1, "{err}");
+    assert!(err.contains("line 5, column quantity: '1.5' must be a whole number"), "{err}");
     for expected in [
         "line 3, column customer",
         "line 3, column sku",

@@ -51,6 +51,11 @@ impl Errors {
         }
     }
 
+    /// How many problems were found, listed or only counted.
+    pub fn count(&self) -> usize {
+        self.list.len() + self.more
+    }
+
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

@@ -107,6 +107,8 @@ struct Imported {
     /// Why it was cancelled or sent back; None when the file has no `reason` column (an
     /// export from before it had one), which then leaves a stored reason as it is.
     reason: Option<String>,
+    /// A line of it had a problem, named already: saving it would only name it again.
+    flawed: bool,
 }
 
 /// The columns that belong to the order rather than to a line.
@@ -163,6 +165,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             if let Some(done) = pending.take_if(|o| !o.number.eq_ignore_ascii_case(&number)) {
                 write_order(tx, ctx, done, &mut written, today, &mut errors, &mut report)?;
             }
+            let problems_before = errors.count();
             let mut problem = |column: &str, p: Problem| errors.push(line, column, cell(column), describe_problem(&p));
             if !crate::domain::customer::valid_code(&number) {
                 problem("number", Problem::InvalidCode);
@@ -311,8 +314,14 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         ..OrderDraft::default()
                     };
                     let reason = reason_given.then(|| cell("reason").to_string());
-                    pending = Some(Imported { line, number, status, draft, header: header_cells, reason });
+                    pending =
+                        Some(Imported { line, number, status, draft, header: header_cells, reason, flawed: false });
                 }
+            }
+            if errors.count() > problems_before
+                && let Some(o) = pending.as_mut()
+            {
+                o.flawed = true;
             }
         }
         if let Some(done) = pending.take() {
@@ -336,6 +345,9 @@ fn write_order(
 ) -> Result<()> {
     if !written.insert(o.number.to_ascii_lowercase()) {
         errors.push(o.line, "number", &o.number, tf("order.import_lines_apart", &[("number", &o.number)]));
+        return Ok(());
+    }
+    if o.flawed {
         return Ok(());
     }
     let lines: Vec<(Quantity, Quantity)> = o.draft.lines.iter().map(|l| (l.quantity, l.shipped)).collect();
