@@ -158,6 +158,8 @@ impl HistoryReport {
 pub fn map_columns(headers: &[String], map: &[(String, String)]) -> Result<Vec<Option<Field>>> {
     let mut fields: Vec<Option<Field>> = headers.iter().map(|h| Field::for_header(h)).collect();
     let mut errors = Errors::default();
+    // The fields `--map` gave so far, and to which column: a second column for one is an error.
+    let mut given: Vec<(Field, &str)> = Vec::new();
     for (column, field) in map {
         let Some(at) = headers.iter().position(|h| h.trim().eq_ignore_ascii_case(column.trim())) else {
             let known = headers.join(", ");
@@ -170,6 +172,12 @@ pub fn map_columns(headers: &[String], map: &[(String, String)]) -> Result<Vec<O
         }
         match Field::parse(field) {
             Some(f) => {
+                if let Some((_, other)) = given.iter().find(|(g, c)| *g == f && !c.eq_ignore_ascii_case(column)) {
+                    let text = tf("sales_history.map_twice", &[("field", &f.name()), ("other", other)]);
+                    errors.push(1, column, field, text);
+                    continue;
+                }
+                given.push((f, column));
                 // The field moves to this column from any other that had it by its name.
                 for other in fields.iter_mut() {
                     if *other == Some(f) {

@@ -211,6 +211,13 @@ fn columns_are_found_by_alias_or_map_and_dates_by_the_file() {
         .chain(&[("Artikel", "product_name"), ("Menge", "quantity"), ("Betrag", "amount")])
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
+    let twice: Vec<(String, String)> =
+        vec![("Bestellnr".into(), "order_number".into()), ("Kunde".into(), "order_number".into())];
+    let errors = refused(import_text(&mut s, text, &Options { map: twice, ..options() }));
+    assert!(
+        errors.iter().any(|e| e.column == "Kunde" && e.message.contains("to column 'Bestellnr' already")),
+        "a field given to two columns by --map: {errors:?}"
+    );
     let report = import_text(&mut s, text, &Options { map, ..options() }).unwrap();
     assert_eq!((report.orders, report.customers, report.products), (2, 1, 1));
     assert_eq!(report.first_day, NaiveDate::from_ymd_opt(2026, 4, 3));
