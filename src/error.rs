@@ -104,6 +104,19 @@ impl Error {
     }
 }
 
+/// What went wrong with a file, in the user's language where it is one of the usual
+/// reasons; the system's own words (English) otherwise.
+fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as Kind;
+    match error.kind() {
+        Kind::NotFound => t("err.io_not_found").to_string(),
+        Kind::PermissionDenied => t("err.io_permission").to_string(),
+        Kind::IsADirectory => t("err.io_is_a_folder").to_string(),
+        Kind::StorageFull => t("err.io_disk_full").to_string(),
+        _ => error.to_string(),
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
@@ -122,7 +135,7 @@ impl fmt::Display for Error {
             Error::CannotOpen { path, reason } => {
                 tf("err.cannot_open", &[("path", &path.display()), ("reason", reason)])
             }
-            Error::Io { path, source } => tf("err.io", &[("path", &path.display()), ("reason", source)]),
+            Error::Io { path, source } => tf("err.io", &[("path", &path.display()), ("reason", &io_reason(source))]),
             Error::Migration(reason) => tf("err.migration", &[("reason", reason)]),
             Error::Conflict { what } => tf("err.conflict", &[("what", what)]),
             Error::NotFound { what } => tf("err.not_found", &[("what", what)]),

@@ -318,6 +318,23 @@ fn chinese_messages_with_lang() {
         .output()
         .unwrap();
     assert!(stderr(&out).contains("没有数据库"), "{}", stderr(&out));
+    // What the system says of a file is said in the language too.
+    let db = dir.path().join("shop.db");
+    let zh = |args: &[&str]| {
+        let out = Command::cargo_bin("shopdesk")
+            .unwrap()
+            .arg("--db")
+            .arg(&db)
+            .arg("--lang")
+            .arg("zh-CN")
+            .args(args)
+            .output()
+            .unwrap();
+        stderr(&out)
+    };
+    let gone = dir.path().join("gone.csv");
+    assert!(zh(&["import", "customers", gone.to_str().unwrap()]).contains("文件或文件夹不存在"));
+    assert!(zh(&["import", "customers", dir.path().to_str().unwrap()]).contains("是文件夹，不是文件"));
 }
 
 #[test]
