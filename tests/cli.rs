@@ -131,6 +131,32 @@ fn columns_without_a_name_and_rows_of_separators_are_passed_over_while_empty() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// A file of a few columns updates what it names; a code it names that the shop lacks
+/// would be a new record without a name, and the message says the column is missing.
+#[test]
+fn a_new_record_in_a_file_without_its_required_column_is_told_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let file = dir.path().join("phones.csv");
+    std::fs::write(&file, "code,phone\nNOPE1,+1 556\n").unwrap();
+    let err = stderr(&import(&db, &file, &[]));
+    assert!(
+        err.contains(
+            "line 2, column name: '' this line is a new record, which needs a name, and the file has no name column"
+        ),
+        "{err}"
+    );
+    std::fs::write(&file, "sku,sale_price\nNOPE,2\n").unwrap();
+    let err = stderr(&shopdesk(&db).args(["import", "products"]).arg(&file).output().unwrap());
+    assert!(err.contains("line 2, column name: '' this line is a new record"), "{err}");
+    std::fs::write(&file, "code,lead_days\nNOPE,3\n").unwrap();
+    let err = stderr(&shopdesk(&db).args(["import", "suppliers"]).arg(&file).output().unwrap());
+    assert!(err.contains("line 2, column name: '' this line is a new record"), "{err}");
+    // An empty cell of a column the file has is still just required.
+    std::fs::write(&file, "code,name\nNOPE1,\n").unwrap();
+    assert!(stderr(&import(&db, &file, &[])).contains("line 2, column name: '' required"));
+}
+
 #[test]
 fn import_matches_by_code_and_dry_run_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();

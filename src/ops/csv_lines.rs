@@ -28,6 +28,15 @@ impl<'a> Line<'a> {
         self.record.cell(self.positions, index).or_else(|| self.stored.as_ref()?.get(index).map(String::as_str))
     }
 
+    /// What to say of `problem` in `column`. A new record lacking a required value the
+    /// file has no column for is told so, rather than that an empty cell is required.
+    pub fn describe(&self, column: &str, problem: &Problem) -> String {
+        match (problem, self.cell(column)) {
+            (Problem::Required, None) => tf("csv.new_needs_column", &[("column", &column)]),
+            _ => describe_problem(problem),
+        }
+    }
+
     pub fn text(
         &self,
         errors: &mut Errors,
@@ -39,7 +48,7 @@ impl<'a> Line<'a> {
         let value = self.cell(column).unwrap_or("").to_string();
         let value = value.as_str();
         check_text(value, required, max, multiline).unwrap_or_else(|p| {
-            errors.push(self.number, column, value, describe_problem(&p));
+            errors.push(self.number, column, value, self.describe(column, &p));
             String::new()
         })
     }

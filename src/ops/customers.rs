@@ -244,7 +244,15 @@ fn import_rows(
             Err(problems) => {
                 for p in problems {
                     let value = CustomerField::from_column(p.field).map(|f| data.get(f)).unwrap_or("");
-                    errors.push(line, p.field, value, describe_problem(&p.problem));
+                    let absent = !given.fields.iter().any(|(f, _)| f.column() == p.field);
+                    let message = match p.problem {
+                        // The file cannot give what it has no column for: say so, not "required".
+                        Problem::Required if existing.is_none() && absent => {
+                            tf("csv.new_needs_column", &[("column", &p.field)])
+                        }
+                        _ => describe_problem(&p.problem),
+                    };
+                    errors.push(line, p.field, value, message);
                 }
             }
             // After the first error nothing more is written; the rest is only checked.

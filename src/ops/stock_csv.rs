@@ -103,7 +103,7 @@ fn line_problems(result: Result<()>, line: &Line<'_>, errors: &mut Errors) -> Re
     match result {
         Err(Error::Invalid(problems)) => {
             for p in problems {
-                errors.push(line.number, p.field, line.cell(p.field).unwrap_or(""), describe_problem(&p.problem));
+                errors.push(line.number, p.field, line.cell(p.field).unwrap_or(""), line.describe(p.field, &p.problem));
             }
             Ok(())
         }
