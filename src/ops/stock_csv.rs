@@ -420,10 +420,13 @@ pub fn import_stock(session: &mut Session, bytes: &[u8], dry_run: bool, referenc
                     problem("expiry", Problem::LotExpires { stored });
                 }
             }
-            let (Some(warehouse), Some(product), Some(counted)) = (warehouse, product, counted) else { continue };
-            if let Some(first) = seen.insert((warehouse.id, product.id, lot.clone()), record.line) {
+            // A line counted twice is named whatever else is wrong with either line.
+            if let (Some(w), Some(p)) = (&warehouse, &product)
+                && let Some(first) = seen.insert((w.id, p.id, lot.clone()), record.line)
+            {
                 errors.push(record.line, "sku", cell("sku"), tf("csv.duplicate_in_file", &[("line", &first)]));
             }
+            let (Some(warehouse), Some(product), Some(counted)) = (warehouse, product, counted) else { continue };
             let sheet = sheets.entry(warehouse.id).or_insert_with(|| (warehouse, Vec::new()));
             sheet.1.push(CountLine { product, lot, expiry, counted, unit_cost });
         }

@@ -102,12 +102,24 @@ fn bad_count_lines_are_named() {
                 MAIN,NOPE,,,x\n\
                 MAIN,MILK-1,,,1\n\
                 MAIN,BOLT-8,L9,,-1\n\
-                MAIN,MILK-1,L1,2027-02-02,1\n";
+                MAIN,MILK-1,L1,2027-02-02,1\n\
+                MAIN,BOLT-8,L9,,2\n";
     let Err(Error::Import { errors, .. }) = import_stock(&mut s, file.as_bytes(), false, "") else { panic!() };
     let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    // Line 7 counts line 5's again: named though line 5 is wrong too.
     assert_eq!(
         found,
-        vec![(2, "warehouse"), (3, "sku"), (3, "quantity"), (4, "lot"), (5, "quantity"), (5, "lot"), (6, "expiry")],
+        vec![
+            (2, "warehouse"),
+            (3, "sku"),
+            (3, "quantity"),
+            (4, "lot"),
+            (5, "quantity"),
+            (5, "lot"),
+            (6, "expiry"),
+            (7, "lot"),
+            (7, "sku")
+        ],
         "{errors:?}"
     );
 }
