@@ -416,6 +416,9 @@ struct Run<'a> {
     /// `orders_count_insert` as stored, to put back (see `new`).
     count_trigger: Option<String>,
     pending: Option<Order>,
+    /// The customer and date the first line of the order being read gave, whatever else
+    /// was wrong with it: every later line of that order must give the same.
+    shape: Option<Shape>,
     /// Orders read whole, waiting to be written (`ORDER_BATCH` at a time).
     batch: Vec<Queued>,
     /// Values of order lines waiting to be written (`LINE_BATCH` lines at a time).
@@ -431,6 +434,13 @@ struct Run<'a> {
     names: Vec<String>,
     name_ids: HashMap<String, u32>,
     report: HistoryReport,
+}
+
+struct Shape {
+    number: String,
+    line: u64,
+    customer: Option<i64>,
+    date: Option<NaiveDate>,
 }
 
 struct Queued {
@@ -552,6 +562,7 @@ impl<'a> Run<'a> {
             had_orders: last_id_before > 0,
             count_trigger,
             pending: None,
+            shape: None,
             batch: Vec::with_capacity(ORDER_BATCH),
             lines: Vec::with_capacity(LINE_BATCH * LINE_VALUES),
             next_id,
@@ -604,6 +615,32 @@ impl<'a> Run<'a> {
         {
             problem(Field::Quantity, describe_problem(&Problem::NotAWholeNumber));
         }
+        // Checked against the order's first line even when either line has other problems,
+        // so a file's problems all come at once.
+        let customer_id = customer.as_ref().map(|c| c.id);
+        match self.shape.as_mut().filter(|s| s.number.eq_ignore_ascii_case(number)) {
+            Some(shape) => {
+                // A first line that named no customer or date leaves the first that does to say.
+                shape.customer = shape.customer.or(customer_id);
+                shape.date = shape.date.or(order_date);
+                let said = [("number", &shape.number as &dyn std::fmt::Display), ("line", &shape.line)];
+                if shape.customer.zip(customer_id).is_some_and(|(first, this)| first != this) {
+                    let text = tf("sales_history.other_customer", &said);
+                    // The cell the customer was told by: its code, or its name in a file without codes.
+                    let given = match cell(Field::CustomerCode) {
+                        "" => cell(Field::CustomerName),
+                        code => code,
+                    };
+                    errors.push(line, self.header_of(Field::CustomerCode, Field::CustomerName), given, text);
+                } else if let Some(date) = order_date.filter(|d| shape.date.is_some_and(|first| first != *d)) {
+                    let text = tf("sales_history.other_date", &said);
+                    errors.push(line, self.header_of(Field::OrderDate, Field::OrderDate), &date.to_string(), text);
+                }
+            }
+            None => {
+                self.shape = Some(Shape { number: number.to_string(), line, customer: customer_id, date: order_date })
+            }
+        }
         if errors.list.len() + errors.more > before {
             return Ok(());
         }
@@ -621,23 +658,11 @@ impl<'a> Run<'a> {
             given => given.to_string(),
         };
         let new_line = Line { product, quantity, price, discount, tax_rate, amount };
+        // The same customer and date as its first line: checked above.
         if let Some(order) = self.pending.as_mut().filter(|o| o.number.eq_ignore_ascii_case(number)) {
-            if order.customer != customer.id {
-                let text = tf("sales_history.other_customer", &[("number", &order.number), ("line", &order.file_line)]);
-                // The cell the customer was told by: its code, or its name in a file without codes.
-                let given = match cell(Field::CustomerCode) {
-                    "" => cell(Field::CustomerName),
-                    code => code,
-                };
-                errors.push(line, self.header_of(Field::CustomerCode, Field::CustomerName), given, text);
-            } else if order.order_date != order_date {
-                let text = tf("sales_history.other_date", &[("number", &order.number), ("line", &order.file_line)]);
-                errors.push(line, self.header_of(Field::OrderDate, Field::OrderDate), &order_date.to_string(), text);
-            } else {
-                // Lines shipped on different days: the order counts as sold when the last went.
-                order.sold_on = order.sold_on.max(sold_on);
-                order.lines.push(new_line);
-            }
+            // Lines shipped on different days: the order counts as sold when the last went.
+            order.sold_on = order.sold_on.max(sold_on);
+            order.lines.push(new_line);
             return Ok(());
         }
         self.flush(errors)?;

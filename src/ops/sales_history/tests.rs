@@ -189,6 +189,14 @@ A1,2026-01-05,Ana,Pen,1,1.50,
     assert!(errors[6].message.contains("sort the file"), "{}", errors[6].message);
     assert_eq!(count(&s, "SELECT count(*) FROM orders"), 0, "all or nothing");
     assert_eq!(count(&s, "SELECT count(*) FROM products"), 0, "all or nothing");
+    // A line whose order began on a line with problems of its own is still held to that
+    // line's date and customer: all of a file's problems at once.
+    let text = "Order ID,Order Date,Customer,Product,Quantity,Price\n\
+                A1,2026-01-05,Ana,Pen,2,abc\n\
+                A1,2026-01-06,Ana,Pen,1,1.50\n";
+    let errors = refused(import_text(&mut s, text, &options()));
+    let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    assert_eq!(found, vec![(2, "Price"), (3, "Order Date")], "{errors:?}");
     // A line of an order with another customer names the customer it gives.
     let text = "Order ID,Order Date,Customer ID,Customer,Product,Quantity,Price\n\
                 A1,2026-01-05,K1,Ana,Pen,2,1.50\n\
