@@ -83,6 +83,17 @@ fn every_payment_problem_names_its_line() {
     ] {
         assert!(err.contains(expected), "{expected} missing in:\n{err}");
     }
+    // After a row that does not read, later payments are still checked (not written).
+    let after_bad = format!(
+        "number,received_on,customer,method,amount,invoice,allocated\n\
+         R-1,2026-11-20,{ana},bitcoin,5,,\n\
+         R-2,2026-11-20,{ana},card,5,INV-2099-000001,5\n"
+    );
+    let err = import(&mut s, after_bad.as_bytes(), false).unwrap_err().to_string();
+    assert!(
+        err.contains("line 2, column method") && err.contains("line 3, column invoice: 'INV-2099-000001'"),
+        "{err}"
+    );
     let payments = format!(
         "number,received_on,customer,method,amount,invoice,allocated\n\
          Q-1,2026-11-20,{ana},card,10,INV-2026-000001,16\n\
