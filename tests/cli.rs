@@ -76,6 +76,13 @@ fn an_export_into_a_pipe_leaves_the_pipe_a_pipe() {
     assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo(), "still a pipe");
     assert_eq!(reader.join().unwrap(), export(&db));
     assert!(!dir.path().join("out.partial").exists());
+    // A link (as /dev/stdout is, redirected to a file) is written through, and stays a link.
+    let real = dir.path().join("real.csv");
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    assert!(shopdesk(&db).args(["export", "customers", "-o"]).arg(&link).output().unwrap().status.success());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), export(&db));
     // A plain file is still replaced whole.
     let file = dir.path().join("customers.csv");
     std::fs::write(&file, "old").unwrap();

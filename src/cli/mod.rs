@@ -832,14 +832,15 @@ fn with_path(error: Error, path: &Path) -> Error {
 
 /// Writes an export to `file`. A regular file is written beside the target and renamed
 /// over it, so a failed export never leaves half a file; anything else that is there (a
-/// device such as `/dev/null`, a pipe) is written to as it is: a rename would put a plain
-/// file in its place.
+/// device such as `/dev/null`, a pipe, a link such as `/dev/stdout`) is written into as it
+/// is: a rename would put a plain file in its place.
 fn export_to_file(file: &std::path::Path, write: impl FnOnce(&mut dyn Write) -> Result<usize>) -> Result<usize> {
     let io = |path: &std::path::Path| {
         let path = path.to_path_buf();
         move |source| Error::Io { path, source }
     };
-    let special = std::fs::metadata(file).is_ok_and(|m| !m.is_file());
+    // Not following links: `/dev/stdout` redirected to a file is a link to a regular file.
+    let special = std::fs::symlink_metadata(file).is_ok_and(|m| !m.is_file());
     let target = if special { file.to_path_buf() } else { file.with_extension("partial") };
     let mut out = std::io::BufWriter::new(std::fs::File::create(&target).map_err(io(&target))?);
     let written = write(&mut out).and_then(|count| {

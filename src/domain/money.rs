@@ -34,20 +34,24 @@ pub fn reading_file_separated_by(separator: Option<u8>) {
     FILE_SEPARATOR.set(separator);
 }
 
-/// `1,299` or `2.500`: one mark before exactly three digits, which could group thousands or
-/// end three decimals. A comma is surely decimal in a `;` file, a dot surely decimal unless
-/// the file is separated by `;` or tabs (what a decimal-comma spreadsheet writes); `0,125`
-/// is a decimal anywhere. Currency signs in front are ignored.
+/// `1,299` or `2.500`: one mark after one to three digits and before exactly three, which
+/// could group thousands or end three decimals. A comma is surely decimal in a `;` file
+/// (what a decimal-comma spreadsheet writes), a dot everywhere else; `0,125` is a decimal
+/// anywhere, and `1234.500` cannot be thousands. Currency signs in front are ignored.
 pub fn ambiguous_mark(text: &str) -> bool {
     let digits = text.trim().trim_start_matches(['$', '€', '£', '¥', '￥', '-', '+']).trim();
     let separator = FILE_SEPARATOR.get();
     let comma_decimal = separator == Some(b';');
-    let dot_decimal = !matches!(separator, Some(b';' | b'\t'));
+    let dot_decimal = separator != Some(b';');
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     [(',', comma_decimal), ('.', dot_decimal)].into_iter().any(|(mark, surely_decimal)| {
         !surely_decimal
             && digits.split_once(mark).is_some_and(|(whole, fraction)| {
-                all_digits(whole) && whole.bytes().any(|b| b != b'0') && fraction.len() == 3 && all_digits(fraction)
+                all_digits(whole)
+                    && whole.len() <= 3
+                    && whole.bytes().any(|b| b != b'0')
+                    && fraction.len() == 3
+                    && all_digits(fraction)
             })
     })
 }
@@ -216,7 +220,7 @@ mod tests {
             assert_eq!(Price::parse("1,299.50").unwrap().to_string(), "1299.5000");
         }
         // A dot is the decimal mark of a comma-separated file and of typing: exports write 30.000.
-        for separator in [None, Some(b',')] {
+        for separator in [None, Some(b','), Some(b'\t')] {
             reading_file_separated_by(separator);
             assert_eq!(Quantity::parse("30.000").unwrap().to_string(), "30.000");
         }
@@ -226,9 +230,13 @@ mod tests {
         assert!(ambiguous("2.500") && ambiguous("20.000"));
         assert_eq!(Money::parse("2.500,00").unwrap().to_string(), "2500.00");
         assert_eq!(Money::parse("2,5").unwrap().to_string(), "2.50");
+        // Past three digits before it, a mark cannot group thousands.
+        assert_eq!(Quantity::parse("1234.500").unwrap().to_string(), "1234.500");
+        // A tab file is written in either way: its dot is decimal, as in English spreadsheets.
         reading_file_separated_by(Some(b'\t'));
-        assert!(ambiguous("2.500"));
+        assert!(!ambiguous("2.500") && ambiguous("1,299"));
         reading_file_separated_by(None);
+        assert_eq!(Price::parse("12345,500").unwrap().to_string(), "12345.5000");
         assert!(!ambiguous("0.125") && !ambiguous("1299") && !ambiguous("1.2990"));
     }
 
