@@ -128,6 +128,16 @@ fn orders_import_export_round_trip_and_a_second_import_changes_nothing() {
     };
     assert_eq!(totals(&third), totals(&db));
     assert!(run(&third, &["check"]).contains("no problems"));
+    // A file that does not say (an older export) leaves each stored order's basis alone,
+    // whatever the shop's setting has become.
+    run(&db, &["settings", "prices_include_tax", "yes"]);
+    assert!(run(&db, &["import", "orders", older_file.to_str().unwrap()]).contains("1 unchanged"), "{older}");
+    assert!(run(&db, &["import", "orders", again.to_str().unwrap()]).contains("3 unchanged"));
+    // A line that cannot be read is named once, not again as its order differing.
+    let typo = dir.path().join("typo.csv");
+    std::fs::write(&typo, exported.replace(",3.9900,10,7,7.18,", ",abc,10,7,7.18,")).unwrap();
+    let err = fails(&db, &["import", "orders", typo.to_str().unwrap()]);
+    assert!(err.contains("1 problem:") && err.contains("line 3, column unit_price: 'abc'"), "{err}");
 
     // Numbers made afterwards continue after the imported ones.
     let next = dir.path().join("next.csv");

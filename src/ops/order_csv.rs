@@ -109,6 +109,8 @@ struct Imported {
     reason: Option<String>,
     /// A line of it had a problem, named already: saving it would only name it again.
     flawed: bool,
+    /// The price basis the file gives; None leaves a stored order's as it is.
+    basis_given: Option<bool>,
 }
 
 /// The columns that belong to the order rather than to a line.
@@ -151,7 +153,17 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         let reason_given = ORDER_COLUMNS.iter().position(|c| *c == "reason").is_some_and(|i| positions[i].is_some());
         let mut pending: Option<Imported> = None;
         let shop_basis = super::order_entry::settings_in(tx)?.prices_include_tax;
+        // The problems counted when the line before began, that line's number, and the
+        // number (lower case) of the last order a line of which had a problem: an order is
+        // flawed whichever of its lines had one, even one that could not join it.
+        let (mut counted, mut previous, mut flawed) = (0usize, String::new(), None::<String>);
+        let flag = |o: &mut Imported, flawed: &Option<String>| {
+            o.flawed |= flawed.as_deref() == Some(o.number.to_ascii_lowercase().as_str());
+        };
         while let Some(line) = stream.next_record(&mut errors)? {
+            if errors.count() > counted {
+                flawed = Some(previous.clone());
+            }
             let cell = |c: &str| {
                 ORDER_COLUMNS
                     .iter()
@@ -162,10 +174,11 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             };
             let number = cell("number").to_string();
             // Another number ends the order before, whatever this line's problems.
-            if let Some(done) = pending.take_if(|o| !o.number.eq_ignore_ascii_case(&number)) {
+            if let Some(mut done) = pending.take_if(|o| !o.number.eq_ignore_ascii_case(&number)) {
+                flag(&mut done, &flawed);
                 write_order(tx, ctx, done, &mut written, today, &mut errors, &mut report)?;
             }
-            let problems_before = errors.count();
+            (counted, previous) = (errors.count(), number.to_ascii_lowercase());
             let mut problem = |column: &str, p: Problem| errors.push(line, column, cell(column), describe_problem(&p));
             if !crate::domain::customer::valid_code(&number) {
                 problem("number", Problem::InvalidCode);
@@ -187,11 +200,13 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             };
             // An order keeps the basis it was priced on; empty (or an older export without
             // the column) is the shop's setting now, as the entry screen would price it.
-            let prices_include_tax =
-                crate::domain::stock::flag(cell("prices_include_tax"), shop_basis).unwrap_or_else(|p| {
-                    problem("prices_include_tax", p);
-                    shop_basis
-                });
+            // None: the file does not say (an older export, an empty cell); then the order
+            // is priced on the shop's setting, and one already stored is not held to it.
+            let basis_given = match cell("prices_include_tax") {
+                "" => None,
+                text => crate::domain::stock::flag(text, shop_basis).map_err(|p| problem("prices_include_tax", p)).ok(),
+            };
+            let prices_include_tax = basis_given.unwrap_or(shop_basis);
             let order_date = match parse_date(cell("order_date")) {
                 Ok(Some(d)) => d.to_string(),
                 Ok(None) => today.to_string(),
@@ -314,17 +329,24 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         ..OrderDraft::default()
                     };
                     let reason = reason_given.then(|| cell("reason").to_string());
-                    pending =
-                        Some(Imported { line, number, status, draft, header: header_cells, reason, flawed: false });
+                    pending = Some(Imported {
+                        line,
+                        number,
+                        status,
+                        draft,
+                        header: header_cells,
+                        reason,
+                        flawed: false,
+                        basis_given,
+                    });
                 }
             }
-            if errors.count() > problems_before
-                && let Some(o) = pending.as_mut()
-            {
-                o.flawed = true;
-            }
         }
-        if let Some(done) = pending.take() {
+        if errors.count() > counted {
+            flawed = Some(previous);
+        }
+        if let Some(mut done) = pending.take() {
+            flag(&mut done, &flawed);
             write_order(tx, ctx, done, &mut written, today, &mut errors, &mut report)?;
         }
         csv_io::finish_import(tx, ctx, errors, report, "order")
@@ -425,7 +447,7 @@ fn same_as_stored(tx: &rusqlite::Connection, stored: &repo::Order, o: &Imported)
         && stored.address == h.address
         && stored.note == h.note
         && o.reason.as_ref().is_none_or(|given| *given == stored.reason)
-        && stored.prices_include_tax == o.draft.prices_include_tax;
+        && o.basis_given.is_none_or(|given| given == stored.prices_include_tax);
     // Lines are matched by their number when the file gives one, else by their order.
     let lines_same = lines.len() == o.draft.lines.len()
         && o.draft.lines.iter().enumerate().all(|(i, d)| {
