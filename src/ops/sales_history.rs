@@ -460,6 +460,15 @@ enum Key {
     Salesperson(u32),
 }
 
+/// A product name past `PRODUCT_NAME_MAX`, shortened to it: its start, and a check of the
+/// whole name (FNV-1a, the same in every build) so two long names that start alike stay two
+/// products, and the same name is found again on the next import.
+fn shortened_name(name: &str) -> String {
+    let check = name.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    let start: String = name.chars().take(PRODUCT_NAME_MAX - 10).collect();
+    format!("{}… {check:08x}", start.trim_end())
+}
+
 /// The largest amount, unit price or quantity of a line (a billion): a million lines of
 /// it still sum within the database's integers.
 const MAX_FIGURE: i64 = 1_000_000_000;
@@ -1143,10 +1152,7 @@ impl<'a> Run<'a> {
         }
         // A name longer than a product's may be is stored shortened, and found again so.
         let too_long = name.chars().count() > PRODUCT_NAME_MAX;
-        let stored_name = match too_long {
-            true => name.chars().take(PRODUCT_NAME_MAX - 1).collect::<String>() + "…",
-            false => name.to_string(),
-        };
+        let stored_name = if too_long { shortened_name(name) } else { name.to_string() };
         let existing = if by_code {
             db::products::product_by_code(self.tx, code)?.map(|p| p.id)
         } else {

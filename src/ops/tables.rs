@@ -114,31 +114,41 @@ impl Table {
         }
     }
 
-    /// The table a file of these columns goes into when `current` cannot take it: of the
-    /// tables whose format has every column of the file, the one the file covers most of
-    /// (`code,customer,title,stage` is opportunities, not customers). `None` when `current`
-    /// takes the file, or no table does.
+    /// The table a file of these columns goes into when `current` cannot take it: the
+    /// first, in the order shops most often bring tables in, whose format has every column
+    /// of the file (`code,customer,title,stage` is opportunities; `code,name,phone` is
+    /// customers before suppliers). `None` when `current` takes the file, or no table does.
     pub fn fitting(headers: &[String], current: Table) -> Option<Table> {
         // Columns without a name (left past the last by a spreadsheet) tell nothing.
         let names: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).filter(|h| !h.is_empty()).collect();
-        let share = |table: Table| {
+        let fits = |table: Table| {
             let columns = table.columns();
-            let fits = !names.is_empty() && names.iter().all(|n| columns.contains(&n.as_str()));
-            // A share of the table's columns, in whole percents for a total order.
-            fits.then(|| names.len() * 100 / columns.len().max(1))
+            !names.is_empty() && names.iter().all(|n| columns.contains(&n.as_str()))
         };
-        if share(current).is_some() {
+        if fits(current) {
             return None;
         }
-        let mut best: Option<(usize, Table)> = None;
-        for table in Table::importable() {
-            if let Some(covered) = share(table)
-                && best.is_none_or(|(most, _)| covered > most)
-            {
-                best = Some((covered, table));
-            }
-        }
-        best.map(|(_, table)| table)
+        use Table::*;
+        let most_often = [
+            Customers,
+            Products,
+            Orders,
+            Invoices,
+            Payments,
+            Contacts,
+            Opportunities,
+            Feedback,
+            Suppliers,
+            Stock,
+            PurchaseOrders,
+            ReorderPoints,
+            Warehouses,
+            Targets,
+            Tiers,
+            Stages,
+            Settings,
+        ];
+        most_often.into_iter().find(|t| fits(*t))
     }
 
     pub fn export(self, session: &Session, out: &mut dyn Write) -> Result<usize> {
@@ -262,10 +272,12 @@ mod tests {
         let deals = headers(&["code", "customer", "Title", "stage", "value"]);
         assert_eq!(Table::fitting(&deals, Table::Customers), Some(Table::Opportunities));
         assert_eq!(Table::fitting(&deals, Table::Opportunities), None, "the chosen table takes it");
-        // Columns several tables have: the one chosen stays, else the smallest that has them.
+        // Columns several tables have: the one chosen stays, else the one most often imported.
         let coded = headers(&["code", "name"]);
         assert_eq!(Table::fitting(&coded, Table::Suppliers), None);
-        assert_eq!(Table::fitting(&coded, Table::SalesHistory), Some(Table::Warehouses));
+        assert_eq!(Table::fitting(&coded, Table::SalesHistory), Some(Table::Customers));
+        let people = headers(&["code", "name", "phone", "email"]);
+        assert_eq!(Table::fitting(&people, Table::Products), Some(Table::Customers));
         assert_eq!(
             Table::fitting(&headers(&["code", "sku", "quantity", "supplier"]), Table::Customers),
             Some(Table::PurchaseOrders)

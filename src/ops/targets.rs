@@ -42,24 +42,35 @@ fn salesperson_of(text: &str) -> std::result::Result<String, Problem> {
     crate::domain::fields::check_text(text, true, 64, false)
 }
 
-/// How the shop already spells each salesperson, by lower case: as their sales are kept
-/// (reports put targets beside them by the exact name), else as a target gave them.
-/// `Alice` typed for `alice` is her, not a new salesperson with nothing sold.
-fn spellings(conn: &rusqlite::Connection) -> Result<HashMap<String, String>> {
-    let mut known = HashMap::new();
+/// How the shop spells its salespeople: every spelling stored, and by lower case the one
+/// their sales are kept under (reports put targets beside them by the exact name), else
+/// the one a target gave.
+struct Spellings {
+    stored: std::collections::HashSet<String>,
+    by_case: HashMap<String, String>,
+}
+
+fn spellings(conn: &rusqlite::Connection) -> Result<Spellings> {
+    let mut known = Spellings { stored: Default::default(), by_case: HashMap::new() };
     for sql in [
         "SELECT DISTINCT salesperson FROM sales_targets",
         "SELECT DISTINCT key FROM sales_monthly WHERE dim = 'salesperson' AND key <> ''",
     ] {
         let names: Vec<String> = conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         // Later queries win: the sales' own spelling.
-        known.extend(names.into_iter().map(|n| (n.to_lowercase(), n)));
+        known.by_case.extend(names.iter().map(|n| (n.to_lowercase(), n.clone())));
+        known.stored.extend(names);
     }
     Ok(known)
 }
 
-fn spelled(known: &HashMap<String, String>, who: String) -> String {
-    known.get(&who.to_lowercase()).cloned().unwrap_or(who)
+/// `Alice` typed for the `alice` the shop knows is her, not a new salesperson with nothing
+/// sold. A spelling the shop has already stays as it is (an export's names round-trip).
+fn spelled(known: &Spellings, who: String) -> String {
+    if known.stored.contains(&who) {
+        return who;
+    }
+    known.by_case.get(&who.to_lowercase()).cloned().unwrap_or(who)
 }
 
 /// Sets one salesperson's target for a month (managers).
@@ -331,5 +342,15 @@ mod tests {
         let done = import(&mut s, b"salesperson,month,target\nMaria,2026-11,30\n", false).unwrap();
         assert_eq!((done.created, done.updated), (0, 1));
         assert_eq!(standings(&s, "2026-11").unwrap()[0].salesperson, "maria");
+        // Spellings stored already stay, so the export of a shop that has both comes back.
+        s.db.conn()
+            .execute_batch(
+                "INSERT INTO sales_targets (salesperson, month, target) VALUES ('Kim', '2026-10', 500), ('kim', '2026-10', 600)",
+            )
+            .unwrap();
+        let mut out = Vec::new();
+        export(&s, &mut out).unwrap();
+        let again = import(&mut s, &out, false).unwrap();
+        assert_eq!((again.created, again.updated), (0, 0), "{again:?}");
     }
 }

@@ -148,6 +148,20 @@ fn a_product_name_too_long_is_shortened_and_found_again() {
     let other = import_text(&mut s, &file("L2"), &options()).unwrap();
     assert_eq!((other.orders, other.products), (1, 0));
     assert_eq!(count(&s, "SELECT count(*) FROM products"), 1);
+    // Another long name that starts the same is another product.
+    let other_name = format!("{long}in blue");
+    let blue = format!("Order ID,Order Date,Customer,Product,Quantity,Price\nL3,2026-01-05,Ana,{other_name},1,1.50\n");
+    assert_eq!(import_text(&mut s, &blue, &options()).unwrap().products, 1);
+    let names: Vec<String> =
+        s.db.conn()
+            .prepare("SELECT name FROM products ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+    assert!(names.iter().all(|n| n.chars().count() <= 120 && n.starts_with("Extra long product name")), "{names:?}");
+    assert_ne!(names[0], names[1]);
 }
 
 #[test]
