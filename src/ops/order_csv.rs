@@ -113,20 +113,11 @@ struct Imported {
     basis_given: Option<bool>,
 }
 
-/// The columns that belong to the order rather than to a line.
-const HEADER_COLUMNS: &[&str] = &[
-    "customer",
-    "status",
-    "order_date",
-    "ship_by",
-    "warehouse",
-    "salesperson",
-    "region",
-    "address",
-    "note",
-    "reason",
-    "prices_include_tax",
-];
+/// The columns that belong to the order rather than to a line: those of `ORDER_COLUMNS`
+/// after the number and before `line`, taken from it so the two cannot drift apart.
+const HEADER_COLUMNS: &[&str] = ORDER_COLUMNS.split_at(FIRST_LINE_COLUMN).0.split_at(1).1;
+const FIRST_LINE_COLUMN: usize = 12;
+const _: () = assert!(matches!(ORDER_COLUMNS[FIRST_LINE_COLUMN].as_bytes(), b"line"));
 
 /// `import_input` of a file already read.
 pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
