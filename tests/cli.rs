@@ -19,7 +19,11 @@ fn export(db: &Path) -> String {
 }
 
 fn import(db: &Path, file: &Path, extra: &[&str]) -> std::process::Output {
-    shopdesk(db).args(["import", "customers"]).arg(file).args(extra).output().unwrap()
+    import_into(db, "customers", file, extra)
+}
+
+fn import_into(db: &Path, table: &str, file: &Path, extra: &[&str]) -> std::process::Output {
+    shopdesk(db).args(["import", table]).arg(file).args(extra).output().unwrap()
 }
 
 fn stderr(out: &std::process::Output) -> String {
@@ -126,15 +130,15 @@ fn columns_without_a_name_and_rows_of_separators_are_passed_over_while_empty() {
     );
     let products = dir.path().join("products.csv");
     std::fs::write(&products, "sku;name;\nPEN;Pen;\n;;\n").unwrap();
-    let out = shopdesk(&db).args(["import", "products"]).arg(&products).output().unwrap();
+    let out = import_into(&db, "products", &products, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     // A table read whole does the same.
     let targets = dir.path().join("targets.csv");
     std::fs::write(&targets, "salesperson,month,target,\nalice,2026-01,100,\n,,,\nbo,2026-01,5,?\n").unwrap();
-    let out = shopdesk(&db).args(["import", "targets"]).arg(&targets).output().unwrap();
+    let out = import_into(&db, "targets", &targets, &[]);
     assert!(stderr(&out).contains("line 4, column #4: '?'"), "{}", stderr(&out));
     std::fs::write(&targets, "salesperson,month,target,\nalice,2026-01,100,\n,,,\n").unwrap();
-    let out = shopdesk(&db).args(["import", "targets"]).arg(&targets).output().unwrap();
+    let out = import_into(&db, "targets", &targets, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
@@ -154,10 +158,10 @@ fn a_new_record_in_a_file_without_its_required_column_is_told_so() {
         "{err}"
     );
     std::fs::write(&file, "sku,sale_price\nNOPE,2\n").unwrap();
-    let err = stderr(&shopdesk(&db).args(["import", "products"]).arg(&file).output().unwrap());
+    let err = stderr(&import_into(&db, "products", &file, &[]));
     assert!(err.contains("line 2, column name: '' this line is a new record"), "{err}");
     std::fs::write(&file, "code,lead_days\nNOPE,3\n").unwrap();
-    let err = stderr(&shopdesk(&db).args(["import", "suppliers"]).arg(&file).output().unwrap());
+    let err = stderr(&import_into(&db, "suppliers", &file, &[]));
     assert!(err.contains("line 2, column name: '' this line is a new record"), "{err}");
     // An empty cell of a column the file has is still just required.
     std::fs::write(&file, "code,name\nNOPE1,\n").unwrap();
@@ -386,13 +390,13 @@ fn relationship_tables_and_reports_from_the_command_line() {
         "k.csv",
         "customer,kind,summary,follow_up\nC000001,call,Asked for prices,2020-01-02\nC000003,note,无需跟进,\n",
     );
-    let out = shopdesk(&db).args(["import", "contacts"]).arg(&contacts).output().unwrap();
+    let out = import_into(&db, "contacts", &contacts, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let deals = write(
         "p.csv",
         "customer,title,stage,value,owner\nC000001,Wedding cakes,proposal,1200.50,alice\nC000002,Brunch,lead,300,bruno\n",
     );
-    let out = shopdesk(&db).args(["import", "opportunities"]).arg(&deals).output().unwrap();
+    let out = import_into(&db, "opportunities", &deals, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     let out = shopdesk(&db).args(["report", "follow-ups", "--format", "json"]).output().unwrap();

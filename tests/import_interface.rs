@@ -25,6 +25,13 @@ fn import_screen(file: &str, text: &str) -> (tempfile::TempDir, App) {
     (dir, app)
 }
 
+/// `i`, then `y` to the question, and the import run to its end.
+fn import_and_confirm(app: &mut App) {
+    app.handle_event(&key(KeyCode::Char('i')));
+    app.handle_event(&key(KeyCode::Char('y')));
+    settle(app);
+}
+
 fn orders(app: &App) -> i64 {
     app.session.db.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap()
 }
@@ -98,9 +105,7 @@ fn a_customers_file_goes_into_customers_and_a_missing_file_is_said() {
     app.handle_event(&key(KeyCode::Backspace));
     app.handle_event(&key(KeyCode::Enter));
     assert!(render(&app).contains("into customers"), "{}", render(&app));
-    app.handle_event(&key(KeyCode::Char('i')));
-    app.handle_event(&key(KeyCode::Char('y')));
-    settle(&mut app);
+    import_and_confirm(&mut app);
     assert!(render(&app).contains("1 created, 0 updated"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Enter));
     // The list underneath shows the new customer.
@@ -115,9 +120,7 @@ fn a_file_is_proposed_for_the_table_whose_columns_it_has() {
         import_screen("deals.csv", "code,customer,title,stage,value\n,C000001,茶叶 tasting,lead,12\n");
     app.handle_event(&key(KeyCode::Enter));
     assert!(render(&app).contains("into opportunities"), "{}", render(&app));
-    app.handle_event(&key(KeyCode::Char('i')));
-    app.handle_event(&key(KeyCode::Char('y')));
-    settle(&mut app);
+    import_and_confirm(&mut app);
     assert!(render(&app).contains("1 created, 0 updated"), "{}", render(&app));
     let titles: i64 = app
         .session
