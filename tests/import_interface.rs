@@ -98,11 +98,22 @@ fn a_refused_file_lists_every_problem_with_line_and_column() {
 #[test]
 fn a_customers_file_goes_into_customers_and_a_missing_file_is_said() {
     let (_dir, mut app) = import_screen("more.csv", "code,name,city\nC777,Zoë Müller,Berlin\n");
-    // A name that is not there is refused on the file step.
-    type_text(&mut app, "x");
+    // The first file is suggested; a name typed replaces it rather than adding to it, and
+    // one that is not there is refused on the file step.
+    assert!(render(&app).contains("more.csv"), "{}", render(&app));
+    type_text(&mut app, "nope.csv");
     app.handle_event(&key(KeyCode::Enter));
-    assert!(app.flash.is_some(), "{}", render(&app));
-    app.handle_event(&key(KeyCode::Backspace));
+    let flash = match &app.flash {
+        Some(shopdesk::tui::app::Flash::Error(text)) => text.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(flash.contains("nope.csv") && !flash.contains("more.csvnope"), "{flash}");
+    // ↓ picks from the list again; ← keeps the suggestion to edit it.
+    app.handle_event(&key(KeyCode::Down));
+    app.handle_event(&key(KeyCode::Left));
+    type_text(&mut app, "x");
+    assert!(render(&app).contains("more.csxv"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Down));
     app.handle_event(&key(KeyCode::Enter));
     assert!(render(&app).contains("into customers"), "{}", render(&app));
     import_and_confirm(&mut app);

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ratatui::crossterm::event::{Event, KeyCode, KeyModifiers};
 use tui_input::Input;
 
 use super::action::Action;
@@ -26,6 +27,9 @@ pub struct ImportScreen {
     pub step: Step,
     /// The file's path as typed, relative to `folder`.
     pub path: Input,
+    /// The path is the file picked from the list, not typed: typing replaces it, as typing
+    /// over selected text does, so a name typed is not added to the suggested one.
+    pub path_suggested: bool,
     pub folder: PathBuf,
     /// CSV files in the folder, to pick with ↑/↓.
     pub files: Vec<String>,
@@ -88,6 +92,7 @@ impl ImportScreen {
         let path = Input::new(files.first().cloned().unwrap_or_default());
         ImportScreen {
             step: Step::File,
+            path_suggested: !path.value().is_empty(),
             path,
             folder: folder.to_path_buf(),
             files,
@@ -153,6 +158,7 @@ impl ImportScreen {
         }
         self.chosen = (self.chosen as isize + delta).rem_euclid(self.files.len() as isize) as usize;
         self.path = Input::new(self.files[self.chosen].clone());
+        self.path_suggested = true;
     }
 
     fn next_table(&mut self, delta: isize) {
@@ -248,11 +254,24 @@ impl App {
         Ok(())
     }
 
-    pub(crate) fn import_type_text(&mut self, event: &ratatui::crossterm::event::Event) {
+    pub(crate) fn import_type_text(&mut self, event: &Event) {
         use tui_input::backend::crossterm::EventHandler;
         if let Some(screen) = self.import.as_mut()
             && screen.step == Step::File
         {
+            if screen.path_suggested
+                && let Event::Key(key) = event
+            {
+                screen.path_suggested = false;
+                let typed_over = matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete)
+                    && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                if typed_over {
+                    screen.path = Input::default();
+                    if !matches!(key.code, KeyCode::Char(_)) {
+                        return;
+                    }
+                }
+            }
             screen.path.handle_event(event);
         }
     }

@@ -39,7 +39,11 @@ fn draw_file(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect
         Line::from(vec![
             Span::styled(t("import.file"), theme.header),
             Span::raw(" "),
-            Span::styled(display_safe(screen.path.value()).into_owned(), theme.focus),
+            // A suggested name is shown as selected: typing replaces it.
+            Span::styled(
+                display_safe(screen.path.value()).into_owned(),
+                if screen.path_suggested { theme.selected } else { theme.focus },
+            ),
             Span::styled("▏", theme.focus),
         ]),
         Line::from(""),
