@@ -11,7 +11,7 @@
 
 mod documents;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -95,9 +95,9 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
 
 /// `import` reading the file a row at a time: each document is issued when the next one
 /// begins, so memory holds one document whatever the file's size (read whole, the 100k
-/// shop's 291,958 lines took 1.09 GB). After a row that does not read, nothing more is
-/// issued and the rest of the file is only read: the document left out would make every
-/// later one of its series look like a gap.
+/// shop's 291,958 lines took 1.09 GB). A document with a row that does not read is left
+/// out, and the documents after it are still checked (their numbers, dates, orders and
+/// totals), so the file's problems come at once.
 pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
     // Documents and money from a file: what a manager vouches for, as for sales history.
     session.require(crate::domain::user::Role::Manager)?;
@@ -109,31 +109,42 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         let mut report = ImportReport { dry_run, ..Default::default() };
         let mut numbering = documents::Numbering::new(tx)?;
         let mut reader = DocReader::new(&positions);
-        // Whether a row did not read: from then on documents are only read.
-        let mut unread = false;
-        let mut bring = |doc: Doc, unread: bool, errors: &mut Errors, report: &mut ImportReport| -> Result<()> {
-            if unread {
-                return Ok(());
-            }
-            match documents::bring_in(tx, ctx, &doc, &mut numbering, today, errors)? {
-                documents::Outcome::Created => report.created += 1,
-                documents::Outcome::Unchanged => report.unchanged += 1,
-                documents::Outcome::Refused => {}
-            }
-            Ok(())
-        };
+        // Documents a row of which did not read: left out, as checking what is left of them
+        // would name problems the file does not have.
+        let mut left_out = LeftOut::default();
+        let problems = |errors: &Errors| errors.list.len() + errors.more;
         loop {
-            let before = errors.list.len() + errors.more;
-            // The end of the file can bring problems too (a quote left open, a short last
-            // row): the last document is then not issued either.
+            let before = problems(&errors);
             let next = stream.next_record(&mut errors)?;
-            let done = match next {
-                Some(line) => reader.row(tx, &stream.record(line), &mut errors)?,
-                None => reader.current.take(),
+            if problems(&errors) > before {
+                // A row of another width was passed over, or the end of the file was wrong (a
+                // quote left open, a short last row): taken as a row of the document being read.
+                numbering.allow_gaps();
+                left_out.extend(reader.current.as_ref().map(|d| d.number.as_str()));
+            }
+            let before = problems(&errors);
+            let (done, number) = match next {
+                Some(line) => {
+                    let record = stream.record(line);
+                    let number = cell_of(&record, &positions, "number").to_string();
+                    (reader.row(tx, &record, &mut errors)?, number)
+                }
+                None => (reader.current.take(), String::new()),
             };
-            unread |= errors.list.len() + errors.more > before;
-            if let Some(done) = done {
-                bring(done, unread, &mut errors, &mut report)?;
+            if problems(&errors) > before {
+                // A document left out may be the one a later number follows.
+                numbering.allow_gaps();
+                match reader.current.as_ref().or(done.as_ref()) {
+                    Some(doc) if number.is_empty() => left_out.insert(&doc.number),
+                    _ => left_out.insert(&number),
+                };
+            }
+            if let Some(done) = done.filter(|d| !left_out.contains(&d.number)) {
+                match documents::bring_in(tx, ctx, &done, &mut numbering, today, &mut errors)? {
+                    documents::Outcome::Created => report.created += 1,
+                    documents::Outcome::Unchanged => report.unchanged += 1,
+                    documents::Outcome::Refused => {}
+                }
             }
             if next.is_none() {
                 break;
@@ -143,6 +154,34 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         csv_io::finish_import(tx, ctx, errors, report, "invoice")
     };
     session.write_or_rehearse(dry_run, work)
+}
+
+/// The numbers of the last documents left out. A document's rows are together, so only the
+/// one being read and one a failed row began can still come: a few are enough, whatever
+/// the number of rows that fail.
+#[derive(Default)]
+struct LeftOut(VecDeque<String>);
+
+impl LeftOut {
+    const KEPT: usize = 16;
+
+    fn insert(&mut self, number: &str) {
+        if self.contains(number) {
+            return;
+        }
+        if self.0.len() == Self::KEPT {
+            self.0.pop_front();
+        }
+        self.0.push_back(number.to_string());
+    }
+
+    fn extend<'n>(&mut self, numbers: impl IntoIterator<Item = &'n str>) {
+        numbers.into_iter().for_each(|n| self.insert(n));
+    }
+
+    fn contains(&self, number: &str) -> bool {
+        self.0.iter().any(|n| n.eq_ignore_ascii_case(number))
+    }
 }
 
 /// Customers kept for the rows that name them again; dropped past this many, so memory

@@ -34,6 +34,9 @@ pub struct Numbering {
     next: HashMap<(String, i32), (i64, Option<String>)>,
     /// series -> (year, next sequence) for its counter.
     reached: HashMap<String, (i32, i64)>,
+    /// A document of the file was left out (a row of it did not read): it may be the one
+    /// a number after a gap follows, so gaps are not named. The file is refused anyway.
+    gaps_allowed: bool,
 }
 
 /// Where a document's number goes.
@@ -50,7 +53,12 @@ enum Placed {
 
 impl Numbering {
     pub fn new(tx: &Connection) -> Result<Numbering> {
-        Ok(Numbering { patterns: repo::series(tx)?, next: HashMap::new(), reached: HashMap::new() })
+        Ok(Numbering {
+            patterns: repo::series(tx)?,
+            next: HashMap::new(),
+            reached: HashMap::new(),
+            gaps_allowed: false,
+        })
     }
 
     /// Places `doc`'s number, or says why it cannot be. A number exactly as one of this
@@ -92,7 +100,7 @@ impl Numbering {
             // number out of place is named once rather than for every document after it.
             let latest = before.clone().max(Some(date.clone()));
             self.next.insert(key, (parts.seq.max(expected) + 1, latest));
-            if parts.seq != expected {
+            if parts.seq < expected || (parts.seq > expected && !self.gaps_allowed) {
                 let next = format_number(pattern, year, expected).unwrap_or_default();
                 let args: [(&str, &dyn std::fmt::Display); 4] =
                     [("number", &doc.number), ("series", series), ("year", &year), ("expected", &next)];
@@ -107,6 +115,10 @@ impl Numbering {
             return Ok(Ok(Placed::Series { series: series.clone(), number, year, seq: parts.seq }));
         }
         Ok(Ok(Placed::History))
+    }
+
+    pub fn allow_gaps(&mut self) {
+        self.gaps_allowed = true;
     }
 
     /// Moves each series' counter past the numbers imported into it.
