@@ -89,6 +89,13 @@ pub fn find_contact(conn: &Connection, code: &str) -> Result<Option<Contact>> {
         .optional()?)
 }
 
+/// A customer's contacts with exactly this summary: what a line without a code may be.
+pub fn contacts_saying(conn: &Connection, customer: CustomerId, summary: &str) -> Result<Vec<Contact>> {
+    let mut stmt = conn.prepare_cached(&format!("{CONTACT_SELECT} WHERE k.customer_id = ?1 AND k.summary = ?2"))?;
+    let rows = stmt.query_map(rusqlite::params![customer.0, summary], contact_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The newest contacts of one customer first.
 pub fn contacts_of(conn: &Connection, customer: CustomerId, limit: usize) -> Result<Vec<Contact>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -293,6 +300,14 @@ pub fn find_feedback(conn: &Connection, code: &str) -> Result<Option<Feedback>> 
         .prepare_cached(&format!("{FEEDBACK_SELECT} WHERE f.code = ?1"))?
         .query_row([code], feedback_from_row)
         .optional()?)
+}
+
+/// A customer's feedback with exactly this description: what a line without a code may be.
+pub fn feedback_saying(conn: &Connection, customer: CustomerId, description: &str) -> Result<Vec<Feedback>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{FEEDBACK_SELECT} WHERE f.customer_id = ?1 AND f.description = ?2"))?;
+    let rows = stmt.query_map(rusqlite::params![customer.0, description], feedback_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// SQL ordering weight of a severity: critical first.

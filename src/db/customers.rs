@@ -112,6 +112,13 @@ pub fn find_by_code(conn: &Connection, code: &str) -> Result<Option<Customer>> {
         .optional()?)
 }
 
+/// Customers with exactly this name: what an imported line without a code may be.
+pub fn named(conn: &Connection, name: &str) -> Result<Vec<Customer>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM customers WHERE name = ?1")?;
+    let rows = stmt.query_map([name], customer_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Customers a clerk may mean by `typed` when starting an order: the one with that code,
 /// else active customers whose code, name, company, contact, phone or e-mail holds it.
 pub fn lookup(conn: &Connection, typed: &str, limit: usize) -> Result<Vec<Customer>> {

@@ -182,6 +182,13 @@ pub fn find(conn: &Connection, code: &str) -> Result<Option<Opportunity>> {
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE o.code = ?1"))?.query_row([code], from_row).optional()?)
 }
 
+/// A customer's deals with exactly this title: what a line without a code may be.
+pub fn titled(conn: &Connection, customer: CustomerId, title: &str) -> Result<Vec<Opportunity>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE o.customer_id = ?1 AND o.title = ?2"))?;
+    let rows = stmt.query_map(rusqlite::params![customer.0, title], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A page of one stage's deals, soonest expected close first (undated last).
 pub fn in_stage(conn: &Connection, stage: &str, offset: usize, limit: usize) -> Result<Vec<Opportunity>> {
     let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);

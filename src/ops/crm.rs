@@ -361,6 +361,22 @@ pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool
                 follow_up: follow_up.as_deref(),
                 done_at: done_at.as_deref(),
             };
+            // Without a code: the same contact stored already, when every cell given agrees
+            // (an empty time or user is not given: it would be now and whoever imports).
+            if code.is_empty() {
+                let (has, filled) =
+                    (|c: &str| line.cell(c).is_some(), |c: &str| line.cell(c).is_some_and(|v| !v.trim().is_empty()));
+                let stored = repo::contacts_saying(tx, customer, &summary)?.into_iter().any(|c| {
+                    (!has("kind") || c.kind == kind)
+                        && (!filled("at") || c.at == at)
+                        && (!filled("user") || c.user == user)
+                        && (!has("follow_up") || c.follow_up == follow_up)
+                        && (!has("done") || c.done_at == done_at)
+                });
+                if stored {
+                    return Ok(Outcome::Unchanged);
+                }
+            }
             let existing = if code.is_empty() { None } else { repo::find_contact(tx, &code)? };
             match existing {
                 None => {
@@ -439,6 +455,25 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
                 opened_at: &opened,
                 resolved_at: resolved.as_deref(),
             };
+            // Without a code: the same item stored already, when every cell given agrees (an
+            // empty opening time is not given: it would be now).
+            if code.is_empty() {
+                let (has, filled) =
+                    (|c: &str| line.cell(c).is_some(), |c: &str| line.cell(c).is_some_and(|v| !v.trim().is_empty()));
+                let stored = repo::feedback_saying(tx, customer, &description)?.into_iter().any(|f| {
+                    (!has("kind") || f.kind == kind)
+                        && (!has("severity") || f.severity == severity)
+                        && (!has("status") || f.status == status)
+                        && (!has("order_ref") || f.order_ref == order_ref)
+                        && (!has("assignee") || f.assignee == assignee)
+                        && (!has("resolution") || f.resolution == resolution)
+                        && (!filled("opened") || f.opened_at == opened)
+                        && (!has("resolved") || f.resolved_at == resolved)
+                });
+                if stored {
+                    return Ok(Outcome::Unchanged);
+                }
+            }
             let existing = if code.is_empty() { None } else { repo::find_feedback(tx, &code)? };
             match existing {
                 None => {

@@ -257,6 +257,10 @@ fn import_rows(
             }
             // After the first error nothing more is written; the rest is only checked.
             Ok(clean) if errors.is_empty() => {
+                if code.is_empty() && stored_as_given(tx, &clean, &given)? {
+                    report.unchanged += 1;
+                    continue;
+                }
                 apply_row(tx, ctx, existing, clean, &given, &mut report).map_err(|e| at_line(line, e))?;
             }
             Ok(_) => {}
@@ -266,6 +270,21 @@ fn import_rows(
     let summary = format!("{} created, {} updated, {} unchanged", report.created, report.updated, report.unchanged);
     ctx.audit(tx, "import", "customer", None, summary)?;
     Ok(report)
+}
+
+/// Whether a line without a code is a customer the shop has already: one of that name with
+/// every other cell the file gives as stored. So the same file imported twice changes
+/// nothing; a line that differs in any cell is a new customer, as without a code nothing
+/// says which one it would update.
+fn stored_as_given(tx: &Connection, clean: &CustomerData, given: &Given) -> Result<bool> {
+    let archived = given.archived.as_ref().map(Option::is_some);
+    Ok(repo::named(tx, &clean.name)?.iter().any(|stored| {
+        given
+            .fields
+            .iter()
+            .all(|(field, _)| *field == CustomerField::Code || stored.data.get(*field) == clean.get(*field))
+            && archived.is_none_or(|archived| stored.archived_at.is_some() == archived)
+    }))
 }
 
 /// Creates or updates the customer of one checked line.

@@ -333,6 +333,28 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             let existing = if code.is_empty() { None } else { repo::find(tx, &code)? };
             let created = times[0].clone().unwrap_or_else(|| ctx.now.clone());
             let updated = times[1].clone().unwrap_or_else(|| created.clone());
+            // Without a code: the same deal stored already, when every cell given agrees (an
+            // empty time is not given: it would be now).
+            if code.is_empty() {
+                let has = |column: &str| {
+                    COLUMNS.iter().position(|c| *c == column).is_some_and(|i| record.cell(&positions, i).is_some())
+                };
+                let stored = repo::titled(tx, customer, &data.title)?.into_iter().any(|o| {
+                    (!has("stage") || o.stage == data.stage)
+                        && (!has("value") || o.value == data.value)
+                        && (!has("probability") || o.probability == data.probability)
+                        && (!has("expected_close") || o.expected_close == close)
+                        && (!has("owner") || o.owner == data.owner)
+                        && (!has("next_step") || o.next_step == data.next_step)
+                        && (!has("lost_reason") || o.lost_reason == data.lost_reason)
+                        && times[0].as_ref().is_none_or(|t| o.created_at == *t)
+                        && times[1].as_ref().is_none_or(|t| o.updated_at == *t)
+                });
+                if stored {
+                    report.unchanged += 1;
+                    continue;
+                }
+            }
             match existing {
                 None => {
                     let code = if code.is_empty() { next_code(tx)? } else { code };
