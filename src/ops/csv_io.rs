@@ -70,11 +70,9 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
     let (text, encoding) = decode(bytes)?;
     let text: &str = &text;
     let delimiter = detect_delimiter(text);
-    if let Some(line) = unclosed_quote_line(text, delimiter) {
-        let mut errors = Errors::default();
-        errors.push(line, "", "", t("csv.unclosed_quote").to_string());
-        errors.into_result()?;
-    }
+    let mut errors = Errors::default();
+    quote_problems(text, delimiter, &mut errors);
+    errors.into_result()?;
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(text.as_bytes());
     let mut errors = Errors::default();
@@ -287,9 +285,6 @@ pub fn unneutralise(cell: &str) -> &str {
     }
 }
 
-/// The line where a quoted field opens and is never closed, if any: the csv reader would
-/// silently take the rest of the file as one field. Only a quote at the start of a field
-/// opens one; a quote inside an unquoted field (`12" pipe`) is just a character.
 /// Lines ended in `bytes[from..to]`: by an LF, or by a CR alone (old Mac files); the CR of
 /// a CRLF is not a line of its own.
 pub(crate) fn line_ends(bytes: &[u8], from: usize, to: usize) -> u64 {
@@ -302,10 +297,19 @@ pub(crate) fn line_ends(bytes: &[u8], from: usize, to: usize) -> u64 {
         .count() as u64
 }
 
-fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
+/// Quotes the csv reader would read past without a word, each named with its line:
+/// - a quote opened and never closed: the reader would end the cell at the end of the
+///   file, as if it were closed, so a file cut off mid-cell would import its half value.
+///   Only a quote at the start of a cell opens one: in `12" pipe` it is a character;
+/// - text after the quote that closes a cell (`"Be"ta`): the reader would join it on
+///   (`Beta`), where the file most likely meant a quote inside (`"Be""ta"`). Spaces
+///   before the separator are allowed.
+fn quote_problems(text: &str, delimiter: u8, errors: &mut Errors) {
     let mut line = 1;
     let mut at_field_start = true;
     let mut opened_at: Option<u64> = None;
+    let mut just_closed = false;
+    let mut stray_named = 0;
     let mut bytes = text.bytes().peekable();
     while let Some(b) = bytes.next() {
         if opened_at.is_some() {
@@ -313,13 +317,17 @@ fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
                 b'"' if bytes.peek() == Some(&b'"') => {
                     bytes.next();
                 }
-                b'"' => opened_at = None,
+                b'"' => {
+                    opened_at = None;
+                    just_closed = true;
+                }
                 b'\n' => line += 1,
                 b'\r' if bytes.peek() != Some(&b'\n') => line += 1,
                 _ => {}
             }
             continue;
         }
+        let after_quote = std::mem::take(&mut just_closed);
         match b {
             b'"' if at_field_start => opened_at = Some(line),
             b'\n' => {
@@ -332,15 +340,27 @@ fn unclosed_quote_line(text: &str, delimiter: u8) -> Option<u64> {
                 at_field_start = true;
                 continue;
             }
+            // The CR of a CRLF: the LF ends the line.
+            b'\r' => continue,
             b if b == delimiter => {
                 at_field_start = true;
                 continue;
+            }
+            b' ' if after_quote => {
+                just_closed = true;
+                continue;
+            }
+            _ if after_quote && stray_named != line => {
+                stray_named = line;
+                errors.push(line, "", "", t("csv.text_after_quote").to_string());
             }
             _ => {}
         }
         at_field_start = false;
     }
-    opened_at
+    if let Some(line) = opened_at {
+        errors.push(line, "", "", t("csv.unclosed_quote").to_string());
+    }
 }
 
 /// Names each cell of `line` that has a value under a column the header gives no name.
@@ -553,6 +573,18 @@ mod tests {
         // Cut inside a quoted field: the quote is never closed.
         let errors = err_lines(read_table(b"code,name\nC1,Ana\nC2,\"Bo, the"));
         assert_eq!(errors[0].line, 3, "{errors:?}");
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_refused_at_its_line() {
+        // `"Be"ta` would be read as Beta: the file most likely meant a quote inside.
+        let errors = err_lines(read_table(b"code,name\r\nC1,\"Be\"ta\"\r\nC2,\"x\" y\",\"z\"w\n"));
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 3], "once a line: {errors:?}");
+        assert!(errors[0].message.contains("written twice"), "{errors:?}");
+        // Spaces before the separator, CRLF, a doubled quote and an inch mark are fine.
+        let table = read_table(b"code,name\r\nC1,\"Be\"\"ta\"  \r\nC2,12\" pipe\r\n").unwrap();
+        assert_eq!(table.records[0].fields[1], "Be\"ta  ");
+        assert_eq!(table.records[1].fields[1], "12\" pipe");
     }
 
     #[test]

@@ -133,12 +133,11 @@ impl CsvStream {
             refuse_unnamed: false,
         };
         let mut errors = Errors::default();
-        if stream.next(&mut errors)?.is_none() {
-            if errors.is_empty() {
-                errors.push(1, "", "", t("csv.empty").to_string());
-            }
-            errors.into_result()?;
+        if stream.next(&mut errors)?.is_none() && errors.is_empty() {
+            errors.push(1, "", "", t("csv.empty").to_string());
         }
+        // A header that does not read (`"Na"me`) is refused before any record is.
+        errors.into_result()?;
         stream.headers = stream.record.iter().map(|h| csv_io::unneutralise(h).trim().to_string()).collect();
         Ok(stream)
     }
@@ -225,6 +224,13 @@ impl CsvStream {
                 self.line = self.reader.get_mut().line_at(start);
                 let end = self.reader.position().byte();
                 self.reader.get_mut().record_from = end;
+                let stray = &mut self.reader.get_mut().quoting.stray;
+                if stray.front().is_some_and(|at| *at < end) {
+                    errors.push(self.line, "", "", t("csv.text_after_quote").to_string());
+                    while stray.front().is_some_and(|at| *at < end) {
+                        stray.pop_front();
+                    }
+                }
                 Ok(Some(self.line))
             }
             Ok(false) => {
@@ -328,6 +334,11 @@ struct Quoting {
     quote_pending: bool,
     /// Not at the start of a cell: a quote here is text.
     inside_cell: bool,
+    /// A quoted cell just closed: only spaces, a separator or a line end may follow.
+    just_closed: bool,
+    /// Where text follows a closing quote (`"Be"ta`), not yet told: the csv reader would
+    /// join it on silently.
+    stray: VecDeque<u64>,
 }
 
 impl Quoting {
@@ -339,9 +350,18 @@ impl Quoting {
                     return;
                 }
                 self.opened_at = None;
+                self.just_closed = true;
             } else {
                 self.quote_pending = byte == b'"';
                 return;
+            }
+        }
+        if std::mem::take(&mut self.just_closed) {
+            match byte {
+                b' ' => self.just_closed = true,
+                b'\n' | b'\r' => {}
+                b if b == self.delimiter => {}
+                _ => self.stray.push_back(offset),
             }
         }
         match byte {
@@ -583,6 +603,17 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(rows[0].1[1].len(), big.len());
         assert_eq!(rows[1].0, 3);
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_refused_at_its_line() {
+        let (rows, errors) = lines_of(b"code,name\r\nC1,\"Be\"ta\"\r\nC2,\"Bo\"\"s\"  \r\nC3,\"x\" y\r\n");
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 4], "{errors:?}");
+        assert!(errors[0].message.contains("written twice"), "{errors:?}");
+        assert_eq!(rows[1].1[1], "Bo\"s  ", "a doubled quote and spaces after are fine");
+        // In the header the file is refused before any record.
+        let stream = CsvStream::open(Cursor::new(b"code,\"na\"me\nC1,Ana\n".to_vec()));
+        assert!(stream.is_err_and(|e| e.to_string().contains("line 1")));
     }
 
     #[test]
