@@ -36,13 +36,15 @@ pub fn reading_file_separated_by(separator: Option<u8>) {
 
 /// `1,299` or `2.500`: one mark after one to three digits and before exactly three, which
 /// could group thousands or end three decimals. A comma is surely decimal in a `;` file
-/// (what a decimal-comma spreadsheet writes), a dot everywhere else; `0,125` is a decimal
-/// anywhere, and `1234.500` cannot be thousands. Currency signs in front are ignored.
+/// (what a decimal-comma spreadsheet writes); a dot in a `,` file and in what is typed.
+/// A tab file tells neither: Excel writes its "Unicode text" tab-separated in every
+/// language, so there both are ambiguous. `0,125` is a decimal anywhere, and `1234.500`
+/// cannot be thousands. Currency signs in front are ignored.
 pub fn ambiguous_mark(text: &str) -> bool {
     let digits = text.trim().trim_start_matches(['$', '€', '£', '¥', '￥', '-', '+']).trim();
     let separator = FILE_SEPARATOR.get();
     let comma_decimal = separator == Some(b';');
-    let dot_decimal = separator != Some(b';');
+    let dot_decimal = matches!(separator, None | Some(b','));
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     [(',', comma_decimal), ('.', dot_decimal)].into_iter().any(|(mark, surely_decimal)| {
         !surely_decimal
@@ -220,7 +222,7 @@ mod tests {
             assert_eq!(Price::parse("1,299.50").unwrap().to_string(), "1299.5000");
         }
         // A dot is the decimal mark of a comma-separated file and of typing: exports write 30.000.
-        for separator in [None, Some(b','), Some(b'\t')] {
+        for separator in [None, Some(b',')] {
             reading_file_separated_by(separator);
             assert_eq!(Quantity::parse("30.000").unwrap().to_string(), "30.000");
         }
@@ -232,9 +234,12 @@ mod tests {
         assert_eq!(Money::parse("2,5").unwrap().to_string(), "2.50");
         // Past three digits before it, a mark cannot group thousands.
         assert_eq!(Quantity::parse("1234.500").unwrap().to_string(), "1234.500");
-        // A tab file is written in either way: its dot is decimal, as in English spreadsheets.
+        // A tab file is written either way (Excel's Unicode text in any language): neither
+        // mark tells, while two places or both marks still do.
         reading_file_separated_by(Some(b'\t'));
-        assert!(!ambiguous("2.500") && ambiguous("1,299"));
+        assert!(ambiguous("2.500") && ambiguous("1,299") && ambiguous("30.000"));
+        assert_eq!(Money::parse("1.299,00").unwrap().to_string(), "1299.00");
+        assert_eq!(Money::parse("12,50").unwrap().to_string(), "12.50");
         reading_file_separated_by(None);
         assert_eq!(Price::parse("12345,500").unwrap().to_string(), "12345.5000");
         assert!(!ambiguous("0.125") && !ambiguous("1299") && !ambiguous("1.2990"));
