@@ -344,9 +344,13 @@ pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool
         |tx, ctx, line, errors| {
             let customer = line_customer(line, tx, errors)?;
             let kind = line.choice(errors, "kind", ContactKind::parse, ContactKind::Note);
-            let at = line.time(errors, "at").unwrap_or_else(|| ctx.now.clone());
+            let at = line.time_or_kept(errors, "at").unwrap_or_else(|| ctx.now.clone());
             let user = line.text(errors, "user", false, 64, false);
-            let user = if user.is_empty() { ctx.operator.name.clone() } else { user };
+            // Not given: whoever logged it, kept; for a new contact, whoever imports it.
+            let user = match user.is_empty() {
+                true => line.kept("user").map_or_else(|| ctx.operator.name.clone(), str::to_string),
+                false => user,
+            };
             let summary = line.text(errors, "summary", true, 2000, true);
             let follow_up = line.date(errors, "follow_up");
             let done_at = line.time(errors, "done");
@@ -427,7 +431,7 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
             let assignee = line.text(errors, "assignee", false, 64, false);
             let description = line.text(errors, "description", true, 4000, true);
             let resolution = line.text(errors, "resolution", false, 4000, true);
-            let opened = line.time(errors, "opened").unwrap_or_else(|| ctx.now.clone());
+            let opened = line.time_or_kept(errors, "opened").unwrap_or_else(|| ctx.now.clone());
             let resolved = line.time(errors, "resolved");
             let code = line.text(errors, "code", false, 32, false);
             // The same rules as moving an item by hand: resolved or closed items say how and

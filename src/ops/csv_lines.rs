@@ -62,6 +62,10 @@ impl<'a> Line<'a> {
     ) -> T {
         match self.cell(column) {
             None => default,
+            // Empty as absent: the matched record's, else the default a new one gets.
+            Some(value) if value.trim().is_empty() => {
+                self.kept(column).and_then(|kept| parse(kept).ok()).unwrap_or(default)
+            }
             Some(value) => parse(value).unwrap_or_else(|p| {
                 errors.push(self.number, column, value, describe_problem(&p));
                 default
@@ -80,6 +84,18 @@ impl<'a> Line<'a> {
             errors.push(self.number, column, value, crate::i18n::t("csv.bad_time").to_string());
             None
         })
+    }
+
+    /// A time that is now when not given: an empty cell keeps the matched record's, which
+    /// would otherwise move to the moment of every import of the same file.
+    pub fn time_or_kept(&self, errors: &mut Errors, column: &'static str) -> Option<String> {
+        self.time(errors, column).or_else(|| self.kept(column).and_then(super::customers::parse_time_cell))
+    }
+
+    /// The matched record's stored value of `column`, when it has one.
+    pub fn kept(&self, column: &str) -> Option<&str> {
+        let index = self.columns.iter().position(|c| *c == column)?;
+        self.stored.as_ref()?.get(index).map(String::as_str).filter(|v| !v.is_empty())
     }
 
     pub fn date(&self, errors: &mut Errors, column: &'static str) -> Option<String> {

@@ -111,6 +111,10 @@ struct Imported {
     flawed: bool,
     /// The price basis the file gives; None leaves a stored order's as it is.
     basis_given: Option<bool>,
+    /// Per line: whether the file gave its unit price, discount and tax rate. One it left
+    /// empty is today's (the product's price, the tier's discount), which a stored order
+    /// need not have: it is not compared, so the same file imported again is the same.
+    given: Vec<[bool; 3]>,
 }
 
 /// The columns that belong to the order rather than to a line: those of `ORDER_COLUMNS`
@@ -265,6 +269,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             };
             let draft_line =
                 DraftLine { line: number_in_file, product, quantity, unit_price, discount, tax_rate, shipped };
+            let given = ["unit_price", "discount", "tax_rate"].map(|c| !cell(c).is_empty());
             let amount_given = cell("amount");
             if !amount_given.is_empty() && Money::parse(amount_given).ok() != Some(draft_line.amount()) {
                 let text = tf("order.import_amount", &[("amount", &draft_line.amount())]);
@@ -282,7 +287,8 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                     if taken {
                         errors.push(line, "line", cell("line"), tf("order.import_line_twice", &[("number", &number)]));
                     }
-                    o.draft.lines.push(draft_line)
+                    o.draft.lines.push(draft_line);
+                    o.given.push(given);
                 }
                 None => {
                     // Empty columns are what the entry screen would fill in from the customer.
@@ -329,6 +335,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         reason,
                         flawed: false,
                         basis_given,
+                        given: vec![given],
                     });
                 }
             }
@@ -422,33 +429,37 @@ fn write_order(
     Ok(())
 }
 
-/// An order in the file is the stored one when header and lines agree.
+/// An order in the file is the stored one when header and lines agree. A cell the file
+/// leaves empty, filled in from today's customer, product or tier, is not compared: they
+/// may have changed since the order was made.
 fn same_as_stored(tx: &rusqlite::Connection, stored: &repo::Order, o: &Imported) -> Result<bool> {
     let lines = repo::lines(tx, stored.id)?;
     let h = &o.draft.header;
+    let given =
+        |column: &str| HEADER_COLUMNS.iter().position(|c| *c == column).is_some_and(|i| !o.header[i].is_empty());
     let header_same = stored.customer_id == o.draft.customer.as_ref().map(|c| c.id.0).unwrap_or_default()
         // A confirmed order imported by a clerk may be waiting for its approval.
         && (stored.status == o.status
             || (stored.status == OrderStatus::AwaitingApproval && o.status == OrderStatus::Confirmed))
-        && Some(&stored.order_date) == o.draft.imported.as_ref().map(|i| &i.1)
-        && stored.warehouse.eq_ignore_ascii_case(&h.warehouse)
+        && (!given("order_date") || Some(&stored.order_date) == o.draft.imported.as_ref().map(|i| &i.1))
+        && (!given("warehouse") || stored.warehouse.eq_ignore_ascii_case(&h.warehouse))
         && stored.ship_by == h.ship_by
-        && stored.salesperson == h.salesperson
-        && stored.region == h.region
-        && stored.address == h.address
+        && (!given("salesperson") || stored.salesperson == h.salesperson)
+        && (!given("region") || stored.region == h.region)
+        && (!given("address") || stored.address == h.address)
         && stored.note == h.note
         && o.reason.as_ref().is_none_or(|given| *given == stored.reason)
         && o.basis_given.is_none_or(|given| given == stored.prices_include_tax);
     // Lines are matched by their number when the file gives one, else by their order.
     let lines_same = lines.len() == o.draft.lines.len()
-        && o.draft.lines.iter().enumerate().all(|(i, d)| {
+        && o.draft.lines.iter().zip(&o.given).enumerate().all(|(i, (d, [price, discount, tax]))| {
             let number = d.line.unwrap_or(i as i64 + 1);
             let Some(s) = lines.iter().find(|s| s.line == number) else { return false };
             s.product_id == d.product.id
                 && s.quantity == d.quantity
-                && s.unit_price == d.unit_price
-                && s.discount == d.discount.normalize()
-                && s.tax_rate == d.tax_rate.normalize()
+                && (!price || s.unit_price == d.unit_price)
+                && (!discount || s.discount == d.discount.normalize())
+                && (!tax || s.tax_rate == d.tax_rate.normalize())
                 && s.shipped == d.shipped
         });
     Ok(header_same && lines_same)

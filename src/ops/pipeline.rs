@@ -315,8 +315,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             let times: Vec<Option<String>> = ["created", "updated"]
                 .iter()
                 .map(|column| {
-                    let value = cell(column);
-                    let value = value.trim();
+                    let value = record.named(&positions, COLUMNS, column);
                     if value.is_empty() {
                         return None;
                     }
@@ -332,7 +331,9 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             let fields = as_record(&data, &close);
             let existing = if code.is_empty() { None } else { repo::find(tx, &code)? };
             let created = times[0].clone().unwrap_or_else(|| ctx.now.clone());
-            let updated = times[1].clone().unwrap_or_else(|| created.clone());
+            // Not given: a new deal's is its creation; a stored one's is kept when nothing
+            // changes, and is now when something does.
+            let updated = times[1].clone().or(existing.is_none().then(|| created.clone()));
             // Without a code: the same deal stored already, when every cell given agrees (an
             // empty time is not given: it would be now).
             if code.is_empty() {
@@ -359,7 +360,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                 None => {
                     let code = if code.is_empty() { next_code(tx)? } else { code };
                     let id = repo::insert(tx, &code, customer, &fields, &created)?;
-                    repo::set_updated(tx, id, &updated)?;
+                    repo::set_updated(tx, id, updated.as_deref().unwrap_or(&created))?;
                     report.created += 1;
                 }
                 Some(current) => {
@@ -369,12 +370,19 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         && (current.expected_close.as_str(), current.owner.as_str(), current.next_step.as_str())
                             == (close.as_str(), data.owner.as_str(), data.next_step.as_str())
                         && current.lost_reason == data.lost_reason
-                        && current.updated_at == updated;
+                        && updated.as_ref().is_none_or(|u| current.updated_at == *u);
                     if same {
                         report.unchanged += 1;
                         continue;
                     }
-                    repo::update(tx, current.id, current.version, customer, &fields, &updated)?;
+                    repo::update(
+                        tx,
+                        current.id,
+                        current.version,
+                        customer,
+                        &fields,
+                        updated.as_ref().unwrap_or(&ctx.now),
+                    )?;
                     report.updated += 1;
                 }
             }

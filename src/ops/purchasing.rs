@@ -391,6 +391,9 @@ struct ImportedPo {
     status: PoStatus,
     expected: String,
     created: String,
+    /// The file gave `created`: an empty cell is now for a new order, and is not compared
+    /// with a stored one (the same file imported again would differ by the clock).
+    created_given: bool,
     lines: Vec<(i64, Quantity, Quantity, Price)>,
 }
 
@@ -510,6 +513,7 @@ pub fn import_input(
                             status,
                             expected,
                             created,
+                            created_given: !cell("created").is_empty(),
                             lines: vec![line],
                         },
                     ))
@@ -547,10 +551,10 @@ pub fn import_input(
                     .into_iter()
                     .map(|l| (l.product_id, l.quantity, l.received, l.unit_cost))
                     .collect();
-                let same =
-                    (stored.supplier_id, stored.warehouse_id, stored.status, &stored.expected, &stored.created_at)
-                        == (po.supplier_id, po.warehouse_id, po.status, &po.expected, &po.created)
-                        && lines == po.lines;
+                let same = (stored.supplier_id, stored.warehouse_id, stored.status, &stored.expected)
+                    == (po.supplier_id, po.warehouse_id, po.status, &po.expected)
+                    && (!po.created_given || stored.created_at == po.created)
+                    && lines == po.lines;
                 if same {
                     report.unchanged += 1;
                 } else {

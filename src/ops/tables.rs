@@ -327,6 +327,86 @@ mod tests {
         assert_eq!(Table::Opportunities.import(&mut s, moved.as_bytes(), false, "hand.csv").unwrap().created, 1);
     }
 
+    /// Empty time and user cells of records matched by code keep what is stored: they would
+    /// otherwise move to the moment (and the user) of every import of the same file.
+    #[test]
+    fn empty_time_cells_keep_the_stored_times_on_a_second_import() {
+        let mut s = shop();
+        let customers = "code,name\nC1,Ana\n";
+        Table::Customers.import(&mut s, customers.as_bytes(), false, "c.csv").unwrap();
+        let files = [
+            (
+                Table::Contacts,
+                "code,customer,kind,at,user,summary\nK1,C1,visit,2026-07-13T09:00:00Z,bob,Fair\n",
+                "code,customer,kind,at,user,summary\nK1,C1,visit,,,Fair\n",
+            ),
+            (
+                Table::Feedback,
+                "code,customer,description,opened\nF1,C1,Wet box,2026-07-13T09:00:00Z\n",
+                "code,customer,description,opened\nF1,C1,Wet box,\n",
+            ),
+            (
+                Table::Opportunities,
+                "code,customer,title,stage,created,updated\nP1,C1,Tea,lead,2026-07-13T09:00:00Z,2026-07-14T09:00:00Z\n",
+                "code,customer,title,stage,created,updated\nP1,C1,Tea,lead,,\n",
+            ),
+        ];
+        for (table, full, empty_times) in files {
+            table.import(&mut s, full.as_bytes(), false, "t.csv").unwrap();
+            let before = export(&s, table);
+            assert!(before.contains("2026-07-13T09:00:00Z"), "{before}");
+            for _ in 0..2 {
+                let again = table.import(&mut s, empty_times.as_bytes(), false, "t.csv").unwrap();
+                assert_eq!((again.updated, again.unchanged), (0, 1), "{}", table.name());
+            }
+            assert_eq!(export(&s, table), before, "{}", table.name());
+        }
+        // Empty choices take the default of a new record, and keep a stored one's.
+        let defaults = "code,customer,kind,severity,status,description\nF2,C1,,,,Late\nF1,C1,,,,Wet box\n";
+        let report = Table::Feedback.import(&mut s, defaults.as_bytes(), false, "f.csv").unwrap();
+        assert_eq!((report.created, report.unchanged), (1, 1), "{report:?}");
+        assert!(export(&s, Table::Feedback).contains("F2,C1,,feedback,low,open"), "{}", export(&s, Table::Feedback));
+        let note = Table::Contacts.import(&mut s, b"customer,kind,summary\nC1,,Note\n", false, "k.csv").unwrap();
+        assert_eq!(note.created, 1);
+        // A deal that does change gets now as its update time.
+        let moved = "code,customer,title,stage,created,updated\nP1,C1,Tea,qualified,,\n";
+        assert_eq!(Table::Opportunities.import(&mut s, moved.as_bytes(), false, "t.csv").unwrap().updated, 1);
+        assert!(export(&s, Table::Opportunities).contains("2026-11-27T10:00:00Z"));
+        // A purchase order whose file leaves `created` empty is the same order again.
+        let suppliers = "code,name\nACME,Acme\n";
+        Table::Suppliers.import(&mut s, suppliers.as_bytes(), false, "s.csv").unwrap();
+        let products = "sku,name,sale_price\nTEA,Tea,3.99\n";
+        Table::Products.import(&mut s, products.as_bytes(), false, "p.csv").unwrap();
+        let po = "code,supplier,warehouse,status,sku,quantity\nPO-H,ACME,MAIN,sent,TEA,10\n";
+        assert_eq!(Table::PurchaseOrders.import(&mut s, po.as_bytes(), false, "purchases.csv").unwrap().created, 1);
+        s.clock = Clock::Fixed("2026-11-27T10:00:02Z".into());
+        let again = Table::PurchaseOrders.import(&mut s, po.as_bytes(), false, "purchases.csv").unwrap();
+        assert_eq!((again.created, again.unchanged), (0, 1));
+    }
+
+    /// An order file that leaves prices, discounts and the address to the shop is the same
+    /// order again after the product is repriced and the tier's discount changes.
+    #[test]
+    fn an_order_file_without_prices_imports_again_after_prices_change() {
+        let mut s = shop();
+        Table::Tiers.import(&mut s, b"code,name,payment_days,discount\nA,A,10,5\n", false, "t.csv").unwrap();
+        Table::Customers.import(&mut s, b"code,name,tier,city\nC1,Ana,A,Porto\n", false, "c.csv").unwrap();
+        Table::Products.import(&mut s, b"sku,name,sale_price\nTEA,Tea,3.99\n", false, "p.csv").unwrap();
+        let order = "number,customer,order_date,sku,quantity\nOX-1,C1,2026-11-20,TEA,2\n";
+        assert_eq!(Table::Orders.import(&mut s, order.as_bytes(), false, "o.csv").unwrap().created, 1);
+        let stored = export(&s, Table::Orders);
+        assert!(stored.contains("3.9900,5,"), "{stored}");
+        Table::Tiers.import(&mut s, b"code,name,payment_days,discount\nA,A,10,7\n", false, "t.csv").unwrap();
+        Table::Products.import(&mut s, b"sku,name,sale_price\nTEA,Tea,4.50\n", false, "p.csv").unwrap();
+        Table::Customers.import(&mut s, b"code,name,tier,city\nC1,Ana,A,Faro\n", false, "c.csv").unwrap();
+        let again = Table::Orders.import(&mut s, order.as_bytes(), false, "o.csv").unwrap();
+        assert_eq!((again.created, again.unchanged), (0, 1));
+        assert_eq!(export(&s, Table::Orders), stored, "the stored order keeps its prices");
+        // A price the file does give is still held to the stored one.
+        let other = "number,customer,order_date,sku,quantity,unit_price\nOX-1,C1,2026-11-20,TEA,2,4.50\n";
+        assert!(Table::Orders.import(&mut s, other.as_bytes(), false, "o.csv").is_err());
+    }
+
     fn table_rows(s: &Session, table: Table) -> usize {
         export(s, table).lines().count() - 1
     }
