@@ -95,6 +95,31 @@ fn a_refused_file_lists_every_problem_with_line_and_column() {
     assert_eq!(orders(&app), 0);
 }
 
+/// The list of problems scrolls no further than its last one, and a file refused as it is
+/// opened shows its problem from the top whatever list was scrolled before.
+#[test]
+fn the_problem_list_keeps_a_problem_in_sight() {
+    let many: String = (0..40).map(|i| format!("C{i},Ana {i},not-an-email\n")).collect();
+    let (dir, mut app) = import_screen("a-many.csv", &format!("code,name,email\n{many}"));
+    std::fs::write(dir.path().join("b-cut.csv"), "code,name\nC1,\"Ana\n").unwrap();
+    app.handle_event(&key(KeyCode::Enter));
+    app.handle_event(&key(KeyCode::Char('d')));
+    settle(&mut app);
+    for _ in 0..60 {
+        app.handle_event(&key(KeyCode::Down));
+    }
+    assert!(render(&app).contains("line 41, column email"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Home));
+    assert!(render(&app).contains("line 2, column email"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::End));
+    app.handle_event(&key(KeyCode::Esc));
+    app.handle_event(&key(KeyCode::Esc));
+    type_text(&mut app, "b-cut.csv");
+    app.handle_event(&key(KeyCode::Enter));
+    let screen = render(&app);
+    assert!(screen.contains("line 2: a quote opens here and is never closed"), "{screen}");
+}
+
 #[test]
 fn a_customers_file_goes_into_customers_and_a_missing_file_is_said() {
     let (_dir, mut app) = import_screen("more.csv", "code,name,city\nC777,Zoë Müller,Berlin\n");

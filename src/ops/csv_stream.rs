@@ -285,6 +285,11 @@ pub struct Preview {
 /// Reads the header and up to `rows` records of the file at `path`.
 pub fn preview(path: &std::path::Path, rows: usize) -> Result<Preview> {
     let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    // A folder opens as a file does here; reading it would fail without its name.
+    if path.is_dir() {
+        let source = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+        return Err(Error::Io { path: path.to_path_buf(), source });
+    }
     let mut stream = CsvStream::open(file)?;
     let mut errors = Errors::default();
     let mut found = Vec::new();

@@ -21,6 +21,8 @@ use crate::ops::tables::Table;
 
 /// Rows of the file shown before importing.
 const PREVIEW_ROWS: usize = 5;
+/// Problems PageDown and PageUp move by.
+const PROBLEMS_PAGE: isize = 10;
 
 #[derive(Debug)]
 pub struct ImportScreen {
@@ -124,6 +126,7 @@ impl ImportScreen {
             Err(Error::Import { errors, more }) => {
                 self.preview = None;
                 self.finished = Some(Finished::Refused { errors, more });
+                self.scroll = 0;
                 self.dry_run = true;
                 self.step = Step::Done;
                 return Ok(());
@@ -150,6 +153,15 @@ impl ImportScreen {
         self.column = 0;
         self.step = Step::Preview;
         Ok(())
+    }
+
+    /// Moves the list of problems, keeping the last one on screen at least.
+    fn scroll_by(&mut self, delta: isize) {
+        let count = match &self.finished {
+            Some(Finished::Refused { errors, .. }) => errors.len(),
+            _ => 0,
+        };
+        self.scroll = self.scroll.saturating_add_signed(delta).min(count.saturating_sub(1));
     }
 
     fn pick(&mut self, delta: isize) {
@@ -216,6 +228,7 @@ impl App {
             (Step::File, Action::Back) => self.import = None,
             (Step::Preview, Action::Back) => screen.step = Step::File,
             (Step::Preview, Action::NextTable) => screen.next_table(1),
+            (Step::Preview, Action::PrevTable) => screen.next_table(-1),
             (Step::Preview, Action::Down) => {
                 screen.column = (screen.column + 1).min(screen.fields.len().saturating_sub(1))
             }
@@ -243,8 +256,12 @@ impl App {
                 }
                 screen.stopping = true;
             }
-            (Step::Done, Action::Down) => screen.scroll += 1,
-            (Step::Done, Action::Up) => screen.scroll = screen.scroll.saturating_sub(1),
+            (Step::Done, Action::Down) => screen.scroll_by(1),
+            (Step::Done, Action::Up) => screen.scroll_by(-1),
+            (Step::Done, Action::PageDown) => screen.scroll_by(PROBLEMS_PAGE),
+            (Step::Done, Action::PageUp) => screen.scroll_by(-PROBLEMS_PAGE),
+            (Step::Done, Action::First) => screen.scroll = 0,
+            (Step::Done, Action::Last) => screen.scroll_by(isize::MAX),
             (Step::Done, Action::Back) => {
                 screen.step = if screen.preview.is_some() { Step::Preview } else { Step::File };
             }
