@@ -260,13 +260,24 @@ pub fn could_be_year_first(text: &str) -> bool {
 pub enum DiscountStyle {
     Fraction,
     Percent,
+    /// Nothing but 0 and 1 seen: fractions as far as told, but a plain `1` could be the
+    /// whole price or 1 %, so it is refused rather than taken as 100 %.
+    Unclear,
 }
 
 impl DiscountStyle {
-    /// The style a file's discounts show: percents when one (without `%`) is over 1.
+    /// The style a file's discounts show: percents when one (without `%`) is over 1,
+    /// fractions when one is between 0 and 1.
     pub fn of<'a>(discounts: impl IntoIterator<Item = &'a str>) -> DiscountStyle {
-        let over_one = |text: &str| !text.trim().ends_with('%') && parse_number(text).is_some_and(|n| n > Decimal::ONE);
-        if discounts.into_iter().any(over_one) { DiscountStyle::Percent } else { DiscountStyle::Fraction }
+        let plain: Vec<Decimal> =
+            discounts.into_iter().filter(|text| !text.trim().ends_with('%')).filter_map(parse_number).collect();
+        if plain.iter().any(|n| *n > Decimal::ONE) {
+            DiscountStyle::Percent
+        } else if plain.iter().any(|n| *n > Decimal::ZERO && *n < Decimal::ONE) {
+            DiscountStyle::Fraction
+        } else {
+            DiscountStyle::Unclear
+        }
     }
 }
 
@@ -281,8 +292,9 @@ pub fn parse_discount(text: &str, style: DiscountStyle) -> Option<Decimal> {
     let percent_sign = text.ends_with('%');
     let number = parse_number(text.trim_end_matches('%'))?;
     let value = match (percent_sign, style) {
-        (false, DiscountStyle::Fraction) if number > Decimal::ONE => return None,
-        (false, DiscountStyle::Fraction) => number * Decimal::ONE_HUNDRED,
+        (false, DiscountStyle::Fraction | DiscountStyle::Unclear) if number > Decimal::ONE => return None,
+        (false, DiscountStyle::Unclear) if number == Decimal::ONE => return None,
+        (false, DiscountStyle::Fraction | DiscountStyle::Unclear) => number * Decimal::ONE_HUNDRED,
         _ => number,
     };
     // Kept to a hundredth of a percent, as order lines store it.
@@ -431,6 +443,11 @@ mod tests {
         assert_eq!(parse_discount("0.125", Fraction), Some(Decimal::new(125, 1)));
         assert_eq!(DiscountStyle::of(["0", "0.2", "50%"]), Fraction);
         assert_eq!(DiscountStyle::of(["0", "0.5", "15"]), Percent);
+        // Only 0 and 1: a plain 1 could be 1 % or the whole price; 100% still says which.
+        assert_eq!(DiscountStyle::of(["1", "0", "1"]), Unclear);
+        assert_eq!(parse_discount("1", Unclear), None);
+        assert_eq!(parse_discount("100%", Unclear), Some(Decimal::ONE_HUNDRED));
+        assert_eq!(parse_discount("1", Fraction), Some(Decimal::ONE_HUNDRED));
         assert!(ambiguous_comma("1,299") && ambiguous_comma("$1,000") && ambiguous_comma("-2,500"));
         assert!(!ambiguous_comma("0,125") && !ambiguous_comma("12,50") && !ambiguous_comma("1,299.00"));
         assert!(!ambiguous_comma("1.234,500") && !ambiguous_comma("1299"));

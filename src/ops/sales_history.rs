@@ -115,6 +115,8 @@ pub struct HistoryReport {
     /// How the file was read.
     pub encoding: &'static str,
     pub delimiter: u8,
+    /// How plain discounts were read, when the file has a discount column.
+    pub discounts: Option<DiscountStyle>,
 }
 
 impl HistoryReport {
@@ -149,6 +151,11 @@ impl HistoryReport {
         }
         if self.costs_unread > 0 {
             out.push(tf("sales_history.report_costs_unread", &[("count", &self.costs_unread)]));
+        }
+        match self.discounts {
+            Some(DiscountStyle::Percent) => out.push(t("sales_history.report_discount_percent").to_string()),
+            Some(_) => out.push(t("sales_history.report_discount_fraction").to_string()),
+            None => {}
         }
         out
     }
@@ -278,6 +285,7 @@ pub fn import(
     // command on the command line.
     drop(restored);
     report.dry_run = options.dry_run;
+    report.discounts = fields.contains(&Some(Field::Discount)).then_some(discounts);
     report.columns = headers.iter().cloned().zip(fields).collect();
     // Read now: a file plain ASCII at its start may have turned out to be GB18030.
     (report.encoding, report.delimiter) = (encoding.name(), delimiter);

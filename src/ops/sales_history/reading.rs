@@ -174,6 +174,7 @@ impl Reading {
             let key = match self.discounts {
                 DiscountStyle::Fraction => "sales_history.bad_discount_fraction",
                 DiscountStyle::Percent => "sales_history.bad_discount",
+                DiscountStyle::Unclear => "sales_history.unclear_discount",
             };
             problems.push((Field::Discount, t(key).to_string()));
             Decimal::ZERO
@@ -184,7 +185,10 @@ impl Reading {
         });
         let money_field = if self.has(Field::Amount) { Field::Amount } else { Field::UnitPrice };
         let figures = quantity.and_then(|q| line_figures(q, unit_price, amount, discount));
-        if quantity.is_some()
+        if unit_price.is_none() && discount == Decimal::ONE_HUNDRED && amount.is_some_and(|a| !a.is_zero()) {
+            // Nothing was left to pay, yet the line has an amount: the discount is misread.
+            problems.push((Field::Discount, t("sales_history.whole_discount_amount").to_string()));
+        } else if quantity.is_some()
             && figures.is_none()
             && (numbers_read || (cell(Field::UnitPrice).is_empty() && cell(Field::Amount).is_empty()))
         {

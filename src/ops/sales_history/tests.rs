@@ -443,6 +443,32 @@ fn numbers_that_could_be_read_two_ways_are_refused() {
     assert_eq!(lines[0].discount, Decimal::new(5, 1));
 }
 
+/// A discount of 1 in a file of 0s and 1s could be 1 % or the whole price: refused, not
+/// taken as 100 % off. Where the file's fractions make it 100 %, a line that still has an
+/// amount contradicts it. The report says how plain discounts were read.
+#[test]
+fn a_discount_that_could_be_the_whole_price_or_one_percent_is_refused() {
+    let mut s = manager_shop();
+    let ones = "Order ID,Order Date,Customer Name,Product Name,Quantity,Price,Discount\n\
+                D-1,2025-01-01,Anna,Tea,1,10,1\n\
+                D-2,2025-01-02,Anna,Tea,1,10,0\n";
+    let errors = refused(import_text(&mut s, ones, &options()));
+    assert_eq!((errors.len(), errors[0].line, errors[0].column.as_str()), (1, 2, "Discount"), "{errors:?}");
+    assert!(errors[0].message.contains("1% or 100%"), "{errors:?}");
+    let whole = "Order ID,Order Date,Customer Name,Product Name,Quantity,Sales,Discount\n\
+                 W-1,2025-01-01,Anna,Tea,1,9.90,1\n\
+                 W-2,2025-01-02,Anna,Tea,1,8,0.2\n";
+    let errors = refused(import_text(&mut s, whole, &options()));
+    assert_eq!((errors.len(), errors[0].line, errors[0].column.as_str()), (1, 2, "Discount"), "{errors:?}");
+    assert!(errors[0].message.contains("whole price"), "{errors:?}");
+    let said = "Order ID,Order Date,Customer Name,Product Name,Quantity,Price,Discount\n\
+                S-1,2025-01-01,Anna,Tea,1,10,1%\n\
+                S-2,2025-01-02,Anna,Tea,1,10,0.2\n";
+    let report = import_text(&mut s, said, &options()).unwrap();
+    assert!(report.summary().iter().any(|l| l.contains("read as fractions (0.2 = 20 %)")), "{:?}", report.summary());
+    assert_eq!(report.net.to_string(), "17.90");
+}
+
 #[test]
 fn a_cost_that_cannot_be_read_does_not_refuse_the_line() {
     let mut s = manager_shop();
