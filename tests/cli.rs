@@ -484,6 +484,34 @@ fn export_all_and_import_all_copy_a_shop_through_a_folder() {
         "{said}"
     );
     assert!(!new.exists(), "trying leaves no database behind");
+    let one = shopdesk(&new).args(["import", "customers", "--dry-run"]).arg(&source).output().unwrap();
+    assert!(one.status.success() && String::from_utf8_lossy(&one.stdout).contains("would create 5"), "{one:?}");
+    assert!(!new.exists(), "nor does trying one table");
     assert!(shopdesk(&new).args(["import-all"]).arg(&folder).output().unwrap().status.success());
     assert_eq!(export(&new), export(&old));
+}
+
+/// `shopdesk settings | head -1`: a reader that stops early ends the command quietly, not
+/// with a panic and a backtrace on the terminal.
+#[test]
+fn a_reader_that_goes_away_early_is_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, common::CUSTOMERS_CSV).unwrap();
+    assert!(import(&db, &good, &[]).status.success());
+    for command in [&["settings"][..], &["users"], &["report", "sales"]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("shopdesk"))
+            .arg("--db")
+            .arg(&db)
+            .args(["--user", "tester", "--lang", "en"])
+            .args(command)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success() && !stderr(&out).contains("panicked"), "{command:?}: {}", stderr(&out));
+    }
 }

@@ -35,17 +35,17 @@ pub fn run(
             ops::synth::generate_relationships(&mut session, contacts, contacts / 60, 42)?;
             ops::synth::generate_opportunities(&mut session, contacts / 6, 42)?;
             let written = ops::synth_stock::generate_stock(&mut session, products, moves, 42)?;
-            println!("generated {products} products and {written} stock moves");
+            say!("generated {products} products and {written} stock moves")?;
             let lines = ops::synth_orders::generate_history(&mut session, orders, 42, false)?;
-            println!("generated {orders} orders with {lines} lines");
+            say!("generated {orders} orders with {lines} lines")?;
             let (invoices, payments) = ops::synth_invoices::generate_for_history(&mut session, 42, None)?;
-            println!("generated {invoices} invoices and {payments} payments");
-            println!(
+            say!("generated {invoices} invoices and {payments} payments")?;
+            say!(
                 "generated {customers} customers, {contacts} contacts, {} feedback items, {} opportunities in {:.1} s",
                 contacts / 60,
                 contacts / 6,
                 started.elapsed().as_secs_f64()
-            );
+            )?;
             (path, Some(RemoveOnDrop(dir)))
         }
     };
@@ -141,8 +141,8 @@ pub fn run(
     reports(&path)?;
 
     match peak_rss_kib() {
-        Some(kib) => println!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0),
-        None => println!("peak resident memory: not available on this system"),
+        Some(kib) => say!("{:<40} {:>8.1} MB   (budget 150 MB)", "peak resident memory", kib as f64 / 1024.0)?,
+        None => say!("peak resident memory: not available on this system")?,
     }
     Ok(())
 }
@@ -230,7 +230,7 @@ fn stock(path: &Path) -> Result<()> {
     report("stock: open expiring lots (30 days)", &mut expiring, Duration::from_millis(16));
     let started = Instant::now();
     let low = ops::ledger::low_stock_count(&app.session)?;
-    println!("{:<40} {:>8.3} ms   ({low} pairs)", "stock: low-stock count", started.elapsed().as_secs_f64() * 1000.0);
+    say!("{:<40} {:>8.3} ms   ({low} pairs)", "stock: low-stock count", started.elapsed().as_secs_f64() * 1000.0)?;
     Ok(())
 }
 
@@ -515,14 +515,15 @@ fn report(what: &str, samples: &mut [Duration], budget: Duration) {
     samples.sort();
     let at = |q: f64| samples.get(((samples.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
+    say!(
         "{what:<40} p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms  (budget {} ms, n={})",
         ms(at(0.5)),
         ms(at(0.99)),
         ms(at(1.0)),
         budget.as_millis(),
         samples.len()
-    );
+    )
+    .unwrap_or_else(|_| std::process::exit(0));
 }
 
 /// VmHWM from /proc: the most memory this process has held.

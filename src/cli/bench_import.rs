@@ -27,27 +27,29 @@ pub fn run(lines: usize, dir: Option<&Path>) -> Result<()> {
     let started = Instant::now();
     write_history(&small, lines / 10)?;
     let size = write_history(&file, lines)?;
-    println!(
+    say!(
         "wrote {lines} order lines ({:.0} MB) and a tenth of them in {:.1} s",
         size as f64 / 1e6,
         started.elapsed().as_secs_f64()
-    );
+    )?;
 
     let (rate_small, _) = import_into_empty(&dir.join("small.db"), &small)?;
     let after_small = super::bench::peak_rss_kib();
     let (rate, elapsed) = import_into_empty(&dir.join("shop.db"), &file)?;
     let after_all = super::bench::peak_rss_kib();
-    println!(
+    say!(
         "{:<44} {:>9.0} rows/s  ({:.2} s; a tenth: {rate_small:.0} rows/s)",
-        "shopdesk import sales-history", rate, elapsed
-    );
+        "shopdesk import sales-history",
+        rate,
+        elapsed
+    )?;
     if let (Some(a), Some(b)) = (after_small, after_all) {
-        println!(
+        say!(
             "{:<44} {:>9.1} MB after a tenth, {:.1} MB after all",
             "peak resident memory",
             a as f64 / 1024.0,
             b as f64 / 1024.0
-        );
+        )?;
     }
 
     let target = dir.join("sqlite3.db");
@@ -60,15 +62,15 @@ pub fn run(lines: usize, dir: Option<&Path>) -> Result<()> {
     match shell {
         Ok(status) if status.success() => {
             let elapsed = started.elapsed().as_secs_f64();
-            println!(
+            say!(
                 "{:<44} {:>9.0} rows/s  ({elapsed:.2} s)",
                 "sqlite3 .import (same file, no checks)",
                 lines as f64 / elapsed
-            );
-            println!("shopdesk / sqlite3: {:.2}x", rate / (lines as f64 / elapsed));
+            )?;
+            say!("shopdesk / sqlite3: {:.2}x", rate / (lines as f64 / elapsed))?;
         }
-        Ok(status) => println!("sqlite3 .import failed ({status})"),
-        Err(e) => println!("sqlite3 .import not run: {e} (install the sqlite3 shell to compare)"),
+        Ok(status) => say!("sqlite3 .import failed ({status})")?,
+        Err(e) => say!("sqlite3 .import not run: {e} (install the sqlite3 shell to compare)")?,
     }
 
     // What was imported is what the checks find: nothing wrong.
@@ -76,7 +78,7 @@ pub fn run(lines: usize, dir: Option<&Path>) -> Result<()> {
     let started = Instant::now();
     let mut problems = ops::sales::check(&session)?;
     problems.extend(ops::orders::check_all(&session)?);
-    println!("check after import: {} problems ({:.1} s)", problems.len(), started.elapsed().as_secs_f64());
+    say!("check after import: {} problems ({:.1} s)", problems.len(), started.elapsed().as_secs_f64())?;
     Ok(())
 }
 

@@ -33,18 +33,18 @@ pub fn import(
     let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
     let options = Options { map, columns: None, day_order, dry_run, reference };
     let report = sales_history::import(session, &input, &options, &mut |_, _| true)?;
-    println!("{}", t("sales_history.columns"));
+    say!("{}", t("sales_history.columns"))?;
     for (column, field) in &report.columns {
         match field {
-            Some(f) => println!("{}", tf("sales_history.column_used", &[("column", column), ("field", &f.name())])),
-            None => println!("{}", tf("sales_history.column_unused", &[("column", column)])),
+            Some(f) => say!("{}", tf("sales_history.column_used", &[("column", column), ("field", &f.name())]))?,
+            None => say!("{}", tf("sales_history.column_unused", &[("column", column)]))?,
         }
     }
     if let Some(dialect) = crate::ops::csv_io::describe(report.encoding, report.delimiter) {
-        println!("{dialect}");
+        say!("{dialect}")?;
     }
     for text in report.summary() {
-        println!("{text}");
+        say!("{text}")?;
     }
     Ok(())
 }

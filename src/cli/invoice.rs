@@ -56,18 +56,18 @@ pub fn run_payment(session: &mut Session, action: PaymentAction) -> Result<()> {
             };
             let receipt = payments::record(session, &customer, method, amount, date, &reference, &invoices)?;
             let settled = payments::describe_settled(&receipt.settled);
-            println!(
+            say!(
                 "{}",
                 tf(
                     "payment.recorded",
                     &[("number", &receipt.number), ("settled", &settled), ("credit", &receipt.credit)]
                 )
-            );
+            )?;
             Ok(())
         }
         PaymentAction::UseCredit { customer } => {
             let settled = payments::use_credit(session, &customer)?;
-            println!("{}", tf("payment.used_credit", &[("settled", &payments::describe_settled(&settled))]));
+            say!("{}", tf("payment.used_credit", &[("settled", &payments::describe_settled(&settled))]))?;
             Ok(())
         }
     }
@@ -112,22 +112,22 @@ pub fn run_refund(session: &mut Session, action: RefundAction) -> Result<()> {
                 .map_err(|p| Error::BadArgument(format!("amount: {}", crate::error::describe_problem(&p))))?;
             let r = refunds::request(session, &customer, amount, &reason)?;
             let customer = r.customer_code.as_str();
-            println!(
+            say!(
                 "{}",
                 tf("refund.requested", &[("number", &r.number), ("amount", &r.amount), ("customer", &customer)])
-            );
+            )?;
         }
         RefundAction::Approve { number } => {
             let r = refunds::approve(session, &number)?;
-            println!("{}", tf("refund.decided", &[("number", &r.number), ("status", &r.status)]));
+            say!("{}", tf("refund.decided", &[("number", &r.number), ("status", &r.status)]))?;
         }
         RefundAction::Reject { number, reason } => {
             let r = refunds::reject(session, &number, &reason)?;
-            println!("{}", tf("refund.decided", &[("number", &r.number), ("status", &r.status)]));
+            say!("{}", tf("refund.decided", &[("number", &r.number), ("status", &r.status)]))?;
         }
         RefundAction::Pay { number, method } => {
             let r = refunds::pay(session, &number, method_arg(&method)?)?;
-            println!("{}", tf("refund.paid", &[("number", &r.number), ("amount", &r.amount)]));
+            say!("{}", tf("refund.paid", &[("number", &r.number), ("amount", &r.amount)]))?;
         }
     }
     Ok(())
@@ -189,10 +189,10 @@ pub fn run(session: &mut Session, action: InvoiceAction) -> Result<()> {
                 Some(code) => invoices::draft_for_customer(session, &code, basis)?,
                 None => invoices::draft_from_orders(session, &orders, basis)?,
             };
-            println!(
+            say!(
                 "{}",
                 tf("invoice.drafted", &[("id", &d.invoice.id), ("lines", &d.lines.len()), ("gross", &d.invoice.gross)])
-            );
+            )?;
             Ok(())
         }
         InvoiceAction::Issue { draft, return_to } => {
@@ -205,40 +205,40 @@ pub fn run(session: &mut Session, action: InvoiceAction) -> Result<()> {
                 invoices::issue(session, d.invoice.id, d.invoice.version)?
             };
             let number = issued.invoice.number.unwrap_or_default();
-            println!(
+            say!(
                 "{}",
                 tf(
                     "invoice.issued",
                     &[("number", &number), ("gross", &issued.invoice.gross), ("due", &issued.invoice.due_date)]
                 )
-            );
+            )?;
             Ok(())
         }
         InvoiceAction::Credit { invoice, reason, lines } => {
             let chosen = crate::ops::credit_notes::parse_lines(&lines.join(","))?;
             let d = crate::ops::credit_notes::draft(session, &invoice, &chosen, &reason)?;
-            println!(
+            say!(
                 "{}",
                 tf("credit.drafted", &[("id", &d.invoice.id), ("number", &invoice), ("gross", &d.invoice.gross)])
-            );
+            )?;
             Ok(())
         }
         InvoiceAction::Delete { draft } => {
             let d = invoices::find(session, &draft)?;
             invoices::delete_draft(session, d.invoice.id)?;
-            println!("{}", tf("invoice.deleted", &[("id", &d.invoice.id)]));
+            say!("{}", tf("invoice.deleted", &[("id", &d.invoice.id)]))?;
             Ok(())
         }
         InvoiceAction::Show { invoice } => {
             let d = invoices::find(session, &invoice)?;
-            print!("{}", crate::ops::invoice_docs::text(session, &d)?);
+            say_raw!("{}", crate::ops::invoice_docs::text(session, &d)?)?;
             Ok(())
         }
         InvoiceAction::List { limit } => {
             for inv in invoices::recent(session, limit)? {
                 let number = inv.number.clone().unwrap_or_else(|| format!("draft {}", inv.id));
                 let name = if inv.issued { inv.customer_name.clone() } else { format!("customer {}", inv.customer_id) };
-                println!("{number:<18} {:<10} {:>12}  {name}", inv.issue_date, inv.gross.to_string());
+                say!("{number:<18} {:<10} {:>12}  {name}", inv.issue_date, inv.gross.to_string())?;
             }
             Ok(())
         }

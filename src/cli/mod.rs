@@ -2,6 +2,23 @@
 //! every command is headless and scriptable, with exit code 0 on success and one clear line
 //! on stderr otherwise.
 
+/// `println!` that returns an error instead of panicking when the reader has gone away
+/// (`shopdesk settings | head -1`); `main` takes a broken pipe as success.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!("{}\n", format_args!($($arg)*)))
+            .map_err(|source| $crate::error::Error::Io { path: "-".into(), source })
+    };
+}
+
+/// `print!` as `say!`.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!($($arg)*))
+            .map_err(|source| $crate::error::Error::Io { path: "-".into(), source })
+    };
+}
+
 pub mod bench;
 mod bench_import;
 mod history;
@@ -472,9 +489,11 @@ pub fn run(cli: Cli) -> Result<()> {
     if reads_only && !cli.demo && !path.exists() {
         return Err(Error::BadArgument(tf("err.no_database", &[("path", &path.display())])));
     }
-    // A dry run of a whole shop into a file not made yet rehearses on a new shop in memory:
-    // trying never leaves a database behind.
-    let rehearses_new = matches!(cli.command, Some(Command::ImportAll { dry_run: true, .. })) && !path.exists();
+    // A dry run into a file not made yet rehearses on a new shop in memory: trying never
+    // leaves a database behind (a mistyped --db would otherwise become a stray shop).
+    let rehearses_new =
+        matches!(cli.command, Some(Command::ImportAll { dry_run: true, .. } | Command::Import { dry_run: true, .. }))
+            && !path.exists();
     let db = if rehearses_new && !cli.demo { Db::open_in_memory() } else { Db::open(&path) }
         .map_err(|e| with_path(e, &path))?;
     let user = cli.user.clone().unwrap_or_else(os_user);
@@ -505,24 +524,28 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::ExportAll { folder }) => {
             for (table, rows) in ops::shop_copy::export_all(&session, &folder)? {
-                println!("{}", tf("cli.exported_table", &[("table", &table.name()), ("count", &rows)]));
+                say!("{}", tf("cli.exported_table", &[("table", &table.name()), ("count", &rows)]))?;
             }
-            println!("{}", tf("cli.exported_shop", &[("path", &folder.display())]));
+            say!("{}", tf("cli.exported_shop", &[("path", &folder.display())]))?;
             Ok(())
         }
         Some(Command::ImportAll { folder, dry_run }) => {
-            let mut say = |table: ops::tables::Table, step: &ops::shop_copy::Step| match step {
-                ops::shop_copy::Step::Missing => {
-                    println!("{}", tf("cli.import_all_missing", &[("table", &table.name())]))
-                }
-                ops::shop_copy::Step::Done(what) => println!("{}: {what}", table.name()),
+            // A reader gone away (`| head`) must not stop the import half way: its tables
+            // go on being imported, each all or nothing, without their lines.
+            let mut say = |table: ops::tables::Table, step: &ops::shop_copy::Step| {
+                let _unread = match step {
+                    ops::shop_copy::Step::Missing => {
+                        say!("{}", tf("cli.import_all_missing", &[("table", &table.name())]))
+                    }
+                    ops::shop_copy::Step::Done(what) => say!("{}: {what}", table.name()),
+                };
             };
             ops::shop_copy::import_all(&mut session, &folder, dry_run, &mut say).map_err(|e| match e {
                 Error::InFile { .. } if !dry_run => Error::Refused(format!("{e}\n{}", t("cli.import_all_resume"))),
                 e => e,
             })?;
             let key = if dry_run { "cli.import_all_rehearsed" } else { "cli.import_all_done" };
-            println!("{}", tf(key, &[("path", &folder.display())]));
+            say!("{}", tf(key, &[("path", &folder.display())]))?;
             Ok(())
         }
         Some(Command::Import { table: TableName::SalesHistory, file, dry_run, map, dates }) => {
@@ -549,13 +572,13 @@ pub fn run(cli: Cli) -> Result<()> {
             let reference = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let report = table.ops().import_input(&mut session, &input, dry_run, &reference)?;
             let key = if report.dry_run { "cli.import_dry_run" } else { "cli.imported" };
-            println!(
+            say!(
                 "{}",
                 tf(
                     key,
                     &[("created", &report.created), ("updated", &report.updated), ("unchanged", &report.unchanged)]
                 )
-            );
+            )?;
             Ok(())
         }
         Some(Command::Report { what: ReportName::FollowUps { format } }) => report::follow_ups(&session, format),
@@ -637,7 +660,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     ops::sales::Basis::Invoiced => t("sales.basis_invoice"),
                     ops::sales::Basis::Ordered => t("sales.basis_order"),
                 };
-                println!("{basis}");
+                say!("{basis}")?;
             }
             report::print_rows(&sales.columns, &sales.cells(), p.format)
         }
@@ -689,13 +712,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Settings { key, value }) => match (key, value) {
             (Some(key), Some(value)) => {
                 ops::order_entry::set_setting(&mut session, &key, &value)?;
-                println!("{key} = {value}");
+                say!("{key} = {value}")?;
                 Ok(())
             }
             (Some(key), None) => Err(Error::BadArgument(tf("cli.setting_value", &[("key", &key)]))),
             _ => {
                 for (key, value) in ops::order_entry::describe_settings(&session)? {
-                    println!("{key} = {value}");
+                    say!("{key} = {value}")?;
                 }
                 Ok(())
             }
@@ -707,14 +730,14 @@ pub fn run(cli: Cli) -> Result<()> {
             ops::synth::generate_opportunities(&mut session, opportunities, seed)?;
             if products > 0 {
                 let written = ops::synth_stock::generate_stock(&mut session, products, moves, seed)?;
-                println!("{}", tf("cli.generated_stock", &[("products", &products), ("moves", &written)]));
+                say!("{}", tf("cli.generated_stock", &[("products", &products), ("moves", &written)]))?;
             }
             if orders > 0 {
                 // Delivered shipments for history only at demo size (see synth_orders).
                 let lines = ops::synth_orders::generate_history(&mut session, orders, seed, orders <= 10_000)?;
-                println!("{}", tf("cli.generated_orders", &[("orders", &orders), ("lines", &lines)]));
+                say!("{}", tf("cli.generated_orders", &[("orders", &orders), ("lines", &lines)]))?;
                 let (invoices, payments) = ops::synth_invoices::generate_for_history(&mut session, seed, None)?;
-                println!("{}", tf("cli.generated_invoices", &[("invoices", &invoices), ("payments", &payments)]));
+                say!("{}", tf("cli.generated_invoices", &[("invoices", &invoices), ("payments", &payments)]))?;
             }
             let counts: [(&str, &dyn std::fmt::Display); 5] = [
                 ("count", &added),
@@ -723,36 +746,36 @@ pub fn run(cli: Cli) -> Result<()> {
                 ("opportunities", &opportunities),
                 ("path", &path.display()),
             ];
-            println!("{}", tf("cli.generated", &counts));
+            say!("{}", tf("cli.generated", &counts))?;
             Ok(())
         }
         Some(Command::Backup { file }) => {
             session.db.backup_to(&file)?;
-            println!("{}", tf("cli.backed_up", &[("path", &file.display())]));
+            say!("{}", tf("cli.backed_up", &[("path", &file.display())]))?;
             Ok(())
         }
         Some(Command::Check) => {
             let problems = ops::integrity::problems(&session)?;
             if problems.is_empty() {
-                println!("{}", tf("cli.check_ok", &[("path", &path.display())]));
+                say!("{}", tf("cli.check_ok", &[("path", &path.display())]))?;
                 Ok(())
             } else {
                 for p in &problems {
-                    println!("{p}");
+                    say!("{p}")?;
                 }
                 Err(Error::BadArgument(tf("cli.check_failed", &[("count", &problems.len())])))
             }
         }
         Some(Command::Users { action: None }) => {
             for (name, role) in crate::db::users::list(session.db.conn())? {
-                println!("{name}\t{role}");
+                say!("{name}\t{role}")?;
             }
             Ok(())
         }
         Some(Command::Users { action: Some(UsersAction::SetRole { name, role }) }) => {
             let role: Role = role.parse().map_err(|_| Error::BadArgument(tf("err.bad_role", &[("role", &role)])))?;
             session.set_role(&name, role)?;
-            println!("{}", tf("cli.role_set", &[("name", &name), ("role", &role)]));
+            say!("{}", tf("cli.role_set", &[("name", &name), ("role", &role)]))?;
             Ok(())
         }
         Some(Command::Bench { .. } | Command::BenchImport { .. }) => Ok(()),

@@ -68,46 +68,46 @@ pub fn run(session: &mut Session, action: OrderAction) -> Result<()> {
             let order = orders::by_number(session, &number)?;
             let detail = orders::detail(session, order.id)?;
             match format {
-                Format::Json => println!("{}", to_json(&detail)),
-                Format::Table | Format::Csv => print!("{}", to_text(&detail)),
+                Format::Json => say!("{}", to_json(&detail))?,
+                Format::Table | Format::Csv => say_raw!("{}", to_text(&detail))?,
             }
             Ok(())
         }
         OrderAction::Confirm { number } => {
             let order = orders::by_number(session, &number)?;
             let done = orders::confirm(session, order.id, order.version)?;
-            say_confirmed(&done);
+            say_confirmed(&done)?;
             Ok(())
         }
         OrderAction::Approve { number } => {
             let order = orders::by_number(session, &number)?;
             let done = orders::approve(session, order.id, order.version)?;
-            say_confirmed(&done);
+            say_confirmed(&done)?;
             Ok(())
         }
         OrderAction::Reject { number, reason } => {
             let order = orders::by_number(session, &number)?;
             let order = orders::reject(session, order.id, order.version, &reason)?;
-            println!("{}", tf("entry.rejected", &[("number", &order.number)]));
+            say!("{}", tf("entry.rejected", &[("number", &order.number)]))?;
             Ok(())
         }
         OrderAction::Cancel { number, reason } => {
             let order = orders::by_number(session, &number)?;
             let order = orders::cancel(session, order.id, order.version, &reason)?;
-            println!("{}", tf("entry.cancelled", &[("number", &order.number)]));
+            say!("{}", tf("entry.cancelled", &[("number", &order.number)]))?;
             Ok(())
         }
         OrderAction::Allocate { number } => {
             let order = orders::by_number(session, &number)?;
             let waiting = orders::allocate(session, order.id)?;
-            println!("{}", waiting_text(&waiting));
+            say!("{}", waiting_text(&waiting))?;
             Ok(())
         }
         OrderAction::Ship { shipment, carrier, tracking } => {
             let done = orders::ship_as_seen(session, &shipment, &carrier, &tracking, None)?;
             let status = status_label(done.order.status);
             let invoiced = orders::invoiced_suffix(&done.invoice);
-            println!("{}{invoiced}", tf("entry.shipped", &[("shipment", &shipment), ("status", &status)]));
+            say!("{}{invoiced}", tf("entry.shipped", &[("shipment", &shipment), ("status", &status)]))?;
             Ok(())
         }
         OrderAction::Deliver { shipment, date } => {
@@ -120,13 +120,13 @@ pub fn run(session: &mut Session, action: OrderAction) -> Result<()> {
                 }
             };
             orders::deliver(session, &shipment, date)?;
-            println!("{}", tf("entry.delivered", &[("shipment", &shipment), ("date", &date)]));
+            say!("{}", tf("entry.delivered", &[("shipment", &shipment), ("date", &date)]))?;
             Ok(())
         }
         OrderAction::Close { number } => {
             let order = orders::by_number(session, &number)?;
             orders::close(session, order.id, order.version)?;
-            println!("{}", tf("entry.closed", &[("number", &order.number)]));
+            say!("{}", tf("entry.closed", &[("number", &order.number)]))?;
             Ok(())
         }
         OrderAction::Note { shipment, output } => {
@@ -141,28 +141,29 @@ pub fn run(session: &mut Session, action: OrderAction) -> Result<()> {
                     std::fs::write(&path, bytes).map_err(|source| Error::Io { path: path.clone(), source })?;
                     eprintln!("{}", tf("entry.note_written", &[("paths", &path.display())]));
                 }
-                None => print!("{}", crate::ops::order_docs::delivery_note(session, &shipment)?),
+                None => say_raw!("{}", crate::ops::order_docs::delivery_note(session, &shipment)?)?,
             }
             Ok(())
         }
     }
 }
 
-fn say_confirmed(done: &orders::Confirmation) {
+fn say_confirmed(done: &orders::Confirmation) -> Result<()> {
     let number = &done.order.number;
     let invoiced = orders::invoiced_suffix(&done.invoice);
     if !done.needs_approval.is_empty() {
         let why: Vec<String> = done.needs_approval.iter().map(orders::describe_reason).collect();
-        println!("{}", tf("entry.sent_for_approval", &[("number", number), ("why", &why.join("; "))]));
+        say!("{}", tf("entry.sent_for_approval", &[("number", number), ("why", &why.join("; "))]))?;
     } else if !done.approved_past.is_empty() {
         let why: Vec<String> = done.approved_past.iter().map(orders::describe_reason).collect();
-        println!("{}{invoiced}", tf("entry.confirmed_as_manager", &[("number", number), ("why", &why.join("; "))]));
+        say!("{}{invoiced}", tf("entry.confirmed_as_manager", &[("number", number), ("why", &why.join("; "))]))?;
     } else if done.waiting.is_empty() {
-        println!("{}{invoiced}", tf("entry.confirmed", &[("number", number)]));
+        say!("{}{invoiced}", tf("entry.confirmed", &[("number", number)]))?;
     } else {
         let waiting = waiting_text(&done.waiting);
-        println!("{}{invoiced}", tf("entry.confirmed_waiting", &[("number", number), ("waiting", &waiting)]));
+        say!("{}{invoiced}", tf("entry.confirmed_waiting", &[("number", number), ("waiting", &waiting)]))?;
     }
+    Ok(())
 }
 
 fn waiting_text(waiting: &[(String, crate::domain::money::Quantity)]) -> String {

@@ -112,13 +112,13 @@ fn post(session: &mut Session, kind: MoveKind, form: MoveForm) -> Result<()> {
         .find(|l| l.warehouse_id == input.warehouse.id)
         .map(|l| l.on_hand)
         .unwrap_or_default();
-    println!(
+    say!(
         "{}",
         tf(
             "cli.stock_posted",
             &[("sku", &input.product.data.sku), ("warehouse", &input.warehouse.data.code), ("on_hand", &after)]
         )
-    );
+    )?;
     Ok(())
 }
 
@@ -160,18 +160,18 @@ pub fn run(session: &mut Session, action: StockAction) -> Result<()> {
                 inputs.push(TransferInput { product, quantity, lot: String::new() });
             }
             let code = ledger::send_transfer(session, &from, &to, &inputs, &note)?;
-            println!("{}", tf("cli.transfer_sent", &[("code", &code)]));
+            say!("{}", tf("cli.transfer_sent", &[("code", &code)]))?;
             Ok(())
         }
         StockAction::ReceiveTransfer { code } => {
             ledger::receive_transfer(session, &code)?;
-            println!("{}", tf("cli.transfer_received", &[("code", &code)]));
+            say!("{}", tf("cli.transfer_received", &[("code", &code)]))?;
             Ok(())
         }
         StockAction::WriteOffExpired => {
             let today = session.clock.today();
             let written = ledger::write_off_expired(session, today)?;
-            println!("{}", tf("cli.written_off", &[("count", &written.len())]));
+            say!("{}", tf("cli.written_off", &[("count", &written.len())]))?;
             Ok(())
         }
     }
