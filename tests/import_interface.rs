@@ -184,6 +184,28 @@ fn e_saves_the_filtered_list_in_the_tables_format() {
     assert!(lines.len() > 1 && lines[1..].iter().all(|l| l.contains('张')), "{saved}");
 }
 
+/// History orders have the sales-history format: E on an orders list that shows them
+/// saves them there too, and says so, rather than leaving them out without a word.
+#[test]
+fn e_on_orders_saves_the_history_orders_as_sales_history() {
+    let (dir, mut app) = on_file(&app(80, 24), 80, 24);
+    app.export_folder = dir.path().to_path_buf();
+    let input = shopdesk::ops::sales_history::Input::Bytes(std::sync::Arc::new(
+        HISTORY.replace("Kunde", "Customer").into_bytes(),
+    ));
+    let options = shopdesk::ops::sales_history::Options::default();
+    shopdesk::ops::sales_history::import(&mut app.session, &input, &options, &mut |_, _| true).unwrap();
+    app.handle_event(&key(KeyCode::Char('2')));
+    app.handle_event(&key(KeyCode::Char('E')));
+    settle(&mut app);
+    let screen = render(&app);
+    assert!(screen.contains("sales-history-2026-11-27.csv"), "{screen}");
+    let history = std::fs::read_to_string(dir.path().join("sales-history-2026-11-27.csv")).unwrap();
+    assert_eq!(history.lines().filter(|l| l.starts_with("H-")).count(), 3, "{history}");
+    let orders = std::fs::read_to_string(dir.path().join("orders-2026-11-27.csv")).unwrap_or_default();
+    assert!(!orders.contains("H-1"), "{orders}");
+}
+
 #[test]
 fn e_on_the_tiers_list_saves_the_tiers_table() {
     let (dir, mut app) = on_file(&app(80, 24), 80, 24);

@@ -562,6 +562,13 @@ pub struct OrderQuery {
     pub counted: bool,
 }
 
+/// The ids of the orders that are sales history brought in from another system.
+pub fn history_ids(conn: &Connection) -> Result<std::collections::HashSet<i64>> {
+    let mut stmt = conn.prepare("SELECT id FROM orders WHERE sold_on IS NOT NULL")?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRow {
     pub id: i64,

@@ -60,14 +60,30 @@ pub fn products(session: &Session, query: &ProductQuery, folder: &Path) -> Resul
     save(session, folder, "products", |s, out| super::stock_csv::export_products_some(s, &|id| ids.contains(&id), out))
 }
 
-pub fn orders(session: &Session, query: &OrderQuery, folder: &Path) -> Result<(PathBuf, usize)> {
+/// The orders of the list as `orders-DATE.csv`. Sales history brought in from another
+/// system has its own format: the list's history orders go to `sales-history-DATE.csv`
+/// (the second file returned), rather than being left out of the first without a word.
+pub fn orders(session: &Session, query: &OrderQuery, folder: &Path) -> Result<Vec<(PathBuf, usize)>> {
     let ids = all_ids(
         Anchor::Start,
         |a| super::orders::window(session, query, a, PAGE),
         |r| Anchor::After(Key { value: r.order_date.clone(), id: r.id }),
         |r| r.id,
     )?;
-    save(session, folder, "orders", |s, out| super::order_csv::export_some(s, &|id| ids.contains(&id), out))
+    let history: HashSet<i64> =
+        crate::db::orders::history_ids(session.db.conn())?.into_iter().filter(|id| ids.contains(id)).collect();
+    let mut saved = Vec::new();
+    if history.len() < ids.len() || history.is_empty() {
+        saved.push(save(session, folder, "orders", |s, out| {
+            super::order_csv::export_some(s, &|id| ids.contains(&id) && !history.contains(&id), out)
+        })?);
+    }
+    if !history.is_empty() {
+        saved.push(save(session, folder, "sales-history", |s, out| {
+            super::sales_history::export_some(s, &|id| history.contains(&id), out)
+        })?);
+    }
+    Ok(saved)
 }
 
 /// The issued invoices and credit notes of an invoice view (drafts have no number yet

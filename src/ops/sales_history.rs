@@ -1286,13 +1286,18 @@ pub const COLUMNS: &[Field] = &[
 /// Writes the imported history, one order line per row in import order. Discounts carry
 /// their `%`, so `0.5%` does not read back as a fraction (50 %).
 pub fn export(session: &Session, out: impl std::io::Write) -> Result<usize> {
+    export_some(session, &|_| true, out)
+}
+
+/// `export` of the history orders `keep` keeps (by id): a list's, as its filter leaves them.
+pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl std::io::Write) -> Result<usize> {
     let mut writer = super::csv_io::SafeWriter::new(out);
     writer.row(COLUMNS.iter().map(|f| f.name()))?;
     let conn = session.db.conn();
     let mut stmt = conn.prepare(
         "SELECT o.number, o.order_date, o.sold_on, c.code, c.name, c.tier, o.region, c.city, o.salesperson,
                 p.sku, p.name, p.category, l.quantity, l.unit_price, l.discount_bp, l.tax_rate_bp, l.amount,
-                p.cost_price
+                p.cost_price, o.id
          FROM orders o
          JOIN order_lines l ON l.order_id = o.id
          JOIN customers c ON c.id = o.customer_id
@@ -1304,6 +1309,9 @@ pub fn export(session: &Session, out: impl std::io::Write) -> Result<usize> {
     let mut n = 0;
     let percent = |bp: i64| Decimal::new(bp, 2).normalize().to_string();
     while let Some(r) = rows.next()? {
+        if !keep(r.get(18)?) {
+            continue;
+        }
         let text = |i: usize| r.get::<_, String>(i);
         let cells = [
             text(0)?,

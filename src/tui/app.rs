@@ -62,7 +62,7 @@ pub struct App {
     /// The import screen, over every tab while open.
     pub import: Option<super::import::ImportScreen>,
     /// A list being saved as CSV (E) on its own connection.
-    export_job: Option<crate::ops::report_job::ReportJob<(std::path::PathBuf, usize)>>,
+    export_job: Option<crate::ops::report_job::ReportJob<Vec<(std::path::PathBuf, usize)>>>,
     pub flash: Option<Flash>,
     /// Terminal size in columns and rows.
     pub size: (u16, u16),
@@ -426,11 +426,12 @@ impl App {
             return Err(Error::Refused(t("flash.export_running").to_string()));
         }
         let folder = self.export_folder.clone();
-        type Export = Box<dyn FnOnce(&crate::ops::Session) -> Result<(std::path::PathBuf, usize)> + Send>;
+        type Export = Box<dyn FnOnce(&crate::ops::Session) -> Result<Vec<(std::path::PathBuf, usize)>> + Send>;
+        let one = |saved: Result<(std::path::PathBuf, usize)>| saved.map(|file| vec![file]);
         let export: Export = match context {
             Context::Products => {
                 let query = self.stock.products.source.query.clone();
-                Box::new(move |s| list_export::products(s, &query, &folder))
+                Box::new(move |s| one(list_export::products(s, &query, &folder)))
             }
             Context::SalesOrders => {
                 let query = self.orders.list.source.query.clone();
@@ -438,26 +439,26 @@ impl App {
             }
             Context::Invoices => {
                 let view = self.invoices.list.source.view;
-                Box::new(move |s| list_export::invoices(s, view, &folder))
+                Box::new(move |s| one(list_export::invoices(s, view, &folder)))
             }
-            Context::FollowUps => Box::new(move |s| list_export::follow_ups(s, &folder)),
-            Context::Feedback => Box::new(move |s| list_export::feedback(s, &folder)),
+            Context::FollowUps => Box::new(move |s| one(list_export::follow_ups(s, &folder))),
+            Context::Feedback => Box::new(move |s| one(list_export::feedback(s, &folder))),
             Context::Opportunities => {
                 let filter = self.customers.opportunities.filter.clone();
-                Box::new(move |s| list_export::opportunities(s, &filter, &folder))
+                Box::new(move |s| one(list_export::opportunities(s, &filter, &folder)))
             }
             Context::LowStock => Box::new(move |s| {
-                list_export::stock_report(s, "low-stock", crate::ops::stock_reports::low_stock, &folder)
+                one(list_export::stock_report(s, "low-stock", crate::ops::stock_reports::low_stock, &folder))
             }),
             Context::Expiring => {
                 let days = self.stock.expiry_days;
                 let report = move |s: &crate::ops::Session| crate::ops::stock_reports::expiring(s, days);
-                Box::new(move |s| list_export::stock_report(s, "expiring", report, &folder))
+                Box::new(move |s| one(list_export::stock_report(s, "expiring", report, &folder)))
             }
             Context::SlowMovers => {
                 let days = self.stock.slow_days;
                 let report = move |s: &crate::ops::Session| crate::ops::stock_reports::slow_movers_report(s, days);
-                Box::new(move |s| list_export::stock_report(s, "slow-movers", report, &folder))
+                Box::new(move |s| one(list_export::stock_report(s, "slow-movers", report, &folder)))
             }
             Context::Tiers | Context::Stages | Context::Suppliers | Context::Warehouses | Context::Orders => {
                 use crate::ops::tables::Table;
@@ -468,21 +469,17 @@ impl App {
                     Context::Warehouses => Table::Warehouses,
                     _ => Table::PurchaseOrders,
                 };
-                Box::new(move |s| list_export::table(s, table, &folder))
+                Box::new(move |s| one(list_export::table(s, table, &folder)))
             }
             _ => {
                 let query = self.customers.list.source.query.clone();
-                Box::new(move |s| list_export::customers(s, &query, &folder))
+                Box::new(move |s| one(list_export::customers(s, &query, &folder)))
             }
         };
         // A long list is written off the input loop, on its own connection; a shop in
         // memory has no second connection, so it is written here.
         if self.session.db.path().is_none() {
-            let (path, count) = export(&self.session)?;
-            self.flash = Some(Flash::Info(crate::i18n::tf(
-                "flash.list_exported",
-                &[("count", &count), ("path", &path.display())],
-            )));
+            self.flash = Some(Flash::Info(saved_text(&export(&self.session)?)));
             return Ok(());
         }
         if let Some(started) = crate::ops::report_job::ReportJob::start(&self.session, move |s, _| export(s))? {
@@ -497,9 +494,7 @@ impl App {
         let Some(done) = self.export_job.as_ref().and_then(|job| job.poll()) else { return };
         self.export_job = None;
         self.flash = Some(match done {
-            Ok((path, count)) => {
-                Flash::Info(crate::i18n::tf("flash.list_exported", &[("count", &count), ("path", &path.display())]))
-            }
+            Ok(saved) => Flash::Info(saved_text(&saved)),
             Err(e) => Flash::Error(e.to_string()),
         });
     }
@@ -974,4 +969,13 @@ impl App {
             }
         }
     }
+}
+
+/// Where a list's export went: one file, or an order list's and its history's.
+fn saved_text(saved: &[(std::path::PathBuf, usize)]) -> String {
+    let said: Vec<String> = saved
+        .iter()
+        .map(|(path, count)| crate::i18n::tf("flash.list_exported", &[("count", count), ("path", &path.display())]))
+        .collect();
+    said.join(" ")
 }
