@@ -405,3 +405,36 @@ fn a_credit_note_credits_part_of_an_invoice_and_takes_the_goods_back() {
     assert!(levels.contains("BOLT-8,Bolt M8,MAIN,92.000"), "100 - 10 shipped + 2 back: {levels}");
     assert!(run(&db, &["check"]).contains("no problems"));
 }
+
+/// A clerk's file that confirms an order over the approval limit says the order waits for
+/// a manager, in the dry run and the import, rather than only "created".
+#[test]
+fn a_clerks_import_says_which_orders_wait_for_approval() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path(), "shop.db");
+    run(&db, &["settings", "approval_limit", "10"]);
+    let file = dir.path().join("orders.csv");
+    std::fs::write(
+        &file,
+        "number,customer,status,sku,quantity\nK-1,C000001,confirmed,BOLT-8,500\nK-2,C000001,confirmed,BOLT-8,1\n",
+    )
+    .unwrap();
+    let as_clerk = |args: &[&str]| {
+        let out = Command::cargo_bin("shopdesk")
+            .unwrap()
+            .args(["--db", db.to_str().unwrap(), "--user", "carl", "--lang", "en"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let tried = as_clerk(&["import", "orders", "--dry-run", file.to_str().unwrap()]);
+    assert!(
+        tried.contains("would create 2") && tried.contains("1 order would wait for a manager's approval"),
+        "{tried}"
+    );
+    let done = as_clerk(&["import", "orders", file.to_str().unwrap()]);
+    assert!(done.contains("1 order waits for a manager's approval"), "{done}");
+    assert!(run(&db, &["export", "orders"]).contains("K-1,C000001,awaiting_approval,"));
+}

@@ -579,6 +579,9 @@ pub fn run(cli: Cli) -> Result<()> {
                     &[("created", &report.created), ("updated", &report.updated), ("unchanged", &report.unchanged)]
                 )
             )?;
+            for note in report.notes() {
+                say!("{note}")?;
+            }
             Ok(())
         }
         Some(Command::Report { what: ReportName::FollowUps { format } }) => report::follow_ups(&session, format),

@@ -158,6 +158,20 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
     pub dry_run: bool,
+    /// Orders a clerk's file confirmed that wait for a manager's approval (over the limit).
+    pub awaiting_approval: usize,
+}
+
+impl ImportReport {
+    /// What the counts do not say, a sentence each, after them.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.awaiting_approval > 0 {
+            let key = if self.dry_run { "csv.would_await_approval" } else { "csv.await_approval" };
+            notes.push(crate::i18n::tf(key, &[("count", &self.awaiting_approval)]));
+        }
+        notes
+    }
 }
 
 /// Imports a customer CSV all-or-nothing. Customers are matched by code and only the

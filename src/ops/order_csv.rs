@@ -397,11 +397,14 @@ fn write_order(
     // A cancelled order's or a rejected draft's reason is kept as the file gives it,
     // once the order has its status (each step there clears it).
     let reason = o.reason.as_deref().unwrap_or("");
+    let mut awaits_approval = false;
     let saved = super::orders::save_in(tx, ctx, &o.draft, today).and_then(|id| match o.status {
         OrderStatus::Draft => Ok(id),
         OrderStatus::Confirmed => {
             let version = repo::order(tx, id)?.map(|s| s.version).unwrap_or_default();
-            super::orders::confirm_in(tx, ctx, id, version).map(|_| id)
+            let confirmed = super::orders::confirm_in(tx, ctx, id, version)?;
+            awaits_approval = !confirmed.needs_approval.is_empty();
+            Ok(id)
         }
         // Past confirmed, the order is history as the file tells it.
         status => {
@@ -415,7 +418,10 @@ fn write_order(
         false => Ok(repo::set_reason(tx, id, reason)?),
     });
     match saved {
-        Ok(()) => report.created += 1,
+        Ok(()) => {
+            report.created += 1;
+            report.awaiting_approval += usize::from(awaits_approval);
+        }
         // A field's problem names its column; anything else is about the whole order.
         Err(Error::Invalid(problems)) => {
             for p in problems {

@@ -169,7 +169,8 @@ fn import_each(
                 table.import_input(session, &input, false, &file_name(&path)).map_err(|e| in_table(table, e))?;
             let counts: [(&str, &dyn std::fmt::Display); 3] =
                 [("created", &report.created), ("updated", &report.updated), ("unchanged", &report.unchanged)];
-            Step::Done(tf(if rehearsal { "shop_copy.would" } else { "shop_copy.counts" }, &counts))
+            let said = tf(if rehearsal { "shop_copy.would" } else { "shop_copy.counts" }, &counts);
+            Step::Done(std::iter::once(said).chain(report.notes()).collect::<Vec<_>>().join(" "))
         };
         each(table, &step);
         done.push((table, step));

@@ -226,10 +226,10 @@ fn draw_done(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect
 pub fn outcome_lines(outcome: &Outcome) -> Vec<String> {
     match outcome {
         Outcome::Table(r) => {
-            vec![tf(
-                "import.table_report",
-                &[("created", &r.created), ("updated", &r.updated), ("unchanged", &r.unchanged)],
-            )]
+            let counts = [("created", &r.created), ("updated", &r.updated), ("unchanged", &r.unchanged)];
+            let mut lines = vec![tf("import.table_report", &counts.map(|(k, v)| (k, v as &dyn std::fmt::Display)))];
+            lines.extend(r.notes());
+            lines
         }
         Outcome::History(r) => r.summary(),
     }
