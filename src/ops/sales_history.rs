@@ -727,13 +727,13 @@ impl<'a> Run<'a> {
             Some((_, None)) => {
                 errors.push(order.file_line, &column, &order.number, t("sales_history.not_history").to_string());
             }
-            Some((id, Some(_))) => {
-                if self.same_as_stored(id, &order)? {
-                    self.report.unchanged += 1;
-                } else {
-                    errors.push(order.file_line, &column, &order.number, t("sales_history.differs").to_string());
+            Some((id, Some(_))) => match self.difference(id, &order)? {
+                None => self.report.unchanged += 1,
+                Some(what) => {
+                    let text = tf("sales_history.differs", &[("what", &what)]);
+                    errors.push(order.file_line, &column, &order.number, text);
                 }
-            }
+            },
             None => {
                 let amounts: Vec<(Money, Decimal)> = order.lines.iter().map(|l| (l.amount, l.tax_rate)).collect();
                 match totals(&amounts, false) {
@@ -956,22 +956,24 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// A history order imported before is the same when customer, dates and lines agree.
-    fn same_as_stored(&self, id: i64, order: &Order) -> Result<bool> {
-        let header: (i64, String, Option<String>, String, String) = self.tx.query_row(
-            "SELECT customer_id, order_date, sold_on, region, salesperson FROM orders WHERE id = ?1",
+    /// How a history order imported before differs from the file's: `None` when customer,
+    /// dates, region, salesperson and lines agree, else what differs, to name it.
+    fn difference(&self, id: i64, order: &Order) -> Result<Option<String>> {
+        let header: (i64, String, Option<String>, String, String, String, String) = self.tx.query_row(
+            "SELECT o.customer_id, o.order_date, o.sold_on, o.region, o.salesperson, c.code, c.name
+             FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
         )?;
-        let given = (
-            order.customer,
-            order.order_date.to_string(),
-            Some(order.sold_on.to_string()),
-            order.region.clone(),
-            order.salesperson.clone(),
-        );
-        if header != given {
-            return Ok(false);
+        let (customer, order_date, sold_on, region, salesperson, code, name) = header;
+        if customer != order.customer {
+            return Ok(Some(tf("sales_history.differs_customer", &[("code", &code), ("name", &name)])));
+        }
+        if (order_date, sold_on) != (order.order_date.to_string(), Some(order.sold_on.to_string())) {
+            return Ok(Some(t("sales_history.differs_dates").to_string()));
+        }
+        if (region, salesperson) != (order.region.clone(), order.salesperson.clone()) {
+            return Ok(Some(t("sales_history.differs_region").to_string()));
         }
         let mut stmt = self.tx.prepare_cached(
             "SELECT product_id, quantity, unit_price, discount_bp, tax_rate_bp, amount FROM order_lines
@@ -991,7 +993,7 @@ impl<'a> Run<'a> {
                 minor(l.amount.to_minor())?,
             ]);
         }
-        Ok(stored == given)
+        Ok((stored != given).then(|| t("sales_history.differs_lines").to_string()))
     }
 
     /// The row's customer: by code, else by name; made when the shop does not have them.

@@ -130,6 +130,14 @@ fn a_second_import_of_the_same_file_changes_nothing() {
         (errors[0].line, errors[0].column.as_str(), errors[0].value.as_str()),
         (4, "Order ID", "CA-2016-138688")
     );
+    assert!(errors[0].message.contains("was imported before with other lines"), "{errors:?}");
+    // A customer renamed since is not found by the old name: the message names who the
+    // order was for, rather than blaming lines or dates.
+    let by_name = "Order ID,Order Date,Customer Name,Product Name,Quantity,Price\nM-1,2025-01-01,Anna,Tea,1,10\n";
+    import_text(&mut s, by_name, &options()).unwrap();
+    s.db.conn().execute("UPDATE customers SET name = 'Müller AG' WHERE name = 'Anna'", []).unwrap();
+    let errors = refused(import_text(&mut s, by_name, &options()));
+    assert!(errors.iter().any(|e| e.message.contains("for another customer, C000002 Müller AG")), "{errors:?}");
 }
 
 /// A product name past what a product's may be is stored shortened, and the next order
