@@ -184,22 +184,32 @@ impl Reading {
             Decimal::ZERO
         });
         let money_field = if self.has(Field::Amount) { Field::Amount } else { Field::UnitPrice };
+        // Bounds that keep every sum of a file within the database's integers.
+        let too_large = |value: Decimal| value.abs() > Decimal::from(MAX_FIGURE);
+        let too_large_text = || tf("sales_history.too_large", &[("max", &MAX_FIGURE)]);
         let figures = quantity.and_then(|q| line_figures(q, unit_price, amount, discount));
+        // A figure past any bound may not even multiply out: named as too large, not missing.
+        let given_too_large = [(Field::UnitPrice, unit_price), (Field::Amount, amount)]
+            .into_iter()
+            .find(|(_, value)| value.is_some_and(too_large))
+            .map(|(field, _)| field);
         if unit_price.is_none() && discount == Decimal::ONE_HUNDRED && amount.is_some_and(|a| !a.is_zero()) {
             // Nothing was left to pay, yet the line has an amount: the discount is misread.
             problems.push((Field::Discount, t("sales_history.whole_discount_amount").to_string()));
+        } else if let Some(field) = given_too_large {
+            problems.push((field, too_large_text()));
         } else if quantity.is_some()
             && figures.is_none()
             && (numbers_read || (cell(Field::UnitPrice).is_empty() && cell(Field::Amount).is_empty()))
         {
             problems.push((money_field, t("sales_history.no_amount").to_string()));
         }
-        // Bounds that keep every sum of a file within the database's integers.
-        let too_large = |value: Decimal| value.abs() > Decimal::from(MAX_FIGURE);
-        let too_large_text = || tf("sales_history.too_large", &[("max", &MAX_FIGURE)]);
         let figures = match figures {
+            _ if given_too_large.is_some() => None,
+            // Each figure within bounds, the line they make is not: its amount is named.
             Some((price, amount)) if too_large(amount.value()) || too_large(price.value()) => {
-                problems.push((money_field, too_large_text()));
+                let text = tf("sales_history.line_too_large", &[("amount", &amount), ("max", &MAX_FIGURE)]);
+                problems.push((money_field, text));
                 None
             }
             other => other,

@@ -477,6 +477,22 @@ fn a_discount_that_could_be_the_whole_price_or_one_percent_is_refused() {
     assert_eq!(report.net.to_string(), "17.90");
 }
 
+/// Too large is said of what is too large: a price past any bound (even one too large to
+/// multiply out), or the line a quantity and a price within bounds make.
+#[test]
+fn a_figure_too_large_is_named_for_what_it_is() {
+    let mut s = manager_shop();
+    let text = "Order ID,Order Date,Customer Name,Product Name,Quantity,Price\n\
+                L-1,2025-01-01,Anna,Tea,1000000,1000000000\n\
+                L-2,2025-01-02,Anna,Tea,1,99999999999999999999999\n";
+    let errors = refused(import_text(&mut s, text, &options()));
+    let said: Vec<(u64, &str, &str)> = errors.iter().map(|e| (e.line, e.column.as_str(), e.message.as_str())).collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[0].2.contains("makes a line of 1000000000000000.00"), "{said:?}");
+    assert_eq!((said[1].0, said[1].1), (3, "Price"));
+    assert!(said[1].2.contains("larger than a line of history can be"), "{said:?}");
+}
+
 #[test]
 fn a_cost_that_cannot_be_read_does_not_refuse_the_line() {
     let mut s = manager_shop();
