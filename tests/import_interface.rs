@@ -148,6 +148,17 @@ fn a_customers_file_goes_into_customers_and_a_missing_file_is_said() {
     assert!(render(&app).contains("Zoë Müller"), "{}", render(&app));
 }
 
+/// A column the chosen table does not have is marked on the preview, before the dry run
+/// refuses it.
+#[test]
+fn a_column_the_table_does_not_have_is_marked_on_the_preview() {
+    let (_dir, mut app) = import_screen("people.csv", "code,name,Stadt\nC778,Ana,Porto\n");
+    app.handle_event(&key(KeyCode::Enter));
+    let screen = render(&app);
+    assert!(screen.contains("Stadt") && screen.contains("not a column of customers"), "{screen}");
+    assert_eq!(screen.matches("not a column of").count(), 1, "{screen}");
+}
+
 /// A file whose columns only another table has goes into that table: an opportunities
 /// file opened from the Customers tab is proposed as opportunities, and imported there.
 #[test]
