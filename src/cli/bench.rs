@@ -28,6 +28,8 @@ pub fn run(
         None => {
             let dir = std::env::temp_dir().join(format!("shopdesk-bench-{}", std::process::id()));
             std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+            // Removed however the run ends, a reader gone away (`| head`) included.
+            let cleanup = RemoveOnDrop(dir.clone());
             let path = dir.join("bench.db");
             let started = Instant::now();
             let mut session = Session::start(Db::open(&path)?, "bench", Clock::System)?;
@@ -46,7 +48,7 @@ pub fn run(
                 contacts / 6,
                 started.elapsed().as_secs_f64()
             )?;
-            (path, Some(RemoveOnDrop(dir)))
+            (path, Some(cleanup))
         }
     };
 
@@ -58,7 +60,7 @@ pub fn run(
         opens.push(started.elapsed());
         app.should_quit = true;
     }
-    report("open to first frame (80x24)", &mut opens, Duration::from_millis(50));
+    report("open to first frame (80x24)", &mut opens, Duration::from_millis(50))?;
 
     let (mut app, mut terminal) = open_app(&path, 80, 24)?;
     draw(&mut terminal, &app)?;
@@ -75,7 +77,7 @@ pub fn run(
     for _ in 0..300 {
         scrolling.push(timed(&mut app, &mut terminal, &key(KeyCode::Up))?);
     }
-    report("keystroke to frame, scrolling", &mut scrolling, Duration::from_millis(16));
+    report("keystroke to frame, scrolling", &mut scrolling, Duration::from_millis(16))?;
 
     // Typing a filter: the keystroke itself (echo in the filter line), then, separately,
     // how long until the matching customers are on screen (the scan runs on a thread).
@@ -97,8 +99,8 @@ pub fn run(
             results.push(started.elapsed());
         }
     }
-    report("keystroke to frame, filtering", &mut filtering, Duration::from_millis(16));
-    report("filter keystroke to results on screen", &mut results, Duration::from_millis(1000));
+    report("keystroke to frame, filtering", &mut filtering, Duration::from_millis(16))?;
+    report("filter keystroke to results on screen", &mut results, Duration::from_millis(1000))?;
 
     let (mut big, mut big_terminal) = open_app(&path, 160, 48)?;
     draw(&mut big_terminal, &big)?;
@@ -106,7 +108,7 @@ pub fn run(
     for _ in 0..500 {
         wide.push(timed(&mut big, &mut big_terminal, &down)?);
     }
-    report("keystroke to frame, scrolling (160x48)", &mut wide, Duration::from_millis(16));
+    report("keystroke to frame, scrolling (160x48)", &mut wide, Duration::from_millis(16))?;
 
     // The follow-ups view: open it, then walk down through it and open feedback.
     let (mut crm, mut crm_terminal) = open_app(&path, 80, 24)?;
@@ -131,9 +133,9 @@ pub fn run(
     for _ in 0..20 {
         moves.push(timed(&mut crm, &mut crm_terminal, &key(KeyCode::Char('>')))?);
     }
-    report("open follow-ups / feedback / board", &mut views, Duration::from_millis(16));
-    report("move a deal a stage (save + redraw)", &mut moves, Duration::from_millis(16));
-    report("keystroke to frame, follow-ups/feedback/board", &mut walking, Duration::from_millis(16));
+    report("open follow-ups / feedback / board", &mut views, Duration::from_millis(16))?;
+    report("move a deal a stage (save + redraw)", &mut moves, Duration::from_millis(16))?;
+    report("keystroke to frame, follow-ups/feedback/board", &mut walking, Duration::from_millis(16))?;
 
     stock(&path)?;
     sales_orders(&path)?;
@@ -161,8 +163,8 @@ fn stock(path: &Path) -> Result<()> {
         walking.push(timed(&mut app, &mut terminal, &key(KeyCode::PageDown))?);
     }
     walking.push(timed(&mut app, &mut terminal, &key(KeyCode::End))?);
-    report("stock: open the tab", &mut opening, Duration::from_millis(50));
-    report("stock: keystroke to frame, products", &mut walking, Duration::from_millis(16));
+    report("stock: open the tab", &mut opening, Duration::from_millis(50))?;
+    report("stock: keystroke to frame, products", &mut walking, Duration::from_millis(16))?;
 
     let mut filtering = Vec::new();
     timed(&mut app, &mut terminal, &key(KeyCode::Char('/')))?;
@@ -173,7 +175,7 @@ fn stock(path: &Path) -> Result<()> {
         }
     }
     timed(&mut app, &mut terminal, &key(KeyCode::Enter))?;
-    report("stock: keystroke to frame, filter", &mut filtering, Duration::from_millis(16));
+    report("stock: keystroke to frame, filter", &mut filtering, Duration::from_millis(16))?;
 
     let mut details = Vec::new();
     for _ in 0..50 {
@@ -181,7 +183,7 @@ fn stock(path: &Path) -> Result<()> {
         timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
         timed(&mut app, &mut terminal, &key(KeyCode::Down))?;
     }
-    report("stock: open a product (levels, moves)", &mut details, Duration::from_millis(16));
+    report("stock: open a product (levels, moves)", &mut details, Duration::from_millis(16))?;
 
     // Scanning: each code and Enter looks the barcode up and adds a line. Lot-tracked
     // products would stop to ask for their lot, so the delivery is of the others.
@@ -214,20 +216,20 @@ fn stock(path: &Path) -> Result<()> {
             fuzzy.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
             timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
         }
-        report(label, &mut fuzzy, Duration::from_millis(100));
+        report(label, &mut fuzzy, Duration::from_millis(100))?;
     }
     let save = Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let mut booking = vec![timed(&mut app, &mut terminal, &save)?];
-    report("stock: scan (lookup + line + frame)", &mut scans, Duration::from_millis(16));
+    report("stock: scan (lookup + line + frame)", &mut scans, Duration::from_millis(16))?;
     if !matches!(app.stock.screen, crate::tui::stock::StockScreen::Products) {
         return Err(Error::BadArgument("the benchmark's delivery was not booked".into()));
     }
-    report("stock: book a 200-line delivery", &mut booking, Duration::from_millis(1000));
+    report("stock: book a 200-line delivery", &mut booking, Duration::from_millis(1000))?;
 
     let mut low = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('L')))?];
     let mut expiring = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('X')))?];
-    report("stock: open low stock (500 most short)", &mut low, Duration::from_millis(16));
-    report("stock: open expiring lots (30 days)", &mut expiring, Duration::from_millis(16));
+    report("stock: open low stock (500 most short)", &mut low, Duration::from_millis(16))?;
+    report("stock: open expiring lots (30 days)", &mut expiring, Duration::from_millis(16))?;
     let started = Instant::now();
     let low = ops::ledger::low_stock_count(&app.session)?;
     say!("{:<40} {:>8.3} ms   ({low} pairs)", "stock: low-stock count", started.elapsed().as_secs_f64() * 1000.0)?;
@@ -256,9 +258,9 @@ fn sales_orders(path: &Path) -> Result<()> {
             walking.push(timed(&mut app, &mut terminal, &key(KeyCode::Down))?);
         }
     }
-    report("orders: open the tab", &mut opening, Duration::from_millis(50));
-    report("orders: keystroke to frame, list", &mut walking, Duration::from_millis(16));
-    report("orders: switch view (to approve, to ship...)", &mut views, Duration::from_millis(16));
+    report("orders: open the tab", &mut opening, Duration::from_millis(50))?;
+    report("orders: keystroke to frame, list", &mut walking, Duration::from_millis(16))?;
+    report("orders: switch view (to approve, to ship...)", &mut views, Duration::from_millis(16))?;
 
     // Ten orders of ten lines typed as a clerk does: a new order, the customer's code,
     // then each product's code key by key with Enter, then Ctrl-S.
@@ -294,10 +296,10 @@ fn sales_orders(path: &Path) -> Result<()> {
         }
         timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
     }
-    report("orders: new order (Ctrl-N to frame)", &mut new_order, Duration::from_millis(16));
-    report("orders: keystroke to frame, typing a code", &mut typing, Duration::from_millis(16));
-    report("orders: Enter adds a line (lookup + frame)", &mut lines, Duration::from_millis(16));
-    report("orders: save a 10-line draft and show it", &mut saving, Duration::from_millis(16));
+    report("orders: new order (Ctrl-N to frame)", &mut new_order, Duration::from_millis(16))?;
+    report("orders: keystroke to frame, typing a code", &mut typing, Duration::from_millis(16))?;
+    report("orders: Enter adds a line (lookup + frame)", &mut lines, Duration::from_millis(16))?;
+    report("orders: save a 10-line draft and show it", &mut saving, Duration::from_millis(16))?;
 
     // Saving alone, as the budget puts it: 300 ten-line orders through the use case.
     let mut session = Session::start(Db::open(path)?, "bench", Clock::System)?;
@@ -332,9 +334,9 @@ fn sales_orders(path: &Path) -> Result<()> {
         crate::ops::orders::save(&mut session, &draft)?;
         back_to_back.push(started.elapsed());
     }
-    report("orders: save a 10-line order (use case)", &mut saves, Duration::from_millis(5));
-    report("orders: confirm it (approval, reserve)", &mut confirms, Duration::from_millis(5));
-    report("orders: save, no idle time between saves", &mut back_to_back, Duration::from_millis(5));
+    report("orders: save a 10-line order (use case)", &mut saves, Duration::from_millis(5))?;
+    report("orders: confirm it (approval, reserve)", &mut confirms, Duration::from_millis(5))?;
+    report("orders: save, no idle time between saves", &mut back_to_back, Duration::from_millis(5))?;
     Ok(())
 }
 
@@ -360,9 +362,9 @@ fn invoices(path: &Path) -> Result<()> {
         }
     }
     opening.push(timed(&mut app, &mut terminal, &key(KeyCode::Enter))?);
-    report("invoices: open the tab / an invoice", &mut opening, Duration::from_millis(50));
-    report("invoices: keystroke to frame, list", &mut walking, Duration::from_millis(16));
-    report("invoices: switch view (unpaid, overdue...)", &mut views, Duration::from_millis(16));
+    report("invoices: open the tab / an invoice", &mut opening, Duration::from_millis(50))?;
+    report("invoices: keystroke to frame, list", &mut walking, Duration::from_millis(16))?;
+    report("invoices: switch view (unpaid, overdue...)", &mut views, Duration::from_millis(16))?;
     timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
     // Each report is read on another thread: the key, then the figures on screen.
     let (mut keys, mut reports) = (Vec::new(), Vec::new());
@@ -372,8 +374,8 @@ fn invoices(path: &Path) -> Result<()> {
         settle(&mut app, &mut terminal)?;
         reports.push(started.elapsed());
     }
-    report("invoices: finance report, the key", &mut keys, Duration::from_millis(16));
-    report("invoices: finance report, figures (this year)", &mut reports, Duration::from_millis(1000));
+    report("invoices: finance report, the key", &mut keys, Duration::from_millis(16))?;
+    report("invoices: finance report, figures (this year)", &mut reports, Duration::from_millis(1000))?;
 
     // The orders the Orders bench confirmed, invoiced up front and paid one by one.
     let mut session = Session::start(Db::open(path)?, "bench", Clock::System)?;
@@ -397,8 +399,8 @@ fn invoices(path: &Path) -> Result<()> {
         paying.push(started.elapsed());
         session.db.checkpoint_idle()?;
     }
-    report("invoices: draft and issue one (use case)", &mut issuing, Duration::from_millis(50));
-    report("invoices: record a payment (oldest first)", &mut paying, Duration::from_millis(50));
+    report("invoices: draft and issue one (use case)", &mut issuing, Duration::from_millis(50))?;
+    report("invoices: record a payment (oldest first)", &mut paying, Duration::from_millis(50))?;
     Ok(())
 }
 
@@ -412,7 +414,7 @@ fn reports(path: &Path) -> Result<()> {
         opening.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('5')))?);
         timed(&mut app, &mut terminal, &key(KeyCode::Char('1')))?;
     }
-    report("dashboard: open the tab (all figures)", &mut opening, Duration::from_millis(50));
+    report("dashboard: open the tab (all figures)", &mut opening, Duration::from_millis(50))?;
     timed(&mut app, &mut terminal, &key(KeyCode::Char('5')))?;
     let mut views = Vec::new();
     for code in std::iter::once('s').chain(std::iter::repeat_n('v', 11)).chain(std::iter::once('t')) {
@@ -421,7 +423,7 @@ fn reports(path: &Path) -> Result<()> {
         settle(&mut app, &mut terminal)?;
         views.push(started.elapsed());
     }
-    report("sales analysis: each grouping, figures", &mut views, Duration::from_millis(1000));
+    report("sales analysis: each grouping, figures", &mut views, Duration::from_millis(1000))?;
 
     // Read from the documents in the background: b (by order date) returns at once; the
     // figures arrive when the months are read. By category, then filtered by a region.
@@ -449,18 +451,18 @@ fn reports(path: &Path) -> Result<()> {
     filter.extend(format!("region={region}").chars().map(|c| key(KeyCode::Char(c))));
     filter.push(Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     background(&mut app, &mut terminal, &filter)?;
-    report("sales from documents: keys while reading", &mut keys, Duration::from_millis(16));
-    report("sales from documents: figures on screen", &mut arrivals, Duration::from_millis(10_000));
+    report("sales from documents: keys while reading", &mut keys, Duration::from_millis(16))?;
+    report("sales from documents: figures on screen", &mut arrivals, Duration::from_millis(10_000))?;
 
     timed(&mut app, &mut terminal, &key(KeyCode::Esc))?;
     let mut forecasts = vec![timed(&mut app, &mut terminal, &key(KeyCode::Char('F')))?];
     forecasts.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?);
     forecasts.push(timed(&mut app, &mut terminal, &key(KeyCode::Char('v')))?);
-    report("forecast: total, per category, per product", &mut forecasts, Duration::from_millis(1000));
+    report("forecast: total, per category, per product", &mut forecasts, Duration::from_millis(1000))?;
     let session = Session::start(Db::open(path)?, "bench", Clock::System)?;
     let started = Instant::now();
     ops::purchasing::plan(&session, None)?;
-    report("replenishment plan with season factors", &mut [started.elapsed()], Duration::from_millis(1000));
+    report("replenishment plan with season factors", &mut [started.elapsed()], Duration::from_millis(1000))?;
     Ok(())
 }
 
@@ -511,7 +513,7 @@ fn timed(app: &mut App, terminal: &mut Terminal<TestBackend>, event: &Event) -> 
     Ok(started.elapsed())
 }
 
-fn report(what: &str, samples: &mut [Duration], budget: Duration) {
+fn report(what: &str, samples: &mut [Duration], budget: Duration) -> Result<()> {
     samples.sort();
     let at = |q: f64| samples.get(((samples.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -523,7 +525,6 @@ fn report(what: &str, samples: &mut [Duration], budget: Duration) {
         budget.as_millis(),
         samples.len()
     )
-    .unwrap_or_else(|_| std::process::exit(0));
 }
 
 /// VmHWM from /proc: the most memory this process has held.

@@ -763,8 +763,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 say!("{}", tf("cli.check_ok", &[("path", &path.display())]))?;
                 Ok(())
             } else {
+                // The exit code is the answer: a reader gone away (`| head`) must not turn
+                // it into success.
                 for p in &problems {
-                    say!("{p}")?;
+                    if say!("{p}").is_err() {
+                        break;
+                    }
                 }
                 Err(Error::BadArgument(tf("cli.check_failed", &[("count", &problems.len())])))
             }
