@@ -332,6 +332,9 @@ pub fn import_contacts(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
 
 /// `import_contacts` reading the file a line at a time.
 pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool) -> Result<ImportReport> {
+    // Contacts this import made or matched a line without a code to: one line each, so two
+    // like lines are two contacts, and a new one is not taken for an old.
+    let mut accounted: std::collections::HashSet<i64> = std::collections::HashSet::new();
     let stored = |tx: &Connection, code: &str| -> Result<Option<Vec<String>>> {
         if code.is_empty() { Ok(None) } else { Ok(repo::find_contact(tx, code)?.as_ref().map(contact_row)) }
     };
@@ -343,7 +346,7 @@ pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool
         stored,
         |tx, ctx, line, errors| {
             let customer = line_customer(line, tx, errors)?;
-            let kind = line.choice(errors, "kind", ContactKind::parse, ContactKind::Note);
+            let kind = line.choice_or_kept(errors, "kind", ContactKind::parse, ContactKind::Note);
             let at = line.time_or_kept(errors, "at").unwrap_or_else(|| ctx.now.clone());
             let user = line.text(errors, "user", false, 64, false);
             // Not given: whoever logged it, kept; for a new contact, whoever imports it.
@@ -370,14 +373,16 @@ pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool
             if code.is_empty() {
                 let (has, filled) =
                     (|c: &str| line.cell(c).is_some(), |c: &str| line.cell(c).is_some_and(|v| !v.trim().is_empty()));
-                let stored = repo::contacts_saying(tx, customer, &summary)?.into_iter().any(|c| {
-                    (!has("kind") || c.kind == kind)
+                let stored = repo::contacts_saying(tx, customer, &summary)?.into_iter().find(|c| {
+                    !accounted.contains(&c.id)
+                        && (!has("kind") || c.kind == kind)
                         && (!filled("at") || c.at == at)
                         && (!filled("user") || c.user == user)
                         && (!has("follow_up") || c.follow_up == follow_up)
                         && (!has("done") || c.done_at == done_at)
                 });
-                if stored {
+                if let Some(c) = stored {
+                    accounted.insert(c.id);
                     return Ok(Outcome::Unchanged);
                 }
             }
@@ -389,7 +394,7 @@ pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool
                     } else {
                         code
                     };
-                    repo::insert_contact(tx, &code, customer, &record)?;
+                    accounted.insert(repo::insert_contact(tx, &code, customer, &record)?);
                     Ok(Outcome::Created)
                 }
                 Some(current) => {
@@ -413,6 +418,8 @@ pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool
 
 /// Imports feedback and complaints: matched by code, customers by their code.
 pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<ImportReport> {
+    // Items this import made or matched a line without a code to: one line each.
+    let mut accounted: std::collections::HashSet<i64> = std::collections::HashSet::new();
     let stored = |tx: &Connection, code: &str| -> Result<Option<Vec<String>>> {
         if code.is_empty() { Ok(None) } else { Ok(repo::find_feedback(tx, code)?.as_ref().map(feedback_row)) }
     };
@@ -424,9 +431,9 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
         stored,
         |tx, ctx, line, errors| {
             let customer = line_customer(line, tx, errors)?;
-            let kind = line.choice(errors, "kind", FeedbackKind::parse, FeedbackKind::Feedback);
-            let severity = line.choice(errors, "severity", Severity::parse, Severity::Low);
-            let status = line.choice(errors, "status", Status::parse, Status::Open);
+            let kind = line.choice_or_kept(errors, "kind", FeedbackKind::parse, FeedbackKind::Feedback);
+            let severity = line.choice_or_kept(errors, "severity", Severity::parse, Severity::Low);
+            let status = line.choice_or_kept(errors, "status", Status::parse, Status::Open);
             let order_ref = line.text(errors, "order_ref", false, 40, false);
             let assignee = line.text(errors, "assignee", false, 64, false);
             let description = line.text(errors, "description", true, 4000, true);
@@ -464,8 +471,9 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
             if code.is_empty() {
                 let (has, filled) =
                     (|c: &str| line.cell(c).is_some(), |c: &str| line.cell(c).is_some_and(|v| !v.trim().is_empty()));
-                let stored = repo::feedback_saying(tx, customer, &description)?.into_iter().any(|f| {
-                    (!has("kind") || f.kind == kind)
+                let stored = repo::feedback_saying(tx, customer, &description)?.into_iter().find(|f| {
+                    !accounted.contains(&f.id)
+                        && (!has("kind") || f.kind == kind)
                         && (!has("severity") || f.severity == severity)
                         && (!has("status") || f.status == status)
                         && (!has("order_ref") || f.order_ref == order_ref)
@@ -474,7 +482,8 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
                         && (!filled("opened") || f.opened_at == opened)
                         && (!has("resolved") || f.resolved_at == resolved)
                 });
-                if stored {
+                if let Some(f) = stored {
+                    accounted.insert(f.id);
                     return Ok(Outcome::Unchanged);
                 }
             }
@@ -486,7 +495,7 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
                     } else {
                         code
                     };
-                    repo::insert_feedback(tx, &code, customer, &record)?;
+                    accounted.insert(repo::insert_feedback(tx, &code, customer, &record)?);
                     Ok(Outcome::Created)
                 }
                 Some(current) => {

@@ -62,14 +62,27 @@ impl<'a> Line<'a> {
     ) -> T {
         match self.cell(column) {
             None => default,
-            // Empty as absent: the matched record's, else the default a new one gets.
-            Some(value) if value.trim().is_empty() => {
-                self.kept(column).and_then(|kept| parse(kept).ok()).unwrap_or(default)
-            }
             Some(value) => parse(value).unwrap_or_else(|p| {
                 errors.push(self.number, column, value, describe_problem(&p));
                 default
             }),
+        }
+    }
+
+    /// `choice` where an empty cell is as good as none: the matched record's value, else
+    /// the default a new record gets (a contact's kind, a complaint's severity).
+    pub fn choice_or_kept<T>(
+        &self,
+        errors: &mut Errors,
+        column: &'static str,
+        parse: fn(&str) -> std::result::Result<T, Problem>,
+        default: T,
+    ) -> T {
+        match self.cell(column) {
+            Some(value) if value.trim().is_empty() => {
+                self.kept(column).and_then(|kept| parse(kept).ok()).unwrap_or(default)
+            }
+            _ => self.choice(errors, column, parse, default),
         }
     }
 

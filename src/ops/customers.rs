@@ -218,6 +218,9 @@ fn import_rows(
     let tiers = db::meta::tier_codes(tx)?;
     let mut errors = Errors::default();
     let mut seen_codes: HashMap<String, u64> = HashMap::new();
+    // Customers this import made or matched a line without a code to: each stands for one
+    // line, so two like lines are two customers, and a new one is not taken for an old.
+    let mut accounted: std::collections::HashSet<CustomerId> = std::collections::HashSet::new();
     let mut report = ImportReport { dry_run, ..Default::default() };
     // Codes the file names are taken before any line without a code is given one: a new
     // customer on line 2 must not get the code that line 3 names for someone else.
@@ -271,11 +274,15 @@ fn import_rows(
             }
             // After the first error nothing more is written; the rest is only checked.
             Ok(clean) if errors.is_empty() => {
-                if code.is_empty() && stored_as_given(tx, &clean, &given)? {
+                if code.is_empty()
+                    && let Some(id) = stored_as_given(tx, &clean, &given, &accounted)?
+                {
+                    accounted.insert(id);
                     report.unchanged += 1;
                     continue;
                 }
-                apply_row(tx, ctx, existing, clean, &given, &mut report).map_err(|e| at_line(line, e))?;
+                let made = apply_row(tx, ctx, existing, clean, &given, &mut report).map_err(|e| at_line(line, e))?;
+                accounted.extend(made);
             }
             Ok(_) => {}
         }
@@ -290,15 +297,27 @@ fn import_rows(
 /// every other cell the file gives as stored. So the same file imported twice changes
 /// nothing; a line that differs in any cell is a new customer, as without a code nothing
 /// says which one it would update.
-fn stored_as_given(tx: &Connection, clean: &CustomerData, given: &Given) -> Result<bool> {
-    let archived = given.archived.as_ref().map(Option::is_some);
-    Ok(repo::named(tx, &clean.name)?.iter().any(|stored| {
-        given
-            .fields
-            .iter()
-            .all(|(field, _)| *field == CustomerField::Code || stored.data.get(*field) == clean.get(*field))
-            && archived.is_none_or(|archived| stored.archived_at.is_some() == archived)
-    }))
+fn stored_as_given(
+    tx: &Connection,
+    clean: &CustomerData,
+    given: &Given,
+    accounted: &std::collections::HashSet<CustomerId>,
+) -> Result<Option<CustomerId>> {
+    Ok(repo::named(tx, &clean.name)?
+        .into_iter()
+        .find(|stored| {
+            !accounted.contains(&stored.id)
+                && given.fields.iter().all(|(field, _)| {
+                    *field == CustomerField::Code || stored.data.get(*field) == clean.get(*field)
+                })
+                // A time given is compared; an empty one is not (it would be now).
+                && given.created.clone().flatten().is_none_or(|at| stored.created_at == at)
+                && given.archived.as_ref().is_none_or(|at| match at {
+                    Some(at) => stored.archived_at.as_deref() == Some(at.as_str()),
+                    None => stored.archived_at.is_none(),
+                })
+        })
+        .map(|stored| stored.id))
 }
 
 /// Creates or updates the customer of one checked line.
@@ -309,21 +328,21 @@ fn apply_row(
     clean: CustomerData,
     given: &Given,
     report: &mut ImportReport,
-) -> Result<()> {
+) -> Result<Option<CustomerId>> {
     let archived = given.archived.clone().flatten();
     let Some(current) = existing else {
         let name = clean.name.clone();
         let id = insert(tx, ctx, clean, given.created.clone().flatten().as_deref(), archived.as_deref())?;
         ctx.audit(tx, "import-create", "customer", Some(id.0), name)?;
         report.created += 1;
-        return Ok(());
+        return Ok(Some(id));
     };
     // The stored spelling of the code wins: codes match case-insensitively.
     let data = CustomerData { code: current.data.code.clone(), ..clean };
     let archived_changed = given.archived.is_some() && current.archived_at.is_some() != archived.is_some();
     if data == current.data && !archived_changed {
         report.unchanged += 1;
-        return Ok(());
+        return Ok(None);
     }
     let mut version = current.version;
     if data != current.data {
@@ -335,7 +354,7 @@ fn apply_row(
     }
     ctx.audit(tx, "import-update", "customer", Some(current.id.0), String::new())?;
     report.updated += 1;
-    Ok(())
+    Ok(None)
 }
 
 /// An error while writing a line, pinned to that line.

@@ -271,7 +271,11 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                 DraftLine { line: number_in_file, product, quantity, unit_price, discount, tax_rate, shipped };
             let given = ["unit_price", "discount", "tax_rate"].map(|c| !cell(c).is_empty());
             let amount_given = cell("amount");
-            if !amount_given.is_empty() && Money::parse(amount_given).ok() != Some(draft_line.amount()) {
+            // An order stored already keeps the prices it was made at: today's, filled in
+            // for cells the file leaves empty, say nothing about its amounts.
+            let priced_today = given.contains(&false) && !amount_given.is_empty();
+            let stored = priced_today && repo::order_by_number(tx, &number)?.is_some();
+            if !amount_given.is_empty() && !stored && Money::parse(amount_given).ok() != Some(draft_line.amount()) {
                 let text = tf("order.import_amount", &[("amount", &draft_line.amount())]);
                 errors.push(line, "amount", amount_given, text);
             }

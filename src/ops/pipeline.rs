@@ -270,6 +270,8 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         let mut errors = Errors::default();
         let mut report = ImportReport { dry_run, ..Default::default() };
         let mut seen = std::collections::HashMap::new();
+        // Deals this import made or matched a line without a code to: one line each.
+        let mut accounted: std::collections::HashSet<i64> = std::collections::HashSet::new();
         while let Some(line) = stream.next_record(&mut errors)? {
             let record = &stream.record(line);
             let code_index = COLUMNS.iter().position(|c| *c == "code");
@@ -340,8 +342,9 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                 let has = |column: &str| {
                     COLUMNS.iter().position(|c| *c == column).is_some_and(|i| record.cell(&positions, i).is_some())
                 };
-                let stored = repo::titled(tx, customer, &data.title)?.into_iter().any(|o| {
-                    (!has("stage") || o.stage == data.stage)
+                let stored = repo::titled(tx, customer, &data.title)?.into_iter().find(|o| {
+                    !accounted.contains(&o.id)
+                        && (!has("stage") || o.stage == data.stage)
                         && (!has("value") || o.value == data.value)
                         && (!has("probability") || o.probability == data.probability)
                         && (!has("expected_close") || o.expected_close == close)
@@ -351,7 +354,8 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         && times[0].as_ref().is_none_or(|t| o.created_at == *t)
                         && times[1].as_ref().is_none_or(|t| o.updated_at == *t)
                 });
-                if stored {
+                if let Some(o) = stored {
+                    accounted.insert(o.id);
                     report.unchanged += 1;
                     continue;
                 }
@@ -360,6 +364,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                 None => {
                     let code = if code.is_empty() { next_code(tx)? } else { code };
                     let id = repo::insert(tx, &code, customer, &fields, &created)?;
+                    accounted.insert(id);
                     repo::set_updated(tx, id, updated.as_deref().unwrap_or(&created))?;
                     report.created += 1;
                 }

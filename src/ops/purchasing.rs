@@ -395,6 +395,9 @@ struct ImportedPo {
     /// with a stored one (the same file imported again would differ by the clock).
     created_given: bool,
     lines: Vec<(i64, Quantity, Quantity, Price)>,
+    /// Per line: the file gave its unit cost. An empty one is today's supplier price,
+    /// which a stored order need not have: it is not compared.
+    costs_given: Vec<bool>,
 }
 
 /// Imports purchase orders (history from another system, or orders drafted elsewhere):
@@ -501,6 +504,7 @@ pub fn import_input(
                         errors.push(record.line, "code", &code, text);
                     }
                     po.lines.push(line);
+                    po.costs_given.push(!cell("unit_cost").is_empty());
                 }
                 None => {
                     order_at.insert(code.to_ascii_lowercase(), orders.len());
@@ -515,6 +519,7 @@ pub fn import_input(
                             created,
                             created_given: !cell("created").is_empty(),
                             lines: vec![line],
+                            costs_given: vec![!cell("unit_cost").is_empty()],
                         },
                     ))
                 }
@@ -554,7 +559,10 @@ pub fn import_input(
                 let same = (stored.supplier_id, stored.warehouse_id, stored.status, &stored.expected)
                     == (po.supplier_id, po.warehouse_id, po.status, &po.expected)
                     && (!po.created_given || stored.created_at == po.created)
-                    && lines == po.lines;
+                    && lines.len() == po.lines.len()
+                    && lines.iter().zip(&po.lines).zip(&po.costs_given).all(|((s, given), cost_given)| {
+                        (s.0, s.1, s.2) == (given.0, given.1, given.2) && (!cost_given || s.3 == given.3)
+                    });
                 if same {
                     report.unchanged += 1;
                 } else {

@@ -285,7 +285,9 @@ pub fn import(
     // command on the command line.
     drop(restored);
     report.dry_run = options.dry_run;
-    report.discounts = fields.contains(&Some(Field::Discount)).then_some(discounts);
+    // Said when plain discounts told the style; all with `%` (or only 0 and 1) tell nothing.
+    report.discounts =
+        (fields.contains(&Some(Field::Discount)) && discounts != DiscountStyle::Unclear).then_some(discounts);
     report.columns = headers.iter().cloned().zip(fields).collect();
     // Read now: a file plain ASCII at its start may have turned out to be GB18030.
     (report.encoding, report.delimiter) = (encoding.name(), delimiter);

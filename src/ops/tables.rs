@@ -297,10 +297,14 @@ mod tests {
     fn a_file_without_codes_imported_twice_changes_nothing_the_second_time() {
         let mut s = shop();
         let files = [
-            (Table::Customers, "name,city,email\nAna Lima,Porto,ana@example.com\n张伟,上海,\nAna Lima,Lisboa,\n"),
+            (
+                Table::Customers,
+                "name,city,email\nAna Lima,Porto,ana@example.com\n张伟,上海,\nAna Lima,Lisboa,\n张伟,上海,\n",
+            ),
             (
                 Table::Contacts,
-                "customer,kind,summary,follow_up\nC000001,call,Asked for prices,2026-12-01\nC000002,visit,Tea tasting,\n",
+                "customer,kind,summary,follow_up\nC000001,call,Asked for prices,2026-12-01\nC000002,visit,Tea tasting,\n\
+                 C000002,call,Left voicemail,\nC000002,call,Left voicemail,\n",
             ),
             (Table::Feedback, "customer,kind,severity,description\nC000001,complaint,high,Box arrived wet\n"),
             (
@@ -317,6 +321,10 @@ mod tests {
             let again = table.import(&mut s, file.as_bytes(), false, "hand.csv").unwrap();
             assert_eq!((again.created, again.updated, again.unchanged), (0, 0, lines), "{}", table.name());
         }
+        // Each stored record stands for one line: a third like line is a third contact.
+        let three = "customer,kind,summary\nC000002,call,Left voicemail\nC000002,call,Left voicemail\nC000002,call,Left voicemail\n";
+        let report = Table::Contacts.import(&mut s, three.as_bytes(), false, "hand.csv").unwrap();
+        assert_eq!((report.created, report.unchanged), (1, 2));
         // Another city: a customer of the same name, not an update of one.
         let moved = table_rows(&s, Table::Customers);
         let changed = Table::Customers.import(&mut s, b"name,city\nAna Lima,Faro\n", false, "hand.csv").unwrap();
@@ -380,6 +388,9 @@ mod tests {
         let po = "code,supplier,warehouse,status,sku,quantity\nPO-H,ACME,MAIN,sent,TEA,10\n";
         assert_eq!(Table::PurchaseOrders.import(&mut s, po.as_bytes(), false, "purchases.csv").unwrap().created, 1);
         s.clock = Clock::Fixed("2026-11-27T10:00:02Z".into());
+        // The supplier's price changed since: the order's empty cost cell is not compared.
+        let repriced = "sku,name,sale_price,supplier_price\nTEA,Tea,3.99,2.10\n";
+        Table::Products.import(&mut s, repriced.as_bytes(), false, "p.csv").unwrap();
         let again = Table::PurchaseOrders.import(&mut s, po.as_bytes(), false, "purchases.csv").unwrap();
         assert_eq!((again.created, again.unchanged), (0, 1));
     }
@@ -392,7 +403,7 @@ mod tests {
         Table::Tiers.import(&mut s, b"code,name,payment_days,discount\nA,A,10,5\n", false, "t.csv").unwrap();
         Table::Customers.import(&mut s, b"code,name,tier,city\nC1,Ana,A,Porto\n", false, "c.csv").unwrap();
         Table::Products.import(&mut s, b"sku,name,sale_price\nTEA,Tea,3.99\n", false, "p.csv").unwrap();
-        let order = "number,customer,order_date,sku,quantity\nOX-1,C1,2026-11-20,TEA,2\n";
+        let order = "number,customer,order_date,sku,quantity,amount\nOX-1,C1,2026-11-20,TEA,2,7.58\n";
         assert_eq!(Table::Orders.import(&mut s, order.as_bytes(), false, "o.csv").unwrap().created, 1);
         let stored = export(&s, Table::Orders);
         assert!(stored.contains("3.9900,5,"), "{stored}");

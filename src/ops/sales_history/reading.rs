@@ -171,10 +171,14 @@ impl Reading {
         let amount = number_of(Field::Amount, &mut problems);
         let numbers_read = unit_price.is_some() || amount.is_some();
         let discount = parse_discount(cell(Field::Discount), self.discounts).unwrap_or_else(|| {
-            let key = match self.discounts {
-                DiscountStyle::Fraction => "sales_history.bad_discount_fraction",
-                DiscountStyle::Percent => "sales_history.bad_discount",
-                DiscountStyle::Unclear => "sales_history.unclear_discount",
+            let plain = cell(Field::Discount).trim();
+            let number = (!plain.ends_with('%')).then(|| parse_number(plain)).flatten();
+            let key = match (self.discounts, number) {
+                (DiscountStyle::Unclear, Some(n)) if n == Decimal::ONE => "sales_history.unclear_discount",
+                (DiscountStyle::Fraction | DiscountStyle::Unclear, Some(n)) if n > Decimal::ONE => {
+                    "sales_history.bad_discount_fraction"
+                }
+                _ => "sales_history.bad_discount",
             };
             problems.push((Field::Discount, t(key).to_string()));
             Decimal::ZERO

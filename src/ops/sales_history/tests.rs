@@ -475,6 +475,20 @@ fn a_discount_that_could_be_the_whole_price_or_one_percent_is_refused() {
     let report = import_text(&mut s, said, &options()).unwrap();
     assert!(report.summary().iter().any(|l| l.contains("read as fractions (0.2 = 20 %)")), "{:?}", report.summary());
     assert_eq!(report.net.to_string(), "17.90");
+    // Other values the style cannot take are told what they are not.
+    // (Past the rows the style is told by, which had nothing but 0.)
+    let mut others = String::from("Order ID,Order Date,Customer Name,Product Name,Quantity,Price,Discount\n");
+    for i in 0..super::DISCOUNT_LOOK {
+        others.push_str(&format!("Z-{i},2025-01-01,Anna,Tea,1,10,0\n"));
+    }
+    others.push_str("O-2,2025-01-02,Anna,Tea,1,10,5\nO-3,2025-01-03,Anna,Tea,1,10,abc\n");
+    let errors = refused(import_text(&mut s, &others, &options()));
+    assert!(errors[0].message.contains("as fractions") && errors[1].message.contains("use 20%"), "{errors:?}");
+    // Every discount with %: nothing to say of plain ones.
+    let marked = "Order ID,Order Date,Customer Name,Product Name,Quantity,Price,Discount\n\
+                  P-1,2025-01-01,Anna,Tea,1,10,5%\n";
+    let report = import_text(&mut s, marked, &options()).unwrap();
+    assert!(!report.summary().iter().any(|l| l.contains("Discounts")), "{:?}", report.summary());
 }
 
 /// Too large is said of what is too large: a price past any bound (even one too large to
