@@ -69,6 +69,9 @@ pub struct CsvStream {
     /// Whether a value under a column without a name is an error (a table's own format),
     /// or such columns are another system's to ignore (sales history).
     pub refuse_unnamed: bool,
+    /// The records of another width the last `next_record` passed over (named in its
+    /// errors): a reader may still want to know whose rows they were.
+    pub passed_over: Vec<csv::StringRecord>,
 }
 
 /// The thread's numbers are typed ones again once the file is done with.
@@ -131,6 +134,7 @@ impl CsvStream {
             line: 0,
             ended: false,
             refuse_unnamed: false,
+            passed_over: Vec::new(),
         };
         let mut errors = Errors::default();
         if stream.next(&mut errors)?.is_none() && errors.is_empty() {
@@ -165,6 +169,7 @@ impl CsvStream {
     /// recording records of another width in `errors`. `None` at the end, or when the file
     /// cannot be read further (the reason is in `errors`).
     pub fn next_record(&mut self, errors: &mut Errors) -> Result<Option<u64>> {
+        self.passed_over.clear();
         loop {
             let Some(line) = self.next(errors)? else { return Ok(None) };
             // A blank line, or a row of separators, as spreadsheets leave at the end.
@@ -187,6 +192,7 @@ impl CsvStream {
                     "",
                     tf("csv.field_count", &[("found", &found), ("expected", &self.headers.len())]),
                 );
+                self.passed_over.push(self.record.clone());
                 continue;
             }
             if self.refuse_unnamed {

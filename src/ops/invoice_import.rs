@@ -11,7 +11,7 @@
 
 mod documents;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -109,37 +109,59 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         let mut report = ImportReport { dry_run, ..Default::default() };
         let mut numbering = documents::Numbering::new(tx)?;
         let mut reader = DocReader::new(&positions);
-        // Documents a row of which did not read: left out, as checking what is left of them
-        // would name problems the file does not have.
-        let mut left_out = LeftOut::default();
         let problems = |errors: &Errors| errors.list.len() + errors.more;
         loop {
             let before = problems(&errors);
             let next = stream.next_record(&mut errors)?;
             if problems(&errors) > before {
-                // A row of another width was passed over, or the end of the file was wrong (a
-                // quote left open, a short last row): taken as a row of the document being read.
-                numbering.allow_gaps();
-                left_out.extend(reader.current.as_ref().map(|d| d.number.as_str()));
+                // Rows of another width were passed over: each leaves out the document its
+                // number names. The end of the file can be wrong too (a quote left open):
+                // that, or a row without a number, is taken as the document being read's.
+                let mut unknown = stream.passed_over.is_empty();
+                for record in &stream.passed_over {
+                    let cell = |column: &str| {
+                        let index = INVOICE_COLUMNS.iter().position(|c| *c == column).and_then(|i| positions[i]);
+                        index.and_then(|i| record.get(i)).map(str::trim).unwrap_or("")
+                    };
+                    match cell("number") {
+                        "" => unknown = true,
+                        number => {
+                            let issued = parse_date(cell("issue_date")).ok().flatten();
+                            numbering.leave_out(tx, number, issued)?;
+                        }
+                    }
+                }
+                if unknown {
+                    numbering.allow_gaps();
+                    if let Some(doc) = &reader.current {
+                        numbering.leave_out(tx, &doc.number, Some(doc.issue_date))?;
+                    }
+                }
             }
             let before = problems(&errors);
-            let (done, number) = match next {
+            let (done, row) = match next {
                 Some(line) => {
                     let record = stream.record(line);
                     let number = cell_of(&record, &positions, "number").to_string();
-                    (reader.row(tx, &record, &mut errors)?, number)
+                    let issued = parse_date(cell_of(&record, &positions, "issue_date")).ok().flatten();
+                    (reader.row(tx, &record, &mut errors)?, Some((number, issued)))
                 }
-                None => (reader.current.take(), String::new()),
+                None => (reader.current.take(), None),
             };
             if problems(&errors) > before {
-                // A document left out may be the one a later number follows.
-                numbering.allow_gaps();
-                match reader.current.as_ref().or(done.as_ref()) {
-                    Some(doc) if number.is_empty() => left_out.insert(&doc.number),
-                    _ => left_out.insert(&number),
-                };
+                // Its document is left out: checking what is left of it would name problems
+                // the file does not have.
+                match row {
+                    Some((number, issued)) if !number.is_empty() => numbering.leave_out(tx, &number, issued)?,
+                    _ => {
+                        numbering.allow_gaps();
+                        if let Some(doc) = reader.current.as_ref().or(done.as_ref()) {
+                            numbering.leave_out(tx, &doc.number, Some(doc.issue_date))?;
+                        }
+                    }
+                }
             }
-            if let Some(done) = done.filter(|d| !left_out.contains(&d.number)) {
+            if let Some(done) = done.filter(|d| !numbering.is_left_out(&d.number)) {
                 match documents::bring_in(tx, ctx, &done, &mut numbering, today, &mut errors)? {
                     documents::Outcome::Created => report.created += 1,
                     documents::Outcome::Unchanged => report.unchanged += 1,
@@ -154,34 +176,6 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         csv_io::finish_import(tx, ctx, errors, report, "invoice")
     };
     session.write_or_rehearse(dry_run, work)
-}
-
-/// The numbers of the last documents left out. A document's rows are together, so only the
-/// one being read and one a failed row began can still come: a few are enough, whatever
-/// the number of rows that fail.
-#[derive(Default)]
-struct LeftOut(VecDeque<String>);
-
-impl LeftOut {
-    const KEPT: usize = 16;
-
-    fn insert(&mut self, number: &str) {
-        if self.contains(number) {
-            return;
-        }
-        if self.0.len() == Self::KEPT {
-            self.0.pop_front();
-        }
-        self.0.push_back(number.to_string());
-    }
-
-    fn extend<'n>(&mut self, numbers: impl IntoIterator<Item = &'n str>) {
-        numbers.into_iter().for_each(|n| self.insert(n));
-    }
-
-    fn contains(&self, number: &str) -> bool {
-        self.0.iter().any(|n| n.eq_ignore_ascii_case(number))
-    }
 }
 
 /// Customers kept for the rows that name them again; dropped past this many, so memory

@@ -2,7 +2,7 @@
 //! the invoice lines they credit, its totals computed as issuing computes them, and the
 //! document issued into the chain.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
@@ -34,10 +34,19 @@ pub struct Numbering {
     next: HashMap<(String, i32), (i64, Option<String>)>,
     /// series -> (year, next sequence) for its counter.
     reached: HashMap<String, (i32, i64)>,
-    /// A document of the file was left out (a row of it did not read): it may be the one
-    /// a number after a gap follows, so gaps are not named. The file is refused anyway.
+    /// A row whose document is not known did not read (one of another width whose number
+    /// cannot be told, a file cut off): any gap may be its document's, so none is named.
+    /// The file is refused anyway.
     gaps_allowed: bool,
+    /// Upper-cased numbers of the documents left out (a row of them did not read): not
+    /// checked, and a credit note of one is not told its invoice is missing. At most
+    /// `LEFT_OUT_KEPT`; past that, no credited invoice is said to be missing.
+    left_out: HashSet<String>,
+    left_out_overflow: bool,
 }
+
+/// Left-out numbers kept (about 3 MB); a file with more is refused for its rows anyway.
+const LEFT_OUT_KEPT: usize = 100_000;
 
 /// Where a document's number goes.
 enum Placed {
@@ -58,6 +67,8 @@ impl Numbering {
             next: HashMap::new(),
             reached: HashMap::new(),
             gaps_allowed: false,
+            left_out: HashSet::new(),
+            left_out_overflow: false,
         })
     }
 
@@ -117,8 +128,53 @@ impl Numbering {
         Ok(Ok(Placed::History))
     }
 
+    /// A row did not read and its document's number cannot be told.
     pub fn allow_gaps(&mut self) {
         self.gaps_allowed = true;
+    }
+
+    /// Leaves out the document numbered `number` (a row of it did not read). Its number
+    /// still takes its place in its series, so the next one is not named a gap; the year
+    /// is the number's own, else that of `issued` when the row told it.
+    pub fn leave_out(&mut self, tx: &Connection, number: &str, issued: Option<NaiveDate>) -> Result<()> {
+        if self.left_out.len() < LEFT_OUT_KEPT {
+            self.left_out.insert(number.to_uppercase());
+        } else {
+            self.left_out_overflow = true;
+        }
+        for (series, pattern) in &self.patterns {
+            let Some(parts) = parse_number(pattern, number) else { continue };
+            let year = match (parts.year, issued) {
+                (Some(y), _) if parts.two_digit_year => 2000 + y,
+                (Some(y), _) => y,
+                (None, Some(date)) => date.year(),
+                (None, None) => {
+                    // No year to place it in: a gap after it cannot be told from a real one.
+                    self.gaps_allowed = true;
+                    return Ok(());
+                }
+            };
+            let key = (series.clone(), year);
+            let (expected, before) = match self.next.get(&key) {
+                Some(known) => known.clone(),
+                None => {
+                    let (issued, latest) = repo::issued_in_year(tx, series, year)?;
+                    (issued + 1, latest)
+                }
+            };
+            self.next.insert(key, (parts.seq.max(expected - 1) + 1, before));
+            return Ok(());
+        }
+        Ok(())
+    }
+
+    pub fn is_left_out(&self, number: &str) -> bool {
+        self.left_out.contains(&number.to_uppercase())
+    }
+
+    /// Whether a credited invoice not found may be one left out of the file.
+    fn may_be_left_out(&self, number: &str) -> bool {
+        self.left_out_overflow || self.is_left_out(number)
     }
 
     /// Moves each series' counter past the numbers imported into it.
@@ -174,7 +230,18 @@ pub fn bring_in(
         let text = tf("invoice_import.due_before", &[("date", &doc.issue_date)]);
         refuse("due_date", &due.to_string(), text);
     }
-    let credited = if doc.credit_note { credited_invoice(tx, doc, &mut refuse)? } else { None };
+    let credited = match doc.credit_note {
+        // Its invoice was left out of the file: nothing to check it against.
+        true if numbering.may_be_left_out(&doc.credits) && repo::by_number(tx, &doc.credits)?.is_none() => {
+            return Ok(Outcome::Refused);
+        }
+        true => credited_invoice(tx, doc, &mut refuse)?,
+        false => None,
+    };
+    // A credit note whose invoice is not found is refused, its reason named above.
+    if doc.credit_note && credited.is_none() {
+        return Ok(Outcome::Refused);
+    }
     let Some(placed) = placed else { return Ok(Outcome::Refused) };
     if errors.list.len() + errors.more > before {
         return Ok(Outcome::Refused);
