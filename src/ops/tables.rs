@@ -114,6 +114,14 @@ impl Table {
         }
     }
 
+    /// Whether the table's own format has a column of this header (any case; a column
+    /// without a name counts as had: it is refused only where it holds a value). Sales
+    /// history takes any column.
+    pub fn has_column(self, header: &str) -> bool {
+        let name = header.trim().to_lowercase();
+        self == Table::SalesHistory || name.is_empty() || self.columns().contains(&name.as_str())
+    }
+
     /// The table a file of these columns goes into when `current` cannot take it: the
     /// first, in the order shops most often bring tables in, whose format has every column
     /// of the file (`code,customer,title,stage` is opportunities; `code,name,phone` is

@@ -137,14 +137,9 @@ fn draw_columns(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
     let mut lines = vec![Line::styled(t("import.columns"), theme.header)];
     let room = usize::from(area.height).saturating_sub(1);
     let (first, visible) = super::table::window(screen.column, room as u16 + 1);
-    let known = screen.table.columns();
     for (i, header) in preview.headers.iter().enumerate().skip(first).take(visible) {
-        // A table's own format: a column it does not have is marked before the dry run
-        // refuses it (a column without a name is fine while its cells are empty).
-        let unknown = screen.table != Table::SalesHistory && {
-            let name = header.trim().to_lowercase();
-            !name.is_empty() && !known.contains(&name.as_str())
-        };
+        // Marked before the dry run refuses it.
+        let unknown = !screen.table.has_column(header);
         let read_as = if screen.table == Table::SalesHistory {
             match screen.fields.get(i).copied().flatten() {
                 Some(field) => field.name().to_string(),
