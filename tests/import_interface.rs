@@ -159,6 +159,22 @@ fn a_column_the_table_does_not_have_is_marked_on_the_preview() {
     assert_eq!(screen.matches("not a column of").count(), 1, "{screen}");
 }
 
+/// A file wider than the screen: ↓ through its columns brings each into the first rows.
+#[test]
+fn every_column_of_a_wide_file_can_be_seen() {
+    let header: Vec<String> = (1..=25).map(|i| format!("col{i}")).collect();
+    let row: Vec<String> = (1..=25).map(|i| format!("v{i}")).collect();
+    let text = format!("{}\n{}\n", header.join(","), row.join(","));
+    let (_dir, mut app) = import_screen("wide.csv", &text);
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("columns 1-5 of 25"), "{}", render(&app));
+    for _ in 0..24 {
+        app.handle_event(&key(KeyCode::Down));
+    }
+    let screen = render(&app);
+    assert!(screen.contains("columns 21-25 of 25") && screen.contains("v25"), "{screen}");
+}
+
 /// A file whose columns only another table has goes into that table: an opportunities
 /// file opened from the Customers tab is proposed as opportunities, and imported there.
 #[test]

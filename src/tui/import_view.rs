@@ -116,15 +116,19 @@ fn draw_sample(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Re
         format!("{shown}{} ", " ".repeat(14usize.saturating_sub(width(&shown))))
     };
     let fits = (usize::from(area.width) / 15).max(1);
-    let row = |cells: &[String]| cells.iter().take(fits).map(|c| cell(c)).collect::<String>();
+    // The columns shown follow the one chosen with ↑/↓, so every column can be seen.
+    let start = (screen.column + 1).saturating_sub(fits).min(preview.headers.len().saturating_sub(fits));
+    let row = |cells: &[String]| cells.iter().skip(start).take(fits).map(|c| cell(c)).collect::<String>();
     let mut lines = vec![Line::styled(t("import.first_rows"), app.theme.header)];
     lines.push(Line::styled(row(&preview.headers), app.theme.header));
     for r in &preview.rows {
         lines.push(Line::from(row(r)));
     }
     if preview.headers.len() > fits {
-        lines[0] =
-            Line::styled(tf("import.first_rows_more", &[("count", &(preview.headers.len() - fits))]), app.theme.header);
+        let shown = (start + fits).min(preview.headers.len());
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("from", &(start + 1)), ("to", &shown), ("count", &preview.headers.len())];
+        lines[0] = Line::styled(tf("import.first_rows_window", &args), app.theme.header);
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -151,7 +155,7 @@ fn draw_columns(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
             String::new()
         };
         let text = format!("  {:<24} {}", truncate(&display_safe(header), 24), read_as);
-        let style = if i == screen.column && screen.table == Table::SalesHistory {
+        let style = if i == screen.column {
             theme.selected
         } else if unknown {
             theme.error
