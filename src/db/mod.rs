@@ -264,6 +264,13 @@ impl Db {
 fn migrate(conn: &mut Connection) -> Result<()> {
     for (index, sql) in MIGRATIONS.iter().enumerate() {
         let target = index as i64 + 1;
+        // Read first, without the write lock: a shop already up to date opens (for a report,
+        // an export, the interface) while another session writes, even for minutes.
+        let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current >= target {
+            continue;
+        }
+        // Read again under the lock: another session may have migrated meanwhile.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(Error::from_sqlite)?;
         let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if current < target {
@@ -314,6 +321,23 @@ mod tests {
         for h in handles {
             h.join().unwrap().unwrap();
         }
+    }
+
+    /// An import holds the write lock for its whole run: a report, an export or the
+    /// interface opened meanwhile must not wait for it.
+    #[test]
+    fn a_shop_opens_while_another_session_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        drop(Db::open(&path).unwrap());
+        let writer = Connection::open(&path).unwrap();
+        writer.execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value;").unwrap();
+        let started = std::time::Instant::now();
+        let db = Db::open(&path).unwrap();
+        let count: i64 = db.conn().query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).unwrap();
+        assert_eq!(count, 0);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "waited {:?}", started.elapsed());
+        writer.execute_batch("COMMIT").unwrap();
     }
 
     #[test]
