@@ -540,8 +540,11 @@ pub fn run(cli: Cli) -> Result<()> {
                     ops::shop_copy::Step::Done(what) => say!("{}: {what}", table.name()),
                 };
             };
+            if !dry_run {
+                say!("{}", t("cli.import_all_checking"))?;
+            }
             ops::shop_copy::import_all(&mut session, &folder, dry_run, &mut say).map_err(|e| match e {
-                Error::InFile { .. } if !dry_run => Error::Refused(format!("{e}\n{}", t("cli.import_all_resume"))),
+                Error::InFile { .. } if !dry_run => Error::Refused(format!("{e}\n{}", t("cli.import_all_unchanged"))),
                 e => e,
             })?;
             let key = if dry_run { "cli.import_all_rehearsed" } else { "cli.import_all_done" };

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Session;
 use super::tables::Table;
 use crate::error::{Error, Result};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 
 /// Every table a shop is copied by, in the order an empty shop takes them: each refers only
 /// to tables before it. (Settings come first: orders are priced under the shop's; warehouses
@@ -99,11 +99,11 @@ pub enum Step {
     Done(String),
 }
 
-/// Imports each table of `folder` that has a file, in `ORDER`, each all or nothing; stops
-/// at the first table refused, with its errors (the tables before it are in; importing the
-/// folder again finds them unchanged and goes on). `each` hears of every table as it is
-/// done. A dry run imports into a copy of the shop made for it and thrown away, so each
-/// table is tried against the ones before it, as the real import would.
+/// Imports each table of `folder` that has a file, in `ORDER`: all of them or none. They
+/// are tried first in a copy of the shop made for it and thrown away, each against the
+/// ones before it, as the real import would; the first table refused there stops it with
+/// its errors, and the shop is not touched. `each` hears of every table as it is done
+/// (for a dry run, as it is tried).
 pub fn import_all(
     session: &mut Session,
     folder: &Path,
@@ -117,19 +117,28 @@ pub fn import_all(
     if !ORDER.iter().any(|t| file_of(folder, *t).exists()) {
         return Err(Error::BadArgument(tf("shop_copy.no_files", &[("path", &folder.display())])));
     }
+    // Every table is tried first in a copy of the shop (on disk: a shop of millions of
+    // lines fits there), each against the ones before it. A dry run stops there; an import
+    // goes on only when every table would go in, so a refused table leaves the shop as it
+    // was rather than with the tables before it in.
+    let scratch = Scratch(std::env::temp_dir().join(format!(
+        "shopdesk-rehearsal-{}-{}.db",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+    )));
+    session.db.backup_to(&scratch.0)?;
+    let copy = crate::db::Db::open(&scratch.0)?;
+    let mut rehearsal = Session::start(copy, &session.operator.name, session.clock.clone())?;
     if dry_run {
-        // A copy on disk, not in memory: a shop of millions of lines fits there.
-        let scratch = Scratch(std::env::temp_dir().join(format!(
-            "shopdesk-rehearsal-{}-{}.db",
-            std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
-        )));
-        session.db.backup_to(&scratch.0)?;
-        let copy = crate::db::Db::open(&scratch.0)?;
-        let mut rehearsal = Session::start(copy, &session.operator.name, session.clock.clone())?;
         return import_each(&mut rehearsal, folder, true, each);
     }
-    import_each(session, folder, false, each)
+    import_each(&mut rehearsal, folder, true, &mut |_, _| {})?;
+    drop((rehearsal, scratch));
+    // Only a change another session made meanwhile can refuse a table now.
+    import_each(session, folder, false, each).map_err(|e| match e {
+        Error::InFile { .. } => Error::Refused(format!("{e}\n{}", t("shop_copy.resume"))),
+        e => e,
+    })
 }
 
 /// A database file made for a rehearsal, removed with its journal files when dropped.
@@ -244,7 +253,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_table_names_its_file_and_the_tables_before_it_stay() {
+    fn a_refused_table_names_its_file_and_leaves_the_shop_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             file_of(dir.path(), Table::Tiers),
@@ -255,7 +264,16 @@ mod tests {
         let mut s = shop();
         let err = import_all(&mut s, dir.path(), false, &mut |_, _| {}).unwrap_err().to_string();
         assert!(err.contains("customers.csv: ") && err.contains("line 2, column tier"), "{err}");
-        assert!(crate::db::tiers::find(s.db.conn(), "GOLD").unwrap().is_some(), "tiers are in");
+        // Every table was tried before any went in: the tiers before it are not in either.
+        assert!(crate::db::tiers::find(s.db.conn(), "GOLD").unwrap().is_none(), "tiers are not in");
+        let audit: i64 = s.db.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+        let mut heard = 0;
+        std::fs::write(file_of(dir.path(), Table::Customers), "code,name,tier\nC1,Ana,GOLD\n").unwrap();
+        import_all(&mut s, dir.path(), false, &mut |_, _| heard += 1).unwrap();
+        assert!(crate::db::tiers::find(s.db.conn(), "GOLD").unwrap().is_some(), "now all are in");
+        assert_eq!(heard, ORDER.len(), "each table told once, by the import itself");
+        let after: i64 = s.db.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+        assert!(after > audit);
         let empty = tempfile::tempdir().unwrap();
         assert!(import_all(&mut s, empty.path(), false, &mut |_, _| {}).is_err(), "a folder without a shop's files");
     }
