@@ -438,3 +438,22 @@ fn a_clerks_import_says_which_orders_wait_for_approval() {
     assert!(done.contains("1 order waits for a manager's approval"), "{done}");
     assert!(run(&db, &["export", "orders"]).contains("K-1,C000001,awaiting_approval,"));
 }
+
+/// Goods on their way between warehouses are in no table of a shop copy: export-all says
+/// so, naming the transfers, rather than letting them vanish from the copy unsaid.
+#[test]
+fn export_all_names_the_transfers_still_on_their_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path(), "shop.db");
+    let warehouses = dir.path().join("warehouses.csv");
+    std::fs::write(&warehouses, "code,name\nSHOP,Shop\n").unwrap();
+    run(&db, &["import", "warehouses", warehouses.to_str().unwrap()]);
+    run(&db, &["stock", "transfer", "--from", "MAIN", "--to", "SHOP", "BOLT-8=10"]);
+    let out = shopdesk(&db).args(["export-all"]).arg(dir.path().join("copy")).output().unwrap();
+    assert!(out.status.success());
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warned.contains("Not in the copy: 1 transfer is on the way") && warned.contains("MAIN -> SHOP"),
+        "{warned}"
+    );
+}

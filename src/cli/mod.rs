@@ -527,6 +527,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 say!("{}", tf("cli.exported_table", &[("table", &table.name()), ("count", &rows)]))?;
             }
             say!("{}", tf("cli.exported_shop", &[("path", &folder.display())]))?;
+            for warning in ops::shop_copy::left_behind(&session)? {
+                eprintln!("{warning}");
+            }
             Ok(())
         }
         Some(Command::ImportAll { folder, dry_run }) => {
