@@ -208,6 +208,7 @@ impl Reading {
         {
             problems.push((money_field, t("sales_history.no_amount").to_string()));
         }
+        let both_given = unit_price.is_some() && amount.is_some();
         let figures = match figures {
             _ if given_too_large.is_some() => None,
             // Each figure within bounds, the line they make is not: its amount is named.
@@ -215,6 +216,20 @@ impl Reading {
                 let text = tf("sales_history.line_too_large", &[("amount", &amount), ("max", &MAX_FIGURE)]);
                 problems.push((money_field, text));
                 None
+            }
+            // Both given: the amount must be what quantity, price and discount make (to the
+            // cent). An order's total repeated on each of its lines, or a coupon taken off
+            // the amount alone, would otherwise be stored as sales that never were.
+            Some((price, amount)) if both_given => {
+                let made = quantity.and_then(|q| line_figures(q, unit_price, None, discount)).map(|(_, m)| m);
+                match made {
+                    Some(made) if (made.value() - amount.value()).abs() > Decimal::new(1, 2) => {
+                        let text = tf("sales_history.amount_differs", &[("made", &made)]);
+                        problems.push((Field::Amount, text));
+                        None
+                    }
+                    _ => Some((price, amount)),
+                }
             }
             other => other,
         };

@@ -491,6 +491,25 @@ fn a_discount_that_could_be_the_whole_price_or_one_percent_is_refused() {
     assert!(!report.summary().iter().any(|l| l.contains("Discounts")), "{:?}", report.summary());
 }
 
+/// A line's amount that is not its quantity × price less discount (an order total repeated
+/// on each line, as some platforms write it) is refused, not stored as sales that never were.
+#[test]
+fn an_amount_that_price_and_quantity_do_not_make_is_refused() {
+    let mut s = manager_shop();
+    let total_on_each = "订单号,下单时间,客户名称,商品名称,数量,单价,金额\n\
+                         T1,2026-03-01,张伟,保温杯,1,59.00,187.00\n\
+                         T1,2026-03-01,张伟,茶叶,1,128.00,187.00\n\
+                         T2,2026-03-02,张伟,茶叶,2,64.00,128.00\n";
+    let errors = refused(import_text(&mut s, total_on_each, &options()));
+    let said: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    assert_eq!(said, vec![(2, "金额"), (3, "金额")], "{errors:?}");
+    assert!(errors[0].message.contains("(59.00)"), "{errors:?}");
+    // A cent apart is rounding, and fine.
+    let rounded = "Order ID,Order Date,Customer Name,Product Name,Quantity,Price,Discount,Amount\n\
+                   R-1,2026-03-01,Ana,Pen,3,0.333,0,1.00\n";
+    assert_eq!(import_text(&mut s, rounded, &options()).unwrap().orders, 1);
+}
+
 /// Too large is said of what is too large: a price past any bound (even one too large to
 /// multiply out), or the line a quantity and a price within bounds make.
 #[test]
