@@ -44,10 +44,17 @@ pub fn import(session: &mut Session, bytes: &[u8], dry_run: bool) -> Result<Impo
         }
     }
     errors.into_result()?;
+    // A setting never set has its default, which the export writes: the same value again
+    // is unchanged, not an update.
+    let defaults: std::collections::HashMap<String, String> = super::order_entry::describe_settings(session)?
+        .into_iter()
+        .filter_map(|(key, shown)| super::order_entry::setting_value(&key, &shown).ok().map(|stored| (key, stored)))
+        .collect();
     session.write_or_rehearse(dry_run, |tx, ctx| {
         let mut report = ImportReport { dry_run, ..Default::default() };
         for (key, stored) in &wanted {
-            if repo::setting(tx, key)? == *stored {
+            let now = repo::setting(tx, key)?;
+            if now == *stored || (now.is_empty() && defaults.get(key) == Some(stored)) {
                 report.unchanged += 1;
             } else {
                 repo::set_setting(tx, key, stored)?;
@@ -76,6 +83,12 @@ mod tests {
         export(&other, &mut again).unwrap();
         assert_eq!(String::from_utf8(again).unwrap(), String::from_utf8(out.clone()).unwrap());
         assert_eq!(import(&mut other, &out, false).unwrap().updated, 0, "a second import changes nothing");
+        // A shop that never set a setting exports its default; importing that is no update.
+        let (mut fresh, _) = crate::ops::testing::shop();
+        fresh.db.conn().execute("DELETE FROM settings WHERE key <> 'prices_include_tax'", []).unwrap();
+        let mut defaults = Vec::new();
+        export(&fresh, &mut defaults).unwrap();
+        assert_eq!(import(&mut fresh, &defaults, false).unwrap().updated, 0, "{}", String::from_utf8_lossy(&defaults));
         let bad = "key,value\napproval_limit,-5\ncolour,blue\n";
         let err = import(&mut other, bad.as_bytes(), false).unwrap_err().to_string();
         assert!(err.contains("line 2, column value: '-5'") && err.contains("line 3, column key: 'colour'"), "{err}");
