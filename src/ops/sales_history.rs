@@ -402,6 +402,9 @@ impl Figures {
 
 /// One import under way.
 struct Run<'a> {
+    /// The order number and customer of the line before: a later line of the same order
+    /// that names no customer is that order's (Shopify writes it on the first line only).
+    order_customer: Option<(String, CustomerRef)>,
     tx: &'a Connection,
     ctx: &'a WriteCtx<'a>,
     headers: &'a [String],
@@ -562,6 +565,7 @@ impl<'a> Run<'a> {
             .map(|w| w.id)
             .ok_or_else(|| Error::Refused(t("sales_history.no_warehouse").to_string()))?;
         Ok(Run {
+            order_customer: None,
             tx,
             ctx,
             headers,
@@ -626,7 +630,17 @@ impl<'a> Run<'a> {
         let Parsed { order_date, sold_on: ship_date, quantity, figures, discount, tax_rate, cost, cost_unread, .. } =
             parsed;
         self.report.costs_unread += usize::from(cost_unread);
-        let customer = self.customer(&cell, &mut problem)?;
+        let names_none = cell(Field::CustomerCode).is_empty() && cell(Field::CustomerName).is_empty();
+        let customer = match &self.order_customer {
+            Some((order, customer)) if names_none && order.eq_ignore_ascii_case(number) => Some(customer.clone()),
+            _ => self.customer(&cell, &mut problem)?,
+        };
+        let kept = self.order_customer.as_ref().is_some_and(|(order, c)| {
+            order.eq_ignore_ascii_case(number) && customer.as_ref().is_some_and(|now| now.id == c.id)
+        });
+        if !kept {
+            self.order_customer = customer.clone().map(|c| (number.to_string(), c));
+        }
         let product = self.product(&cell, figures.map(|f| f.0), cost, tax_rate, &mut problem)?;
         if let (Some(p), Some(q)) = (product, quantity)
             && p.whole_units

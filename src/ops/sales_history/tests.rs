@@ -491,6 +491,22 @@ fn a_discount_that_could_be_the_whole_price_or_one_percent_is_refused() {
     assert!(!report.summary().iter().any(|l| l.contains("Discounts")), "{:?}", report.summary());
 }
 
+/// Shopify writes an order's customer on its first line only: the lines after it that
+/// name no customer are that order's. A first line without one is still refused.
+#[test]
+fn a_later_line_without_a_customer_is_its_orders() {
+    let mut s = manager_shop();
+    let shopify = "Name,Created at,Billing Name,Lineitem name,Lineitem quantity,Lineitem price\n\
+                   #1001,2026-03-01 10:00:00 +0100,John Smith,Tea,1,4.00\n\
+                   #1001,2026-03-01 10:00:00 +0100,,Mug,2,6.00\n\
+                   #1002,2026-03-02 11:00:00 +0100,,Tea,1,4.00\n";
+    let mapped = Options { map: vec![("Name".into(), "order_number".into())], ..options() };
+    let errors = refused(import_text(&mut s, shopify, &mapped));
+    assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4], "{errors:?}");
+    let report = import_text(&mut s, &shopify.replace("+0100,,Tea", "+0100,Zoë Neu,Tea"), &mapped).unwrap();
+    assert_eq!((report.orders, report.lines, report.customers), (2, 3, 2));
+}
+
 /// A line's amount that is not its quantity × price less discount (an order total repeated
 /// on each line, as some platforms write it) is refused, not stored as sales that never were.
 #[test]
