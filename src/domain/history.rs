@@ -309,10 +309,13 @@ pub fn ambiguous_comma(text: &str) -> bool {
     super::money::ambiguous_mark(text)
 }
 
+const CURRENCY_SIGNS: [char; 6] = ['$', '€', '£', '¥', '￥', '元'];
+
 /// A number as exported, any number of decimals (`957.5775`), with a decimal comma or
 /// grouped thousands as `Money::parse` reads them.
 pub fn parse_number(text: &str) -> Option<Decimal> {
-    let digits = text.trim().trim_start_matches(['$', '€', '£', '¥', '￥']).trim();
+    // A currency sign in front (`$12.50`) or after (`12,50 €`, as German Excel writes).
+    let digits = text.trim().trim_start_matches(CURRENCY_SIGNS).trim_end_matches(CURRENCY_SIGNS).trim();
     let dotted = super::money::plain_decimal(digits)?;
     std::str::FromStr::from_str(&dotted).ok()
 }
@@ -443,6 +446,9 @@ mod tests {
         assert_eq!(parse_discount("0.125", Fraction), Some(Decimal::new(125, 1)));
         assert_eq!(DiscountStyle::of(["0", "0.2", "50%"]), Fraction);
         assert_eq!(DiscountStyle::of(["0", "0.5", "15"]), Percent);
+        assert_eq!(parse_number("12,50 €"), Some(Decimal::new(1250, 2)));
+        assert_eq!(parse_number("€ 1.234,50"), Some(Decimal::new(123450, 2)));
+        assert_eq!(parse_number("59元"), Some(Decimal::from(59)));
         // Only 0 and 1: a plain 1 could be 1 % or the whole price; 100% still says which.
         assert_eq!(DiscountStyle::of(["1", "0", "1"]), Unclear);
         assert_eq!(parse_discount("1", Unclear), None);

@@ -41,7 +41,11 @@ pub fn reading_file_separated_by(separator: Option<u8>) {
 /// language, so there both are ambiguous. `0,125` is a decimal anywhere, and `1234.500`
 /// cannot be thousands. Currency signs in front are ignored.
 pub fn ambiguous_mark(text: &str) -> bool {
-    let digits = text.trim().trim_start_matches(['$', '€', '£', '¥', '￥', '-', '+']).trim();
+    let digits = text
+        .trim()
+        .trim_start_matches(['$', '€', '£', '¥', '￥', '-', '+'])
+        .trim_end_matches(['$', '€', '£', '¥', '￥', '元'])
+        .trim();
     let separator = FILE_SEPARATOR.get();
     let comma_decimal = separator == Some(b';');
     let dot_decimal = matches!(separator, None | Some(b','));
