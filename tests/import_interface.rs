@@ -159,6 +159,17 @@ fn a_column_the_table_does_not_have_is_marked_on_the_preview() {
     assert_eq!(screen.matches("not a column of").count(), 1, "{screen}");
 }
 
+/// A platform's export with no column of the tab's table opens as sales history, the table
+/// that maps another system's columns, rather than as customers with every column refused.
+#[test]
+fn a_file_with_no_column_of_the_tabs_table_opens_as_sales_history() {
+    let shopify = "Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price\n\
+                   #1001,a@example.com,paid,2026-03-01 10:00:00 +0100,1,Tea,4.00\n";
+    let (_dir, mut app) = import_screen("orders_export.csv", shopify);
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("into sales-history"), "{}", render(&app));
+}
+
 /// A file wider than the screen: ↓ through its columns brings each into the first rows.
 #[test]
 fn every_column_of_a_wide_file_can_be_seen() {

@@ -122,6 +122,13 @@ impl Table {
         self == Table::SalesHistory || name.is_empty() || self.columns().contains(&name.as_str())
     }
 
+    /// Whether at least half of the file's named columns are the table's: a file that is
+    /// mostly other columns is another system's (a shop platform's export).
+    pub fn has_most_of(self, headers: &[String]) -> bool {
+        let named: Vec<&String> = headers.iter().filter(|h| !h.trim().is_empty()).collect();
+        named.iter().filter(|h| self.has_column(h)).count() * 2 >= named.len()
+    }
+
     /// The table a file of these columns goes into when `current` cannot take it: the
     /// first, in the order shops most often bring tables in, whose format has every column
     /// of the file (`code,customer,title,stage` is opportunities; `code,name,phone` is

@@ -147,6 +147,10 @@ impl ImportScreen {
         {
             // The table chosen before cannot take this file's columns: the one that can.
             self.table = table;
+        } else if !self.table.has_most_of(&found.headers) {
+            // Most columns are not the chosen table's, and no table takes them all: another
+            // system's file (a shop platform's export), which sales history maps.
+            self.table = Table::SalesHistory;
         }
         self.file = file;
         self.preview = Some(found);
