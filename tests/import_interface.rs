@@ -184,6 +184,7 @@ fn every_column_of_a_wide_file_can_be_seen() {
     }
     let screen = render(&app);
     assert!(screen.contains("columns 21-25 of 25") && screen.contains("v25"), "{screen}");
+    assert!(screen.contains("Columns of the file (25 of 25"), "{screen}");
 }
 
 /// A file whose columns only another table has goes into that table: an opportunities

@@ -138,7 +138,13 @@ fn draw_sample(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Re
 fn draw_columns(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect) {
     let Some(preview) = &screen.preview else { return };
     let theme = &app.theme;
-    let mut lines = vec![Line::styled(t("import.columns"), theme.header)];
+    let count = preview.headers.len();
+    let title = match count > usize::from(area.height).saturating_sub(1) {
+        // Not all on screen: where the chosen one is, so the rest is known to be there.
+        true => tf("import.columns_of", &[("at", &(screen.column + 1)), ("count", &count)]),
+        false => t("import.columns").to_string(),
+    };
+    let mut lines = vec![Line::styled(title, theme.header)];
     let room = usize::from(area.height).saturating_sub(1);
     let (first, visible) = super::table::window(screen.column, room as u16 + 1);
     for (i, header) in preview.headers.iter().enumerate().skip(first).take(visible) {
@@ -154,7 +160,9 @@ fn draw_columns(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
         } else {
             String::new()
         };
-        let text = format!("  {:<24} {}", truncate(&display_safe(header), 24), read_as);
+        // Padded by display width: a CJK header takes two columns a character.
+        let shown = truncate(&display_safe(header), 24);
+        let text = format!("  {shown}{} {read_as}", " ".repeat(24usize.saturating_sub(width(&shown))));
         let style = if i == screen.column {
             theme.selected
         } else if unknown {
