@@ -99,13 +99,7 @@ impl Numbering {
                 return Ok(Err(tf("invoice_import.other_series", &[("number", &doc.number), ("series", series)])));
             }
             let key = (series.clone(), year);
-            let (expected, before) = match self.next.get(&key) {
-                Some(known) => known.clone(),
-                None => {
-                    let (issued, latest) = repo::issued_in_year(tx, series, year)?;
-                    (issued + 1, latest)
-                }
-            };
+            let (expected, before) = expected_next(&self.next, tx, &key)?;
             let date = doc.issue_date.to_string();
             // The next document of the series is judged from here on either way, so one
             // number out of place is named once rather than for every document after it.
@@ -155,13 +149,7 @@ impl Numbering {
                 }
             };
             let key = (series.clone(), year);
-            let (expected, before) = match self.next.get(&key) {
-                Some(known) => known.clone(),
-                None => {
-                    let (issued, latest) = repo::issued_in_year(tx, series, year)?;
-                    (issued + 1, latest)
-                }
-            };
+            let (expected, before) = expected_next(&self.next, tx, &key)?;
             self.next.insert(key, (parts.seq.max(expected - 1) + 1, before));
             return Ok(());
         }
@@ -191,6 +179,20 @@ impl Numbering {
             *reached = (year, seq + 1);
         }
     }
+}
+
+/// The sequence the next document of a series' year must carry, and the date of the one
+/// before: as the file has taken them so far, else as the shop has issued them.
+fn expected_next(
+    next: &HashMap<(String, i32), (i64, Option<String>)>,
+    tx: &Connection,
+    key: &(String, i32),
+) -> Result<(i64, Option<String>)> {
+    if let Some(known) = next.get(key) {
+        return Ok(known.clone());
+    }
+    let (issued, latest) = repo::issued_in_year(tx, &key.0, key.1)?;
+    Ok((issued + 1, latest))
 }
 
 /// Imports one document: unchanged when the shop has it as the file says, refused (each
