@@ -217,20 +217,31 @@ impl Reading {
                 problems.push((money_field, text));
                 None
             }
-            // Both given: the amount must be what quantity, price and discount make (to the
-            // cent). An order's total repeated on each of its lines, or a coupon taken off
-            // the amount alone, would otherwise be stored as sales that never were.
-            Some((price, amount)) if both_given => {
-                let made = quantity.and_then(|q| line_figures(q, unit_price, None, discount)).map(|(_, m)| m);
-                match made {
-                    Some(made) if (made.value() - amount.value()).abs() > Decimal::new(1, 2) => {
-                        let text = tf("sales_history.amount_differs", &[("made", &made)]);
-                        problems.push((Field::Amount, text));
-                        None
+            // Both given: the amount must be what quantity, price and discount make. An
+            // order's total repeated on each of its lines, or a coupon taken off the amount
+            // alone, would otherwise be stored as sales that never were. The price as
+            // written may be rounded (exports write it to 4 places, worked back from the
+            // amount; spreadsheets to 2): the amount may differ by what that rounding makes
+            // over the quantity, and a cent.
+            Some((price, amount)) if both_given => match (quantity, unit_price) {
+                (Some(q), Some(written)) => {
+                    let kept = Decimal::ONE - discount / Decimal::ONE_HUNDRED;
+                    let paid_for = q.value() * kept;
+                    // Trailing zeros say nothing: an export's 0.8300 may be a file's 0.83.
+                    let half_unit = Decimal::new(5, written.normalize().scale() + 1);
+                    let made = paid_for.checked_mul(written);
+                    let slack = paid_for.checked_mul(half_unit).and_then(|s| s.checked_add(Decimal::new(1, 2)));
+                    match made.zip(slack) {
+                        Some((made, slack)) if (made - amount.value()).abs() > slack => {
+                            let text = tf("sales_history.amount_differs", &[("made", &Money::round_from(made))]);
+                            problems.push((Field::Amount, text));
+                            None
+                        }
+                        _ => Some((price, amount)),
                     }
-                    _ => Some((price, amount)),
                 }
-            }
+                _ => Some((price, amount)),
+            },
             other => other,
         };
         let quantity = match quantity {

@@ -520,10 +520,20 @@ fn an_amount_that_price_and_quantity_do_not_make_is_refused() {
     let said: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
     assert_eq!(said, vec![(2, "金额"), (3, "金额")], "{errors:?}");
     assert!(errors[0].message.contains("(59.00)"), "{errors:?}");
-    // A cent apart is rounding, and fine.
+    // A rounded price is fine: what its rounding makes over the quantity, and a cent.
     let rounded = "Order ID,Order Date,Customer Name,Product Name,Quantity,Price,Discount,Amount\n\
-                   R-1,2026-03-01,Ana,Pen,3,0.333,0,1.00\n";
-    assert_eq!(import_text(&mut s, rounded, &options()).unwrap().orders, 1);
+                   R-1,2026-03-01,Ana,Pen,3,0.333,0,1.00\n\
+                   R-2,2026-03-01,Ana,Cap,12,0.83,0,10.00\n\
+                   R-3,2026-03-01,Ana,Ink,100,2.50,0,249.95\n\
+                   R-4,2026-03-01,Ana,Nib,1000,0.01235,0,12.35\n\
+                   R-5,2026-03-01,Ana,Washer,3000,0.3333,0,1000.00\n";
+    assert_eq!(import_text(&mut s, rounded, &options()).unwrap().orders, 5);
+    // shopdesk's own export of a price worked back from an amount reads back.
+    let mut out = Vec::new();
+    crate::ops::sales_history::export(&s, &mut out).unwrap();
+    let (mut copy, _) = (manager_shop(), ());
+    let again = import_text(&mut copy, &String::from_utf8(out).unwrap(), &options()).unwrap();
+    assert_eq!(again.orders, 5);
 }
 
 /// Too large is said of what is too large: a price past any bound (even one too large to
