@@ -69,10 +69,17 @@ pub struct CsvStream {
     /// Whether a value under a column without a name is an error (a table's own format),
     /// or such columns are another system's to ignore (sales history).
     pub refuse_unnamed: bool,
-    /// The records of another width the last `next_record` passed over (named in its
-    /// errors): a reader may still want to know whose rows they were.
-    pub passed_over: Vec<csv::StringRecord>,
+    /// With `keep_passed_over`, the records of another width the last `next_record`
+    /// passed over (named in its errors), with their lines: a reader may still want to
+    /// know whose rows they were. At most `PASSED_OVER_KEPT`; `passed_over_more` says
+    /// there were more.
+    pub keep_passed_over: bool,
+    pub passed_over: Vec<(u64, csv::StringRecord)>,
+    pub passed_over_more: bool,
 }
+
+/// Rows of another width kept between two that read: a file with more is broken anyway.
+const PASSED_OVER_KEPT: usize = 64;
 
 /// The thread's numbers are typed ones again once the file is done with.
 impl Drop for CsvStream {
@@ -134,7 +141,9 @@ impl CsvStream {
             line: 0,
             ended: false,
             refuse_unnamed: false,
+            keep_passed_over: false,
             passed_over: Vec::new(),
+            passed_over_more: false,
         };
         let mut errors = Errors::default();
         if stream.next(&mut errors)?.is_none() && errors.is_empty() {
@@ -170,6 +179,7 @@ impl CsvStream {
     /// cannot be read further (the reason is in `errors`).
     pub fn next_record(&mut self, errors: &mut Errors) -> Result<Option<u64>> {
         self.passed_over.clear();
+        self.passed_over_more = false;
         loop {
             let Some(line) = self.next(errors)? else { return Ok(None) };
             // A blank line, or a row of separators, as spreadsheets leave at the end.
@@ -192,7 +202,11 @@ impl CsvStream {
                     "",
                     tf("csv.field_count", &[("found", &found), ("expected", &self.headers.len())]),
                 );
-                self.passed_over.push(self.record.clone());
+                if self.keep_passed_over && self.passed_over.len() < PASSED_OVER_KEPT {
+                    self.passed_over.push((line, self.record.clone()));
+                } else {
+                    self.passed_over_more = true;
+                }
                 continue;
             }
             if self.refuse_unnamed {

@@ -103,6 +103,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
     session.require(crate::domain::user::Role::Manager)?;
     let required = ["number", "issue_date", "customer", "quantity"];
     let (mut stream, positions) = CsvStream::open_table(input.open()?, INVOICE_COLUMNS, &required)?;
+    stream.keep_passed_over = true;
     let today = session.clock.today();
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<ImportReport> {
         let mut errors = Errors::default();
@@ -110,6 +111,9 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         let mut numbering = documents::Numbering::new(tx)?;
         let mut reader = DocReader::new(&positions);
         let problems = |errors: &Errors| errors.list.len() + errors.more;
+        // Left-out documents (line, number, issue date) still to be placed in their series:
+        // after the document being read, which comes before them, is.
+        let mut to_place: Vec<(u64, String, Option<NaiveDate>)> = Vec::new();
         loop {
             let before = problems(&errors);
             let next = stream.next_record(&mut errors)?;
@@ -117,8 +121,8 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                 // Rows of another width were passed over: each leaves out the document its
                 // number names. The end of the file can be wrong too (a quote left open):
                 // that, or a row without a number, is taken as the document being read's.
-                let mut unknown = stream.passed_over.is_empty();
-                for record in &stream.passed_over {
+                let mut unknown = stream.passed_over.is_empty() || stream.passed_over_more;
+                for (line, record) in &stream.passed_over {
                     let cell = |column: &str| {
                         let index = INVOICE_COLUMNS.iter().position(|c| *c == column).and_then(|i| positions[i]);
                         index.and_then(|i| record.get(i)).map(str::trim).unwrap_or("")
@@ -126,15 +130,15 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                     match cell("number") {
                         "" => unknown = true,
                         number => {
-                            let issued = parse_date(cell("issue_date")).ok().flatten();
-                            numbering.leave_out(tx, number, issued)?;
+                            numbering.leave_out(number);
+                            to_place.push((*line, number.to_string(), parse_date(cell("issue_date")).ok().flatten()));
                         }
                     }
                 }
                 if unknown {
                     numbering.allow_gaps();
                     if let Some(doc) = &reader.current {
-                        numbering.leave_out(tx, &doc.number, Some(doc.issue_date))?;
+                        numbering.leave_out(&doc.number);
                     }
                 }
             }
@@ -144,7 +148,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                     let record = stream.record(line);
                     let number = cell_of(&record, &positions, "number").to_string();
                     let issued = parse_date(cell_of(&record, &positions, "issue_date")).ok().flatten();
-                    (reader.row(tx, &record, &mut errors)?, Some((number, issued)))
+                    (reader.row(tx, &record, &mut errors)?, Some((line, number, issued)))
                 }
                 None => (reader.current.take(), None),
             };
@@ -152,30 +156,52 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                 // Its document is left out: checking what is left of it would name problems
                 // the file does not have.
                 match row {
-                    Some((number, issued)) if !number.is_empty() => numbering.leave_out(tx, &number, issued)?,
+                    Some((line, number, issued)) if !number.is_empty() => {
+                        numbering.leave_out(&number);
+                        to_place.push((line, number, issued));
+                    }
                     _ => {
                         numbering.allow_gaps();
                         if let Some(doc) = reader.current.as_ref().or(done.as_ref()) {
-                            numbering.leave_out(tx, &doc.number, Some(doc.issue_date))?;
+                            numbering.leave_out(&doc.number);
                         }
                     }
                 }
             }
-            if let Some(done) = done.filter(|d| !numbering.is_left_out(&d.number)) {
-                match documents::bring_in(tx, ctx, &done, &mut numbering, today, &mut errors)? {
-                    documents::Outcome::Created => report.created += 1,
-                    documents::Outcome::Unchanged => report.unchanged += 1,
-                    documents::Outcome::Refused => {}
+            if let Some(done) = done {
+                if !numbering.is_left_out(&done.number) {
+                    match documents::bring_in(tx, ctx, &done, &mut numbering, today, &mut errors)? {
+                        documents::Outcome::Created => report.created += 1,
+                        documents::Outcome::Unchanged => report.unchanged += 1,
+                        documents::Outcome::Refused => {}
+                    }
                 }
+                place_left_out(tx, &mut numbering, &mut to_place, &mut errors)?;
             }
             if next.is_none() {
                 break;
             }
         }
+        place_left_out(tx, &mut numbering, &mut to_place, &mut errors)?;
         numbering.store(tx)?;
         csv_io::finish_import(tx, ctx, errors, report, "invoice")
     };
     session.write_or_rehearse(dry_run, work)
+}
+
+/// Places the documents left out so far in their series, naming a gap before one.
+fn place_left_out(
+    tx: &rusqlite::Connection,
+    numbering: &mut documents::Numbering,
+    to_place: &mut Vec<(u64, String, Option<NaiveDate>)>,
+    errors: &mut Errors,
+) -> Result<()> {
+    for (line, number, issued) in to_place.drain(..) {
+        if let Some(gap) = numbering.place_left_out(tx, &number, issued)? {
+            errors.push(line, "number", &number, gap);
+        }
+    }
+    Ok(())
 }
 
 /// Customers kept for the rows that name them again; dropped past this many, so memory

@@ -127,15 +127,26 @@ impl Numbering {
         self.gaps_allowed = true;
     }
 
-    /// Leaves out the document numbered `number` (a row of it did not read). Its number
-    /// still takes its place in its series, so the next one is not named a gap; the year
-    /// is the number's own, else that of `issued` when the row told it.
-    pub fn leave_out(&mut self, tx: &Connection, number: &str, issued: Option<NaiveDate>) -> Result<()> {
+    /// Leaves out the document numbered `number` (a row of it did not read): it is not
+    /// checked. Its number is placed in its series (`place_left_out`) once the document
+    /// before it is.
+    pub fn leave_out(&mut self, number: &str) {
         if self.left_out.len() < LEFT_OUT_KEPT {
             self.left_out.insert(number.to_uppercase());
         } else {
             self.left_out_overflow = true;
         }
+    }
+
+    /// Places a left-out document's number in its series, so the next one is not named a
+    /// gap; the year is the number's own, else that of `issued` when the row told it. A gap
+    /// before it is a gap all the same: what to say of it, if there is one.
+    pub fn place_left_out(
+        &mut self,
+        tx: &Connection,
+        number: &str,
+        issued: Option<NaiveDate>,
+    ) -> Result<Option<String>> {
         for (series, pattern) in &self.patterns {
             let Some(parts) = parse_number(pattern, number) else { continue };
             let year = match (parts.year, issued) {
@@ -145,15 +156,21 @@ impl Numbering {
                 (None, None) => {
                     // No year to place it in: a gap after it cannot be told from a real one.
                     self.gaps_allowed = true;
-                    return Ok(());
+                    return Ok(None);
                 }
             };
             let key = (series.clone(), year);
             let (expected, before) = expected_next(&self.next, tx, &key)?;
             self.next.insert(key, (parts.seq.max(expected - 1) + 1, before));
-            return Ok(());
+            if parts.seq > expected && !self.gaps_allowed {
+                let next = format_number(pattern, year, expected).unwrap_or_default();
+                let args: [(&str, &dyn std::fmt::Display); 4] =
+                    [("number", &number), ("series", series), ("year", &year), ("expected", &next)];
+                return Ok(Some(tf("invoice_import.gap", &args)));
+            }
+            return Ok(None);
         }
-        Ok(())
+        Ok(None)
     }
 
     pub fn is_left_out(&self, number: &str) -> bool {

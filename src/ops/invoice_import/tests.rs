@@ -217,6 +217,29 @@ fn documents_after_a_row_that_does_not_read_are_still_checked() {
     }
     assert!(err.contains("4 problems"), "only those: {err}");
     assert!(crate::db::invoices::by_number(s.db.conn(), "INV-2026-000003").unwrap().is_none(), "nothing was written");
+    // A document whose first row fails is placed after the one before it: neither is a gap.
+    let row = |number: &str, customer: &str, quantity: &str| {
+        format!("{number},invoice,2026-11-27,{customer},,,PEN,{quantity},2,19,\n")
+    };
+    let head = "number,kind,issue_date,customer,credits,reason,sku,quantity,unit_price,tax_rate,net\n";
+    let first_fails = format!(
+        "{head}{}{}{}",
+        row("INV-2026-000002", &ana, "1"),
+        row("INV-2026-000003", "NOPE", "1"),
+        row("INV-2026-000004", &ana, "1")
+    );
+    let err = refused(&mut s, &first_fails);
+    assert!(err.contains("1 problem") && err.contains("line 3, column customer: 'NOPE'"), "{err}");
+    // A real gap before a left-out document is named all the same.
+    let gap_first = format!(
+        "{head}{}{}{}",
+        row("INV-2026-000002", &ana, "1"),
+        row("INV-2026-000006", &ana, "lots"),
+        row("INV-2026-000007", &ana, "1")
+    );
+    let err = refused(&mut s, &gap_first);
+    assert!(err.contains("2 problems") && err.contains("line 3, column number: 'INV-2026-000006'"), "{err}");
+    assert!(err.contains("its next number for 2026 is INV-2026-000003"), "{err}");
 }
 
 #[test]
