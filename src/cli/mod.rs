@@ -68,8 +68,8 @@ pub enum Command {
     },
     /// Write the whole shop into FOLDER, one CSV file per table (and the stock ledger, to read)
     ExportAll { folder: PathBuf },
-    /// Read a shop's folder (from export-all) table by table, each all or nothing, in the
-    /// order each needs the ones before; stops at the first table refused (needs a manager)
+    /// Read a shop's folder (from export-all), all of it or nothing: every table is tried in a
+    /// copy first, in the order each needs the ones before (needs a manager)
     ImportAll {
         folder: PathBuf,
         /// Try every table against the ones before it, in a copy of the shop; change nothing
@@ -544,7 +544,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 };
             };
             if !dry_run {
-                say!("{}", t("cli.import_all_checking"))?;
+                // Not `?`: a reader gone away must not stop the import (see `say` above).
+                let _unread = say!("{}", t("cli.import_all_checking"));
             }
             ops::shop_copy::import_all(&mut session, &folder, dry_run, &mut say).map_err(|e| match e {
                 Error::InFile { .. } if !dry_run => Error::Refused(format!("{e}\n{}", t("cli.import_all_unchanged"))),

@@ -635,10 +635,9 @@ impl<'a> Run<'a> {
             Some((order, customer)) if names_none && order.eq_ignore_ascii_case(number) => Some(customer.clone()),
             _ => self.customer(&cell, &mut problem)?,
         };
-        let kept = self.order_customer.as_ref().is_some_and(|(order, c)| {
-            order.eq_ignore_ascii_case(number) && customer.as_ref().is_some_and(|now| now.id == c.id)
-        });
-        if !kept {
+        // The order's customer is its first line's that names one: a later line naming
+        // another is an error of its own, not the order's customer from then on.
+        if !self.order_customer.as_ref().is_some_and(|(order, _)| order.eq_ignore_ascii_case(number)) {
             self.order_customer = customer.clone().map(|c| (number.to_string(), c));
         }
         let product = self.product(&cell, figures.map(|f| f.0), cost, tax_rate, &mut problem)?;

@@ -133,6 +133,7 @@ pub fn import_all(
     // lines fits there), each against the ones before it. A dry run stops there; an import
     // goes on only when every table would go in, so a refused table leaves the shop as it
     // was rather than with the tables before it in.
+    sweep_scratch_left_behind();
     let scratch = Scratch(std::env::temp_dir().join(format!(
         "shopdesk-rehearsal-{}-{}.db",
         std::process::id(),
@@ -151,6 +152,23 @@ pub fn import_all(
         Error::InFile { .. } => Error::Refused(format!("{e}\n{}", t("shop_copy.resume"))),
         e => e,
     })
+}
+
+/// Removes the rehearsal copies of runs that ended without removing theirs (Ctrl-C skips
+/// `Scratch`'s drop): a whole shop's customers should not stay in the temporary folder.
+/// A copy is known for left behind by its process being gone (Linux: no `/proc/PID`).
+fn sweep_scratch_left_behind() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("shopdesk-rehearsal-").and_then(|rest| rest.split('-').next()) else {
+            continue;
+        };
+        let gone = cfg!(target_os = "linux") && !Path::new("/proc").join(pid).exists();
+        if gone {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// A database file made for a rehearsal, removed with its journal files when dropped.
@@ -286,6 +304,13 @@ mod tests {
         assert_eq!(heard, ORDER.len(), "each table told once, by the import itself");
         let after: i64 = s.db.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
         assert!(after > audit);
+        // A copy a run stopped with Ctrl-C left behind is removed by the next run.
+        if cfg!(target_os = "linux") {
+            let stale = std::env::temp_dir().join("shopdesk-rehearsal-4000000001-1.db-wal");
+            std::fs::write(&stale, b"customers").unwrap();
+            import_all(&mut s, dir.path(), true, &mut |_, _| {}).unwrap();
+            assert!(!stale.exists());
+        }
         let empty = tempfile::tempdir().unwrap();
         assert!(import_all(&mut s, empty.path(), false, &mut |_, _| {}).is_err(), "a folder without a shop's files");
     }

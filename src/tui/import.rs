@@ -147,9 +147,12 @@ impl ImportScreen {
         {
             // The table chosen before cannot take this file's columns: the one that can.
             self.table = table;
-        } else if !self.table.has_most_of(&found.headers) {
-            // Most columns are not the chosen table's, and no table takes them all: another
-            // system's file (a shop platform's export), which sales history maps.
+        } else if !self.table.has_most_of(&found.headers)
+            && [Field::Quantity, Field::Amount, Field::UnitPrice].iter().any(|f| named(*f))
+        {
+            // Most columns are not the chosen table's, no table takes them all, and some
+            // name what was sold: another system's sales (a shop platform's export), which
+            // sales history maps.
             self.table = Table::SalesHistory;
         }
         self.file = file;

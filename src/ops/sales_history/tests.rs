@@ -505,6 +505,14 @@ fn a_later_line_without_a_customer_is_its_orders() {
     assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4], "{errors:?}");
     let report = import_text(&mut s, &shopify.replace("+0100,,Tea", "+0100,Zoë Neu,Tea"), &mapped).unwrap();
     assert_eq!((report.orders, report.lines, report.customers), (2, 3, 2));
+    // A line naming another customer is named; the next line without one is the order's.
+    let mixed = "Name,Created at,Billing Name,Lineitem name,Lineitem quantity,Lineitem price\n\
+                 #2001,2026-03-03,John Smith,Tea,1,4.00\n\
+                 #2001,2026-03-03,,Mug,1,6.00\n\
+                 #2001,2026-03-03,Zoë Neu,Tea,1,4.00\n\
+                 #2001,2026-03-03,,Mug,1,6.00\n";
+    let errors = refused(import_text(&mut s, mixed, &mapped));
+    assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4], "{errors:?}");
 }
 
 /// A line's amount that is not its quantity × price less discount (an order total repeated
