@@ -29,6 +29,8 @@ pub enum Field {
     UnitPrice,
     Amount,
     Discount,
+    /// A discount given as money off the line (Shopify's line item discount), not a percent.
+    DiscountAmount,
     TaxRate,
     Salesperson,
     /// What one unit cost the shop (new products take it as their cost price).
@@ -122,6 +124,7 @@ impl Field {
                 &["amount", "sales", "lineamount", "linetotal", "revenue", "netamount", "销售额", "金额", "销售金额"]
             }
             Discount => &["discount", "discountpercent", "折扣"],
+            DiscountAmount => &["discountamount", "lineitemdiscount", "discountvalue", "折扣金额", "优惠金额"],
             TaxRate => &["taxrate", "vatrate", "税率"],
             Salesperson => &["salesperson", "salesrep", "seller", "rep", "销售员", "业务员", "销售"],
             // Not plain "cost" / 成本: in many exports that is the line's total cost.

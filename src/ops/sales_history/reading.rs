@@ -183,6 +183,45 @@ impl Reading {
             problems.push((Field::Discount, t(key).to_string()));
             Decimal::ZERO
         });
+        // A discount given as money off the line (Shopify's line item discount): the percent
+        // it is of the line before it, and the amount after it when the file gives none.
+        let discount_off = number_of(Field::DiscountAmount, &mut problems).filter(|off| !off.is_zero());
+        let (discount, amount) = match (discount_off, quantity) {
+            (Some(off), Some(q)) => {
+                let before = match (unit_price, amount) {
+                    (Some(price), _) => q.value().checked_mul(price),
+                    (None, Some(after)) => after.checked_add(off),
+                    (None, None) => None,
+                };
+                match before {
+                    _ if !cell(Field::Discount).trim().is_empty() => {
+                        problems.push((Field::DiscountAmount, t("sales_history.discount_twice").to_string()));
+                        (discount, amount)
+                    }
+                    Some(before) if off.is_sign_negative() || off > before || before.is_zero() => {
+                        let text = tf("sales_history.discount_over_line", &[("before", &Money::round_from(before))]);
+                        problems.push((Field::DiscountAmount, text));
+                        (discount, amount)
+                    }
+                    Some(before) => {
+                        let percent = (off / before * Decimal::ONE_HUNDRED)
+                            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                        let after = before - off;
+                        match amount {
+                            Some(given) if (given - after).abs() > Decimal::new(1, 2) => {
+                                let text = tf("sales_history.amount_differs", &[("made", &Money::round_from(after))]);
+                                problems.push((Field::Amount, text));
+                                (percent, amount)
+                            }
+                            Some(given) => (percent, Some(given)),
+                            None => (percent, Some(after)),
+                        }
+                    }
+                    None => (discount, amount),
+                }
+            }
+            _ => (discount, amount),
+        };
         let tax_rate = percent(cell(Field::TaxRate)).unwrap_or_else(|p| {
             problems.push((Field::TaxRate, describe_problem(&p)));
             Decimal::ZERO
@@ -208,7 +247,8 @@ impl Reading {
         {
             problems.push((money_field, t("sales_history.no_amount").to_string()));
         }
-        let both_given = unit_price.is_some() && amount.is_some();
+        // (A discount given as an amount was checked against the amount above, exactly.)
+        let both_given = unit_price.is_some() && amount.is_some() && discount_off.is_none();
         let figures = match figures {
             _ if given_too_large.is_some() => None,
             // Each figure within bounds, the line they make is not: its amount is named.
@@ -230,7 +270,18 @@ impl Reading {
                     // Trailing zeros say nothing: an export's 0.8300 may be a file's 0.83.
                     let half_unit = Decimal::new(5, written.normalize().scale() + 1);
                     let made = paid_for.checked_mul(written);
-                    let slack = paid_for.checked_mul(half_unit).and_then(|s| s.checked_add(Decimal::new(1, 2)));
+                    // A discount is kept to a hundredth of a percent: what that rounding
+                    // makes of the line before it may be off too (an export of a discount
+                    // given as an amount).
+                    let discount_rounding = match discount.is_zero() {
+                        true => Some(Decimal::ZERO),
+                        false => q.value().checked_mul(written).map(|before| before * Decimal::new(5, 5)),
+                    };
+                    let slack = paid_for
+                        .checked_mul(half_unit)
+                        .zip(discount_rounding)
+                        .and_then(|(price, discount)| price.checked_add(discount))
+                        .and_then(|s| s.checked_add(Decimal::new(1, 2)));
                     match made.zip(slack) {
                         Some((made, slack)) if (made - amount.value()).abs() > slack => {
                             let text = tf("sales_history.amount_differs", &[("made", &Money::round_from(made))]);

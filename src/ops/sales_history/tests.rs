@@ -515,6 +515,37 @@ fn a_later_line_without_a_customer_is_its_orders() {
     assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4], "{errors:?}");
 }
 
+/// Shopify's line item discount is money off the line, not a percent: the net is what is
+/// left, the stored discount the percent it is, and shopdesk's own export reads back.
+#[test]
+fn a_discount_given_as_an_amount_is_taken_off_the_line() {
+    let mut s = manager_shop();
+    let mapped = Options { map: vec![("Name".into(), "order_number".into())], ..options() };
+    let shopify = "Name,Created at,Billing Name,Lineitem name,Lineitem quantity,Lineitem price,Lineitem discount\n\
+                   #1001,2026-03-01,John Smith,Tea,2,25.00,2.50\n\
+                   #1002,2026-03-02,John Smith,Urn,10,999.99,123.45\n\
+                   #1003,2026-03-03,John Smith,Tea,1,25.00,0.00\n";
+    let report = import_text(&mut s, shopify, &mapped).unwrap();
+    assert_eq!(report.net.to_string(), "9948.95", "47.50 + 9876.45 + 25.00");
+    let order = crate::db::orders::order_by_number(s.db.conn(), "#1001").unwrap().unwrap();
+    let lines = crate::db::orders::lines(s.db.conn(), order.id).unwrap();
+    assert_eq!((lines[0].discount, lines[0].amount.to_string()), (Decimal::from(5), "47.50".to_string()));
+    let mut out = Vec::new();
+    crate::ops::sales_history::export(&s, &mut out).unwrap();
+    let mut copy = manager_shop();
+    assert_eq!(
+        import_text(&mut copy, &String::from_utf8(out).unwrap(), &options()).unwrap().net.to_string(),
+        "9948.95"
+    );
+    // More off than the line, or a percent besides: refused, naming the column.
+    let wrong = "Name,Created at,Billing Name,Lineitem name,Lineitem quantity,Lineitem price,Lineitem discount,Discount\n\
+                 #2001,2026-03-01,John Smith,Tea,1,5.00,6.00,\n\
+                 #2002,2026-03-01,John Smith,Tea,1,5.00,1.00,10%\n";
+    let errors = refused(import_text(&mut s, wrong, &mapped));
+    let said: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    assert_eq!(said, vec![(2, "Lineitem discount"), (3, "Lineitem discount")], "{errors:?}");
+}
+
 /// A line's amount that is not its quantity × price less discount (an order total repeated
 /// on each line, as some platforms write it) is refused, not stored as sales that never were.
 #[test]
