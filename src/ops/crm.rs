@@ -371,15 +371,13 @@ pub fn import_contacts_input(session: &mut Session, input: &Input, dry_run: bool
             // Without a code: the same contact stored already, when every cell given agrees
             // (an empty time or user is not given: it would be now and whoever imports).
             if code.is_empty() {
-                let (has, filled) =
-                    (|c: &str| line.cell(c).is_some(), |c: &str| line.cell(c).is_some_and(|v| !v.trim().is_empty()));
                 let stored = repo::contacts_saying(tx, customer, &summary)?.into_iter().find(|c| {
                     !accounted.contains(&c.id)
-                        && (!has("kind") || c.kind == kind)
-                        && (!filled("at") || c.at == at)
-                        && (!filled("user") || c.user == user)
-                        && (!has("follow_up") || c.follow_up == follow_up)
-                        && (!has("done") || c.done_at == done_at)
+                        && (!line.gives("kind") || c.kind == kind)
+                        && (!line.fills("at") || c.at == at)
+                        && (!line.fills("user") || c.user == user)
+                        && (!line.gives("follow_up") || c.follow_up == follow_up)
+                        && (!line.gives("done") || c.done_at == done_at)
                 });
                 if let Some(c) = stored {
                     accounted.insert(c.id);
@@ -469,18 +467,16 @@ pub fn import_feedback(session: &mut Session, bytes: &[u8], dry_run: bool) -> Re
             // Without a code: the same item stored already, when every cell given agrees (an
             // empty opening time is not given: it would be now).
             if code.is_empty() {
-                let (has, filled) =
-                    (|c: &str| line.cell(c).is_some(), |c: &str| line.cell(c).is_some_and(|v| !v.trim().is_empty()));
                 let stored = repo::feedback_saying(tx, customer, &description)?.into_iter().find(|f| {
                     !accounted.contains(&f.id)
-                        && (!has("kind") || f.kind == kind)
-                        && (!has("severity") || f.severity == severity)
-                        && (!has("status") || f.status == status)
-                        && (!has("order_ref") || f.order_ref == order_ref)
-                        && (!has("assignee") || f.assignee == assignee)
-                        && (!has("resolution") || f.resolution == resolution)
-                        && (!filled("opened") || f.opened_at == opened)
-                        && (!has("resolved") || f.resolved_at == resolved)
+                        && (!line.gives("kind") || f.kind == kind)
+                        && (!line.gives("severity") || f.severity == severity)
+                        && (!line.gives("status") || f.status == status)
+                        && (!line.gives("order_ref") || f.order_ref == order_ref)
+                        && (!line.gives("assignee") || f.assignee == assignee)
+                        && (!line.gives("resolution") || f.resolution == resolution)
+                        && (!line.fills("opened") || f.opened_at == opened)
+                        && (!line.gives("resolved") || f.resolved_at == resolved)
                 });
                 if let Some(f) = stored {
                     accounted.insert(f.id);

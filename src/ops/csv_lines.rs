@@ -105,6 +105,16 @@ impl<'a> Line<'a> {
         self.time(errors, column).or_else(|| self.kept(column).and_then(super::customers::parse_time_cell))
     }
 
+    /// Whether the line gives `column` (the file has it, or the matched record fills it in).
+    pub fn gives(&self, column: &str) -> bool {
+        self.cell(column).is_some()
+    }
+
+    /// Whether the line gives `column` with something in it.
+    pub fn fills(&self, column: &str) -> bool {
+        self.cell(column).is_some_and(|value| !value.trim().is_empty())
+    }
+
     /// The matched record's stored value of `column`, when it has one.
     pub fn kept(&self, column: &str) -> Option<&str> {
         let index = self.columns.iter().position(|c| *c == column)?;
