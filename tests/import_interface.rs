@@ -51,7 +51,10 @@ fn a_history_file_is_previewed_mapped_tried_and_imported() {
     app.handle_event(&key(KeyCode::Char('d')));
     settle(&mut app);
     let screen = render(&app);
-    assert!(screen.contains("refused") && screen.contains("customer_code / customer_name"), "{screen}");
+    assert!(
+        screen.contains("refused") && screen.contains("customer_code / customer_email / customer_name"),
+        "{screen}"
+    );
 
     // Kunde is the third column; → steps through the fields no other column has (ship
     // date, customer code) to the customer's name.

@@ -18,6 +18,8 @@ pub enum Field {
     ShipDate,
     CustomerCode,
     CustomerName,
+    /// The customer's email: who bought, in files whose buyers have no code (Shopify).
+    CustomerEmail,
     Segment,
     Region,
     City,
@@ -37,6 +39,9 @@ pub enum Field {
     UnitCost,
     /// The line's profit: the unit cost is worked back from it when no cost is given.
     Profit,
+    /// The order's status in the system it comes from (`Outcome`): cancelled, refunded
+    /// and unfinished orders are left out.
+    Status,
 }
 
 impl Field {
@@ -130,6 +135,9 @@ impl Field {
             // Not plain "cost" / 成本: in many exports that is the line's total cost.
             UnitCost => &["unitcost", "costprice", "purchaseprice", "单位成本", "成本价", "进价"],
             Profit => &["profit", "lineprofit", "grossprofit", "利润", "毛利"],
+            // Not Shopify's "Fulfillment Status": an unshipped paid order is still a sale.
+            Status => &["status", "orderstatus", "financialstatus", "paymentstatus", "订单状态", "交易状态", "状态"],
+            CustomerEmail => &["email", "customeremail", "buyeremail", "emailaddress", "邮箱", "电子邮箱", "客户邮箱"],
         }
     }
 
@@ -364,6 +372,94 @@ pub fn unit_cost(quantity: Quantity, amount: Decimal, cost: Option<Decimal>, pro
     }
 }
 
+/// What an order's status in the system it comes from makes of it as history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It went ahead: paid, shipped or completed (partly refunded too).
+    Sold,
+    /// It did not: cancelled, refunded, voided, failed.
+    Cancelled,
+    /// It had not finished when the file was written: pending, awaiting payment, on hold.
+    Open,
+}
+
+/// Why a status is not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusProblem {
+    Unknown,
+    /// `closed`: completed in some systems (Zoho), refunded in others (Magento).
+    Closed,
+}
+
+/// An order's status as shop platforms and spreadsheets write it: WooCommerce's
+/// `completed`/`cancelled`, Shopify's financial status (`paid`, `partially_refunded`,
+/// `voided`), Magento's, Amazon's, Taobao's `交易成功`/`交易关闭` and
+/// `买家已付款，等待卖家发货`. Read by the words it holds, the first list that matches
+/// deciding: a partial refund is a sale, a refund after shipping is not, a negation
+/// (`unpaid`) is not its word, and a paid order waiting to ship is a sale.
+pub fn outcome(status: &str) -> Result<Outcome, StatusProblem> {
+    const PARTLY_REFUNDED: &[&str] = &["partiallyrefunded", "partialrefund", "partlyrefunded", "部分退款"];
+    const CANCELLED: &[&str] = &[
+        "cancel", "refund", "void", "fail", "declin", "reject", "fraud", "returned", "error", "取消", "关闭", "退款",
+        "退货", "作废", "失败", "拒收",
+    ];
+    const NOT_YET: &[&str] =
+        &["unpaid", "unship", "unfulfil", "notship", "notpaid", "notdeliver", "未付款", "未支付", "未发货"];
+    const SOLD: &[&str] = &[
+        "complete",
+        "paid",
+        "fulfil",
+        "ship",
+        "deliver",
+        "invoiced",
+        "success",
+        "accepted",
+        "成功",
+        "完成",
+        "已发货",
+        "签收",
+        "已付款",
+        "已支付",
+        "已收货",
+        "已出库",
+    ];
+    const OPEN: &[&str] = &[
+        "pending",
+        "processing",
+        "hold",
+        "await",
+        "authori",
+        "draft",
+        "waiting",
+        "review",
+        "待",
+        "等待",
+        "处理中",
+        "锁定",
+        "审核",
+    ];
+    // Short words that are a status only by themselves (not inside `renewal`).
+    const OPEN_WORDS: &[&str] = &["new", "open", "placed", "unconfirmed"];
+    const SOLD_WORDS: &[&str] = &["done", "finished", "won"];
+    let words = normalise(status);
+    let holds = |stems: &[&str]| stems.iter().any(|s| words.contains(s));
+    if holds(PARTLY_REFUNDED) {
+        Ok(Outcome::Sold)
+    } else if holds(CANCELLED) {
+        Ok(Outcome::Cancelled)
+    } else if holds(NOT_YET) {
+        Ok(Outcome::Open)
+    } else if holds(SOLD) || SOLD_WORDS.contains(&words.as_str()) {
+        Ok(Outcome::Sold)
+    } else if holds(OPEN) || OPEN_WORDS.contains(&words.as_str()) {
+        Ok(Outcome::Open)
+    } else if words == "closed" {
+        Err(StatusProblem::Closed)
+    } else {
+        Err(StatusProblem::Unknown)
+    }
+}
+
 /// Whether a day is too far from today to be real history: after today, or before 1990.
 pub fn implausible_day(day: NaiveDate, today: NaiveDate) -> bool {
     day > today || day.year() < 1990
@@ -400,6 +496,54 @@ mod tests {
         }
         assert_eq!(Field::parse("order-number"), Some(Field::OrderNumber));
         assert_eq!(Field::parse("sales"), None, "--map takes field names, not aliases");
+    }
+
+    #[test]
+    fn statuses_of_common_platforms() {
+        use Outcome::*;
+        let read = [
+            ("completed", Sold),
+            ("Complete", Sold),
+            ("paid", Sold),
+            ("partially_refunded", Sold),
+            ("partially_paid", Sold),
+            ("Shipped", Sold),
+            ("Awaiting Shipment", Sold),
+            ("Payment accepted", Sold),
+            ("交易成功", Sold),
+            ("买家已付款，等待卖家发货", Sold),
+            ("卖家已发货，等待买家确认", Sold),
+            ("已签收", Sold),
+            ("部分退款", Sold),
+            ("cancelled", Cancelled),
+            ("Canceled", Cancelled),
+            ("refunded", Cancelled),
+            ("voided", Cancelled),
+            ("failed", Cancelled),
+            ("Payment error", Cancelled),
+            ("交易关闭", Cancelled),
+            ("已发货，退款成功", Cancelled),
+            ("未发货，退款成功", Cancelled),
+            ("已取消", Cancelled),
+            ("pending", Open),
+            ("on-hold", Open),
+            ("Processing", Open),
+            ("authorized", Open),
+            ("unpaid", Open),
+            ("Unshipped", Open),
+            ("等待买家付款", Open),
+            ("待发货", Open),
+            ("new", Open),
+        ];
+        for (status, expected) in read {
+            assert_eq!(outcome(status), Ok(expected), "{status}");
+        }
+        assert_eq!(outcome("closed"), Err(StatusProblem::Closed));
+        assert_eq!(outcome("renewal"), Err(StatusProblem::Unknown));
+        assert_eq!(outcome("VIP"), Err(StatusProblem::Unknown));
+        assert_eq!(Field::for_header("Financial Status"), Some(Field::Status));
+        assert_eq!(Field::for_header("Fulfillment Status"), None);
+        assert_eq!(Field::for_header("Email"), Some(Field::CustomerEmail));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::db;
 use crate::db::products::minor;
 use crate::domain::customer::CustomerData;
 use crate::domain::fields::Problem;
-use crate::domain::history::{DayOrder, DiscountStyle, Field, day_order_matters, parse_day};
+use crate::domain::history::{DayOrder, DiscountStyle, Field, Outcome, day_order_matters, parse_day};
 use crate::domain::money::{Money, Price, Quantity};
 use crate::domain::order::totals;
 use crate::domain::stock::PRODUCT_NAME_MAX;
@@ -117,7 +117,17 @@ pub struct HistoryReport {
     pub delimiter: u8,
     /// How plain discounts were read, when the file has a discount column.
     pub discounts: Option<DiscountStyle>,
+    /// Lines left out: of cancelled or refunded orders, and of orders not finished.
+    pub cancelled: usize,
+    pub unfinished: usize,
+    /// Orders imported before that the file now says were cancelled (up to
+    /// `NUMBERS_LISTED` of them named), and how many.
+    pub cancelled_since: Vec<String>,
+    pub cancelled_since_count: usize,
 }
+
+/// Order numbers a report names before it only counts the rest.
+const NUMBERS_LISTED: usize = 10;
 
 impl HistoryReport {
     /// What the import did (or would do), a sentence a line, as the command line and the
@@ -125,7 +135,7 @@ impl HistoryReport {
     pub fn summary(&self) -> Vec<String> {
         let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
         let mut out = Vec::new();
-        if self.orders == 0 && self.unchanged == 0 {
+        if self.orders == 0 && self.unchanged == 0 && self.cancelled + self.unfinished == 0 {
             return vec![t("sales_history.nothing").to_string()];
         }
         if self.orders > 0 {
@@ -151,6 +161,21 @@ impl HistoryReport {
         }
         if self.costs_unread > 0 {
             out.push(tf("sales_history.report_costs_unread", &[("count", &self.costs_unread)]));
+        }
+        if self.cancelled > 0 {
+            out.push(tf("sales_history.report_cancelled", &[("count", &self.cancelled)]));
+        }
+        if self.unfinished > 0 {
+            out.push(tf("sales_history.report_unfinished", &[("count", &self.unfinished)]));
+        }
+        if self.cancelled_since_count > 0 {
+            let mut numbers = self.cancelled_since.join(", ");
+            if self.cancelled_since_count > self.cancelled_since.len() {
+                numbers.push_str(", …");
+            }
+            let args: [(&str, &dyn std::fmt::Display); 2] =
+                [("count", &self.cancelled_since_count), ("numbers", &numbers)];
+            out.push(tf("sales_history.report_cancelled_since", &args));
         }
         match self.discounts {
             Some(DiscountStyle::Percent) => out.push(t("sales_history.report_discount_percent").to_string()),
@@ -215,7 +240,10 @@ pub fn check_columns(headers: &[String], fields: Vec<Option<Field>>) -> Result<V
     let needed: [(&[Field], &str); 6] = [
         (&[Field::OrderNumber], "order_number"),
         (&[Field::OrderDate], "order_date"),
-        (&[Field::CustomerCode, Field::CustomerName], "customer_code / customer_name"),
+        (
+            &[Field::CustomerCode, Field::CustomerEmail, Field::CustomerName],
+            "customer_code / customer_email / customer_name",
+        ),
         (&[Field::ProductCode, Field::ProductName], "product_code / product_name"),
         (&[Field::Quantity], "quantity"),
         (&[Field::UnitPrice, Field::Amount], "unit_price / amount"),
@@ -405,6 +433,10 @@ struct Run<'a> {
     /// The order number and customer of the line before: a later line of the same order
     /// that names no customer is that order's (Shopify writes it on the first line only).
     order_customer: Option<(String, CustomerRef)>,
+    /// The order number and status its first line gave: later lines without one have it.
+    order_status: Option<(String, Outcome)>,
+    /// The order last found imported before and now cancelled, not to count it twice.
+    noted_cancelled: Option<String>,
     tx: &'a Connection,
     ctx: &'a WriteCtx<'a>,
     headers: &'a [String],
@@ -419,6 +451,8 @@ struct Run<'a> {
     customers: HashMap<String, CustomerRef>,
     /// Customers by lower-case name, for files without customer codes: loaded when needed.
     customer_names: Option<HashMap<String, Vec<i64>>>,
+    /// Customers by lower-case email, likewise.
+    customer_emails: Option<HashMap<String, Vec<i64>>>,
     products: HashMap<String, ProductRef>,
     product_names: Option<HashMap<String, Vec<i64>>>,
     tiers: HashMap<String, String>,
@@ -566,6 +600,8 @@ impl<'a> Run<'a> {
             .ok_or_else(|| Error::Refused(t("sales_history.no_warehouse").to_string()))?;
         Ok(Run {
             order_customer: None,
+            order_status: None,
+            noted_cancelled: None,
             tx,
             ctx,
             headers,
@@ -578,6 +614,7 @@ impl<'a> Run<'a> {
             warehouse,
             customers: HashMap::new(),
             customer_names: None,
+            customer_emails: None,
             products: HashMap::new(),
             product_names: None,
             tiers: HashMap::new(),
@@ -617,6 +654,10 @@ impl<'a> Run<'a> {
         if self.pending.as_ref().is_some_and(|o| !o.number.eq_ignore_ascii_case(number)) {
             self.flush(errors)?;
         }
+        // Lines of cancelled and unfinished orders are left out, unchecked: they are not sales.
+        if self.left_out(number, parsed.status)? {
+            return Ok(());
+        }
         let (column, headers) = (self.column, self.headers);
         let cell = |f: Field| reading.cell(record, f);
         let before = errors.list.len() + errors.more;
@@ -630,7 +671,8 @@ impl<'a> Run<'a> {
         let Parsed { order_date, sold_on: ship_date, quantity, figures, discount, tax_rate, cost, cost_unread, .. } =
             parsed;
         self.report.costs_unread += usize::from(cost_unread);
-        let names_none = cell(Field::CustomerCode).is_empty() && cell(Field::CustomerName).is_empty();
+        let names_none =
+            [Field::CustomerCode, Field::CustomerName, Field::CustomerEmail].iter().all(|f| cell(*f).is_empty());
         let customer = match &self.order_customer {
             Some((order, customer)) if names_none && order.eq_ignore_ascii_case(number) => Some(customer.clone()),
             _ => self.customer(&cell, &mut problem)?,
@@ -658,12 +700,12 @@ impl<'a> Run<'a> {
                 let said = [("number", &shape.number as &dyn std::fmt::Display), ("line", &shape.line)];
                 if shape.customer.zip(customer_id).is_some_and(|(first, this)| first != this) {
                     let text = tf("sales_history.other_customer", &said);
-                    // The cell the customer was told by: its code, or its name in a file without codes.
-                    let given = match cell(Field::CustomerCode) {
-                        "" => cell(Field::CustomerName),
-                        code => code,
-                    };
-                    errors.push(line, self.header_of(Field::CustomerCode, Field::CustomerName), given, text);
+                    // The cell the customer was told by: its code, else its email, else its name.
+                    let told_by = [Field::CustomerCode, Field::CustomerEmail, Field::CustomerName]
+                        .into_iter()
+                        .find(|f| !cell(*f).is_empty())
+                        .unwrap_or(Field::CustomerName);
+                    errors.push(line, self.header_of(told_by, Field::CustomerName), cell(told_by), text);
                 } else if let Some(date) = order_date.filter(|d| shape.date.is_some_and(|first| first != *d)) {
                     let text = tf("sales_history.other_date", &said);
                     errors.push(line, self.header_of(Field::OrderDate, Field::OrderDate), &date.to_string(), text);
@@ -709,6 +751,38 @@ impl<'a> Run<'a> {
             lines: vec![new_line],
         });
         Ok(())
+    }
+
+    /// Whether a line of order `number` is left out by its status (`status`, or the one
+    /// the order's first line gave when it gives none), counted for the report.
+    fn left_out(&mut self, number: &str, status: Option<Outcome>) -> Result<bool> {
+        let order_gave = self.order_status.as_ref().filter(|(n, _)| n.eq_ignore_ascii_case(number)).map(|(_, s)| *s);
+        if order_gave.is_none() {
+            self.order_status = status.map(|s| (number.to_string(), s));
+        }
+        match status.or(order_gave) {
+            None | Some(Outcome::Sold) => return Ok(false),
+            Some(Outcome::Open) => self.report.unfinished += 1,
+            Some(Outcome::Cancelled) => {
+                self.report.cancelled += 1;
+                // Imported before as a sale: said, as the history stays as it was imported.
+                let noted = self.noted_cancelled.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(number));
+                if self.had_orders && !noted {
+                    self.noted_cancelled = Some(number.to_string());
+                    let sold_before = self
+                        .tx
+                        .prepare_cached("SELECT 1 FROM orders WHERE number = ?1 AND sold_on IS NOT NULL AND id <= ?2")?
+                        .exists(rusqlite::params![number, self.last_id_before])?;
+                    if sold_before {
+                        self.report.cancelled_since_count += 1;
+                        if self.report.cancelled_since.len() < NUMBERS_LISTED {
+                            self.report.cancelled_since.push(number.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(true)
     }
 
     fn header_of(&self, first: Field, second: Field) -> &str {
@@ -1017,14 +1091,24 @@ impl<'a> Run<'a> {
         cell: &dyn Fn(Field) -> &'c str,
         problem: &mut dyn FnMut(Field, String),
     ) -> Result<Option<CustomerRef>> {
-        let (code, name) = (cell(Field::CustomerCode), cell(Field::CustomerName));
+        let (code, name, email) = (cell(Field::CustomerCode), cell(Field::CustomerName), cell(Field::CustomerEmail));
         let by_code = self.has(Field::CustomerCode) && !code.is_empty();
-        if !by_code && name.is_empty() {
-            let f = if self.has(Field::CustomerCode) { Field::CustomerCode } else { Field::CustomerName };
+        // Platforms that give their buyers no code know them by email (Shopify): two buyers
+        // of one name stay two customers.
+        let by_email = !by_code && !email.is_empty();
+        if !by_code && !by_email && name.is_empty() {
+            let f = [Field::CustomerCode, Field::CustomerEmail, Field::CustomerName]
+                .into_iter()
+                .find(|f| self.has(*f))
+                .unwrap_or(Field::CustomerName);
             problem(f, t("sales_history.no_customer").to_string());
             return Ok(None);
         }
-        let key = if by_code { code.to_lowercase() } else { format!("\u{1}{}", name.to_lowercase()) };
+        let key = match (by_code, by_email) {
+            (true, _) => code.to_lowercase(),
+            (false, true) => format!("\u{2}{}", email.to_lowercase()),
+            (false, false) => format!("\u{1}{}", name.to_lowercase()),
+        };
         if let Some(found) = self.customers.get(&key) {
             return Ok(Some(found.clone()));
         }
@@ -1034,6 +1118,29 @@ impl<'a> Run<'a> {
                 return Ok(None);
             }
             db::customers::find_by_code(self.tx, code)?.map(|c| c.id.0)
+        } else if by_email {
+            let sql = "SELECT id, email FROM customers WHERE email <> ''";
+            match by_name(self.tx, &mut self.customer_emails, sql, email)? {
+                // A customer of this name entered without an email is this buyer (one with
+                // another email is someone else).
+                Ok(None) if !name.is_empty() => {
+                    match by_name(self.tx, &mut self.customer_names, "SELECT id, name FROM customers", name)? {
+                        Ok(Some(id)) => {
+                            let stored: String = self
+                                .tx
+                                .prepare_cached("SELECT email FROM customers WHERE id = ?1")?
+                                .query_row([id], |r| r.get(0))?;
+                            stored.is_empty().then_some(id)
+                        }
+                        _ => None,
+                    }
+                }
+                Ok(found) => found,
+                Err(Ambiguous) => {
+                    problem(Field::CustomerEmail, t("sales_history.customer_email_twice").to_string());
+                    return Ok(None);
+                }
+            }
         } else {
             match by_name(self.tx, &mut self.customer_names, "SELECT id, name FROM customers", name)? {
                 Ok(found) => found,
@@ -1052,7 +1159,8 @@ impl<'a> Run<'a> {
                 };
                 let data = CustomerData {
                     code: if by_code { code.to_string() } else { String::new() },
-                    name: if name.is_empty() { code.to_string() } else { name.to_string() },
+                    name: [name, code, email].into_iter().find(|n| !n.is_empty()).unwrap_or_default().to_string(),
+                    email: email.to_string(),
                     city: cell(Field::City).to_string(),
                     region: cell(Field::Region).to_string(),
                     salesperson: cell(Field::Salesperson).to_string(),
@@ -1076,6 +1184,9 @@ impl<'a> Run<'a> {
                         if let Some(names) = &mut self.customer_names {
                             names.entry(data.name.to_lowercase()).or_default().push(id.0);
                         }
+                        if let Some(emails) = self.customer_emails.as_mut().filter(|_| !data.email.is_empty()) {
+                            emails.entry(data.email.to_lowercase()).or_default().push(id.0);
+                        }
                         self.customers.insert(key, found.clone());
                         return Ok(Some(found));
                     }
@@ -1087,6 +1198,7 @@ impl<'a> Run<'a> {
                                 "region" => Field::Region,
                                 "salesperson" => Field::Salesperson,
                                 "tier" => Field::Segment,
+                                "email" => Field::CustomerEmail,
                                 _ => Field::CustomerName,
                             };
                             problem(f, describe_problem(&p.problem));

@@ -13,8 +13,8 @@ use rust_decimal::Decimal;
 use super::{Columns, MAX_FIGURE};
 use crate::domain::fields::percent;
 use crate::domain::history::{
-    DateProblem, DayOrder, DiscountStyle, Field, ambiguous_comma, could_be_year_first, implausible_day, line_figures,
-    parse_day, parse_discount, parse_number, unit_cost,
+    DateProblem, DayOrder, DiscountStyle, Field, Outcome, StatusProblem, ambiguous_comma, could_be_year_first,
+    implausible_day, line_figures, outcome, parse_day, parse_discount, parse_number, unit_cost,
 };
 use crate::domain::money::{Money, Price, Quantity};
 use crate::error::{Error, LineError, Result, describe_problem};
@@ -50,6 +50,9 @@ pub(super) struct Parsed {
     pub cost: Option<Price>,
     /// The line has a cost or profit that could not be read (or cannot be): not taken.
     pub cost_unread: bool,
+    /// What the line's status says of its order; `None` when it gives none (or one not
+    /// read, which is among the problems).
+    pub status: Option<Outcome>,
 }
 
 /// What the reading thread hands over, in file order.
@@ -314,7 +317,34 @@ impl Reading {
             _ => None,
         };
         let cost_unread = !ignored.is_empty() || ((cost_given.is_some() || profit.is_some()) && cost.is_none());
-        Parsed { line, record, problems, order_date, sold_on, quantity, figures, discount, tax_rate, cost, cost_unread }
+        let status = match cell(Field::Status) {
+            "" => None,
+            given => match outcome(given) {
+                Ok(outcome) => Some(outcome),
+                Err(StatusProblem::Closed) => {
+                    problems.push((Field::Status, t("sales_history.status_closed").to_string()));
+                    None
+                }
+                Err(StatusProblem::Unknown) => {
+                    problems.push((Field::Status, t("sales_history.status_unknown").to_string()));
+                    None
+                }
+            },
+        };
+        Parsed {
+            line,
+            record,
+            problems,
+            order_date,
+            sold_on,
+            quantity,
+            figures,
+            discount,
+            tax_rate,
+            cost,
+            cost_unread,
+            status,
+        }
     }
 }
 

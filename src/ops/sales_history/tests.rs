@@ -644,3 +644,84 @@ fn history_lines_have_all_shipped_and_migration_013_says_so_of_older_history_onl
     assert!(before.iter().any(|(q, shipped)| shipped < q), "one line of the fixture still waits");
     assert_eq!(count(&reopened, "SELECT count(*) FROM invoice_series WHERE code = 'HIST'"), 1);
 }
+
+/// A platform's export holds cancelled, refunded and unpaid orders beside the sales: they
+/// are left out, counted, and a later line without a status is its order's (Shopify).
+#[test]
+fn cancelled_refunded_and_unfinished_orders_are_not_sales() {
+    let mut s = manager_shop();
+    let shopify = "Name,Email,Financial Status,Created at,Billing Name,Lineitem name,Lineitem quantity,Lineitem price\n\
+                   #1001,john@example.com,paid,2026-03-01,John Smith,Tea,1,4.00\n\
+                   #1001,john@example.com,,2026-03-01,,Mug,2,6.00\n\
+                   #1002,zoe@example.com,refunded,2026-03-02,Zoë Neu,Tea,1,4.00\n\
+                   #1002,zoe@example.com,,2026-03-02,,Mug,lots,6.00\n\
+                   #1003,ann@example.com,pending,2026-03-03,Ann Lee,Tea,3,4.00\n\
+                   #1004,john@example.com,partially_refunded,2026-03-04,John Smith,Mug,1,6.00\n";
+    let mapped = Options { map: vec![("Name".into(), "order_number".into())], ..options() };
+    let report = import_text(&mut s, shopify, &mapped).unwrap();
+    // The refunded order's unreadable quantity does not refuse the file: it is left out.
+    assert_eq!((report.orders, report.lines, report.cancelled, report.unfinished), (2, 3, 2, 1));
+    assert_eq!(report.net, Money::parse("22.00").unwrap());
+    assert_eq!(report.customers, 1, "only John bought");
+    assert!(crate::db::orders::order_by_number(s.db.conn(), "#1002").unwrap().is_none());
+    let summary = report.summary().join("\n");
+    assert!(summary.contains("2 lines of cancelled or refunded orders were left out"), "{summary}");
+    assert!(summary.contains("1 line of orders not finished"), "{summary}");
+    assert_eq!(count(&s, "SELECT coalesce(sum(net), 0) FROM sales_daily"), 2200);
+
+    // Later the sale of #1001 was refunded: the history stays, and the report says so.
+    let later = shopify.replace("#1001,john@example.com,paid", "#1001,john@example.com,refunded");
+    let report = import_text(&mut s, &later, &mapped).unwrap();
+    assert_eq!((report.orders, report.unchanged, report.cancelled_since_count), (0, 1, 1));
+    assert_eq!(report.cancelled_since, vec!["#1001".to_string()]);
+    assert!(report.summary().join("\n").contains("still counted as sales: #1001"), "{:?}", report.summary());
+
+    // A status this import does not know, or `closed`, refuses its line with what to do.
+    let unknown = shopify.replace("pending", "VIP").replace("partially_refunded", "Closed");
+    let errors = refused(import_text(&mut manager_shop(), &unknown, &mapped));
+    let named: Vec<(u64, &str, &str)> = errors.iter().map(|e| (e.line, e.column.as_str(), e.value.as_str())).collect();
+    assert_eq!(named, vec![(6, "Financial Status", "VIP"), (7, "Financial Status", "Closed")]);
+    assert!(errors[1].message.contains("Magento"), "{}", errors[1].message);
+    // Left out with ←/→ or --map, every line is a sale again.
+    let mut unmapped = mapped.clone();
+    unmapped.map.push(("Financial Status".into(), String::new()));
+    let errors = refused(import_text(&mut manager_shop(), shopify, &unmapped));
+    assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![5], "the refund's bad quantity counts now");
+}
+
+/// Buyers known by email (no customer codes): two of one name stay two customers, a line
+/// without a name still finds its buyer, and a second import matches them again.
+#[test]
+fn buyers_without_codes_are_known_by_their_email() {
+    let mut s = manager_shop();
+    let file = "Order,Date,Email,Customer,Product,Qty,Price\n\
+                A1,2026-03-01,li@example.com,Li Wei,Tea,1,4.00\n\
+                A2,2026-03-02,LI.WEI@example.org,Li Wei,Tea,1,4.00\n\
+                A3,2026-03-03,li@example.com,,Tea,2,4.00\n";
+    let report = import_text(&mut s, file, &options()).unwrap();
+    assert_eq!((report.orders, report.customers), (3, 2));
+    let a3 = crate::db::orders::order_by_number(s.db.conn(), "A3").unwrap().unwrap();
+    let a1 = crate::db::orders::order_by_number(s.db.conn(), "A1").unwrap().unwrap();
+    assert_eq!(a3.customer_id, a1.customer_id);
+    let emails: i64 =
+        count(&s, "SELECT count(*) FROM customers WHERE email IN ('li@example.com', 'LI.WEI@example.org')");
+    assert_eq!(emails, 2);
+    let again = import_text(&mut s, file, &options()).unwrap();
+    assert_eq!((again.orders, again.unchanged, again.customers), (0, 3, 0));
+    // A customer entered by hand without an email is the buyer of that name; one with
+    // another email is someone else.
+    let mut s = manager_shop();
+    let by_hand = "Order,Date,Email,Customer,Product,Qty,Price\n\
+                B1,2026-03-01,mo@example.com,Mo Chen,Tea,1,4.00\n\
+                B2,2026-03-01,ru@example.com,Ru Chen,Tea,1,4.00\n";
+    let customers = "code,name,email\nMO,Mo Chen,\nRU,Ru Chen,ru.chen@example.net\n";
+    crate::ops::customers::import(&mut s, customers.as_bytes(), false).unwrap();
+    let report = import_text(&mut s, by_hand, &options()).unwrap();
+    assert_eq!(report.customers, 1, "Ru Chen of another email is new");
+    let b1 = crate::db::orders::order_by_number(s.db.conn(), "B1").unwrap().unwrap();
+    assert_eq!(b1.customer_id, crate::db::customers::find_by_code(s.db.conn(), "MO").unwrap().unwrap().id.0);
+    // An email that is not one is named.
+    let bad = file.replace("li@example.com,Li Wei", "li at example,Li Wei");
+    let errors = refused(import_text(&mut manager_shop(), &bad, &options()));
+    assert_eq!((errors[0].line, errors[0].column.as_str()), (2, "Email"), "{errors:?}");
+}
