@@ -173,6 +173,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'stati
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
+        Ok(_) if gbk_read_as_utf8(bytes) => {
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(text) => Ok((text, "GB18030")),
+                None => Err(refuse(0)),
+            }
+        }
         Ok(text) => Ok((std::borrow::Cow::Borrowed(text), "UTF-8")),
         Err(e) if looks_like_gbk(bytes) => {
             match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
@@ -229,6 +235,72 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
         i += 2;
     }
     pairs > 0 && chinese * 10 >= pairs * 9
+}
+
+/// Whether bytes that are valid UTF-8 are rather GBK/GB18030 that happens to be: a short
+/// file of Chinese names whose every character is a GBK pair that UTF-8 reads as one
+/// two-byte character (`叶伟` is `Ҷΰ`, `石头` is `ʯͷ`). Said only when each non-ASCII
+/// character is such a pair (two bytes, the second above 0xA0, as GBK's Chinese are) and
+/// some neighbours no real text has: letters of two scripts side by side, phonetic signs
+/// beside a letter, or a capital after a small letter (`аС`). A lone accented letter,
+/// `Müller`, `«вода»` or `£12` stay UTF-8.
+pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Script {
+        Latin,
+        Greek,
+        Cyrillic,
+        Armenian,
+        Hebrew,
+        Arabic,
+        /// Phonetic and combining signs, Syriac and later: not in a shop's names.
+        Odd,
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return false; // a BOM says UTF-8
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // Cut within a character at the end of what was read: what came before.
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+        Err(_) => return false,
+    };
+    let (mut unlikely, mut any) = (false, false);
+    let mut before: Option<(Script, char)> = None;
+    for c in text.chars() {
+        if c.is_ascii() {
+            before = None;
+            continue;
+        }
+        // Three-byte characters (all of real Chinese in UTF-8), or a second byte GBK's
+        // Chinese never have: UTF-8 it is.
+        if c.len_utf8() != 2 || (u32::from(c) & 0x3F) < 0x21 {
+            return false;
+        }
+        any = true;
+        let script = match u32::from(c) {
+            0xC0..=0x24F if c.is_alphabetic() => Script::Latin,
+            0x250..=0x36F | 0x700..=0x7FF => Script::Odd,
+            0x370..=0x3FF => Script::Greek,
+            0x400..=0x52F => Script::Cyrillic,
+            0x530..=0x58F => Script::Armenian,
+            0x590..=0x5FF => Script::Hebrew,
+            0x600..=0x6FF => Script::Arabic,
+            // Signs (`£ ° « ×`) stand between words.
+            _ => {
+                before = None;
+                continue;
+            }
+        };
+        if let Some((script_before, c_before)) = before
+            && (script_before != script || script == Script::Odd || (c_before.is_lowercase() && c.is_uppercase()))
+        {
+            unlikely = true;
+        }
+        before = Some((script, c));
+    }
+    any && unlikely
+        && encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(text.as_bytes()).is_some()
 }
 
 /// The separator used in the header line: the most frequent of `,` `;` and tab outside

@@ -100,6 +100,8 @@ impl CsvStream {
             // A character cut at the end of the head is still UTF-8.
             _ if utf16 => decoded_whole(head, input)?,
             Err(e) if e.error_len().is_some() => decoded_whole(head, input)?,
+            // Chinese in GBK that UTF-8 reads too, as nonsense (`叶伟` as `Ҷΰ`).
+            _ if csv_io::gbk_read_as_utf8(&head) => decoded_whole(head, input)?,
             _ if head.is_ascii() => {
                 let late = LateDecoding::new(Box::new(Cursor::new(head).chain(input)), late_gb18030.clone());
                 (Box::new(late), "UTF-8")
@@ -531,7 +533,11 @@ impl Read for LateDecoding {
                             Err(e) => e.error_len().is_none(),
                         };
                         self.out = raw;
-                        if utf8 || !csv_io::looks_like_gbk(&ahead) {
+                        let gbk = match utf8 {
+                            true => csv_io::gbk_read_as_utf8(&ahead),
+                            false => csv_io::looks_like_gbk(&ahead),
+                        };
+                        if !gbk {
                             self.out.extend_from_slice(&ahead);
                             Some(Late::Utf8)
                         } else {
@@ -619,6 +625,31 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode("name,city\n张伟,上海\n");
         let (rows, _) = lines_of(&gbk);
         assert_eq!(rows[0].1, vec!["张伟".to_string(), "上海".to_string()]);
+    }
+
+    /// GBK names that are valid UTF-8 as well (`叶伟` is `Ҷΰ`, `石头` is `ʯͷ`), in a file
+    /// of nothing else or after 64 KB of plain ASCII; and real UTF-8 that must stay so.
+    #[test]
+    fn gbk_that_utf8_also_reads_is_told_by_its_neighbours() {
+        for names in ["叶伟", "石头", "叶伟 and 石头"] {
+            let text = format!("code,name\nC1,{names}\n");
+            let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+            assert!(std::str::from_utf8(&gbk).is_ok(), "the case at hand: valid UTF-8 too");
+            let (rows, _) = lines_of(&gbk);
+            assert_eq!(rows[0].1[1], names);
+            let late = format!("code,name\n{}C1,{names}\n", "C0,Ann\n".repeat(10_000));
+            let (late, _, _) = encoding_rs::GBK.encode(&late);
+            let late = late.into_owned();
+            let (rows, _) = lines_of(&late);
+            assert_eq!(rows.last().unwrap().1[1], names);
+        }
+        for utf8 in ["Müller", "café crème", "вода", "«вода»", "£12", "coração", "Hawaiʻi", "Ελλάδα", "叶伟"]
+        {
+            let text = format!("code,name\nC1,{utf8}\n");
+            assert!(!crate::ops::csv_io::gbk_read_as_utf8(text.as_bytes()), "{utf8}");
+            let (rows, _) = lines_of(text.as_bytes());
+            assert_eq!(rows[0].1[1], utf8);
+        }
     }
 
     #[test]
