@@ -36,6 +36,44 @@ fn orders(app: &App) -> i64 {
     app.session.db.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap()
 }
 
+/// Enter on a column lists the fields; typing part of a name (or a header it goes by)
+/// finds them, and a field another column has moves to this one.
+#[test]
+fn a_column_s_field_is_found_by_typing_its_name() {
+    let (_dir, mut app) = import_screen("past.csv", HISTORY);
+    app.handle_event(&key(KeyCode::Enter));
+    press(&mut app, &[KeyCode::Down, KeyCode::Down, KeyCode::Enter]);
+    let screen = render(&app);
+    assert!(screen.contains("Read column 'Kunde' as:") && screen.contains("(not used)"), "{screen}");
+    type_text(&mut app, "客户");
+    let screen = render(&app);
+    assert!(screen.contains("customer_name") && !screen.contains("quantity"), "{screen}");
+    insta::assert_snapshot!("import_field_search_80x24", screen);
+    type_text(&mut app, "名");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("Kunde                    customer_name"), "{}", render(&app));
+
+    // Order ID reads as order_number; chosen for Kunde it leaves Order ID, which says so.
+    app.handle_event(&key(KeyCode::Enter));
+    type_text(&mut app, "order id");
+    let screen = render(&app);
+    assert!(screen.contains("order_number") && screen.contains("(now column 'Order ID')"), "{screen}");
+    // Esc leaves the column as it was.
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("Kunde                    customer_name"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Enter));
+    type_text(&mut app, "zzz");
+    assert!(render(&app).contains("No field has this name"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("Read column 'Kunde' as:"), "Enter on nothing found stays");
+    press(&mut app, &[KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace]);
+    type_text(&mut app, "order_n");
+    app.handle_event(&key(KeyCode::Enter));
+    let screen = render(&app);
+    assert!(screen.contains("Kunde                    order_number"), "{screen}");
+    assert!(screen.contains("Order ID                 (not used)"), "{screen}");
+}
+
 #[test]
 fn a_history_file_is_previewed_mapped_tried_and_imported() {
     let (_dir, mut app) = import_screen("past.csv", HISTORY);

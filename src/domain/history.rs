@@ -148,6 +148,13 @@ impl Field {
         Field::iter().find(|f| normalise(f.name()) == wanted || f.aliases().contains(&wanted.as_str()))
     }
 
+    /// Whether a search typed to choose a field finds this one: in its name or any of the
+    /// header names it goes by (`qty`, `客户`).
+    pub fn matches(self, typed: &str) -> bool {
+        let typed = normalise(typed);
+        normalise(self.name()).contains(&typed) || self.aliases().iter().any(|a| a.contains(typed.as_str()))
+    }
+
     pub fn all_names() -> String {
         use strum::IntoEnumIterator;
         Field::iter().map(Field::name).collect::<Vec<_>>().join(", ")
@@ -495,6 +502,8 @@ mod tests {
             assert_eq!(Field::for_header(header), field, "{header}");
         }
         assert_eq!(Field::parse("order-number"), Some(Field::OrderNumber));
+        assert!(Field::Quantity.matches("qty") && Field::Quantity.matches("QUANT") && Field::Quantity.matches(""));
+        assert!(Field::CustomerName.matches("客户") && !Field::Quantity.matches("客户"));
         assert_eq!(Field::parse("sales"), None, "--map takes field names, not aliases");
     }
 

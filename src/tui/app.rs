@@ -135,7 +135,11 @@ impl App {
     /// The context under any overlay.
     pub fn screen_context(&self) -> Context {
         if let Some(import) = &self.import {
-            return if import.step == super::import::Step::File { Context::ImportFile } else { Context::Import };
+            return match import.step {
+                super::import::Step::File => Context::ImportFile,
+                super::import::Step::Field => Context::ImportField,
+                _ => Context::Import,
+            };
         }
         if self.tab == Tab::Stock {
             return self.stock_context();
@@ -240,7 +244,7 @@ impl App {
     }
 
     fn type_text(&mut self, context: Context, event: &Event) {
-        if context == Context::ImportFile {
+        if matches!(context, Context::ImportFile | Context::ImportField) {
             return self.import_type_text(event);
         }
         if self.tab == Tab::Stock && context != Context::Palette {
@@ -542,14 +546,14 @@ impl App {
             }
             // Quitting from the import screen (over a form, or with an import running) asks
             // as quitting from the form would.
-            (Context::Import | Context::ImportFile, Action::Quit)
+            (Context::Import | Context::ImportFile | Context::ImportField, Action::Quit)
                 if self.form_is_dirty() || self.import.as_ref().is_some_and(|i| i.job.is_some()) =>
             {
                 let key = if self.form_is_dirty() { "confirm.discard_and_quit" } else { "confirm.quit_import" };
                 self.ask(t(key).to_string(), Pending::Quit);
             }
             (_, Action::Quit) => self.should_quit = true,
-            (Context::Import | Context::ImportFile, action) => self.import_action(action)?,
+            (Context::Import | Context::ImportFile | Context::ImportField, action) => self.import_action(action)?,
             (_, Action::Import) => self.open_import(),
             (
                 Context::List

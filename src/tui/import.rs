@@ -43,6 +43,10 @@ pub struct ImportScreen {
     pub fields: Vec<Option<Field>>,
     pub column: usize,
     pub day_order: Option<DayOrder>,
+    /// Choosing the selected column's field by name (Enter on it): the search typed, and
+    /// the choice among the fields it finds.
+    pub field_search: Input,
+    pub field_choice: usize,
     pub job: Option<ReportJob<Outcome>>,
     /// Esc was pressed while the job ran: it is asked to stop, and what it did (it may
     /// have committed already) is shown when it answers.
@@ -56,6 +60,8 @@ pub struct ImportScreen {
 pub enum Step {
     File,
     Preview,
+    /// Sales history: a column's field chosen from a list, by typing part of its name.
+    Field,
     Running,
     Done,
 }
@@ -105,6 +111,8 @@ impl ImportScreen {
             fields: Vec::new(),
             column: 0,
             day_order: None,
+            field_search: Input::default(),
+            field_choice: 0,
             job: None,
             stopping: false,
             dry_run: true,
@@ -198,6 +206,44 @@ impl ImportScreen {
         self.fields[self.column] = choices[(at + delta).rem_euclid(choices.len() as isize) as usize];
     }
 
+    /// The fields the search finds, "not used" first while nothing is typed.
+    pub fn field_choices(&self) -> Vec<Option<Field>> {
+        use strum::IntoEnumIterator;
+        let typed = self.field_search.value();
+        let none = typed.trim().is_empty().then_some(None);
+        none.into_iter().chain(Field::iter().filter(|f| f.matches(typed)).map(Some)).collect()
+    }
+
+    /// Opens the list of fields for the selected column, at the field it has.
+    fn choose_field(&mut self) {
+        let Some(current) = self.fields.get(self.column).copied() else { return };
+        self.field_search = Input::default();
+        self.field_choice = self.field_choices().iter().position(|c| *c == current).unwrap_or(0);
+        self.step = Step::Field;
+    }
+
+    /// Reads the selected column as the chosen field, which leaves any other column (as
+    /// `--map` does): one field, one column.
+    fn take_field(&mut self) {
+        let Some(chosen) = self.field_choices().get(self.field_choice).copied() else { return };
+        if let Some(field) = chosen {
+            for other in self.fields.iter_mut() {
+                if *other == Some(field) {
+                    *other = None;
+                }
+            }
+        }
+        if let Some(slot) = self.fields.get_mut(self.column) {
+            *slot = chosen;
+        }
+        self.step = Step::Preview;
+    }
+
+    /// The column that reads `field` now, other than the selected one.
+    pub fn column_of(&self, field: Field) -> Option<usize> {
+        self.fields.iter().enumerate().position(|(i, f)| i != self.column && *f == Some(field))
+    }
+
     /// Describes the import `i` would run, for the question before it.
     fn describe(&self) -> String {
         let name = self.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -240,6 +286,13 @@ impl App {
                 screen.column = (screen.column + 1).min(screen.fields.len().saturating_sub(1))
             }
             (Step::Preview, Action::Up) => screen.column = screen.column.saturating_sub(1),
+            (Step::Preview, Action::Accept) if screen.table == Table::SalesHistory => screen.choose_field(),
+            (Step::Field, Action::Accept) => screen.take_field(),
+            (Step::Field, Action::Back) => screen.step = Step::Preview,
+            (Step::Field, Action::Down) => {
+                screen.field_choice = (screen.field_choice + 1).min(screen.field_choices().len().saturating_sub(1))
+            }
+            (Step::Field, Action::Up) => screen.field_choice = screen.field_choice.saturating_sub(1),
             (Step::Preview, Action::MapNext) if screen.table == Table::SalesHistory => screen.map_column(1),
             (Step::Preview, Action::MapPrev) if screen.table == Table::SalesHistory => screen.map_column(-1),
             (Step::Preview, Action::CycleDates) => {
@@ -280,6 +333,15 @@ impl App {
 
     pub(crate) fn import_type_text(&mut self, event: &Event) {
         use tui_input::backend::crossterm::EventHandler;
+        if let Some(screen) = self.import.as_mut()
+            && screen.step == Step::Field
+        {
+            // A new search starts at the first field it finds.
+            if screen.field_search.handle_event(event).is_some_and(|change| change.value) {
+                screen.field_choice = 0;
+            }
+            return;
+        }
         if let Some(screen) = self.import.as_mut()
             && screen.step == Step::File
         {

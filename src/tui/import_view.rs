@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect)
     frame.render_widget(block, area);
     match screen.step {
         Step::File => draw_file(frame, app, screen, inner),
-        Step::Preview => draw_preview(frame, app, screen, inner),
+        Step::Preview | Step::Field => draw_preview(frame, app, screen, inner),
         Step::Running => draw_running(frame, app, screen, inner),
         Step::Done => draw_done(frame, app, screen, inner),
     }
@@ -102,9 +102,13 @@ fn draw_preview(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
     .areas(area);
     frame.render_widget(Paragraph::new(head), top);
     draw_sample(frame, app, screen, sample);
-    draw_columns(frame, app, screen, columns);
-    let hint =
-        if screen.table == Table::SalesHistory { t("import.preview_keys_history") } else { t("import.preview_keys") };
+    let hint = if screen.step == Step::Field {
+        draw_field_choices(frame, app, screen, columns);
+        t("import.field_keys")
+    } else {
+        draw_columns(frame, app, screen, columns);
+        if screen.table == Table::SalesHistory { t("import.preview_keys_history") } else { t("import.preview_keys") }
+    };
     frame.render_widget(Paragraph::new(Line::styled(hint, theme.dim)), keys);
 }
 
@@ -129,6 +133,40 @@ fn draw_sample(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Re
         let args: [(&str, &dyn std::fmt::Display); 3] =
             [("from", &(start + 1)), ("to", &shown), ("count", &preview.headers.len())];
         lines[0] = Line::styled(tf("import.first_rows_window", &args), app.theme.header);
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The fields the typed search finds for the selected column, each with the column that
+/// reads it now (choosing it moves it here).
+fn draw_field_choices(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect) {
+    let Some(preview) = &screen.preview else { return };
+    let theme = &app.theme;
+    let header = preview.headers.get(screen.column).map(String::as_str).unwrap_or("");
+    let mut lines = vec![Line::from(vec![
+        Span::styled(tf("import.field_for", &[("column", &display_safe(header))]), theme.header),
+        Span::raw(" "),
+        Span::styled(display_safe(screen.field_search.value()).into_owned(), theme.focus),
+        Span::styled("▏", theme.focus),
+    ])];
+    let choices = screen.field_choices();
+    if choices.is_empty() {
+        lines.push(Line::styled(t("import.no_field_found"), theme.dim));
+    }
+    let room = usize::from(area.height).saturating_sub(1);
+    let (first, visible) = super::table::window(screen.field_choice, room as u16 + 1);
+    for (i, choice) in choices.iter().enumerate().skip(first).take(visible) {
+        let name = match choice {
+            Some(field) => field.name().to_string(),
+            None => t("import.not_used").to_string(),
+        };
+        let now = choice.and_then(|f| screen.column_of(f)).and_then(|c| preview.headers.get(c));
+        let text = match now {
+            Some(other) => format!("  {name:<18} {}", tf("import.field_now", &[("column", &display_safe(other))])),
+            None => format!("  {name}"),
+        };
+        let style = if i == screen.field_choice { theme.selected } else { ratatui::style::Style::default() };
+        lines.push(Line::styled(text, style));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -56,6 +56,8 @@ pub enum Context {
     Targets,
     /// The import screen choosing its file (a typed path).
     ImportFile,
+    /// The import screen choosing a column's field (a typed search).
+    ImportField,
     Import,
 }
 
@@ -71,6 +73,7 @@ impl Context {
                 | Context::Count
                 | Context::OrderEntry
                 | Context::ImportFile
+                | Context::ImportField
         )
     }
 
@@ -117,6 +120,7 @@ impl Context {
             Context::Forecast => t("context.forecast"),
             Context::Targets => t("context.targets"),
             Context::ImportFile => t("context.import-file"),
+            Context::ImportField => t("context.import-field"),
             Context::Import => t("context.import"),
         }
     }

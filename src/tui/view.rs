@@ -186,7 +186,7 @@ fn hints(app: &App) -> String {
         Context::OrderEntry => &[Action::Save, Action::ConfirmOrder, Action::RemoveLine, Action::Back, Action::Help],
         Context::DeliveryNote => &[Action::Save, Action::Back],
         Context::TierSuggestions => &[Action::ToggleChoice, Action::ApplyChoices, Action::Back, Action::Help],
-        Context::ImportFile => &[Action::Accept, Action::Back],
+        Context::ImportFile | Context::ImportField => &[Action::Accept, Action::Back],
         Context::Import => &[Action::DryRun, Action::RunImport, Action::Back, Action::Help],
         Context::Global => &[],
     };
