@@ -318,3 +318,45 @@ fn a_manager_imports_sales_history_on_the_import_screen() {
     assert!(exported.contains("A-1,2025-11-08,2025-11-11,CG-1,Claire Gute,CONSUMER,South"), "{exported}");
     assert!(cli(&db, &["check"]).contains("no problems found"));
 }
+
+/// A Shopify export: its order number column is found by typing on the field list, its
+/// refunded and pending orders are left out, and buyers are told apart by email.
+#[test]
+fn a_manager_maps_a_shopify_export_by_typing_and_refunds_stay_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let shopify = "Name,Email,Financial Status,Created at,Billing Name,Lineitem name,Lineitem quantity,Lineitem price\n\
+                   #1001,li@example.com,paid,2026-03-01 10:00:00 +0100,Li Wei,Tea,1,4.00\n\
+                   #1001,li@example.com,,2026-03-01 10:00:00 +0100,,Mug,2,6.00\n\
+                   #1002,zoe@example.com,refunded,2026-03-02 11:00:00 +0100,Zoë Neu,Tea,1,4.00\n\
+                   #1003,ann@example.com,pending,2026-03-03 09:00:00 +0100,Ann Lee,Tea,3,4.00\n\
+                   #1004,li.wei@example.org,paid,2026-03-04 12:00:00 +0100,Li Wei,Mug,1,6.00\n";
+    std::fs::write(dir.path().join("orders_export.csv"), shopify).unwrap();
+    let mut t = Terminal::start(&db, 80, 24);
+    t.wait_for("Customers");
+    t.send("\x0f"); // Ctrl-O
+    t.wait_for("orders_export.csv");
+    t.send("\r");
+    t.wait_for("into sales-history");
+    t.send("\r"); // the field list for the first column, Name
+    t.wait_for("Read column 'Name' as:");
+    t.send("order_n");
+    t.wait_for("order_number");
+    t.send("\r");
+    t.wait_for("Name                     order_number");
+    t.send("d");
+    t.wait_for("would import 3 lines in 2 orders");
+    t.wait_for("1 line of cancelled or refunded orders was left out");
+    t.send("i");
+    t.wait_for("Import orders_export.csv into sales-history?");
+    t.send("y");
+    t.wait_for("Imported.");
+    t.send("\r");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let exported = cli(&db, &["export", "sales-history"]);
+    assert!(!exported.contains("#1002") && !exported.contains("#1003"), "{exported}");
+    let customers = cli(&db, &["export", "customers"]);
+    assert_eq!(customers.matches("Li Wei").count(), 2, "two buyers of one name: {customers}");
+    assert!(cli(&db, &["check"]).contains("no problems found"));
+}

@@ -674,7 +674,7 @@ fn cancelled_refunded_and_unfinished_orders_are_not_sales() {
     let report = import_text(&mut s, &later, &mapped).unwrap();
     assert_eq!((report.orders, report.unchanged, report.cancelled_since_count), (0, 1, 1));
     assert_eq!(report.cancelled_since, vec!["#1001".to_string()]);
-    assert!(report.summary().join("\n").contains("still counted as sales: #1001"), "{:?}", report.summary());
+    assert!(report.summary().join("\n").contains("refunded in this file: #1001."), "{:?}", report.summary());
 
     // A status this import does not know, or `closed`, refuses its line with what to do.
     let unknown = shopify.replace("pending", "VIP").replace("partially_refunded", "Closed");
