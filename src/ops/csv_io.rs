@@ -171,9 +171,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'stati
             None => Err(refuse(0)),
         };
     }
+    let with_bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(_) if gbk_read_as_utf8(bytes) => {
+        Ok(_) if !with_bom && gbk_read_as_utf8(bytes) => {
             match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
                 Some(text) => Ok((text, "GB18030")),
                 None => Err(refuse(0)),
@@ -242,8 +243,9 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
 /// two-byte character (`叶伟` is `Ҷΰ`, `石头` is `ʯͷ`). Said only when each non-ASCII
 /// character is such a pair (two bytes, the second above 0xA0, as GBK's Chinese are) and
 /// some neighbours no real text has: letters of two scripts side by side, phonetic signs
-/// beside a letter, or a capital after a small letter (`аС`). A lone accented letter,
-/// `Müller`, `«вода»` or `£12` stay UTF-8.
+/// beside a letter, or a capital after a small letter (`аС`); and none that real text
+/// has: no such character touches a plain letter (`Müller`, `Kaʻū`), as Chinese in a
+/// CSV cell does not. `«вода»` or `£12` stay UTF-8 too.
 pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
     #[derive(PartialEq, Clone, Copy)]
     enum Script {
@@ -267,10 +269,19 @@ pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
     };
     let (mut unlikely, mut any) = (false, false);
     let mut before: Option<(Script, char)> = None;
+    let mut after_letter = false;
     for c in text.chars() {
         if c.is_ascii() {
+            // A plain letter right after the other characters: a word of a Western language.
+            if c.is_ascii_alphabetic() && before.is_some() {
+                return false;
+            }
+            after_letter = c.is_ascii_alphabetic();
             before = None;
             continue;
+        }
+        if after_letter {
+            return false;
         }
         // Three-byte characters (all of real Chinese in UTF-8), or a second byte GBK's
         // Chinese never have: UTF-8 it is.
@@ -280,7 +291,8 @@ pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
         any = true;
         let script = match u32::from(c) {
             0xC0..=0x24F if c.is_alphabetic() => Script::Latin,
-            0x250..=0x36F | 0x700..=0x7FF => Script::Odd,
+            // Phonetic letters and combining marks; modifier letters (`ʻ`, `ʼ`) are signs.
+            0x250..=0x2AF | 0x300..=0x36F | 0x700..=0x7FF => Script::Odd,
             0x370..=0x3FF => Script::Greek,
             0x400..=0x52F => Script::Cyrillic,
             0x530..=0x58F => Script::Armenian,
@@ -289,6 +301,7 @@ pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
             // Signs (`£ ° « ×`) stand between words.
             _ => {
                 before = None;
+                after_letter = false;
                 continue;
             }
         };

@@ -533,11 +533,10 @@ impl Read for LateDecoding {
                             Err(e) => e.error_len().is_none(),
                         };
                         self.out = raw;
-                        let gbk = match utf8 {
-                            true => csv_io::gbk_read_as_utf8(&ahead),
-                            false => csv_io::looks_like_gbk(&ahead),
-                        };
-                        if !gbk {
+                        // Valid UTF-8 stays so here: what follows this look-ahead is not
+                        // seen, and a whole file of it may well be UTF-8 (`gbk_read_as_utf8`
+                        // judges short files, which the head holds whole).
+                        if utf8 || !csv_io::looks_like_gbk(&ahead) {
                             self.out.extend_from_slice(&ahead);
                             Some(Late::Utf8)
                         } else {
@@ -627,8 +626,8 @@ mod tests {
         assert_eq!(rows[0].1, vec!["张伟".to_string(), "上海".to_string()]);
     }
 
-    /// GBK names that are valid UTF-8 as well (`叶伟` is `Ҷΰ`, `石头` is `ʯͷ`), in a file
-    /// of nothing else or after 64 KB of plain ASCII; and real UTF-8 that must stay so.
+    /// GBK names that are valid UTF-8 as well (`叶伟` is `Ҷΰ`, `石头` is `ʯͷ`) in a short
+    /// file; and real UTF-8 that must stay so, with a BOM, or past the first 64 KB.
     #[test]
     fn gbk_that_utf8_also_reads_is_told_by_its_neighbours() {
         for names in ["叶伟", "石头", "叶伟 and 石头"] {
@@ -637,19 +636,37 @@ mod tests {
             assert!(std::str::from_utf8(&gbk).is_ok(), "the case at hand: valid UTF-8 too");
             let (rows, _) = lines_of(&gbk);
             assert_eq!(rows[0].1[1], names);
-            let late = format!("code,name\n{}C1,{names}\n", "C0,Ann\n".repeat(10_000));
-            let (late, _, _) = encoding_rs::GBK.encode(&late);
-            let late = late.into_owned();
-            let (rows, _) = lines_of(&late);
-            assert_eq!(rows.last().unwrap().1[1], names);
+            let (text, encoding) = crate::ops::csv_io::decode(&gbk).unwrap();
+            assert_eq!((text.contains(names), encoding), (true, "GB18030"));
         }
-        for utf8 in ["Müller", "café crème", "вода", "«вода»", "£12", "coração", "Hawaiʻi", "Ελλάδα", "叶伟"]
-        {
+        let western = [
+            "Müller",
+            "café crème",
+            "вода",
+            "«вода»",
+            "£12",
+            "coração",
+            "Hawaiʻi",
+            "Ελλάδα",
+            "叶伟",
+            "Kaʻū Coffee",
+            "ʻĪao Valley",
+            "Saʿūdī",
+            "Café Zoë Müller",
+        ];
+        for utf8 in western {
             let text = format!("code,name\nC1,{utf8}\n");
             assert!(!crate::ops::csv_io::gbk_read_as_utf8(text.as_bytes()), "{utf8}");
             let (rows, _) = lines_of(text.as_bytes());
             assert_eq!(rows[0].1[1], utf8);
+            let late = format!("code,name\n{}C1,{utf8}\n", "C0,Ann\n".repeat(10_000));
+            let (rows, _) = lines_of(late.as_bytes());
+            assert_eq!(rows.last().unwrap().1[1], utf8, "past the head");
         }
+        // A BOM says UTF-8, whatever the characters after it.
+        let (gbk, _, _) = encoding_rs::GBK.encode("code,name\nC1,叶伟\n");
+        let with_bom = [&b"\xEF\xBB\xBF"[..], &gbk].concat();
+        assert_eq!(crate::ops::csv_io::decode(&with_bom).unwrap().1, "UTF-8");
     }
 
     #[test]
