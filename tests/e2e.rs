@@ -346,7 +346,7 @@ fn a_manager_maps_a_shopify_export_by_typing_and_refunds_stay_out() {
     t.wait_for("Name                     order_number");
     t.send("d");
     t.wait_for("would import 3 lines in 2 orders");
-    t.wait_for("1 line of cancelled or refunded orders was left out");
+    t.wait_for("1 line of a cancelled or refunded order was left out");
     t.send("i");
     t.wait_for("Import orders_export.csv into sales-history?");
     t.send("y");

@@ -42,6 +42,9 @@ pub enum Field {
     /// The order's status in the system it comes from (`Outcome`): cancelled, refunded
     /// and unfinished orders are left out.
     Status,
+    /// When the order was cancelled (Shopify's `Cancelled at`): any date or yes leaves it
+    /// out, as a cancelled status does.
+    CancelledAt,
 }
 
 impl Field {
@@ -137,6 +140,7 @@ impl Field {
             Profit => &["profit", "lineprofit", "grossprofit", "利润", "毛利"],
             // Not Shopify's "Fulfillment Status": an unshipped paid order is still a sale.
             Status => &["status", "orderstatus", "financialstatus", "paymentstatus", "订单状态", "交易状态", "状态"],
+            CancelledAt => &["cancelledat", "canceledat", "cancelleddate", "cancellationdate", "取消时间", "取消日期"],
             CustomerEmail => &["email", "customeremail", "buyeremail", "emailaddress", "邮箱", "电子邮箱", "客户邮箱"],
         }
     }
@@ -386,7 +390,7 @@ pub enum Outcome {
     Sold,
     /// It did not: cancelled, refunded, voided, failed.
     Cancelled,
-    /// It had not finished when the file was written: pending, awaiting payment, on hold.
+    /// It was not paid when the file was written: pending, awaiting payment, on hold.
     Open,
 }
 
@@ -399,62 +403,97 @@ pub enum StatusProblem {
 }
 
 /// An order's status as shop platforms and spreadsheets write it: WooCommerce's
-/// `completed`/`cancelled`, Shopify's financial status (`paid`, `partially_refunded`,
-/// `voided`), Magento's, Amazon's, Taobao's `交易成功`/`交易关闭` and
-/// `买家已付款，等待卖家发货`. Read by the words it holds, the first list that matches
-/// deciding: a partial refund is a sale, a refund after shipping is not, a negation
-/// (`unpaid`) is not its word, and a paid order waiting to ship is a sale.
+/// `completed`/`processing`/`cancelled`, Shopify's financial status (`paid`,
+/// `partially_refunded`, `voided`), Magento's, Amazon's, Taobao's `交易成功`/`交易关闭`
+/// and its API's `TRADE_FINISHED`, JD's and Pinduoduo's. An order is a sale once it is paid,
+/// shipped or not; it is left out when it was cancelled or refunded, or is not paid yet.
+/// Read by the words it holds, the first list that matches deciding: a partial refund is a
+/// sale, a refund after shipping is not, `unpaid` is not `paid`.
 pub fn outcome(status: &str) -> Result<Outcome, StatusProblem> {
-    const PARTLY_REFUNDED: &[&str] = &["partiallyrefunded", "partialrefund", "partlyrefunded", "部分退款"];
+    // Sales whose words would read otherwise below.
+    const SOLD_FIRST: &[&str] =
+        &["partiallyrefunded", "partialrefund", "partlyrefunded", "部分退款", "invoiceunconfirmed"];
     const CANCELLED: &[&str] = &[
-        "cancel", "refund", "void", "fail", "declin", "reject", "fraud", "returned", "error", "取消", "关闭", "退款",
-        "退货", "作废", "失败", "拒收",
+        "cancel",
+        "refund",
+        "void",
+        "fail",
+        "declin",
+        "reject",
+        "fraud",
+        "returned",
+        "error",
+        "expired",
+        "abandon",
+        "unfulfillable",
+        "tradeclosed",
+        "取消",
+        "关闭",
+        "退款",
+        "退货",
+        "作废",
+        "失败",
+        "拒收",
+        "过期",
     ];
-    const NOT_YET: &[&str] =
-        &["unpaid", "unship", "unfulfil", "notship", "notpaid", "notdeliver", "未付款", "未支付", "未发货"];
+    const NOT_PAID: &[&str] = &[
+        "unpaid",
+        "notpaid",
+        "awaitingpayment",
+        "pendingpayment",
+        "paymentpending",
+        "waitbuyerpay",
+        "nocreatepay",
+        "incomplet",
+        "notcomplet",
+        "unconfirmed",
+        "未付款",
+        "未支付",
+        "待付款",
+        "待支付",
+        "等待付款",
+        "等待买家付款",
+        "未完成",
+    ];
+    // Paid and then shipped or waiting to be: `unshipped` and `待发货` too.
     const SOLD: &[&str] = &[
         "complete",
         "paid",
         "fulfil",
         "ship",
         "deliver",
-        "invoiced",
+        "invoice",
         "success",
-        "accepted",
+        "accept",
+        "confirm",
+        "finish",
+        "process",
+        "disput",
+        "pickup",
+        "waitseller",
+        "waitbuyerconfirm",
         "成功",
         "完成",
-        "已发货",
+        "发货",
         "签收",
-        "已付款",
-        "已支付",
-        "已收货",
-        "已出库",
-    ];
-    const OPEN: &[&str] = &[
-        "pending",
-        "processing",
-        "hold",
-        "await",
-        "authori",
-        "draft",
-        "waiting",
-        "review",
-        "待",
-        "等待",
+        "付款",
+        "支付",
+        "收货",
+        "出库",
         "处理中",
-        "锁定",
-        "审核",
     ];
+    const OPEN: &[&str] =
+        &["pending", "hold", "await", "authori", "draft", "waiting", "review", "待", "等待", "锁定", "审核"];
     // Short words that are a status only by themselves (not inside `renewal`).
-    const OPEN_WORDS: &[&str] = &["new", "open", "placed", "unconfirmed"];
-    const SOLD_WORDS: &[&str] = &["done", "finished", "won"];
+    const OPEN_WORDS: &[&str] = &["new", "open", "placed"];
+    const SOLD_WORDS: &[&str] = &["done", "won"];
     let words = normalise(status);
     let holds = |stems: &[&str]| stems.iter().any(|s| words.contains(s));
-    if holds(PARTLY_REFUNDED) {
+    if holds(SOLD_FIRST) {
         Ok(Outcome::Sold)
     } else if holds(CANCELLED) {
         Ok(Outcome::Cancelled)
-    } else if holds(NOT_YET) {
+    } else if holds(NOT_PAID) {
         Ok(Outcome::Open)
     } else if holds(SOLD) || SOLD_WORDS.contains(&words.as_str()) {
         Ok(Outcome::Sold)
@@ -465,6 +504,12 @@ pub fn outcome(status: &str) -> Result<Outcome, StatusProblem> {
     } else {
         Err(StatusProblem::Unknown)
     }
+}
+
+/// Whether a "cancelled at" cell says the order was cancelled: a date or a yes, not empty
+/// nor a no.
+pub fn says_cancelled(cell: &str) -> bool {
+    !matches!(normalise(cell).as_str(), "" | "no" | "n" | "false" | "0" | "否" | "未取消")
 }
 
 /// Whether a day is too far from today to be real history: after today, or before 1990.
@@ -516,12 +561,26 @@ mod tests {
             ("paid", Sold),
             ("partially_refunded", Sold),
             ("partially_paid", Sold),
+            ("Processing", Sold),
+            ("Processing in progress", Sold),
             ("Shipped", Sold),
+            ("Unshipped", Sold),
             ("Awaiting Shipment", Sold),
+            ("Awaiting Fulfillment", Sold),
             ("Payment accepted", Sold),
+            ("Confirmed", Sold),
+            ("InvoiceUnconfirmed", Sold),
+            ("Disputed", Sold),
+            ("TRADE_FINISHED", Sold),
+            ("WAIT_SELLER_SEND_GOODS", Sold),
+            ("WAIT_BUYER_CONFIRM_GOODS", Sold),
             ("交易成功", Sold),
             ("买家已付款，等待卖家发货", Sold),
             ("卖家已发货，等待买家确认", Sold),
+            ("卖家部分发货", Sold),
+            ("待发货", Sold),
+            ("等待出库", Sold),
+            ("等待确认收货", Sold),
             ("已签收", Sold),
             ("部分退款", Sold),
             ("cancelled", Cancelled),
@@ -529,19 +588,24 @@ mod tests {
             ("refunded", Cancelled),
             ("voided", Cancelled),
             ("failed", Cancelled),
+            ("expired", Cancelled),
             ("Payment error", Cancelled),
+            ("TRADE_CLOSED_BY_TAOBAO", Cancelled),
             ("交易关闭", Cancelled),
             ("已发货，退款成功", Cancelled),
             ("未发货，退款成功", Cancelled),
             ("已取消", Cancelled),
             ("pending", Open),
+            ("Pending Payment", Open),
             ("on-hold", Open),
-            ("Processing", Open),
             ("authorized", Open),
             ("unpaid", Open),
-            ("Unshipped", Open),
+            ("Incomplete", Open),
+            ("Not completed", Open),
+            ("Awaiting bank wire payment", Open),
+            ("WAIT_BUYER_PAY", Open),
             ("等待买家付款", Open),
-            ("待发货", Open),
+            ("未完成", Open),
             ("new", Open),
         ];
         for (status, expected) in read {
@@ -550,6 +614,9 @@ mod tests {
         assert_eq!(outcome("closed"), Err(StatusProblem::Closed));
         assert_eq!(outcome("renewal"), Err(StatusProblem::Unknown));
         assert_eq!(outcome("VIP"), Err(StatusProblem::Unknown));
+        assert!(says_cancelled("2026-03-02 10:00:00 +0100") && says_cancelled("yes") && says_cancelled("是"));
+        assert!(!says_cancelled("") && !says_cancelled(" false ") && !says_cancelled("否"));
+        assert_eq!(Field::for_header("Cancelled at"), Some(Field::CancelledAt));
         assert_eq!(Field::for_header("Financial Status"), Some(Field::Status));
         assert_eq!(Field::for_header("Fulfillment Status"), None);
         assert_eq!(Field::for_header("Email"), Some(Field::CustomerEmail));

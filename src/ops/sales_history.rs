@@ -117,7 +117,7 @@ pub struct HistoryReport {
     pub delimiter: u8,
     /// How plain discounts were read, when the file has a discount column.
     pub discounts: Option<DiscountStyle>,
-    /// Lines left out: of cancelled or refunded orders, and of orders not finished.
+    /// Lines left out: of cancelled or refunded orders, and of orders not paid yet.
     pub cancelled: usize,
     pub unfinished: usize,
     /// Orders imported before that the file now says were cancelled (up to
@@ -186,9 +186,25 @@ impl HistoryReport {
     }
 }
 
+/// The field each column is read as by its header's name or alias.
+pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
+    let mut fields: Vec<Option<Field>> = headers.iter().map(|h| Field::for_header(h)).collect();
+    // Exports often have several of these (`Order Status` and `Payment Status`, `Email`
+    // and `Customer Email`), any of which will do: the first is read, not refused as twice.
+    for field in [Field::Status, Field::CancelledAt, Field::CustomerEmail] {
+        let mut seen = false;
+        for slot in fields.iter_mut().filter(|f| **f == Some(field)) {
+            if std::mem::replace(&mut seen, true) {
+                *slot = None;
+            }
+        }
+    }
+    fields
+}
+
 /// Which column holds each field: by header name and alias, then `--map`.
 pub fn map_columns(headers: &[String], map: &[(String, String)]) -> Result<Vec<Option<Field>>> {
-    let mut fields: Vec<Option<Field>> = headers.iter().map(|h| Field::for_header(h)).collect();
+    let mut fields = fields_by_header(headers);
     let mut errors = Errors::default();
     // The fields `--map` gave so far, and to which column: a second column for one is an error.
     let mut given: Vec<(Field, &str)> = Vec::new();
@@ -433,10 +449,10 @@ struct Run<'a> {
     /// The order number and customer of the line before: a later line of the same order
     /// that names no customer is that order's (Shopify writes it on the first line only).
     order_customer: Option<(String, CustomerRef)>,
-    /// The order number and status its first line gave: later lines without one have it.
-    order_status: Option<(String, Outcome)>,
-    /// The order last found imported before and now cancelled, not to count it twice.
-    noted_cancelled: Option<String>,
+    /// The order being left out (cancelled, refunded, not paid): its later lines are too.
+    left_out_order: Option<(String, Outcome)>,
+    /// Every order number left out, lower case: met again further down, its lines are apart.
+    left_out_numbers: std::collections::HashSet<String>,
     tx: &'a Connection,
     ctx: &'a WriteCtx<'a>,
     headers: &'a [String],
@@ -453,6 +469,9 @@ struct Run<'a> {
     customer_names: Option<HashMap<String, Vec<i64>>>,
     /// Customers by lower-case email, likewise.
     customer_emails: Option<HashMap<String, Vec<i64>>>,
+    /// Customers without an email found by name for an email of the file: no other email
+    /// of the file is them.
+    claimed_by_email: std::collections::HashSet<i64>,
     products: HashMap<String, ProductRef>,
     product_names: Option<HashMap<String, Vec<i64>>>,
     tiers: HashMap<String, String>,
@@ -600,8 +619,8 @@ impl<'a> Run<'a> {
             .ok_or_else(|| Error::Refused(t("sales_history.no_warehouse").to_string()))?;
         Ok(Run {
             order_customer: None,
-            order_status: None,
-            noted_cancelled: None,
+            left_out_order: None,
+            left_out_numbers: std::collections::HashSet::new(),
             tx,
             ctx,
             headers,
@@ -615,6 +634,7 @@ impl<'a> Run<'a> {
             customers: HashMap::new(),
             customer_names: None,
             customer_emails: None,
+            claimed_by_email: std::collections::HashSet::new(),
             products: HashMap::new(),
             product_names: None,
             tiers: HashMap::new(),
@@ -655,7 +675,7 @@ impl<'a> Run<'a> {
             self.flush(errors)?;
         }
         // Lines of cancelled and unfinished orders are left out, unchecked: they are not sales.
-        if self.left_out(number, parsed.status)? {
+        if self.left_out(number, parsed.status, line, errors)? {
             return Ok(());
         }
         let (column, headers) = (self.column, self.headers);
@@ -753,34 +773,67 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Whether a line of order `number` is left out by its status (`status`, or the one
-    /// the order's first line gave when it gives none), counted for the report.
-    fn left_out(&mut self, number: &str, status: Option<Outcome>) -> Result<bool> {
-        let order_gave = self.order_status.as_ref().filter(|(n, _)| n.eq_ignore_ascii_case(number)).map(|(_, s)| *s);
-        if order_gave.is_none() {
-            self.order_status = status.map(|s| (number.to_string(), s));
+    /// Whether a line of order `number` is left out: its order was cancelled, refunded or
+    /// not paid, as this line's status says or an earlier line of the order said. A line
+    /// that says so leaves out the lines of its order read before it too, so an order is
+    /// imported whole or not at all (and a second import finds it the same). Counted for
+    /// the report.
+    fn left_out(&mut self, number: &str, status: Option<Outcome>, line: u64, errors: &mut Errors) -> Result<bool> {
+        // Another order's line ends the one being left out.
+        if self.left_out_order.as_ref().is_some_and(|(n, _)| !n.eq_ignore_ascii_case(number)) {
+            self.left_out_order = None;
         }
-        match status.or(order_gave) {
-            None | Some(Outcome::Sold) => return Ok(false),
-            Some(Outcome::Open) => self.report.unfinished += 1,
-            Some(Outcome::Cancelled) => {
-                self.report.cancelled += 1;
-                // Imported before as a sale: said, as the history stays as it was imported.
-                let noted = self.noted_cancelled.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(number));
-                if self.had_orders && !noted {
-                    self.noted_cancelled = Some(number.to_string());
-                    let sold_before = self
+        let current = self.left_out_order.as_ref().map(|(_, o)| *o);
+        let key = number.to_lowercase();
+        let outcome = match (current, status) {
+            (Some(outcome), _) => outcome,
+            // A line of an order left out further up: its lines are apart.
+            _ if self.left_out_numbers.contains(&key) => {
+                let column = self.header_of(Field::OrderNumber, Field::OrderNumber).to_string();
+                errors.push(line, &column, number, t("sales_history.lines_apart").to_string());
+                return Ok(true);
+            }
+            (None, None | Some(Outcome::Sold)) => return Ok(false),
+            (None, Some(outcome)) => {
+                // Lines of it this import has written already are apart from this one.
+                let column = self.header_of(Field::OrderNumber, Field::OrderNumber).to_string();
+                let written = self.batch.iter().any(|q| q.order.number.eq_ignore_ascii_case(number))
+                    || self
+                        .tx
+                        .prepare_cached("SELECT 1 FROM orders WHERE number = ?1 AND id > ?2")?
+                        .exists(rusqlite::params![number, self.last_id_before])?;
+                if written {
+                    errors.push(line, &column, number, t("sales_history.lines_apart").to_string());
+                }
+                let earlier = match self.pending.take_if(|o| o.number.eq_ignore_ascii_case(number)) {
+                    Some(order) => order.lines.len(),
+                    None => 0,
+                };
+                match outcome {
+                    Outcome::Open => self.report.unfinished += earlier,
+                    _ => self.report.cancelled += earlier,
+                }
+                // Imported before as a sale: said, as history stays as it was imported.
+                let sold_before = outcome == Outcome::Cancelled
+                    && self.had_orders
+                    && self
                         .tx
                         .prepare_cached("SELECT 1 FROM orders WHERE number = ?1 AND sold_on IS NOT NULL AND id <= ?2")?
                         .exists(rusqlite::params![number, self.last_id_before])?;
-                    if sold_before {
-                        self.report.cancelled_since_count += 1;
-                        if self.report.cancelled_since.len() < NUMBERS_LISTED {
-                            self.report.cancelled_since.push(number.to_string());
-                        }
+                if sold_before {
+                    self.report.cancelled_since_count += 1;
+                    if self.report.cancelled_since.len() < NUMBERS_LISTED {
+                        self.report.cancelled_since.push(number.to_string());
                     }
                 }
+                self.left_out_numbers.insert(key);
+                self.left_out_order = Some((number.to_string(), outcome));
+                outcome
             }
+        };
+        match outcome {
+            Outcome::Open => self.report.unfinished += 1,
+            _ => self.report.cancelled += 1,
         }
         Ok(true)
     }
@@ -1122,15 +1175,18 @@ impl<'a> Run<'a> {
             let sql = "SELECT id, email FROM customers WHERE email <> ''";
             match by_name(self.tx, &mut self.customer_emails, sql, email)? {
                 // A customer of this name entered without an email is this buyer (one with
-                // another email is someone else).
+                // another email is someone else, and so is a second email of that name).
                 Ok(None) if !name.is_empty() => {
                     match by_name(self.tx, &mut self.customer_names, "SELECT id, name FROM customers", name)? {
-                        Ok(Some(id)) => {
+                        Ok(Some(id)) if !self.claimed_by_email.contains(&id) => {
                             let stored: String = self
                                 .tx
                                 .prepare_cached("SELECT email FROM customers WHERE id = ?1")?
                                 .query_row([id], |r| r.get(0))?;
-                            stored.is_empty().then_some(id)
+                            stored.is_empty().then(|| {
+                                self.claimed_by_email.insert(id);
+                                id
+                            })
                         }
                         _ => None,
                     }

@@ -141,7 +141,7 @@ impl ImportScreen {
             }
             Err(e) => return Err(e),
         };
-        self.fields = found.headers.iter().map(|h| Field::for_header(h)).collect();
+        self.fields = sales_history::fields_by_header(&found.headers);
         // A file whose columns name an order, a date and a quantity is sales history.
         let named = |f: Field| self.fields.contains(&Some(f));
         let history = named(Field::OrderNumber) && named(Field::OrderDate) && named(Field::Quantity);
@@ -210,7 +210,7 @@ impl ImportScreen {
     pub fn field_choices(&self) -> Vec<Option<Field>> {
         use strum::IntoEnumIterator;
         let typed = self.field_search.value();
-        let none = typed.trim().is_empty().then_some(None);
+        let none = crate::domain::history::normalise(typed).is_empty().then_some(None);
         none.into_iter().chain(Field::iter().filter(|f| f.matches(typed)).map(Some)).collect()
     }
 

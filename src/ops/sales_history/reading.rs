@@ -14,7 +14,7 @@ use super::{Columns, MAX_FIGURE};
 use crate::domain::fields::percent;
 use crate::domain::history::{
     DateProblem, DayOrder, DiscountStyle, Field, Outcome, StatusProblem, ambiguous_comma, could_be_year_first,
-    implausible_day, line_figures, outcome, parse_day, parse_discount, parse_number, unit_cost,
+    implausible_day, line_figures, outcome, parse_day, parse_discount, parse_number, says_cancelled, unit_cost,
 };
 use crate::domain::money::{Money, Price, Quantity};
 use crate::error::{Error, LineError, Result, describe_problem};
@@ -318,6 +318,8 @@ impl Reading {
         };
         let cost_unread = !ignored.is_empty() || ((cost_given.is_some() || profit.is_some()) && cost.is_none());
         let status = match cell(Field::Status) {
+            // Shopify keeps `paid` on an order cancelled without a refund; its date says.
+            _ if says_cancelled(cell(Field::CancelledAt)) => Some(Outcome::Cancelled),
             "" => None,
             given => match outcome(given) {
                 Ok(outcome) => Some(outcome),
