@@ -291,8 +291,9 @@ pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
         any = true;
         let script = match u32::from(c) {
             0xC0..=0x24F if c.is_alphabetic() => Script::Latin,
-            // Phonetic letters and combining marks; modifier letters (`ʻ`, `ʼ`) are signs.
-            0x250..=0x2AF | 0x300..=0x36F | 0x700..=0x7FF => Script::Odd,
+            // Phonetic and modifier letters, combining marks (`ʻ` in `Kaʻū` touches a letter,
+            // which says UTF-8 first).
+            0x250..=0x36F | 0x700..=0x7FF => Script::Odd,
             0x370..=0x3FF => Script::Greek,
             0x400..=0x52F => Script::Cyrillic,
             0x530..=0x58F => Script::Armenian,
@@ -362,11 +363,16 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Reverses [`neutralise`] on import.
+/// Reverses [`neutralise`] on import; and reads Excel's text formula `="00123"`, which
+/// Chinese platforms (Taobao's order numbers) and many exports write to keep a long number
+/// or a leading zero from being changed by a spreadsheet, as the text it gives.
 pub fn unneutralise(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if formula_like(rest) => rest,
-        _ => cell,
+        _ => match cell.trim().strip_prefix("=\"").and_then(|rest| rest.strip_suffix('"')) {
+            Some(text) if !text.contains('"') => text,
+            _ => cell,
+        },
     }
 }
 
@@ -719,6 +725,8 @@ mod tests {
             "''x",
             "''=x",
             "'",
+            "=\"00123\"",
+            "=\"a\"\"b\"",
         ] {
             assert_eq!(unneutralise(&neutralise(cell)), cell);
         }
@@ -727,5 +735,9 @@ mod tests {
         assert_eq!(neutralise("-3.500"), "-3.500", "a negative number stays a number");
         assert_eq!(neutralise("-1-1"), "'-1-1");
         assert_eq!(unneutralise("'-3.500"), "-3.500", "older exports still read back");
+        // Excel's text formula, as Taobao writes its order numbers: the text it gives.
+        assert_eq!(unneutralise("=\"3012345678909991\""), "3012345678909991");
+        assert_eq!(unneutralise("=\"00123\""), "00123");
+        assert_eq!(unneutralise("=\"a\"b\""), "=\"a\"b\"", "a quote inside: not one");
     }
 }
