@@ -72,6 +72,21 @@ fn a_column_s_field_is_found_by_typing_its_name() {
     let screen = render(&app);
     assert!(screen.contains("Kunde                    order_number"), "{screen}");
     assert!(screen.contains("Order ID                 (not used)"), "{screen}");
+
+    // "(not used)" is found by its words; back to the file and in again keeps the choices.
+    press(&mut app, &[KeyCode::Enter]);
+    type_text(&mut app, "not");
+    assert!(render(&app).contains("  (not used)"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Esc));
+    app.handle_event(&key(KeyCode::Esc));
+    assert!(render(&app).contains("File: past.csv"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("Kunde                    order_number"), "{}", render(&app));
+    // End and Home go to the last and first column.
+    app.handle_event(&key(KeyCode::End));
+    assert!(render(&app).contains("Columns of the file") && app.import.as_ref().unwrap().column == 5);
+    app.handle_event(&key(KeyCode::Home));
+    assert_eq!(app.import.as_ref().unwrap().column, 0);
 }
 
 #[test]

@@ -106,7 +106,7 @@ impl Field {
                 &["segment", "customersegment", "tier", "customertier", "客户细分", "细分", "客户类型", "客户等级"]
             }
             Region => &["region", "salesregion", "area", "地区", "区域", "大区"],
-            City => &["city", "城市"],
+            City => &["city", "billingcity", "shippingcity", "城市"],
             ProductCode => &[
                 "productcode",
                 "productid",
@@ -127,7 +127,8 @@ impl Field {
             Category => &["category", "productcategory", "类别", "品类", "类目", "产品类别"],
             Subcategory => &["subcategory", "子类别", "子类"],
             Quantity => &["quantity", "qty", "units", "lineitemquantity", "数量"],
-            UnitPrice => &["unitprice", "price", "lineitemprice", "单价"],
+            // WooCommerce's "Item Cost" is what the customer paid for one.
+            UnitPrice => &["unitprice", "price", "lineitemprice", "itemcost", "itemprice", "单价"],
             Amount => {
                 &["amount", "sales", "lineamount", "linetotal", "revenue", "netamount", "销售额", "金额", "销售金额"]
             }
@@ -414,6 +415,9 @@ pub fn outcome(status: &str) -> Result<Outcome, StatusProblem> {
     const SOLD_FIRST: &[&str] =
         &["partiallyrefunded", "partialrefund", "partlyrefunded", "部分退款", "invoiceunconfirmed"];
     const CANCELLED: &[&str] = &[
+        "超时",
+        "timeout",
+        "timedout",
         "cancel",
         "refund",
         "void",
@@ -437,6 +441,14 @@ pub fn outcome(status: &str) -> Result<Outcome, StatusProblem> {
         "过期",
     ];
     const NOT_PAID: &[&str] = &[
+        "notyetpaid",
+        "manualverification",
+        "waitpreauth",
+        "cashondelivery",
+        "pendingconfirmation",
+        "awaitingconfirmation",
+        "待买家付款",
+        "待付",
         "unpaid",
         "notpaid",
         "awaitingpayment",
@@ -457,6 +469,11 @@ pub fn outcome(status: &str) -> Result<Outcome, StatusProblem> {
     ];
     // Paid and then shipped or waiting to be: `unshipped` and `待发货` too.
     const SOLD: &[&str] = &[
+        "已审核",
+        "审核通过",
+        "已确认",
+        "consigned",
+        "signed",
         "complete",
         "paid",
         "fulfil",
@@ -482,8 +499,10 @@ pub fn outcome(status: &str) -> Result<Outcome, StatusProblem> {
         "出库",
         "处理中",
     ];
-    const OPEN: &[&str] =
-        &["pending", "hold", "await", "authori", "draft", "waiting", "review", "待", "等待", "锁定", "审核"];
+    const OPEN: &[&str] = &[
+        "locked", "pause", "暂停", "pending", "hold", "await", "authori", "draft", "waiting", "review", "待", "等待",
+        "锁定", "审核",
+    ];
     // Short words that are a status only by themselves (not inside `renewal`).
     const OPEN_WORDS: &[&str] = &["new", "open", "placed"];
     const SOLD_WORDS: &[&str] = &["done", "won"];
@@ -506,10 +525,22 @@ pub fn outcome(status: &str) -> Result<Outcome, StatusProblem> {
     }
 }
 
-/// Whether a "cancelled at" cell says the order was cancelled: a date or a yes, not empty
-/// nor a no.
-pub fn says_cancelled(cell: &str) -> bool {
-    !matches!(normalise(cell).as_str(), "" | "no" | "n" | "false" | "0" | "否" | "未取消")
+/// What a "cancelled at" cell says: `Some(true)` for a date or a yes, `Some(false)` for
+/// nothing or a no (database dumps write `NULL`, `0000-00-00 00:00:00`), `None` for
+/// anything else, which is not guessed.
+pub fn says_cancelled(cell: &str) -> Option<bool> {
+    let words = normalise(cell);
+    match words.as_str() {
+        "" | "no" | "n" | "false" | "null" | "none" | "na" | "nan" | "否" | "未取消" => return Some(false),
+        "yes" | "y" | "true" | "1" | "是" | "已取消" | "cancelled" | "canceled" => return Some(true),
+        _ if words.bytes().all(|b| b == b'0') => return Some(false),
+        _ => {}
+    }
+    match parse_day(cell, None) {
+        Err(DateProblem::NotADate) => None,
+        // A date, whichever way its day and month read.
+        _ => Some(true),
+    }
 }
 
 /// Whether a day is too far from today to be real history: after today, or before 1990.
@@ -607,6 +638,20 @@ mod tests {
             ("等待买家付款", Open),
             ("未完成", Open),
             ("new", Open),
+            ("Manual Verification Required", Open),
+            ("Not yet paid", Open),
+            ("待买家付款", Open),
+            ("WAIT_PRE_AUTH_CONFIRM", Open),
+            ("Awaiting Cash On Delivery validation", Open),
+            ("Pending confirmation", Open),
+            ("LOCKED", Open),
+            ("暂停", Open),
+            ("支付超时", Cancelled),
+            ("SELLER_CONSIGNED_PART", Sold),
+            ("TRADE_BUYER_SIGNED", Sold),
+            ("已确认", Sold),
+            ("已审核", Sold),
+            ("审核通过", Sold),
         ];
         for (status, expected) in read {
             assert_eq!(outcome(status), Ok(expected), "{status}");
@@ -614,8 +659,13 @@ mod tests {
         assert_eq!(outcome("closed"), Err(StatusProblem::Closed));
         assert_eq!(outcome("renewal"), Err(StatusProblem::Unknown));
         assert_eq!(outcome("VIP"), Err(StatusProblem::Unknown));
-        assert!(says_cancelled("2026-03-02 10:00:00 +0100") && says_cancelled("yes") && says_cancelled("是"));
-        assert!(!says_cancelled("") && !says_cancelled(" false ") && !says_cancelled("否"));
+        for yes in ["2026-03-02 10:00:00 +0100", "03/04/2026", "yes", "是", "TRUE"] {
+            assert_eq!(says_cancelled(yes), Some(true), "{yes}");
+        }
+        for no in ["", " false ", "否", "NULL", "None", "N/A", "nan", "0000-00-00 00:00:00", "0"] {
+            assert_eq!(says_cancelled(no), Some(false), "{no}");
+        }
+        assert_eq!(says_cancelled("soon"), None);
         assert_eq!(Field::for_header("Cancelled at"), Some(Field::CancelledAt));
         assert_eq!(Field::for_header("Financial Status"), Some(Field::Status));
         assert_eq!(Field::for_header("Fulfillment Status"), None);

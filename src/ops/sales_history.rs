@@ -124,6 +124,8 @@ pub struct HistoryReport {
     /// `NUMBERS_LISTED` of them named), and how many.
     pub cancelled_since: Vec<String>,
     pub cancelled_since_count: usize,
+    /// Orders whose first line gave no status in a file that has a status: sales.
+    pub no_status: usize,
 }
 
 /// Order numbers a report names before it only counts the rest.
@@ -168,6 +170,9 @@ impl HistoryReport {
         if self.unfinished > 0 {
             out.push(tf("sales_history.report_unfinished", &[("count", &self.unfinished)]));
         }
+        if self.no_status > 0 {
+            out.push(tf("sales_history.report_no_status", &[("count", &self.no_status)]));
+        }
         if self.cancelled_since_count > 0 {
             let mut numbers = self.cancelled_since.join(", ");
             if self.cancelled_since_count > self.cancelled_since.len() {
@@ -190,12 +195,31 @@ impl HistoryReport {
 pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
     let mut fields: Vec<Option<Field>> = headers.iter().map(|h| Field::for_header(h)).collect();
     // Exports often have several of these (`Order Status` and `Payment Status`, `Email`
-    // and `Customer Email`), any of which will do: the first is read, not refused as twice.
-    for field in [Field::Status, Field::CancelledAt, Field::CustomerEmail] {
+    // and `Customer Email`, `Billing City` and `Shipping City`): the first is the field, not refused as twice (a second status
+    // is read too: see `import`).
+    for field in [Field::Status, Field::CancelledAt, Field::CustomerEmail, Field::City] {
         let mut seen = false;
         for slot in fields.iter_mut().filter(|f| **f == Some(field)) {
             if std::mem::replace(&mut seen, true) {
                 *slot = None;
+            }
+        }
+    }
+    // Shopify's export: its order number is `Name` (#1001), and its `Discount Amount` is
+    // the order's, written on its first line; `Lineitem discount` is the line's.
+    let normalised: Vec<String> = headers.iter().map(|h| crate::domain::history::normalise(h)).collect();
+    if normalised.iter().any(|h| h.starts_with("lineitem")) {
+        if !fields.contains(&Some(Field::OrderNumber))
+            && let Some(name) = normalised.iter().position(|h| h == "name")
+            && fields[name].is_none()
+        {
+            fields[name] = Some(Field::OrderNumber);
+        }
+        if normalised.iter().any(|h| h == "lineitemdiscount") {
+            for (field, header) in fields.iter_mut().zip(&normalised) {
+                if *field == Some(Field::DiscountAmount) && header != "lineitemdiscount" {
+                    *field = None;
+                }
             }
         }
     }
@@ -289,12 +313,24 @@ pub fn import(
         Some(columns) if columns.len() == headers.len() => check_columns(&headers, columns.clone())?,
         _ => map_columns(&headers, &options.map)?,
     };
+    // A second status column by its name (`Payment Status` beside `Order Status`) is read
+    // too, the stricter of the two deciding, unless the columns were given one by one or
+    // `--map` names it.
+    let second_status = match options.columns {
+        Some(_) => None,
+        None => headers.iter().enumerate().position(|(i, h)| {
+            Field::for_header(h) == Some(Field::Status)
+                && fields[i].is_none()
+                && !options.map.iter().any(|(column, _)| column.trim().eq_ignore_ascii_case(h.trim()))
+        }),
+    };
     let (found_order, discounts) = conventions(input, &fields, options.day_order.is_none(), progress)?;
     let day_order = options.day_order.or(found_order);
     let today = session.clock.today();
     let total = input.len();
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<HistoryReport> {
         let mut run = Run::new(tx, ctx, &headers, &fields, options, (day_order, discounts), today)?;
+        run.second_status = second_status;
         let mut errors = Errors::default();
         // The file is read and its values parsed on a thread of its own, batches ahead.
         let reader = reading::spawn(stream, run.reading())?;
@@ -333,6 +369,9 @@ pub fn import(
     report.discounts =
         (fields.contains(&Some(Field::Discount)) && discounts != DiscountStyle::Unclear).then_some(discounts);
     report.columns = headers.iter().cloned().zip(fields).collect();
+    if let Some(column) = second_status.and_then(|i| report.columns.get_mut(i)) {
+        column.1 = Some(Field::Status);
+    }
     // Read now: a file plain ASCII at its start may have turned out to be GB18030.
     (report.encoding, report.delimiter) = (encoding.name(), delimiter);
     Ok(report)
@@ -449,6 +488,10 @@ struct Run<'a> {
     /// The order number and customer of the line before: a later line of the same order
     /// that names no customer is that order's (Shopify writes it on the first line only).
     order_customer: Option<(String, CustomerRef)>,
+    /// Another column read as the status (see `import`).
+    second_status: Option<usize>,
+    /// The number of the order whose lines are being read, for `left_out`.
+    last_order: String,
     /// The order being left out (cancelled, refunded, not paid): its later lines are too.
     left_out_order: Option<(String, Outcome)>,
     /// Every order number left out, lower case: met again further down, its lines are apart.
@@ -469,6 +512,8 @@ struct Run<'a> {
     customer_names: Option<HashMap<String, Vec<i64>>>,
     /// Customers by lower-case email, likewise.
     customer_emails: Option<HashMap<String, Vec<i64>>>,
+    /// Customers without an email by lower-case name, for an email no customer has.
+    names_without_email: Option<HashMap<String, Vec<i64>>>,
     /// Customers without an email found by name for an email of the file: no other email
     /// of the file is them.
     claimed_by_email: std::collections::HashSet<i64>,
@@ -619,6 +664,8 @@ impl<'a> Run<'a> {
             .ok_or_else(|| Error::Refused(t("sales_history.no_warehouse").to_string()))?;
         Ok(Run {
             order_customer: None,
+            second_status: None,
+            last_order: String::new(),
             left_out_order: None,
             left_out_numbers: std::collections::HashSet::new(),
             tx,
@@ -634,6 +681,7 @@ impl<'a> Run<'a> {
             customers: HashMap::new(),
             customer_names: None,
             customer_emails: None,
+            names_without_email: None,
             claimed_by_email: std::collections::HashSet::new(),
             products: HashMap::new(),
             product_names: None,
@@ -661,7 +709,13 @@ impl<'a> Run<'a> {
 
     /// What reading a line needs to know about the file (`reading`).
     fn reading(&self) -> Reading {
-        Reading { column: self.column, day_order: self.day_order, discounts: self.discounts, today: self.today }
+        Reading {
+            column: self.column,
+            second_status: self.second_status,
+            day_order: self.day_order,
+            discounts: self.discounts,
+            today: self.today,
+        }
     }
 
     /// One line as read: its customer and product found or made, added to its order.
@@ -779,12 +833,18 @@ impl<'a> Run<'a> {
     /// imported whole or not at all (and a second import finds it the same). Counted for
     /// the report.
     fn left_out(&mut self, number: &str, status: Option<Outcome>, line: u64, errors: &mut Errors) -> Result<bool> {
+        // An order whose first line gives no status in a file that has them: a sale, said.
+        if (self.has(Field::Status) || self.second_status.is_some()) && !self.last_order.eq_ignore_ascii_case(number) {
+            self.last_order.clear();
+            self.last_order.push_str(number);
+            self.report.no_status += usize::from(status.is_none());
+        }
         // Another order's line ends the one being left out.
         if self.left_out_order.as_ref().is_some_and(|(n, _)| !n.eq_ignore_ascii_case(number)) {
             self.left_out_order = None;
         }
         let current = self.left_out_order.as_ref().map(|(_, o)| *o);
-        let key = number.to_lowercase();
+        let key = number.to_ascii_lowercase();
         let outcome = match (current, status) {
             (Some(outcome), _) => outcome,
             // A line of an order left out further up: its lines are apart.
@@ -1176,18 +1236,12 @@ impl<'a> Run<'a> {
             match by_name(self.tx, &mut self.customer_emails, sql, email)? {
                 // A customer of this name entered without an email is this buyer (one with
                 // another email is someone else, and so is a second email of that name).
+                // Only customers without an email are looked at, so a second import finds the
+                // same one, however many of that name the first made.
                 Ok(None) if !name.is_empty() => {
-                    match by_name(self.tx, &mut self.customer_names, "SELECT id, name FROM customers", name)? {
-                        Ok(Some(id)) if !self.claimed_by_email.contains(&id) => {
-                            let stored: String = self
-                                .tx
-                                .prepare_cached("SELECT email FROM customers WHERE id = ?1")?
-                                .query_row([id], |r| r.get(0))?;
-                            stored.is_empty().then(|| {
-                                self.claimed_by_email.insert(id);
-                                id
-                            })
-                        }
+                    let sql = "SELECT id, name FROM customers WHERE email = ''";
+                    match by_name(self.tx, &mut self.names_without_email, sql, name)? {
+                        Ok(Some(id)) if self.claimed_by_email.insert(id) => Some(id),
                         _ => None,
                     }
                 }
@@ -1238,6 +1292,9 @@ impl<'a> Run<'a> {
                         let found = CustomerRef { id: id.0, ..found };
                         // Name-only lines later in the file find the customer just made.
                         if let Some(names) = &mut self.customer_names {
+                            names.entry(data.name.to_lowercase()).or_default().push(id.0);
+                        }
+                        if let Some(names) = self.names_without_email.as_mut().filter(|_| data.email.is_empty()) {
                             names.entry(data.name.to_lowercase()).or_default().push(id.0);
                         }
                         if let Some(emails) = self.customer_emails.as_mut().filter(|_| !data.email.is_empty()) {

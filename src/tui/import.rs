@@ -141,6 +141,13 @@ impl ImportScreen {
             }
             Err(e) => return Err(e),
         };
+        // The same file opened again keeps the fields chosen for its columns, and its table.
+        let again = file == self.file && self.preview.as_ref().is_some_and(|p| p.headers == found.headers);
+        if again {
+            self.preview = Some(found);
+            self.step = Step::Preview;
+            return Ok(());
+        }
         self.fields = sales_history::fields_by_header(&found.headers);
         // A file whose columns name an order, a date and a quantity is sales history.
         let named = |f: Field| self.fields.contains(&Some(f));
@@ -209,8 +216,11 @@ impl ImportScreen {
     /// The fields the search finds, "not used" first while nothing is typed.
     pub fn field_choices(&self) -> Vec<Option<Field>> {
         use strum::IntoEnumIterator;
+        let typed = crate::domain::history::normalise(self.field_search.value());
+        // "(not used)" is found by its words too, to leave a column out by typing.
+        let not_used = crate::domain::history::normalise(t("import.not_used"));
+        let none = (typed.is_empty() || not_used.contains(&typed) || "unused none".contains(&typed)).then_some(None);
         let typed = self.field_search.value();
-        let none = crate::domain::history::normalise(typed).is_empty().then_some(None);
         none.into_iter().chain(Field::iter().filter(|f| f.matches(typed)).map(Some)).collect()
     }
 
@@ -279,7 +289,17 @@ impl App {
             (Step::File, Action::Down) => screen.pick(1),
             (Step::File, Action::Up) => screen.pick(-1),
             (Step::File, Action::Back) => self.import = None,
-            (Step::Preview, Action::Back) => screen.step = Step::File,
+            (Step::Preview, Action::Back) => {
+                screen.step = Step::File;
+                // The name is shown selected again: typing replaces it, ← or → edits it.
+                screen.path_suggested = true;
+            }
+            (Step::Preview, Action::PageDown) => {
+                screen.column = (screen.column + PROBLEMS_PAGE as usize).min(screen.fields.len().saturating_sub(1))
+            }
+            (Step::Preview, Action::PageUp) => screen.column = screen.column.saturating_sub(PROBLEMS_PAGE as usize),
+            (Step::Preview, Action::First) => screen.column = 0,
+            (Step::Preview, Action::Last) => screen.column = screen.fields.len().saturating_sub(1),
             (Step::Preview, Action::NextTable) => screen.next_table(1),
             (Step::Preview, Action::PrevTable) => screen.next_table(-1),
             (Step::Preview, Action::Down) => {

@@ -112,14 +112,17 @@ fn draw_preview(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
     frame.render_widget(Paragraph::new(Line::styled(hint, theme.dim)), keys);
 }
 
-/// The first rows as the file has them, as many columns as fit, each cut to 14 columns.
+/// The first rows as the file has them, as many columns as fit, each cut to 14 columns,
+/// or wider (up to 30) when the screen has room for every column so.
 fn draw_sample(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect) {
     let Some(preview) = &screen.preview else { return };
+    let room = usize::from(area.width) / preview.headers.len().max(1);
+    let cut = room.saturating_sub(1).clamp(14, 30);
     let cell = |text: &str| {
-        let shown = truncate(&display_safe(text.lines().next().unwrap_or("")), 14);
-        format!("{shown}{} ", " ".repeat(14usize.saturating_sub(width(&shown))))
+        let shown = truncate(&display_safe(text.lines().next().unwrap_or("")), cut);
+        format!("{shown}{} ", " ".repeat(cut.saturating_sub(width(&shown))))
     };
-    let fits = (usize::from(area.width) / 15).max(1);
+    let fits = (usize::from(area.width) / (cut + 1)).max(1);
     // The columns shown follow the one chosen with ↑/↓, so every column can be seen.
     let start = (screen.column + 1).saturating_sub(fits).min(preview.headers.len().saturating_sub(fits));
     let row = |cells: &[String]| cells.iter().skip(start).take(fits).map(|c| cell(c)).collect::<String>();

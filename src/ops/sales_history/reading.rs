@@ -30,6 +30,8 @@ const AHEAD: usize = 8;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Reading {
     pub column: Columns,
+    /// A second column read as the status, the stricter deciding.
+    pub second_status: Option<usize>,
     pub day_order: Option<DayOrder>,
     pub discounts: DiscountStyle,
     pub today: NaiveDate,
@@ -317,9 +319,10 @@ impl Reading {
             _ => None,
         };
         let cost_unread = !ignored.is_empty() || ((cost_given.is_some() || profit.is_some()) && cost.is_none());
-        let status = match cell(Field::Status) {
-            // Shopify keeps `paid` on an order cancelled without a refund; its date says.
-            _ if says_cancelled(cell(Field::CancelledAt)) => Some(Outcome::Cancelled),
+        if says_cancelled(cell(Field::CancelledAt)).is_none() {
+            problems.push((Field::CancelledAt, t("sales_history.bad_cancelled_at").to_string()));
+        }
+        let first = match cell(Field::Status) {
             "" => None,
             given => match outcome(given) {
                 Ok(outcome) => Some(outcome),
@@ -333,6 +336,14 @@ impl Reading {
                 }
             },
         };
+        // A second status column only adds what it tells: its problems would be named by
+        // the first column's header and value.
+        let second = self.second_status.and_then(|i| record.get(i)).map(|c| csv_io::unneutralise(c).trim());
+        let mut status = stricter(first, second.and_then(|given| outcome(given).ok()));
+        // Shopify keeps `paid` on an order cancelled without a refund; its date says.
+        if says_cancelled(cell(Field::CancelledAt)) == Some(true) {
+            status = Some(Outcome::Cancelled);
+        }
         Parsed {
             line,
             record,
@@ -348,6 +359,17 @@ impl Reading {
             status,
         }
     }
+}
+
+/// Of two statuses of one line, the one that leaves more out: cancelled, then not paid.
+fn stricter(a: Option<Outcome>, b: Option<Outcome>) -> Option<Outcome> {
+    let rank = |o: &Option<Outcome>| match o {
+        None => 0,
+        Some(Outcome::Sold) => 1,
+        Some(Outcome::Open) => 2,
+        Some(Outcome::Cancelled) => 3,
+    };
+    if rank(&b) > rank(&a) { b } else { a }
 }
 
 /// Starts reading `stream` on its own thread. Batches arrive in file order; the channel

@@ -738,6 +738,13 @@ fn an_order_is_left_out_whole_and_its_lines_stay_together() {
                 A2,2026-03-02,Acme,Tea,1,4.00,paid\n";
     let report = import_text(&mut s, file, &options()).unwrap();
     assert_eq!((report.orders, report.lines, report.unfinished), (1, 1, 2));
+    let blank = "Order,Date,Customer,Product,Qty,Price,Status\n\
+                 B1,2026-03-01,Acme,Tea,1,4.00,\n\
+                 B1,2026-03-01,Acme,Mug,1,6.00,\n\
+                 B2,2026-03-02,Acme,Tea,1,4.00,paid\n";
+    let report = import_text(&mut manager_shop(), blank, &options()).unwrap();
+    assert_eq!((report.orders, report.no_status), (2, 1));
+    assert!(report.summary().join(" ").contains("1 order had no status and was counted as a sale."));
     let paid = file.replace("pending", "shipped");
     let report = import_text(&mut s, &paid, &options()).unwrap();
     assert_eq!((report.orders, report.unchanged, report.unfinished), (1, 1, 0));
@@ -755,12 +762,18 @@ fn an_order_is_left_out_whole_and_its_lines_stay_together() {
     // status columns are not refused as one field twice: the first is read.
     let shopify = "Name,Financial Status,Payment Status,Cancelled at,Created at,Billing Name,Lineitem name,Lineitem quantity,Lineitem price\n\
                    #1,paid,paid,,2026-03-01,Ann,Tea,1,4.00\n\
-                   #2,paid,paid,2026-03-03 10:00:00 +0100,2026-03-02,Bo,Tea,1,4.00\n";
+                   #2,paid,paid,2026-03-03 10:00:00 +0100,2026-03-02,Bo,Tea,1,4.00\n\
+                   #3,paid,refunded,NULL,2026-03-04,Cy,Tea,1,4.00\n";
     let mapped = Options { map: vec![("Name".into(), "order_number".into())], ..options() };
     let report = import_text(&mut manager_shop(), shopify, &mapped).unwrap();
-    assert_eq!((report.orders, report.cancelled, report.customers), (1, 1, 1));
+    assert_eq!((report.orders, report.cancelled, report.customers), (1, 2, 1));
     let unused: Vec<&str> = report.columns.iter().filter(|c| c.1.is_none()).map(|c| c.0.as_str()).collect();
-    assert_eq!(unused, vec!["Payment Status"]);
+    assert!(unused.is_empty(), "{unused:?}");
+    // Left out by --map, the second status column is not read.
+    let mut one_status = mapped.clone();
+    one_status.map.push(("Payment Status".into(), String::new()));
+    let report = import_text(&mut manager_shop(), shopify, &one_status).unwrap();
+    assert_eq!((report.orders, report.cancelled), (2, 1));
 }
 
 /// A customer entered without an email is the buyer of that name once: a second email
@@ -779,4 +792,25 @@ fn a_customer_without_email_is_claimed_by_one_email_only() {
     let mo = crate::db::customers::find_by_code(s.db.conn(), "MO").unwrap().unwrap().id.0;
     assert_eq!((customer("B1"), customer("B3")), (mo, mo));
     assert_ne!(customer("B2"), mo);
+    let again = import_text(&mut s, file, &options()).unwrap();
+    assert_eq!((again.orders, again.unchanged, again.customers), (0, 3, 0), "the same file twice");
+}
+
+/// Shopify's export as it comes: `Name` is the order number, and of its two discount
+/// columns the line's is read (`Discount Amount` is the order's, on its first line).
+#[test]
+fn a_shopify_export_reads_without_any_mapping() {
+    let shopify = "Name,Email,Financial Status,Discount Amount,Created at,Billing Name,Lineitem quantity,Lineitem name,Lineitem price,Lineitem discount\n\
+                   #1001,li@example.com,paid,1.00,2026-03-01 10:00:00 +0100,Li Wei,1,Tea,4.00,1.00\n\
+                   #1001,li@example.com,,,2026-03-01 10:00:00 +0100,,2,Mug,6.00,0\n";
+    let report = import_text(&mut manager_shop(), shopify, &options()).unwrap();
+    assert_eq!((report.orders, report.lines), (1, 2));
+    assert_eq!(report.net, Money::parse("15.00").unwrap());
+    let read: Vec<(&str, Option<Field>)> = report.columns.iter().map(|(h, f)| (h.as_str(), *f)).collect();
+    assert!(read.contains(&("Name", Some(Field::OrderNumber))), "{read:?}");
+    assert!(
+        read.contains(&("Discount Amount", None)) && read.contains(&("Lineitem discount", Some(Field::DiscountAmount)))
+    );
+    // A file that is not Shopify's keeps `Name` for nothing.
+    assert_eq!(fields_by_header(&["Name".to_string(), "Qty".to_string()]), vec![None, Some(Field::Quantity)]);
 }
