@@ -630,7 +630,7 @@ mod tests {
     /// file; and real UTF-8 that must stay so, with a BOM, or past the first 64 KB.
     #[test]
     fn gbk_that_utf8_also_reads_is_told_by_its_neighbours() {
-        for names in ["叶伟", "石头", "叶伟 and 石头"] {
+        for names in ["叶伟", "石头", "叶伟 and 石头", "史伟", "谢帅"] {
             let text = format!("code,name\nC1,{names}\n");
             let (gbk, _, _) = encoding_rs::GBK.encode(&text);
             assert!(std::str::from_utf8(&gbk).is_ok(), "the case at hand: valid UTF-8 too");
