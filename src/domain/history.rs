@@ -20,6 +20,10 @@ pub enum Field {
     CustomerName,
     /// The customer's email: who bought, in files whose buyers have no code (Shopify).
     CustomerEmail,
+    /// The customer's name in two parts (WooCommerce's billing first and last name): the
+    /// customer's name when the file has no whole one.
+    FirstName,
+    LastName,
     Segment,
     Region,
     City,
@@ -141,8 +145,21 @@ impl Field {
             Profit => &["profit", "lineprofit", "grossprofit", "利润", "毛利"],
             // Not Shopify's "Fulfillment Status": an unshipped paid order is still a sale.
             Status => &["status", "orderstatus", "financialstatus", "paymentstatus", "订单状态", "交易状态", "状态"],
+            FirstName => &["firstname", "billingfirstname", "shippingfirstname", "customerfirstname", "givenname"],
+            LastName => {
+                &["lastname", "billinglastname", "shippinglastname", "customerlastname", "surname", "familyname"]
+            }
             CancelledAt => &["cancelledat", "canceledat", "cancelleddate", "cancellationdate", "取消时间", "取消日期"],
-            CustomerEmail => &["email", "customeremail", "buyeremail", "emailaddress", "邮箱", "电子邮箱", "客户邮箱"],
+            CustomerEmail => &[
+                "email",
+                "customeremail",
+                "buyeremail",
+                "emailaddress",
+                "billingemail",
+                "邮箱",
+                "电子邮箱",
+                "客户邮箱",
+            ],
         }
     }
 

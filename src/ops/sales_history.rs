@@ -197,7 +197,9 @@ pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
     // Exports often have several of these (`Order Status` and `Payment Status`, `Email`
     // and `Customer Email`, `Billing City` and `Shipping City`): the first is the field, not refused as twice (a second status
     // is read too: see `import`).
-    for field in [Field::Status, Field::CancelledAt, Field::CustomerEmail, Field::City] {
+    for field in
+        [Field::Status, Field::CancelledAt, Field::CustomerEmail, Field::City, Field::FirstName, Field::LastName]
+    {
         let mut seen = false;
         for slot in fields.iter_mut().filter(|f| **f == Some(field)) {
             if std::mem::replace(&mut seen, true) {
@@ -281,7 +283,7 @@ pub fn check_columns(headers: &[String], fields: Vec<Option<Field>>) -> Result<V
         (&[Field::OrderNumber], "order_number"),
         (&[Field::OrderDate], "order_date"),
         (
-            &[Field::CustomerCode, Field::CustomerEmail, Field::CustomerName],
+            &[Field::CustomerCode, Field::CustomerEmail, Field::CustomerName, Field::FirstName, Field::LastName],
             "customer_code / customer_email / customer_name",
         ),
         (&[Field::ProductCode, Field::ProductName], "product_code / product_name"),
@@ -746,7 +748,9 @@ impl<'a> Run<'a> {
             parsed;
         self.report.costs_unread += usize::from(cost_unread);
         let names_none =
-            [Field::CustomerCode, Field::CustomerName, Field::CustomerEmail].iter().all(|f| cell(*f).is_empty());
+            [Field::CustomerCode, Field::CustomerName, Field::CustomerEmail, Field::FirstName, Field::LastName]
+                .iter()
+                .all(|f| cell(*f).is_empty());
         let customer = match &self.order_customer {
             Some((order, customer)) if names_none && order.eq_ignore_ascii_case(number) => Some(customer.clone()),
             _ => self.customer(&cell, &mut problem)?,
@@ -1204,7 +1208,13 @@ impl<'a> Run<'a> {
         cell: &dyn Fn(Field) -> &'c str,
         problem: &mut dyn FnMut(Field, String),
     ) -> Result<Option<CustomerRef>> {
-        let (code, name, email) = (cell(Field::CustomerCode), cell(Field::CustomerName), cell(Field::CustomerEmail));
+        let (code, email) = (cell(Field::CustomerCode), cell(Field::CustomerEmail));
+        // A name in two parts (WooCommerce) is the name when the file has no whole one.
+        let parts = format!("{} {}", cell(Field::FirstName), cell(Field::LastName));
+        let name = match cell(Field::CustomerName) {
+            "" => parts.trim(),
+            whole => whole,
+        };
         let by_code = self.has(Field::CustomerCode) && !code.is_empty();
         // Platforms that give their buyers no code know them by email (Shopify): two buyers
         // of one name stay two customers.

@@ -814,3 +814,23 @@ fn a_shopify_export_reads_without_any_mapping() {
     // A file that is not Shopify's keeps `Name` for nothing.
     assert_eq!(fields_by_header(&["Name".to_string(), "Qty".to_string()]), vec![None, Some(Field::Quantity)]);
 }
+
+/// WooCommerce writes the buyer's name in two parts: together they are the customer's
+/// name, and the buyer is known by email.
+#[test]
+fn a_name_in_two_parts_is_the_customers_name() {
+    let mut s = manager_shop();
+    let woo = "Order Number,Order Status,Order Date,Billing First Name,Billing Last Name,Billing Email,Shipping First Name,Item Name,Quantity,Item Cost\n\
+               5001,completed,2026-03-01,Paula,Ortiz,paula@example.com,Paula,Tea,2,4.00\n\
+               5002,processing,2026-03-02,Paula,Ortiz,paula@example.com,Paula,Mug,1,6.00\n";
+    let report = import_text(&mut s, woo, &options()).unwrap();
+    assert_eq!((report.orders, report.customers), (2, 1));
+    let order = crate::db::orders::order_by_number(s.db.conn(), "5001").unwrap().unwrap();
+    let name: String =
+        s.db.conn().query_row("SELECT name FROM customers WHERE id = ?1", [order.customer_id], |r| r.get(0)).unwrap();
+    assert_eq!(name, "Paula Ortiz");
+    let email: String =
+        s.db.conn().query_row("SELECT email FROM customers WHERE id = ?1", [order.customer_id], |r| r.get(0)).unwrap();
+    assert_eq!(email, "paula@example.com");
+    assert_eq!(report.net, Money::parse("14.00").unwrap());
+}
