@@ -217,8 +217,20 @@ pub(crate) fn bomless_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encod
 /// file that is mostly good UTF-8 is UTF-8 with a bad byte, to be refused, not re-read.
 pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
-    let bad = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
-    let good = text.chars().filter(|c| !c.is_ascii() && *c != char::REPLACEMENT_CHARACTER).count();
+    let chars: Vec<char> = text.chars().collect();
+    let bad = chars.iter().filter(|c| **c == char::REPLACEMENT_CHARACTER).count();
+    // Characters that are UTF-8 for sure: three bytes or more (`€`, Chinese in UTF-8), a
+    // second byte GBK's Chinese never have, or a letter beside a plain one (`Müller`).
+    // Two-byte ones standing alone may be GBK read as UTF-8 by chance (`叶伟` as `Ҷΰ`).
+    let letter = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_ascii_alphabetic());
+    let good = (0..chars.len())
+        .filter(|&i| {
+            let c = chars[i];
+            !c.is_ascii()
+                && c != char::REPLACEMENT_CHARACTER
+                && (c.len_utf8() > 2 || (u32::from(c) & 0x3F) < 0x21 || letter(i.checked_sub(1)) || letter(Some(i + 1)))
+        })
+        .count();
     if good >= bad {
         return false;
     }

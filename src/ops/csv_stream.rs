@@ -663,6 +663,14 @@ mod tests {
             let (rows, _) = lines_of(late.as_bytes());
             assert_eq!(rows.last().unwrap().1[1], utf8, "past the head");
         }
+        // Mixed with GBK that is not UTF-8 (上海), names UTF-8 reads are not counted as UTF-8.
+        for text in ["code,name,city\nC1,叶伟,上海\n", "code,name\nC1,叶伟\nC2,上海\n"] {
+            let (gbk, _, _) = encoding_rs::GBK.encode(text);
+            let (decoded, encoding) = crate::ops::csv_io::decode(&gbk).unwrap();
+            assert_eq!((decoded.as_ref(), encoding), (text, "GB18030"));
+        }
+        // UTF-8 with one stray byte is still refused, not read as GBK.
+        assert!(crate::ops::csv_io::decode(b"code,name\nC1,M\xC3\xBCller \xFF\n").is_err());
         // A BOM says UTF-8, whatever the characters after it.
         let (gbk, _, _) = encoding_rs::GBK.encode("code,name\nC1,叶伟\n");
         let with_bom = [&b"\xEF\xBB\xBF"[..], &gbk].concat();
