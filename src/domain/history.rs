@@ -103,9 +103,21 @@ impl Field {
                 "客户代码",
                 "客户id",
             ],
-            CustomerName => {
-                &["customername", "customer", "client", "clientname", "billingname", "客户名称", "客户", "客户名"]
-            }
+            // A platform's buyer handle (eBay's, Taobao's 买家会员名) names one buyer.
+            CustomerName => &[
+                "buyerusername",
+                "买家会员名",
+                "买家昵称",
+                "会员名",
+                "customername",
+                "customer",
+                "client",
+                "clientname",
+                "billingname",
+                "客户名称",
+                "客户",
+                "客户名",
+            ],
             Segment => {
                 &["segment", "customersegment", "tier", "customertier", "客户细分", "细分", "客户类型", "客户等级"]
             }
@@ -168,6 +180,12 @@ impl Field {
         use strum::IntoEnumIterator;
         let wanted = normalise(header);
         Field::iter().find(|f| normalise(f.name()) == wanted || f.aliases().contains(&wanted.as_str()))
+    }
+
+    /// Whether several columns may be read as this field: statuses (`Order Status` and
+    /// `Payment Status`), the stricter deciding.
+    pub fn many_columns(self) -> bool {
+        self == Field::Status
     }
 
     /// Whether a search typed to choose a field finds this one: in its name or any of the

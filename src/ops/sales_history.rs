@@ -140,6 +140,9 @@ impl HistoryReport {
         if self.orders == 0 && self.unchanged == 0 && self.cancelled + self.unfinished == 0 {
             return vec![t("sales_history.nothing").to_string()];
         }
+        if self.orders == 0 && self.unchanged == 0 {
+            out.push(t("sales_history.no_sales").to_string());
+        }
         if self.orders > 0 {
             let key = if self.dry_run { "sales_history.report_dry" } else { "sales_history.report" };
             let args: [(&str, &dyn std::fmt::Display); 5] = [
@@ -194,12 +197,10 @@ impl HistoryReport {
 /// The field each column is read as by its header's name or alias.
 pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
     let mut fields: Vec<Option<Field>> = headers.iter().map(|h| Field::for_header(h)).collect();
-    // Exports often have several of these (`Order Status` and `Payment Status`, `Email`
-    // and `Customer Email`, `Billing City` and `Shipping City`): the first is the field, not refused as twice (a second status
-    // is read too: see `import`).
-    for field in
-        [Field::Status, Field::CancelledAt, Field::CustomerEmail, Field::City, Field::FirstName, Field::LastName]
-    {
+    // Exports often have several of these (`Email` and `Customer Email`, `Billing City`
+    // and `Shipping City`): the first is the field, not refused as twice. (Several status
+    // columns are all read: `Field::many_columns`.)
+    for field in [Field::CancelledAt, Field::CustomerEmail, Field::City, Field::FirstName, Field::LastName] {
         let mut seen = false;
         for slot in fields.iter_mut().filter(|f| **f == Some(field)) {
             if std::mem::replace(&mut seen, true) {
@@ -245,6 +246,7 @@ pub fn map_columns(headers: &[String], map: &[(String, String)]) -> Result<Vec<O
             continue;
         }
         match Field::parse(field) {
+            Some(f) if f.many_columns() => fields[at] = Some(f),
             Some(f) => {
                 if let Some((_, other)) = given.iter().find(|(g, c)| *g == f && !c.eq_ignore_ascii_case(column)) {
                     let text = tf("sales_history.map_twice", &[("field", &f.name()), ("other", other)]);
@@ -273,6 +275,9 @@ pub fn check_columns(headers: &[String], fields: Vec<Option<Field>>) -> Result<V
     let mut errors = Errors::default();
     for (i, field) in fields.iter().enumerate() {
         let Some(field) = field else { continue };
+        if field.many_columns() {
+            continue;
+        }
         if let Some(j) = fields[..i].iter().position(|f| f == &Some(*field)) {
             let text = tf("sales_history.same_field", &[("other", &headers[j]), ("field", &field.name())]);
             errors.push(1, &headers[i], &headers[i], text);
@@ -315,24 +320,12 @@ pub fn import(
         Some(columns) if columns.len() == headers.len() => check_columns(&headers, columns.clone())?,
         _ => map_columns(&headers, &options.map)?,
     };
-    // A second status column by its name (`Payment Status` beside `Order Status`) is read
-    // too, the stricter of the two deciding, unless the columns were given one by one or
-    // `--map` names it.
-    let second_status = match options.columns {
-        Some(_) => None,
-        None => headers.iter().enumerate().position(|(i, h)| {
-            Field::for_header(h) == Some(Field::Status)
-                && fields[i].is_none()
-                && !options.map.iter().any(|(column, _)| column.trim().eq_ignore_ascii_case(h.trim()))
-        }),
-    };
     let (found_order, discounts) = conventions(input, &fields, options.day_order.is_none(), progress)?;
     let day_order = options.day_order.or(found_order);
     let today = session.clock.today();
     let total = input.len();
     let work = |tx: &rusqlite::Transaction<'_>, ctx: &WriteCtx<'_>| -> Result<HistoryReport> {
         let mut run = Run::new(tx, ctx, &headers, &fields, options, (day_order, discounts), today)?;
-        run.second_status = second_status;
         let mut errors = Errors::default();
         // The file is read and its values parsed on a thread of its own, batches ahead.
         let reader = reading::spawn(stream, run.reading())?;
@@ -371,9 +364,6 @@ pub fn import(
     report.discounts =
         (fields.contains(&Some(Field::Discount)) && discounts != DiscountStyle::Unclear).then_some(discounts);
     report.columns = headers.iter().cloned().zip(fields).collect();
-    if let Some(column) = second_status.and_then(|i| report.columns.get_mut(i)) {
-        column.1 = Some(Field::Status);
-    }
     // Read now: a file plain ASCII at its start may have turned out to be GB18030.
     (report.encoding, report.delimiter) = (encoding.name(), delimiter);
     Ok(report)
@@ -492,8 +482,10 @@ struct Run<'a> {
     order_customer: Option<(String, CustomerRef)>,
     /// Another column read as the status (see `import`).
     second_status: Option<usize>,
-    /// The number of the order whose lines are being read, for `left_out`.
+    /// The number of the order whose lines are being read, for `left_out`, and whether it
+    /// was counted as having no status.
     last_order: String,
+    no_status_counted: bool,
     /// The order being left out (cancelled, refunded, not paid): its later lines are too.
     left_out_order: Option<(String, Outcome)>,
     /// Every order number left out, lower case: met again further down, its lines are apart.
@@ -634,9 +626,15 @@ impl<'a> Run<'a> {
         today: NaiveDate,
     ) -> Result<Self> {
         let mut column: Columns = Default::default();
+        let mut second_status = None;
         for (i, f) in fields.iter().enumerate() {
-            if let Some(f) = f {
-                column[f.index()] = Some(i);
+            match f {
+                // The first status column is the field; the second is read beside it.
+                Some(Field::Status) if column[Field::Status.index()].is_some() => {
+                    second_status = second_status.or(Some(i))
+                }
+                Some(f) => column[f.index()] = Some(i),
+                None => {}
             }
         }
         let last_id_before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM orders", [], |r| r.get(0))?;
@@ -666,8 +664,9 @@ impl<'a> Run<'a> {
             .ok_or_else(|| Error::Refused(t("sales_history.no_warehouse").to_string()))?;
         Ok(Run {
             order_customer: None,
-            second_status: None,
+            second_status,
             last_order: String::new(),
+            no_status_counted: false,
             left_out_order: None,
             left_out_numbers: std::collections::HashSet::new(),
             tx,
@@ -841,6 +840,7 @@ impl<'a> Run<'a> {
         if (self.has(Field::Status) || self.second_status.is_some()) && !self.last_order.eq_ignore_ascii_case(number) {
             self.last_order.clear();
             self.last_order.push_str(number);
+            self.no_status_counted = status.is_none();
             self.report.no_status += usize::from(status.is_none());
         }
         // Another order's line ends the one being left out.
@@ -892,6 +892,10 @@ impl<'a> Run<'a> {
                     }
                 }
                 self.left_out_numbers.insert(key());
+                // Its first line gave no status, a later one does: not a sale after all.
+                if std::mem::take(&mut self.no_status_counted) {
+                    self.report.no_status -= 1;
+                }
                 self.left_out_order = Some((number.to_string(), outcome));
                 outcome
             }

@@ -206,7 +206,9 @@ impl ImportScreen {
     fn map_column(&mut self, delta: isize) {
         use strum::IntoEnumIterator;
         let Some(current) = self.fields.get(self.column).copied() else { return };
-        let taken = |f: Field| self.fields.iter().enumerate().any(|(i, g)| i != self.column && *g == Some(f));
+        let taken = |f: Field| {
+            !f.many_columns() && self.fields.iter().enumerate().any(|(i, g)| i != self.column && *g == Some(f))
+        };
         let choices: Vec<Option<Field>> =
             std::iter::once(None).chain(Field::iter().filter(|f| !taken(*f)).map(Some)).collect();
         let at = choices.iter().position(|c| *c == current).unwrap_or(0) as isize;
@@ -219,7 +221,8 @@ impl ImportScreen {
         let typed = crate::domain::history::normalise(self.field_search.value());
         // "(not used)" is found by its words too, to leave a column out by typing.
         let not_used = crate::domain::history::normalise(t("import.not_used"));
-        let none = (typed.is_empty() || not_used.contains(&typed) || "unused none".contains(&typed)).then_some(None);
+        let none =
+            (typed.is_empty() || not_used.contains(&typed) || "notused unused none".contains(&typed)).then_some(None);
         let typed = self.field_search.value();
         none.into_iter().chain(Field::iter().filter(|f| f.matches(typed)).map(Some)).collect()
     }
@@ -236,7 +239,7 @@ impl ImportScreen {
     /// `--map` does): one field, one column.
     fn take_field(&mut self) {
         let Some(chosen) = self.field_choices().get(self.field_choice).copied() else { return };
-        if let Some(field) = chosen {
+        if let Some(field) = chosen.filter(|f| !f.many_columns()) {
             for other in self.fields.iter_mut() {
                 if *other == Some(field) {
                     *other = None;
@@ -251,6 +254,9 @@ impl ImportScreen {
 
     /// The column that reads `field` now, other than the selected one.
     pub fn column_of(&self, field: Field) -> Option<usize> {
+        if field.many_columns() {
+            return None; // read in every column that has it: nothing moves
+        }
         self.fields.iter().enumerate().position(|(i, f)| i != self.column && *f == Some(field))
     }
 

@@ -745,6 +745,14 @@ fn an_order_is_left_out_whole_and_its_lines_stay_together() {
     let report = import_text(&mut manager_shop(), blank, &options()).unwrap();
     assert_eq!((report.orders, report.no_status), (2, 1));
     assert!(report.summary().join(" ").contains("1 order had no status and was counted as a sale."));
+    // A first line without a status and a later one refunded: left out, not "no status".
+    let later = blank.replace("B1,2026-03-01,Acme,Mug,1,6.00,", "B1,2026-03-01,Acme,Mug,1,6.00,refunded");
+    let report = import_text(&mut manager_shop(), &later, &options()).unwrap();
+    assert_eq!((report.orders, report.no_status, report.cancelled), (1, 0, 2));
+    // Nothing but cancelled orders: said.
+    let none = "Order,Date,Customer,Product,Qty,Price,Status\nC1,2026-03-01,Acme,Tea,1,4.00,voided\n";
+    let report = import_text(&mut manager_shop(), none, &options()).unwrap();
+    assert!(report.summary()[0].contains("No order of the file is a sale"), "{:?}", report.summary());
     let paid = file.replace("pending", "shipped");
     let report = import_text(&mut s, &paid, &options()).unwrap();
     assert_eq!((report.orders, report.unchanged, report.unfinished), (1, 1, 0));
@@ -769,6 +777,20 @@ fn an_order_is_left_out_whole_and_its_lines_stay_together() {
     assert_eq!((report.orders, report.cancelled, report.customers), (1, 2, 1));
     let unused: Vec<&str> = report.columns.iter().filter(|c| c.1.is_none()).map(|c| c.0.as_str()).collect();
     assert!(unused.is_empty(), "{unused:?}");
+    // Several columns are read as the status: the report says so of each.
+    let statuses: Vec<&str> =
+        report.columns.iter().filter(|c| c.1 == Some(Field::Status)).map(|c| c.0.as_str()).collect();
+    assert_eq!(statuses, vec!["Financial Status", "Payment Status"]);
+    // The import screen gives the columns one by one: the same outcome.
+    let screen = Options {
+        columns: Some(fields_by_header(&report.columns.iter().map(|c| c.0.clone()).collect::<Vec<_>>())),
+        ..mapped.clone()
+    };
+    let mut by_screen = screen.columns.clone().unwrap();
+    by_screen[0] = Some(Field::OrderNumber);
+    let screen = Options { columns: Some(by_screen), ..screen };
+    let shown = import_text(&mut manager_shop(), shopify, &screen).unwrap();
+    assert_eq!((shown.orders, shown.cancelled), (1, 2));
     // Left out by --map, the second status column is not read.
     let mut one_status = mapped.clone();
     one_status.map.push(("Payment Status".into(), String::new()));
