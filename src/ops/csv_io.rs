@@ -219,17 +219,10 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
     let chars: Vec<char> = text.chars().collect();
     let bad = chars.iter().filter(|c| **c == char::REPLACEMENT_CHARACTER).count();
-    // Characters that are UTF-8 for sure: three bytes or more (`€`, Chinese in UTF-8), a
-    // second byte GBK's Chinese never have, or a letter beside a plain one (`Müller`).
-    // Two-byte ones standing alone may be GBK read as UTF-8 by chance (`叶伟` as `Ҷΰ`).
-    let letter = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_ascii_alphabetic());
+    // Characters read well count as UTF-8, but for GBK's Chinese read by chance (`叶伟` as
+    // `Ҷΰ`, beside `上海` that is not UTF-8 at all).
     let good = (0..chars.len())
-        .filter(|&i| {
-            let c = chars[i];
-            !c.is_ascii()
-                && c != char::REPLACEMENT_CHARACTER
-                && (c.len_utf8() > 2 || (u32::from(c) & 0x3F) < 0x21 || letter(i.checked_sub(1)) || letter(Some(i + 1)))
-        })
+        .filter(|&i| !chars[i].is_ascii() && chars[i] != char::REPLACEMENT_CHARACTER && !maybe_gbk(&chars, i))
         .count();
     if good >= bad {
         return false;
@@ -250,6 +243,58 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
     pairs > 0 && chinese * 10 >= pairs * 9
 }
 
+/// The script of a two-byte UTF-8 letter, for telling GBK read as UTF-8 by chance; `None`
+/// for signs (`£ ° « × º`), which stand between words.
+#[derive(PartialEq, Clone, Copy)]
+enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+    Armenian,
+    Hebrew,
+    Arabic,
+    /// Phonetic and modifier letters, combining marks, Syriac and later: not in a shop's
+    /// names (`ʻ` in `Kaʻū` touches a letter, which says UTF-8 first).
+    Odd,
+}
+
+fn script_of(c: char) -> Option<Script> {
+    Some(match u32::from(c) {
+        0xC0..=0x24F if c.is_alphabetic() => Script::Latin,
+        0x250..=0x36F | 0x700..=0x7FF => Script::Odd,
+        0x370..=0x3FF => Script::Greek,
+        0x400..=0x52F => Script::Cyrillic,
+        0x530..=0x58F => Script::Armenian,
+        0x590..=0x5FF => Script::Hebrew,
+        0x600..=0x6FF => Script::Arabic,
+        _ => return None,
+    })
+}
+
+/// Two letters side by side that no real text has: of two scripts (`Ҷΰ`), a phonetic
+/// sign, or a capital after a small letter (`аС`).
+fn unlikely_pair((script_a, a): (Script, char), (script_b, b): (Script, char)) -> bool {
+    script_a != script_b || script_b == Script::Odd || (a.is_lowercase() && b.is_uppercase())
+}
+
+/// Whether a character of text read as UTF-8 (stray bytes as U+FFFD) may be GBK's Chinese
+/// read by chance: two bytes, a second byte GBK's Chinese have, touching no plain letter,
+/// and in an unlikely pair with a neighbour (`叶伟` as `Ҷΰ`).
+fn maybe_gbk(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
+    let at = |j: Option<usize>| j.and_then(|j| chars.get(j)).copied();
+    let (before, after) = (at(i.checked_sub(1)), at(Some(i + 1)));
+    let letter = |n: Option<char>| n.is_some_and(|n| n.is_ascii_alphabetic());
+    let lettered = |n: Option<char>| n.filter(|n| n.len_utf8() == 2).and_then(|n| script_of(n).map(|s| (s, n)));
+    let Some(script) = script_of(c) else { return false };
+    c.len_utf8() == 2
+        && (u32::from(c) & 0x3F) >= 0x21
+        && !letter(before)
+        && !letter(after)
+        && (lettered(before).is_some_and(|b| unlikely_pair(b, (script, c)))
+            || lettered(after).is_some_and(|a| unlikely_pair((script, c), a)))
+}
+
 /// Whether bytes that are valid UTF-8 are rather GBK/GB18030 that happens to be: a short
 /// file of Chinese names whose every character is a GBK pair that UTF-8 reads as one
 /// two-byte character (`叶伟` is `Ҷΰ`, `石头` is `ʯͷ`). Said only when each non-ASCII
@@ -259,17 +304,6 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
 /// has: no such character touches a plain letter (`Müller`, `Kaʻū`), as Chinese in a
 /// CSV cell does not. `«вода»` or `£12` stay UTF-8 too.
 pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
-    #[derive(PartialEq, Clone, Copy)]
-    enum Script {
-        Latin,
-        Greek,
-        Cyrillic,
-        Armenian,
-        Hebrew,
-        Arabic,
-        /// Phonetic and combining signs, Syriac and later: not in a shop's names.
-        Odd,
-    }
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return false; // a BOM says UTF-8
     }
@@ -301,26 +335,13 @@ pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
             return false;
         }
         any = true;
-        let script = match u32::from(c) {
-            0xC0..=0x24F if c.is_alphabetic() => Script::Latin,
-            // Phonetic and modifier letters, combining marks (`ʻ` in `Kaʻū` touches a letter,
-            // which says UTF-8 first).
-            0x250..=0x36F | 0x700..=0x7FF => Script::Odd,
-            0x370..=0x3FF => Script::Greek,
-            0x400..=0x52F => Script::Cyrillic,
-            0x530..=0x58F => Script::Armenian,
-            0x590..=0x5FF => Script::Hebrew,
-            0x600..=0x6FF => Script::Arabic,
-            // Signs (`£ ° « ×`) stand between words.
-            _ => {
-                before = None;
-                after_letter = false;
-                continue;
-            }
+        // Signs (`£ ° « ×`) stand between words.
+        let Some(script) = script_of(c) else {
+            before = None;
+            after_letter = false;
+            continue;
         };
-        if let Some((script_before, c_before)) = before
-            && (script_before != script || script == Script::Odd || (c_before.is_lowercase() && c.is_uppercase()))
-        {
+        if before.is_some_and(|b| unlikely_pair(b, (script, c))) {
             unlikely = true;
         }
         before = Some((script, c));

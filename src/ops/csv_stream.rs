@@ -671,6 +671,23 @@ mod tests {
         }
         // UTF-8 with one stray byte is still refused, not read as GBK.
         assert!(crate::ops::csv_io::decode(b"code,name\nC1,M\xC3\xBCller \xFF\n").is_err());
+        let stray: [(&str, &[u8]); 5] = [
+            ("Gift card £10", b"O\x92Brien"),
+            ("Calle Mayor 3º 2ª", b"Caf\x92e"),
+            ("Чай, Хлеб, Сок, Яблоко, Сода", b"x\x92"),
+            ("é", b"\x92"),
+            ("Elbow 90°", b"\x80"),
+        ];
+        for (good, bad) in stray {
+            let mut file = b"code,name\n".to_vec();
+            for _ in 0..10 {
+                file.extend_from_slice(format!("C1,\"{good}\"\n").as_bytes());
+            }
+            file.extend_from_slice(b"C2,");
+            file.extend_from_slice(bad);
+            file.push(b'\n');
+            assert!(crate::ops::csv_io::decode(&file).is_err(), "{good}");
+        }
         // A BOM says UTF-8, whatever the characters after it.
         let (gbk, _, _) = encoding_rs::GBK.encode("code,name\nC1,叶伟\n");
         let with_bom = [&b"\xEF\xBB\xBF"[..], &gbk].concat();
