@@ -78,6 +78,12 @@ impl AsRef<[u8]> for Shared {
 /// The file column of each field (`Field::index`), `None` when the file lacks it.
 type Columns = [Option<usize>; <Field as strum::EnumCount>::COUNT];
 
+/// Status columns past the first (`Field::many_columns`): all read, the strictest deciding.
+type MoreStatus = [Option<usize>; MAX_STATUS_COLUMNS - 1];
+
+/// Columns a file may have read as the status.
+const MAX_STATUS_COLUMNS: usize = 4;
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// `column=field` pairs; an empty field leaves the column out.
@@ -208,6 +214,20 @@ pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
             }
         }
     }
+    // A buyer's handle (`Buyer Username`, `买家会员名`) names the customer only in a file
+    // with no column of their name: files that named one read as they did.
+    const HANDLES: [&str; 4] = ["buyerusername", "买家会员名", "买家昵称", "会员名"];
+    let is_handle = |h: &String| HANDLES.contains(&crate::domain::history::normalise(h).as_str());
+    let named = headers.iter().zip(&fields).any(|(h, f)| *f == Some(Field::CustomerName) && !is_handle(h));
+    let mut handle_seen = false;
+    for (header, field) in headers.iter().zip(fields.iter_mut()) {
+        if *field == Some(Field::CustomerName)
+            && is_handle(header)
+            && (named || std::mem::replace(&mut handle_seen, true))
+        {
+            *field = None;
+        }
+    }
     // Shopify's export: its order number is `Name` (#1001), and its `Discount Amount` is
     // the order's, written on its first line; `Lineitem discount` is the line's.
     let normalised: Vec<String> = headers.iter().map(|h| crate::domain::history::normalise(h)).collect();
@@ -275,7 +295,8 @@ pub fn check_columns(headers: &[String], fields: Vec<Option<Field>>) -> Result<V
     let mut errors = Errors::default();
     for (i, field) in fields.iter().enumerate() {
         let Some(field) = field else { continue };
-        if field.many_columns() {
+        // Status columns are all read, up to a bound; one past it is named as one too many.
+        if field.many_columns() && fields[..i].iter().filter(|f| **f == Some(*field)).count() < MAX_STATUS_COLUMNS {
             continue;
         }
         if let Some(j) = fields[..i].iter().position(|f| f == &Some(*field)) {
@@ -283,12 +304,18 @@ pub fn check_columns(headers: &[String], fields: Vec<Option<Field>>) -> Result<V
             errors.push(1, &headers[i], &headers[i], text);
         }
     }
-    let has = |f: Field| fields.contains(&Some(f));
+    let has = |f: Field| {
+        fields.contains(&Some(f))
+            // A name in two parts is a name when both are there.
+            || (f == Field::CustomerName
+                && fields.contains(&Some(Field::FirstName))
+                && fields.contains(&Some(Field::LastName)))
+    };
     let needed: [(&[Field], &str); 6] = [
         (&[Field::OrderNumber], "order_number"),
         (&[Field::OrderDate], "order_date"),
         (
-            &[Field::CustomerCode, Field::CustomerEmail, Field::CustomerName, Field::FirstName, Field::LastName],
+            &[Field::CustomerCode, Field::CustomerEmail, Field::CustomerName],
             "customer_code / customer_email / customer_name",
         ),
         (&[Field::ProductCode, Field::ProductName], "product_code / product_name"),
@@ -481,7 +508,7 @@ struct Run<'a> {
     /// that names no customer is that order's (Shopify writes it on the first line only).
     order_customer: Option<(String, CustomerRef)>,
     /// Another column read as the status (see `import`).
-    second_status: Option<usize>,
+    more_status: MoreStatus,
     /// The number of the order whose lines are being read, for `left_out`, and whether it
     /// was counted as having no status.
     last_order: String,
@@ -626,12 +653,14 @@ impl<'a> Run<'a> {
         today: NaiveDate,
     ) -> Result<Self> {
         let mut column: Columns = Default::default();
-        let mut second_status = None;
+        let mut more_status: MoreStatus = Default::default();
         for (i, f) in fields.iter().enumerate() {
             match f {
                 // The first status column is the field; the second is read beside it.
                 Some(Field::Status) if column[Field::Status.index()].is_some() => {
-                    second_status = second_status.or(Some(i))
+                    if let Some(slot) = more_status.iter_mut().find(|s| s.is_none()) {
+                        *slot = Some(i);
+                    }
                 }
                 Some(f) => column[f.index()] = Some(i),
                 None => {}
@@ -664,7 +693,7 @@ impl<'a> Run<'a> {
             .ok_or_else(|| Error::Refused(t("sales_history.no_warehouse").to_string()))?;
         Ok(Run {
             order_customer: None,
-            second_status,
+            more_status,
             last_order: String::new(),
             no_status_counted: false,
             left_out_order: None,
@@ -712,7 +741,7 @@ impl<'a> Run<'a> {
     fn reading(&self) -> Reading {
         Reading {
             column: self.column,
-            second_status: self.second_status,
+            more_status: self.more_status,
             day_order: self.day_order,
             discounts: self.discounts,
             today: self.today,
@@ -746,10 +775,12 @@ impl<'a> Run<'a> {
         let Parsed { order_date, sold_on: ship_date, quantity, figures, discount, tax_rate, cost, cost_unread, .. } =
             parsed;
         self.report.costs_unread += usize::from(cost_unread);
+        // The parts of a name count only in a file without a whole one.
+        let parts_name = !self.has(Field::CustomerName);
         let names_none =
             [Field::CustomerCode, Field::CustomerName, Field::CustomerEmail, Field::FirstName, Field::LastName]
                 .iter()
-                .all(|f| cell(*f).is_empty());
+                .all(|f| cell(*f).is_empty() || (!parts_name && matches!(f, Field::FirstName | Field::LastName)));
         let customer = match &self.order_customer {
             Some((order, customer)) if names_none && order.eq_ignore_ascii_case(number) => Some(customer.clone()),
             _ => self.customer(&cell, &mut problem)?,
@@ -837,7 +868,7 @@ impl<'a> Run<'a> {
     /// the report.
     fn left_out(&mut self, number: &str, status: Option<Outcome>, line: u64, errors: &mut Errors) -> Result<bool> {
         // An order whose first line gives no status in a file that has them: a sale, said.
-        if (self.has(Field::Status) || self.second_status.is_some()) && !self.last_order.eq_ignore_ascii_case(number) {
+        if self.has(Field::Status) && !self.last_order.eq_ignore_ascii_case(number) {
             self.last_order.clear();
             self.last_order.push_str(number);
             self.no_status_counted = status.is_none();
@@ -1214,10 +1245,10 @@ impl<'a> Run<'a> {
         problem: &mut dyn FnMut(Field, String),
     ) -> Result<Option<CustomerRef>> {
         let (code, email) = (cell(Field::CustomerCode), cell(Field::CustomerEmail));
-        // A name in two parts (WooCommerce) is the name when the file has no whole one.
+        // A name in two parts (WooCommerce) is the name in a file without a whole one.
         let parts: String;
         let name = match cell(Field::CustomerName) {
-            "" => {
+            "" if !self.has(Field::CustomerName) => {
                 parts = format!("{} {}", cell(Field::FirstName), cell(Field::LastName));
                 parts.trim()
             }

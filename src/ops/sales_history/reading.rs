@@ -30,8 +30,8 @@ const AHEAD: usize = 8;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Reading {
     pub column: Columns,
-    /// A second column read as the status, the stricter deciding.
-    pub second_status: Option<usize>,
+    /// More columns read as the status, the strictest deciding.
+    pub more_status: super::MoreStatus,
     pub day_order: Option<DayOrder>,
     pub discounts: DiscountStyle,
     pub today: NaiveDate,
@@ -336,10 +336,12 @@ impl Reading {
                 }
             },
         };
-        // A second status column only adds what it tells: its problems would be named by
-        // the first column's header and value.
-        let second = self.second_status.and_then(|i| record.get(i)).map(|c| csv_io::unneutralise(c).trim());
-        let mut status = stricter(first, second.and_then(|given| outcome(given).ok()));
+        // More status columns only add what they tell: their problems would be named by the
+        // first column's header and value.
+        let mut status = first;
+        for more in self.more_status.iter().flatten().filter_map(|i| record.get(*i)) {
+            status = stricter(status, outcome(csv_io::unneutralise(more).trim()).ok());
+        }
         // Shopify keeps `paid` on an order cancelled without a refund; its date says.
         if says_cancelled(cell(Field::CancelledAt)) == Some(true) {
             status = Some(Outcome::Cancelled);

@@ -856,3 +856,23 @@ fn a_name_in_two_parts_is_the_customers_name() {
     assert_eq!(email, "paula@example.com");
     assert_eq!(report.net, Money::parse("14.00").unwrap());
 }
+
+/// Columns added to the fields since files were first imported must not refuse them: a
+/// buyer handle beside a name, a first name beside a whole name; and every status column
+/// given is read.
+#[test]
+fn new_field_names_leave_files_that_imported_before_as_they_were() {
+    let file = "Order,Date,Customer,Buyer Username,First Name,Product,Qty,Price,Order Status,Payment Status,Refund State\n\
+                A1,2026-03-01,Ann Lee,annie88,Ann,Tea,1,4.00,completed,paid,\n\
+                A1,2026-03-01,,annie88,Ann,Mug,1,6.00,,,\n\
+                A2,2026-03-02,Bo Chen,bo,Bo,Tea,1,4.00,completed,paid,refunded\n";
+    let mapped = Options { map: vec![("Refund State".into(), "status".into())], ..options() };
+    let report = import_text(&mut manager_shop(), file, &mapped).unwrap();
+    assert_eq!((report.orders, report.lines, report.customers, report.cancelled), (1, 2, 1, 1));
+    let unused: Vec<&str> = report.columns.iter().filter(|c| c.1.is_none()).map(|c| c.0.as_str()).collect();
+    assert_eq!(unused, vec!["Buyer Username"]);
+    // A first name alone is no customer.
+    let first_only = "Order,Date,First Name,Product,Qty,Price\nA1,2026-03-01,Ann,Tea,1,4.00\n";
+    let errors = refused(import_text(&mut manager_shop(), first_only, &options()));
+    assert!(errors[0].message.contains("customer_code / customer_email / customer_name"), "{errors:?}");
+}
