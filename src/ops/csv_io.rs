@@ -235,7 +235,11 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
             continue;
         }
         pairs += 1;
-        if bytes[i] > 0xA0 && bytes.get(i + 1).is_some_and(|b| *b > 0xA0) {
+        // Two accented letters inside a Western word (`Informação`, `Größe` in Windows-1252)
+        // have plain letters on both sides; Chinese in a cell does not.
+        let letter = |at: Option<usize>| at.and_then(|at| bytes.get(at)).is_some_and(|b| b.is_ascii_alphabetic());
+        let in_word = letter(i.checked_sub(1)) && letter(Some(i + 2));
+        if bytes[i] > 0xA0 && bytes.get(i + 1).is_some_and(|b| *b > 0xA0) && !in_word {
             chinese += 1;
         }
         i += 2;
@@ -279,20 +283,29 @@ fn unlikely_pair((script_a, a): (Script, char), (script_b, b): (Script, char)) -
 
 /// Whether a character of text read as UTF-8 (stray bytes as U+FFFD) may be GBK's Chinese
 /// read by chance: two bytes, a second byte GBK's Chinese have, touching no plain letter,
-/// and in an unlikely pair with a neighbour (`叶伟` as `Ҷΰ`).
+/// and beside a stray byte (`张德远` reads `�ŵ�Զ`), in an unlikely pair with a letter
+/// (`叶伟` as `Ҷΰ`), or a sign with no plain character beside it (`陆远` as `½Զ`).
 fn maybe_gbk(chars: &[char], i: usize) -> bool {
     let c = chars[i];
     let at = |j: Option<usize>| j.and_then(|j| chars.get(j)).copied();
     let (before, after) = (at(i.checked_sub(1)), at(Some(i + 1)));
     let letter = |n: Option<char>| n.is_some_and(|n| n.is_ascii_alphabetic());
+    let plain = |n: Option<char>| n.is_none_or(|n| n.is_ascii());
+    let stray = |n: Option<char>| n == Some(char::REPLACEMENT_CHARACTER);
     let lettered = |n: Option<char>| n.filter(|n| n.len_utf8() == 2).and_then(|n| script_of(n).map(|s| (s, n)));
-    let Some(script) = script_of(c) else { return false };
-    c.len_utf8() == 2
-        && (u32::from(c) & 0x3F) >= 0x21
-        && !letter(before)
-        && !letter(after)
-        && (lettered(before).is_some_and(|b| unlikely_pair(b, (script, c)))
-            || lettered(after).is_some_and(|a| unlikely_pair((script, c), a)))
+    if c.len_utf8() != 2 || (u32::from(c) & 0x3F) < 0x21 || letter(before) || letter(after) {
+        return false;
+    }
+    if stray(before) || stray(after) {
+        return true;
+    }
+    match script_of(c) {
+        Some(script) => {
+            lettered(before).is_some_and(|b| unlikely_pair(b, (script, c)))
+                || lettered(after).is_some_and(|a| unlikely_pair((script, c), a))
+        }
+        None => !plain(before) && !plain(after),
+    }
 }
 
 /// Whether bytes that are valid UTF-8 are rather GBK/GB18030 that happens to be: a short

@@ -664,7 +664,14 @@ mod tests {
             assert_eq!(rows.last().unwrap().1[1], utf8, "past the head");
         }
         // Mixed with GBK that is not UTF-8 (上海), names UTF-8 reads are not counted as UTF-8.
-        for text in ["code,name,city\nC1,叶伟,上海\n", "code,name\nC1,叶伟\nC2,上海\n"] {
+        for text in [
+            "code,name,city\nC1,叶伟,上海\n",
+            "code,name\nC1,叶伟\nC2,上海\n",
+            "code,name\nC1,张德远\n",
+            "code,name\nC1,何东志\n",
+            "code,name\nC1,卢浩帅\n",
+            "code,name,city\nC1,夏娟,长沙\nC2,陆伟,青岛\n",
+        ] {
             let (gbk, _, _) = encoding_rs::GBK.encode(text);
             let (decoded, encoding) = crate::ops::csv_io::decode(&gbk).unwrap();
             assert_eq!((decoded.as_ref(), encoding), (text, "GB18030"));
@@ -687,6 +694,11 @@ mod tests {
             file.extend_from_slice(bad);
             file.push(b'\n');
             assert!(crate::ops::csv_io::decode(&file).is_err(), "{good}");
+        }
+        // Windows-1252 is neither: refused, not read as GBK nonsense (`Informa玢o`).
+        for western in [&b"code,name,city\nC1,Informa\xE7\xE3o Ltda,Lisboa\n"[..], b"code,name\nC1,Gr\xF6\xDFe GmbH\n"]
+        {
+            assert!(crate::ops::csv_io::decode(western).is_err());
         }
         // A BOM says UTF-8, whatever the characters after it.
         let (gbk, _, _) = encoding_rs::GBK.encode("code,name\nC1,叶伟\n");
