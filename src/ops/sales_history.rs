@@ -218,7 +218,8 @@ pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
     // with no column of their name: files that named one read as they did.
     const HANDLES: [&str; 4] = ["buyerusername", "买家会员名", "买家昵称", "会员名"];
     let is_handle = |h: &String| HANDLES.contains(&crate::domain::history::normalise(h).as_str());
-    let named = headers.iter().zip(&fields).any(|(h, f)| *f == Some(Field::CustomerName) && !is_handle(h));
+    let named = headers.iter().zip(&fields).any(|(h, f)| *f == Some(Field::CustomerName) && !is_handle(h))
+        || (fields.contains(&Some(Field::FirstName)) && fields.contains(&Some(Field::LastName)));
     let mut handle_seen = false;
     for (header, field) in headers.iter().zip(fields.iter_mut()) {
         if *field == Some(Field::CustomerName)
@@ -296,7 +297,11 @@ pub fn check_columns(headers: &[String], fields: Vec<Option<Field>>) -> Result<V
     for (i, field) in fields.iter().enumerate() {
         let Some(field) = field else { continue };
         // Status columns are all read, up to a bound; one past it is named as one too many.
-        if field.many_columns() && fields[..i].iter().filter(|f| **f == Some(*field)).count() < MAX_STATUS_COLUMNS {
+        if field.many_columns() {
+            if fields[..i].iter().filter(|f| **f == Some(*field)).count() >= MAX_STATUS_COLUMNS {
+                let text = tf("sales_history.too_many_status", &[("max", &MAX_STATUS_COLUMNS)]);
+                errors.push(1, &headers[i], &headers[i], text);
+            }
             continue;
         }
         if let Some(j) = fields[..i].iter().position(|f| f == &Some(*field)) {

@@ -871,6 +871,16 @@ fn new_field_names_leave_files_that_imported_before_as_they_were() {
     assert_eq!((report.orders, report.lines, report.customers, report.cancelled), (1, 2, 1, 1));
     let unused: Vec<&str> = report.columns.iter().filter(|c| c.1.is_none()).map(|c| c.0.as_str()).collect();
     assert_eq!(unused, vec!["Buyer Username"]);
+    // First and last name are the customer's name before a buyer handle.
+    let handle =
+        "Order,Date,Buyer Username,First Name,Last Name,Product,Qty,Price\nA1,2026-03-01,annie88,Ann,Lee,Tea,1,4.00\n";
+    let report = import_text(&mut manager_shop(), handle, &options()).unwrap();
+    let unused: Vec<&str> = report.columns.iter().filter(|c| c.1.is_none()).map(|c| c.0.as_str()).collect();
+    assert_eq!(unused, vec!["Buyer Username"]);
+    // Five status columns: the fifth is named, with the bound.
+    let five = "Order,Date,Customer,Product,Qty,Price,Status,Order Status,Payment Status,Financial Status,状态\n";
+    let errors = refused(import_text(&mut manager_shop(), five, &options()));
+    assert_eq!((errors[0].column.as_str(), errors[0].message.contains("4")), ("状态", true), "{errors:?}");
     // A first name alone is no customer.
     let first_only = "Order,Date,First Name,Product,Qty,Price\nA1,2026-03-01,Ann,Tea,1,4.00\n";
     let errors = refused(import_text(&mut manager_shop(), first_only, &options()));
