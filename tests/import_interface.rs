@@ -82,6 +82,18 @@ fn a_column_s_field_is_found_by_typing_its_name() {
     assert!(render(&app).contains("File: past.csv"), "{}", render(&app));
     app.handle_event(&key(KeyCode::Enter));
     assert!(render(&app).contains("Kunde                    order_number"), "{}", render(&app));
+    // Another file opened in between, and the list follows a typed name.
+    std::fs::write(app.export_folder.join("other.csv"), "code,name\nC1,Ann\n").unwrap();
+    app.handle_event(&key(KeyCode::Esc));
+    press(&mut app, &[KeyCode::Backspace]);
+    type_text(&mut app, "other.csv");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("File: other.csv"), "{}", render(&app));
+    app.handle_event(&key(KeyCode::Esc));
+    press(&mut app, &[KeyCode::Backspace]);
+    type_text(&mut app, "past.csv");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("Kunde                    order_number"), "{}", render(&app));
     // End and Home go to the last and first column.
     app.handle_event(&key(KeyCode::End));
     assert!(render(&app).contains("Columns of the file") && app.import.as_ref().unwrap().column == 5);

@@ -42,6 +42,9 @@ pub struct ImportScreen {
     /// Sales history: the field each column is read as.
     pub fields: Vec<Option<Field>>,
     pub column: usize,
+    /// The fields and table chosen for each file opened on this screen, kept while its
+    /// columns stay the same: going back to the list loses no work.
+    pub chosen_before: std::collections::HashMap<PathBuf, Chosen>,
     pub day_order: Option<DayOrder>,
     /// Choosing the selected column's field by name (Enter on it): the search typed, and
     /// the choice among the fields it finds.
@@ -55,6 +58,9 @@ pub struct ImportScreen {
     pub finished: Option<Finished>,
     pub scroll: usize,
 }
+
+/// A file's headers as read, and the fields and table chosen for them.
+pub type Chosen = (Vec<String>, Vec<Option<Field>>, Table);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -110,6 +116,7 @@ impl ImportScreen {
             table,
             fields: Vec::new(),
             column: 0,
+            chosen_before: std::collections::HashMap::new(),
             day_order: None,
             field_search: Input::default(),
             field_choice: 0,
@@ -141,10 +148,18 @@ impl ImportScreen {
             }
             Err(e) => return Err(e),
         };
-        // The same file opened again keeps the fields chosen for its columns, and its table.
-        let again = file == self.file && self.preview.as_ref().is_some_and(|p| p.headers == found.headers);
-        if again {
+        // A file opened again keeps the fields chosen for its columns, and its table.
+        if let Some(shown) = self.preview.take() {
+            let kept = (shown.headers, std::mem::take(&mut self.fields), self.table);
+            self.chosen_before.insert(self.file.clone(), kept);
+        }
+        if let Some((headers, fields, table)) = self.chosen_before.get(&file)
+            && *headers == found.headers
+        {
+            (self.fields, self.table) = (fields.clone(), *table);
+            self.file = file;
             self.preview = Some(found);
+            self.column = 0;
             self.step = Step::Preview;
             return Ok(());
         }
@@ -385,6 +400,10 @@ impl App {
                 }
             }
             screen.path.handle_event(event);
+            // The list shows the file typed, when it is one of them.
+            if let Some(at) = screen.files.iter().position(|f| f == screen.path.value().trim()) {
+                screen.chosen = at;
+            }
         }
     }
 
