@@ -25,11 +25,12 @@ pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
     // A buyer's handle (`Buyer Username`, `买家会员名`) names the customer only in a file
     // with no column of their name: files that named one read as they did.
     const HANDLES: [&str; 4] = ["buyerusername", "买家会员名", "买家昵称", "会员名"];
-    let is_handle = |h: &String| HANDLES.contains(&crate::domain::history::normalise(h).as_str());
-    let named = headers.iter().zip(&fields).any(|(h, f)| *f == Some(Field::CustomerName) && !is_handle(h))
+    let normalised: Vec<String> = headers.iter().map(|h| crate::domain::history::normalise(h)).collect();
+    let is_handle = |h: &String| HANDLES.contains(&h.as_str());
+    let named = normalised.iter().zip(&fields).any(|(h, f)| *f == Some(Field::CustomerName) && !is_handle(h))
         || (fields.contains(&Some(Field::FirstName)) && fields.contains(&Some(Field::LastName)));
     let mut handle_seen = false;
-    for (header, field) in headers.iter().zip(fields.iter_mut()) {
+    for (header, field) in normalised.iter().zip(fields.iter_mut()) {
         if *field == Some(Field::CustomerName)
             && is_handle(header)
             && (named || std::mem::replace(&mut handle_seen, true))
@@ -39,7 +40,6 @@ pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
     }
     // Shopify's export: its order number is `Name` (#1001), and its `Discount Amount` is
     // the order's, written on its first line; `Lineitem discount` is the line's.
-    let normalised: Vec<String> = headers.iter().map(|h| crate::domain::history::normalise(h)).collect();
     if normalised.iter().any(|h| h.starts_with("lineitem")) {
         if !fields.contains(&Some(Field::OrderNumber))
             && let Some(name) = normalised.iter().position(|h| h == "name")

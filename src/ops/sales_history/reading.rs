@@ -319,7 +319,8 @@ impl Reading {
             _ => None,
         };
         let cost_unread = !ignored.is_empty() || ((cost_given.is_some() || profit.is_some()) && cost.is_none());
-        if says_cancelled(cell(Field::CancelledAt)).is_none() {
+        let cancelled_at = says_cancelled(cell(Field::CancelledAt));
+        if cancelled_at.is_none() {
             problems.push((Field::CancelledAt, t("sales_history.bad_cancelled_at").to_string()));
         }
         let first = match cell(Field::Status) {
@@ -343,7 +344,7 @@ impl Reading {
             status = stricter(status, outcome(csv_io::unneutralise(more).trim()).ok());
         }
         // Shopify keeps `paid` on an order cancelled without a refund; its date says.
-        if says_cancelled(cell(Field::CancelledAt)) == Some(true) {
+        if cancelled_at == Some(true) {
             status = Some(Outcome::Cancelled);
         }
         Parsed {
