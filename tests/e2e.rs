@@ -303,7 +303,9 @@ fn a_manager_imports_sales_history_on_the_import_screen() {
     t.send("\r");
     t.wait_for("into sales-history");
     t.send("d");
-    t.wait_for("would import 3 lines in 2 orders");
+    t.wait_for("Dry run: the file would import. Nothing was changed.");
+    t.wait_for("3 lines in 2 orders of history");
+    assert_eq!(t.screen().to_lowercase().matches("nothing was changed").count(), 1, "said once");
     t.send("i");
     t.wait_for("Import past-sales.csv into sales-history?");
     t.send("y");
@@ -345,7 +347,8 @@ fn a_manager_maps_a_shopify_export_by_typing_and_refunds_stay_out() {
     t.send("\r");
     t.wait_for("Name                     order_number");
     t.send("d");
-    t.wait_for("would import 3 lines in 2 orders");
+    t.wait_for("Dry run: the file would import. Nothing was changed.");
+    t.wait_for("3 lines in 2 orders of history");
     t.wait_for("1 line of a cancelled or refunded order was left out");
     t.send("i");
     t.wait_for("Import orders_export.csv into sales-history?");

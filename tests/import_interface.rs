@@ -132,7 +132,9 @@ fn a_history_file_is_previewed_mapped_tried_and_imported() {
     app.handle_event(&key(KeyCode::Char('d')));
     settle(&mut app);
     let screen = render(&app);
-    assert!(screen.contains("would import 3 lines in 2 orders"), "{screen}");
+    assert!(screen.contains("Dry run: the file would import. Nothing was changed."), "{screen}");
+    assert!(screen.contains("3 lines in 2 orders of history"), "{screen}");
+    assert_eq!(screen.matches("othing was changed").count(), 1, "said once: {screen}");
     assert_eq!(orders(&app), 0, "a dry run changes nothing");
 
     app.handle_event(&key(KeyCode::Char('i')));

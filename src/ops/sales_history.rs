@@ -137,6 +137,9 @@ pub struct HistoryReport {
 /// Order numbers a report names before it only counts the rest.
 const NUMBERS_LISTED: usize = 10;
 
+/// Refused status words remembered to tell in short after their first line; files have a few.
+const STATUS_WORDS_HELD: usize = 1_000;
+
 impl HistoryReport {
     /// What the import did (or would do), a sentence a line, as the command line and the
     /// import screen say it.
@@ -384,8 +387,11 @@ struct Run<'a> {
     no_status_counted: bool,
     /// The order being left out (cancelled, refunded, not paid): its later lines are too.
     left_out_order: Option<(String, Outcome)>,
-    /// Every order number left out, lower case: met again further down, its lines are apart.
-    left_out_numbers: std::collections::HashSet<String>,
+    /// Status words refused so far, lower case, and the line each was first refused on.
+    status_words: HashMap<String, u64>,
+    /// Every order number left out, lower case, and its first line: met again further down,
+    /// its lines are apart.
+    left_out_numbers: HashMap<String, u64>,
     tx: &'a Connection,
     ctx: &'a WriteCtx<'a>,
     headers: &'a [String],
@@ -459,6 +465,15 @@ enum Key {
     Customer(i64),
     Region(u32),
     Salesperson(u32),
+}
+
+/// Why a line's order number is refused as met before, naming the order's first line when
+/// this import still knows it (orders already written keep no line).
+fn apart_from(first: Option<u64>) -> String {
+    match first {
+        Some(line) => tf("sales_history.lines_apart_from", &[("line", &line)]),
+        None => t("sales_history.lines_apart").to_string(),
+    }
 }
 
 /// A product name past `PRODUCT_NAME_MAX`, shortened to it: its start, and a check of the
@@ -566,7 +581,8 @@ impl<'a> Run<'a> {
             last_order: String::new(),
             no_status_counted: false,
             left_out_order: None,
-            left_out_numbers: std::collections::HashSet::new(),
+            left_out_numbers: HashMap::new(),
+            status_words: HashMap::new(),
             tx,
             ctx,
             headers,
@@ -639,7 +655,18 @@ impl<'a> Run<'a> {
             errors.push(line, header, cell(f), message);
         };
         for (field, message) in parsed.problems {
-            problem(field, message);
+            // A status word met before is told in full once: a file of them would otherwise
+            // fill the list with one long message.
+            let seen = (field == Field::Status).then(|| self.status_words.get(&cell(field).to_lowercase()));
+            match seen.flatten() {
+                Some(first) => problem(field, tf("sales_history.status_again", &[("line", first)])),
+                None => {
+                    if field == Field::Status && self.status_words.len() < STATUS_WORDS_HELD {
+                        self.status_words.insert(cell(field).to_lowercase(), line);
+                    }
+                    problem(field, message)
+                }
+            }
         }
         let Parsed { order_date, sold_on: ship_date, quantity, figures, discount, tax_rate, cost, cost_unread, .. } =
             parsed;
@@ -753,22 +780,24 @@ impl<'a> Run<'a> {
         let outcome = match (current, status) {
             (Some(outcome), _) => outcome,
             // A line of an order left out further up: its lines are apart.
-            _ if !self.left_out_numbers.is_empty() && self.left_out_numbers.contains(&key()) => {
+            _ if let Some(first) = self.left_out_numbers.get(&key()).copied() => {
                 let column = self.header_of(Field::OrderNumber, Field::OrderNumber).to_string();
-                errors.push(line, &column, number, t("sales_history.lines_apart").to_string());
+                errors.push(line, &column, number, apart_from(Some(first)));
                 return Ok(true);
             }
             (None, None | Some(Outcome::Sold)) => return Ok(false),
             (None, Some(outcome)) => {
                 // Lines of it this import has written already are apart from this one.
                 let column = self.header_of(Field::OrderNumber, Field::OrderNumber).to_string();
-                let written = self.batch.iter().any(|q| q.order.number.eq_ignore_ascii_case(number))
-                    || self
-                        .tx
-                        .prepare_cached("SELECT 1 FROM orders WHERE number = ?1 AND id > ?2")?
-                        .exists(rusqlite::params![number, self.last_id_before])?;
-                if written {
-                    errors.push(line, &column, number, t("sales_history.lines_apart").to_string());
+                let queued = self.batch.iter().find(|q| q.order.number.eq_ignore_ascii_case(number));
+                if let Some(q) = queued {
+                    errors.push(line, &column, number, apart_from(Some(q.order.file_line)));
+                } else if self
+                    .tx
+                    .prepare_cached("SELECT 1 FROM orders WHERE number = ?1 AND id > ?2")?
+                    .exists(rusqlite::params![number, self.last_id_before])?
+                {
+                    errors.push(line, &column, number, apart_from(None));
                 }
                 let earlier = match self.pending.take_if(|o| o.number.eq_ignore_ascii_case(number)) {
                     Some(order) => order.lines.len(),
@@ -791,7 +820,9 @@ impl<'a> Run<'a> {
                         self.report.cancelled_since.push(number.to_string());
                     }
                 }
-                self.left_out_numbers.insert(key());
+                // The order's first line, where this one is not it.
+                let first = self.shape.as_ref().filter(|s| s.number.eq_ignore_ascii_case(number)).map_or(line, |s| s.line);
+                self.left_out_numbers.insert(key(), first);
                 // Its first line gave no status, a later one does: not a sale after all.
                 if std::mem::take(&mut self.no_status_counted) {
                     self.report.no_status -= 1;
@@ -817,8 +848,8 @@ impl<'a> Run<'a> {
         let Some(order) = self.pending.take() else { return Ok(()) };
         let column = self.header_of(Field::OrderNumber, Field::OrderNumber).to_string();
         // An order still queued was made by this import too.
-        if self.batch.iter().any(|q| q.order.number.eq_ignore_ascii_case(&order.number)) {
-            errors.push(order.file_line, &column, &order.number, t("sales_history.lines_apart").to_string());
+        if let Some(q) = self.batch.iter().find(|q| q.order.number.eq_ignore_ascii_case(&order.number)) {
+            errors.push(order.file_line, &column, &order.number, apart_from(Some(q.order.file_line)));
             return Ok(());
         }
         // Into a shop without orders, a number can only clash with an earlier one of this
@@ -833,7 +864,7 @@ impl<'a> Run<'a> {
         };
         match stored {
             Some((id, _)) if id > self.last_id_before => {
-                errors.push(order.file_line, &column, &order.number, t("sales_history.lines_apart").to_string());
+                errors.push(order.file_line, &column, &order.number, apart_from(None));
             }
             Some((_, None)) => {
                 errors.push(order.file_line, &column, &order.number, t("sales_history.not_history").to_string());
@@ -924,10 +955,11 @@ impl<'a> Run<'a> {
                 let mut lookup = tx.prepare_cached("SELECT 1 FROM orders WHERE number = ?1 AND id < ?2")?;
                 for (i, q) in self.batch.iter().enumerate() {
                     let earlier_in_batch =
-                        self.batch[..i].iter().any(|p| p.order.number.eq_ignore_ascii_case(&q.order.number));
-                    if earlier_in_batch || lookup.exists(rusqlite::params![q.order.number, self.batch[0].id])? {
-                        let message = t("sales_history.lines_apart").to_string();
-                        errors.push(q.order.file_line, &column, &q.order.number, message);
+                        self.batch[..i].iter().find(|p| p.order.number.eq_ignore_ascii_case(&q.order.number));
+                    if let Some(p) = earlier_in_batch {
+                        errors.push(q.order.file_line, &column, &q.order.number, apart_from(Some(p.order.file_line)));
+                    } else if lookup.exists(rusqlite::params![q.order.number, self.batch[0].id])? {
+                        errors.push(q.order.file_line, &column, &q.order.number, apart_from(None));
                     }
                 }
                 self.batch.clear();

@@ -11,6 +11,7 @@ use super::import::{Finished, ImportScreen, Outcome, Step};
 use crate::domain::history::DayOrder;
 use crate::domain::text::{display_safe, truncate, width};
 use crate::i18n::{t, tf};
+use crate::ops::sales_history::HistoryReport;
 use crate::ops::tables::Table;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect) {
@@ -290,6 +291,7 @@ pub fn outcome_lines(outcome: &Outcome) -> Vec<String> {
             lines.extend(r.notes());
             lines
         }
-        Outcome::History(r) => r.summary(),
+        // The screen's title already says whether it was a dry run.
+        Outcome::History(r) => HistoryReport { dry_run: false, ..r.clone() }.summary(),
     }
 }

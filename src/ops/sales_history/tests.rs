@@ -426,6 +426,8 @@ fn an_order_split_apart_far_down_the_file_is_refused_and_nothing_stays() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!((errors[0].line, errors[0].value.as_str()), (last, "G-0005"));
     assert!(errors[0].message.contains("sort the file"), "{}", errors[0].message);
+    // Written a batch before, its first line is no longer known: the message says no line.
+    assert!(!errors[0].message.contains("from line"), "{}", errors[0].message);
     assert_eq!(count(&s, "SELECT count(*) FROM orders"), 0);
     assert_eq!(count(&s, "SELECT count(*) FROM order_lines"), 0);
     assert_eq!(count(&s, "SELECT count(*) FROM sales_monthly"), 0);
@@ -682,6 +684,11 @@ fn cancelled_refunded_and_unfinished_orders_are_not_sales() {
     let named: Vec<(u64, &str, &str)> = errors.iter().map(|e| (e.line, e.column.as_str(), e.value.as_str())).collect();
     assert_eq!(named, vec![(6, "Financial Status", "VIP"), (7, "Financial Status", "Closed")]);
     assert!(errors[1].message.contains("Magento"), "{}", errors[1].message);
+    // A word met again is told in short, pointing at the line that says what to do.
+    let again = format!("{unknown}#1005,bo@example.com,vip,2026-03-05,Bo,Tea,1,4.00\n");
+    let errors = refused(import_text(&mut manager_shop(), &again, &mapped));
+    assert_eq!((errors[2].line, errors[2].value.as_str()), (8, "vip"));
+    assert_eq!(errors[2].message, "is refused as on line 6: see there what to write instead");
     // Left out with ←/→ or --map, every line is a sale again.
     let mut unmapped = mapped.clone();
     unmapped.map.push(("Financial Status".into(), String::new()));
@@ -765,6 +772,9 @@ fn an_order_is_left_out_whole_and_its_lines_stay_together() {
     let errors = refused(import_text(&mut manager_shop(), apart, &options()));
     let lines: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.value.as_str())).collect();
     assert_eq!(lines, vec![(4, "Y1"), (5, "X1")], "{errors:?}");
+    // Each names where its order started, to find it by.
+    assert!(errors[0].message.contains("from line 2:"), "{}", errors[0].message);
+    assert!(errors[1].message.contains("from line 3:"), "{}", errors[1].message);
 
     // Shopify keeps `paid` on an order cancelled without a refund: its date says. Two
     // status columns are not refused as one field twice: the first is read.
