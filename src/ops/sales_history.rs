@@ -137,6 +137,10 @@ pub struct HistoryReport {
 /// Order numbers a report names before it only counts the rest.
 const NUMBERS_LISTED: usize = 10;
 
+/// Lines of one order held before it is known whether it is left out; past it (no real order
+/// has so many) they are let go as they come.
+const HELD_LINES_MAX: usize = 10_000;
+
 /// Refused status words remembered to tell in short after their first line; files have a few.
 const STATUS_WORDS_HELD: usize = 1_000;
 
@@ -230,11 +234,7 @@ pub fn import(
         let reader = reading::spawn(stream, run.reading())?;
         for (items, bytes) in reader.batches.iter() {
             for item in items {
-                match item {
-                    Item::Row(parsed) => run.apply(*parsed, &mut errors)?,
-                    Item::Problem(e) => errors.push(e.line, &e.column, &e.value, e.message),
-                    Item::More(count) => errors.more += count,
-                }
+                run.receive(item, &mut errors)?;
             }
             if !progress(bytes, total) {
                 // Dropping the reader stops its thread.
@@ -242,6 +242,7 @@ pub fn import(
             }
         }
         reader.finish()?;
+        run.release(&mut errors)?;
         run.flush(&mut errors)?;
         run.write_rest(&mut errors)?;
         errors.into_result()?;
@@ -387,6 +388,13 @@ struct Run<'a> {
     no_status_counted: bool,
     /// The order being left out (cancelled, refunded, not paid): its later lines are too.
     left_out_order: Option<(String, Outcome)>,
+    /// Whether the file can leave orders out (it has a status or a cancelled-at column): then
+    /// an order's lines are held until it ends (`receive`).
+    holds_orders: bool,
+    /// The lines of the order being read (and structural problems met among them), and its
+    /// number.
+    held: Vec<Item>,
+    held_number: String,
     /// Status words refused so far, lower case, and the line each was first refused on.
     status_words: HashMap<String, u64>,
     /// Every order number left out, lower case, and its first line: met again further down,
@@ -583,6 +591,9 @@ impl<'a> Run<'a> {
             left_out_order: None,
             left_out_numbers: HashMap::new(),
             status_words: HashMap::new(),
+            holds_orders: fields.iter().any(|f| matches!(f, Some(Field::Status | Field::CancelledAt))),
+            held: Vec::new(),
+            held_number: String::new(),
             tx,
             ctx,
             headers,
@@ -631,6 +642,73 @@ impl<'a> Run<'a> {
             discounts: self.discounts,
             today: self.today,
         }
+    }
+
+    /// One item as the reading thread gives it. In a file that can leave orders out, an
+    /// order's lines are held until the order ends, so that a later line's refund leaves its
+    /// earlier lines out before they make a customer or a product, or are checked.
+    fn receive(&mut self, item: Item, errors: &mut Errors) -> Result<()> {
+        if !self.holds_orders {
+            return self.take(item, errors);
+        }
+        let Item::Row(parsed) = &item else {
+            // Kept in place among the lines of an order, for the errors to come in file order.
+            if self.held.is_empty() {
+                return self.take(item, errors);
+            }
+            self.held.push(item);
+            return Ok(());
+        };
+        let reading = self.reading();
+        let number = reading.cell(&parsed.record, Field::OrderNumber);
+        if self.held.is_empty() || !self.held_number.eq_ignore_ascii_case(number) {
+            self.release(errors)?;
+            // Lines without a number are no order's: each is refused on its own.
+            if number.is_empty() {
+                return self.take(item, errors);
+            }
+            self.held_number.clear();
+            self.held_number.push_str(number);
+        }
+        self.held.push(item);
+        // An order of more lines than any real one is let go as it comes: its earlier lines
+        // are then left out by `left_out` once they are read, as made and checked.
+        if self.held.len() >= HELD_LINES_MAX {
+            self.release(errors)?;
+        }
+        Ok(())
+    }
+
+    /// Lets go of the order held: each line carries the strictest status any of them gave,
+    /// so a refund on its last line leaves out its first.
+    fn release(&mut self, errors: &mut Errors) -> Result<()> {
+        let mut held = std::mem::take(&mut self.held);
+        let strictest = held
+            .iter()
+            .filter_map(|item| match item {
+                Item::Row(parsed) => parsed.status,
+                _ => None,
+            })
+            .fold(None, |a, b| reading::stricter(a, Some(b)))
+            .filter(|outcome| *outcome != Outcome::Sold);
+        for mut item in held.drain(..) {
+            if let (Some(outcome), Item::Row(parsed)) = (strictest, &mut item) {
+                parsed.status = Some(outcome);
+            }
+            self.take(item, errors)?;
+        }
+        // The same room serves the next order.
+        self.held = held;
+        Ok(())
+    }
+
+    fn take(&mut self, item: Item, errors: &mut Errors) -> Result<()> {
+        match item {
+            Item::Row(parsed) => self.apply(*parsed, errors)?,
+            Item::Problem(e) => errors.push(e.line, &e.column, &e.value, e.message),
+            Item::More(count) => errors.more += count,
+        }
+        Ok(())
     }
 
     /// One line as read: its customer and product found or made, added to its order.
@@ -821,7 +899,8 @@ impl<'a> Run<'a> {
                     }
                 }
                 // The order's first line, where this one is not it.
-                let first = self.shape.as_ref().filter(|s| s.number.eq_ignore_ascii_case(number)).map_or(line, |s| s.line);
+                let first =
+                    self.shape.as_ref().filter(|s| s.number.eq_ignore_ascii_case(number)).map_or(line, |s| s.line);
                 self.left_out_numbers.insert(key(), first);
                 // Its first line gave no status, a later one does: not a sale after all.
                 if std::mem::take(&mut self.no_status_counted) {

@@ -365,7 +365,7 @@ impl Reading {
 }
 
 /// Of two statuses of one line, the one that leaves more out: cancelled, then not paid.
-fn stricter(a: Option<Outcome>, b: Option<Outcome>) -> Option<Outcome> {
+pub(super) fn stricter(a: Option<Outcome>, b: Option<Outcome>) -> Option<Outcome> {
     let rank = |o: &Option<Outcome>| match o {
         None => 0,
         Some(Outcome::Sold) => 1,

@@ -764,6 +764,20 @@ fn an_order_is_left_out_whole_and_its_lines_stay_together() {
     let report = import_text(&mut s, &paid, &options()).unwrap();
     assert_eq!((report.orders, report.unchanged, report.unfinished), (1, 1, 0));
 
+    // Its earlier lines make nothing and are not checked: no customer or product of theirs,
+    // no problem of theirs refusing the file.
+    let refund_last = "Order,Date,Customer,Product,Qty,Price,Status\n\
+                       R1,2026-03-01,Zed Only,Rare Tea,lots,4.00,paid\n\
+                       R1,2026-03-01,Zed Only,Mug,1,6.00,refunded\n\
+                       R2,2026-03-02,Acme,Tea,1,4.00,paid\n";
+    let mut fresh = manager_shop();
+    let customers_before = count(&fresh, "SELECT count(*) FROM customers");
+    let report = import_text(&mut fresh, refund_last, &options()).unwrap();
+    assert_eq!((report.orders, report.cancelled, report.customers, report.products), (1, 2, 1, 1));
+    assert_eq!(count(&fresh, "SELECT count(*) FROM customers") - customers_before, 1, "Acme only");
+    assert_eq!(count(&fresh, "SELECT count(*) FROM customers WHERE name = 'Zed Only'"), 0);
+    assert_eq!(count(&fresh, "SELECT count(*) FROM products WHERE name = 'Rare Tea'"), 0);
+
     let apart = "Order,Date,Customer,Product,Qty,Price,Status\n\
                  Y1,2026-03-01,Acme,Tea,1,4.00,refunded\n\
                  X1,2026-03-01,Acme,Tea,1,4.00,paid\n\
