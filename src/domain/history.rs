@@ -88,11 +88,36 @@ impl Field {
                 "订单",
             ],
             OrderDate => {
-                &["orderdate", "date", "orderedat", "createdat", "orderday", "订单日期", "下单日期", "下单时间", "日期"]
+                // Taobao's 订单创建时间, Pinduoduo's 订单成交时间; not a payment time, which a
+                // Taobao export has beside it.
+                &[
+                    "orderdate",
+                    "date",
+                    "orderedat",
+                    "createdat",
+                    "orderday",
+                    "订单日期",
+                    "下单日期",
+                    "下单时间",
+                    "日期",
+                    "订单创建时间",
+                    "创建时间",
+                    "订单成交时间",
+                    "成交时间",
+                ]
             }
-            ShipDate => {
-                &["shipdate", "shippedat", "shippingdate", "deliverydate", "fulfilledat", "发货日期", "发货时间"]
-            }
+            ShipDate => &[
+                "shipdate",
+                "shippedat",
+                "shippingdate",
+                "deliverydate",
+                "fulfilledat",
+                "发货日期",
+                "发货时间",
+                "卖家发货时间",
+                "出库日期",
+                "出库时间",
+            ],
             CustomerCode => &[
                 "customercode",
                 "customerid",
@@ -117,12 +142,17 @@ impl Field {
                 "客户名称",
                 "客户",
                 "客户名",
+                "客户姓名",
+                "买家姓名",
+                // Pinduoduo's only name is the recipient's: a handle too (see `columns`).
+                "收货人",
+                "收货人姓名",
             ],
             Segment => {
                 &["segment", "customersegment", "tier", "customertier", "客户细分", "细分", "客户类型", "客户等级"]
             }
-            Region => &["region", "salesregion", "area", "地区", "区域", "大区"],
-            City => &["city", "billingcity", "shippingcity", "城市"],
+            Region => &["region", "salesregion", "area", "地区", "区域", "大区", "省", "省份"],
+            City => &["city", "billingcity", "shippingcity", "城市", "市"],
             ProductCode => &[
                 "productcode",
                 "productid",
@@ -136,17 +166,73 @@ impl Field {
                 "产品id",
                 "商品编码",
                 "货号",
+                // The seller's own code on Taobao and Pinduoduo; JD's 商品ID.
+                "商家编码",
+                "商品id",
+                "宝贝id",
+                "sku编码",
             ],
-            ProductName => {
-                &["productname", "product", "item", "itemname", "lineitemname", "商品名称", "产品名称", "商品", "产品"]
-            }
+            ProductName => &[
+                "productname",
+                "product",
+                "item",
+                "itemname",
+                "lineitemname",
+                "商品名称",
+                "产品名称",
+                "商品",
+                "产品",
+                "宝贝标题",
+                "宝贝名称",
+                "商品标题",
+                "标题",
+            ],
             Category => &["category", "productcategory", "类别", "品类", "类目", "产品类别"],
             Subcategory => &["subcategory", "子类别", "子类"],
-            Quantity => &["quantity", "qty", "units", "lineitemquantity", "数量"],
+            // Not Taobao's 宝贝总数量, the order's count of items.
+            Quantity => &[
+                "quantity",
+                "qty",
+                "units",
+                "lineitemquantity",
+                "数量",
+                "购买数量",
+                "订购数量",
+                "商品数量",
+                "商品数量件",
+                "件数",
+            ],
             // WooCommerce's "Item Cost" is what the customer paid for one.
-            UnitPrice => &["unitprice", "price", "lineitemprice", "itemcost", "itemprice", "单价"],
+            UnitPrice => &[
+                "unitprice",
+                "price",
+                "lineitemprice",
+                "itemcost",
+                "itemprice",
+                "单价",
+                "价格",
+                "京东价",
+                "商品单价",
+                "销售单价",
+                "成交单价",
+                "售价",
+            ],
             Amount => {
-                &["amount", "sales", "lineamount", "linetotal", "revenue", "netamount", "销售额", "金额", "销售金额"]
+                // Not 总金额 or 实付金额: on a Taobao or JD export that is the order's.
+                &[
+                    "amount",
+                    "sales",
+                    "lineamount",
+                    "linetotal",
+                    "revenue",
+                    "netamount",
+                    "销售额",
+                    "金额",
+                    "销售金额",
+                    "小计",
+                    "商品总价",
+                    "商品总价元",
+                ]
             }
             Discount => &["discount", "discountpercent", "折扣"],
             DiscountAmount => &["discountamount", "lineitemdiscount", "discountvalue", "折扣金额", "优惠金额"],
@@ -608,6 +694,23 @@ mod tests {
             ("订单日期", Some(Field::OrderDate)),
             ("商品名称", Some(Field::ProductName)),
             ("unit_price", Some(Field::UnitPrice)),
+            // Taobao's order and item reports, JD's and Pinduoduo's order exports.
+            ("订单创建时间", Some(Field::OrderDate)),
+            ("订单付款时间", None),
+            ("宝贝标题", Some(Field::ProductName)),
+            ("购买数量", Some(Field::Quantity)),
+            ("宝贝总数量", None),
+            ("价格", Some(Field::UnitPrice)),
+            ("总金额", None),
+            ("商家编码", Some(Field::ProductCode)),
+            ("商品ID", Some(Field::ProductCode)),
+            ("订购数量", Some(Field::Quantity)),
+            ("京东价", Some(Field::UnitPrice)),
+            ("客户姓名", Some(Field::CustomerName)),
+            ("商品数量(件)", Some(Field::Quantity)),
+            ("商品总价(元)", Some(Field::Amount)),
+            ("订单成交时间", Some(Field::OrderDate)),
+            ("收货人", Some(Field::CustomerName)),
         ];
         for (header, field) in superstore {
             assert_eq!(Field::for_header(header), field, "{header}");

@@ -24,7 +24,7 @@ pub fn fields_by_header(headers: &[String]) -> Vec<Option<Field>> {
     }
     // A buyer's handle (`Buyer Username`, `买家会员名`) names the customer only in a file
     // with no column of their name: files that named one read as they did.
-    const HANDLES: [&str; 4] = ["buyerusername", "买家会员名", "买家昵称", "会员名"];
+    const HANDLES: [&str; 6] = ["buyerusername", "买家会员名", "买家昵称", "会员名", "收货人", "收货人姓名"];
     let normalised: Vec<String> = headers.iter().map(|h| crate::domain::history::normalise(h)).collect();
     let is_handle = |h: &String| HANDLES.contains(&h.as_str());
     let named = normalised.iter().zip(&fields).any(|(h, f)| *f == Some(Field::CustomerName) && !is_handle(h))

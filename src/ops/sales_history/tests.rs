@@ -910,3 +910,21 @@ fn new_field_names_leave_files_that_imported_before_as_they_were() {
     let errors = refused(import_text(&mut manager_shop(), first_only, &options()));
     assert!(errors[0].message.contains("customer_code / customer_email / customer_name"), "{errors:?}");
 }
+
+/// Pinduoduo's order export as it comes: its headers are read with no mapping, the
+/// recipient names the buyer, and a cancelled order is left out.
+#[test]
+fn a_pinduoduo_export_imports_as_exported() {
+    let file = "商品,订单号,订单状态,商品总价(元),店铺优惠折扣(元),商品数量(件),收货人,省,市,订单成交时间,商品id,售后状态,发货时间\n\
+                农家土鸡蛋30枚,231128-001,已发货，待收货,39.90,2.00,1,张三,浙江省,杭州市,2026-11-01 10:02:03,5501,无售后或售后取消,2026-11-02 09:00:00\n\
+                农家土鸡蛋30枚,231128-002,已签收,79.80,0.00,2,李四,江苏省,南京市,2026-11-03 12:00:00,5501,无售后或售后取消,2026-11-03 18:00:00\n\
+                新疆红枣1kg,231128-003,已取消,25.00,0.00,1,王五,广东省,广州市,2026-11-04 08:00:00,5502,退款成功,\n";
+    let mut s = manager_shop();
+    let report = import_text(&mut s, file, &options()).unwrap();
+    assert_eq!((report.orders, report.lines, report.cancelled, report.customers, report.products), (2, 2, 1, 2, 1));
+    assert_eq!(report.net, Money::parse("119.70").unwrap());
+    let order = crate::db::orders::order_by_number(s.db.conn(), "231128-002").unwrap().unwrap();
+    assert_eq!((order.order_date.as_str(), order.region.as_str()), ("2026-11-03", "江苏省"));
+    let unused: Vec<&str> = report.columns.iter().filter(|c| c.1.is_none()).map(|c| c.0.as_str()).collect();
+    assert_eq!(unused, vec!["店铺优惠折扣(元)", "售后状态"]);
+}
