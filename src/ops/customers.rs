@@ -99,6 +99,17 @@ pub(crate) fn create_in(tx: &Connection, ctx: &WriteCtx<'_>, data: &CustomerData
     Ok(id)
 }
 
+/// Gives a customer entered without an email the one another system knows them by (a
+/// history import found them by name): an edit like any other, checked and audited, so a
+/// screen open on the customer meanwhile is told it changed.
+pub(crate) fn give_email(tx: &Connection, ctx: &WriteCtx<'_>, id: CustomerId, email: &str) -> Result<()> {
+    let customer = repo::get(tx, id)?.ok_or_else(|| Error::NotFound { what: id.to_string() })?;
+    let data = CustomerData { email: email.to_string(), ..customer.data };
+    let clean = checked(tx, &data, Some(id))?;
+    repo::update(tx, id, customer.version, &clean)?;
+    ctx.audit(tx, "update", "customer", Some(id.0), clean.code.clone())
+}
+
 /// Saves an edit of the customer as it was at `version`.
 pub fn update(session: &mut Session, id: CustomerId, version: i64, data: &CustomerData) -> Result<Customer> {
     session.write(|tx, ctx| {

@@ -132,6 +132,9 @@ pub struct HistoryReport {
     pub cancelled_since_count: usize,
     /// Orders whose first line gave no status in a file that has a status: sales.
     pub no_status: usize,
+    /// Customers entered without an email, found by name for an email of the file, that
+    /// were given it.
+    pub emails_given: usize,
 }
 
 /// Order numbers a report names before it only counts the rest.
@@ -171,6 +174,9 @@ impl HistoryReport {
             out.push(tf("sales_history.report_unchanged", &[("count", &self.unchanged)]));
         }
         out.push(tf("sales_history.report_created", &[("customers", &self.customers), ("products", &self.products)]));
+        if self.emails_given > 0 {
+            out.push(tf("sales_history.report_emails_given", &[("count", &self.emails_given)]));
+        }
         if !self.tiers.is_empty() {
             out.push(tf("sales_history.report_tiers", &[("tiers", &self.tiers.join(", "))]));
         }
@@ -1270,7 +1276,27 @@ impl<'a> Run<'a> {
                 Ok(None) if !name.is_empty() => {
                     let sql = "SELECT id, name FROM customers WHERE email = ''";
                     match by_name(self.tx, &mut self.names_without_email, sql, name)? {
-                        Ok(Some(id)) if self.claimed_by_email.insert(id) => Some(id),
+                        Ok(Some(id)) if self.claimed_by_email.insert(id) => {
+                            // Given the email, so another file's other email of this name is
+                            // someone else, and this one's finds them directly.
+                            let id = crate::domain::ids::CustomerId(id);
+                            match super::customers::give_email(self.tx, self.ctx, id, email) {
+                                Ok(()) => self.report.emails_given += 1,
+                                Err(Error::Invalid(problems)) => {
+                                    if let Some(p) = problems.iter().find(|p| p.field == "email") {
+                                        problem(Field::CustomerEmail, describe_problem(&p.problem));
+                                        return Ok(None);
+                                    }
+                                    // Other details of theirs that today's checks refuse:
+                                    // they are the buyer still, left as they are.
+                                }
+                                Err(e) => return Err(e),
+                            }
+                            if let Some(emails) = &mut self.customer_emails {
+                                emails.entry(email.to_lowercase()).or_default().push(id.0);
+                            }
+                            Some(id.0)
+                        }
                         _ => None,
                     }
                 }

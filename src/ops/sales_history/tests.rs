@@ -727,6 +727,26 @@ fn buyers_without_codes_are_known_by_their_email() {
     assert_eq!(report.customers, 1, "Ru Chen of another email is new");
     let b1 = crate::db::orders::order_by_number(s.db.conn(), "B1").unwrap().unwrap();
     assert_eq!(b1.customer_id, crate::db::customers::find_by_code(s.db.conn(), "MO").unwrap().unwrap().id.0);
+    // Mo Chen has the file's email now: said, and another file's other Mo Chen is someone else.
+    assert_eq!(report.emails_given, 1);
+    assert!(report.summary().join(" ").contains("1 customer entered without an email, found by name, now has"));
+    let mo = crate::db::customers::find_by_code(s.db.conn(), "MO").unwrap().unwrap();
+    assert_eq!((mo.data.email.as_str(), mo.data.name.as_str(), mo.version), ("mo@example.com", "Mo Chen", 2));
+    let other_mo =
+        "Order,Date,Email,Customer,Product,Qty,Price\nB9,2026-03-09,mo.chen@example.org,Mo Chen,Tea,1,4.00\n";
+    let report = import_text(&mut s, other_mo, &options()).unwrap();
+    assert_eq!((report.customers, report.emails_given), (1, 0));
+    let again = import_text(&mut s, by_hand, &options()).unwrap();
+    assert_eq!((again.unchanged, again.customers, again.emails_given), (2, 0, 0));
+    // A dry run gives no email; an email that is not one is refused for a customer found by
+    // name too.
+    let mut s = manager_shop();
+    crate::ops::customers::import(&mut s, customers.as_bytes(), false).unwrap();
+    let dry = import_text(&mut s, by_hand, &Options { dry_run: true, ..options() }).unwrap();
+    assert_eq!(dry.emails_given, 1);
+    assert_eq!(crate::db::customers::find_by_code(s.db.conn(), "MO").unwrap().unwrap().data.email, "");
+    let errors = refused(import_text(&mut s, &by_hand.replace("mo@example.com", "mo at example"), &options()));
+    assert_eq!((errors[0].line, errors[0].column.as_str()), (2, "Email"), "{errors:?}");
     // An email that is not one is named.
     let bad = file.replace("li@example.com,Li Wei", "li at example,Li Wei");
     let errors = refused(import_text(&mut manager_shop(), &bad, &options()));
