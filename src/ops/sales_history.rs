@@ -130,7 +130,7 @@ pub struct HistoryReport {
     /// `NUMBERS_LISTED` of them named), and how many.
     pub cancelled_since: Vec<String>,
     pub cancelled_since_count: usize,
-    /// Orders whose first line gave no status in a file that has a status: sales.
+    /// Orders none of whose lines gave a status, in a file that has a status: sales.
     pub no_status: usize,
     /// Customers entered without an email, found by name for an email of the file, that
     /// were given it.
@@ -686,7 +686,8 @@ impl<'a> Run<'a> {
     }
 
     /// Lets go of the order held: each line carries the strictest status any of them gave,
-    /// so a refund on its last line leaves out its first.
+    /// so a refund on its last line leaves out its first, and an order whose later line says
+    /// paid is not one without a status.
     fn release(&mut self, errors: &mut Errors) -> Result<()> {
         let mut held = std::mem::take(&mut self.held);
         let strictest = held
@@ -695,8 +696,7 @@ impl<'a> Run<'a> {
                 Item::Row(parsed) => parsed.status,
                 _ => None,
             })
-            .fold(None, |a, b| reading::stricter(a, Some(b)))
-            .filter(|outcome| *outcome != Outcome::Sold);
+            .fold(None, |a, b| reading::stricter(a, Some(b)));
         for mut item in held.drain(..) {
             if let (Some(outcome), Item::Row(parsed)) = (strictest, &mut item) {
                 parsed.status = Some(outcome);

@@ -776,6 +776,10 @@ fn an_order_is_left_out_whole_and_its_lines_stay_together() {
     let later = blank.replace("B1,2026-03-01,Acme,Mug,1,6.00,", "B1,2026-03-01,Acme,Mug,1,6.00,refunded");
     let report = import_text(&mut manager_shop(), &later, &options()).unwrap();
     assert_eq!((report.orders, report.no_status, report.cancelled), (1, 0, 2));
+    // A first line without a status and a later one paid: a sale with a status.
+    let paid_later = blank.replace("B1,2026-03-01,Acme,Mug,1,6.00,", "B1,2026-03-01,Acme,Mug,1,6.00,paid");
+    let report = import_text(&mut manager_shop(), &paid_later, &options()).unwrap();
+    assert_eq!((report.orders, report.no_status), (2, 0));
     // Nothing but cancelled orders: said.
     let none = "Order,Date,Customer,Product,Qty,Price,Status\nC1,2026-03-01,Acme,Tea,1,4.00,voided\n";
     let report = import_text(&mut manager_shop(), none, &options()).unwrap();
