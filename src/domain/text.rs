@@ -58,6 +58,20 @@ pub fn truncate(text: &str, max: usize) -> String {
     out
 }
 
+/// `truncate`, except that a code or a long number (no spaces, a digit in it) is cut in its
+/// middle: `3012345678900001` and `3012345678900002` differ at their ends, which cutting the
+/// end would hide.
+pub fn truncate_cell(text: &str, max: usize) -> String {
+    let code = text.chars().all(|c| c.is_ascii_graphic()) && text.chars().any(|c| c.is_ascii_digit());
+    if !code || text.len() <= max || max < 5 {
+        return truncate(text, max);
+    }
+    // ASCII only here: a byte is a column.
+    let tail = (max - 1) / 2;
+    let head = max - 1 - tail;
+    format!("{}…{}", &text[..head], &text[text.len() - tail..])
+}
+
 /// The text after its first `columns` terminal columns: what a field scrolled that far
 /// shows. A wide character straddling the edge is dropped whole.
 pub fn skip_columns(text: &str, columns: usize) -> &str {
@@ -95,6 +109,11 @@ mod tests {
         assert_eq!(truncate("Zoë", 3), "Zoë");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert!(width(&truncate("伟伟伟", 4)) <= 4);
+        assert_eq!(truncate_cell("3012345678900001", 14), "3012345…900001");
+        assert_eq!(truncate_cell("2026-03-01 10:00:00", 14), "2026-03-01 10…");
+        assert_eq!(truncate_cell("john@example.com", 14), "john@example.…");
+        assert_eq!(truncate_cell("订单3012345678900001", 14), truncate("订单3012345678900001", 14));
+        assert_eq!(truncate_cell("SO-1", 14), "SO-1");
         assert_eq!(skip_columns("长安街1号", 4), "街1号");
         assert_eq!(skip_columns("长安街", 3), "街");
         assert_eq!(skip_columns("abc", 5), "");

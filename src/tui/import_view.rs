@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, LineGauge, Paragraph};
 use super::app::App;
 use super::import::{Finished, ImportScreen, Outcome, Step};
 use crate::domain::history::DayOrder;
-use crate::domain::text::{display_safe, truncate, width};
+use crate::domain::text::{display_safe, truncate, truncate_cell, width};
 use crate::i18n::{t, tf};
 use crate::ops::sales_history::HistoryReport;
 use crate::ops::tables::Table;
@@ -120,7 +120,7 @@ fn draw_sample(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Re
     let room = usize::from(area.width) / preview.headers.len().max(1);
     let cut = room.saturating_sub(1).clamp(14, 30);
     let cell = |text: &str| {
-        let shown = truncate(&display_safe(text.lines().next().unwrap_or("")), cut);
+        let shown = truncate_cell(&display_safe(text.lines().next().unwrap_or("")), cut);
         format!("{shown}{} ", " ".repeat(cut.saturating_sub(width(&shown))))
     };
     let fits = (usize::from(area.width) / (cut + 1)).max(1);
