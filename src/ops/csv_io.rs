@@ -313,7 +313,7 @@ fn maybe_gbk(chars: &[char], i: usize) -> bool {
 /// two-byte character (`叶伟` is `Ҷΰ`, `石头` is `ʯͷ`). Said only when each non-ASCII
 /// character is such a pair (two bytes, the second above 0xA0, as GBK's Chinese are) and
 /// some neighbours no real text has: letters of two scripts side by side, phonetic signs
-/// beside a letter, or a capital after a small letter (`аС`); and none that real text
+/// beside a letter, a capital after a small letter (`аС`), or two signs (`¬÷`); and none that real text
 /// has: no such character touches a plain letter (`Müller`, `Kaʻū`), as Chinese in a
 /// CSV cell does not. `«вода»` or `£12` stay UTF-8 too.
 pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
@@ -328,9 +328,13 @@ pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
     };
     let (mut unlikely, mut any) = (false, false);
     let mut before: Option<(Script, char)> = None;
+    // The character before was a sign: two signs side by side (`卢梅` reads `¬÷`, `陆露`
+    // `½¶`) are nobody's name.
+    let mut after_sign = false;
     let mut after_letter = false;
     for c in text.chars() {
         if c.is_ascii() {
+            after_sign = false;
             // A plain letter right after the other characters: a word of a Western language.
             if c.is_ascii_alphabetic() && before.is_some() {
                 return false;
@@ -350,10 +354,13 @@ pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
         any = true;
         // Signs (`£ ° « ×`) stand between words.
         let Some(script) = script_of(c) else {
+            unlikely |= after_sign;
+            after_sign = true;
             before = None;
             after_letter = false;
             continue;
         };
+        after_sign = false;
         if before.is_some_and(|b| unlikely_pair(b, (script, c))) {
             unlikely = true;
         }

@@ -630,7 +630,8 @@ mod tests {
     /// file; and real UTF-8 that must stay so, with a BOM, or past the first 64 KB.
     #[test]
     fn gbk_that_utf8_also_reads_is_told_by_its_neighbours() {
-        for names in ["叶伟", "石头", "叶伟 and 石头", "史伟", "谢帅"] {
+        for names in ["叶伟", "石头", "叶伟 and 石头", "史伟", "谢帅", "卢梅", "陆露", "鲁露", "卢梅 Ltd", "卢梅 陆露"]
+        {
             let text = format!("code,name\nC1,{names}\n");
             let (gbk, _, _) = encoding_rs::GBK.encode(&text);
             assert!(std::str::from_utf8(&gbk).is_ok(), "the case at hand: valid UTF-8 too");
@@ -653,6 +654,10 @@ mod tests {
             "ʻĪao Valley",
             "Saʿūdī",
             "Café Zoë Müller",
+            "Elbow 90° ±2°",
+            "¡Hola! «Olé»",
+            "½ × 2",
+            "Gift card £10 · €5",
         ];
         for utf8 in western {
             let text = format!("code,name\nC1,{utf8}\n");
