@@ -62,6 +62,8 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
         // Number -> the line its payment starts on, for a number met again.
         let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
         let mut unread = false;
+        // Customers paid back by a refund of the file: the first such refund's line and amount.
+        let mut refunded: std::collections::HashMap<i64, (u64, String)> = std::collections::HashMap::new();
         loop {
             let before = errors.list.len() + errors.more;
             let Some(line) = stream.next_record(&mut errors)? else {
@@ -167,16 +169,40 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                     });
                     if let Some(done) = before {
                         keep(tx, ctx, &done, !unread, &mut errors, &mut report)?;
+                        note_refund(&mut refunded, &done);
                     }
                 }
             }
         }
         if let Some(done) = pending {
             keep(tx, ctx, &done, !unread, &mut errors, &mut report)?;
+            note_refund(&mut refunded, &done);
+        }
+        // A refund pays back credit that a payment or a credit note gave; past it, what the
+        // customer owes and what the statements say part ways. Checked once the whole file
+        // is in: a payment's allocations are all on its rows, including those made later
+        // from the customer's credit, so at a refund's own row the credit can look short.
+        if errors.is_empty() {
+            let mut refunds: Vec<_> = refunded.into_iter().collect();
+            refunds.sort_by_key(|(_, (line, _))| *line);
+            for (customer, (line, amount)) in refunds {
+                let credit = repo::credit(tx, customer)?;
+                if credit < Money::ZERO {
+                    let text = tf("payment_import.beyond_credit", &[("credit", &credit)]);
+                    errors.push(line, "amount", &amount, text);
+                }
+            }
         }
         csv_io::finish_import(tx, ctx, errors, report, "payment")
     };
     session.write_or_rehearse(dry_run, work)
+}
+
+/// Remembers the first refund (a negative payment) of each customer, to check their credit.
+fn note_refund(refunded: &mut std::collections::HashMap<i64, (u64, String)>, p: &Payment) {
+    if p.amount < Money::ZERO {
+        refunded.entry(p.customer.id.0).or_insert_with(|| (p.row, p.amount.to_string()));
+    }
 }
 
 /// A payment read whole: the stored one left as it is, or recorded. After a row that did

@@ -114,3 +114,31 @@ fn every_payment_problem_names_its_line() {
     }
     assert!(crate::db::invoices::payment_by_number(s.db.conn(), "Q-4").unwrap().is_none(), "nothing was written");
 }
+
+/// A refund pays back credit there is: one past it (a stray minus sign) is refused, as the
+/// statement and the receivables would part ways. Judged on the whole file, as a payment's
+/// rows hold allocations made later from the customer's credit.
+#[test]
+fn a_refund_beyond_the_customers_credit_is_refused() {
+    let (mut s, ana) = invoiced();
+    let stray = format!(
+        "number,received_on,customer,method,amount,reference,invoice,allocated\n\
+         R-1,2026-11-20,{ana},cash,-5000,,,\n"
+    );
+    let err = import(&mut s, stray.as_bytes(), false).unwrap_err().to_string();
+    assert!(err.contains("line 2, column amount: '-5000.00' pays back more than the customer's credit"), "{err}");
+    assert!(err.contains("it would be -5000.00"), "{err}");
+    assert!(crate::db::invoices::payment_by_number(s.db.conn(), "R-1").unwrap().is_none());
+    // Paid 100, refunded 100, then paid 50 which went, from the credit, on the invoice as
+    // the first payment's: at the refund's row the first payment's allocation already
+    // shows, yet the whole file leaves credit 34.32, nothing below 0.
+    let moved = format!(
+        "number,received_on,customer,method,amount,reference,invoice,allocated\n\
+         P-1,2026-11-20,{ana},card,100,,INV-2026-000001,15.68\n\
+         P-2,2026-11-21,{ana},cash,-100,,,\n\
+         P-3,2026-11-22,{ana},card,50,,,\n"
+    );
+    let report = import(&mut s, moved.as_bytes(), false).unwrap();
+    assert_eq!(report.created, 3);
+    assert_eq!(crate::db::invoices::credit(s.db.conn(), 1).unwrap(), m("34.32"));
+}
