@@ -479,6 +479,14 @@ pub fn import_input(
             if received > quantity && !quantity.is_zero() {
                 problem("received", Problem::OutOfRange { min: 0, max: quantity.to_minor().ok().map(|q| q / 1000) });
             }
+            // Goods counted in pieces are ordered and received whole, as on the screens.
+            if let Some(p) = &product {
+                for (column, q) in [("quantity", quantity), ("received", received)] {
+                    if let Err(whole) = crate::domain::stock::fits_unit(&p.data.unit, q) {
+                        problem(column, whole);
+                    }
+                }
+            }
             let cost = match cell("unit_cost") {
                 "" => product.as_ref().map(|p| p.data.supplier_price).unwrap_or_default(),
                 text => match Price::parse(text) {

@@ -378,7 +378,14 @@ pub fn import_stock(session: &mut Session, bytes: &[u8], dry_run: bool, referenc
                     problem("quantity", Problem::OutOfRange { min: 0, max: None });
                     None
                 }
-                Ok(q) => Some(q),
+                // Goods counted in pieces are counted whole, as on the count screen.
+                Ok(q) => match product.as_ref().map(|p| crate::domain::stock::fits_unit(&p.data.unit, q)) {
+                    Some(Err(p)) => {
+                        problem("quantity", p);
+                        None
+                    }
+                    _ => Some(q),
+                },
                 Err(e) => {
                     problem("quantity", Problem::InvalidAmount(e));
                     None

@@ -219,6 +219,14 @@ fn imported_orders_must_agree_with_their_status() {
 }
 
 #[test]
+fn pieces_are_ordered_and_received_whole() {
+    let mut s = purchasing_shop();
+    let file = "code,supplier,warehouse,status,sku,quantity,received\nPO9,ACME,MAIN,partly_received,TEA,2.5,1.5\n";
+    let err = import(&mut s, file.as_bytes(), false).unwrap_err().to_string();
+    assert!(err.contains("line 2, column quantity: '2.5'") && err.contains("line 2, column received: '1.5'"), "{err}");
+}
+
+#[test]
 fn the_seasonal_sales_forecast_steers_the_plan() {
     let s = purchasing_shop();
     let tea: i64 = s.db.conn().query_row("SELECT id FROM products WHERE sku = 'TEA'", [], |r| r.get(0)).unwrap();

@@ -124,6 +124,17 @@ fn bad_count_lines_are_named() {
     );
 }
 
+/// Pieces are counted whole, as on the count screen; goods sold by measure need not be.
+#[test]
+fn pieces_are_counted_whole() {
+    let mut s = stocked_shop();
+    let file = "warehouse,sku,quantity\nMAIN,BOLT-8,2.5\nMAIN,RICE,2.5\n";
+    let Err(Error::Import { errors, .. }) = import_stock(&mut s, file.as_bytes(), false, "") else { panic!() };
+    let found: Vec<(u64, &str, &str)> = errors.iter().map(|e| (e.line, e.column.as_str(), e.value.as_str())).collect();
+    assert_eq!(found, vec![(2, "quantity", "2.5")]);
+    import_stock(&mut s, b"warehouse,sku,quantity\nMAIN,BOLT-8,2\nMAIN,RICE,2.5\n", false, "").unwrap();
+}
+
 #[test]
 fn warehouses_round_trip_and_need_a_manager() {
     let mut s = empty_shop();
