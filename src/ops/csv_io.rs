@@ -111,6 +111,10 @@ pub fn read_table(bytes: &[u8]) -> Result<Table> {
             errors.push(line, "", "", tf("csv.field_count", &[("found", &fields.len()), ("expected", &headers.len())]));
             continue;
         }
+        if is_header_again(&headers, fields.iter().map(String::as_str)) {
+            errors.push(line, "", "", t("csv.header_again").to_string());
+            continue;
+        }
         unnamed_cells(line, &headers, |i| fields.get(i).map_or("", String::as_str), &mut errors);
         records.push(Record { line, fields });
     }
@@ -208,6 +212,19 @@ pub(crate) fn bomless_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encod
     } else {
         None
     }
+}
+
+/// Whether a record repeats the header (two exports pasted one under the other): read as
+/// data it would make a customer called `name`. A file of one column may hold its own name.
+pub(crate) fn is_header_again<'a>(headers: &[String], cells: impl Iterator<Item = &'a str>) -> bool {
+    let mut count = 0;
+    for (header, cell) in headers.iter().zip(cells) {
+        if !header.trim().eq_ignore_ascii_case(cell.trim()) {
+            return false;
+        }
+        count += 1;
+    }
+    count >= 2 && count == headers.len()
 }
 
 /// Whether bytes that are not UTF-8 read as Chinese text in GBK/GB18030 rather than as
@@ -717,6 +734,16 @@ mod tests {
         // Cut inside a quoted field: the quote is never closed.
         let errors = err_lines(read_table(b"code,name\nC1,Ana\nC2,\"Bo, the"));
         assert_eq!(errors[0].line, 3, "{errors:?}");
+    }
+
+    #[test]
+    fn the_header_met_again_is_refused_at_its_line() {
+        // Two exports pasted one under the other; a one-column file may hold its own name.
+        let errors = err_lines(read_table(b"code,name,city\nA1,Anna,Berlin\nCode, Name ,CITY\nA2,Bo,Rom\n"));
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3], "{errors:?}");
+        assert!(errors[0].message.contains("header line again"), "{errors:?}");
+        assert!(read_table(b"code\nA1\ncode\n").is_ok());
+        assert!(read_table(b"code,name\ncode,Code Ltd\n").is_ok(), "only the whole header is");
     }
 
     #[test]

@@ -211,6 +211,10 @@ impl CsvStream {
                 }
                 continue;
             }
+            if csv_io::is_header_again(&self.headers, self.record.iter().map(csv_io::unneutralise)) {
+                errors.push(line, "", "", t("csv.header_again").to_string());
+                continue;
+            }
             if self.refuse_unnamed {
                 csv_io::unnamed_cells(line, &self.headers, |i| self.cell(i), errors);
             }
@@ -589,6 +593,13 @@ mod tests {
             assert_eq!(lines, vec![2, 4, 6], "line ends {end:?}");
             assert_eq!(rows[1].1[1], format!("x{end}y"));
         }
+    }
+
+    #[test]
+    fn the_header_met_again_is_refused_at_its_line() {
+        let (rows, errors) = lines_of(b"Order ID,Date\nA1,2026-01-01\nOrder ID,Date\nA2,2026-01-02\n");
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 4]);
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3], "{errors:?}");
     }
 
     #[test]
