@@ -126,6 +126,10 @@ pub fn import_all(
     if !folder.is_dir() {
         return Err(Error::BadArgument(tf("shop_copy.no_folder", &[("path", &folder.display())])));
     }
+    let strays = stray_files(folder)?;
+    if !strays.is_empty() {
+        return Err(Error::BadArgument(tf("shop_copy.stray_files", &[("files", &strays.join(", "))])));
+    }
     if !ORDER.iter().any(|t| file_of(folder, *t).exists()) {
         return Err(Error::BadArgument(tf("shop_copy.no_files", &[("path", &folder.display())])));
     }
@@ -152,6 +156,33 @@ pub fn import_all(
         Error::InFile { .. } => Error::Refused(format!("{e}\n{}", t("shop_copy.resume"))),
         e => e,
     })
+}
+
+/// The CSV files of `folder` that are no table's, so would not be read (`customer.csv`,
+/// `Products.CSV`), each with the name it may have been meant to have: a shop moved with a
+/// table silently left out is worse than one refused. `moves.csv` is the ledger, to read.
+fn stray_files(folder: &Path) -> Result<Vec<String>> {
+    let mut strays = Vec::new();
+    let unreadable = |source| Error::Io { path: folder.to_path_buf(), source };
+    for entry in std::fs::read_dir(folder).map_err(unreadable)? {
+        let name = entry.map_err(unreadable)?.file_name().to_string_lossy().into_owned();
+        let Some(stem) =
+            name.len().checked_sub(4).filter(|at| name[*at..].eq_ignore_ascii_case(".csv")).map(|at| &name[..at])
+        else {
+            continue;
+        };
+        if stem == "moves" || ORDER.iter().any(|t| t.name() == stem) {
+            continue;
+        }
+        let lower = stem.to_lowercase().replace(['_', ' '], "-");
+        let meant = ORDER.iter().find(|t| t.name() == lower || t.name() == format!("{lower}s"));
+        strays.push(match meant {
+            Some(table) => format!("{name} ({} {}.csv?)", t("shop_copy.meant"), table.name()),
+            None => name,
+        });
+    }
+    strays.sort();
+    Ok(strays)
 }
 
 /// Removes the rehearsal copies of runs that ended without removing theirs (Ctrl-C skips
@@ -280,6 +311,19 @@ mod tests {
             let unchanged = text.starts_with("0 created, 0 updated") || table == Table::SalesHistory;
             assert!(unchanged, "{}: {text}", table.name());
         }
+    }
+
+    #[test]
+    fn a_file_that_is_no_tables_is_named_not_passed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["customer.csv", "Products.CSV", "suppliers.csv", "moves.csv", "notes.txt", "Sales_History.csv"] {
+            std::fs::write(dir.path().join(name), "code,name\n").unwrap();
+        }
+        let err = import_all(&mut shop(), dir.path(), true, &mut |_, _| {}).unwrap_err().to_string();
+        assert!(err.contains("Products.CSV (meant products.csv?)"), "{err}");
+        assert!(err.contains("customer.csv (meant customers.csv?)"), "{err}");
+        assert!(err.contains("Sales_History.csv (meant sales-history.csv?)"), "{err}");
+        assert!(!err.contains("suppliers.csv") && !err.contains("moves") && !err.contains("notes"), "{err}");
     }
 
     #[test]
