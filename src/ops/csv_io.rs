@@ -252,11 +252,21 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
             continue;
         }
         pairs += 1;
+        // GB18030's four bytes for what GBK lacks (`ß`, `😀`, `䶮`): high, digit, high, digit,
+        // which no Western code page writes.
+        let four = |at: usize| bytes.get(at).is_some_and(|b| (0x81..=0xFE).contains(b));
+        let digit = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
+        if digit(i + 1) && four(i + 2) && digit(i + 3) {
+            chinese += 1;
+            i += 4;
+            continue;
+        }
         // Two accented letters inside a Western word (`Informação`, `Größe` in Windows-1252)
         // have plain letters on both sides; Chinese in a cell does not.
         let letter = |at: Option<usize>| at.and_then(|at| bytes.get(at)).is_some_and(|b| b.is_ascii_alphabetic());
         let in_word = letter(i.checked_sub(1)) && letter(Some(i + 2));
-        if bytes[i] > 0xA0 && bytes.get(i + 1).is_some_and(|b| *b > 0xA0) && !in_word {
+        // Rarer characters (`䶮` is FE 9F) have a second byte from 0x80 up.
+        if bytes[i] > 0xA0 && bytes.get(i + 1).is_some_and(|b| *b >= 0x80) && !in_word {
             chinese += 1;
         }
         i += 2;

@@ -692,6 +692,17 @@ mod tests {
             let (decoded, encoding) = crate::ops::csv_io::decode(&gbk).unwrap();
             assert_eq!((decoded.as_ref(), encoding), (text, "GB18030"));
         }
+        // GB18030's four-byte characters, for what GBK lacks, beside Chinese or alone.
+        for text in [
+            "code,name\nC1,张伟 Straße\n",
+            "code,name\nC1,王䶮\n",
+            "code,name\nC1,张伟 😀\n",
+            "code,street\nC1,Hauptstraße 1\n",
+        ] {
+            let (gb18030, _, _) = encoding_rs::GB18030.encode(text);
+            let (decoded, encoding) = crate::ops::csv_io::decode(&gb18030).unwrap();
+            assert_eq!((decoded.as_ref(), encoding), (text, "GB18030"));
+        }
         // UTF-8 with one stray byte is still refused, not read as GBK.
         assert!(crate::ops::csv_io::decode(b"code,name\nC1,M\xC3\xBCller \xFF\n").is_err());
         let stray: [(&str, &[u8]); 5] = [
