@@ -60,7 +60,10 @@ impl Errors {
         self.list.is_empty()
     }
 
-    pub fn into_result(self) -> Result<()> {
+    /// The problems as the user reads them: in line order (some are only found at the end
+    /// of a document or of the file), each line's in the order found.
+    pub fn into_result(mut self) -> Result<()> {
+        self.list.sort_by_key(|e| e.line);
         if self.list.is_empty() { Ok(()) } else { Err(Error::Import { errors: self.list, more: self.more }) }
     }
 }
@@ -681,7 +684,7 @@ impl<W: Write> SafeWriter<W> {
 mod tests {
     use super::*;
 
-    fn err_lines(result: Result<Table>) -> Vec<LineError> {
+    fn err_lines<T: std::fmt::Debug>(result: Result<T>) -> Vec<LineError> {
         match result {
             Err(Error::Import { errors, .. }) => errors,
             other => panic!("expected a refused import, got {other:?}"),
@@ -744,6 +747,19 @@ mod tests {
         // Cut inside a quoted field: the quote is never closed.
         let errors = err_lines(read_table(b"code,name\nC1,Ana\nC2,\"Bo, the"));
         assert_eq!(errors[0].line, 3, "{errors:?}");
+    }
+
+    #[test]
+    fn problems_are_told_in_line_order() {
+        // A document's problems found when it ends come after a later line's.
+        let mut errors = Errors::default();
+        for (line, column) in [(3, "a"), (2, "b"), (3, "c"), (1, "d")] {
+            errors.push(line, column, "", String::new());
+        }
+        let told: Vec<(u64, String)> =
+            err_lines(errors.into_result()).into_iter().map(|e| (e.line, e.column)).collect();
+        let expected = [(1, "d"), (2, "b"), (3, "a"), (3, "c")].map(|(l, c)| (l, c.to_string()));
+        assert_eq!(told, expected.to_vec());
     }
 
     #[test]
