@@ -181,6 +181,7 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::UnknownTier { known } => tf("problem.unknown_tier", &[("known", &known.join(", "))]),
         Problem::DuplicateCode => t("problem.duplicate_code").to_string(),
         Problem::InvalidDate => t("problem.invalid_date").to_string(),
+        Problem::ImplausibleDay { today } => tf("sales_history.date_out_of_range", &[("today", today)]),
         Problem::InvalidMonth => t("problem.invalid_month").to_string(),
         Problem::NotOneOf { allowed } => tf("problem.not_one_of", &[("allowed", &allowed.join(", "))]),
         Problem::UnknownCustomer => t("problem.unknown_customer").to_string(),

@@ -162,6 +162,16 @@ fn a_bad_orders_file_is_refused_whole_naming_line_and_column() {
     )
     .unwrap();
     let err = fails(&db, &["import", "orders", file.to_str().unwrap()]);
+    // Dated ten years out, or a century back: a slip, refused as sales history's are.
+    let dates = dir.path().join("dates.csv");
+    std::fs::write(
+        &dates,
+        "number,customer,order_date,sku,quantity\nSO-000031,C000001,2036-11-01,BOLT-8,1\nSO-000032,C000001,1900-01-01,BOLT-8,1\n",
+    )
+    .unwrap();
+    let slips = fails(&db, &["import", "orders", dates.to_str().unwrap()]);
+    assert!(slips.contains("line 2, column order_date: '2036-11-01' is not a day of the shop's history"), "{slips}");
+    assert!(slips.contains("line 3, column order_date: '1900-01-01'"), "{slips}");
     // A line's problem is named once, at its column, not again when its order is saved.
     assert_eq!(err.matches("line 5").count(), 1, "{err}");
     assert!(err.contains("line 5, column quantity: '1.5' must be a whole number"), "{err}");

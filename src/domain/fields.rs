@@ -20,6 +20,10 @@ pub enum Problem {
     },
     DuplicateCode,
     InvalidDate,
+    /// A date no shop's records hold: after today, or before 1990 (a typing slip).
+    ImplausibleDay {
+        today: String,
+    },
     InvalidMonth,
     NotOneOf {
         allowed: Vec<&'static str>,
