@@ -277,6 +277,8 @@ pub fn import_warehouses(session: &mut Session, bytes: &[u8], dry_run: bool) -> 
         if code.is_empty() { Ok(None) } else { Ok(repo::warehouse_by_code(tx, code)?.as_ref().map(warehouse_row)) }
     };
     let spec = TableSpec { columns: WAREHOUSE_COLUMNS, required: &["code"], entity: "warehouse" };
+    // One warehouse is the default: two lines saying so would take it in turns on every import.
+    let mut default_line: Option<u64> = None;
     import_table(session, &Input::from_bytes(bytes), dry_run, &spec, stored, |tx, _ctx, line, errors| {
         let cell = |c: &str| line.cell(c).unwrap_or("").to_string();
         let input = WarehouseInput {
@@ -286,6 +288,14 @@ pub fn import_warehouses(session: &mut Session, bytes: &[u8], dry_run: bool) -> 
             is_default: cell("is_default"),
         };
         let Some(data) = validated(validate_warehouse(&input), line, errors)? else { return Ok(Outcome::Skipped) };
+        if data.is_default {
+            if let Some(first) = default_line {
+                let text = tf("stock.two_defaults", &[("line", &first)]);
+                errors.push(line.number, "is_default", line.cell("is_default").unwrap_or(""), text);
+                return Ok(Outcome::Skipped);
+            }
+            default_line = Some(line.number);
+        }
         match repo::warehouse_by_code(tx, &data.code)? {
             None => {
                 repo::insert_warehouse(tx, &data)?;

@@ -147,6 +147,12 @@ fn warehouses_round_trip_and_need_a_manager() {
         crate::db::products::warehouses(s.db.conn()).unwrap().into_iter().filter(|w| w.data.is_default).collect();
     assert_eq!(defaults.len(), 1);
     assert_eq!(defaults[0].data.code, "SHOP");
+    let Err(Error::Import { errors, .. }) = import_warehouses(&mut s, b"code,is_default\nSHOP,yes\nMAIN,yes\n", false)
+    else {
+        panic!("two defaults")
+    };
+    assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "is_default"), "{errors:?}");
+    assert!(errors[0].message.contains("line 2 makes its warehouse the default already"), "{errors:?}");
     let mut clerk = Session::start(s.db, "clerk", Clock::System).unwrap();
     assert!(matches!(import_warehouses(&mut clerk, file.as_bytes(), false), Err(Error::NotAllowed { .. })));
 }
