@@ -546,7 +546,7 @@ pub fn import_input(
             };
             if !fits {
                 let text = crate::i18n::tf("po.import_status", &[("code", code), ("status", &status_label(po.status))]);
-                errors.push(po.line, "received", "", text);
+                errors.push(po.line, "status", status_label(po.status), text);
             }
             for (i, (product, ..)) in po.lines.iter().enumerate() {
                 if po.lines[..i].iter().any(|(p, ..)| p == product) {
@@ -554,9 +554,7 @@ pub fn import_input(
                 }
             }
         }
-        if !errors.is_empty() {
-            return Err(Error::Import { errors: errors.list, more: errors.more });
-        }
+        std::mem::take(&mut errors).into_result()?;
         let mut report = super::customers::ImportReport { dry_run, ..Default::default() };
         for (code, po) in &orders {
             if let Some(stored) = repo::po(tx, code)? {

@@ -447,9 +447,7 @@ pub fn import_stock(session: &mut Session, bytes: &[u8], dry_run: bool, referenc
             let sheet = sheets.entry(warehouse.id).or_insert_with(|| (warehouse, Vec::new()));
             sheet.1.push(CountLine { product, lot, expiry, counted, unit_cost });
         }
-        if !errors.is_empty() {
-            return Err(Error::Import { errors: errors.list, more: errors.more });
-        }
+        std::mem::take(&mut errors).into_result()?;
         let mut report = ImportReport { dry_run, ..Default::default() };
         for (warehouse, lines) in sheets.values() {
             let changed = post_count_in(tx, ctx, warehouse, lines, reference)?.len();

@@ -216,6 +216,8 @@ fn imported_orders_must_agree_with_their_status() {
                 PO8,ACME,MAIN,sent,TEA,2,0\n";
     let err = import(&mut s, file.as_bytes(), false).unwrap_err().to_string();
     assert!(err.contains("PO7") && err.contains("PO8"), "{err}");
+    // Named at the status it disagrees with, not at an empty cell.
+    assert!(err.contains("line 2, column status: 'draft' PO7 is draft"), "{err}");
 }
 
 #[test]
