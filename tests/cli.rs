@@ -487,6 +487,16 @@ fn export_all_and_import_all_copy_a_shop_through_a_folder() {
     let one = shopdesk(&new).args(["import", "customers", "--dry-run"]).arg(&source).output().unwrap();
     assert!(one.status.success() && String::from_utf8_lossy(&one.stdout).contains("would create 5"), "{one:?}");
     assert!(!new.exists(), "nor does trying one table");
+    // Refused for real, neither leaves an empty shop behind either.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "code,name\nC1,\n").unwrap();
+    assert!(!shopdesk(&new).args(["import", "customers"]).arg(&bad).output().unwrap().status.success());
+    assert!(!new.exists(), "a refused import leaves no database behind");
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("customers.csv"), "code,name\nC1,\n").unwrap();
+    assert!(!shopdesk(&new).args(["import-all"]).arg(&broken).output().unwrap().status.success());
+    assert!(!new.exists(), "nor does a refused folder");
     assert!(shopdesk(&new).args(["import-all"]).arg(&folder).output().unwrap().status.success());
     assert_eq!(export(&new), export(&old));
 }

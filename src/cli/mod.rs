@@ -466,6 +466,28 @@ pub fn run(cli: Cli) -> Result<()> {
         (None, true) => crate::paths::demo_db()?,
         (None, false) => crate::paths::default_db()?,
     };
+    // An import into a file not made yet that is refused leaves no empty shop behind (a
+    // mistyped --db would otherwise become a stray shop, as a dry run's never does).
+    let new_file_for_import = !cli.demo
+        && !path.exists()
+        && matches!(
+            cli.command,
+            Some(Command::Import { dry_run: false, .. } | Command::ImportAll { dry_run: false, .. })
+        );
+    let result = run_on(cli, &path, config, config_path);
+    if result.is_err() && new_file_for_import {
+        for end in ["", "-wal", "-shm", "-journal"] {
+            let mut file = path.clone().into_os_string();
+            file.push(end);
+            // Best effort: what is left cannot hold anything of the shop's.
+            let _ = std::fs::remove_file(file);
+        }
+    }
+    result
+}
+
+fn run_on(cli: Cli, path: &Path, config: Config, config_path: Option<PathBuf>) -> Result<()> {
+    let path = path.to_path_buf();
     if let Some(Command::BenchImport { lines, dir }) = &cli.command {
         return bench_import::run(*lines, dir.as_deref());
     }
