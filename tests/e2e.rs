@@ -363,3 +363,46 @@ fn a_manager_maps_a_shopify_export_by_typing_and_refunds_stay_out() {
     assert_eq!(customers.matches("Li Wei").count(), 2, "two buyers of one name: {customers}");
     assert!(cli(&db, &["check"]).contains("no problems found"));
 }
+
+/// Two sessions on one shop: while another holds the write lock, the clerk saves a
+/// customer and types on. The screen says it is waiting; the keys typed at the frozen
+/// screen are not applied to the customer's page that follows the save (there `x` would
+/// archive the customer), and the clerk is told.
+#[test]
+fn keys_typed_while_another_session_saves_do_not_act_on_the_next_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, "code,name\nC1,Ana Lima\n").unwrap();
+    cli(&db, &["import", "customers", file.to_str().unwrap()]);
+    let mut term = Terminal::start(&db, 80, 24);
+    term.wait_for("Ana Lima");
+    term.send(ENTER);
+    term.wait_for("C1 · Ana Lima");
+    term.send("e");
+    term.wait_for("Edit customer C1");
+
+    let (locked, ready) = channel();
+    let holder_db = db.clone();
+    let holder = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&holder_db).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    ready.recv().unwrap();
+    term.send(CTRL_S);
+    term.wait_for("Waiting for another session's save");
+    term.send("x");
+    term.wait_for("typed while another session was saving was ignored");
+    holder.join().unwrap();
+    term.wait_for("C1 · Ana Lima");
+    assert!(!term.screen().contains("Archived"), "{}", term.screen());
+    term.send("\x1b");
+    term.wait_for("Customers · 1");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+    let csv = export(&db);
+    assert!(csv.lines().nth(1).unwrap().ends_with(','), "not archived: {csv}");
+}

@@ -51,6 +51,57 @@ pub const APPLICATION_ID: i64 = 0x5348_4F50;
 
 /// How long a write waits for another session's write to finish before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a waiting connection tries again.
+const BUSY_STEP: Duration = Duration::from_millis(10);
+
+thread_local! {
+    /// This thread's connection waited for another session's write since `take_waited`.
+    static WAITED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+/// When a connection last waited for another session (milliseconds since the Unix epoch).
+static LAST_WAIT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Told once as a connection starts to wait (the terminal says so meanwhile).
+static WAIT_NOTICE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// `notice` is called as a connection starts waiting for another session's write, on the
+/// thread that waits: the interface can say so while it cannot draw.
+pub fn on_wait(notice: fn()) {
+    let _ = WAIT_NOTICE.set(notice);
+}
+
+/// Whether this thread waited for another session's write since it last asked: keys typed
+/// into a screen that could not answer were not typed at what comes after.
+pub fn take_waited() -> bool {
+    WAITED.with(|w| w.replace(false))
+}
+
+/// Whether some connection is waiting for another session's write now (a background
+/// import's progress says so rather than stand at 0 %).
+pub fn waiting_now() -> bool {
+    let last = LAST_WAIT_MS.load(std::sync::atomic::Ordering::Relaxed);
+    now_ms().saturating_sub(last) < 250
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// SQLite's busy handler: waits `BUSY_STEP` at a time up to `BUSY_TIMEOUT`, as its own
+/// timeout would, and lets the waiting be known.
+fn wait_for_lock(attempt: i32) -> bool {
+    if attempt == 0 {
+        WAITED.with(|w| w.set(true));
+        if let Some(notice) = WAIT_NOTICE.get() {
+            notice();
+        }
+    }
+    LAST_WAIT_MS.store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+    if BUSY_STEP * u32::try_from(attempt).unwrap_or(u32::MAX) >= BUSY_TIMEOUT {
+        return false;
+    }
+    std::thread::sleep(BUSY_STEP);
+    true
+}
 
 /// Statements a connection keeps prepared (rusqlite's default), and while a bulk load runs.
 const STATEMENT_CACHE: usize = 16;
@@ -93,7 +144,7 @@ impl Db {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| Error::CannotOpen { path: path.to_path_buf(), reason: e.to_string() })?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(wait_for_lock))?;
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found != SCHEMA_VERSION {
             return Err(Error::NewerSchema { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
@@ -108,7 +159,7 @@ impl Db {
 
     fn prepare(mut conn: Connection, path: Option<PathBuf>) -> Result<Db> {
         let shown = path.clone().unwrap_or_default();
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(wait_for_lock))?;
         // Reading the schema version is the first touch: it fails on a file that is not a
         // database, and it writes nothing, so a refused file stays byte-for-byte the same.
         let found: i64 =

@@ -79,6 +79,8 @@ pub struct App {
     /// entry): typed for the old screen, they must not act on the new one.
     drop_rest_of_batch: bool,
     dropped_keys: usize,
+    /// The batch's rest was dropped because the screen waited for another session.
+    dropped_while_waiting: bool,
 }
 
 impl App {
@@ -114,6 +116,7 @@ impl App {
             in_batch: false,
             drop_rest_of_batch: false,
             dropped_keys: 0,
+            dropped_while_waiting: false,
         };
         app.customers.list.capacity = super::view::list_capacity(size.1);
         // The orders list fills a screen even when first shown after an order is saved.
@@ -176,6 +179,19 @@ impl App {
             self.dropped_keys += 1;
             return;
         }
+        // A wait before this event (a tick's save) is not this event's.
+        crate::db::take_waited();
+        self.apply_event(event);
+        // The screen stood still while another session's save held the shop: keys typed
+        // meanwhile were typed at a screen that did not answer, not at the one now shown
+        // (an `x` meant for a note would archive the customer just saved).
+        if crate::db::take_waited() && self.in_batch {
+            self.drop_rest_of_batch = true;
+            self.dropped_while_waiting = true;
+        }
+    }
+
+    fn apply_event(&mut self, event: &Event) {
         match event {
             // Esc followed quickly by another key (type-ahead, or keys batched by a slow SSH
             // link) reaches us as Alt+key. Unless Alt+key is bound, the clerk meant both keys.
@@ -212,9 +228,11 @@ impl App {
     /// The batch is applied: say how many keys were typed for a screen that had gone.
     pub fn end_batch(&mut self) {
         if self.dropped_keys > 0 {
-            self.flash = Some(Flash::Error(tf("flash.keys_dropped", &[("count", &self.dropped_keys)])));
+            let key = if self.dropped_while_waiting { "flash.keys_dropped_waiting" } else { "flash.keys_dropped" };
+            self.flash = Some(Flash::Error(tf(key, &[("count", &self.dropped_keys)])));
         }
         (self.in_batch, self.drop_rest_of_batch, self.dropped_keys) = (false, false, 0);
+        self.dropped_while_waiting = false;
     }
 
     /// A screen changed in a way keys typed ahead cannot have meant (an order just saved

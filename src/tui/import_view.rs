@@ -227,6 +227,9 @@ fn draw_running(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: R
     // Decoded GB18030 is longer than the file's bytes: never more than all of it.
     let ratio = if total == 0 { 0.0 } else { (done as f64 / total as f64).min(1.0) };
     let key = if screen.dry_run { "import.checking" } else { "import.importing" };
+    // Nothing read yet while another session's save or import holds the shop: said, as
+    // "0 %" for seconds reads as hung.
+    let key = if done == 0 && crate::db::waiting_now() { "import.waiting" } else { key };
     let label = tf(key, &[("percent", &format!("{:.0}", ratio * 100.0)), ("seconds", &job.seconds())]);
     let [gauge, _, keys, _] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)])

@@ -31,10 +31,48 @@ const IDLE_POLL: Duration = Duration::from_millis(500);
 /// How often to look for a background result while one is due.
 const BACKGROUND_POLL: Duration = Duration::from_millis(10);
 
+/// The thread that draws: only its waits can be told on the screen.
+static DRAWING_THREAD: std::sync::OnceLock<std::thread::ThreadId> = std::sync::OnceLock::new();
+/// `tell_waiting` wrote on the screen behind ratatui's back.
+static WAIT_TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says on the bottom line that a save waits for another session's, while the screen
+/// cannot be drawn (the key handler is inside the write): a frozen screen is otherwise
+/// taken for a hung one, and keys typed at it for keys typed at what comes next.
+fn tell_waiting() {
+    use ratatui::crossterm::{cursor, queue, style};
+    use std::io::Write;
+    if DRAWING_THREAD.get() != Some(&std::thread::current().id()) {
+        return;
+    }
+    let Ok((columns, rows)) = ratatui::crossterm::terminal::size() else { return };
+    let mut out = std::io::stdout();
+    let _ = queue!(
+        out,
+        cursor::SavePosition,
+        cursor::MoveTo(0, rows.saturating_sub(1)),
+        style::SetAttribute(style::Attribute::Reverse),
+        style::Print(waiting_line(columns)),
+        style::SetAttribute(style::Attribute::Reset),
+        cursor::RestorePosition
+    );
+    let _ = out.flush();
+    WAIT_TOLD.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The bottom line while a save waits, `columns` wide.
+fn waiting_line(columns: u16) -> String {
+    let text = crate::domain::text::truncate(crate::i18n::t("flash.waiting_for_lock"), usize::from(columns));
+    let pad = " ".repeat(usize::from(columns).saturating_sub(crate::domain::text::width(&text)));
+    format!("{text}{pad}")
+}
+
 /// Runs the interface until the user quits. The terminal is restored on return, on error
 /// and on panic (ratatui's hook), and every write has committed or rolled back by then.
 pub fn run(mut app: App) -> Result<()> {
     let mut terminal = ratatui::try_init().map_err(|source| Error::Io { path: "terminal".into(), source })?;
+    let _ = DRAWING_THREAD.set(std::thread::current().id());
+    crate::db::on_wait(tell_waiting);
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
     result
@@ -69,6 +107,21 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
                 }
             }
             app.end_batch();
+            // The bottom line was written past ratatui: a frame that has it as written, so the
+            // next one redraws every cell of it that differs. (`clear` would ask the terminal
+            // where its cursor is, which not every terminal answers.)
+            if WAIT_TOLD.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                terminal
+                    .draw(|frame| {
+                        view::draw(frame, app);
+                        let area = frame.area();
+                        let bottom = ratatui::layout::Rect { y: area.bottom().saturating_sub(1), height: 1, ..area };
+                        let told = ratatui::widgets::Paragraph::new(waiting_line(area.width))
+                            .style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::REVERSED));
+                        frame.render_widget(told, bottom);
+                    })
+                    .map_err(io)?;
+            }
         } else if !app.busy() {
             app.tick();
         }
