@@ -72,6 +72,51 @@ pub fn truncate_cell(text: &str, max: usize) -> String {
     format!("{}…{}", &text[..head], &text[text.len() - tail..])
 }
 
+/// `text` in lines of at most `columns` terminal columns: broken at a space where a line
+/// has one, else between any two characters (Chinese has no spaces; a word longer than a
+/// line is cut). The spaces a line is broken at are dropped.
+pub fn wrap_columns(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > columns {
+            // Back to the last space of the line, when it has one past its start.
+            match line.rfind(' ').filter(|at| *at > 0 && c != ' ') {
+                Some(at) => {
+                    let rest = line.split_off(at + 1);
+                    lines.push(line.trim_end().to_string());
+                    used = width(&rest);
+                    line = rest;
+                }
+                // Closing punctuation does not start a line (`）` alone under a
+                // description): the character before it goes down with it.
+                None if "）」』】》〉，。、；：！？".contains(c) && line.chars().count() > 1 => {
+                    let last = line.pop().unwrap_or_default();
+                    lines.push(std::mem::take(&mut line).trim_end().to_string());
+                    line.push(last);
+                    used = width(&line);
+                }
+                None => {
+                    lines.push(std::mem::take(&mut line).trim_end().to_string());
+                    used = 0;
+                }
+            }
+            if c == ' ' && line.is_empty() {
+                continue;
+            }
+        }
+        line.push(c);
+        used += w;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// The text after its first `columns` terminal columns: what a field scrolled that far
 /// shows. A wide character straddling the edge is dropped whole.
 pub fn skip_columns(text: &str, columns: usize) -> &str {
@@ -109,6 +154,15 @@ mod tests {
         assert_eq!(truncate("Zoë", 3), "Zoë");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert!(width(&truncate("伟伟伟", 4)) <= 4);
+        assert_eq!(wrap_columns("import a file all or nothing", 10), vec!["import a", "file all", "or nothing"]);
+        assert_eq!(wrap_columns("导入：导入文件（全部导入）", 10), vec!["导入：导入", "文件（全部", "导入）"]);
+        assert_eq!(wrap_columns("averyveryverylongword x", 8), vec!["averyver", "yverylon", "gword x"]);
+        assert_eq!(wrap_columns("", 8), vec![String::new()]);
+        assert_eq!(wrap_columns("全部导入；有问题则不导入）", 12), vec!["全部导入；有", "问题则不导", "入）"]);
+        for line in wrap_columns("D  导入：03/04/2026 这样的日期如何读：按文件、日在前、月在前", 12)
+        {
+            assert!(width(&line) <= 12, "{line}");
+        }
         assert_eq!(truncate_cell("3012345678900001", 14), "3012345…900001");
         assert_eq!(truncate_cell("2026-03-01 10:00:00", 14), "2026-03-01 10…");
         assert_eq!(truncate_cell("john@example.com", 14), "john@example.…");

@@ -12,7 +12,7 @@ use super::action::Action;
 use super::app::{App, Flash, Tab};
 use super::keymap::Context;
 use super::overlay::Overlay;
-use crate::domain::text::{display_safe, truncate, width};
+use crate::domain::text::{display_safe, truncate, width, wrap_columns};
 use crate::i18n::{t, tf};
 
 /// Smallest terminal the layout is designed for.
@@ -218,7 +218,13 @@ fn popup_block<'a>(app: &App, title: String) -> Block<'a> {
 }
 
 fn draw_help(frame: &mut Frame<'_>, app: &App, context: Context, scroll: usize) {
-    let area = centered(frame.area(), 76, frame.area().height.saturating_sub(2));
+    // Wider on a wide terminal, so fewer descriptions wrap; at 80 columns, 76.
+    let box_width = frame.area().width.saturating_sub(4).clamp(76, 110);
+    let area = centered(frame.area(), box_width, frame.area().height.saturating_sub(2));
+    // Inside the borders, after the key column: what a description has before it wraps,
+    // under itself rather than under the keys.
+    const KEYS: usize = 23;
+    let described = usize::from(area.width.saturating_sub(2)).saturating_sub(KEYS).max(10);
     let mut lines = Vec::new();
     for section in [context, Context::Global] {
         if section == Context::Global && context.takes_text() {
@@ -236,10 +242,11 @@ fn draw_help(frame: &mut Frame<'_>, app: &App, context: Context, scroll: usize) 
                 continue;
             }
             let keys = truncate(&keys.join(", "), 20);
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<20} "), app.theme.key),
-                Span::raw(action.describe()),
-            ]));
+            let pad = " ".repeat(20usize.saturating_sub(width(&keys)));
+            for (i, part) in wrap_columns(action.describe(), described).into_iter().enumerate() {
+                let lead = if i == 0 { format!("  {keys}{pad} ") } else { " ".repeat(KEYS) };
+                lines.push(Line::from(vec![Span::styled(lead, app.theme.key), Span::raw(part)]));
+            }
         }
         lines.push(Line::raw(""));
     }
