@@ -94,6 +94,12 @@ fn a_column_s_field_is_found_by_typing_its_name() {
     type_text(&mut app, "past.csv");
     app.handle_event(&key(KeyCode::Enter));
     assert!(render(&app).contains("Kunde                    order_number"), "{}", render(&app));
+    // The start of a name, in any case, opens the file the list shows for it.
+    app.handle_event(&key(KeyCode::Esc));
+    press(&mut app, &[KeyCode::Backspace]);
+    type_text(&mut app, "PA");
+    app.handle_event(&key(KeyCode::Enter));
+    assert!(render(&app).contains("File: past.csv"), "{}", render(&app));
     // End and Home go to the last and first column.
     app.handle_event(&key(KeyCode::End));
     assert!(render(&app).contains("Columns of the file") && app.import.as_ref().unwrap().column == 5);

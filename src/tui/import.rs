@@ -97,6 +97,8 @@ impl ImportScreen {
             .map(|entries| {
                 entries
                     .filter_map(|e| e.ok())
+                    // A folder named like a file is not one to open.
+                    .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
                     .map(|e| e.file_name().to_string_lossy().into_owned())
                     .filter(|name| name.to_lowercase().ends_with(".csv") || name.to_lowercase().ends_with(".txt"))
                     .collect()
@@ -134,7 +136,14 @@ impl ImportScreen {
         if typed.is_empty() {
             return Err(Error::BadArgument(t("import.no_file").to_string()));
         }
-        let file = self.folder.join(typed);
+        let mut file = self.folder.join(typed);
+        // The start of a name: the file the list shows for it.
+        if !file.exists()
+            && let Some(shown) = self.files.get(self.chosen).filter(|f| starts_like(f, typed))
+        {
+            file = self.folder.join(shown);
+            self.path = Input::new(shown.clone());
+        }
         let found = match preview(&file, PREVIEW_ROWS) {
             Ok(found) => found,
             // A file that cannot be read as CSV: its problems as a refused import lists them.
@@ -284,6 +293,11 @@ impl ImportScreen {
 
 /// Whether an import's error is its answer to being asked to stop (the sales-history
 /// import's own refusal, or a statement interrupted), not a failure of its own.
+/// Whether file name `name` starts with what was typed, in any case.
+fn starts_like(name: &str, typed: &str) -> bool {
+    name.to_lowercase().starts_with(&typed.to_lowercase())
+}
+
 fn stopped_by_esc(error: &Error) -> bool {
     match error {
         Error::Refused(message) => message == t("sales_history.stopped"),
@@ -400,8 +414,13 @@ impl App {
                 }
             }
             screen.path.handle_event(event);
-            // The list shows the file typed, when it is one of them.
-            if let Some(at) = screen.files.iter().position(|f| f == screen.path.value().trim()) {
+            // The list follows what is typed: the file of that name, else the first whose
+            // name starts so (Enter then opens it).
+            let typed = screen.path.value().trim();
+            let at = screen.files.iter().position(|f| f == typed).or_else(|| {
+                (!typed.is_empty()).then(|| screen.files.iter().position(|f| starts_like(f, typed))).flatten()
+            });
+            if let Some(at) = at {
                 screen.chosen = at;
             }
         }

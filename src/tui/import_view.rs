@@ -282,7 +282,9 @@ fn draw_done(frame: &mut Frame<'_>, app: &App, screen: &ImportScreen, area: Rect
     }
     let [body, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), body);
-    frame.render_widget(Paragraph::new(Line::styled(t("import.done_keys"), theme.dim)), keys);
+    // A file refused as it was read has nothing to try or import until it is mended.
+    let hint = if screen.preview.is_none() { t("import.done_keys_unread") } else { t("import.done_keys") };
+    frame.render_widget(Paragraph::new(Line::styled(hint, theme.dim)), keys);
 }
 
 /// What an import did, as the command line says it.
