@@ -497,6 +497,20 @@ fn export_all_and_import_all_copy_a_shop_through_a_folder() {
     std::fs::write(broken.join("customers.csv"), "code,name\nC1,\n").unwrap();
     assert!(!shopdesk(&new).args(["import-all"]).arg(&broken).output().unwrap().status.success());
     assert!(!new.exists(), "nor does a refused folder");
+    // An import that went in is kept, whatever fails after it (here: telling so, on an
+    // output that cannot be written).
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "code,name\nC1,Ana\n").unwrap();
+    let unwritable = std::fs::File::open(&good).unwrap();
+    let kept = dir.path().join("kept.db");
+    let _ = std::process::Command::new(assert_cmd::cargo::cargo_bin("shopdesk"))
+        .args(["--db", kept.to_str().unwrap(), "--user", "tester", "import", "customers"])
+        .arg(&good)
+        .stdout(unwritable)
+        .output()
+        .unwrap();
+    assert!(kept.exists(), "a committed import's file is never removed");
+    assert!(export(&kept).contains("C1,Ana"), "{}", export(&kept));
     assert!(shopdesk(&new).args(["import-all"]).arg(&folder).output().unwrap().status.success());
     assert_eq!(export(&new), export(&old));
 }

@@ -467,15 +467,23 @@ pub fn run(cli: Cli) -> Result<()> {
         (None, false) => crate::paths::default_db()?,
     };
     // An import into a file not made yet that is refused leaves no empty shop behind (a
-    // mistyped --db would otherwise become a stray shop, as a dry run's never does).
+    // mistyped --db would otherwise become a stray shop, as a dry run's never does). Only
+    // a file that holds nothing more than when it was made: not one whose import went in
+    // before a later step failed, nor one another session has written to meanwhile.
     let new_file_for_import = !cli.demo
         && !path.exists()
         && matches!(
             cli.command,
             Some(Command::Import { dry_run: false, .. } | Command::ImportAll { dry_run: false, .. })
         );
-    let result = run_on(cli, &path, config, config_path);
-    if result.is_err() && new_file_for_import {
+    let mut rows_when_made = None;
+    let result = run_on(cli, &path, config, config_path, new_file_for_import.then_some(&mut rows_when_made));
+    let untouched = || {
+        let made = rows_when_made?;
+        let now = Db::open_reader(&path).and_then(|db| crate::db::row_total(db.conn())).ok()?;
+        Some(now == made)
+    };
+    if result.is_err() && new_file_for_import && untouched() == Some(true) {
         for end in ["", "-wal", "-shm", "-journal"] {
             let mut file = path.clone().into_os_string();
             file.push(end);
@@ -486,7 +494,13 @@ pub fn run(cli: Cli) -> Result<()> {
     result
 }
 
-fn run_on(cli: Cli, path: &Path, config: Config, config_path: Option<PathBuf>) -> Result<()> {
+fn run_on(
+    cli: Cli,
+    path: &Path,
+    config: Config,
+    config_path: Option<PathBuf>,
+    rows_when_made: Option<&mut Option<i64>>,
+) -> Result<()> {
     let path = path.to_path_buf();
     if let Some(Command::BenchImport { lines, dir }) = &cli.command {
         return bench_import::run(*lines, dir.as_deref());
@@ -520,6 +534,9 @@ fn run_on(cli: Cli, path: &Path, config: Config, config_path: Option<PathBuf>) -
         .map_err(|e| with_path(e, &path))?;
     let user = cli.user.clone().unwrap_or_else(os_user);
     let mut session = Session::start(db, &user, Clock::System)?;
+    if let Some(rows) = rows_when_made {
+        *rows = Some(crate::db::row_total(session.db.conn())?);
+    }
     if cli.demo {
         ops::demo::ensure_demo_data(&mut session)?;
     }

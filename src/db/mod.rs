@@ -86,6 +86,21 @@ fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// How many rows every table of the file holds together: a file made by this command and
+/// refused is told from one something was written to since (`cli::run`).
+pub fn row_total(conn: &Connection) -> Result<i64> {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut total = 0;
+    for table in tables {
+        let quoted = table.replace('"', "\"\"");
+        total += conn.query_row(&format!("SELECT count(*) FROM \"{quoted}\""), [], |r| r.get::<_, i64>(0))?;
+    }
+    Ok(total)
+}
+
 /// SQLite's busy handler: waits `BUSY_STEP` at a time up to `BUSY_TIMEOUT`, as its own
 /// timeout would, and lets the waiting be known.
 fn wait_for_lock(attempt: i32) -> bool {
