@@ -247,7 +247,7 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
     if good >= bad {
         return false;
     }
-    let (mut pairs, mut chinese) = (0usize, 0usize);
+    let (mut pairs, mut chinese, mut four_byte) = (0usize, 0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] < 0x80 {
@@ -255,12 +255,15 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
             continue;
         }
         pairs += 1;
-        // GB18030's four bytes for what GBK lacks (`ß`, `😀`, `䶮`): high, digit, high, digit,
-        // which no Western code page writes.
+        // GB18030's four bytes for what GBK lacks (`ß`, `😀`, `𠀀`): high, digit, high, digit,
+        // beginning as the Basic Multilingual Plane (0x81-0x84) or the planes of emoji and
+        // rarer Chinese (0x90-0x9A) do. Windows-1252 `2×3×4` (0xD7) is no such thing; its
+        // `1–2–3` could be, so these count only beside two-byte Chinese.
         let four = |at: usize| bytes.get(at).is_some_and(|b| (0x81..=0xFE).contains(b));
         let digit = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
-        if digit(i + 1) && four(i + 2) && digit(i + 3) {
-            chinese += 1;
+        let plausible = (0x81..=0x84).contains(&bytes[i]) || (0x90..=0x9A).contains(&bytes[i]);
+        if plausible && digit(i + 1) && four(i + 2) && digit(i + 3) {
+            four_byte += 1;
             i += 4;
             continue;
         }
@@ -274,7 +277,7 @@ pub(crate) fn looks_like_gbk(bytes: &[u8]) -> bool {
         }
         i += 2;
     }
-    pairs > 0 && chinese * 10 >= pairs * 9
+    chinese > 0 && (chinese + four_byte) * 10 >= pairs * 9
 }
 
 /// The script of a two-byte UTF-8 letter, for telling GBK read as UTF-8 by chance; `None`
@@ -383,9 +386,11 @@ pub(crate) fn gbk_read_as_utf8(bytes: &[u8]) -> bool {
         }
         any = true;
         // Signs (`£ ° « ×`) stand between words.
+        // Quotation marks and inverted punctuation touch other signs in real text (`«¡Hola!»`).
         let Some(script) = script_of(c) else {
-            unlikely |= after_sign;
-            after_sign = true;
+            let punctuation = matches!(c, '«' | '»' | '¡' | '¿' | '·');
+            unlikely |= after_sign && !punctuation;
+            after_sign = !punctuation;
             before = None;
             after_letter = false;
             continue;

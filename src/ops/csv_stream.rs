@@ -667,6 +667,8 @@ mod tests {
             "Café Zoë Müller",
             "Elbow 90° ±2°",
             "¡Hola! «Olé»",
+            "«¡Hola!»",
+            "«¿Qué?»",
             "½ × 2",
             "Gift card £10 · €5",
         ];
@@ -697,7 +699,7 @@ mod tests {
             "code,name\nC1,张伟 Straße\n",
             "code,name\nC1,王䶮\n",
             "code,name\nC1,张伟 😀\n",
-            "code,street\nC1,Hauptstraße 1\n",
+            "code,street\nC1,Hauptstraße 1 张伟\n",
         ] {
             let (gb18030, _, _) = encoding_rs::GB18030.encode(text);
             let (decoded, encoding) = crate::ops::csv_io::decode(&gb18030).unwrap();
@@ -721,6 +723,10 @@ mod tests {
             file.extend_from_slice(bad);
             file.push(b'\n');
             assert!(crate::ops::csv_io::decode(&file).is_err(), "{good}");
+        }
+        // Windows-1252 `2×3×4` is not GB18030's four bytes (nor are its dashes without Chinese).
+        for western in [&b"code,name\nC1,Box 2\xD73\xD74\n"[..], b"code,name\nC1,Pages 1\x962\x963\n"] {
+            assert!(crate::ops::csv_io::decode(western).is_err(), "{:?}", String::from_utf8_lossy(western));
         }
         // Windows-1252 is neither: refused, not read as GBK nonsense (`Informa玢o`).
         for western in [&b"code,name,city\nC1,Informa\xE7\xE3o Ltda,Lisboa\n"[..], b"code,name\nC1,Gr\xF6\xDFe GmbH\n"]
