@@ -166,8 +166,9 @@ fn stray_files(folder: &Path) -> Result<Vec<String>> {
     let unreadable = |source| Error::Io { path: folder.to_path_buf(), source };
     for entry in std::fs::read_dir(folder).map_err(unreadable)? {
         let name = entry.map_err(unreadable)?.file_name().to_string_lossy().into_owned();
-        let Some(stem) =
-            name.len().checked_sub(4).filter(|at| name[*at..].eq_ignore_ascii_case(".csv")).map(|at| &name[..at])
+        // By bytes, as `.csv` is ASCII; a name ending in other characters is not cut inside one.
+        let at = name.len().saturating_sub(4);
+        let Some(stem) = name.get(at..).filter(|end| end.eq_ignore_ascii_case(".csv")).and_then(|_| name.get(..at))
         else {
             continue;
         };
@@ -316,7 +317,9 @@ mod tests {
     #[test]
     fn a_file_that_is_no_tables_is_named_not_passed_over() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["customer.csv", "Products.CSV", "suppliers.csv", "moves.csv", "notes.txt", "Sales_History.csv"] {
+        for name in
+            ["customer.csv", "Products.CSV", "suppliers.csv", "moves.csv", "notes.txt", "Sales_History.csv", "备注"]
+        {
             std::fs::write(dir.path().join(name), "code,name\n").unwrap();
         }
         let err = import_all(&mut shop(), dir.path(), true, &mut |_, _| {}).unwrap_err().to_string();
