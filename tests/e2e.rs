@@ -383,20 +383,22 @@ fn keys_typed_while_another_session_saves_do_not_act_on_the_next_screen() {
     term.wait_for("Edit customer C1");
 
     let (locked, ready) = channel();
+    let (release, released) = channel::<()>();
     let holder_db = db.clone();
     let holder = std::thread::spawn(move || {
         let conn = rusqlite::Connection::open(&holder_db).unwrap();
         conn.execute_batch("BEGIN IMMEDIATE").unwrap();
         locked.send(()).unwrap();
-        std::thread::sleep(Duration::from_millis(1500));
+        released.recv().unwrap();
         conn.execute_batch("COMMIT").unwrap();
     });
     ready.recv().unwrap();
     term.send(CTRL_S);
     term.wait_for("Waiting for another session's save");
     term.send("x");
-    term.wait_for("typed while another session was saving was ignored");
+    release.send(()).unwrap();
     holder.join().unwrap();
+    term.wait_for("typed while another session was saving was ignored");
     term.wait_for("C1 · Ana Lima");
     assert!(!term.screen().contains("Archived"), "{}", term.screen());
     term.send("\x1b");

@@ -53,6 +53,9 @@ pub const APPLICATION_ID: i64 = 0x5348_4F50;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often a waiting connection tries again.
 const BUSY_STEP: Duration = Duration::from_millis(10);
+/// Tries before a wait is one a person notices (150 ms): shorter ones are not told, and
+/// keys typed ahead across them stand.
+const NOTICED_AFTER: i32 = 15;
 
 thread_local! {
     /// This thread's connection waited for another session's write since `take_waited`.
@@ -63,8 +66,9 @@ static LAST_WAIT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64
 /// Told once as a connection starts to wait (the terminal says so meanwhile).
 static WAIT_NOTICE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 
-/// `notice` is called as a connection starts waiting for another session's write, on the
-/// thread that waits: the interface can say so while it cannot draw.
+/// `notice` is called once a connection has waited for another session's write long enough
+/// for a person to notice, on the thread that waits: the interface can say so while it
+/// cannot draw.
 pub fn on_wait(notice: fn()) {
     let _ = WAIT_NOTICE.set(notice);
 }
@@ -104,7 +108,7 @@ pub fn row_total(conn: &Connection) -> Result<i64> {
 /// SQLite's busy handler: waits `BUSY_STEP` at a time up to `BUSY_TIMEOUT`, as its own
 /// timeout would, and lets the waiting be known.
 fn wait_for_lock(attempt: i32) -> bool {
-    if attempt == 0 {
+    if attempt == NOTICED_AFTER {
         WAITED.with(|w| w.set(true));
         if let Some(notice) = WAIT_NOTICE.get() {
             notice();

@@ -229,7 +229,12 @@ impl App {
     pub fn end_batch(&mut self) {
         if self.dropped_keys > 0 {
             let key = if self.dropped_while_waiting { "flash.keys_dropped_waiting" } else { "flash.keys_dropped" };
-            self.flash = Some(Flash::Error(tf(key, &[("count", &self.dropped_keys)])));
+            let note = tf(key, &[("count", &self.dropped_keys)]);
+            // A save that failed after waiting (the shop busy) says so first.
+            self.flash = Some(Flash::Error(match self.flash.take() {
+                Some(Flash::Error(error)) => format!("{error}\n{note}"),
+                _ => note,
+            }));
         }
         (self.in_batch, self.drop_rest_of_batch, self.dropped_keys) = (false, false, 0);
         self.dropped_while_waiting = false;

@@ -84,6 +84,22 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
     app.resize(size.width, size.height);
     let mut first_frame = true;
     loop {
+        // The bottom line was written past ratatui (a wait in a key, a tick or a background
+        // result): a frame that has it as written, so the next redraws every cell that
+        // differs. (`clear` would ask the terminal where its cursor is, which not every
+        // terminal answers.)
+        if WAIT_TOLD.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            terminal
+                .draw(|frame| {
+                    view::draw(frame, app);
+                    let area = frame.area();
+                    let bottom = ratatui::layout::Rect { y: area.bottom().saturating_sub(1), height: 1, ..area };
+                    let told = ratatui::widgets::Paragraph::new(waiting_line(area.width))
+                        .style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::REVERSED));
+                    frame.render_widget(told, bottom);
+                })
+                .map_err(io)?;
+        }
         terminal.draw(|frame| view::draw(frame, app)).map_err(io)?;
         if app.should_quit {
             return Ok(());
@@ -107,21 +123,6 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
                 }
             }
             app.end_batch();
-            // The bottom line was written past ratatui: a frame that has it as written, so the
-            // next one redraws every cell of it that differs. (`clear` would ask the terminal
-            // where its cursor is, which not every terminal answers.)
-            if WAIT_TOLD.swap(false, std::sync::atomic::Ordering::Relaxed) {
-                terminal
-                    .draw(|frame| {
-                        view::draw(frame, app);
-                        let area = frame.area();
-                        let bottom = ratatui::layout::Rect { y: area.bottom().saturating_sub(1), height: 1, ..area };
-                        let told = ratatui::widgets::Paragraph::new(waiting_line(area.width))
-                            .style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::REVERSED));
-                        frame.render_widget(told, bottom);
-                    })
-                    .map_err(io)?;
-            }
         } else if !app.busy() {
             app.tick();
         }
