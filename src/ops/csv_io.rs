@@ -222,7 +222,8 @@ pub(crate) fn bomless_utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encod
 pub(crate) fn is_header_again<'a>(headers: &[String], cells: impl Iterator<Item = &'a str>) -> bool {
     let mut count = 0;
     for (header, cell) in headers.iter().zip(cells) {
-        if !header.trim().eq_ignore_ascii_case(cell.trim()) {
+        // Files joined with `cat` repeat the second one's BOM before its header.
+        if !header.trim().eq_ignore_ascii_case(cell.trim_start_matches('\u{feff}').trim()) {
             return false;
         }
         count += 1;
@@ -774,6 +775,8 @@ mod tests {
         assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3], "{errors:?}");
         assert!(errors[0].message.contains("header line again"), "{errors:?}");
         assert!(read_table(b"code\nA1\ncode\n").is_ok());
+        let joined = err_lines(read_table("\u{feff}code,name\nA1,Anna\n\u{feff}code,name\n".as_bytes()));
+        assert_eq!(joined.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3], "{joined:?}");
         assert!(read_table(b"code,name\ncode,Code Ltd\n").is_ok(), "only the whole header is");
     }
 

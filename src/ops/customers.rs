@@ -107,7 +107,14 @@ pub(crate) fn give_email(tx: &Connection, ctx: &WriteCtx<'_>, id: CustomerId, em
     let data = CustomerData { email: email.to_string(), ..customer.data };
     let clean = checked(tx, &data, Some(id))?;
     repo::update(tx, id, customer.version, &clean)?;
-    ctx.audit(tx, "update", "customer", Some(id.0), clean.code.clone())
+    // Said as what it was: no edit by hand, and the email had none before.
+    ctx.audit(
+        tx,
+        "update",
+        "customer",
+        Some(id.0),
+        format!("{} email {} (was none; history import)", clean.code, email),
+    )
 }
 
 /// Saves an edit of the customer as it was at `version`.

@@ -203,7 +203,7 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
             };
             let prices_include_tax = basis_given.unwrap_or(shop_basis);
             let order_date = match parse_date(cell("order_date")) {
-                // Ten years out, or a century back, is a typing slip, as in sales history.
+                // After today, or before 1990: a typing slip, as sales history says of its dates.
                 Ok(Some(d)) if crate::domain::history::implausible_day(d, today) => {
                     problem("order_date", Problem::ImplausibleDay { today: today.to_string() });
                     String::new()

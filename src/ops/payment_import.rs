@@ -168,15 +168,17 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         allocations: allocation.into_iter().collect(),
                     });
                     if let Some(done) = before {
+                        let created = report.created;
                         keep(tx, ctx, &done, !unread, &mut errors, &mut report)?;
-                        note_refund(&mut refunded, &done);
+                        note_refund(&mut refunded, &done, report.created > created);
                     }
                 }
             }
         }
         if let Some(done) = pending {
+            let created = report.created;
             keep(tx, ctx, &done, !unread, &mut errors, &mut report)?;
-            note_refund(&mut refunded, &done);
+            note_refund(&mut refunded, &done, report.created > created);
         }
         // A refund pays back credit that a payment or a credit note gave; past it, what the
         // customer owes and what the statements say part ways. Checked once the whole file
@@ -198,9 +200,11 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
     session.write_or_rehearse(dry_run, work)
 }
 
-/// Remembers the first refund (a negative payment) of each customer, to check their credit.
-fn note_refund(refunded: &mut std::collections::HashMap<i64, (u64, String)>, p: &Payment) {
-    if p.amount < Money::ZERO {
+/// Remembers the first refund (a negative payment) of each customer that this file records,
+/// to check their credit: one the shop has already is not the file's doing (an older
+/// shop's export imported again stays unchanged, whatever its customers' credit).
+fn note_refund(refunded: &mut std::collections::HashMap<i64, (u64, String)>, p: &Payment, recorded: bool) {
+    if recorded && p.amount < Money::ZERO {
         refunded.entry(p.customer.id.0).or_insert_with(|| (p.row, p.amount.to_string()));
     }
 }

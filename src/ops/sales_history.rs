@@ -133,8 +133,9 @@ pub struct HistoryReport {
     /// Orders none of whose lines gave a status, in a file that has a status: sales.
     pub no_status: usize,
     /// Customers entered without an email, found by name for an email of the file, that
-    /// were given it.
+    /// were given it: how many, and the first `NUMBERS_LISTED` as `name <email>`.
     pub emails_given: usize,
+    pub emails_given_to: Vec<String>,
 }
 
 /// Order numbers a report names before it only counts the rest.
@@ -175,7 +176,12 @@ impl HistoryReport {
         }
         out.push(tf("sales_history.report_created", &[("customers", &self.customers), ("products", &self.products)]));
         if self.emails_given > 0 {
-            out.push(tf("sales_history.report_emails_given", &[("count", &self.emails_given)]));
+            let mut names = self.emails_given_to.join(", ");
+            if self.emails_given > self.emails_given_to.len() {
+                names.push_str(", …");
+            }
+            let args: [(&str, &dyn std::fmt::Display); 2] = [("count", &self.emails_given), ("names", &names)];
+            out.push(tf("sales_history.report_emails_given", &args));
         }
         if !self.tiers.is_empty() {
             out.push(tf("sales_history.report_tiers", &[("tiers", &self.tiers.join(", "))]));
@@ -1281,7 +1287,12 @@ impl<'a> Run<'a> {
                             // someone else, and this one's finds them directly.
                             let id = crate::domain::ids::CustomerId(id);
                             match super::customers::give_email(self.tx, self.ctx, id, email) {
-                                Ok(()) => self.report.emails_given += 1,
+                                Ok(()) => {
+                                    self.report.emails_given += 1;
+                                    if self.report.emails_given_to.len() < NUMBERS_LISTED {
+                                        self.report.emails_given_to.push(format!("{name} <{email}>"));
+                                    }
+                                }
                                 Err(Error::Invalid(problems)) => {
                                     if let Some(p) = problems.iter().find(|p| p.field == "email") {
                                         problem(Field::CustomerEmail, describe_problem(&p.problem));

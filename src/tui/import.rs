@@ -75,7 +75,7 @@ pub enum Step {
 #[derive(Debug)]
 pub enum Outcome {
     Table(ImportReport),
-    History(HistoryReport),
+    History(Box<HistoryReport>),
 }
 
 #[derive(Debug)]
@@ -291,13 +291,13 @@ impl ImportScreen {
     }
 }
 
-/// Whether an import's error is its answer to being asked to stop (the sales-history
-/// import's own refusal, or a statement interrupted), not a failure of its own.
 /// Whether file name `name` starts with what was typed, in any case.
 fn starts_like(name: &str, typed: &str) -> bool {
     name.to_lowercase().starts_with(&typed.to_lowercase())
 }
 
+/// Whether an import's error is its answer to being asked to stop (the sales-history
+/// import's own refusal, or a statement interrupted), not a failure of its own.
 fn stopped_by_esc(error: &Error) -> bool {
     match error {
         Error::Refused(message) => message == t("sales_history.stopped"),
@@ -442,7 +442,7 @@ impl App {
             if table == Table::SalesHistory {
                 let input = HistoryInput::File(file);
                 let mut step = |done: u64, total: u64| progress.step(done as usize, total as usize);
-                sales_history::import(session, &input, &options, &mut step).map(Outcome::History)
+                sales_history::import(session, &input, &options, &mut step).map(|r| Outcome::History(Box::new(r)))
             } else {
                 table.import_input(session, &HistoryInput::File(file), dry_run, &reference).map(Outcome::Table)
             }

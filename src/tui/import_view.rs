@@ -297,6 +297,6 @@ pub fn outcome_lines(outcome: &Outcome) -> Vec<String> {
             lines
         }
         // The screen's title already says whether it was a dry run.
-        Outcome::History(r) => HistoryReport { dry_run: false, ..r.clone() }.summary(),
+        Outcome::History(r) => HistoryReport { dry_run: false, ..(**r).clone() }.summary(),
     }
 }

@@ -141,4 +141,11 @@ fn a_refund_beyond_the_customers_credit_is_refused() {
     let report = import(&mut s, moved.as_bytes(), false).unwrap();
     assert_eq!(report.created, 3);
     assert_eq!(crate::db::invoices::credit(s.db.conn(), 1).unwrap(), m("34.32"));
+    // A credit below zero from before this check (a refund of 200 recorded as an older
+    // import would have): the shop's own file again is unchanged, and not refused for it.
+    let (conn, at) = (s.db.conn(), "2026-11-23T10:00:00Z");
+    crate::db::invoices::insert_payment(conn, "P-9", 1, "cash", m("-200"), "2026-11-23", "", at, "alice").unwrap();
+    assert!(crate::db::invoices::credit(s.db.conn(), 1).unwrap() < Money::ZERO);
+    let report = import(&mut s, moved.as_bytes(), false).unwrap();
+    assert_eq!((report.created, report.unchanged), (0, 3));
 }

@@ -730,6 +730,7 @@ fn buyers_without_codes_are_known_by_their_email() {
     // Mo Chen has the file's email now: said, and another file's other Mo Chen is someone else.
     assert_eq!(report.emails_given, 1);
     assert!(report.summary().join(" ").contains("1 customer entered without an email, found by name, now has"));
+    assert!(report.summary().join(" ").contains("email: Mo Chen <mo@example.com>."), "{:?}", report.summary());
     let mo = crate::db::customers::find_by_code(s.db.conn(), "MO").unwrap().unwrap();
     assert_eq!((mo.data.email.as_str(), mo.data.name.as_str(), mo.version), ("mo@example.com", "Mo Chen", 2));
     let other_mo =
