@@ -1002,7 +1002,11 @@ impl App {
 fn saved_text(saved: &[(std::path::PathBuf, usize)]) -> String {
     let said: Vec<String> = saved
         .iter()
-        .map(|(path, count)| crate::i18n::tf("flash.list_exported", &[("count", count), ("path", &path.display())]))
+        .map(|(path, count)| match count {
+            // An empty view saved: said, rather than "0 rows" read as a failure.
+            0 => crate::i18n::tf("flash.list_exported_empty", &[("path", &path.display())]),
+            _ => crate::i18n::tf("flash.list_exported", &[("count", count), ("path", &path.display())]),
+        })
         .collect();
     said.join(" ")
 }
