@@ -195,6 +195,9 @@ pub fn describe_problem(problem: &Problem) -> String {
         Problem::InvalidAmount(crate::domain::money::AmountError::Ambiguous(_)) => {
             t("problem.ambiguous_number").to_string()
         }
+        Problem::InvalidAmount(crate::domain::money::AmountError::PowerOfTen(_)) => {
+            t("problem.power_of_ten").to_string()
+        }
         Problem::InvalidAmount(_) => t("problem.invalid_amount").to_string(),
         Problem::NotAWholeNumber => t("problem.not_whole").to_string(),
         Problem::TooManyDecimals { max } => tf("problem.too_many_decimals", &[("max", max)]),

@@ -21,6 +21,20 @@ pub enum AmountError {
     OutOfRange(String),
     #[error("'{0}' could be thousands or three decimals")]
     Ambiguous(String),
+    #[error("'{0}' is written as a power of ten")]
+    PowerOfTen(String),
+}
+
+/// Whether a cell holds a number as a spreadsheet shows one too long for its column
+/// (`4.00638E+12`, `1.23457E+11`): the digits past the sixth are gone, so the value cannot
+/// be taken, be it a price or a barcode.
+pub fn written_as_power_of_ten(text: &str) -> bool {
+    let text = text.trim();
+    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else { return false };
+    mantissa.chars().any(|c| c.is_ascii_digit())
+        && mantissa.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+'))
+        && exponent.trim_start_matches(['+', '-']).chars().all(|c| c.is_ascii_digit())
+        && !exponent.trim_start_matches(['+', '-']).is_empty()
 }
 
 thread_local! {
@@ -66,6 +80,10 @@ pub fn ambiguous_mark(text: &str) -> bool {
 /// A lone comma is a decimal comma; with both marks, the last is the decimal one and the
 /// other must group the whole part by threes.
 pub(crate) fn plain_decimal(text: &str) -> Option<String> {
+    // `1e5` is read by `Decimal::from_str`, but no shop writes it: a spreadsheet's shortening.
+    if text.contains(['e', 'E']) {
+        return None;
+    }
     let (Some(dot), Some(comma)) = (text.rfind('.'), text.rfind(',')) else {
         return Some(if text.contains('.') { text.to_string() } else { text.replacen(',', ".", 1) });
     };
@@ -127,6 +145,9 @@ macro_rules! fixed_point {
             pub fn parse(text: &str) -> Result<Self, AmountError> {
                 if ambiguous_mark(text) {
                     return Err(AmountError::Ambiguous(text.trim().to_string()));
+                }
+                if written_as_power_of_ten(text) {
+                    return Err(AmountError::PowerOfTen(text.trim().to_string()));
                 }
                 let dotted = plain_decimal(text.trim()).ok_or_else(|| AmountError::NotANumber(text.to_string()))?;
                 let value = Decimal::from_str(&dotted).map_err(|_| AmountError::NotANumber(text.to_string()))?;
@@ -254,6 +275,11 @@ mod tests {
         assert_eq!(Money::parse("12,5").unwrap().to_minor().unwrap(), 1250);
         assert_eq!(Money::parse(" -7 ").unwrap().to_minor().unwrap(), -700);
         assert!(matches!(Money::parse("12,5O"), Err(AmountError::NotANumber(_))));
+        for shortened in ["1e5", "2E-2", "1.23457E+11", "4,00638E+12"] {
+            assert!(matches!(Money::parse(shortened), Err(AmountError::PowerOfTen(_))), "{shortened}");
+            assert!(crate::domain::history::parse_number(shortened).is_none(), "{shortened}");
+        }
+        assert!(!written_as_power_of_ten("E5") && !written_as_power_of_ten("12.50") && !written_as_power_of_ten("1E"));
         assert!(matches!(Money::parse("1.005"), Err(AmountError::TooManyDecimals { max: 2, .. })));
         assert!(matches!(Money::parse("99999999999999999999"), Err(AmountError::OutOfRange(_))));
     }

@@ -152,6 +152,10 @@ fn barcodes(text: &str) -> Result<Vec<String>, Problem> {
         if code.len() > 64 || !code.chars().all(|c| c.is_ascii_graphic()) {
             return Err(Problem::InvalidCode);
         }
+        // An EAN that Excel showed as 4.00638E+12: its last digits are lost, not a code.
+        if crate::domain::money::written_as_power_of_ten(code) {
+            return Err(Problem::InvalidAmount(crate::domain::money::AmountError::PowerOfTen(code.to_string())));
+        }
         if !codes.iter().any(|c| c == code) {
             codes.push(code.to_string());
         }

@@ -167,6 +167,10 @@ impl Reading {
                 problems.push((f, t("sales_history.ambiguous_comma").to_string()));
                 None
             }
+            text if crate::domain::money::written_as_power_of_ten(text) => {
+                problems.push((f, t("problem.power_of_ten").to_string()));
+                None
+            }
             text => parse_number(text).or_else(|| {
                 problems.push((f, t("sales_history.not_a_number").to_string()));
                 None

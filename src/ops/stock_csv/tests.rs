@@ -65,6 +65,12 @@ fn every_bad_product_line_is_named_and_nothing_is_written() {
     let found: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
     assert_eq!(found, vec!["supplier", "barcodes"], "{errors:?}");
     assert!(errors[1].to_string().contains("BOLT-8"), "names the product that has it: {}", errors[1]);
+    // An EAN that Excel showed as 4.00638E+12, and a price it shortened likewise.
+    let file = "sku,name,barcodes,sale_price\nNEW-4,Y,4.00638E+12,1.23457E+11\n";
+    let Err(Error::Import { errors, .. }) = import_products(&mut s, file.as_bytes(), false) else { panic!() };
+    let found: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+    assert_eq!(found, vec!["sale_price", "barcodes"], "{errors:?}");
+    assert!(errors[1].message.contains("digits past the sixth are lost"), "{errors:?}");
 }
 
 #[test]
