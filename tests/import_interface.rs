@@ -299,6 +299,26 @@ fn e_saves_the_filtered_list_in_the_tables_format() {
     assert!(lines.len() > 1 && lines[1..].iter().all(|l| l.contains('张')), "{saved}");
 }
 
+/// The file lists the rows as the list sorts them (by name here), not in code order.
+#[test]
+fn e_saves_the_list_in_the_order_on_screen() {
+    let (dir, mut app) = on_file(&app(80, 24), 80, 24);
+    app.export_folder = dir.path().to_path_buf();
+    let screen = render(&app);
+    let shown: Vec<String> = screen
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|w| w.trim_start_matches(['"', '│']).to_string())
+        .filter(|w| w.starts_with("C0000"))
+        .collect();
+    assert!(shown.len() >= 3 && shown.windows(2).any(|w| w[0] > w[1]), "not in code order: {shown:?}\n{screen}");
+    app.handle_event(&key(KeyCode::Char('E')));
+    settle(&mut app);
+    let saved = std::fs::read_to_string(dir.path().join("customers-2026-11-27.csv")).unwrap();
+    let codes: Vec<String> = saved.lines().skip(1).map(|l| l.split(',').next().unwrap_or("").to_string()).collect();
+    assert_eq!(codes, shown, "{saved}");
+}
+
 /// History orders have the sales-history format: E on an orders list that shows them
 /// saves them there too, and says so, rather than leaving them out without a word.
 #[test]

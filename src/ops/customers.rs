@@ -147,18 +147,28 @@ pub fn delete(session: &mut Session, id: CustomerId, version: i64) -> Result<()>
 
 /// Writes every customer, archived included, in code order.
 pub fn export(session: &Session, out: impl Write) -> Result<usize> {
-    export_some(session, &|_| true, out)
+    write_customers(out, &mut |each| repo::for_each(session.db.conn(), each))
 }
 
-/// `export` of the customers whose id `keep` says: a list's filtered rows.
-pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
+/// `export` of the customers `ids` names, in that order: a list's filtered rows as the
+/// list sorts them.
+pub fn export_some(session: &Session, ids: &[i64], out: impl Write) -> Result<usize> {
+    write_customers(out, &mut |each| {
+        for id in ids {
+            if let Some(customer) = repo::get(session.db.conn(), CustomerId(*id))? {
+                each(customer)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The customers `source` visits, as CSV.
+fn write_customers(out: impl Write, source: &mut dyn FnMut(super::Visit<'_, Customer>) -> Result<()>) -> Result<usize> {
     let mut writer = SafeWriter::new(out);
     writer.row(csv_columns())?;
     let mut n = 0;
-    repo::for_each(session.db.conn(), |c| {
-        if !keep(c.id.0) {
-            return Ok(());
-        }
+    source(&mut |c| {
         let mut cells: Vec<&str> = CustomerField::iter().map(|f| c.data.get(f)).collect();
         cells.push(&c.created_at);
         cells.push(c.archived_at.as_deref().unwrap_or(""));

@@ -16,15 +16,15 @@ use crate::error::Result;
 /// Rows read per window while collecting a list's records.
 const PAGE: usize = 2_000;
 
-/// Every id of a keyset-paged list: windows read one after the other from `start`, each
-/// after the last row of the one before (`after`).
+/// Every id of a keyset-paged list, in the list's order: windows read one after the other
+/// from `start`, each after the last row of the one before (`after`).
 fn all_ids<R, A>(
     start: A,
     mut window: impl FnMut(&A) -> Result<Vec<R>>,
     after: impl Fn(&R) -> A,
     id: impl Fn(&R) -> i64,
-) -> Result<HashSet<i64>> {
-    let mut ids = HashSet::new();
+) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
     let mut anchor = start;
     loop {
         let rows = window(&anchor)?;
@@ -47,7 +47,8 @@ pub fn customers(session: &Session, query: &ListQuery, folder: &Path) -> Result<
         |r| CustomerAnchor::After(r.key.clone()),
         |r| r.id.0,
     )?;
-    save(session, folder, "customers", |s, out| super::customers::export_some(s, &|id| ids.contains(&id), out))
+    // In the list's order, as the screen shows them.
+    save(session, folder, "customers", |s, out| super::customers::export_some(s, &ids, out))
 }
 
 pub fn products(session: &Session, query: &ProductQuery, folder: &Path) -> Result<(PathBuf, usize)> {
@@ -57,6 +58,7 @@ pub fn products(session: &Session, query: &ProductQuery, folder: &Path) -> Resul
         |r| Anchor::After(r.key.clone()),
         |r| r.id,
     )?;
+    let ids: HashSet<i64> = ids.into_iter().collect();
     save(session, folder, "products", |s, out| super::stock_csv::export_products_some(s, &|id| ids.contains(&id), out))
 }
 
@@ -70,13 +72,14 @@ pub fn orders(session: &Session, query: &OrderQuery, folder: &Path) -> Result<Ve
         |r| Anchor::After(Key { value: r.order_date.clone(), id: r.id }),
         |r| r.id,
     )?;
+    let listed: HashSet<i64> = ids.iter().copied().collect();
     let history: HashSet<i64> =
-        crate::db::orders::history_ids(session.db.conn())?.into_iter().filter(|id| ids.contains(id)).collect();
+        crate::db::orders::history_ids(session.db.conn())?.into_iter().filter(|id| listed.contains(id)).collect();
     let mut saved = Vec::new();
     if history.len() < ids.len() || history.is_empty() {
-        saved.push(save(session, folder, "orders", |s, out| {
-            super::order_csv::export_some(s, &|id| ids.contains(&id) && !history.contains(&id), out)
-        })?);
+        // The shop's own orders in the list's order (newest first, as on screen).
+        let own: Vec<i64> = ids.iter().copied().filter(|id| !history.contains(id)).collect();
+        saved.push(save(session, folder, "orders", |s, out| super::order_csv::export_some(s, &own, out))?);
     }
     if !history.is_empty() {
         saved.push(save(session, folder, "sales-history", |s, out| {
@@ -95,6 +98,7 @@ pub fn invoices(session: &Session, view: InvoiceView, folder: &Path) -> Result<(
         |r| Anchor::After(Key { value: String::new(), id: r.id }),
         |r| r.id,
     )?;
+    let ids: HashSet<i64> = ids.into_iter().collect();
     save(session, folder, "invoices", |s, out| {
         super::invoice_csv::export_invoices_some(s, &|id| ids.contains(&id), out)
     })

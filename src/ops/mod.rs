@@ -1,6 +1,9 @@
 //! Use cases. Each write runs in one transaction, checks the domain rules and records an
 //! audit row; the TUI and the CLI call these and hold no business rules of their own.
 
+/// What an export's rows are written by: each record the source visits, in its order.
+pub(crate) type Visit<'a, T> = &'a mut dyn FnMut(T) -> crate::error::Result<()>;
+
 pub mod credit_notes;
 pub mod crm;
 pub mod csv_io;

@@ -50,19 +50,36 @@ fn percent_text(value: Decimal) -> String {
 }
 
 pub fn export(session: &Session, out: impl Write) -> Result<usize> {
-    export_some(session, &|_| true, out)
+    write_orders(session, out, &mut |each| repo::for_each_order(session.db.conn(), each))
 }
 
-/// `export` of the orders whose id `keep` says: the list's filtered rows. Sales history
-/// (orders sold elsewhere, with `sold_on`) is left out: it goes out and comes back in as
+/// `export` of the orders `ids` names, in that order: the list's filtered rows as the list
+/// sorts them.
+pub fn export_some(session: &Session, ids: &[i64], out: impl Write) -> Result<usize> {
+    write_orders(session, out, &mut |each| {
+        for id in ids {
+            if let Some(order) = repo::order(session.db.conn(), *id)? {
+                each(order)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The orders `source` visits, with their lines, as CSV. Sales history (orders sold
+/// elsewhere, with `sold_on`) is left out: it goes out and comes back in as
 /// `sales-history`, and as an order here it would come back as the shop's own sale.
-pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
+fn write_orders(
+    session: &Session,
+    out: impl Write,
+    source: &mut dyn FnMut(super::Visit<'_, repo::Order>) -> Result<()>,
+) -> Result<usize> {
     let conn = session.db.conn();
     let mut writer = SafeWriter::new(out);
     writer.row(ORDER_COLUMNS.iter().copied())?;
     let mut n = 0;
-    repo::for_each_order(conn, |o| {
-        if !keep(o.id) || o.sold_on.is_some() {
+    source(&mut |o| {
+        if o.sold_on.is_some() {
             return Ok(());
         }
         for l in repo::lines(conn, o.id)? {
