@@ -681,7 +681,9 @@ mod tests {
             let (rows, _) = lines_of(late.as_bytes());
             assert_eq!(rows.last().unwrap().1[1], utf8, "past the head");
         }
-        // Mixed with GBK that is not UTF-8 (上海), names UTF-8 reads are not counted as UTF-8.
+        // Mixed with GBK that is not UTF-8 (上海), names UTF-8 reads are not counted as UTF-8;
+        // and GB18030's four-byte characters, for what GBK lacks, in a file with Chinese. (For
+        // the first six GB18030 writes what GBK does.)
         for text in [
             "code,name,city\nC1,叶伟,上海\n",
             "code,name\nC1,叶伟\nC2,上海\n",
@@ -689,13 +691,6 @@ mod tests {
             "code,name\nC1,何东志\n",
             "code,name\nC1,卢浩帅\n",
             "code,name,city\nC1,夏娟,长沙\nC2,陆伟,青岛\n",
-        ] {
-            let (gbk, _, _) = encoding_rs::GBK.encode(text);
-            let (decoded, encoding) = crate::ops::csv_io::decode(&gbk).unwrap();
-            assert_eq!((decoded.as_ref(), encoding), (text, "GB18030"));
-        }
-        // GB18030's four-byte characters, for what GBK lacks, beside Chinese or alone.
-        for text in [
             "code,name\nC1,张伟 Straße\n",
             "code,name\nC1,王䶮\n",
             "code,name\nC1,张伟 😀\n",

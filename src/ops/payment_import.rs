@@ -167,18 +167,18 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
                         reference,
                         allocations: allocation.into_iter().collect(),
                     });
-                    if let Some(done) = before {
-                        let created = report.created;
-                        keep(tx, ctx, &done, !unread, &mut errors, &mut report)?;
-                        note_refund(&mut refunded, &done, report.created > created);
+                    if let Some(done) = before
+                        && keep(tx, ctx, &done, !unread, &mut errors, &mut report)?
+                    {
+                        note_refund(&mut refunded, &done);
                     }
                 }
             }
         }
-        if let Some(done) = pending {
-            let created = report.created;
-            keep(tx, ctx, &done, !unread, &mut errors, &mut report)?;
-            note_refund(&mut refunded, &done, report.created > created);
+        if let Some(done) = pending
+            && keep(tx, ctx, &done, !unread, &mut errors, &mut report)?
+        {
+            note_refund(&mut refunded, &done);
         }
         // A refund pays back credit that a payment or a credit note gave; past it, what the
         // customer owes and what the statements say part ways. Checked once the whole file
@@ -203,14 +203,15 @@ pub fn import_input(session: &mut Session, input: &Input, dry_run: bool) -> Resu
 /// Remembers the first refund (a negative payment) of each customer that this file records,
 /// to check their credit: one the shop has already is not the file's doing (an older
 /// shop's export imported again stays unchanged, whatever its customers' credit).
-fn note_refund(refunded: &mut std::collections::HashMap<i64, (u64, String)>, p: &Payment, recorded: bool) {
-    if recorded && p.amount < Money::ZERO {
+fn note_refund(refunded: &mut std::collections::HashMap<i64, (u64, String)>, p: &Payment) {
+    if p.amount < Money::ZERO {
         refunded.entry(p.customer.id.0).or_insert_with(|| (p.row, p.amount.to_string()));
     }
 }
 
-/// A payment read whole: the stored one left as it is, or recorded. After a row that did
-/// not read (`write` false) it is only checked, so the file's other problems still show.
+/// A payment read whole: the stored one left as it is, or recorded (then true). After a
+/// row that did not read (`write` false) it is only checked, so the file's other problems
+/// still show.
 fn keep(
     tx: &rusqlite::Connection,
     ctx: &WriteCtx<'_>,
@@ -218,11 +219,11 @@ fn keep(
     write: bool,
     errors: &mut Errors,
     report: &mut ImportReport,
-) -> Result<()> {
+) -> Result<bool> {
     if let Some(stored) = repo::payment_by_number(tx, &p.number)? {
         // Only checking, a payment may lack a row that did not read: not compared.
         if !write {
-            return Ok(());
+            return Ok(false);
         }
         if same_as_stored(&stored, p) {
             report.unchanged += 1;
@@ -234,8 +235,9 @@ fn keep(
         checked(tx, p, errors)?;
     } else if record(tx, ctx, p, errors)? {
         report.created += 1;
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
 }
 
 /// The invoices a payment pays and how much of each, or `None` with why not pushed.

@@ -165,13 +165,12 @@ fn stray_files(folder: &Path) -> Result<Vec<String>> {
     let mut strays = Vec::new();
     let unreadable = |source| Error::Io { path: folder.to_path_buf(), source };
     for entry in std::fs::read_dir(folder).map_err(unreadable)? {
-        let name = entry.map_err(unreadable)?.file_name().to_string_lossy().into_owned();
-        // By bytes, as `.csv` is ASCII; a name ending in other characters is not cut inside one.
-        let at = name.len().saturating_sub(4);
-        let Some(stem) = name.get(at..).filter(|end| end.eq_ignore_ascii_case(".csv")).and_then(|_| name.get(..at))
-        else {
+        let file = PathBuf::from(entry.map_err(unreadable)?.file_name());
+        if !file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
             continue;
-        };
+        }
+        let name = file.to_string_lossy().into_owned();
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         if stem == "moves" || ORDER.iter().any(|t| t.name() == stem) {
             continue;
         }
