@@ -6,6 +6,8 @@ mod common;
 
 use common::*;
 use ratatui::crossterm::event::KeyCode;
+use shopdesk::db::paging::Anchor;
+use shopdesk::db::products::{ProductQuery, ProductSort};
 use shopdesk::tui::app::App;
 
 /// Sales history as a shop platform might export it, with a customer column the import
@@ -336,9 +338,35 @@ fn e_on_orders_saves_the_history_orders_as_sales_history() {
     let screen = render(&app);
     assert!(screen.contains("sales-history-2026-11-27.csv"), "{screen}");
     let history = std::fs::read_to_string(dir.path().join("sales-history-2026-11-27.csv")).unwrap();
-    assert_eq!(history.lines().filter(|l| l.starts_with("H-")).count(), 3, "{history}");
+    let numbers: Vec<&str> = history.lines().skip(1).map(|l| l.split(',').next().unwrap_or("")).collect();
+    // Newest first, as the list shows them, each order's lines together in their order.
+    assert_eq!(numbers, ["H-2", "H-1", "H-1"], "{history}");
+    assert!(history.find("Tea").unwrap() < history.rfind("Rice").unwrap(), "{history}");
     let orders = std::fs::read_to_string(dir.path().join("orders-2026-11-27.csv")).unwrap_or_default();
     assert!(!orders.contains("H-1"), "{orders}");
+}
+
+/// Products come out as the list sorts them (by name, or by category), not by SKU.
+#[test]
+fn e_on_products_saves_them_in_the_lists_order() {
+    let db = shopdesk::db::Db::open_in_memory().unwrap();
+    let clock = shopdesk::ops::Clock::Fixed("2026-11-27T10:00:00Z".into());
+    let mut demo = shopdesk::ops::Session::start(db, "tester", clock).unwrap();
+    shopdesk::ops::demo::ensure_demo_data(&mut demo).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for sort in [ProductSort::Name, ProductSort::Category] {
+        let query = ProductQuery { sort, ..ProductQuery::default() };
+        let rows = shopdesk::ops::stock::product_window(&demo, &query, &Anchor::Start, 10_000).unwrap();
+        let shown: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect();
+        let mut by_sku = shown.clone();
+        by_sku.sort();
+        assert_ne!(shown, by_sku, "{sort:?} should differ from SKU order");
+        let (path, count) = shopdesk::ops::list_export::products(&demo, &query, dir.path()).unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let skus: Vec<String> = saved.lines().skip(1).map(|l| l.split(',').next().unwrap_or("").to_string()).collect();
+        assert_eq!((skus, count), (shown.clone(), shown.len()), "{sort:?}: {saved}");
+    }
 }
 
 #[test]

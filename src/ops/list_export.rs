@@ -58,8 +58,7 @@ pub fn products(session: &Session, query: &ProductQuery, folder: &Path) -> Resul
         |r| Anchor::After(r.key.clone()),
         |r| r.id,
     )?;
-    let ids: HashSet<i64> = ids.into_iter().collect();
-    save(session, folder, "products", |s, out| super::stock_csv::export_products_some(s, &|id| ids.contains(&id), out))
+    save(session, folder, "products", |s, out| super::stock_csv::export_products_some(s, &ids, out))
 }
 
 /// The orders of the list as `orders-DATE.csv`. Sales history brought in from another
@@ -75,22 +74,25 @@ pub fn orders(session: &Session, query: &OrderQuery, folder: &Path) -> Result<Ve
     let listed: HashSet<i64> = ids.iter().copied().collect();
     let history: HashSet<i64> =
         crate::db::orders::history_ids(session.db.conn())?.into_iter().filter(|id| listed.contains(id)).collect();
+    // Both files in the list's order (newest first, as on screen).
+    let (history, own): (Vec<i64>, Vec<i64>) = ids.iter().partition(|id| history.contains(id));
     let mut saved = Vec::new();
-    if history.len() < ids.len() || history.is_empty() {
-        // The shop's own orders in the list's order (newest first, as on screen).
-        let own: Vec<i64> = ids.iter().copied().filter(|id| !history.contains(id)).collect();
+    if !own.is_empty() || history.is_empty() {
         saved.push(save(session, folder, "orders", |s, out| super::order_csv::export_some(s, &own, out))?);
     }
     if !history.is_empty() {
         saved.push(save(session, folder, "sales-history", |s, out| {
-            super::sales_history::export_some(s, &|id| history.contains(&id), out)
+            super::sales_history::export_some(s, &history, out)
         })?);
     }
     Ok(saved)
 }
 
 /// The issued invoices and credit notes of an invoice view (drafts have no number yet
-/// and are left out), one line per row.
+/// and are left out), one line per row. Unlike the other lists, in the order they were
+/// issued rather than newest first: the file has to import back, and an invoice import
+/// takes numbers in sequence, each dated no earlier than the one before it, and a credit
+/// note only after the invoice it credits.
 pub fn invoices(session: &Session, view: InvoiceView, folder: &Path) -> Result<(PathBuf, usize)> {
     let ids = all_ids(
         Anchor::Start,

@@ -1594,35 +1594,58 @@ pub const COLUMNS: &[Field] = &[
     Field::UnitCost,
 ];
 
+/// Order lines of history with what a row of the file says of them; `o.id` last.
+const HISTORY_SELECT: &str = "SELECT o.number, o.order_date, o.sold_on, c.code, c.name, c.tier, o.region, c.city,
+        o.salesperson, p.sku, p.name, p.category, l.quantity, l.unit_price, l.discount_bp, l.tax_rate_bp,
+        l.amount, p.cost_price, o.id
+     FROM orders o
+     JOIN order_lines l ON l.order_id = o.id
+     JOIN customers c ON c.id = o.customer_id
+     JOIN products p ON p.id = l.product_id
+     WHERE o.sold_on IS NOT NULL";
+
 /// Writes the imported history, one order line per row in import order. Discounts carry
 /// their `%`, so `0.5%` does not read back as a fraction (50 %).
 pub fn export(session: &Session, out: impl std::io::Write) -> Result<usize> {
-    export_some(session, &|_| true, out)
+    write_history(out, &mut |each| {
+        let mut stmt = session.db.conn().prepare(&format!("{HISTORY_SELECT} ORDER BY o.id, l.line"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(row)?;
+        }
+        Ok(())
+    })
 }
 
-/// `export` of the history orders `keep` keeps (by id): a list's, as its filter leaves them.
-pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl std::io::Write) -> Result<usize> {
+/// `export` of the history orders `ids` names, in that order: a list's, as its filter
+/// leaves them and as it sorts them. Each order is read by its id, so a few orders out of
+/// years of history are saved at once.
+pub fn export_some(session: &Session, ids: &[i64], out: impl std::io::Write) -> Result<usize> {
+    write_history(out, &mut |each| {
+        let mut stmt = session.db.conn().prepare(&format!("{HISTORY_SELECT} AND o.id = ?1 ORDER BY l.line"))?;
+        for id in ids {
+            let mut rows = stmt.query([id])?;
+            while let Some(row) = rows.next()? {
+                each(row)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// What a history export's rows are written by: each row of `HISTORY_SELECT` read.
+type RowVisit<'a> = &'a mut dyn FnMut(&rusqlite::Row<'_>) -> Result<()>;
+
+/// The rows of `HISTORY_SELECT` that `source` visits, as the history file.
+fn write_history(
+    out: impl std::io::Write,
+    source: &mut dyn FnMut(RowVisit<'_>) -> Result<()>,
+) -> Result<usize> {
     let mut writer = super::csv_io::SafeWriter::new(out);
     writer.row(COLUMNS.iter().map(|f| f.name()))?;
-    let conn = session.db.conn();
-    let mut stmt = conn.prepare(
-        "SELECT o.number, o.order_date, o.sold_on, c.code, c.name, c.tier, o.region, c.city, o.salesperson,
-                p.sku, p.name, p.category, l.quantity, l.unit_price, l.discount_bp, l.tax_rate_bp, l.amount,
-                p.cost_price, o.id
-         FROM orders o
-         JOIN order_lines l ON l.order_id = o.id
-         JOIN customers c ON c.id = o.customer_id
-         JOIN products p ON p.id = l.product_id
-         WHERE o.sold_on IS NOT NULL
-         ORDER BY o.id, l.line",
-    )?;
-    let mut rows = stmt.query([])?;
     let mut n = 0;
     let percent = |bp: i64| Decimal::new(bp, 2).normalize().to_string();
-    while let Some(r) = rows.next()? {
-        if !keep(r.get(18)?) {
-            continue;
-        }
+    source(&mut |r| {
         let text = |i: usize| r.get::<_, String>(i);
         let cells = [
             text(0)?,
@@ -1646,7 +1669,8 @@ pub fn export_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl std:
         ];
         writer.row(cells.iter().map(String::as_str))?;
         n += 1;
-    }
+        Ok(())
+    })?;
     writer.finish()?;
     Ok(n)
 }

@@ -87,13 +87,20 @@ fn write_rows<T>(
 }
 
 pub fn export_products(session: &Session, out: impl Write) -> Result<usize> {
-    export_products_some(session, &|_| true, out)
+    let visit = |each: &mut dyn FnMut(repo::Product) -> Result<()>| repo::for_each_product(session.db.conn(), each);
+    write_rows(out, PRODUCT_COLUMNS, visit, product_row)
 }
 
-/// `export_products` of the products whose id `keep` says: the list's filtered rows.
-pub fn export_products_some(session: &Session, keep: &dyn Fn(i64) -> bool, out: impl Write) -> Result<usize> {
+/// `export_products` of the products `ids` names, in that order: a list's filtered rows as
+/// the list sorts them.
+pub fn export_products_some(session: &Session, ids: &[i64], out: impl Write) -> Result<usize> {
     let visit = |each: &mut dyn FnMut(repo::Product) -> Result<()>| {
-        repo::for_each_product(session.db.conn(), |p| if keep(p.id) { each(p) } else { Ok(()) })
+        for id in ids {
+            if let Some(product) = repo::product(session.db.conn(), *id)? {
+                each(product)?;
+            }
+        }
+        Ok(())
     };
     write_rows(out, PRODUCT_COLUMNS, visit, product_row)
 }
