@@ -234,7 +234,7 @@ impl Field {
                     "商品总价元",
                 ]
             }
-            Discount => &["discount", "discountpercent", "折扣"],
+            Discount => &["discount", "discountpercent", "折扣", "折扣率"],
             DiscountAmount => &["discountamount", "lineitemdiscount", "discountvalue", "折扣金额", "优惠金额"],
             TaxRate => &["taxrate", "vatrate", "税率"],
             Salesperson => &["salesperson", "salesrep", "seller", "rep", "销售员", "业务员", "销售"],
@@ -404,6 +404,9 @@ pub fn could_be_year_first(text: &str) -> bool {
 pub enum DiscountStyle {
     Fraction,
     Percent,
+    /// Fractions under a Chinese 折扣 header: the share of the price paid, as 折 are said
+    /// (`0.9` = 九折 = 10 % off). Read as fractions off, they took 90 % off.
+    Paid,
     /// Nothing but 0 and 1 seen: fractions as far as told, but a plain `1` could be the
     /// whole price or 1 %, so it is refused rather than taken as 100 %.
     Unclear,
@@ -411,35 +414,73 @@ pub enum DiscountStyle {
 
 impl DiscountStyle {
     /// The style a file's discounts show: percents when one (without `%`) is over 1,
-    /// fractions when one is between 0 and 1.
-    pub fn of<'a>(discounts: impl IntoIterator<Item = &'a str>) -> DiscountStyle {
-        let plain: Vec<Decimal> =
-            discounts.into_iter().filter(|text| !text.trim().ends_with('%')).filter_map(parse_number).collect();
+    /// fractions when one is between 0 and 1: of the price paid when the column's header
+    /// is Chinese (`rates_paid`, see `pays_rate`), of the price taken off otherwise.
+    pub fn of<'a>(discounts: impl IntoIterator<Item = &'a str>, rates_paid: bool) -> DiscountStyle {
+        let plain: Vec<Decimal> = discounts
+            .into_iter()
+            .filter(|text| !text.trim().ends_with('%') && zhe_rate(text).is_none())
+            .filter_map(parse_number)
+            .collect();
         if plain.iter().any(|n| *n > Decimal::ONE) {
             DiscountStyle::Percent
         } else if plain.iter().any(|n| *n > Decimal::ZERO && *n < Decimal::ONE) {
-            DiscountStyle::Fraction
+            if rates_paid { DiscountStyle::Paid } else { DiscountStyle::Fraction }
         } else {
             DiscountStyle::Unclear
         }
     }
 }
 
-/// A discount as exported: `20%` always a percent; a plain number as the file's `style`
-/// says; 0 to 100 percent, kept to a hundredth. `None` for anything else, including a
-/// plain number over 1 in a file of fractions.
+/// Whether a discount column's header (`折扣`, `折扣率`) gives 折: a Chinese discount is
+/// said as the share paid, so its fractions are that share (`0.9` = 10 % off).
+pub fn pays_rate(header: &str) -> bool {
+    header.contains('折')
+}
+
+/// The percent taken off by a discount written as 折 (`9折` pays 90 %, `8.5折` 85 %,
+/// `95折` 95 %), or `None` when `text` is not one.
+fn zhe_rate(text: &str) -> Option<Decimal> {
+    let number = parse_number(text.trim().strip_suffix('折')?.trim())?;
+    let ten = Decimal::TEN;
+    let paid = if number > Decimal::ZERO && number <= ten {
+        number * ten
+    } else if number > ten && number < Decimal::ONE_HUNDRED {
+        number
+    } else {
+        return None;
+    };
+    Some(Decimal::ONE_HUNDRED - paid)
+}
+
+/// A discount as exported: `20%` always a percent off, `8折` always 20 % off; a plain
+/// number as the file's `style` says; 0 to 100 percent, kept to a hundredth. `None` for
+/// anything else, including a plain number over 1 in a file of fractions, and a plain 0 in
+/// a file of 折 rates (the whole price off, where the writer most likely meant none).
 pub fn parse_discount(text: &str, style: DiscountStyle) -> Option<Decimal> {
     let text = text.trim();
     if text.is_empty() {
         return Some(Decimal::ZERO);
     }
-    let percent_sign = text.ends_with('%');
-    let number = parse_number(text.trim_end_matches('%'))?;
-    let value = match (percent_sign, style) {
-        (false, DiscountStyle::Fraction | DiscountStyle::Unclear) if number > Decimal::ONE => return None,
-        (false, DiscountStyle::Unclear) if number == Decimal::ONE => return None,
-        (false, DiscountStyle::Fraction | DiscountStyle::Unclear) => number * Decimal::ONE_HUNDRED,
-        _ => number,
+    let value = match zhe_rate(text) {
+        Some(off) => off,
+        None if text.ends_with('折') => return None,
+        None => {
+            let percent_sign = text.ends_with('%');
+            let number = parse_number(text.trim_end_matches('%'))?;
+            match (percent_sign, style) {
+                (false, DiscountStyle::Fraction | DiscountStyle::Unclear | DiscountStyle::Paid)
+                    if number > Decimal::ONE =>
+                {
+                    return None;
+                }
+                (false, DiscountStyle::Unclear) if number == Decimal::ONE => return None,
+                (false, DiscountStyle::Paid) if number.is_zero() => return None,
+                (false, DiscountStyle::Paid) => (Decimal::ONE - number) * Decimal::ONE_HUNDRED,
+                (false, DiscountStyle::Fraction | DiscountStyle::Unclear) => number * Decimal::ONE_HUNDRED,
+                _ => number,
+            }
+        }
     };
     // Kept to a hundredth of a percent, as order lines store it.
     let value = value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
@@ -845,6 +886,32 @@ mod tests {
         }
     }
 
+    /// 折扣 says the share paid: 0.9 (九折) is 10 % off, not 90 %; `8折` is 20 % off anywhere.
+    #[test]
+    fn chinese_discounts_are_the_share_paid() {
+        use DiscountStyle::*;
+        assert!(pays_rate("折扣") && pays_rate("折扣率") && !pays_rate("Discount"));
+        assert_eq!(DiscountStyle::of(["0.9", "0.85", "1"], true), Paid);
+        assert_eq!(DiscountStyle::of(["0.9", "0.85", "1"], false), Fraction);
+        assert_eq!(DiscountStyle::of(["9折", "0.2"], false), Fraction, "折 values tell nothing of plain ones");
+        assert_eq!(DiscountStyle::of(["15", "0.5"], true), Percent, "plain percents stay percents");
+        assert_eq!(parse_discount("0.9", Paid), Some(Decimal::TEN));
+        assert_eq!(parse_discount("0.85", Paid), Some(Decimal::from(15)));
+        assert_eq!(parse_discount("1", Paid), Some(Decimal::ZERO));
+        assert_eq!(parse_discount("", Paid), Some(Decimal::ZERO));
+        assert_eq!(parse_discount("0", Paid), None, "the whole price off: refused, most likely meant none");
+        assert_eq!(parse_discount("1.5", Paid), None);
+        assert_eq!(parse_discount("10%", Paid), Some(Decimal::TEN), "a percent is what is taken off");
+        for (text, off) in [("9折", 10), ("8.5折", 15), ("95折", 5), ("7 折", 30), ("10折", 0)] {
+            for style in [Fraction, Percent, Paid, Unclear] {
+                assert_eq!(parse_discount(text, style), Some(Decimal::from(off)), "{text} {style:?}");
+            }
+        }
+        for bad in ["0折", "100折", "折", "x折", "-1折"] {
+            assert_eq!(parse_discount(bad, Percent), None, "{bad}");
+        }
+    }
+
     #[test]
     fn discounts_as_percent_or_fraction() {
         use DiscountStyle::*;
@@ -855,13 +922,13 @@ mod tests {
         assert_eq!(parse_discount("0.5", Percent), Some(Decimal::new(5, 1)), "half a percent in a file of percents");
         assert_eq!(parse_discount("0,5 %", Fraction), Some(Decimal::new(5, 1)));
         assert_eq!(parse_discount("0.125", Fraction), Some(Decimal::new(125, 1)));
-        assert_eq!(DiscountStyle::of(["0", "0.2", "50%"]), Fraction);
-        assert_eq!(DiscountStyle::of(["0", "0.5", "15"]), Percent);
+        assert_eq!(DiscountStyle::of(["0", "0.2", "50%"], false), Fraction);
+        assert_eq!(DiscountStyle::of(["0", "0.5", "15"], false), Percent);
         assert_eq!(parse_number("12,50 €"), Some(Decimal::new(1250, 2)));
         assert_eq!(parse_number("€ 1.234,50"), Some(Decimal::new(123450, 2)));
         assert_eq!(parse_number("59元"), Some(Decimal::from(59)));
         // Only 0 and 1: a plain 1 could be 1 % or the whole price; 100% still says which.
-        assert_eq!(DiscountStyle::of(["1", "0", "1"]), Unclear);
+        assert_eq!(DiscountStyle::of(["1", "0", "1"], false), Unclear);
         assert_eq!(parse_discount("1", Unclear), None);
         assert_eq!(parse_discount("100%", Unclear), Some(Decimal::ONE_HUNDRED));
         assert_eq!(parse_discount("1", Fraction), Some(Decimal::ONE_HUNDRED));

@@ -212,6 +212,7 @@ impl HistoryReport {
         }
         match self.discounts {
             Some(DiscountStyle::Percent) => out.push(t("sales_history.report_discount_percent").to_string()),
+            Some(DiscountStyle::Paid) => out.push(t("sales_history.report_discount_paid").to_string()),
             Some(_) => out.push(t("sales_history.report_discount_fraction").to_string()),
             None => {}
         }
@@ -235,7 +236,11 @@ pub fn import(
         Some(columns) if columns.len() == headers.len() => check_columns(&headers, columns.clone())?,
         _ => map_columns(&headers, &options.map)?,
     };
-    let (found_order, discounts) = conventions(input, &fields, options.day_order.is_none(), progress)?;
+    let rates_paid = fields
+        .iter()
+        .zip(&headers)
+        .any(|(field, header)| *field == Some(Field::Discount) && crate::domain::history::pays_rate(header));
+    let (found_order, discounts) = conventions(input, &fields, options.day_order.is_none(), rates_paid, progress)?;
     let day_order = options.day_order.or(found_order);
     let today = session.clock.today();
     let total = input.len();
@@ -291,6 +296,7 @@ fn conventions(
     input: &Input,
     fields: &[Option<Field>],
     dates: bool,
+    rates_paid: bool,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<(Option<DayOrder>, DiscountStyle)> {
     let column_of = |wanted: &[Field]| -> Vec<usize> {
@@ -329,7 +335,7 @@ fn conventions(
             }
         }
     }
-    Ok((order, DiscountStyle::of(discounts.iter().map(String::as_str))))
+    Ok((order, DiscountStyle::of(discounts.iter().map(String::as_str), rates_paid)))
 }
 
 /// Rows whose discounts decide whether plain ones are fractions or percents.
@@ -1637,10 +1643,7 @@ pub fn export_some(session: &Session, ids: &[i64], out: impl std::io::Write) -> 
 type RowVisit<'a> = &'a mut dyn FnMut(&rusqlite::Row<'_>) -> Result<()>;
 
 /// The rows of `HISTORY_SELECT` that `source` visits, as the history file.
-fn write_history(
-    out: impl std::io::Write,
-    source: &mut dyn FnMut(RowVisit<'_>) -> Result<()>,
-) -> Result<usize> {
+fn write_history(out: impl std::io::Write, source: &mut dyn FnMut(RowVisit<'_>) -> Result<()>) -> Result<usize> {
     let mut writer = super::csv_io::SafeWriter::new(out);
     writer.row(COLUMNS.iter().map(|f| f.name()))?;
     let mut n = 0;

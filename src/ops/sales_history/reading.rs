@@ -184,6 +184,8 @@ impl Reading {
             let number = (!plain.ends_with('%')).then(|| parse_number(plain)).flatten();
             let key = match (self.discounts, number) {
                 (DiscountStyle::Unclear, Some(n)) if n == Decimal::ONE => "sales_history.unclear_discount",
+                (DiscountStyle::Paid, Some(n)) if n.is_zero() => "sales_history.zero_discount_paid",
+                (DiscountStyle::Paid, Some(n)) if n > Decimal::ONE => "sales_history.bad_discount_paid",
                 (DiscountStyle::Fraction | DiscountStyle::Unclear, Some(n)) if n > Decimal::ONE => {
                     "sales_history.bad_discount_fraction"
                 }

@@ -367,6 +367,38 @@ fn a_chinese_spreadsheet_in_gbk_with_chinese_headers_imports() {
     assert_eq!(name, "张伟");
 }
 
+/// A Chinese 折扣 of 0.9 is 九折: 10 % off, not 90 %, and the amounts beside it agree. A 0
+/// there would make a line free and is refused; `8折` is 20 % off in any file.
+#[test]
+fn a_chinese_discount_is_the_share_of_the_price_paid() {
+    let mut s = manager_shop();
+    let text = "订单号,订单日期,客户,商品名称,数量,单价,折扣,金额\n\
+                CN-1,2026-03-08,张伟,绿茶,2,10,0.9,18\n\
+                CN-2,2026-03-09,李娜,红茶,1,20,0.85,17\n\
+                CN-3,2026-03-10,李娜,红茶,1,20,8折,16\n\
+                CN-4,2026-03-11,李娜,红茶,1,20,,20\n";
+    let report = import_text(&mut s, text, &options()).unwrap();
+    assert_eq!(report.net.to_string(), "71.00");
+    assert!(report.summary().iter().any(|l| l.contains("0.9 = 九折 = 10 % off")), "{:?}", report.summary());
+    let discounts: Vec<i64> =
+        s.db.conn()
+            .prepare("SELECT discount_bp FROM order_lines ORDER BY order_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+    assert_eq!(discounts, [1000, 1500, 2000, 0]);
+    let zero = "订单号,订单日期,客户,商品名称,数量,单价,折扣率\nZ-1,2026-03-08,张伟,绿茶,2,10,0.9\nZ-2,2026-03-08,张伟,绿茶,2,10,0\n";
+    let errors = refused(import_text(&mut s, zero, &options()));
+    assert_eq!((errors.len(), errors[0].line, errors[0].column.as_str()), (1, 3, "折扣率"), "{errors:?}");
+    assert!(errors[0].message.contains("free"), "{errors:?}");
+    // The same fractions under an English header are what is taken off, as before.
+    let english =
+        "Order ID,Order Date,Customer Name,Product Name,Quantity,Price,Discount\nE-1,2026-03-08,Anna,Tea,2,10,0.9\n";
+    assert_eq!(import_text(&mut s, english, &options()).unwrap().net.to_string(), "2.00");
+}
+
 /// `orders` orders of one to three lines over a few customers and products, in file order.
 fn generated(orders: usize) -> String {
     let mut text = String::from("Order ID,Order Date,Customer ID,Customer Name,Region,Product ID,Qty,Sales\n");
