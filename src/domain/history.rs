@@ -37,6 +37,9 @@ pub enum Field {
     Discount,
     /// A discount given as money off the line (Shopify's line item discount), not a percent.
     DiscountAmount,
+    /// The line's amount before its discount (Pinduoduo's 商品总价, before the shop's
+    /// coupon 店铺优惠折扣): the amount is what is left after the discount.
+    AmountBeforeDiscount,
     TaxRate,
     Salesperson,
     /// What one unit cost the shop (new products take it as their cost price).
@@ -230,12 +233,20 @@ impl Field {
                     "金额",
                     "销售金额",
                     "小计",
-                    "商品总价",
-                    "商品总价元",
                 ]
             }
+            AmountBeforeDiscount => &["amountbeforediscount", "grosssales", "商品总价", "商品总价元", "原价金额"],
             Discount => &["discount", "discountpercent", "折扣", "折扣率"],
-            DiscountAmount => &["discountamount", "lineitemdiscount", "discountvalue", "折扣金额", "优惠金额"],
+            // Pinduoduo's shop coupon; not its 平台优惠折扣, which the platform pays the shop.
+            DiscountAmount => &[
+                "discountamount",
+                "lineitemdiscount",
+                "discountvalue",
+                "折扣金额",
+                "优惠金额",
+                "店铺优惠折扣",
+                "店铺优惠折扣元",
+            ],
             TaxRate => &["taxrate", "vatrate", "税率"],
             Salesperson => &["salesperson", "salesrep", "seller", "rep", "销售员", "业务员", "销售"],
             // Not plain "cost" / 成本: in many exports that is the line's total cost.
@@ -749,7 +760,9 @@ mod tests {
             ("京东价", Some(Field::UnitPrice)),
             ("客户姓名", Some(Field::CustomerName)),
             ("商品数量(件)", Some(Field::Quantity)),
-            ("商品总价(元)", Some(Field::Amount)),
+            ("商品总价(元)", Some(Field::AmountBeforeDiscount)),
+            ("店铺优惠折扣(元)", Some(Field::DiscountAmount)),
+            ("平台优惠折扣(元)", None),
             ("订单成交时间", Some(Field::OrderDate)),
             ("收货人", Some(Field::CustomerName)),
         ];

@@ -133,7 +133,10 @@ pub fn check_columns(headers: &[String], fields: Vec<Option<Field>>) -> Result<V
         ),
         (&[Field::ProductCode, Field::ProductName], "product_code / product_name"),
         (&[Field::Quantity], "quantity"),
-        (&[Field::UnitPrice, Field::Amount], "unit_price / amount"),
+        (
+            &[Field::UnitPrice, Field::Amount, Field::AmountBeforeDiscount],
+            "unit_price / amount / amount_before_discount",
+        ),
     ];
     for (any_of, names) in needed {
         if !any_of.iter().any(|f| has(*f)) {

@@ -178,7 +178,8 @@ impl Reading {
         };
         let unit_price = number_of(Field::UnitPrice, &mut problems);
         let amount = number_of(Field::Amount, &mut problems);
-        let numbers_read = unit_price.is_some() || amount.is_some();
+        let amount_before = number_of(Field::AmountBeforeDiscount, &mut problems);
+        let numbers_read = unit_price.is_some() || amount.is_some() || amount_before.is_some();
         let discount = parse_discount(cell(Field::Discount), self.discounts).unwrap_or_else(|| {
             let plain = cell(Field::Discount).trim();
             let number = (!plain.ends_with('%')).then(|| parse_number(plain)).flatten();
@@ -197,12 +198,14 @@ impl Reading {
         // A discount given as money off the line (Shopify's line item discount): the percent
         // it is of the line before it, and the amount after it when the file gives none.
         let discount_off = number_of(Field::DiscountAmount, &mut problems).filter(|off| !off.is_zero());
+        let amount_given = amount.is_some();
         let (discount, amount) = match (discount_off, quantity) {
             (Some(off), Some(q)) => {
-                let before = match (unit_price, amount) {
-                    (Some(price), _) => q.value().checked_mul(price),
-                    (None, Some(after)) => after.checked_add(off),
-                    (None, None) => None,
+                let before = match (unit_price, amount_before, amount) {
+                    (Some(price), _, _) => q.value().checked_mul(price),
+                    (None, Some(before), _) => Some(before),
+                    (None, None, Some(after)) => after.checked_add(off),
+                    (None, None, None) => None,
                 };
                 match before {
                     _ if !cell(Field::Discount).trim().is_empty() => {
@@ -231,22 +234,34 @@ impl Reading {
                     None => (discount, amount),
                 }
             }
-            _ => (discount, amount),
+            // An amount before a percent discount (or none): the amount is what it leaves.
+            _ => match (amount, amount_before) {
+                (None, Some(before)) => {
+                    let kept = Decimal::ONE - discount / Decimal::ONE_HUNDRED;
+                    (discount, before.checked_mul(kept))
+                }
+                _ => (discount, amount),
+            },
         };
         let tax_rate = percent(cell(Field::TaxRate)).unwrap_or_else(|p| {
             problems.push((Field::TaxRate, describe_problem(&p)));
             Decimal::ZERO
         });
-        let money_field = if self.has(Field::Amount) { Field::Amount } else { Field::UnitPrice };
+        let money_field = match (self.has(Field::Amount), self.has(Field::AmountBeforeDiscount)) {
+            (true, _) => Field::Amount,
+            (false, true) => Field::AmountBeforeDiscount,
+            (false, false) => Field::UnitPrice,
+        };
         // Bounds that keep every sum of a file within the database's integers.
         let too_large = |value: Decimal| value.abs() > Decimal::from(MAX_FIGURE);
         let too_large_text = || tf("sales_history.too_large", &[("max", &MAX_FIGURE)]);
         let figures = quantity.and_then(|q| line_figures(q, unit_price, amount, discount));
         // A figure past any bound may not even multiply out: named as too large, not missing.
-        let given_too_large = [(Field::UnitPrice, unit_price), (Field::Amount, amount)]
-            .into_iter()
-            .find(|(_, value)| value.is_some_and(too_large))
-            .map(|(field, _)| field);
+        let given_too_large =
+            [(Field::UnitPrice, unit_price), (Field::Amount, amount), (Field::AmountBeforeDiscount, amount_before)]
+                .into_iter()
+                .find(|(_, value)| value.is_some_and(too_large))
+                .map(|(field, _)| field);
         if unit_price.is_none() && discount == Decimal::ONE_HUNDRED && amount.is_some_and(|a| !a.is_zero()) {
             // Nothing was left to pay, yet the line has an amount: the discount is misread.
             problems.push((Field::Discount, t("sales_history.whole_discount_amount").to_string()));
@@ -254,7 +269,8 @@ impl Reading {
             problems.push((field, too_large_text()));
         } else if quantity.is_some()
             && figures.is_none()
-            && (numbers_read || (cell(Field::UnitPrice).is_empty() && cell(Field::Amount).is_empty()))
+            && (numbers_read
+                || [Field::UnitPrice, Field::Amount, Field::AmountBeforeDiscount].iter().all(|f| cell(*f).is_empty()))
         {
             problems.push((money_field, t("sales_history.no_amount").to_string()));
         }
@@ -295,8 +311,14 @@ impl Reading {
                         .and_then(|s| s.checked_add(Decimal::new(1, 2)));
                     match made.zip(slack) {
                         Some((made, slack)) if (made - amount.value()).abs() > slack => {
+                            // An amount worked out from the one before the discount: that one
+                            // is named, with what it should have been.
+                            let (field, made) = match amount_given {
+                                true => (Field::Amount, made),
+                                false => (Field::AmountBeforeDiscount, q.value().checked_mul(written).unwrap_or(made)),
+                            };
                             let text = tf("sales_history.amount_differs", &[("made", &Money::round_from(made))]);
-                            problems.push((Field::Amount, text));
+                            problems.push((field, text));
                             None
                         }
                         _ => Some((price, amount)),

@@ -969,7 +969,8 @@ fn new_field_names_leave_files_that_imported_before_as_they_were() {
 }
 
 /// Pinduoduo's order export as it comes: its headers are read with no mapping, the
-/// recipient names the buyer, and a cancelled order is left out.
+/// recipient names the buyer, and a cancelled order is left out. Its 商品总价 is before the
+/// shop's coupon (店铺优惠折扣), which is taken off: 39.90 - 2.00 was sold, not 39.90.
 #[test]
 fn a_pinduoduo_export_imports_as_exported() {
     let file = "商品,订单号,订单状态,商品总价(元),店铺优惠折扣(元),商品数量(件),收货人,省,市,订单成交时间,商品id,售后状态,发货时间\n\
@@ -979,9 +980,39 @@ fn a_pinduoduo_export_imports_as_exported() {
     let mut s = manager_shop();
     let report = import_text(&mut s, file, &options()).unwrap();
     assert_eq!((report.orders, report.lines, report.cancelled, report.customers, report.products), (2, 2, 1, 2, 1));
-    assert_eq!(report.net, Money::parse("119.70").unwrap());
+    assert_eq!(report.net, Money::parse("117.70").unwrap());
     let order = crate::db::orders::order_by_number(s.db.conn(), "231128-002").unwrap().unwrap();
     assert_eq!((order.order_date.as_str(), order.region.as_str()), ("2026-11-03", "江苏省"));
     let unused: Vec<&str> = report.columns.iter().filter(|c| c.1.is_none()).map(|c| c.0.as_str()).collect();
-    assert_eq!(unused, vec!["店铺优惠折扣(元)", "售后状态"]);
+    assert_eq!(unused, vec!["售后状态"]);
+    let coupon: (i64, i64) =
+        s.db.conn()
+            .query_row(
+                "SELECT l.discount_bp, l.amount FROM order_lines l JOIN orders o ON o.id = l.order_id
+             WHERE o.number = '231128-001'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+    assert_eq!(coupon, (501, 3790), "2.00 of 39.90 is 5.01 % off, leaving 37.90");
+}
+
+/// An amount before the discount with a percent discount leaves what the discount does
+/// not take; beside a unit price that disagrees with it, it is the column named.
+#[test]
+fn an_amount_before_the_discount_has_the_discount_taken_off() {
+    let mut s = manager_shop();
+    let file = "Order ID,Order Date,Customer Name,Product Name,Quantity,Gross Sales,Discount\n\
+                B-1,2026-03-01,Anna,Tea,2,20.00,10%\n\
+                B-2,2026-03-02,Anna,Tea,1,9.99,\n";
+    assert_eq!(import_text(&mut s, file, &options()).unwrap().net.to_string(), "27.99");
+    let priced = "Order ID,Order Date,Customer Name,Product Name,Quantity,Price,Amount Before Discount\n\
+                  P-1,2026-03-01,Anna,Tea,2,10,25\n";
+    let errors = refused(import_text(&mut s, priced, &options()));
+    assert_eq!(
+        (errors.len(), errors[0].line, errors[0].column.as_str()),
+        (1, 2, "Amount Before Discount"),
+        "{errors:?}"
+    );
+    assert!(errors[0].message.contains("(20.00)"), "{errors:?}");
 }
