@@ -105,7 +105,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let (right, style) = match &app.flash {
         Some(Flash::Error(text)) if fits(text) => (first_line(text), theme.status.patch(theme.error)),
         Some(Flash::Info(text)) if fits(text) => (first_line(text), theme.status),
-        _ => (hints(app), theme.status),
+        _ => (hints(app, right_width.saturating_sub(1)), theme.status),
     };
     let right = truncate(&display_safe(&right), right_width.saturating_sub(1));
     let line = Line::from(vec![
@@ -144,8 +144,10 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or("").to_string()
 }
 
-/// The few keys that matter most on the current screen, from the live key map.
-fn hints(app: &App) -> String {
+/// The few keys that matter most on the current screen, from the live key map, as many
+/// whole as fit in `room` columns: the last go first, but the help key stays, so a narrow
+/// terminal (80 columns over SSH) still says where the rest are.
+fn hints(app: &App, room: usize) -> String {
     let context = app.context();
     let wanted: &[Action] = match context {
         Context::List => &[Action::New, Action::Open, Action::Filter, Action::Help, Action::Quit],
@@ -190,11 +192,21 @@ fn hints(app: &App) -> String {
         Context::Import => &[Action::DryRun, Action::RunImport, Action::Back, Action::Help],
         Context::Global => &[],
     };
-    wanted
+    let mut shown: Vec<(Action, String)> = wanted
         .iter()
-        .filter_map(|a| app.keymap.key_for(context, *a).map(|k| format!("{k} {}", a.short())))
-        .collect::<Vec<_>>()
-        .join("  ")
+        .filter_map(|a| app.keymap.key_for(context, *a).map(|k| (*a, format!("{k} {}", a.short()))))
+        .collect();
+    let joined = |shown: &[(Action, String)]| shown.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join("  ");
+    while width(&joined(&shown)) > room {
+        match shown.iter().rposition(|(a, _)| *a != Action::Help) {
+            Some(last) if shown.len() > 1 => {
+                shown.remove(last);
+            }
+            // One hint left and still too wide: draw_status cuts it.
+            _ => break,
+        }
+    }
+    joined(&shown)
 }
 
 /// A rectangle of at most `w` x `h` in the middle of `area`.
